@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the peers and tools the tests use that a fresh Debian machine lacks: ping (iputils-ping), nft (nftables),
+# tshark, iperf3, nmap, socat, netcat. Does nothing for tools already present; needs root and apt-get otherwise.
+set -euo pipefail
+need=()
+command -v ping    >/dev/null 2>&1 || need+=(iputils-ping)
+command -v nft     >/dev/null 2>&1 || need+=(nftables)
+command -v tshark  >/dev/null 2>&1 || need+=(tshark)
+command -v iperf3  >/dev/null 2>&1 || need+=(iperf3)
+command -v nmap    >/dev/null 2>&1 || need+=(nmap)
+command -v socat   >/dev/null 2>&1 || need+=(socat)
+command -v ip      >/dev/null 2>&1 || need+=(iproute2)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-test-tools: missing ${need[*]} and cannot install them (needs root and apt-get);" \
+       "tests that use them will be skipped" >&2
+  exit 0
+fi
+echo "install-test-tools: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; iperf3 whether to start a daemon: answer both "no".
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
+echo "iperf3 iperf3/start_daemon boolean false" | debconf-set-selections 2>/dev/null || true
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,51 @@
+package io.conntest.stack.iface;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * A transport protocol above IPv4 (UDP, TCP) as the interface sees it. The interface demultiplexes ingress by the
+ * IPv4 protocol field, gives each protocol a chance to send on every poll, and asks each for its next deadline.
+ * All calls come from the interface's thread.
+ */
+public interface IpProtocolHandler
+{
+    /** The IPv4 protocol number this handler owns (RFC 790): 6 for TCP, 17 for UDP. */
+    int protocol();
+
+    /**
+     * Ingress: one complete (reassembled if it was fragmented) IPv4 datagram addressed to this host.
+     *
+     * @param srcAddr the datagram's source address.
+     * @param dstAddr the datagram's destination address (ours, or broadcast).
+     * @param buffer  holding the transport header and payload, valid only during the call.
+     * @param offset  of the transport header.
+     * @param length  of transport header plus payload, from the IPv4 total length.
+     * @return false when no socket wanted it (for UDP the interface then answers ICMP port unreachable).
+     */
+    boolean processDatagram(int srcAddr, int dstAddr, DirectBuffer buffer, int offset, int length, long nowNs);
+
+    /**
+     * An ICMP error (RFC 792, RFC 1122 §3.2.2) arrived about a datagram this host sent with this protocol.
+     *
+     * @param icmpType     e.g. 3 destination unreachable, 11 time exceeded.
+     * @param icmpCode     e.g. 3 port unreachable, 4 fragmentation needed.
+     * @param srcAddr      the source address of the quoted (original) datagram: ours.
+     * @param dstAddr      the destination address of the quoted datagram: the peer it was sent to.
+     * @param quoted       holding the quoted transport header (at least 8 bytes: the ports are there).
+     * @param offset       of the quoted transport header.
+     * @param length       of the quoted bytes available.
+     * @param nextHopMtu   the next-hop MTU for "fragmentation needed" (RFC 1191), otherwise 0.
+     */
+    void onIcmpError(
+        int icmpType, int icmpCode, int srcAddr, int dstAddr,
+        DirectBuffer quoted, int offset, int length, int nextHopMtu, long nowNs);
+
+    /**
+     * Egress: sends whatever this protocol has ready through {@code sender} until it has nothing more or the sender
+     * refuses (backpressure). Called on every poll of the interface; must drain, not send one datagram per call.
+     */
+    void dispatch(Ipv4Sender sender, long nowNs);
+
+    /** The earliest time (nanoseconds, same clock as {@code nowNs}) this protocol needs a poll; Long.MAX_VALUE for none. */
+    long pollAtNs(long nowNs);
+}

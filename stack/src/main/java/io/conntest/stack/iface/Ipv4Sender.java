@@ -1,0 +1,60 @@
+package io.conntest.stack.iface;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * What the interface offers a transport protocol for sending one IPv4 datagram at a time, zero-copy: claim room
+ * for the payload, write the transport header and data in place, commit. The interface fills in the IPv4 header
+ * (identification per RFC 6864, TTL, checksum), routes (on-link or gateway), resolves the next hop by ARP
+ * (holding a bounded number of datagrams while it does), and fragments datagrams larger than the MTU.
+ */
+public interface Ipv4Sender
+{
+    /**
+     * Claims room for a datagram with a transport payload (transport header included) of exactly
+     * {@code payloadLength} bytes.
+     *
+     * @param dstAddr       the destination address.
+     * @param protocol      the IPv4 protocol number.
+     * @param payloadLength bytes of transport header and data, at most 65,515 (65,535 minus the IPv4 header).
+     * @param dontFragment  sets DF (RFC 791); TCP sets it, UDP usually does not.
+     * @return the buffer to write the payload into at {@link #payloadOffset()}, or {@code null} when the datagram
+     *         cannot be taken now (device backpressure, pending-ARP queue full, no route): the caller keeps its data
+     *         and tries again on a later poll. Query {@link #lastRefusal()} for why.
+     */
+    MutableDirectBuffer claim(int dstAddr, int protocol, int payloadLength, boolean dontFragment);
+
+    /** Where in the claimed buffer the payload starts. Valid between {@link #claim} and {@link #commit()}. */
+    int payloadOffset();
+
+    /** Sends the claimed datagram (or holds it until the next hop is resolved). */
+    void commit();
+
+    /** Drops the claimed datagram. */
+    void abort();
+
+    /** Why the last {@link #claim} returned null. */
+    Refusal lastRefusal();
+
+    /** Our address, the source of every datagram this sender emits (also needed for pseudo-header checksums). */
+    int sourceAddress();
+
+    /** The IPv4 MTU of the interface (e.g. 1500): transports derive their MSS from it (RFC 6691, RFC 9293 §3.7.1). */
+    int mtu();
+
+    /** Reasons a claim can be refused. */
+    enum Refusal
+    {
+        NONE,
+        /** The device has no room now; retry on a later poll. */
+        DEVICE_BUSY,
+        /** The next hop is being resolved and its queue of held datagrams is full; retry later. */
+        NEIGHBOUR_PENDING,
+        /** The next hop did not answer ARP: the destination is unreachable (report EHOSTUNREACH). */
+        NEIGHBOUR_UNREACHABLE,
+        /** Not on-link and no gateway configured (ENETUNREACH). */
+        NO_ROUTE,
+        /** Larger than IPv4 allows, or larger than the MTU with DF set. */
+        TOO_BIG
+    }
+}

@@ -1,0 +1,49 @@
+package io.conntest.stack.phy;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * A device that moves whole Ethernet II frames: a TAP, an in-memory link, or a decorator around one of those
+ * (pcap writer, fault injector). The interface of the stack owns one and is its only user, on one thread.
+ *
+ * <p>Zero-copy in both directions: received frames are lent to a {@link FrameHandler}; a frame to send is written
+ * straight into memory the device owns, between {@link #claim(int)} and {@link #commit(int)}. Nothing here
+ * allocates per frame.
+ */
+public interface FrameDevice extends AutoCloseable
+{
+    /** Largest IP datagram (L3 MTU, without the 14-byte Ethernet header) this device carries, e.g. 1500. */
+    int mtu();
+
+    /**
+     * Hands up to {@code maxFrames} received frames to {@code handler}, one call each, without blocking.
+     *
+     * @return the number of frames handed over; 0 when none was waiting.
+     */
+    int receive(FrameHandler handler, int maxFrames);
+
+    /**
+     * Claims room for one outgoing frame of up to {@code maxLength} bytes, written from index 0 of the returned
+     * buffer. At most one claim is open at a time; it ends with {@link #commit(int)} or {@link #abort()}.
+     *
+     * @return the buffer to write the frame into, or {@code null} when the device cannot take a frame now
+     *         (backpressure: try again on a later poll).
+     */
+    MutableDirectBuffer claim(int maxLength);
+
+    /** Sends the first {@code length} bytes of the open claim. */
+    void commit(int length);
+
+    /** Drops the open claim without sending anything. */
+    void abort();
+
+    /**
+     * Blocks the calling thread until a frame may be readable or {@code timeoutNs} has passed, so an idle
+     * instance uses no CPU. Spurious wake-ups are allowed; a negative or zero timeout returns at once.
+     */
+    void awaitReceive(long timeoutNs);
+
+    /** Releases the device. Further calls are not allowed. */
+    @Override
+    void close();
+}
