@@ -53,7 +53,8 @@ public final class KernelPortProber implements PortProber
 
     /**
      * @param capacity           most probes in flight (each holds a file descriptor)
-     * @param udpPayload         sent in each UDP probe, between position and limit (copied)
+     * @param udpPayload         sent in each UDP probe, between position and limit (copied); at least one byte,
+     *                           because the JDK sends nothing for an empty buffer on a connected channel
      * @param udpReplyClassifier what a UDP reply proves
      */
     public KernelPortProber(final int capacity, final ByteBuffer udpPayload,
@@ -63,6 +64,10 @@ public final class KernelPortProber implements PortProber
         {
             throw new IllegalArgumentException("capacity " + capacity + " out of range 1-"
                 + ProbeOptions.MAX_IN_FLIGHT_LIMIT);
+        }
+        if (!udpPayload.hasRemaining())
+        {
+            throw new IllegalArgumentException("the UDP payload needs at least one byte");
         }
         this.capacity = capacity;
         final ByteBuffer payload = ByteBuffer.allocateDirect(udpPayload.remaining());
@@ -303,8 +308,7 @@ public final class KernelPortProber implements PortProber
     {
         probe.attempt++;
         probe.sentNs = nowNs;
-        // send() rather than write(): write() skips an empty buffer, send() puts an empty datagram on the wire.
-        ((DatagramChannel)probe.channel).send(udpPayload.duplicate(), probe.address);
+        ((DatagramChannel)probe.channel).write(udpPayload.duplicate());
     }
 
     private void processDatagram(final Probe probe, final long nowNs)

@@ -7,14 +7,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * How a scan is paced, immutable; change a copy with the {@code with*} methods. Defaults follow nmap's spirit for a
  * connect scan: 100 probes in flight, at most 1000 started per second, 1 s per attempt, one TCP attempt (the kernel
- * itself retransmits a SYN inside it), two UDP attempts (one retransmission), no overall deadline, an empty UDP
- * payload and any UDP reply counting as {@code udp-response}.
+ * itself retransmits a SYN inside it), two UDP attempts (one retransmission), no overall deadline, a one-byte UDP
+ * payload (a single zero byte) and any UDP reply counting as {@code udp-response}.
+ *
+ * <p>Why not nmap's empty UDP payload: the JDK sends nothing for an empty buffer on a connected datagram channel,
+ * and only a connected channel is told of ICMP port unreachable, so a UDP probe carries at least one byte.
  */
 public final class ProbeOptions
 {
     /** The defaults described above. */
     public static final ProbeOptions DEFAULTS = new ProbeOptions(100, 1000, TimeUnit.SECONDS.toNanos(1), 1, 2, 0,
-        new byte[0], UdpReplyClassifier.ANY_REPLY);
+        new byte[] {0}, UdpReplyClassifier.ANY_REPLY);
 
     /** Upper bound on {@link #maxInFlight()}: each probe holds a file descriptor. */
     public static final int MAX_IN_FLIGHT_LIMIT = 4096;
@@ -50,9 +53,9 @@ public final class ProbeOptions
             throw new IllegalArgumentException("maxDuration must not be negative, got " + maxDurationNs + " ns");
         }
         this.maxDurationNs = maxDurationNs;
-        if (udpPayload.length > MAX_UDP_PAYLOAD)
+        if (udpPayload.length < 1 || udpPayload.length > MAX_UDP_PAYLOAD)
         {
-            throw new IllegalArgumentException("udpPayload of " + udpPayload.length + " bytes is above "
+            throw new IllegalArgumentException("udpPayload of " + udpPayload.length + " bytes out of range 1-"
                 + MAX_UDP_PAYLOAD);
         }
         this.udpPayload = udpPayload;
@@ -157,7 +160,7 @@ public final class ProbeOptions
             unit.toNanos(maxDuration), udpPayload, udpReplyClassifier);
     }
 
-    /** A copy that sends {@code payload} (copied) in each UDP probe and judges replies with {@code classifier}. */
+    /** A copy that sends {@code payload} (copied, 1 to 1472 bytes) in each UDP probe and judges replies with {@code classifier}. */
     public ProbeOptions withUdpProbe(final byte[] payload, final UdpReplyClassifier classifier)
     {
         return new ProbeOptions(maxInFlight, ratePerSecond, timeoutNs, tcpAttempts, udpAttempts, maxDurationNs,
