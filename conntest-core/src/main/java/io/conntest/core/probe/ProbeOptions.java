@@ -160,7 +160,10 @@ public final class ProbeOptions
             unit.toNanos(maxDuration), udpPayload, udpReplyClassifier);
     }
 
-    /** A copy that sends {@code payload} (copied, 1 to 1472 bytes) in each UDP probe and judges replies with {@code classifier}. */
+    /**
+     * A copy that sends {@code payload} (copied, 1 to 1472 bytes) in each UDP probe and judges replies with
+     * {@code classifier}: the hook through which a conntest hello is sent and recognised.
+     */
     public ProbeOptions withUdpProbe(final byte[] payload, final UdpReplyClassifier classifier)
     {
         return new ProbeOptions(maxInFlight, ratePerSecond, timeoutNs, tcpAttempts, udpAttempts, maxDurationNs,
