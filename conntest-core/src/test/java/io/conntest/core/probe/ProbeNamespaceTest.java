@@ -3,26 +3,19 @@ package io.conntest.core.probe;
 import io.conntest.stack.testing.Privileges;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The kernel prober against a firewall: inside a private network namespace {@code ct-probe-<random>} with only its
- * loopback up and nftables rules that drop TCP 7003 and UDP 7005 on input and TCP 7007 and UDP 7008 on
- * output, a JVM started
- * with {@code ip netns exec} probes 127.0.0.1 (see {@link NamespaceProbeMain}). No packet leaves the namespace; the
- * namespace is removed afterwards, also on failure or when the JVM is stopped.
+ * The kernel prober against a firewall, from inside a private network namespace with only its loopback up (see
+ * {@link PrivateNamespace}): a JVM started there with {@code ip netns exec} probes 127.0.0.1 behind nftables drop
+ * and reject rules, and 192.0.2.1 (TEST-NET-1), for which the namespace has no route, so nothing is sent at all.
+ * No packet leaves the namespace.
  */
 class ProbeNamespaceTest
 {
@@ -32,6 +25,8 @@ class ProbeNamespaceTest
         "    type filter hook input priority 0; policy accept;",
         "    tcp dport 7003 drop",
         "    udp dport 7005 drop",
+        "    tcp dport 7009 reject with icmpx type admin-prohibited",
+        "    udp dport 7010 reject with icmpx type admin-prohibited",
         "  }",
         "  chain output {",
         "    type filter hook output priority 0; policy accept;",
@@ -46,117 +41,47 @@ class ProbeNamespaceTest
     {
         Privileges.assumeNetworkNamespaces();
         Privileges.assumeCommand("nft");
-        // A unique name, not a test input: helpers running at once must not collide.
-        final String ns = "ct-probe-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
-        final Thread cleanup = new Thread(() -> deleteNamespace(ns), "ct-probe-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        final Path out = Files.createTempFile("ct-probe", ".out");
-        final Path err = Files.createTempFile("ct-probe", ".err");
-        try
+        final String name;
+        final List<String> lines;
+        try (PrivateNamespace ns = new PrivateNamespace())
         {
-            run(null, "ip", "netns", "add", ns);
-            run(null, "ip", "-n", ns, "link", "set", "lo", "up");
-            run(RULES, "ip", "netns", "exec", ns, "nft", "-f", "-");
-
-            final String java = ProcessHandle.current().info().command().orElse("java");
-            final Process probe = new ProcessBuilder("ip", "netns", "exec", ns, java, "-Xmx64m",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                NamespaceProbeMain.class.getName(), "7001", "7004", "T:7001-7003,7007,U:7004-7006,7008", "300")
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!probe.waitFor(40, TimeUnit.SECONDS))
-            {
-                probe.destroyForcibly();
-                probe.waitFor(5, TimeUnit.SECONDS);
-            }
-            final List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-            final String diagnostics = "stdout " + lines + " stderr " + Files.readString(err);
-            assertEquals(0, probe.exitValue(), diagnostics);
-
-            final Map<String, String> results = new TreeMap<>();
-            String done = null;
-            for (final String line : lines)
-            {
-                if (line.startsWith("RESULT "))
-                {
-                    final String[] fields = line.split(" ", 3);
-                    results.put(fields[1], fields[2]);
-                }
-                else if (line.startsWith("DONE "))
-                {
-                    done = line;
-                }
-            }
-            assertEquals("open syn-ack 1 null", results.get("7001/tcp"), diagnostics);
-            assertEquals("closed conn-refused 1 null", results.get("7002/tcp"), diagnostics);
-            assertEquals("filtered no-response 1 null", results.get("7003/tcp"), diagnostics);
-            // A SYN dropped on output still looks like silence to a non-blocking connect...
-            assertEquals("filtered no-response 1 null", results.get("7007/tcp"), diagnostics);
-            assertEquals("open udp-response 1 null", results.get("7004/udp"), diagnostics);
-            assertEquals("open|filtered no-response 2 null", results.get("7005/udp"), diagnostics);
-            assertEquals("closed port-unreach 1 null", results.get("7006/udp"), diagnostics);
-            // ...but a datagram dropped on output fails its send with EPERM: the local firewall said no.
-            final String dropped = String.valueOf(results.get("7008/udp"));
-            assertTrue(dropped.startsWith("filtered admin-prohibited 1 local firewall:"), diagnostics);
-            assertEquals(8, results.size(), diagnostics);
-            assertEquals("DONE 0 COMPLETE 8", done, diagnostics);
+            name = ns.name();
+            ns.nft(RULES);
+            lines = ns.runProbeMain(40, List.of(), "7001", "7004", "300",
+                "127.0.0.1", "T:7001-7003,7007,7009,U:7004-7006,7008,7010",
+                "192.0.2.1", "T:80,U:53");
         }
-        finally
+        final String diagnostics = String.join("\n", lines);
+        final Map<String, String> results = new TreeMap<>();
+        for (final String line : lines)
         {
-            deleteNamespace(ns);
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
-        assertTrue(!namespaceExists(ns), "namespace " + ns + " removed");
-    }
-
-    private static void run(final String stdin, final String... command) throws IOException, InterruptedException
-    {
-        final File log = File.createTempFile("ct-probe-cmd", ".log");
-        try
-        {
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log).start();
-            if (stdin != null)
+            if (line.startsWith("RESULT "))
             {
-                process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-            process.getOutputStream().close();
-            if (!process.waitFor(10, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly();
-                throw new AssertionError("timed out: " + String.join(" ", command));
-            }
-            if (process.exitValue() != 0)
-            {
-                throw new AssertionError(String.join(" ", command) + " failed with " + process.exitValue() + ": "
-                    + Files.readString(log.toPath()));
+                final String[] fields = line.split(" ", 4);
+                results.put(fields[1] + " " + fields[2], fields[3]);
             }
         }
-        finally
-        {
-            Files.deleteIfExists(log.toPath());
-        }
-    }
-
-    private static boolean namespaceExists(final String ns)
-    {
-        return Files.exists(Path.of("/run/netns", ns));
-    }
-
-    private static void deleteNamespace(final String ns)
-    {
-        if (namespaceExists(ns))
-        {
-            try
-            {
-                new ProcessBuilder("ip", "netns", "del", ns).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
-            }
-            catch (final IOException | InterruptedException ex)
-            {
-                System.err.println("could not delete namespace " + ns + ": " + ex);
-            }
-        }
+        assertEquals("open syn-ack 1 null", results.get("127.0.0.1 7001/tcp"), diagnostics);
+        assertEquals("closed conn-refused 1 null", results.get("127.0.0.1 7002/tcp"), diagnostics);
+        assertEquals("filtered no-response 1 null", results.get("127.0.0.1 7003/tcp"), diagnostics);
+        // A SYN dropped on output looks like silence to a non-blocking connect...
+        assertEquals("filtered no-response 1 null", results.get("127.0.0.1 7007/tcp"), diagnostics);
+        // ICMP administratively prohibited is a hard error (RFC 1122 4.2.3.9): connect fails with EHOSTUNREACH.
+        assertTrue(results.get("127.0.0.1 7009/tcp").startsWith("filtered host-unreach 1 NoRouteToHostException"),
+            diagnostics);
+        assertEquals("open udp-response 1 null", results.get("127.0.0.1 7004/udp"), diagnostics);
+        assertEquals("open|filtered no-response 2 null", results.get("127.0.0.1 7005/udp"), diagnostics);
+        assertEquals("closed port-unreach 1 null", results.get("127.0.0.1 7006/udp"), diagnostics);
+        // ...but a datagram dropped on output fails its send with EPERM: the local firewall said no.
+        assertTrue(results.get("127.0.0.1 7008/udp").startsWith("filtered admin-prohibited 1 local firewall:"),
+            diagnostics);
+        assertTrue(results.get("127.0.0.1 7010/udp").startsWith("filtered host-unreach 1"), diagnostics);
+        assertTrue(results.get("192.0.2.1 80/tcp").startsWith("filtered net-unreach 1"), diagnostics);
+        assertTrue(results.get("192.0.2.1 53/udp").startsWith("filtered net-unreach 0"),
+            "no route: the connect failed before anything was sent; " + diagnostics);
+        assertEquals(12, results.size(), diagnostics);
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("DONE 127.0.0.1 0 COMPLETE 10 2 ")), diagnostics);
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("DONE 192.0.2.1 1 COMPLETE 2 0 ")), diagnostics);
+        assertFalse(new java.io.File("/run/netns", name).exists(), "namespace " + name + " removed");
     }
 }
