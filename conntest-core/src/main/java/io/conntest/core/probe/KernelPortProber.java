@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class KernelPortProber implements PortProber
 {
     private static final int MAX_DATAGRAM = 65_536;
+    private static final int MAX_SELF_CONNECTS = 3;
 
     private final Selector selector;
     private final int capacity;
@@ -50,6 +51,7 @@ public final class KernelPortProber implements PortProber
     private final ArrayDeque<Probe> finished = new ArrayDeque<>();
     private int inFlight;
     private boolean closed;
+    private boolean closesPending;
 
     /**
      * @param capacity           most probes in flight (each holds a file descriptor)
@@ -170,6 +172,7 @@ public final class KernelPortProber implements PortProber
                 }
             }
         }
+        flushCloses();
         Probe due = timers.peek();
         while (due != null && due.deadlineNs <= nowNs)
         {
@@ -177,6 +180,7 @@ public final class KernelPortProber implements PortProber
             onTimeout(due, nowNs);
             due = timers.peek();
         }
+        flushCloses();
         return deliver();
     }
 
@@ -224,6 +228,7 @@ public final class KernelPortProber implements PortProber
         timers.clear();
         finished.clear();
         inFlight = 0;
+        flushCloses();
         return cancelled;
     }
 
@@ -257,7 +262,7 @@ public final class KernelPortProber implements PortProber
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);
             if (channel.connect(probe.address))
             {
-                finish(probe, PortState.OPEN, ProbeReason.SYN_ACK, nowNs - probe.sentNs, null);
+                onConnected(probe, channel, nowNs);
                 return;
             }
             channel.register(selector, SelectionKey.OP_CONNECT, probe);
@@ -273,10 +278,11 @@ public final class KernelPortProber implements PortProber
     {
         try
         {
-            if (((SocketChannel)probe.channel).finishConnect())
+            final SocketChannel channel = (SocketChannel)probe.channel;
+            if (channel.finishConnect())
             {
                 timers.remove(probe);
-                finish(probe, PortState.OPEN, ProbeReason.SYN_ACK, nowNs - probe.sentNs, null);
+                onConnected(probe, channel, nowNs);
             }
         }
         catch (final IOException ex)
@@ -286,14 +292,53 @@ public final class KernelPortProber implements PortProber
         }
     }
 
+    private void onConnected(final Probe probe, final SocketChannel channel, final long nowNs) throws IOException
+    {
+        // A connect to a local port that is also the ephemeral port the kernel picked for us meets itself: a TCP
+        // simultaneous open (RFC 9293 3.5). The kernel never picks a port something listens on, so it proves
+        // nothing is there, but not with the evidence nmap would print; probe again from another port.
+        if (probe.address.equals(channel.getLocalAddress()))
+        {
+            probe.selfConnects++;
+            closeQuietly(channel);
+            if (probe.selfConnects <= MAX_SELF_CONNECTS)
+            {
+                // Connect again from the timer pass, once the closed socket has really let go of its port.
+                probe.attempt--;
+                probe.deadlineNs = nowNs;
+                timers.add(probe);
+            }
+            else
+            {
+                finish(probe, PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1, "connected to itself");
+            }
+            return;
+        }
+        finish(probe, PortState.OPEN, ProbeReason.SYN_ACK, nowNs - probe.sentNs, null);
+    }
+
     private void dispatchDatagram(final Probe probe, final long nowNs)
     {
         try
         {
-            final DatagramChannel channel = DatagramChannel.open();
+            DatagramChannel channel = DatagramChannel.open();
             probe.channel = channel;
             channel.configureBlocking(false);
             channel.connect(probe.address);
+            // As for TCP: a local port the kernel chose as our own source port would echo the probe to itself.
+            while (probe.address.equals(channel.getLocalAddress()))
+            {
+                closeQuietly(channel);
+                if (++probe.selfConnects > MAX_SELF_CONNECTS)
+                {
+                    finish(probe, PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1, "connected to itself");
+                    return;
+                }
+                channel = DatagramChannel.open();
+                probe.channel = channel;
+                channel.configureBlocking(false);
+                channel.connect(probe.address);
+            }
             channel.register(selector, SelectionKey.OP_READ, probe);
             sendDatagram(probe, nowNs);
             armTimer(probe, nowNs);
@@ -412,6 +457,23 @@ public final class KernelPortProber implements PortProber
         finished.add(probe);
     }
 
+    /** Completes deferred closes now, so their ports are free before the owner starts the next probes. */
+    private void flushCloses()
+    {
+        if (closesPending && !closed)
+        {
+            closesPending = false;
+            try
+            {
+                selector.selectNow();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("selectNow failed", ex);
+            }
+        }
+    }
+
     private int deliver()
     {
         int delivered = 0;
@@ -425,10 +487,15 @@ public final class KernelPortProber implements PortProber
         return delivered;
     }
 
-    private static void closeQuietly(final SelectableChannel channel)
+    /**
+     * Closes a probe's channel. The JDK defers the real close of a channel registered with a selector until the
+     * selector's next select, so the socket (and its local port) outlives this call until {@link #flushCloses()}.
+     */
+    private void closeQuietly(final SelectableChannel channel)
     {
         if (channel != null)
         {
+            closesPending |= channel.isRegistered();
             try
             {
                 channel.close();
@@ -450,6 +517,7 @@ public final class KernelPortProber implements PortProber
         final ProbeCallback callback;
         SelectableChannel channel;
         int attempt;
+        int selfConnects;
         long sentNs;
         long deadlineNs;
         boolean done;

@@ -54,6 +54,12 @@ final class PrivateNamespace implements AutoCloseable
         run(rules, 10, "ip", "netns", "exec", name, "nft", "-f", "-");
     }
 
+    /** Sets a sysctl of the namespace (network sysctls are per namespace). */
+    void sysctl(final String assignment) throws IOException, InterruptedException
+    {
+        run(null, 10, "ip", "netns", "exec", name, "sysctl", "-q", "-w", assignment);
+    }
+
     /**
      * Runs {@link NamespaceProbeMain} in the namespace with this JVM's class path and returns its stdout lines.
      * Kills it if it runs longer than {@code timeoutSeconds}.

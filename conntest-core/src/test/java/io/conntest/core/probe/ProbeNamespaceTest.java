@@ -84,4 +84,24 @@ class ProbeNamespaceTest
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("DONE 192.0.2.1 1 COMPLETE 2 0 ")), diagnostics);
         assertFalse(new java.io.File("/run/netns", name).exists(), "namespace " + name + " removed");
     }
+
+    @Test
+    void aProbeThatMeetsItselfIsNotReportedOpen() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        final List<String> lines;
+        try (PrivateNamespace ns = new PrivateNamespace())
+        {
+            // One ephemeral port, 40000: probing 127.0.0.1:40000 connects the socket to itself (TCP simultaneous
+            // open; a UDP probe would read its own datagram). One probe at a time, so it always gets that port.
+            ns.sysctl("net.ipv4.ip_local_port_range=40000 40000");
+            lines = ns.runProbeMain(40, List.of("-Dprobe.inflight=1"), "7001", "7004", "300",
+                "127.0.0.1", "T:7001,40000,U:7004,40000");
+        }
+        final String diagnostics = String.join("\n", lines);
+        assertTrue(lines.contains("RESULT 127.0.0.1 7001/tcp open syn-ack 1 null"), diagnostics);
+        assertTrue(lines.contains("RESULT 127.0.0.1 7004/udp open udp-response 1 null"), diagnostics);
+        assertTrue(lines.contains("RESULT 127.0.0.1 40000/tcp unknown local-error 1 connected to itself"), diagnostics);
+        assertTrue(lines.contains("RESULT 127.0.0.1 40000/udp unknown local-error 0 connected to itself"), diagnostics);
+    }
 }
