@@ -25,6 +25,7 @@ public final class ProbeRunner
     private final PortSpec ports;
     private final ProbeOptions options;
     private final ProbeListener listener;
+    private final boolean ownsProber;
     private final int[] counts = new int[PortState.values().length];
     private final ProbeCallback tally = this::onProbeResult;
     private volatile boolean cancelled;
@@ -32,7 +33,8 @@ public final class ProbeRunner
     private int delivered;
 
     /**
-     * @param prober   does the probing; the runner drives it from its thread but does not close it
+     * @param prober   does the probing; the runner drives it from its thread but does not close it (see
+     *                 {@link #kernel} for a runner that owns its prober)
      * @param host     the host to scan
      * @param ports    the targets
      * @param options  pacing and timeouts
@@ -41,6 +43,13 @@ public final class ProbeRunner
     public ProbeRunner(final PortProber prober, final InetAddress host, final PortSpec ports,
         final ProbeOptions options, final ProbeListener listener)
     {
+        this(prober, false, host, ports, options, listener);
+    }
+
+    private ProbeRunner(final PortProber prober, final boolean ownsProber, final InetAddress host,
+        final PortSpec ports, final ProbeOptions options, final ProbeListener listener)
+    {
+        this.ownsProber = ownsProber;
         this.prober = Objects.requireNonNull(prober, "prober");
         this.host = Objects.requireNonNull(host, "host");
         this.ports = Objects.requireNonNull(ports, "ports");
@@ -56,10 +65,18 @@ public final class ProbeRunner
     public static ProbeReport probe(final InetAddress host, final PortSpec ports, final ProbeOptions options,
         final ProbeListener listener)
     {
-        try (KernelPortProber prober = KernelPortProber.create(options))
-        {
-            return new ProbeRunner(prober, host, ports, options, listener).run();
-        }
+        return kernel(host, ports, options, listener).run();
+    }
+
+    /**
+     * A runner on its own {@link KernelPortProber}, which {@link #run()} closes when it ends. Use it when the scan
+     * must be cancellable (Ctrl-C: call {@link #cancel()} from the signal handler) or run on another thread.
+     * A runner that is never run keeps the prober's selector open: run it.
+     */
+    public static ProbeRunner kernel(final InetAddress host, final PortSpec ports, final ProbeOptions options,
+        final ProbeListener listener)
+    {
+        return new ProbeRunner(KernelPortProber.create(options), true, host, ports, options, listener);
     }
 
     /**
@@ -152,6 +169,13 @@ public final class ProbeRunner
         {
             prober.cancelAll();
             throw ex;
+        }
+        finally
+        {
+            if (ownsProber)
+            {
+                prober.close();
+            }
         }
         final ProbeReport report = new ProbeReport(host, counts, notProbed, System.nanoTime() - startNs, completion);
         listener.onDone(report);

@@ -20,8 +20,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -246,6 +248,43 @@ class KernelPortProberTest
         assertEquals(-1, results.get(0).rttNs());
         assertNull(results.get(0).detail());
         assertTrue(silent.received.get() >= 2, "probe plus one retransmission arrived: " + silent.received.get());
+    }
+
+    @Test
+    void kernelRunnerOnItsOwnThreadCanBeCancelled() throws Exception
+    {
+        final UdpResponder silent = openUdpPort();
+        silent.mute = true;
+        final AtomicReference<ProbeReport> done = new AtomicReference<>();
+        final ProbeOptions slow = ProbeOptions.DEFAULTS.withTimeout(30, TimeUnit.SECONDS);
+        final ProbeRunner runner = ProbeRunner.kernel(LOOPBACK, PortSpec.parse("U:" + silent.port()), slow,
+            new ProbeListener()
+            {
+                @Override
+                public void onResult(final ProbeResult result)
+                {
+                    throw new AssertionError("no result expected: " + result);
+                }
+
+                @Override
+                public void onDone(final ProbeReport report)
+                {
+                    done.set(report);
+                }
+            });
+        final Thread thread = runner.start();
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (silent.received.get() == 0 && System.nanoTime() < deadlineNs)
+        {
+            Thread.onSpinWait();
+        }
+        assertEquals(1, silent.received.get());
+        runner.cancel();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(thread.isAlive());
+        assertEquals(ProbeReport.Completion.CANCELLED, done.get().completion());
+        assertEquals(1, done.get().notProbed());
+        assertEquals(1, done.get().exitCode());
     }
 
     /** Answers datagrams on 127.0.0.1 from a daemon thread until closed. */

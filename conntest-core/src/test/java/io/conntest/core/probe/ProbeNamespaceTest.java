@@ -3,6 +3,8 @@ package io.conntest.core.probe;
 import io.conntest.stack.testing.Privileges;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,7 +84,7 @@ class ProbeNamespaceTest
         assertEquals(12, results.size(), diagnostics);
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("DONE 127.0.0.1 0 COMPLETE 10 2 ")), diagnostics);
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("DONE 192.0.2.1 1 COMPLETE 2 0 ")), diagnostics);
-        assertFalse(new java.io.File("/run/netns", name).exists(), "namespace " + name + " removed");
+        assertFalse(Files.exists(Path.of("/run/netns", name)), "namespace " + name + " removed");
     }
 
     @Test
