@@ -41,6 +41,7 @@ public final class KernelPortProber implements PortProber
 {
     private static final int MAX_DATAGRAM = 65_536;
     private static final int MAX_SELF_CONNECTS = 3;
+    private static final long MAX_WAIT_NS = TimeUnit.MINUTES.toNanos(1);
 
     private final Selector selector;
     private final int capacity;
@@ -194,12 +195,14 @@ public final class KernelPortProber implements PortProber
     @Override
     public void awaitWork(final long maxWaitNs)
     {
-        if (closed || maxWaitNs <= 0 || !finished.isEmpty())
+        if (closed || maxWaitNs <= 0 || !finished.isEmpty() || !selector.selectedKeys().isEmpty())
         {
             return;
         }
-        // select(0) would wait forever: round up to at least one millisecond so the loop never spins.
-        final long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(maxWaitNs + 999_999));
+        // select(0) would wait forever: round up to whole milliseconds (at least one) so the loop never spins,
+        // and cap the wait so that the rounding cannot overflow.
+        final long waitNs = Math.min(maxWaitNs, MAX_WAIT_NS);
+        final long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNs + 999_999));
         try
         {
             selector.select(timeoutMs);
