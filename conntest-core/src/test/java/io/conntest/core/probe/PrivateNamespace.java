@@ -54,10 +54,17 @@ final class PrivateNamespace implements AutoCloseable
         run(rules, 10, "ip", "netns", "exec", name, "nft", "-f", "-");
     }
 
-    /** Sets a sysctl of the namespace (network sysctls are per namespace). */
-    void sysctl(final String assignment) throws IOException, InterruptedException
+    /**
+     * Sets a network sysctl of the namespace, e.g. {@code net/ipv4/ip_local_port_range}, through /proc/sys (which
+     * shows the namespace of the process reading it), so no sysctl binary is needed.
+     */
+    void sysctl(final String key, final String value) throws IOException, InterruptedException
     {
-        run(null, 10, "ip", "netns", "exec", name, "sysctl", "-q", "-w", assignment);
+        if (!key.matches("net/[a-z0-9_/]+"))
+        {
+            throw new IllegalArgumentException("not a network sysctl: " + key);
+        }
+        run(value + "\n", 10, "ip", "netns", "exec", name, "sh", "-c", "cat > /proc/sys/" + key);
     }
 
     /**

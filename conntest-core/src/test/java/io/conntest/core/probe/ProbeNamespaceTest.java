@@ -96,7 +96,7 @@ class ProbeNamespaceTest
         {
             // One ephemeral port, 40000: probing 127.0.0.1:40000 connects the socket to itself (TCP simultaneous
             // open; a UDP probe would read its own datagram). One probe at a time, so it always gets that port.
-            ns.sysctl("net.ipv4.ip_local_port_range=40000 40000");
+            ns.sysctl("net/ipv4/ip_local_port_range", "40000 40000");
             lines = ns.runProbeMain(40, List.of("-Dprobe.inflight=1"), "7001", "7004", "300",
                 "127.0.0.1", "T:7001,40000,U:7004,40000");
         }
