@@ -1,0 +1,109 @@
+package io.conntest.core.probe;
+
+import io.conntest.stack.testing.Privileges;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The kernel prober against a firewall, from inside a private network namespace with only its loopback up (see
+ * {@link PrivateNamespace}): a JVM started there with {@code ip netns exec} probes 127.0.0.1 behind nftables drop
+ * and reject rules, and 192.0.2.1 (TEST-NET-1), for which the namespace has no route, so nothing is sent at all.
+ * No packet leaves the namespace.
+ */
+class ProbeNamespaceTest
+{
+    private static final String RULES = String.join("\n",
+        "table inet ctprobe {",
+        "  chain input {",
+        "    type filter hook input priority 0; policy accept;",
+        "    tcp dport 7003 drop",
+        "    udp dport 7005 drop",
+        "    tcp dport 7009 reject with icmpx type admin-prohibited",
+        "    udp dport 7010 reject with icmpx type admin-prohibited",
+        "  }",
+        "  chain output {",
+        "    type filter hook output priority 0; policy accept;",
+        "    tcp dport 7007 drop",
+        "    udp dport 7008 drop",
+        "  }",
+        "}",
+        "");
+
+    @Test
+    void openClosedAndFilteredPortsBehindNftables() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        Privileges.assumeCommand("nft");
+        final String name;
+        final List<String> lines;
+        try (PrivateNamespace ns = new PrivateNamespace())
+        {
+            name = ns.name();
+            ns.nft(RULES);
+            lines = ns.runProbeMain(40, List.of(), "7001", "7004", "300",
+                "127.0.0.1", "T:7001-7003,7007,7009,U:7004-7006,7008,7010",
+                "192.0.2.1", "T:80,U:53");
+        }
+        final String diagnostics = String.join("\n", lines);
+        final Map<String, String> results = new TreeMap<>();
+        for (final String line : lines)
+        {
+            if (line.startsWith("RESULT "))
+            {
+                final String[] fields = line.split(" ", 4);
+                results.put(fields[1] + " " + fields[2], fields[3]);
+            }
+        }
+        assertEquals("open syn-ack 1 null", results.get("127.0.0.1 7001/tcp"), diagnostics);
+        assertEquals("closed conn-refused 1 null", results.get("127.0.0.1 7002/tcp"), diagnostics);
+        assertEquals("filtered no-response 1 null", results.get("127.0.0.1 7003/tcp"), diagnostics);
+        // A SYN dropped on output looks like silence to a non-blocking connect...
+        assertEquals("filtered no-response 1 null", results.get("127.0.0.1 7007/tcp"), diagnostics);
+        // ICMP administratively prohibited is a hard error (RFC 1122 4.2.3.9): connect fails with EHOSTUNREACH.
+        assertTrue(results.get("127.0.0.1 7009/tcp").startsWith("filtered host-unreach 1 NoRouteToHostException"),
+            diagnostics);
+        assertEquals("open udp-response 1 null", results.get("127.0.0.1 7004/udp"), diagnostics);
+        assertEquals("open|filtered no-response 2 null", results.get("127.0.0.1 7005/udp"), diagnostics);
+        assertEquals("closed port-unreach 1 null", results.get("127.0.0.1 7006/udp"), diagnostics);
+        // ...but a datagram dropped on output fails its send with EPERM: the local firewall said no.
+        assertTrue(results.get("127.0.0.1 7008/udp").startsWith("filtered admin-prohibited 1 local firewall:"),
+            diagnostics);
+        assertTrue(results.get("127.0.0.1 7010/udp").startsWith("filtered host-unreach 1"), diagnostics);
+        assertTrue(results.get("192.0.2.1 80/tcp").startsWith("filtered net-unreach 1"), diagnostics);
+        assertTrue(results.get("192.0.2.1 53/udp").startsWith("filtered net-unreach 0"),
+            "no route: the connect failed before anything was sent; " + diagnostics);
+        assertEquals(12, results.size(), diagnostics);
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("DONE 127.0.0.1 0 COMPLETE 10 2 ")), diagnostics);
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("DONE 192.0.2.1 1 COMPLETE 2 0 ")), diagnostics);
+        assertFalse(Files.exists(Path.of("/run/netns", name)), "namespace " + name + " removed");
+    }
+
+    @Test
+    void aProbeThatMeetsItselfIsNotReportedOpen() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        final List<String> lines;
+        try (PrivateNamespace ns = new PrivateNamespace())
+        {
+            // One ephemeral port, 40000: probing 127.0.0.1:40000 connects the socket to itself (TCP simultaneous
+            // open; a UDP probe would read its own datagram). One probe at a time, so it always gets that port.
+            ns.sysctl("net/ipv4/ip_local_port_range", "40000 40000");
+            lines = ns.runProbeMain(40, List.of("-Dprobe.inflight=1"), "7001", "7004", "300",
+                "127.0.0.1", "T:7001,40000,U:7004,40000");
+        }
+        final String diagnostics = String.join("\n", lines);
+        assertTrue(lines.contains("RESULT 127.0.0.1 7001/tcp open syn-ack 1 null"), diagnostics);
+        assertTrue(lines.contains("RESULT 127.0.0.1 7004/udp open udp-response 1 null"), diagnostics);
+        assertTrue(lines.contains("RESULT 127.0.0.1 40000/tcp unknown local-error 1 connected to itself"), diagnostics);
+        assertTrue(lines.contains("RESULT 127.0.0.1 40000/udp unknown local-error 0 connected to itself"), diagnostics);
+    }
+}
