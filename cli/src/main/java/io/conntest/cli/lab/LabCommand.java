@@ -86,7 +86,7 @@ public final class LabCommand implements Callable<Integer>
                 instance.stop();
                 loop.join(5000);
                 instance.close();
-                log.log("stack: " + instance.stats());
+                log.log("stopped: " + instance.stats());
             }
             out.println("removing namespace " + ns.name());
         }

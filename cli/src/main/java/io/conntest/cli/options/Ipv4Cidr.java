@@ -16,7 +16,15 @@ public record Ipv4Cidr(int address, int prefixLength)
         {
             throw new IllegalArgumentException("'" + text + "' has no prefix length (e.g. 10.0.0.2/24)");
         }
-        final int address = parseAddress(text.substring(0, slash));
+        final int address;
+        try
+        {
+            address = parseAddress(text.substring(0, slash));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("'" + text + "': " + ex.getMessage());
+        }
         final int prefix;
         try
         {

@@ -187,12 +187,22 @@ public final class StackInstance implements AutoCloseable
                     device.awaitReceive(waitNs);
                 }
             }
-            logStatsIfChanged();
         }
         finally
         {
             running = false;
         }
+    }
+
+    /**
+     * One turn of the loop without waiting, for a caller that drives several stacks on one thread (tests and
+     * simulations over an in-memory device).
+     *
+     * @return whether anything happened.
+     */
+    public boolean pollOnce(final long nowNs)
+    {
+        return stack.poll(nowNs);
     }
 
     private void checkLink()
