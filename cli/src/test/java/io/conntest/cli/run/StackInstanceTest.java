@@ -61,17 +61,18 @@ class StackInstanceTest
             assertTrue(socket.sendTo(0x0A000002, 7, payload, 0, length));
             assertTrue(socket.sendTo(0x0A000002, 9, payload, 0, length));
         }
+        assertTrue(socket.sendTo(0x0A000002, 7, payload, 0, 0), "an empty datagram is echoed too");
         long nowNs = 1_000_000_000L;
-        for (int turn = 0; turn < 100 && replies.size() < 5; turn++)
+        for (int turn = 0; turn < 100 && replies.size() < 6; turn++)
         {
             peer.poll(nowNs);
             instance.pollOnce(nowNs);
             nowNs += 1_000_000L;
         }
-        assertEquals(List.of("7:hello 0", "7:hello 1", "7:hello 2", "7:hello 3", "7:hello 4"), replies);
-        assertEquals(5, instance.echoed());
+        assertEquals(List.of("7:hello 0", "7:hello 1", "7:hello 2", "7:hello 3", "7:hello 4", "7:"), replies);
+        assertEquals(6, instance.echoed());
         final String stats = instance.stats();
-        assertTrue(stats.contains("udp:7 echo 5 datagrams"), stats);
+        assertTrue(stats.contains("udp:7 echo 6 datagrams"), stats);
         assertTrue(stats.contains("udp:9 discard 5 datagrams"), stats);
         instance.close();
 
