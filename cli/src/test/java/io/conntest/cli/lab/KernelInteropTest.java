@@ -146,8 +146,16 @@ class KernelInteropTest
     {
         final KernelPeer.EchoResult warm = kernel.udpEcho(STACK, 7, new int[] {64}, 2000, 1000, 1);
         assertEquals(2000, warm.verified());
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long before = threads.getThreadAllocatedBytes(loop.getId());
         final KernelPeer.EchoResult result = kernel.udpEcho(STACK, 7, new int[] {64}, 10_000, 1000, 2);
+        final long allocated = threads.getThreadAllocatedBytes(loop.getId()) - before;
         assertEquals(10_000, result.verified(), "lost " + result.lost());
+        System.out.println("INTEROP stack thread allocated " + allocated + " bytes over 10000 UDP echoes "
+            + "(TAP + pcap writer + stack + echo service)");
+        // A log line every 10 s builds a few strings; nothing may be allocated per datagram.
+        assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes");
         System.out.println(String.format(Locale.ROOT,
             "INTEROP udp echo 64 B: %.0f round trips/s, rtt p50 %.3f p99 %.3f max %.3f ms",
             result.roundTripsPerSecond(), result.percentileMs(50), result.percentileMs(99),
