@@ -147,6 +147,10 @@ public final class Main implements Callable<Integer>
                 + "attach it to a bridge to use it");
         }
         final StackInstance instance = new StackInstance(settings, tapDevice, tapDevice::linkWarning, log);
+        // Ctrl-C and SIGTERM stop the loop; conntest then closes everything and exits with 0 (a clean stop).
+        final sun.misc.SignalHandler stopHandler = signal -> instance.stop();
+        final sun.misc.SignalHandler previousInt = installSignalHandler("INT", stopHandler);
+        final sun.misc.SignalHandler previousTerm = installSignalHandler("TERM", stopHandler);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() ->
         {
@@ -171,6 +175,8 @@ public final class Main implements Callable<Integer>
             instance.close();
             log.log("stopped: " + instance.stats());
             stopped.countDown();
+            installSignalHandler("INT", previousInt);
+            installSignalHandler("TERM", previousTerm);
             try
             {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -181,6 +187,23 @@ public final class Main implements Callable<Integer>
             }
         }
         return Failures.OK;
+    }
+
+    private static sun.misc.SignalHandler installSignalHandler(final String name, final sun.misc.SignalHandler handler)
+    {
+        if (handler == null)
+        {
+            return null;
+        }
+        try
+        {
+            return sun.misc.Signal.handle(new sun.misc.Signal(name), handler);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // The signal is not available here (or reserved by the JVM): the shutdown hook still stops the loop.
+            return null;
+        }
     }
 
     /** Checks that the options fit together; a usage error names the option. */
