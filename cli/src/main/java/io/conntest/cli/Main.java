@@ -89,6 +89,9 @@ public final class Main implements Callable<Integer>
     @Option(names = {"-v", "--verbose"}, description = "Log the counters every second.")
     private boolean verbose;
 
+    @Option(names = "--trace", description = "Log one line per frame received or sent (slow; for debugging).")
+    private boolean trace;
+
     private PrintStream out = System.out;
 
     public static void main(final String[] args)
@@ -241,7 +244,7 @@ public final class Main implements Callable<Integer>
             }
         }
         return new InstanceSettings(name, tap, ipv4, gateway == null ? 0 : gateway, mac == null ? -1 : mac,
-            mtu == null ? 0 : mtu, pcap, listens, verbose);
+            mtu == null ? 0 : mtu, pcap, listens, verbose, trace);
     }
 
     /** {@code --ipv4}. */

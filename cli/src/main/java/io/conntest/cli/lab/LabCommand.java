@@ -143,7 +143,7 @@ public final class LabCommand implements Callable<Integer>
     private InstanceSettings settings()
     {
         return new InstanceSettings("lab-stack", TAP, Ipv4Cidr.parse(STACK_ADDRESS + "/24"), 0, -1, 0, pcap,
-            List.of(ListenSpec.parse("udp:7?service=echo"), ListenSpec.parse("udp:9?service=discard")), false);
+            List.of(ListenSpec.parse("udp:7?service=echo"), ListenSpec.parse("udp:9?service=discard")), false, false);
     }
 
     /** What the lab lacks to run here, or null. */

@@ -28,7 +28,8 @@ public record InstanceSettings(
     int mtu,
     Path pcap,
     List<ListenSpec> listens,
-    boolean verbose)
+    boolean verbose,
+    boolean trace)
 {
     public InstanceSettings
     {

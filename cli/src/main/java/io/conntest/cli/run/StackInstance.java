@@ -8,6 +8,7 @@ import io.conntest.stack.iface.InterfaceCounter;
 import io.conntest.stack.iface.InterfaceCounters;
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.phy.PcapWriterDevice;
+import io.conntest.stack.phy.TracingDevice;
 import io.conntest.stack.service.UdpDiscardService;
 import io.conntest.stack.service.UdpEchoService;
 import io.conntest.stack.wire.MacAddress;
@@ -72,6 +73,10 @@ public final class StackInstance implements AutoCloseable
         {
             baseDevice.close();
             throw new UncheckedIOException("cannot write pcap file " + settings.pcap() + ": " + ex.getMessage(), ex);
+        }
+        if (settings.trace())
+        {
+            chain = new TracingDevice(chain, log::log);
         }
         this.device = chain;
         final Ipv4Cidr ipv4 = settings.ipv4();

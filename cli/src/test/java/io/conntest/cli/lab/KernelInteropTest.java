@@ -59,7 +59,7 @@ class KernelInteropTest
         ns.linkUp(TAP);
         ns.addAddress(TAP, "10.0.0.1/24");
         final InstanceSettings settings = new InstanceSettings("interop", TAP, Ipv4Cidr.parse(STACK + "/24"), 0, -1,
-            0, pcap, List.of(ListenSpec.parse("udp:7"), ListenSpec.parse("udp:9?service=discard")), false);
+            0, pcap, List.of(ListenSpec.parse("udp:7"), ListenSpec.parse("udp:9?service=discard")), false, false);
         instance = new StackInstance(settings, tap, tap::linkWarning, new EventLog(System.out, "interop"));
         loop = new Thread(() -> instance.run(Long.MAX_VALUE), "interop-stack");
         loop.setDaemon(true);

@@ -38,7 +38,7 @@ class StackInstanceTest
         final ByteArrayOutputStream logged = new ByteArrayOutputStream();
         final InstanceSettings settings = new InstanceSettings("a", "mem0", Ipv4Cidr.parse("10.0.0.2/24"), 0,
             0x02_00_00_00_00_02L, 0, pcap, List.of(ListenSpec.parse("udp:7"), ListenSpec.parse("udp:9?service=discard")),
-            false);
+            false, false);
         final StackInstance instance = new StackInstance(settings, pair.a(), null,
             new EventLog(new PrintStream(logged, true, StandardCharsets.UTF_8), "a"));
         final NetworkStack peer = new NetworkStack(pair.b(),
@@ -93,7 +93,7 @@ class StackInstanceTest
         final InMemoryDevicePair pair = new InMemoryDevicePair();
         final ByteArrayOutputStream logged = new ByteArrayOutputStream();
         final InstanceSettings settings = new InstanceSettings("b", "mem0", Ipv4Cidr.parse("10.0.0.2/24"),
-            Ipv4Cidr.parseAddress("10.0.0.1"), -1, 1400, null, List.of(), true);
+            Ipv4Cidr.parseAddress("10.0.0.1"), -1, 1400, null, List.of(), true, true);
         try (StackInstance instance = new StackInstance(settings, pair.a(), () -> "link of mem0 is down",
             new EventLog(new PrintStream(logged, true, StandardCharsets.UTF_8), "b")))
         {
@@ -102,5 +102,7 @@ class StackInstanceTest
         final String log = logged.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("b: up: ") && log.contains("10.0.0.2/24 via 10.0.0.1 on mem0 (mtu 1400)"), log);
         assertTrue(log.contains("warning: link of mem0 is down"), log);
+        assertTrue(log.contains("b: tx 42 B ") && log.contains(" ARP who-has 10.0.0.2 from 10.0.0.2"),
+            "the traced gratuitous ARP: " + log);
     }
 }
