@@ -254,8 +254,7 @@ public final class ReliableUdpChannel
             stats.acksReceived++;
             if (ackPendingCount == 0)
             {
-                tsRecent = rx.tsVal();
-                tsRecentValid = true;
+                updateTsRecent(rx.tsVal());
             }
         }
         else
@@ -367,6 +366,7 @@ public final class ReliableUdpChannel
             if (verdict == ReceiveBuffer.DUPLICATE)
             {
                 stats.duplicate++;
+                updateTsRecent(rx.tsVal()); // a retransmission: its timestamp is the one the sender can use
             }
             else
             {
@@ -386,10 +386,9 @@ public final class ReliableUdpChannel
             ackDueNs = nowNs; // a gap: tell the sender at once (RFC 5681 §4.2)
             return 0;
         }
-        if (ackPendingCount == 0 && !hadGap)
+        if (ackPendingCount == 0 || hadGap)
         {
-            tsRecent = rx.tsVal(); // RFC 7323 §4.3: echo the oldest unacknowledged in-order timestamp
-            tsRecentValid = true;
+            updateTsRecent(rx.tsVal()); // RFC 7323 §4.3: echo the oldest unacknowledged in-order timestamp
         }
         receive.onDeliveredInOrder(offset, length);
         stats.messagesReceived++;
@@ -398,8 +397,6 @@ public final class ReliableUdpChannel
         final int delivered = 1 + receive.drain(handler, stats);
         if (hadGap)
         {
-            tsRecent = rx.tsVal();
-            tsRecentValid = true;
             ackDueNs = nowNs; // a gap filled: acknowledge at once
         }
         else if (++ackPendingCount >= config.ackEveryPackets())
@@ -594,6 +591,16 @@ public final class ReliableUdpChannel
         return true;
     }
 
+    /** RFC 7323 &sect;4.3: remember the peer's timestamp to echo, never moving it backwards. */
+    private void updateTsRecent(final int tsVal)
+    {
+        if (!tsRecentValid || tsVal - tsRecent > 0)
+        {
+            tsRecent = tsVal;
+            tsRecentValid = true;
+        }
+    }
+
     private void clearAckPending()
     {
         ackPendingCount = 0;
@@ -642,14 +649,15 @@ public final class ReliableUdpChannel
         final long idleAt = lastReceiveNs + config.idleTimeoutNs();
         if (state == CONNECTING)
         {
-            return Math.min(handshakeDueNs, idleAt);
+            return Math.min(handshakeDueNs, idleAt > lastNowNs ? idleAt : Long.MAX_VALUE);
         }
         if (!ampBlocked && (replyPending || (send.lostPending > 0 && send.pipe < cc.cwnd()) ||
             (send.pipe < cc.cwnd() && send.nextFits(peerRecvPackets, peerRecvBytes))))
         {
             return lastNowNs;
         }
-        long at = Math.min(idleAt, Math.min(rtoDeadlineNs, ackDueNs));
+        // once the idle deadline has passed it is the caller's to act on (isIdleTimedOut), not a reason to spin
+        long at = Math.min(idleAt > lastNowNs ? idleAt : Long.MAX_VALUE, Math.min(rtoDeadlineNs, ackDueNs));
         if (config.keepAliveNs() > 0)
         {
             at = Math.min(at, lastSendNs + config.keepAliveNs());

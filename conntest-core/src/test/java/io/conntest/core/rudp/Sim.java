@@ -81,6 +81,12 @@ final class Sim
     /** One event step: produce, poll both sides, deliver what is due, then move the clock to the next event. */
     void step()
     {
+        step(Long.MAX_VALUE);
+    }
+
+    /** As {@link #step()}, never moving the clock past {@code limitNs}. */
+    void step(final long limitNs)
+    {
         steps++;
         final long now = clock.nowNs();
         clientStream.produce(client, now);
@@ -99,7 +105,7 @@ final class Sim
         {
             next = now + 1_000L; // something wants the sink again (a full link): let time pass
         }
-        clock.setNs(Math.min(next, now + 100_000_000L));
+        clock.setNs(Math.max(now + 1, Math.min(limitNs, Math.min(next, now + 100_000_000L))));
     }
 
     /** Steps until both streams are complete and everything is acknowledged, or the simulated deadline. */
@@ -122,7 +128,7 @@ final class Sim
         final long deadline = clock.nowNs() + simNs;
         while (clock.nowNs() < deadline)
         {
-            step();
+            step(deadline);
         }
     }
 }

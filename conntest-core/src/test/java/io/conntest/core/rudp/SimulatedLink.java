@@ -37,10 +37,15 @@ final class SimulatedLink implements DatagramSink
     double duplicateRate;
     double reorderRate;
     long delayNs = 1_000_000L;
+    /** Serialization rate: a datagram occupies the link for length / rate; 0 = infinitely fast. Default 1 Gbit/s. */
+    long bytesPerSecond = 125_000_000L;
+    private long linkFreeAtNs;
     long reorderDelayNs = 3_000_000L;
     /** DATA sequence numbers whose first transmission is dropped. */
     private final long[] scriptedDrops = new long[16];
     private int scriptedDropCount;
+    /** The next this many ACK datagrams are dropped. */
+    int dropNextAcks;
     /** Drops every datagram while true (a dead peer / cut cable). */
     boolean cut;
 
@@ -84,7 +89,7 @@ final class SimulatedLink implements DatagramSink
         sent++;
         bytes += length;
         final int type = buf.getByte(offset + 3);
-        if (cut || scriptedDrop(buf, offset, type))
+        if (cut || scriptedDrop(buf, offset, type) || (type == RudpHeader.TYPE_ACK && dropNextAcks > 0 && dropNextAcks-- > 0))
         {
             return true;
         }
@@ -127,7 +132,13 @@ final class SimulatedLink implements DatagramSink
         final int slot = freeSlots[--freeCount];
         slots[slot].putBytes(0, buf, offset, length);
         lengths[slot] = length;
-        long at = clock.nowNs() + delayNs;
+        long departNs = clock.nowNs();
+        if (bytesPerSecond > 0)
+        {
+            departNs = Math.max(departNs, linkFreeAtNs) + length * 1_000_000_000L / bytesPerSecond;
+            linkFreeAtNs = departNs;
+        }
+        long at = departNs + delayNs;
         if (reorderRate > 0 && random.nextDouble() < reorderRate)
         {
             at += 1 + (long)(random.nextDouble() * reorderDelayNs);
