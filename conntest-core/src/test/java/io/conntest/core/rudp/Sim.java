@@ -32,6 +32,8 @@ final class Sim
     {
         final UnsafeBuffer out = new UnsafeBuffer(new byte[RudpHeader.MAX_DATAGRAM]);
         int maxLength = ReliableUdpChannel.maxMessageLength();
+        /** When &gt; 0: every message has this length and carries only its index (fast, for throughput). */
+        int fixedLength;
         long toSend;
         long offered;
         long received;
@@ -43,6 +45,17 @@ final class Sim
         {
             while (offered < toSend)
             {
+                if (fixedLength > 0)
+                {
+                    if (!channel.canOffer(fixedLength))
+                    {
+                        return;
+                    }
+                    out.putLong(0, offered);
+                    channel.offer(out, 0, fixedLength, nowNs);
+                    offered++;
+                    continue;
+                }
                 final int length = Pattern.length(offered, maxLength);
                 if (!channel.canOffer(length))
                 {
@@ -60,7 +73,8 @@ final class Sim
         @Override
         public void onMessage(final DirectBuffer buf, final int offset, final int length)
         {
-            if (Pattern.check(buf, offset, length, received, maxLength) != -1)
+            if (fixedLength > 0 ? length != fixedLength || buf.getLong(offset) != received :
+                Pattern.check(buf, offset, length, received, maxLength) != -1)
             {
                 if (firstErrorIndex < 0)
                 {
