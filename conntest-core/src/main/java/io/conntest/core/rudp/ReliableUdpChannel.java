@@ -1,6 +1,7 @@
 package io.conntest.core.rudp;
 
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.security.SecureRandom;
@@ -83,6 +84,45 @@ public final class ReliableUdpChannel
     public static int maxMessageLength()
     {
         return RudpHeader.MAX_MESSAGE;
+    }
+
+    /**
+     * Whether a datagram is a well-formed HANDSHAKE_INIT: the only datagram for which a server should create a channel
+     * for an unknown peer address (anything else from an unknown address is junk, or a client of an earlier server
+     * instance: see {@link #writeStatelessClose}).
+     */
+    public static boolean isHandshakeInit(final DirectBuffer buf, final int offset, final int length)
+    {
+        return RudpHeader.validate(buf, offset, length) == RudpHeader.OK &&
+            RudpHeader.typeOf(buf, offset) == RudpHeader.TYPE_HANDSHAKE_INIT && RudpHeader.tokenOf(buf, offset) == 0 &&
+            RudpHeader.payloadLengthOf(buf, offset) >= HandshakeBody.LENGTH;
+    }
+
+    /**
+     * For a server that has no channel for the sender of {@code received}: if it is a well-formed DATA or ACK, writes a
+     * 36-byte CLOSE echoing its token into {@code out}, so a client of an earlier server instance learns at once that
+     * its connection is gone (it closes with {@link CloseReason#PEER_CLOSED}) instead of timing out. Only a party that
+     * saw the token can forge this, as with QUIC's stateless reset (RFC 9000 &sect;10.3); the answer is never larger
+     * than what it answers, and is never sent in reply to a CLOSE, so two such servers cannot loop.
+     *
+     * @return the length to send, or -1 when nothing should be sent.
+     */
+    public static int writeStatelessClose(
+        final DirectBuffer received, final int offset, final int length, final MutableDirectBuffer out,
+        final int outOffset)
+    {
+        if (RudpHeader.validate(received, offset, length) != RudpHeader.OK)
+        {
+            return -1;
+        }
+        final int type = RudpHeader.typeOf(received, offset);
+        final long token = RudpHeader.tokenOf(received, offset);
+        if ((type != RudpHeader.TYPE_DATA && type != RudpHeader.TYPE_ACK) || token == 0)
+        {
+            return -1;
+        }
+        RudpHeader.writeClose(out, outOffset, token);
+        return RudpHeader.LENGTH;
     }
 
     /**

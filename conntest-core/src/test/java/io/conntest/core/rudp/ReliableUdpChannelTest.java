@@ -360,4 +360,36 @@ class ReliableUdpChannelTest
         assertEquals(1, sim.server.stats().messagesReceived());
         assertEquals(ReliableUdpChannel.maxMessageLength(), sim.server.stats().bytesReceived());
     }
+
+    @Test
+    void aClientOfARestartedServerIsClosedAtOnceByAStatelessClose()
+    {
+        final Sim sim = openedSim(CONFIG, 14);
+        final long now = sim.clock.nowNs();
+        final Capture capture = new Capture();
+        assertTrue(sim.client.offer(new UnsafeBuffer(new byte[10]), 0, 10, now));
+        sim.client.poll(now, capture);
+        final UnsafeBuffer data = capture.last();
+        assertFalse(ReliableUdpChannel.isHandshakeInit(data, 0, data.capacity()));
+        // the server restarted: it has no channel for this address, so it answers with a stateless CLOSE
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[100]);
+        final int length = ReliableUdpChannel.writeStatelessClose(data, 0, data.capacity(), out, 0);
+        assertEquals(36, length);
+        assertEquals(0, sim.client.onDatagram(out, 0, length, now, IGNORE));
+        assertTrue(sim.client.isClosed());
+        assertEquals(CloseReason.PEER_CLOSED, sim.client.closeReason());
+        // never answered: INIT, CLOSE, junk
+        assertEquals(-1, ReliableUdpChannel.writeStatelessClose(out, 0, length, out, 50));
+        final ReliableUdpChannel fresh = new ReliableUdpChannel(CONFIG, Role.CLIENT, now);
+        capture.datagrams.clear();
+        fresh.poll(now, capture);
+        final UnsafeBuffer init = capture.last();
+        assertTrue(ReliableUdpChannel.isHandshakeInit(init, 0, init.capacity()));
+        assertEquals(-1, ReliableUdpChannel.writeStatelessClose(init, 0, init.capacity(), out, 0));
+        assertEquals(-1, ReliableUdpChannel.writeStatelessClose(out, 0, 7, out, 0));
+        // a CLOSE with a token that is not ours is malformed
+        RudpHeader.writeClose(out, 0, 42L);
+        assertEquals(ReliableUdpChannel.MALFORMED, sim.server.onDatagram(out, 0, 36, now, IGNORE));
+        assertTrue(sim.server.isOpen());
+    }
 }

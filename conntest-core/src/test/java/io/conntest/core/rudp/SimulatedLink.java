@@ -46,6 +46,8 @@ final class SimulatedLink implements DatagramSink
     /** DATA sequence numbers whose first transmission is dropped. */
     private final long[] scriptedDrops = new long[16];
     private int scriptedDropCount;
+    /** Sees a copy of every datagram sent (for tests that tamper with real traffic); null for none. */
+    DatagramSink tap;
     /** The next this many ACK datagrams are dropped. */
     int dropNextAcks;
     /** Drops every datagram while true (a dead peer / cut cable). */
@@ -90,6 +92,10 @@ final class SimulatedLink implements DatagramSink
         }
         sent++;
         bytes += length;
+        if (tap != null)
+        {
+            tap.send(buf, offset, length);
+        }
         final int type = buf.getByte(offset + 3);
         if (cut || scriptedDrop(buf, offset, type) || (type == RudpHeader.TYPE_ACK && dropNextAcks > 0 && dropNextAcks-- > 0))
         {
