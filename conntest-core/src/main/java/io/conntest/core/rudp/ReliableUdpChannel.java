@@ -136,7 +136,8 @@ public final class ReliableUdpChannel
     {
         if (length < 0 || length > RudpHeader.MAX_MESSAGE)
         {
-            throw new IllegalArgumentException("message length " + length + " not in [0, " + RudpHeader.MAX_MESSAGE + "]");
+            throw new IllegalArgumentException(
+                "message length " + length + " not in [0, " + RudpHeader.MAX_MESSAGE + "]");
         }
         return state < CLOSING && send.offer(src, offset, length);
     }
@@ -496,18 +497,22 @@ public final class ReliableUdpChannel
         {
             return lastNowNs;
         }
-        final long idleAt = lastReceiveNs + config.idleTimeoutNs();
+        // once the idle deadline has passed it is the caller's to act on (isIdleTimedOut), not a reason to spin
+        final long idleAt = lastReceiveNs + config.idleTimeoutNs() > lastNowNs ?
+            lastReceiveNs + config.idleTimeoutNs() : Long.MAX_VALUE;
         if (state == CONNECTING)
         {
-            return Math.min(handshakeDueNs, idleAt > lastNowNs ? idleAt : Long.MAX_VALUE);
+            return Math.min(handshakeDueNs, idleAt);
         }
-        if (!amplification.isBlocked() &&
-            (replyPending || sender.canRetransmit() || sender.canSendNew(peerRecvPackets, peerRecvBytes)))
+        if (amplification.isBlocked())
+        {
+            return idleAt; // nothing can go out before the peer sends more
+        }
+        if (replyPending || sender.canRetransmit() || sender.canSendNew(peerRecvPackets, peerRecvBytes))
         {
             return lastNowNs;
         }
-        // once the idle deadline has passed it is the caller's to act on (isIdleTimedOut), not a reason to spin
-        long at = Math.min(idleAt > lastNowNs ? idleAt : Long.MAX_VALUE, Math.min(sender.rtoDeadlineNs, receiver.ackDueNs));
+        long at = Math.min(idleAt, Math.min(sender.rtoDeadlineNs, receiver.ackDueNs));
         if (config.keepAliveNs() > 0)
         {
             at = Math.min(at, lastSendNs + config.keepAliveNs());

@@ -320,7 +320,8 @@ public final class ReliableUdpConfig
                 "sendWindowBytes in [" + maxMessage + ", 2^30]");
             require(recvWindowBytes >= maxMessage && recvWindowBytes <= 1 << 30,
                 "recvWindowBytes in [" + maxMessage + ", 2^30]");
-            require(minRtoNs > 0 && minRtoNs <= initialRtoNs && initialRtoNs <= maxRtoNs, "0 < minRto <= initialRto <= maxRto");
+            require(minRtoNs > 0 && minRtoNs <= initialRtoNs && initialRtoNs <= maxRtoNs,
+                "0 < minRto <= initialRto <= maxRto");
             require(ackDelayNs >= 0, "ackDelayNs >= 0");
             require(ackEveryPackets >= 1, "ackEveryPackets >= 1");
             require(idleTimeoutNs > 0, "idleTimeoutNs > 0");

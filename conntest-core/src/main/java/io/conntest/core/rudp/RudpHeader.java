@@ -81,7 +81,7 @@ final class RudpHeader
         return this;
     }
 
-    /** Checks every length before any field is trusted: header, SACK blocks and payload must fill the datagram exactly. */
+    /** Checks every length before any field is trusted: header, SACK blocks and payload must fill the datagram. */
     int validate()
     {
         return validate(buffer, offset, length);

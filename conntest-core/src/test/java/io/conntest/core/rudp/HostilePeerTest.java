@@ -63,7 +63,8 @@ class HostilePeerTest
                             mutated.putShort(RudpHeader.PAYLOAD_LENGTH_OFFSET, (short)0);
                             for (int b = 0; b < blocks; b++)
                             {
-                                final int base = (int)(sim.client.stats().messagesReceived() + random.nextInt(3000) - 500);
+                                final int base =
+                                    (int)(sim.client.stats().messagesReceived() + random.nextInt(3000) - 500);
                                 mutated.putInt(RudpHeader.LENGTH + 8 * b, base, java.nio.ByteOrder.BIG_ENDIAN);
                                 mutated.putInt(RudpHeader.LENGTH + 8 * b + 4, base + random.nextInt(50) - 5,
                                     java.nio.ByteOrder.BIG_ENDIAN);
@@ -72,7 +73,8 @@ class HostilePeerTest
                         }
                         else if (field == 4)
                         {
-                            mutated.putByte(RudpHeader.TYPE_OFFSET, (byte)(1 + random.nextInt(4))); // not CLOSE: keep the fight going
+                            // not CLOSE: keep the fight going
+                            mutated.putByte(RudpHeader.TYPE_OFFSET, (byte)(1 + random.nextInt(4)));
                         }
                         else
                         {

@@ -24,7 +24,8 @@ class LossyTransferTest
         "18, 0.30, 0.00, 0.00, ACKS_ONLY",
     })
     void transfersEverythingInOrderByteForByte(
-        final long seed, final double loss, final double dup, final double reorder, final SimulatedLink.LossFilter filter)
+        final long seed, final double loss, final double dup, final double reorder,
+        final SimulatedLink.LossFilter filter)
     {
         transfer(seed, loss, dup, reorder, filter, 3000, 2000);
     }
@@ -38,13 +39,15 @@ class LossyTransferTest
         "35, 0.20, 0.00, 0.20, ACKS_ONLY",
     })
     void transfersOneWay(
-        final long seed, final double loss, final double dup, final double reorder, final SimulatedLink.LossFilter filter)
+        final long seed, final double loss, final double dup, final double reorder,
+        final SimulatedLink.LossFilter filter)
     {
         transfer(seed, loss, dup, reorder, filter, 4000, 0);
     }
 
     private static void transfer(
-        final long seed, final double loss, final double dup, final double reorder, final SimulatedLink.LossFilter filter,
+        final long seed, final double loss, final double dup, final double reorder,
+        final SimulatedLink.LossFilter filter,
         final long clientMessages, final long serverMessages)
     {
         final Sim sim = new Sim(CONFIG, seed, 2048);
@@ -82,7 +85,8 @@ class LossyTransferTest
         {
             assertTrue(sim.server.stats().duplicate() > 0, state);
         }
-        System.out.printf("seed=%d loss=%.2f dup=%.2f reorder=%.2f %s: simulated %.3f s, %d steps%n  client %s%n  server %s%n",
+        System.out.printf(
+            "seed=%d loss=%.2f dup=%.2f reorder=%.2f %s: simulated %.3f s, %d steps%n  client %s%n  server %s%n",
             seed, loss, dup, reorder, filter, (sim.clock.nowNs() - 1_000_000_000L) / 1e9, sim.steps,
             sim.client.stats(), sim.server.stats());
     }

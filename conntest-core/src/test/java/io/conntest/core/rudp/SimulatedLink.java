@@ -97,7 +97,8 @@ final class SimulatedLink implements DatagramSink
             tap.send(buf, offset, length);
         }
         final int type = buf.getByte(offset + 3);
-        if (cut || scriptedDrop(buf, offset, type) || (type == RudpHeader.TYPE_ACK && dropNextAcks > 0 && dropNextAcks-- > 0))
+        final boolean scriptedAckDrop = type == RudpHeader.TYPE_ACK && dropNextAcks > 0 && dropNextAcks-- > 0;
+        if (cut || scriptedDrop(buf, offset, type) || scriptedAckDrop)
         {
             return true;
         }
