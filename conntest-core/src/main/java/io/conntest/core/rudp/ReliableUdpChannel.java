@@ -512,7 +512,7 @@ public final class ReliableUdpChannel
         {
             return lastNowNs;
         }
-        long at = Math.min(idleAt, Math.min(sender.rtoDeadlineNs, receiver.ackDueNs));
+        long at = Math.min(idleAt, Math.min(sender.nextDeadlineNs(), receiver.ackDueNs));
         if (config.keepAliveNs() > 0)
         {
             at = Math.min(at, lastSendNs + config.keepAliveNs());

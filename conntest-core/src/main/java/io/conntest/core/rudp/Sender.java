@@ -13,6 +13,11 @@ final class Sender
     final CongestionControl cc;
     private final int maxRetransmissions;
     long rtoDeadlineNs = Long.MAX_VALUE;
+    /** RACK reordering timer: when a message sent before a delivered one becomes lost. */
+    long reorderDeadlineNs = Long.MAX_VALUE;
+    /** Tail loss probe timer (RFC 8985 &sect;7): armed while data is in flight and nothing is acknowledged. */
+    long probeDeadlineNs = Long.MAX_VALUE;
+    private final long ackDelayNs;
     private int consecutiveTimeouts;
     /** While &gt;= 0, a loss recovery episode lasts until this sequence number is acknowledged (RFC 6675 &sect;5). */
     private long recoveryPoint = -1;
@@ -23,6 +28,7 @@ final class Sender
         rtt = new RttEstimator(config.initialRtoNs(), config.minRtoNs(), config.maxRtoNs());
         cc = new CongestionControl(config.initialCwndPackets(), config.sendWindowPackets());
         maxRetransmissions = config.maxRetransmissions();
+        ackDelayNs = config.ackDelayNs();
     }
 
     /** The wire's 32-bit cumulative ack as a 64-bit sequence number; above {@code nxt} means an impossible ack. */
@@ -62,16 +68,12 @@ final class Sender
         newly += sacked;
         if (sacked > 0)
         {
-            final int lost = send.detectLosses();
-            if (lost > 0)
-            {
-                stats.fastRetransmits += lost;
-                if (recoveryPoint < 0)
-                {
-                    recoveryPoint = send.nxt; // one window reduction per recovery episode (RFC 6675 §5)
-                    cc.onLoss();
-                }
-            }
+            onLosses(send.detectLosses(), stats);
+        }
+        if (newly > 0)
+        {
+            detectLossesByTime(nowNs, stats);
+            armProbe(nowNs);
         }
         if (newly > 0)
         {
@@ -80,6 +82,31 @@ final class Sender
         if (advanced)
         {
             sampleRtt(rx, nowNs);
+        }
+    }
+
+    private void detectLossesByTime(final long nowNs, final ReliableUdpStats stats)
+    {
+        if (!rtt.hasSample())
+        {
+            return;
+        }
+        // RFC 8985 §6.2: RTT plus a reordering window of a quarter of it
+        final long srtt = rtt.srttNs();
+        reorderDeadlineNs = buffer.detectLossesByTime(nowNs, srtt + Math.max(srtt / 4, 1_000L));
+        onLosses(buffer.rackMarked, stats);
+    }
+
+    private void onLosses(final int lost, final ReliableUdpStats stats)
+    {
+        if (lost > 0)
+        {
+            stats.fastRetransmits += lost;
+            if (recoveryPoint < 0)
+            {
+                recoveryPoint = buffer.nxt; // one window reduction per recovery episode (RFC 6675 §5)
+                cc.onLoss();
+            }
         }
     }
 
@@ -99,6 +126,20 @@ final class Sender
     /** @return false when the peer must be declared dead (too many timeouts in a row). */
     boolean onTimer(final long nowNs, final ReliableUdpStats stats)
     {
+        if (nowNs >= reorderDeadlineNs)
+        {
+            reorderDeadlineNs = Long.MAX_VALUE;
+            detectLossesByTime(nowNs, stats);
+        }
+        if (nowNs >= probeDeadlineNs)
+        {
+            // one probe per silence: the next arming needs an acknowledgement; then only the RTO is left
+            probeDeadlineNs = Long.MAX_VALUE;
+            if (nowNs < rtoDeadlineNs && buffer.markTailForProbe())
+            {
+                stats.tailLossProbes++;
+            }
+        }
         if (nowNs < rtoDeadlineNs)
         {
             return true;
@@ -124,11 +165,33 @@ final class Sender
 
     void onDataSent(final long seq, final long nowNs)
     {
+        final boolean probeArmed = probeDeadlineNs != Long.MAX_VALUE;
         buffer.onSent(seq, nowNs);
         if (rtoDeadlineNs == Long.MAX_VALUE)
         {
             rtoDeadlineNs = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
         }
+        if (!probeArmed)
+        {
+            armProbe(nowNs);
+        }
+    }
+
+    /** RFC 8985 &sect;7.2: PTO = 2 SRTT, plus the peer's delayed-ack time when a single message is in flight. */
+    private void armProbe(final long nowNs)
+    {
+        if (!rtt.hasSample() || buffer.pipe == 0)
+        {
+            probeDeadlineNs = Long.MAX_VALUE;
+            return;
+        }
+        final long pto = 2 * rtt.srttNs() + (buffer.pipe == 1 ? ackDelayNs : 0);
+        probeDeadlineNs = nowNs + Math.max(pto, 10_000L);
+    }
+
+    long nextDeadlineNs()
+    {
+        return Math.min(rtoDeadlineNs, Math.min(reorderDeadlineNs, probeDeadlineNs));
     }
 
     boolean canRetransmit()

@@ -78,11 +78,52 @@ class ReliableUdpChannelTest
         assertEquals(0, sim.clientStream.errors);
         assertEquals(1, c.retransmitted(), c::toString);
         assertEquals(1, c.lost(), c::toString);
-        assertEquals(1, c.timeouts(), c::toString); // only two later messages: no fast retransmit, the RTO fires
-        assertEquals(0, c.fastRetransmits(), c::toString);
+        // only two later messages, too few for the SACK rule; RACK declares it lost an RTT and a quarter after it
+        // was sent, since later-sent messages were delivered: no timeout needed
+        assertEquals(0, c.timeouts(), c::toString);
+        assertEquals(1, c.fastRetransmits(), c::toString);
+        assertEquals(0, c.tailLossProbes(), c::toString);
         assertEquals(1, s.outOfOrder(), s::toString);
         assertEquals(0, s.duplicate(), s::toString);
         assertEquals(0, s.malformed(), s::toString);
+    }
+
+    @Test
+    void aLostLastMessageIsRecoveredByATailLossProbe()
+    {
+        final Sim sim = openedSim(CONFIG, 15);
+        sim.clientToServer.dropDataOnce(4);
+        sim.clientStream.maxLength = 100;
+        sim.clientStream.toSend = 5;
+        assertTrue(sim.runTransfer(5_000_000_000L), sim.client::toString);
+        final ReliableUdpStats c = sim.client.stats();
+        final ReliableUdpStats s = sim.server.stats();
+        assertEquals(5, s.messagesReceived());
+        assertEquals(1, c.tailLossProbes(), c::toString);
+        assertEquals(1, c.retransmitted(), c::toString);
+        assertEquals(1, c.lost(), c::toString);
+        assertEquals(0, c.timeouts(), c::toString);
+        assertEquals(0, s.outOfOrder(), s::toString); // nothing later overtook it
+        assertEquals(0, s.duplicate(), s::toString);
+    }
+
+    @Test
+    void aLostRetransmissionIsDetectedWithoutATimeout()
+    {
+        final Sim sim = openedSim(CONFIG, 16);
+        sim.clientToServer.dropDataOnce(2).dropDataOnce(2); // the first transmission and the first retransmission
+        sim.clientStream.maxLength = 100;
+        sim.clientStream.toSend = 400;
+        assertTrue(sim.runTransfer(5_000_000_000L), sim.client::toString);
+        final ReliableUdpStats c = sim.client.stats();
+        final ReliableUdpStats s = sim.server.stats();
+        assertEquals(400, s.messagesReceived());
+        assertEquals(0, sim.clientStream.errors);
+        assertEquals(2, c.retransmitted(), c::toString);
+        assertEquals(1, c.lost(), c::toString);
+        assertEquals(0, c.timeouts(), c::toString);
+        assertEquals(1, s.outOfOrder(), s::toString);
+        assertEquals(0, s.duplicate(), s::toString);
     }
 
     @Test
@@ -118,9 +159,10 @@ class ReliableUdpChannelTest
         final ReliableUdpStats c = sim.client.stats();
         final ReliableUdpStats s = sim.server.stats();
         assertEquals(2, s.messagesReceived());
-        assertEquals(1, c.timeouts(), c::toString);
-        // RTO: the window collapses to one message, the oldest goes again, arrives as a duplicate and is
-        // re-acknowledged at once; that cumulative ACK covers both messages
+        // no acknowledgement for 2 SRTT: a tail loss probe resends the last message, which arrives as a duplicate
+        // and is re-acknowledged at once; that cumulative ACK covers both messages. No timeout.
+        assertEquals(0, c.timeouts(), c::toString);
+        assertEquals(1, c.tailLossProbes(), c::toString);
         assertEquals(1, c.retransmitted(), c::toString);
         assertEquals(1, c.lost(), c::toString);
         assertEquals(1, s.duplicate(), s::toString);

@@ -48,5 +48,6 @@ class ThroughputTest
             size, loss, messages, seconds, simSeconds, messages / seconds,
             (double)messages * size / seconds / 1e6, (double)messages * size / simSeconds / 1e6,
             sim.client.stats().retransmitted());
+        System.out.println("  " + sim.client.stats());
     }
 }
