@@ -177,7 +177,10 @@ final class Sender
         }
     }
 
-    /** RFC 8985 &sect;7.2: PTO = 2 SRTT, plus the peer's delayed-ack time when a single message is in flight. */
+    /**
+     * PTO = 2 SRTT plus the peer's delayed-ack time (RFC 8985 &sect;7.2 adds it only for a single message in flight;
+     * QUIC, RFC 9002 &sect;6.2.1, always does: a batch-reading peer may hold its ACK that long), at least 1 ms.
+     */
     private void armProbe(final long nowNs)
     {
         if (!rtt.hasSample() || buffer.pipe == 0)
@@ -185,8 +188,7 @@ final class Sender
             probeDeadlineNs = Long.MAX_VALUE;
             return;
         }
-        final long pto = 2 * rtt.srttNs() + (buffer.pipe == 1 ? ackDelayNs : 0);
-        probeDeadlineNs = nowNs + Math.max(pto, 10_000L);
+        probeDeadlineNs = nowNs + Math.max(2 * rtt.srttNs() + ackDelayNs, 1_000_000L);
     }
 
     long nextDeadlineNs()
