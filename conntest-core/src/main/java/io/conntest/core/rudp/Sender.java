@@ -18,6 +18,7 @@ final class Sender
     /** Tail loss probe timer (RFC 8985 &sect;7): armed while data is in flight and nothing is acknowledged. */
     long probeDeadlineNs = Long.MAX_VALUE;
     private final long ackDelayNs;
+    private final boolean tailLossProbes;
     private int consecutiveTimeouts;
     /** While &gt;= 0, a loss recovery episode lasts until this sequence number is acknowledged (RFC 6675 &sect;5). */
     private long recoveryPoint = -1;
@@ -29,6 +30,7 @@ final class Sender
         cc = new CongestionControl(config.initialCwndPackets(), config.sendWindowPackets());
         maxRetransmissions = config.maxRetransmissions();
         ackDelayNs = config.ackDelayNs();
+        tailLossProbes = config.tailLossProbes();
     }
 
     /** The wire's 32-bit cumulative ack as a 64-bit sequence number; above {@code nxt} means an impossible ack. */
@@ -183,7 +185,7 @@ final class Sender
      */
     private void armProbe(final long nowNs)
     {
-        if (!rtt.hasSample() || buffer.pipe == 0)
+        if (!tailLossProbes || !rtt.hasSample() || buffer.pipe == 0)
         {
             probeDeadlineNs = Long.MAX_VALUE;
             return;

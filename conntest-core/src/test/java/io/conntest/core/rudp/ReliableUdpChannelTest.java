@@ -89,6 +89,26 @@ class ReliableUdpChannelTest
     }
 
     @Test
+    void withoutTailLossProbesALostAckWaitsForTheTimeout()
+    {
+        final Sim sim = openedSim(CONFIG.toBuilder().tailLossProbes(false).build(), 5);
+        final long acksBefore = sim.server.stats().acksSent();
+        sim.serverToClient.dropNextAcks = 1;
+        sim.clientStream.maxLength = 100;
+        sim.clientStream.toSend = 2;
+        assertTrue(sim.runTransfer(5_000_000_000L), sim.client::toString);
+        final ReliableUdpStats c = sim.client.stats();
+        final ReliableUdpStats s = sim.server.stats();
+        // RTO: the window collapses to one message, the oldest goes again, arrives as a duplicate and is
+        // re-acknowledged at once; that cumulative ACK covers both messages
+        assertEquals(1, c.timeouts(), c::toString);
+        assertEquals(0, c.tailLossProbes(), c::toString);
+        assertEquals(1, c.retransmitted(), c::toString);
+        assertEquals(1, s.duplicate(), s::toString);
+        assertEquals(2, s.acksSent() - acksBefore, s::toString);
+    }
+
+    @Test
     void aLostLastMessageIsRecoveredByATailLossProbe()
     {
         final Sim sim = openedSim(CONFIG, 15);
