@@ -60,7 +60,6 @@ public final class ReliableUdpChannel
     private long lastSendNs;
     private long lastNowNs;
 
-
     public ReliableUdpChannel(final ReliableUdpConfig config, final Role role, final long nowNs)
     {
         this.config = config;
@@ -78,6 +77,18 @@ public final class ReliableUdpChannel
         this.nonce = role == Role.CLIENT ? RANDOM.nextLong() : 0;
         this.token = role == Role.SERVER ? RANDOM.nextLong() | 1L : 0; // never 0: 0 means "no token" on the wire
         updateStats();
+    }
+
+    /**
+     * Test hook: as the public constructor, with both directions' sequence numbers and stream offsets starting at the
+     * given values instead of 0 (both peers must use the same), to exercise 32-bit wrap-around.
+     */
+    ReliableUdpChannel(final ReliableUdpConfig config, final Role role, final long nowNs, final long initialSeq,
+        final long initialOffset)
+    {
+        this(config, role, nowNs);
+        send.start(initialSeq, initialOffset);
+        receive.start(initialSeq, initialOffset);
     }
 
     /** Largest message that fits one datagram: 65,507 (UDP over IPv4) minus this layer's 36-byte header. */
@@ -261,6 +272,15 @@ public final class ReliableUdpChannel
         {
             return malformed();
         }
+        if (type == RudpHeader.TYPE_CLOSE)
+        {
+            // its other fields are not read: a stateless CLOSE from a restarted server carries only the token
+            stats.datagramsReceived++;
+            lastReceiveNs = nowNs;
+            state = CLOSED;
+            closeReason = CloseReason.PEER_CLOSED;
+            return 0;
+        }
         final long ack = sender.unwrapAck(rx.ack());
         if (ack > sender.buffer.nxt)
         {
@@ -273,16 +293,8 @@ public final class ReliableUdpChannel
         {
             return receiver.onData(rx, nowNs, handler, stats);
         }
-        if (type == RudpHeader.TYPE_ACK)
-        {
-            stats.acksReceived++;
-            receiver.onPeerAck(rx);
-        }
-        else
-        {
-            state = CLOSED;
-            closeReason = CloseReason.PEER_CLOSED;
-        }
+        stats.acksReceived++;
+        receiver.onPeerAck(rx);
         return 0;
     }
 

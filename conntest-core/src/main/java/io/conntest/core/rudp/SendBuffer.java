@@ -61,6 +61,18 @@ final class SendBuffer
         this.flags = new byte[windowPackets];
     }
 
+    /** Test hook: start numbering at {@code seq} and the byte stream at {@code offset} (to exercise 32-bit wrap). */
+    void start(final long seq, final long offset)
+    {
+        una = seq;
+        nxt = seq;
+        end = seq;
+        endOffset = offset;
+        lostCursor = seq;
+        highestSacked = seq - 1;
+        rackSeq = seq - 1;
+    }
+
     int index(final long seq)
     {
         return (int)(seq % windowPackets);

@@ -92,6 +92,30 @@ class LossyTransferTest
     }
 
     @Test
+    void sequenceNumbersAndStreamOffsetsWrapAround32Bits()
+    {
+        // both directions start 1,000 messages and ~3 MB before 2^32: numbers and offsets wrap mid-transfer
+        final long start = (1L << 32) - 1000;
+        final Sim sim = new Sim(CONFIG, 71, 2048, start, (1L << 32) - 3_000_000L);
+        for (final SimulatedLink link : new SimulatedLink[] {sim.clientToServer, sim.serverToClient})
+        {
+            link.lossRate = 0.05;
+            link.reorderRate = 0.05;
+            link.duplicateRate = 0.02;
+        }
+        sim.clientStream.toSend = 3000;
+        sim.serverStream.toSend = 3000;
+        assertTrue(sim.runTransfer(600_000_000_000L), () -> sim.client + "\n" + sim.server);
+        assertEquals(0, sim.clientStream.errors);
+        assertEquals(0, sim.serverStream.errors);
+        assertEquals(3000, sim.server.stats().messagesReceived());
+        assertEquals(3000, sim.client.stats().messagesReceived());
+        assertTrue(sim.client.stats().retransmitted() > 0 && sim.server.stats().duplicate() > 0);
+        assertEquals(0, sim.server.stats().malformed());
+        assertEquals(0, sim.client.stats().malformed());
+    }
+
+    @Test
     void survivesALongCutWithBackoffThenRecovers()
     {
         final Sim sim = new Sim(CONFIG, 21, 1024);

@@ -21,8 +21,15 @@ final class Sim
 
     Sim(final ReliableUdpConfig config, final long seed, final int linkCapacity)
     {
-        client = new ReliableUdpChannel(config, Role.CLIENT, clock.nowNs());
-        server = new ReliableUdpChannel(config, Role.SERVER, clock.nowNs());
+        this(config, seed, linkCapacity, 0, 0);
+    }
+
+    /** With sequence numbers and stream offsets starting elsewhere than 0 in both directions (wrap-around tests). */
+    Sim(final ReliableUdpConfig config, final long seed, final int linkCapacity, final long initialSeq,
+        final long initialOffset)
+    {
+        client = new ReliableUdpChannel(config, Role.CLIENT, clock.nowNs(), initialSeq, initialOffset);
+        server = new ReliableUdpChannel(config, Role.SERVER, clock.nowNs(), initialSeq, initialOffset);
         clientToServer = new SimulatedLink(clock, seed, linkCapacity, RudpHeader.MAX_DATAGRAM);
         serverToClient = new SimulatedLink(clock, seed * 31 + 7, linkCapacity, RudpHeader.MAX_DATAGRAM);
     }
