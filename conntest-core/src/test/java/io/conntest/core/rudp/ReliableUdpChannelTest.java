@@ -454,4 +454,40 @@ class ReliableUdpChannelTest
         assertEquals(ReliableUdpChannel.MALFORMED, sim.server.onDatagram(out, 0, 36, now, IGNORE));
         assertTrue(sim.server.isOpen());
     }
+
+    @Test
+    void aLostHandshakeReplyIsRepairedByTheRetriedInit()
+    {
+        final Sim sim = new Sim(CONFIG, 17, 256);
+        sim.serverToClient.dropNextReplies = 1;
+        sim.clientStream.toSend = 3;
+        sim.clientStream.maxLength = 100;
+        sim.serverStream.toSend = 3; // the server sends at once, before the client has the token: dropped there
+        sim.serverStream.maxLength = 100;
+        sim.runFor(400_000_000L);
+        assertFalse(sim.client.isOpen());
+        assertTrue(sim.server.isOpen());
+        assertEquals(3, sim.client.stats().dropped(), sim.client::toString);
+        assertTrue(sim.runTransfer(5_000_000_000L), sim.client::toString);
+        assertEquals(1, sim.client.stats().timeouts(), sim.client::toString); // one INIT retry, 500 ms later
+        assertEquals(3, sim.server.stats().messagesReceived());
+        assertEquals(3, sim.client.stats().messagesReceived());
+        assertEquals(0, sim.serverStream.errors);
+        assertTrue(sim.server.isPeerValidated());
+    }
+
+    @Test
+    void keepAlivesHoldAnIdleConnectionOpen()
+    {
+        final ReliableUdpConfig config = CONFIG.toBuilder().keepAliveNs(1_000_000_000L).build();
+        final Sim sim = openedSim(config, 18);
+        sim.runFor(20_000_000_000L);
+        assertFalse(sim.client.isIdleTimedOut(sim.clock.nowNs()));
+        assertFalse(sim.server.isIdleTimedOut(sim.clock.nowNs()));
+        assertTrue(sim.client.stats().acksSent() >= 19, sim.client::toString);
+        assertTrue(sim.client.stats().acksSent() <= 22, sim.client::toString);
+        final Sim quiet = openedSim(CONFIG, 18);
+        quiet.runFor(20_000_000_000L);
+        assertTrue(quiet.client.isIdleTimedOut(quiet.clock.nowNs()), "no keep-alives by default");
+    }
 }

@@ -50,6 +50,8 @@ final class SimulatedLink implements DatagramSink
     DatagramSink tap;
     /** The next this many ACK datagrams are dropped. */
     int dropNextAcks;
+    /** The next this many HANDSHAKE_REPLY datagrams are dropped. */
+    int dropNextReplies;
     /** Drops every datagram while true (a dead peer / cut cable). */
     boolean cut;
 
@@ -97,7 +99,8 @@ final class SimulatedLink implements DatagramSink
             tap.send(buf, offset, length);
         }
         final int type = buf.getByte(offset + 3);
-        final boolean scriptedAckDrop = type == RudpHeader.TYPE_ACK && dropNextAcks > 0 && dropNextAcks-- > 0;
+        final boolean scriptedAckDrop = (type == RudpHeader.TYPE_ACK && dropNextAcks > 0 && dropNextAcks-- > 0) ||
+            (type == RudpHeader.TYPE_HANDSHAKE_REPLY && dropNextReplies > 0 && dropNextReplies-- > 0);
         if (cut || scriptedDrop(buf, offset, type) || scriptedAckDrop)
         {
             return true;
