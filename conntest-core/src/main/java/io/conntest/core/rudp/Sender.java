@@ -1,8 +1,9 @@
 package io.conntest.core.rudp;
 
 /**
- * The sending half's control: the send buffer plus what decides when to (re)send: the RFC 6298 retransmission timer,
- * the RTT estimator, SACK-based loss detection and AIMD congestion control. Emission itself is the channel's.
+ * The sending half's control: the send buffer plus what decides when to (re)send: the RFC 6298 retransmission timer
+ * and RTT estimator, loss detection by SACK (RFC 6675) and by time (RACK, RFC 8985), tail loss probes (RFC 8985
+ * &sect;7) and AIMD congestion control. Emission itself is the channel's.
  */
 final class Sender
 {
