@@ -369,6 +369,12 @@ final class Ipv4Egress implements Ipv4Sender
                     dispatchRequest(slot);
                 }
             }
+            else if (state == NeighbourCache.REACHABLE && held.holdsFor(neighbours.address(slot)))
+            {
+                // Expired while datagrams wait for it (the device was busy): resolve it again for them.
+                neighbours.restart(slot, nowNs);
+                dispatchRequest(slot);
+            }
             else
             {
                 // REACHABLE entries expire and are resolved anew on next use; FAILED ones end their hold-down.

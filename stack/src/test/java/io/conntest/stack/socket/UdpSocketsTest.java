@@ -96,6 +96,23 @@ class UdpSocketsTest
     }
 
     @Test
+    void closingFromTheReceiveHandlerStopsDeliverySafely()
+    {
+        final UdpSocket socket = link.udp.open(recorder);
+        socket.bind(5000);
+        for (int i = 0; i < 3; i++)
+        {
+            final byte[] datagram = RawLink.udpDatagram(4000, 5000, new byte[10]);
+            link.inject(RawLink.ipv4Frame(RawLink.ADDR, Ipv4Packet.PROTOCOL_UDP, i, false, 0, datagram, 0,
+                datagram.length));
+        }
+        assertEquals(1, socket.receive((src, port, buffer, offset, length) -> socket.close(), 10));
+        assertFalse(socket.isOpen());
+        assertEquals(0, socket.receive((src, port, buffer, offset, length) -> { }, 10));
+        assertEquals(0, link.udp.openSockets());
+    }
+
+    @Test
     void sendQueueIsBoundedAndWritableIsToldWhenItDrains()
     {
         link.introduce();
