@@ -1,0 +1,490 @@
+package io.conntest.core.transport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One host on an {@link InMemoryNetwork}. Writes land in the peer end's bounded receive buffer (so backpressure
+ * is real), and every event is delivered from the receiving transport's next {@link #poll}. UDP connections are
+ * loss-free message channels here; loss and reordering are the reliability layer's own tests.
+ */
+public final class InMemoryTransport implements Transport
+{
+    private final InMemoryNetwork network;
+    private final String host;
+    private final List<MemConnection> connections = new ArrayList<>();
+    private final List<MemListener> listeners = new ArrayList<>();
+    private int nextEphemeralPort = 40_000;
+    private long lastPollNs;
+    private boolean closed;
+
+    InMemoryTransport(final InMemoryNetwork network, final String host)
+    {
+        this.network = network;
+        this.host = host;
+    }
+
+    @Override
+    public String name()
+    {
+        return "memory";
+    }
+
+    public String host()
+    {
+        return host;
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    @Override
+    public Listener listen(
+        final TransportProtocol protocol, final String bindHost, final int port, final AcceptHandler acceptHandler)
+    {
+        final int actualPort = port == 0 ? nextEphemeralPort++ : port;
+        final MemListener listener = new MemListener(protocol, actualPort, acceptHandler);
+        if (!network.register(listener))
+        {
+            throw new TransportException(FailureReason.LOCAL, "address in use: " + host + ":" + actualPort, null);
+        }
+        listeners.add(listener);
+        return listener;
+    }
+
+    @Override
+    public Connection connect(
+        final TransportProtocol protocol,
+        final String remoteHost,
+        final int remotePort,
+        final long timeoutNs,
+        final ConnectionHandler handler)
+    {
+        final MemConnection client = new MemConnection(
+            protocol, nextEphemeralPort++, remoteHost, remotePort, handler);
+        connections.add(client);
+        if (network.isBlackHole(remoteHost))
+        {
+            client.connectDeadlineNs = lastPollNs + timeoutNs;
+            return client;
+        }
+        if (!network.isKnownHost(remoteHost))
+        {
+            client.fail(FailureReason.UNREACHABLE, "no route to host " + remoteHost);
+            return client;
+        }
+        final MemListener listener = network.listener(protocol, remoteHost, remotePort);
+        if (listener == null)
+        {
+            client.fail(FailureReason.REFUSED, "connection refused by " + remoteHost + ":" + remotePort);
+            return client;
+        }
+        final InMemoryTransport server = listener.owner();
+        final MemConnection serverEnd = server.new MemConnection(protocol, remotePort, host, client.localPort, null);
+        serverEnd.acceptedBy = listener;
+        client.peer = serverEnd;
+        serverEnd.peer = client;
+        client.connectedPending = true;
+        server.connections.add(serverEnd);
+        return client;
+    }
+
+    @Override
+    public int poll(final long nowNs)
+    {
+        lastPollNs = nowNs;
+        int work = 0;
+        for (int i = 0; i < connections.size(); i++)
+        {
+            final MemConnection c = connections.get(i);
+            work += c.poll(nowNs);
+        }
+        connections.removeIf(c -> c.finished);
+        return work;
+    }
+
+    @Override
+    public long pollAtNs()
+    {
+        long at = Long.MAX_VALUE;
+        for (int i = 0; i < connections.size(); i++)
+        {
+            final MemConnection c = connections.get(i);
+            if (c.hasPendingWork())
+            {
+                return lastPollNs;
+            }
+            at = Math.min(at, c.connectDeadlineNs);
+        }
+        return at;
+    }
+
+    @Override
+    public void idle(final long nowNs, final long deadlineNs)
+    {
+    }
+
+    @Override
+    public void wakeup()
+    {
+    }
+
+    /** Simulates the process dying: every peer sees a reset, listeners vanish. */
+    public void kill()
+    {
+        shutdown(FailureReason.RESET, "connection reset by peer");
+    }
+
+    @Override
+    public void close()
+    {
+        shutdown(FailureReason.CLOSED, "peer closed");
+    }
+
+    private void shutdown(final FailureReason reason, final String detail)
+    {
+        closed = true;
+        for (final MemListener listener : new ArrayList<>(listeners))
+        {
+            listener.close();
+        }
+        for (final MemConnection c : connections)
+        {
+            c.abort(reason, detail);
+        }
+        connections.clear();
+    }
+
+    /** A listener of this transport. */
+    final class MemListener implements Listener
+    {
+        private final TransportProtocol protocol;
+        private final int port;
+        private final AcceptHandler acceptHandler;
+
+        MemListener(final TransportProtocol protocol, final int port, final AcceptHandler acceptHandler)
+        {
+            this.protocol = protocol;
+            this.port = port;
+            this.acceptHandler = acceptHandler;
+        }
+
+        InMemoryTransport owner()
+        {
+            return InMemoryTransport.this;
+        }
+
+        @Override
+        public TransportProtocol protocol()
+        {
+            return protocol;
+        }
+
+        @Override
+        public String host()
+        {
+            return host;
+        }
+
+        @Override
+        public int port()
+        {
+            return port;
+        }
+
+        @Override
+        public void close()
+        {
+            network.unregister(this);
+            listeners.remove(this);
+        }
+    }
+
+    /** One end of an in-memory connection. */
+    final class MemConnection implements Connection
+    {
+        private final long id = network.nextConnectionId();
+        private final TransportProtocol protocol;
+        private final int localPort;
+        private final String remoteHost;
+        private final int remotePort;
+        private final UnsafeBuffer inbound;
+        private ConnectionHandler handler;
+        private MemListener acceptedBy;
+        private MemConnection peer;
+        private int readPos;
+        private int writePos;
+        private boolean delivering;
+        private boolean connectedPending;
+        private boolean open;
+        private boolean finished;
+        private boolean writablePending;
+        private boolean writerBlocked;
+        private FailureReason failReason;
+        private String failDetail;
+        private FailureReason closeReason;
+        private String closeDetail;
+        private long connectDeadlineNs = Long.MAX_VALUE;
+
+        MemConnection(
+            final TransportProtocol protocol,
+            final int localPort,
+            final String remoteHost,
+            final int remotePort,
+            final ConnectionHandler handler)
+        {
+            this.protocol = protocol;
+            this.localPort = localPort;
+            this.remoteHost = remoteHost;
+            this.remotePort = remotePort;
+            this.handler = handler;
+            this.inbound = new UnsafeBuffer(new byte[
+                protocol == TransportProtocol.TCP ? network.streamBufferBytes() :
+                Math.max(network.streamBufferBytes(), 2 * (InMemoryNetwork.UDP_MAX_MESSAGE + 4))]);
+        }
+
+        void fail(final FailureReason reason, final String detail)
+        {
+            failReason = reason;
+            failDetail = detail;
+        }
+
+        boolean hasPendingWork()
+        {
+            return !finished && (connectedPending || failReason != null || acceptedBy != null || writablePending ||
+                writePos > readPos || closeReason != null);
+        }
+
+        int poll(final long nowNs)
+        {
+            if (finished)
+            {
+                return 0;
+            }
+            int work = 0;
+            if (acceptedBy != null)
+            {
+                final MemListener listener = acceptedBy;
+                acceptedBy = null;
+                open = true;
+                handler = listener.acceptHandler.onAccepted(this, nowNs);
+                handler.onConnected(this, nowNs);
+                work++;
+            }
+            if (failReason != null && !open)
+            {
+                finished = true;
+                handler.onConnectFailed(this, failReason, failDetail, nowNs);
+                return 1;
+            }
+            if (nowNs >= connectDeadlineNs && !open)
+            {
+                finished = true;
+                handler.onConnectFailed(this, FailureReason.TIMEOUT, "connect timed out to " + remoteHost, nowNs);
+                return 1;
+            }
+            if (connectedPending)
+            {
+                connectedPending = false;
+                open = true;
+                handler.onConnected(this, nowNs);
+                work++;
+            }
+            if (finished)
+            {
+                return work;
+            }
+            if (writePos > readPos)
+            {
+                work += deliver(nowNs);
+            }
+            if (writablePending && open && !finished)
+            {
+                writablePending = false;
+                handler.onWritable(this, nowNs);
+                work++;
+            }
+            if (closeReason != null && writePos == readPos && !finished)
+            {
+                finished = true;
+                open = false;
+                handler.onClosed(this, closeReason, closeDetail, nowNs);
+                work++;
+            }
+            return work;
+        }
+
+        private int deliver(final long nowNs)
+        {
+            delivering = true;
+            try
+            {
+                if (protocol == TransportProtocol.TCP)
+                {
+                    final int from = readPos;
+                    final int to = writePos;
+                    readPos = to;
+                    handler.onData(this, inbound, from, to - from, nowNs);
+                }
+                else
+                {
+                    while (readPos < writePos && !finished && open)
+                    {
+                        final int length = inbound.getInt(readPos);
+                        final int from = readPos + 4;
+                        readPos = from + length;
+                        handler.onData(this, inbound, from, length, nowNs);
+                    }
+                }
+            }
+            finally
+            {
+                delivering = false;
+            }
+            if (readPos == writePos)
+            {
+                readPos = 0;
+                writePos = 0;
+            }
+            if (writerBlocked && peer != null)
+            {
+                writerBlocked = false;
+                peer.writablePending = true;
+            }
+            return 1;
+        }
+
+        /** Appends to this end's receive buffer; returns bytes accepted. */
+        int receive(final DirectBuffer src, final int offset, final int length)
+        {
+            final boolean stream = protocol == TransportProtocol.TCP;
+            final int needed = stream ? 1 : length + 4;
+            if (writePos + needed > inbound.capacity() && !delivering && readPos > 0)
+            {
+                inbound.putBytes(0, inbound, readPos, writePos - readPos);
+                writePos -= readPos;
+                readPos = 0;
+            }
+            final int room = inbound.capacity() - writePos;
+            if (stream)
+            {
+                final int accepted = Math.min(room, length);
+                inbound.putBytes(writePos, src, offset, accepted);
+                writePos += accepted;
+                writerBlocked |= accepted < length;
+                return accepted;
+            }
+            if (room < length + 4)
+            {
+                writerBlocked = true;
+                return 0;
+            }
+            inbound.putInt(writePos, length);
+            inbound.putBytes(writePos + 4, src, offset, length);
+            writePos += length + 4;
+            return length;
+        }
+
+        void abort(final FailureReason reason, final String detail)
+        {
+            open = false;
+            finished = true;
+            if (peer != null && !peer.finished)
+            {
+                if (peer.open || peer.connectedPending || peer.acceptedBy != null)
+                {
+                    peer.closeReason = reason;
+                    peer.closeDetail = detail;
+                }
+            }
+        }
+
+        @Override
+        public int write(final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (!open || finished || peer == null || peer.finished)
+            {
+                return 0;
+            }
+            if (protocol == TransportProtocol.UDP && length > InMemoryNetwork.UDP_MAX_MESSAGE)
+            {
+                throw new IllegalArgumentException("message of " + length + " bytes exceeds the maximum");
+            }
+            return peer.receive(buffer, offset, length);
+        }
+
+        @Override
+        public void close()
+        {
+            if (!finished)
+            {
+                abort(FailureReason.CLOSED, "closed by peer");
+            }
+        }
+
+        @Override
+        public boolean isOpen()
+        {
+            return open && !finished;
+        }
+
+        @Override
+        public long id()
+        {
+            return id;
+        }
+
+        @Override
+        public TransportProtocol protocol()
+        {
+            return protocol;
+        }
+
+        @Override
+        public boolean isStream()
+        {
+            return protocol == TransportProtocol.TCP;
+        }
+
+        @Override
+        public int maxMessageLength()
+        {
+            return isStream() ? Integer.MAX_VALUE : InMemoryNetwork.UDP_MAX_MESSAGE;
+        }
+
+        @Override
+        public String localHost()
+        {
+            return host;
+        }
+
+        @Override
+        public int localPort()
+        {
+            return localPort;
+        }
+
+        @Override
+        public String remoteHost()
+        {
+            return remoteHost;
+        }
+
+        @Override
+        public int remotePort()
+        {
+            return remotePort;
+        }
+
+        @Override
+        public TransportStats stats()
+        {
+            return TransportStats.NONE;
+        }
+    }
+}
