@@ -34,6 +34,7 @@ public final class Engine implements AutoCloseable
     private final AtomicLong dropped = new AtomicLong();
     private final AgentRunner engineRunner;
     private final AgentRunner dispatchRunner;
+    private volatile boolean stopping;
 
     private Engine(final EngineConfig config, final Transport transport, final EngineListener listener)
     {
@@ -66,6 +67,7 @@ public final class Engine implements AutoCloseable
     /** Says goodbye to every peer, closes everything and waits for both threads to end. Idempotent. */
     public void stop()
     {
+        stopping = true;
         if (!engineRunner.isClosed())
         {
             transport.wakeup();
@@ -128,7 +130,7 @@ public final class Engine implements AutoCloseable
                 publish(nowNs);
                 nextPublishNs = nowNs + core.config().publishIntervalNs();
             }
-            if (work == 0)
+            if (work == 0 && !stopping)
             {
                 nowNs = System.nanoTime();
                 final long deadline = Math.min(Math.min(core.nextDeadlineNs(), nextPublishNs), nowNs + MAX_IDLE_NS);

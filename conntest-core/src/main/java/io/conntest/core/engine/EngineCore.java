@@ -284,6 +284,7 @@ public final class EngineCore
         final ConnectionStats s = session.stats();
         s.lastFailure = reason;
         s.lastError = detail;
+        s.onConnectionEnded();
         if (reason == FailureReason.PROTOCOL)
         {
             emit(EventType.ERROR, s, reason, detail);

@@ -48,6 +48,11 @@ public final class ConnectionStats
     public String lastError;
     public long nextRetryAtNs = -1;
     public TransportStats transportStats = TransportStats.NONE;
+    /** UDP figures of earlier connections of this row, so they run on across reconnects. */
+    private long udpLostBase;
+    private long udpOutOfOrderBase;
+    private long udpDuplicateBase;
+    private long udpRetransmittedBase;
 
     public ConnectionStats(final long key, final Side side, final TransportProtocol protocol)
     {
@@ -69,6 +74,22 @@ public final class ConnectionStats
     public TransportProtocol protocol()
     {
         return protocol;
+    }
+
+    /** The connection ended: keep its transport figures as a base for the next one. */
+    public void onConnectionEnded()
+    {
+        final TransportStats t = transportStats;
+        udpLostBase += Math.max(0, t.udpLost());
+        udpOutOfOrderBase += Math.max(0, t.udpOutOfOrder());
+        udpDuplicateBase += Math.max(0, t.udpDuplicate());
+        udpRetransmittedBase += Math.max(0, t.udpRetransmitted());
+        transportStats = TransportStats.NONE;
+    }
+
+    private static long udp(final long base, final long current)
+    {
+        return base + Math.max(0, current);
     }
 
     /** Records one probe's RTT/2. */
@@ -142,10 +163,10 @@ public final class ConnectionStats
             monitorBandwidth,
             packetSize,
             verificationErrors,
-            protocol == TransportProtocol.UDP ? t.udpLost() : -1,
-            protocol == TransportProtocol.UDP ? t.udpOutOfOrder() : -1,
-            protocol == TransportProtocol.UDP ? t.udpDuplicate() : -1,
-            protocol == TransportProtocol.UDP ? t.udpRetransmitted() : -1,
+            protocol == TransportProtocol.UDP ? udp(udpLostBase, t.udpLost()) : -1,
+            protocol == TransportProtocol.UDP ? udp(udpOutOfOrderBase, t.udpOutOfOrder()) : -1,
+            protocol == TransportProtocol.UDP ? udp(udpDuplicateBase, t.udpDuplicate()) : -1,
+            protocol == TransportProtocol.UDP ? udp(udpRetransmittedBase, t.udpRetransmitted()) : -1,
             t.tcpRetransmissions(),
             t.tcpSrttNs(),
             t.tcpCwndBytes(),

@@ -5,6 +5,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
+import io.conntest.core.rudp.ReliableUdpConfig;
+
 /**
  * A network of {@link InMemoryTransport}s, one per host address, for deterministic engine tests on a manual
  * clock. Connecting to a port nobody listens on is refused, to an unknown host unreachable, and to a
@@ -20,6 +22,8 @@ public final class InMemoryNetwork
     private final Set<String> blackHoles = new HashSet<>();
     private final int streamBufferBytes;
     private long nextConnectionId = 1;
+    private ReliableUdpConfig reliableUdp;
+    private LinkFaults faults = LinkFaults.none();
 
     public InMemoryNetwork()
     {
@@ -30,6 +34,27 @@ public final class InMemoryNetwork
     public InMemoryNetwork(final int streamBufferBytes)
     {
         this.streamBufferBytes = streamBufferBytes;
+    }
+
+    /**
+     * Runs UDP connections through a {@link io.conntest.core.rudp.ReliableUdpChannel} per end, over a link that
+     * applies {@code faults} to every datagram (instead of the default loss-free message channel).
+     */
+    public InMemoryNetwork withReliableUdp(final ReliableUdpConfig config, final LinkFaults faults)
+    {
+        this.reliableUdp = config;
+        this.faults = faults;
+        return this;
+    }
+
+    ReliableUdpConfig reliableUdp()
+    {
+        return reliableUdp;
+    }
+
+    LinkFaults faults()
+    {
+        return faults;
     }
 
     /** A transport for {@code host}; a second call for the same host replaces a killed one. */

@@ -6,6 +6,11 @@ import java.util.List;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.conntest.core.rudp.DatagramSink;
+import io.conntest.core.rudp.MessageHandler;
+import io.conntest.core.rudp.ReliableUdpChannel;
+import io.conntest.core.rudp.Role;
+
 /**
  * One host on an {@link InMemoryNetwork}. Writes land in the peer end's bounded receive buffer (so backpressure
  * is real), and every event is delivered from the receiving transport's next {@link #poll}. UDP connections are
@@ -66,8 +71,12 @@ public final class InMemoryTransport implements Transport
         final ConnectionHandler handler)
     {
         final MemConnection client = new MemConnection(
-            protocol, nextEphemeralPort++, remoteHost, remotePort, handler);
+            protocol, nextEphemeralPort++, remoteHost, remotePort, handler, false);
         connections.add(client);
+        if (client.reliable != null)
+        {
+            client.connectDeadlineNs = lastPollNs + timeoutNs;
+        }
         if (network.isBlackHole(remoteHost))
         {
             client.connectDeadlineNs = lastPollNs + timeoutNs;
@@ -85,11 +94,11 @@ public final class InMemoryTransport implements Transport
             return client;
         }
         final InMemoryTransport server = listener.owner();
-        final MemConnection serverEnd = server.new MemConnection(protocol, remotePort, host, client.localPort, null);
+        final MemConnection serverEnd = server.new MemConnection(protocol, remotePort, host, client.localPort, null, true);
         serverEnd.acceptedBy = listener;
         client.peer = serverEnd;
         serverEnd.peer = client;
-        client.connectedPending = true;
+        client.connectedPending = client.reliable == null;
         server.connections.add(serverEnd);
         return client;
     }
@@ -120,6 +129,10 @@ public final class InMemoryTransport implements Transport
                 return lastPollNs;
             }
             at = Math.min(at, c.connectDeadlineNs);
+            if (c.reliable != null && !c.finished)
+            {
+                at = Math.min(at, c.reliable.pollAtNs());
+            }
         }
         return at;
     }
@@ -206,7 +219,7 @@ public final class InMemoryTransport implements Transport
     }
 
     /** One end of an in-memory connection. */
-    final class MemConnection implements Connection
+    final class MemConnection implements Connection, MessageHandler, DatagramSink
     {
         private final long id = network.nextConnectionId();
         private final TransportProtocol protocol;
@@ -230,14 +243,27 @@ public final class InMemoryTransport implements Transport
         private FailureReason closeReason;
         private String closeDetail;
         private long connectDeadlineNs = Long.MAX_VALUE;
+        private final ReliableUdpChannel reliable;
+        private final TransportStats stats;
+        private final UnsafeBuffer held;
+        private int heldLength = -1;
+        private boolean blocked;
+        private int blockedLength;
+        private long nowNs;
 
         MemConnection(
             final TransportProtocol protocol,
             final int localPort,
             final String remoteHost,
             final int remotePort,
-            final ConnectionHandler handler)
+            final ConnectionHandler handler,
+            final boolean serverSide)
         {
+            final boolean useReliable = protocol == TransportProtocol.UDP && network.reliableUdp() != null;
+            this.reliable = useReliable ?
+                new ReliableUdpChannel(network.reliableUdp(), serverSide ? Role.SERVER : Role.CLIENT, lastPollNs) : null;
+            this.stats = useReliable ? new ReliableUdpStatsView(reliable.stats()) : TransportStats.NONE;
+            this.held = useReliable ? new UnsafeBuffer(new byte[InMemoryNetwork.UDP_MAX_MESSAGE]) : null;
             this.protocol = protocol;
             this.localPort = localPort;
             this.remoteHost = remoteHost;
@@ -256,15 +282,24 @@ public final class InMemoryTransport implements Transport
 
         boolean hasPendingWork()
         {
+            if (reliable != null && !finished && (reliable.pollAtNs() <= lastPollNs || heldLength >= 0))
+            {
+                return true;
+            }
             return !finished && (connectedPending || failReason != null || acceptedBy != null || writablePending ||
                 writePos > readPos || closeReason != null);
         }
 
         int poll(final long nowNs)
         {
+            this.nowNs = nowNs;
             if (finished)
             {
                 return 0;
+            }
+            if (reliable != null && failReason == null)
+            {
+                return pollReliable(nowNs);
             }
             int work = 0;
             if (acceptedBy != null)
@@ -319,6 +354,118 @@ public final class InMemoryTransport implements Transport
             return work;
         }
 
+        /** A UDP end over a reliable channel: datagrams in, channel timers, connection events. */
+        private int pollReliable(final long nowNs)
+        {
+            int work = 0;
+            if (writePos > readPos)
+            {
+                work += deliver(nowNs);
+            }
+            reliable.poll(nowNs, this);
+            releaseHeld();
+            if (!open && reliable.isOpen() && !finished)
+            {
+                open = true;
+                if (acceptedBy != null)
+                {
+                    final MemListener listener = acceptedBy;
+                    acceptedBy = null;
+                    handler = listener.acceptHandler.onAccepted(this, nowNs);
+                }
+                handler.onConnected(this, nowNs);
+                reliable.poll(nowNs, this);
+                work++;
+            }
+            if (!finished && blocked && open && reliable.canOffer(blockedLength))
+            {
+                blocked = false;
+                handler.onWritable(this, nowNs);
+                reliable.poll(nowNs, this);
+                work++;
+            }
+            if (!finished && (reliable.isClosed() || closeReason != null && writePos == readPos))
+            {
+                finished = true;
+                final boolean wasOpen = open;
+                open = false;
+                final FailureReason reason = closeReason != null ? closeReason : FailureReason.TIMEOUT;
+                final String detail = closeReason != null ? closeDetail : "peer stopped answering";
+                if (acceptedBy == null)
+                {
+                    if (wasOpen)
+                    {
+                        handler.onClosed(this, reason, detail, nowNs);
+                    }
+                    else
+                    {
+                        handler.onConnectFailed(this, reason, detail, nowNs);
+                    }
+                }
+                return work + 1;
+            }
+            if (!finished && !open && acceptedBy == null && nowNs >= connectDeadlineNs)
+            {
+                finished = true;
+                handler.onConnectFailed(this, FailureReason.TIMEOUT, "udp handshake timed out", nowNs);
+                return work + 1;
+            }
+            return work;
+        }
+
+        @Override
+        public void onMessage(final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (open && !finished && handler != null)
+            {
+                handler.onData(this, buffer, offset, length, nowNs);
+            }
+        }
+
+        @Override
+        public boolean send(final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (peer == null || peer.finished)
+            {
+                return true;
+            }
+            switch (network.faults().decide(host))
+            {
+                case DROP:
+                    return true;
+                case DUPLICATE:
+                    if (peer.receive(buffer, offset, length) == 0)
+                    {
+                        return false;
+                    }
+                    peer.receive(buffer, offset, length);
+                    return true;
+                case REORDER:
+                    if (heldLength < 0)
+                    {
+                        held.putBytes(0, buffer, offset, length);
+                        heldLength = length;
+                        return true;
+                    }
+                    return peer.receive(buffer, offset, length) != 0;
+                default:
+                    if (peer.receive(buffer, offset, length) == 0)
+                    {
+                        return false;
+                    }
+                    releaseHeld();
+                    return true;
+            }
+        }
+
+        private void releaseHeld()
+        {
+            if (heldLength >= 0 && peer != null && !peer.finished && peer.receive(held, 0, heldLength) != 0)
+            {
+                heldLength = -1;
+            }
+        }
+
         private int deliver(final long nowNs)
         {
             delivering = true;
@@ -330,6 +477,16 @@ public final class InMemoryTransport implements Transport
                     final int to = writePos;
                     readPos = to;
                     handler.onData(this, inbound, from, to - from, nowNs);
+                }
+                else if (reliable != null)
+                {
+                    while (readPos < writePos && !finished)
+                    {
+                        final int length = inbound.getInt(readPos);
+                        final int from = readPos + 4;
+                        readPos = from + length;
+                        reliable.onDatagram(inbound, from, length, nowNs, this);
+                    }
                 }
                 else
                 {
@@ -411,9 +568,19 @@ public final class InMemoryTransport implements Transport
             {
                 return 0;
             }
-            if (protocol == TransportProtocol.UDP && length > InMemoryNetwork.UDP_MAX_MESSAGE)
+            if (protocol == TransportProtocol.UDP && length > maxMessageLength())
             {
                 throw new IllegalArgumentException("message of " + length + " bytes exceeds the maximum");
+            }
+            if (reliable != null)
+            {
+                if (reliable.offer(buffer, offset, length, nowNs))
+                {
+                    return length;
+                }
+                blocked = true;
+                blockedLength = length;
+                return 0;
             }
             return peer.receive(buffer, offset, length);
         }
@@ -454,7 +621,8 @@ public final class InMemoryTransport implements Transport
         @Override
         public int maxMessageLength()
         {
-            return isStream() ? Integer.MAX_VALUE : InMemoryNetwork.UDP_MAX_MESSAGE;
+            return isStream() ? Integer.MAX_VALUE :
+                reliable != null ? ReliableUdpChannel.maxMessageLength() : InMemoryNetwork.UDP_MAX_MESSAGE;
         }
 
         @Override
@@ -484,7 +652,7 @@ public final class InMemoryTransport implements Transport
         @Override
         public TransportStats stats()
         {
-            return TransportStats.NONE;
+            return stats;
         }
     }
 }

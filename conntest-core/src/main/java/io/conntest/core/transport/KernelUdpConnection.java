@@ -15,7 +15,6 @@ import io.conntest.core.rudp.CloseReason;
 import io.conntest.core.rudp.DatagramSink;
 import io.conntest.core.rudp.MessageHandler;
 import io.conntest.core.rudp.ReliableUdpChannel;
-import io.conntest.core.rudp.ReliableUdpStats;
 import io.conntest.core.rudp.Role;
 
 /**
@@ -30,7 +29,7 @@ final class KernelUdpConnection extends KernelConnection implements MessageHandl
     private final SocketAddress peerAddress;
     private final KernelUdpListener listener;
     private final ReliableUdpChannel reliable;
-    private final UdpStatsView statsView;
+    private final ReliableUdpStatsView statsView;
     private SelectionKey key;
     private boolean blocked;
     private int blockedLength;
@@ -46,7 +45,7 @@ final class KernelUdpConnection extends KernelConnection implements MessageHandl
         this.peerAddress = peerAddress;
         this.listener = listener;
         this.reliable = new ReliableUdpChannel(transport.udpConfig(), role, nowNs);
-        this.statsView = new UdpStatsView(reliable.stats());
+        this.statsView = new ReliableUdpStatsView(reliable.stats());
         this.nowNs = nowNs;
     }
 
@@ -341,40 +340,5 @@ final class KernelUdpConnection extends KernelConnection implements MessageHandl
     public TransportStats stats()
     {
         return statsView;
-    }
-
-    /** The reliability layer's counters as {@link TransportStats}. */
-    static final class UdpStatsView implements TransportStats
-    {
-        private final ReliableUdpStats stats;
-
-        UdpStatsView(final ReliableUdpStats stats)
-        {
-            this.stats = stats;
-        }
-
-        @Override
-        public long udpLost()
-        {
-            return stats.lost();
-        }
-
-        @Override
-        public long udpOutOfOrder()
-        {
-            return stats.outOfOrder();
-        }
-
-        @Override
-        public long udpDuplicate()
-        {
-            return stats.duplicate();
-        }
-
-        @Override
-        public long udpRetransmitted()
-        {
-            return stats.retransmitted();
-        }
     }
 }
