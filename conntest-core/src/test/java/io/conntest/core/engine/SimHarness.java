@@ -91,16 +91,17 @@ final class SimHarness
         clock.advanceMs(1);
         for (int i = 0; i < 4; i++)
         {
-            for (final Node node : nodes)
+            for (int n = 0; n < nodes.size(); n++)
             {
+                final Node node = nodes.get(n);
                 if (node.alive)
                 {
                     node.core.doWork(clock.nowNs());
                 }
             }
-            for (final Runnable r : extraPollers)
+            for (int r = 0; r < extraPollers.size(); r++)
             {
-                r.run();
+                extraPollers.get(r).run();
             }
         }
     }
