@@ -20,6 +20,8 @@ import io.conntest.core.protocol.ProtocolLimits;
  * @param latencyIntervalNs     pause between latency probes (default 200 ms)
  * @param latencyProbesPerRound probes between two bandwidth rounds (default 5)
  * @param publishIntervalNs     how often a snapshot is published (default 250 ms)
+ * @param tracePackets          emit a {@code PACKET} event per control frame and per test's first and last DATA
+ *                              frame (for the log output; allocates, so off by default)
  */
 public record EngineConfig(
     String instanceName,
@@ -32,7 +34,8 @@ public record EngineConfig(
     double retryMultiplier,
     long latencyIntervalNs,
     int latencyProbesPerRound,
-    long publishIntervalNs)
+    long publishIntervalNs,
+    boolean tracePackets)
 {
     public EngineConfig
     {
@@ -72,6 +75,7 @@ public record EngineConfig(
         private long latencyIntervalNs = 200_000_000L;
         private int latencyProbesPerRound = 5;
         private long publishIntervalNs = 250_000_000L;
+        private boolean tracePackets;
 
         private Builder(final String instanceName)
         {
@@ -125,10 +129,16 @@ public record EngineConfig(
             return this;
         }
 
+        public Builder tracePackets(final boolean value)
+        {
+            tracePackets = value;
+            return this;
+        }
+
         public EngineConfig build()
         {
             return new EngineConfig(instanceName, listens, connects, timeoutNs, connectTimeoutNs, retryInitialNs,
-                retryMaxNs, retryMultiplier, latencyIntervalNs, latencyProbesPerRound, publishIntervalNs);
+                retryMaxNs, retryMultiplier, latencyIntervalNs, latencyProbesPerRound, publishIntervalNs, tracePackets);
         }
     }
 }

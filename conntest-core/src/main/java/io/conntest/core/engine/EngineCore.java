@@ -233,6 +233,20 @@ public final class EngineCore
         return id;
     }
 
+    boolean tracing()
+    {
+        return config.tracePackets();
+    }
+
+    /** Only called when {@link #tracing()}: builds a string per frame. */
+    void tracePacket(final Session session, final boolean sent, final int type, final long sequence,
+        final long frameLength, final String note)
+    {
+        emit(EventType.PACKET, session.stats(), null, (sent ? "sent " : "received ") +
+            io.conntest.core.protocol.MessageType.name(type) + " seq=" + sequence + " bytes=" + frameLength +
+            (note == null ? "" : " " + note));
+    }
+
     void onSessionConnected(final Session session, final long nowNs)
     {
         final ConnectionStats s = session.stats();

@@ -365,6 +365,11 @@ final class Session implements ConnectionHandler, FrameHandler
             final int payload = timeUp ? 0 : (int)Math.min(sendPacketSize, remaining);
             final boolean end = timeUp || remaining <= sendPacketSize;
             final int flags = (end ? FrameHeader.FLAG_END : 0) | (sendVerify ? FrameHeader.FLAG_VERIFY : 0);
+            if (core.tracing() && (sendBytes == 0 || end))
+            {
+                core.tracePacket(this, true, MessageType.DATA, txSequence, FrameHeader.LENGTH + payload,
+                    sendBytes == 0 ? "(first of test)" : "(last of test)");
+            }
             output.startData(flags, sessionId, txSequence++, nowNs, payload, sendBytes, sendSeed);
             sendBytes += payload;
             sendEndSent = end;
@@ -385,6 +390,10 @@ final class Session implements ConnectionHandler, FrameHandler
         }
         stats.packetsReceived++;
         final int type = header.type();
+        if (core.tracing())
+        {
+            core.tracePacket(this, false, type, header.sequence(), FrameHeader.LENGTH + bodyLength, null);
+        }
         if (!helloDone && type != MessageType.HELLO && type != MessageType.ERROR && type != MessageType.GOODBYE)
         {
             protocolError(ProtocolError.UNEXPECTED, MessageType.name(type) + " before HELLO");
@@ -595,6 +604,11 @@ final class Session implements ConnectionHandler, FrameHandler
         }
         dataFlags = header.flags();
         recvPackets++;
+        if (core.tracing() && (recvPackets == 1 || (dataFlags & FrameHeader.FLAG_END) != 0))
+        {
+            core.tracePacket(this, false, MessageType.DATA, header.sequence(), FrameHeader.LENGTH + header.bodyLength(),
+                recvPackets == 1 ? "(first of test)" : "(last of test)");
+        }
     }
 
     @Override
@@ -646,6 +660,10 @@ final class Session implements ConnectionHandler, FrameHandler
     private boolean sendControl(final int type, final int flags, final int bodyLength, final long nowNs)
     {
         final MutableDirectBuffer b = core.scratch();
+        if (core.tracing())
+        {
+            core.tracePacket(this, true, type, txSequence, FrameHeader.LENGTH + bodyLength, null);
+        }
         FrameHeader.write(b, 0, type, flags, bodyLength, sessionId, txSequence++, nowNs);
         if (!output.enqueue(b, 0, FrameHeader.LENGTH + bodyLength))
         {

@@ -23,6 +23,8 @@ public enum EventType
     ERROR,
     /** A new attempt is scheduled; the message says when. */
     RECONNECTING,
+    /** A frame sent or received (only with {@code EngineConfig.tracePackets}); the message describes it. */
+    PACKET,
     /** The engine stopped. */
     STOPPED
 }

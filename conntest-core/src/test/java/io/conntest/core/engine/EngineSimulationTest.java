@@ -169,6 +169,24 @@ class EngineSimulationTest
     }
 
     @Test
+    void packetTraceDescribesEveryControlFrame()
+    {
+        sim.start("10.0.0.2", server(TransportProtocol.TCP));
+        final SimHarness.Node cli = sim.start("10.0.0.1", EngineConfig.builder("cli").tracePackets(true)
+            .connect(ConnectSpec.of(TransportProtocol.TCP, "10.0.0.2", 1234).withBandwidth(1000, 10_000, 0)).build());
+        sim.runUntil(() -> cli.client(sim.clock.nowNs()).bandwidthTests() >= 2, 5_000, "a round");
+        final List<String> lines = cli.events(EventType.PACKET).stream().map(EngineEvent::message)
+            .collect(java.util.stream.Collectors.toList());
+        assertEquals("sent HELLO seq=1 bytes=43", lines.get(0));
+        assertTrue(lines.get(1).startsWith("received HELLO seq=1 bytes=43"), lines.get(1));
+        assertTrue(lines.contains("sent LATENCY_PING seq=2 bytes=32"), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("sent DATA") && l.endsWith("(first of test)")));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("received DATA") && l.endsWith("(last of test)")));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("received BANDWIDTH_RESULT")));
+        assertTrue(lines.size() < 60, "DATA frames in the middle of a test are not traced: " + lines.size());
+    }
+
+    @Test
     void clientStoppingGracefullyIsSeenAsGoodbye()
     {
         final SimHarness.Node srv = sim.start("10.0.0.2", server(TransportProtocol.TCP));
