@@ -47,9 +47,19 @@ public final class StreamFrameDecoder
             }
             final int need = (state == STATE_HEADER ? FrameHeader.LENGTH : FrameHeader.LENGTH + bodyLength) - filled;
             final int take = Math.min(need, end - position);
+            final int before = filled;
             cumulation.putBytes(filled, buffer, position, take);
             filled += take;
             position += take;
+            if (state == STATE_HEADER && before < 4 && filled >= 4 &&
+                cumulation.getInt(0, java.nio.ByteOrder.BIG_ENDIAN) != FrameHeader.MAGIC)
+            {
+                // Another protocol: say so at once instead of waiting for a whole header that may never come.
+                state = STATE_FAILED;
+                handler.onProtocolError(ProtocolError.BAD_MAGIC, cumulation.getInt(0, java.nio.ByteOrder.BIG_ENDIAN) &
+                    0xFFFF_FFFFL);
+                return;
+            }
             if (take < need)
             {
                 break;

@@ -166,6 +166,19 @@ class FrameCodecTest
     }
 
     @Test
+    void anotherProtocolIsRejectedAfterFourBytes()
+    {
+        final UnsafeBuffer b = new UnsafeBuffer("GET / HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII));
+        final Recorder r = new Recorder();
+        final StreamFrameDecoder d = new StreamFrameDecoder();
+        d.onBytes(b, 0, 3, r);
+        assertTrue(r.events.isEmpty());
+        d.onBytes(b, 3, 1, r);
+        assertEquals(ProtocolError.BAD_MAGIC, r.error);
+        assertTrue(d.isFailed());
+    }
+
+    @Test
     void datagramDecoderNeedsExactlyOneFrame()
     {
         final UnsafeBuffer b = new UnsafeBuffer(new byte[256]);
