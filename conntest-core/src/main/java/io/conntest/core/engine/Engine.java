@@ -42,7 +42,7 @@ public final class Engine implements AutoCloseable
         this.latest = new AtomicReference<>(EngineSnapshot.empty(config.instanceName(), transport.name()));
         this.core = new EngineCore(config, transport, this::enqueue);
         this.engineRunner = new AgentRunner(NoOpIdleStrategy.INSTANCE, this::onAgentError, null, new EngineAgent());
-        this.dispatchRunner = new AgentRunner(new SleepingMillisIdleStrategy(5), Throwable::printStackTrace, null,
+        this.dispatchRunner = new AgentRunner(new SleepingMillisIdleStrategy(10), Throwable::printStackTrace, null,
             new DispatchAgent(listener));
     }
 
