@@ -62,26 +62,8 @@ final class Session implements ConnectionHandler, FrameHandler
     private int probesDone;
     private long nextProbeAtNs;
 
-    private boolean sendActive;
-    private boolean sendEndSent;
-    private int sendDirection;
-    private int sendPacketSize;
-    private boolean sendVerify;
-    private long sendTotal;
-    private long sendDeadlineNs;
-    private long sendBytes;
-    private int sendSeed;
-
-    private boolean recvActive;
-    private int recvDirection;
-    private int recvPacketSize;
-    private boolean recvVerify;
-    private int recvSeed;
-    private long recvBytes;
-    private long recvPackets;
-    private long recvErrors;
-    private long recvStartNs;
-    private int dataFlags;
+    private final SendTest send = new SendTest();
+    private final ReceiveTest receive = new ReceiveTest();
 
     Session(final EngineCore core, final boolean client, final ConnectSpec spec, final ConnectionStats stats,
         final int maxMessageLength, final boolean stream)
@@ -221,7 +203,7 @@ final class Session implements ConnectionHandler, FrameHandler
         {
             work++;
         }
-        if (sendActive && !sendEndSent)
+        if (send.isSending())
         {
             work += pumpSend(nowNs);
         }
@@ -244,7 +226,7 @@ final class Session implements ConnectionHandler, FrameHandler
         {
             return Long.MAX_VALUE;
         }
-        if (sendActive && !sendEndSent && output.canStartData())
+        if (send.isSending() && output.canStartData())
         {
             return nowNs;
         }
@@ -253,9 +235,9 @@ final class Session implements ConnectionHandler, FrameHandler
         {
             at = Math.min(at, nextProbeAtNs);
         }
-        if (sendActive && !sendEndSent && sendDeadlineNs > 0)
+        if (send.isSending() && send.deadlineNs > 0)
         {
-            at = Math.min(at, sendDeadlineNs);
+            at = Math.min(at, send.deadlineNs);
         }
         return at;
     }
@@ -310,47 +292,19 @@ final class Session implements ConnectionHandler, FrameHandler
         }
         if (direction == BandwidthRequestBody.UP)
         {
-            startSend(direction, testId, packetSize, spec.verify(), spec.bandwidthBytes(), spec.bandwidthDurationNs(),
-                nowNs);
+            send.start(direction, testId, packetSize, spec.verify(), spec.bandwidthBytes(),
+                spec.bandwidthDurationNs(), nowNs);
         }
         else
         {
-            startReceive(direction, testId, packetSize, spec.verify(), nowNs);
+            receive.start(direction, testId, packetSize, spec.verify(), nowNs);
         }
-    }
-
-    private void startSend(final int direction, final long testId, final int packetSize, final boolean verify,
-        final long totalBytes, final long durationNs, final long nowNs)
-    {
-        sendActive = true;
-        sendEndSent = false;
-        sendDirection = direction;
-        sendPacketSize = packetSize;
-        sendVerify = verify;
-        sendTotal = totalBytes;
-        sendDeadlineNs = durationNs > 0 ? nowNs + durationNs : 0;
-        sendBytes = 0;
-        sendSeed = (int)testId;
-    }
-
-    private void startReceive(final int direction, final long testId, final int packetSize, final boolean verify,
-        final long nowNs)
-    {
-        recvActive = true;
-        recvDirection = direction;
-        recvPacketSize = packetSize;
-        recvVerify = verify;
-        recvSeed = (int)testId;
-        recvBytes = 0;
-        recvPackets = 0;
-        recvErrors = 0;
-        recvStartNs = nowNs;
     }
 
     private int pumpSend(final long nowNs)
     {
         int frames = 0;
-        while (sendActive && !sendEndSent && frames < MAX_FRAMES_PER_PUMP && phase != PHASE_CLOSED)
+        while (send.isSending() && frames < MAX_FRAMES_PER_PUMP && phase != PHASE_CLOSED)
         {
             if (!output.canStartData())
             {
@@ -360,19 +314,15 @@ final class Session implements ConnectionHandler, FrameHandler
                     break;
                 }
             }
-            final long remaining = sendTotal > 0 ? sendTotal - sendBytes : Long.MAX_VALUE;
-            final boolean timeUp = sendDeadlineNs > 0 && nowNs >= sendDeadlineNs;
-            final int payload = timeUp ? 0 : (int)Math.min(sendPacketSize, remaining);
-            final boolean end = timeUp || remaining <= sendPacketSize;
-            final int flags = (end ? FrameHeader.FLAG_END : 0) | (sendVerify ? FrameHeader.FLAG_VERIFY : 0);
-            if (core.tracing() && (sendBytes == 0 || end))
+            final int payload = send.nextPayload(nowNs);
+            final int flags = send.nextFlags();
+            if (core.tracing() && (send.bytes == 0 || (flags & FrameHeader.FLAG_END) != 0))
             {
                 core.tracePacket(this, true, MessageType.DATA, txSequence, FrameHeader.LENGTH + payload,
-                    sendBytes == 0 ? "(first of test)" : "(last of test)");
+                    send.bytes == 0 ? "(first of test)" : "(last of test)");
             }
-            output.startData(flags, sessionId, txSequence++, nowNs, payload, sendBytes, sendSeed);
-            sendBytes += payload;
-            sendEndSent = end;
+            output.startData(flags, sessionId, txSequence++, nowNs, payload, send.bytes, send.seed);
+            send.onPacketStarted(payload);
             frames++;
             flush();
         }
@@ -512,7 +462,7 @@ final class Session implements ConnectionHandler, FrameHandler
     private void onBandwidthRequest(final FrameHeader header, final DirectBuffer buffer, final int bodyOffset,
         final int length)
     {
-        if (client || sendActive || recvActive)
+        if (client || send.active || receive.active)
         {
             protocolError(ProtocolError.UNEXPECTED, "BANDWIDTH_REQUEST while busy or to a client");
             return;
@@ -533,11 +483,11 @@ final class Session implements ConnectionHandler, FrameHandler
         final boolean verify = (requestBody.flags() & BandwidthRequestBody.FLAG_VERIFY) != 0;
         if (requestBody.direction() == BandwidthRequestBody.UP)
         {
-            startReceive(BandwidthRequestBody.UP, header.sequence(), packetSize, verify, nowNs);
+            receive.start(BandwidthRequestBody.UP, header.sequence(), packetSize, verify, nowNs);
         }
         else
         {
-            startSend(BandwidthRequestBody.DOWN, header.sequence(), packetSize, verify, requestBody.totalBytes(),
+            send.start(BandwidthRequestBody.DOWN, header.sequence(), packetSize, verify, requestBody.totalBytes(),
                 requestBody.durationNs(), nowNs);
         }
     }
@@ -549,12 +499,12 @@ final class Session implements ConnectionHandler, FrameHandler
             protocolError(ProtocolError.BAD_BODY, "malformed BANDWIDTH_RESULT");
             return;
         }
-        if (!sendActive || !sendEndSent || resultBody.direction() != sendDirection)
+        if (!send.active || !send.endSent || resultBody.direction() != send.direction)
         {
             protocolError(ProtocolError.UNEXPECTED, "BANDWIDTH_RESULT without a finished test");
             return;
         }
-        sendActive = false;
+        send.active = false;
         stats.recordBandwidthUp(resultBody.bytes(), resultBody.durationNs());
         stats.verificationErrors += resultBody.verificationErrors();
         core.onBandwidthResult(this, true, resultBody.bytes(), resultBody.durationNs(),
@@ -586,61 +536,46 @@ final class Session implements ConnectionHandler, FrameHandler
             return;
         }
         stats.packetsReceived++;
-        if (!recvActive)
+        final String problem = receive.admit(header, sessionId);
+        if (problem != null)
         {
-            protocolError(ProtocolError.UNEXPECTED, "DATA outside a bandwidth test");
+            protocolError(header.bodyLength() > receive.packetSize ? ProtocolError.LENGTH_TOO_LARGE :
+                ProtocolError.UNEXPECTED, problem);
             return;
         }
-        if (header.sessionId() != sessionId)
-        {
-            protocolError(ProtocolError.UNEXPECTED, "DATA for session " + header.sessionId());
-            return;
-        }
-        if (header.bodyLength() > recvPacketSize)
-        {
-            protocolError(ProtocolError.LENGTH_TOO_LARGE,
-                "DATA of " + header.bodyLength() + " bytes, packet size is " + recvPacketSize);
-            return;
-        }
-        dataFlags = header.flags();
-        recvPackets++;
-        if (core.tracing() && (recvPackets == 1 || (dataFlags & FrameHeader.FLAG_END) != 0))
+        if (core.tracing() && (receive.packets == 1 || receive.isCurrentLast()))
         {
             core.tracePacket(this, false, MessageType.DATA, header.sequence(), FrameHeader.LENGTH + header.bodyLength(),
-                recvPackets == 1 ? "(first of test)" : "(last of test)");
+                receive.packets == 1 ? "(first of test)" : "(last of test)");
         }
     }
 
     @Override
     public void onDataPayload(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (phase == PHASE_CLOSED || !recvActive)
+        if (phase == PHASE_CLOSED || !receive.active)
         {
             return;
         }
-        if (recvVerify)
-        {
-            recvErrors += core.pattern().countErrors(buffer, offset, length, recvBytes, recvSeed);
-        }
-        recvBytes += length;
+        receive.onPayload(core.pattern(), buffer, offset, length);
     }
 
     @Override
     public void onDataEnd()
     {
-        if (phase == PHASE_CLOSED || !recvActive || (dataFlags & FrameHeader.FLAG_END) == 0)
+        if (phase == PHASE_CLOSED || !receive.active || !receive.isCurrentLast())
         {
             return;
         }
-        recvActive = false;
-        final long durationNs = Math.max(1, nowNs - recvStartNs);
+        receive.active = false;
+        final long durationNs = Math.max(1, nowNs - receive.startNs);
         final MutableDirectBuffer b = core.scratch();
-        final int body = BandwidthResultBody.write(b, FrameHeader.LENGTH, recvDirection, recvErrors, recvBytes,
-            recvPackets, durationNs);
+        final int body = BandwidthResultBody.write(b, FrameHeader.LENGTH, receive.direction, receive.errors,
+            receive.bytes, receive.packets, durationNs);
         sendControl(MessageType.BANDWIDTH_RESULT, 0, body, nowNs);
-        stats.recordBandwidthDown(recvBytes, durationNs);
-        stats.verificationErrors += recvErrors;
-        core.onBandwidthResult(this, false, recvBytes, durationNs, recvErrors, nowNs);
+        stats.recordBandwidthDown(receive.bytes, durationNs);
+        stats.verificationErrors += receive.errors;
+        core.onBandwidthResult(this, false, receive.bytes, durationNs, receive.errors, nowNs);
         if (client && phase != PHASE_CLOSED)
         {
             phase = PHASE_LATENCY;
