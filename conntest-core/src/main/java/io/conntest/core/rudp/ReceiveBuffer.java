@@ -48,6 +48,15 @@ final class ReceiveBuffer
         java.util.Arrays.fill(slotSeq, -1L);
     }
 
+    /** Test hook: start at sequence number {@code seq} and stream offset {@code offset} (to exercise 32-bit wrap). */
+    void start(final long seq, final long offset)
+    {
+        next = seq;
+        deliveredOffset = offset;
+        highest = seq - 1;
+        lastArrival = seq - 1;
+    }
+
     private int index(final long seq)
     {
         return (int)(seq % windowPackets);

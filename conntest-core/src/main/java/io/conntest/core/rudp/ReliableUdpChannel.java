@@ -1,6 +1,7 @@
 package io.conntest.core.rudp;
 
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.security.SecureRandom;
@@ -22,7 +23,6 @@ public final class ReliableUdpChannel
     public static final int MALFORMED = -1;
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final long MAX_RTT_SAMPLE_NS = 60_000_000_000L;
     private static final int CONNECTING = 0;
     private static final int OPEN = 1;
     private static final int CLOSING = 2;
@@ -35,10 +35,10 @@ public final class ReliableUdpChannel
     private final RudpHeader tx = new RudpHeader();
     private final HandshakeBody handshake = new HandshakeBody();
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[RudpHeader.MAX_DATAGRAM]);
+    private final Sender sender;
     private final SendBuffer send;
+    private final Receiver receiver;
     private final ReceiveBuffer receive;
-    private final RttEstimator rtt;
-    private final CongestionControl cc;
 
     private int state = CONNECTING;
     private CloseReason closeReason = CloseReason.NONE;
@@ -46,7 +46,7 @@ public final class ReliableUdpChannel
     private long nonce;
     /** Server: the token we issued. Client: the token the server gave us (0 until then). */
     private long token;
-    private boolean peerValidated;
+    private final AmplificationGuard amplification;
     private boolean peerRestarted;
     private long peerRecvPackets;
     private long peerRecvBytes;
@@ -56,46 +56,84 @@ public final class ReliableUdpChannel
     private int handshakeAttempts;
     private boolean replyPending;
 
-    private long ackDueNs = Long.MAX_VALUE;
-    private int ackPendingCount;
-    private int tsRecent;
-    private boolean tsRecentValid;
-
-    private long rtoDeadlineNs = Long.MAX_VALUE;
-    private int consecutiveTimeouts;
-    private long recoveryPoint = -1;
-
     private long lastReceiveNs;
     private long lastSendNs;
     private long lastNowNs;
-
-    private long ampReceivedBytes;
-    private long ampSentBytes;
-    private boolean ampBlocked;
 
     public ReliableUdpChannel(final ReliableUdpConfig config, final Role role, final long nowNs)
     {
         this.config = config;
         this.role = role;
-        this.send = new SendBuffer(config.sendWindowPackets(), config.sendWindowBytes());
-        this.receive = new ReceiveBuffer(config.recvWindowPackets(), config.recvWindowBytes());
-        this.rtt = new RttEstimator(config.initialRtoNs(), config.minRtoNs(), config.maxRtoNs());
-        this.cc = new CongestionControl(config.initialCwndPackets(), config.sendWindowPackets());
+        this.sender = new Sender(config);
+        this.send = sender.buffer;
+        this.receiver = new Receiver(config);
+        this.receive = receiver.buffer;
         this.lastReceiveNs = nowNs;
         this.lastSendNs = nowNs;
         this.lastNowNs = nowNs;
         this.handshakeDueNs = role == Role.CLIENT ? nowNs : Long.MAX_VALUE;
         this.handshakeRtoNs = config.initialRtoNs();
-        this.peerValidated = role == Role.CLIENT;
+        this.amplification = new AmplificationGuard(config.amplificationFactor(), role == Role.CLIENT);
         this.nonce = role == Role.CLIENT ? RANDOM.nextLong() : 0;
         this.token = role == Role.SERVER ? RANDOM.nextLong() | 1L : 0; // never 0: 0 means "no token" on the wire
         updateStats();
+    }
+
+    /**
+     * Test hook: as the public constructor, with both directions' sequence numbers and stream offsets starting at the
+     * given values instead of 0 (both peers must use the same), to exercise 32-bit wrap-around.
+     */
+    ReliableUdpChannel(final ReliableUdpConfig config, final Role role, final long nowNs, final long initialSeq,
+        final long initialOffset)
+    {
+        this(config, role, nowNs);
+        send.start(initialSeq, initialOffset);
+        receive.start(initialSeq, initialOffset);
     }
 
     /** Largest message that fits one datagram: 65,507 (UDP over IPv4) minus this layer's 36-byte header. */
     public static int maxMessageLength()
     {
         return RudpHeader.MAX_MESSAGE;
+    }
+
+    /**
+     * Whether a datagram is a well-formed HANDSHAKE_INIT: the only datagram for which a server should create a channel
+     * for an unknown peer address (anything else from an unknown address is junk, or a client of an earlier server
+     * instance: see {@link #writeStatelessClose}).
+     */
+    public static boolean isHandshakeInit(final DirectBuffer buf, final int offset, final int length)
+    {
+        return RudpHeader.validate(buf, offset, length) == RudpHeader.OK &&
+            RudpHeader.typeOf(buf, offset) == RudpHeader.TYPE_HANDSHAKE_INIT && RudpHeader.tokenOf(buf, offset) == 0 &&
+            RudpHeader.payloadLengthOf(buf, offset) >= HandshakeBody.LENGTH;
+    }
+
+    /**
+     * For a server that has no channel for the sender of {@code received}: if it is a well-formed DATA or ACK, writes a
+     * 36-byte CLOSE echoing its token into {@code out}, so a client of an earlier server instance learns at once that
+     * its connection is gone (it closes with {@link CloseReason#PEER_CLOSED}) instead of timing out. Only a party that
+     * saw the token can forge this, as with QUIC's stateless reset (RFC 9000 &sect;10.3); the answer is never larger
+     * than what it answers, and is never sent in reply to a CLOSE, so two such servers cannot loop.
+     *
+     * @return the length to send, or -1 when nothing should be sent.
+     */
+    public static int writeStatelessClose(
+        final DirectBuffer received, final int offset, final int length, final MutableDirectBuffer out,
+        final int outOffset)
+    {
+        if (RudpHeader.validate(received, offset, length) != RudpHeader.OK)
+        {
+            return -1;
+        }
+        final int type = RudpHeader.typeOf(received, offset);
+        final long token = RudpHeader.tokenOf(received, offset);
+        if ((type != RudpHeader.TYPE_DATA && type != RudpHeader.TYPE_ACK) || token == 0)
+        {
+            return -1;
+        }
+        RudpHeader.writeClose(out, outOffset, token);
+        return RudpHeader.LENGTH;
     }
 
     /**
@@ -109,7 +147,8 @@ public final class ReliableUdpChannel
     {
         if (length < 0 || length > RudpHeader.MAX_MESSAGE)
         {
-            throw new IllegalArgumentException("message length " + length + " not in [0, " + RudpHeader.MAX_MESSAGE + "]");
+            throw new IllegalArgumentException(
+                "message length " + length + " not in [0, " + RudpHeader.MAX_MESSAGE + "]");
         }
         return state < CLOSING && send.offer(src, offset, length);
     }
@@ -184,8 +223,7 @@ public final class ReliableUdpChannel
             return 0;
         }
         onValidDatagram(length, nowNs);
-        tsRecent = rx.tsVal();
-        tsRecentValid = true;
+        receiver.updateTsRecent(rx.tsVal());
         replyPending = true; // also re-sent for a retried INIT: our reply was lost
         return 0;
     }
@@ -211,17 +249,15 @@ public final class ReliableUdpChannel
             token = rx.token();
             state = OPEN;
             handshakeDueNs = Long.MAX_VALUE;
-            consecutiveTimeouts = 0;
-            sampleRtt(nowNs);
+            sender.sampleRtt(rx, nowNs);
         }
         else if (rx.token() != token)
         {
             return malformed();
         }
         onValidDatagram(rx.payloadLength() + RudpHeader.LENGTH, nowNs);
-        tsRecent = rx.tsVal();
-        tsRecentValid = true;
-        ackDueNs = nowNs; // echo the token at once: it lifts the server's amplification limit
+        receiver.updateTsRecent(rx.tsVal());
+        receiver.ackNow(nowNs); // echo the token at once: it lifts the server's amplification limit
         return 0;
     }
 
@@ -236,32 +272,29 @@ public final class ReliableUdpChannel
         {
             return malformed();
         }
-        // RFC 5961-like sanity: an acknowledgement of something never sent is not from our peer's state machine.
-        final long ack = send.una + ((int)rx.ack() - (int)send.una);
-        if (ack > send.nxt)
+        if (type == RudpHeader.TYPE_CLOSE)
         {
-            return malformed();
-        }
-        peerValidated = true; // the token came back: the address is proven (RFC 9000 §8.1)
-        onValidDatagram(length, nowNs);
-        processAck(ack, nowNs);
-        if (type == RudpHeader.TYPE_DATA)
-        {
-            return processData(nowNs, handler);
-        }
-        if (type == RudpHeader.TYPE_ACK)
-        {
-            stats.acksReceived++;
-            if (ackPendingCount == 0)
-            {
-                updateTsRecent(rx.tsVal());
-            }
-        }
-        else
-        {
+            // its other fields are not read: a stateless CLOSE from a restarted server carries only the token
+            stats.datagramsReceived++;
+            lastReceiveNs = nowNs;
             state = CLOSED;
             closeReason = CloseReason.PEER_CLOSED;
+            return 0;
         }
+        final long ack = sender.unwrapAck(rx.ack());
+        if (ack > sender.buffer.nxt)
+        {
+            return malformed(); // acknowledges something never sent: not our peer's state machine
+        }
+        amplification.onValidated(); // the token came back: the address is proven (RFC 9000 §8.1)
+        onValidDatagram(length, nowNs);
+        sender.onAck(ack, rx, nowNs, stats);
+        if (type == RudpHeader.TYPE_DATA)
+        {
+            return receiver.onData(rx, nowNs, handler, stats);
+        }
+        stats.acksReceived++;
+        receiver.onPeerAck(rx);
         return 0;
     }
 
@@ -269,11 +302,7 @@ public final class ReliableUdpChannel
     {
         stats.datagramsReceived++;
         lastReceiveNs = nowNs;
-        if (!peerValidated)
-        {
-            ampReceivedBytes += length;
-            ampBlocked = false;
-        }
+        amplification.onReceived(length);
     }
 
     private boolean acceptPeerWindow()
@@ -293,121 +322,6 @@ public final class ReliableUdpChannel
     {
         stats.malformed++;
         return MALFORMED;
-    }
-
-    private void processAck(final long ack, final long nowNs)
-    {
-        int newly = 0;
-        boolean advanced = false;
-        if (ack > send.una)
-        {
-            newly += send.acknowledge(ack);
-            advanced = true;
-            consecutiveTimeouts = 0;
-            // RFC 6298 §5.2/5.3: stop the timer when all is acknowledged, else restart it
-            rtoDeadlineNs = send.una < send.nxt ? nowNs + rtt.rtoNs() : Long.MAX_VALUE;
-            if (recoveryPoint >= 0 && send.una >= recoveryPoint)
-            {
-                recoveryPoint = -1;
-            }
-        }
-        final int blocks = rx.sackCount();
-        int sacked = 0;
-        for (int b = 0; b < blocks; b++)
-        {
-            final long start = send.una + ((int)rx.sackStart(b) - (int)send.una);
-            final long end = send.una + ((int)rx.sackEnd(b) - (int)send.una);
-            if (start < end)
-            {
-                sacked += send.selectiveAck(start, end);
-            }
-        }
-        newly += sacked;
-        if (sacked > 0 && send.detectLosses() > 0)
-        {
-            stats.fastRetransmits++;
-            if (recoveryPoint < 0)
-            {
-                recoveryPoint = send.nxt; // one window reduction per recovery episode (RFC 6675 §5)
-                cc.onLoss();
-            }
-        }
-        if (newly > 0)
-        {
-            cc.onAcked(newly);
-        }
-        if (advanced)
-        {
-            sampleRtt(nowNs);
-        }
-    }
-
-    /** RTT from the echoed timestamp (RFC 7323 &sect;4.1), valid for retransmissions too (no Karn ambiguity). */
-    private void sampleRtt(final long nowNs)
-    {
-        if ((rx.flags() & RudpHeader.FLAG_TS_ECR) != 0)
-        {
-            final long sampleNs = ((micros(nowNs) - rx.tsEcr()) & 0xFFFF_FFFFL) * 1_000L;
-            if (sampleNs < MAX_RTT_SAMPLE_NS)
-            {
-                rtt.onSample(sampleNs);
-            }
-        }
-    }
-
-    private int processData(final long nowNs, final MessageHandler handler)
-    {
-        final long seq = receive.next + ((int)rx.seq() - (int)receive.next);
-        final long offset = receive.deliveredOffset + ((int)rx.streamOffset() - (int)receive.deliveredOffset);
-        final int length = rx.payloadLength();
-        final int verdict = receive.classify(seq, offset, length);
-        if (verdict == ReceiveBuffer.DUPLICATE || verdict == ReceiveBuffer.OUT_OF_WINDOW)
-        {
-            if (verdict == ReceiveBuffer.DUPLICATE)
-            {
-                stats.duplicate++;
-                updateTsRecent(rx.tsVal()); // a retransmission: its timestamp is the one the sender can use
-            }
-            else
-            {
-                stats.dropped++;
-            }
-            ackDueNs = nowNs; // our earlier ack may have been lost: re-acknowledge at once
-            return 0;
-        }
-        if (seq < receive.highest)
-        {
-            stats.outOfOrder++;
-        }
-        final boolean hadGap = receive.hasGap();
-        if (verdict == ReceiveBuffer.BUFFERED)
-        {
-            receive.store(seq, offset, rx.buffer(), rx.payloadOffset(), length);
-            ackDueNs = nowNs; // a gap: tell the sender at once (RFC 5681 §4.2)
-            return 0;
-        }
-        if (ackPendingCount == 0 || hadGap)
-        {
-            updateTsRecent(rx.tsVal()); // RFC 7323 §4.3: echo the oldest unacknowledged in-order timestamp
-        }
-        receive.onDeliveredInOrder(offset, length);
-        stats.messagesReceived++;
-        stats.bytesReceived += length;
-        handler.onMessage(rx.buffer(), rx.payloadOffset(), length);
-        final int delivered = 1 + receive.drain(handler, stats);
-        if (hadGap)
-        {
-            ackDueNs = nowNs; // a gap filled: acknowledge at once
-        }
-        else if (++ackPendingCount >= config.ackEveryPackets())
-        {
-            ackDueNs = nowNs;
-        }
-        else if (ackDueNs == Long.MAX_VALUE)
-        {
-            ackDueNs = nowNs + config.ackDelayNs();
-        }
-        return delivered;
     }
 
     /**
@@ -440,11 +354,16 @@ public final class ReliableUdpChannel
             updateStats();
             return;
         }
-        checkRetransmissionTimer(nowNs);
+        if (!sender.onTimer(nowNs, stats))
+        {
+            die();
+            updateStats();
+            return;
+        }
         if (state == OPEN && pollData(nowNs, sink))
         {
             final boolean keepAliveDue = config.keepAliveNs() > 0 && nowNs - lastSendNs >= config.keepAliveNs();
-            if (nowNs >= ackDueNs || keepAliveDue)
+            if (nowNs >= receiver.ackDueNs || keepAliveDue)
             {
                 emitControl(RudpHeader.TYPE_ACK, nowNs, sink);
             }
@@ -471,31 +390,6 @@ public final class ReliableUdpChannel
         }
     }
 
-    private void checkRetransmissionTimer(final long nowNs)
-    {
-        if (nowNs < rtoDeadlineNs)
-        {
-            return;
-        }
-        rtoDeadlineNs = Long.MAX_VALUE;
-        if (!send.hasUnsackedInFlight())
-        {
-            return;
-        }
-        // RFC 6298 §5.4-5.7: back off, retransmit from the oldest unacknowledged message, collapse the window
-        if (++consecutiveTimeouts > config.maxRetransmissions())
-        {
-            die();
-            return;
-        }
-        stats.timeouts++;
-        rtt.backoff();
-        final int flight = send.pipe;
-        send.markAllLost();
-        cc.onTimeout(flight);
-        recoveryPoint = send.nxt;
-    }
-
     /** @return false when the sink or the amplification limit stopped it. */
     private boolean pollData(final long nowNs, final DatagramSink sink)
     {
@@ -507,7 +401,7 @@ public final class ReliableUdpChannel
             }
             replyPending = false;
         }
-        while (send.lostPending > 0 && send.pipe < cc.cwnd())
+        while (sender.canRetransmit())
         {
             final long seq = send.nextLost();
             if (!emitData(seq, nowNs, sink))
@@ -520,7 +414,7 @@ public final class ReliableUdpChannel
                 stats.lost++;
             }
         }
-        while (send.pipe < cc.cwnd() && send.nextFits(peerRecvPackets, peerRecvBytes))
+        while (sender.canSendNew(peerRecvPackets, peerRecvBytes))
         {
             final long seq = send.nxt;
             if (!emitData(seq, nowNs, sink))
@@ -537,10 +431,10 @@ public final class ReliableUdpChannel
     {
         final int bodyLength = type == RudpHeader.TYPE_HANDSHAKE_INIT ?
             Math.max(HandshakeBody.LENGTH, config.handshakePaddingBytes() - RudpHeader.LENGTH) : HandshakeBody.LENGTH;
-        final boolean echo = type == RudpHeader.TYPE_HANDSHAKE_REPLY && tsRecentValid;
+        final boolean echo = type == RudpHeader.TYPE_HANDSHAKE_REPLY && receiver.tsRecentValid;
         tx.wrapForWrite(scratch, 0).header(type, echo ? RudpHeader.FLAG_TS_ECR : 0, 0, bodyLength,
             type == RudpHeader.TYPE_HANDSHAKE_INIT ? 0 : token, (int)send.nxt, (int)receive.next, micros(nowNs),
-            echo ? tsRecent : 0, 0);
+            echo ? receiver.tsRecent : 0, 0);
         HandshakeBody.write(scratch, RudpHeader.LENGTH, nonce, config.recvWindowPackets(), config.recvWindowBytes(),
             bodyLength);
         return transmit(RudpHeader.datagramLength(0, bodyLength), nowNs, sink);
@@ -550,21 +444,17 @@ public final class ReliableUdpChannel
     {
         final int length = send.length(seq);
         final long streamOffset = send.streamOffset(seq);
-        tx.wrapForWrite(scratch, 0).header(RudpHeader.TYPE_DATA, tsRecentValid ? RudpHeader.FLAG_TS_ECR : 0, 0,
-            length, token, (int)seq, (int)receive.next, micros(nowNs), tsRecent, (int)streamOffset);
+        tx.wrapForWrite(scratch, 0).header(RudpHeader.TYPE_DATA, echoFlag(), 0, length, token, (int)seq,
+            (int)receive.next, micros(nowNs), receiver.tsRecent, (int)streamOffset);
         scratch.putBytes(RudpHeader.LENGTH, send.storage, send.position(streamOffset), length);
         if (!transmit(RudpHeader.datagramLength(0, length), nowNs, sink))
         {
             return false;
         }
-        send.onSent(seq, nowNs);
-        if (rtoDeadlineNs == Long.MAX_VALUE)
-        {
-            rtoDeadlineNs = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
-        }
+        sender.onDataSent(seq, nowNs);
         if (!receive.hasGap())
         {
-            clearAckPending(); // the cumulative ack rode along; SACK information still needs an ACK
+            receiver.onAckSent(); // the cumulative ack rode along; SACK information still needs an ACK
         }
         return true;
     }
@@ -573,8 +463,8 @@ public final class ReliableUdpChannel
     private boolean emitControl(final int type, final long nowNs, final DatagramSink sink)
     {
         final int blocks = type == RudpHeader.TYPE_ACK ? receive.computeSackBlocks() : 0;
-        tx.wrapForWrite(scratch, 0).header(type, tsRecentValid ? RudpHeader.FLAG_TS_ECR : 0, blocks, 0, token,
-            (int)send.nxt, (int)receive.next, micros(nowNs), tsRecent, 0);
+        tx.wrapForWrite(scratch, 0).header(type, echoFlag(), blocks, 0, token, (int)send.nxt, (int)receive.next,
+            micros(nowNs), receiver.tsRecent, 0);
         for (int b = 0; b < blocks; b++)
         {
             tx.sackBlock(b, (int)receive.sackStart[b], (int)receive.sackEnd[b]);
@@ -586,50 +476,23 @@ public final class ReliableUdpChannel
         if (type == RudpHeader.TYPE_ACK)
         {
             stats.acksSent++;
-            clearAckPending();
+            receiver.onAckSent();
         }
         return true;
     }
 
-    /** RFC 7323 &sect;4.3: remember the peer's timestamp to echo, never moving it backwards. */
-    private void updateTsRecent(final int tsVal)
+    private int echoFlag()
     {
-        if (!tsRecentValid || tsVal - tsRecent > 0)
-        {
-            tsRecent = tsVal;
-            tsRecentValid = true;
-        }
-    }
-
-    private void clearAckPending()
-    {
-        ackPendingCount = 0;
-        ackDueNs = Long.MAX_VALUE;
+        return receiver.tsRecentValid ? RudpHeader.FLAG_TS_ECR : 0;
     }
 
     private boolean transmit(final int length, final long nowNs, final DatagramSink sink)
     {
-        if (!peerValidated)
-        {
-            // RFC 9000 §8.1: before the address is validated, send at most 3x what was received from it
-            if (ampSentBytes + length > (long)config.amplificationFactor() * ampReceivedBytes)
-            {
-                if (!ampBlocked)
-                {
-                    ampBlocked = true;
-                    stats.amplificationBlockedBytes += length;
-                }
-                return false;
-            }
-        }
-        if (!sink.send(scratch, 0, length))
+        if (!amplification.allows(length, stats) || !sink.send(scratch, 0, length))
         {
             return false;
         }
-        if (!peerValidated)
-        {
-            ampSentBytes += length;
-        }
+        amplification.onSent(length);
         stats.datagramsSent++;
         lastSendNs = nowNs;
         return true;
@@ -646,18 +509,22 @@ public final class ReliableUdpChannel
         {
             return lastNowNs;
         }
-        final long idleAt = lastReceiveNs + config.idleTimeoutNs();
+        // once the idle deadline has passed it is the caller's to act on (isIdleTimedOut), not a reason to spin
+        final long idleAt = lastReceiveNs + config.idleTimeoutNs() > lastNowNs ?
+            lastReceiveNs + config.idleTimeoutNs() : Long.MAX_VALUE;
         if (state == CONNECTING)
         {
-            return Math.min(handshakeDueNs, idleAt > lastNowNs ? idleAt : Long.MAX_VALUE);
+            return Math.min(handshakeDueNs, idleAt);
         }
-        if (!ampBlocked && (replyPending || (send.lostPending > 0 && send.pipe < cc.cwnd()) ||
-            (send.pipe < cc.cwnd() && send.nextFits(peerRecvPackets, peerRecvBytes))))
+        if (amplification.isBlocked())
+        {
+            return idleAt; // nothing can go out before the peer sends more
+        }
+        if (replyPending || sender.canRetransmit() || sender.canSendNew(peerRecvPackets, peerRecvBytes))
         {
             return lastNowNs;
         }
-        // once the idle deadline has passed it is the caller's to act on (isIdleTimedOut), not a reason to spin
-        long at = Math.min(idleAt > lastNowNs ? idleAt : Long.MAX_VALUE, Math.min(rtoDeadlineNs, ackDueNs));
+        long at = Math.min(idleAt, Math.min(sender.nextDeadlineNs(), receiver.ackDueNs));
         if (config.keepAliveNs() > 0)
         {
             at = Math.min(at, lastSendNs + config.keepAliveNs());
@@ -714,7 +581,7 @@ public final class ReliableUdpChannel
     /** Server: the client echoed our token, so the amplification limit no longer applies. Client: always true. */
     public boolean isPeerValidated()
     {
-        return peerValidated;
+        return amplification.isValidated();
     }
 
     /**
@@ -756,12 +623,12 @@ public final class ReliableUdpChannel
 
     private void updateStats()
     {
-        stats.srttNs = rtt.srttNs();
-        stats.rtoNs = rtt.rtoNs();
-        stats.cwndPackets = cc.cwnd();
+        stats.srttNs = sender.rtt.srttNs();
+        stats.rtoNs = sender.rtt.rtoNs();
+        stats.cwndPackets = sender.cc.cwnd();
     }
 
-    private static int micros(final long nowNs)
+    static int micros(final long nowNs)
     {
         return (int)(nowNs / 1_000L);
     }

@@ -26,6 +26,7 @@ public final class ReliableUdpConfig
     private final int initialCwndPackets;
     private final int handshakePaddingBytes;
     private final int amplificationFactor;
+    private final boolean tailLossProbes;
 
     private ReliableUdpConfig(final Builder b)
     {
@@ -44,6 +45,7 @@ public final class ReliableUdpConfig
         initialCwndPackets = b.initialCwndPackets;
         handshakePaddingBytes = b.handshakePaddingBytes;
         amplificationFactor = b.amplificationFactor;
+        tailLossProbes = b.tailLossProbes;
     }
 
     public static ReliableUdpConfig defaults()
@@ -149,6 +151,12 @@ public final class ReliableUdpConfig
         return amplificationFactor;
     }
 
+    /** Tail loss probes (RFC 8985 &sect;7) on: a lost last message is resent after ~2 SRTT, not the RTO. Default on. */
+    public boolean tailLossProbes()
+    {
+        return tailLossProbes;
+    }
+
     public ReliableUdpConfig withSendWindow(final int packets, final int bytes)
     {
         return toBuilder().sendWindowPackets(packets).sendWindowBytes(bytes).build();
@@ -176,7 +184,7 @@ public final class ReliableUdpConfig
             "p/" + recvWindowBytes + "B, rto=" + initialRtoNs + "ns [" + minRtoNs + ", " + maxRtoNs + "], ackDelay=" +
             ackDelayNs + "ns, ackEvery=" + ackEveryPackets + ", idle=" + idleTimeoutNs + "ns, keepAlive=" +
             keepAliveNs + "ns, maxRetx=" + maxRetransmissions + ", cwnd0=" + initialCwndPackets + ", pad=" +
-            handshakePaddingBytes + ", amp=" + amplificationFactor + "}";
+            handshakePaddingBytes + ", amp=" + amplificationFactor + ", tlp=" + tailLossProbes + "}";
     }
 
     /** Mutable builder; {@link #build()} checks every bound. */
@@ -197,6 +205,7 @@ public final class ReliableUdpConfig
         private int initialCwndPackets = 10;
         private int handshakePaddingBytes = 1200;
         private int amplificationFactor = 3;
+        private boolean tailLossProbes = true;
 
         private Builder()
         {
@@ -219,6 +228,7 @@ public final class ReliableUdpConfig
             initialCwndPackets = c.initialCwndPackets;
             handshakePaddingBytes = c.handshakePaddingBytes;
             amplificationFactor = c.amplificationFactor;
+            tailLossProbes = c.tailLossProbes;
         }
 
         public Builder sendWindowPackets(final int v)
@@ -311,6 +321,12 @@ public final class ReliableUdpConfig
             return this;
         }
 
+        public Builder tailLossProbes(final boolean v)
+        {
+            tailLossProbes = v;
+            return this;
+        }
+
         public ReliableUdpConfig build()
         {
             final int maxMessage = RudpHeader.MAX_MESSAGE;
@@ -320,7 +336,8 @@ public final class ReliableUdpConfig
                 "sendWindowBytes in [" + maxMessage + ", 2^30]");
             require(recvWindowBytes >= maxMessage && recvWindowBytes <= 1 << 30,
                 "recvWindowBytes in [" + maxMessage + ", 2^30]");
-            require(minRtoNs > 0 && minRtoNs <= initialRtoNs && initialRtoNs <= maxRtoNs, "0 < minRto <= initialRto <= maxRto");
+            require(minRtoNs > 0 && minRtoNs <= initialRtoNs && initialRtoNs <= maxRtoNs,
+                "0 < minRto <= initialRto <= maxRto");
             require(ackDelayNs >= 0, "ackDelayNs >= 0");
             require(ackEveryPackets >= 1, "ackEveryPackets >= 1");
             require(idleTimeoutNs > 0, "idleTimeoutNs > 0");

@@ -23,6 +23,7 @@ public final class ReliableUdpStats
     long amplificationBlockedBytes;
     long timeouts;
     long fastRetransmits;
+    long tailLossProbes;
     long srttNs;
     long rtoNs;
     long cwndPackets;
@@ -122,10 +123,19 @@ public final class ReliableUdpStats
         return timeouts;
     }
 
-    /** Messages declared lost by selective acknowledgements (3 later messages acknowledged). */
+    /**
+     * Messages declared lost from acknowledgements rather than a timeout: 3 later messages selectively acknowledged
+     * (RFC 6675), or a later-sent message acknowledged more than an RTT and a quarter ago (RACK, RFC 8985).
+     */
     public long fastRetransmits()
     {
         return fastRetransmits;
+    }
+
+    /** Tail loss probes: the last message in flight resent after 2 SRTT without acknowledgement (RFC 8985 &sect;7). */
+    public long tailLossProbes()
+    {
+        return tailLossProbes;
     }
 
     /** Smoothed RTT (RFC 6298), 0 before the first sample. */
@@ -153,6 +163,6 @@ public final class ReliableUdpStats
             datagramsReceived + ", retx=" + retransmitted + ", lost=" + lost + ", ooo=" + outOfOrder + ", dup=" +
             duplicate + ", dropped=" + dropped + ", acksSent=" + acksSent + ", acksRecv=" + acksReceived +
             ", malformed=" + malformed + ", ampBlocked=" + amplificationBlockedBytes + ", timeouts=" + timeouts +
-            ", fastRetx=" + fastRetransmits + ", srttNs=" + srttNs + ", rtoNs=" + rtoNs + ", cwnd=" + cwndPackets + "}";
+            ", fastRetx=" + fastRetransmits + ", tlp=" + tailLossProbes + ", srttNs=" + srttNs + ", rtoNs=" + rtoNs + ", cwnd=" + cwndPackets + "}";
     }
 }

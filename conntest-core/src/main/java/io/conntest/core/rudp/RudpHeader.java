@@ -81,8 +81,14 @@ final class RudpHeader
         return this;
     }
 
-    /** Checks every length before any field is trusted: header, SACK blocks and payload must fill the datagram exactly. */
+    /** Checks every length before any field is trusted: header, SACK blocks and payload must fill the datagram. */
     int validate()
+    {
+        return validate(buffer, offset, length);
+    }
+
+    /** As {@link #validate()}, without a flyweight (for callers that have none at hand). */
+    static int validate(final DirectBuffer buffer, final int offset, final int length)
     {
         if (length < LENGTH || offset < 0 || length > buffer.capacity() - offset)
         {
@@ -100,21 +106,38 @@ final class RudpHeader
         {
             return ERR_VERSION;
         }
-        final int type = type();
+        final int type = buffer.getByte(offset + TYPE_OFFSET) & 0xFF;
         if (type < TYPE_HANDSHAKE_INIT || type > TYPE_CLOSE)
         {
             return ERR_TYPE;
         }
-        final int sackCount = sackCount();
+        final int sackCount = buffer.getByte(offset + SACK_COUNT_OFFSET) & 0xFF;
         if (sackCount > MAX_SACK_BLOCKS || (sackCount != 0 && type != TYPE_ACK))
         {
             return ERR_LENGTH;
         }
-        if (LENGTH + sackCount * SACK_BLOCK_LENGTH + payloadLength() != length)
+        final int payloadLength = buffer.getShort(offset + PAYLOAD_LENGTH_OFFSET, BE) & 0xFFFF;
+        if (LENGTH + sackCount * SACK_BLOCK_LENGTH + payloadLength != length)
         {
             return ERR_LENGTH;
         }
         return OK;
+    }
+
+    /** Type of a datagram that passed {@link #validate(DirectBuffer, int, int)}. */
+    static int typeOf(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getByte(offset + TYPE_OFFSET) & 0xFF;
+    }
+
+    static long tokenOf(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + TOKEN_OFFSET, BE);
+    }
+
+    static int payloadLengthOf(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + PAYLOAD_LENGTH_OFFSET, BE) & 0xFFFF;
     }
 
     DirectBuffer buffer()
@@ -207,6 +230,16 @@ final class RudpHeader
         b.putInt(offset + TS_ECR_OFFSET, tsEcr, BE);
         b.putInt(offset + STREAM_OFFSET_OFFSET, streamOffset, BE);
         return this;
+    }
+
+    /** A bare CLOSE carrying {@code token}, every other field 0. */
+    static void writeClose(final MutableDirectBuffer out, final int offset, final long token)
+    {
+        out.setMemory(offset, LENGTH, (byte)0);
+        out.putShort(offset + MAGIC_OFFSET, (short)MAGIC, BE);
+        out.putByte(offset + VERSION_OFFSET, (byte)VERSION);
+        out.putByte(offset + TYPE_OFFSET, (byte)TYPE_CLOSE);
+        out.putLong(offset + TOKEN_OFFSET, token, BE);
     }
 
     void sackBlock(final int index, final int start, final int end)

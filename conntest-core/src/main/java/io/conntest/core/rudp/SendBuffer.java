@@ -43,6 +43,11 @@ final class SendBuffer
     int lostPending;
     private long lostCursor;
     private long highestSacked = -1;
+    /** RACK (RFC 8985): send time and sequence number of the most recently sent message known delivered. */
+    private long rackXmitNs = Long.MIN_VALUE;
+    private long rackSeq = -1;
+    /** Messages {@link #detectLossesByTime} marked lost on its last run. */
+    int rackMarked;
 
     SendBuffer(final int windowPackets, final int windowBytes)
     {
@@ -54,6 +59,18 @@ final class SendBuffer
         this.txCount = new int[windowPackets];
         this.lastSentNs = new long[windowPackets];
         this.flags = new byte[windowPackets];
+    }
+
+    /** Test hook: start numbering at {@code seq} and the byte stream at {@code offset} (to exercise 32-bit wrap). */
+    void start(final long seq, final long offset)
+    {
+        una = seq;
+        nxt = seq;
+        end = seq;
+        endOffset = offset;
+        lostCursor = seq;
+        highestSacked = seq - 1;
+        rackSeq = seq - 1;
     }
 
     int index(final long seq)
@@ -172,6 +189,7 @@ final class SendBuffer
                 {
                     pipe--;
                 }
+                onDelivered(s, i);
             }
             flags[i] = 0;
         }
@@ -201,6 +219,7 @@ final class SendBuffer
                     pipe--;
                 }
                 flags[i] = SACKED;
+                onDelivered(s, i);
                 if (s > highestSacked)
                 {
                     highestSacked = s;
@@ -235,6 +254,70 @@ final class SendBuffer
             }
         }
         return marked;
+    }
+
+    /** RACK's delivery record: only first transmissions, whose acknowledgement is unambiguous. */
+    private void onDelivered(final long seq, final int i)
+    {
+        if (txCount[i] == 1 && (lastSentNs[i] > rackXmitNs || (lastSentNs[i] == rackXmitNs && seq > rackSeq)))
+        {
+            rackXmitNs = lastSentNs[i];
+            rackSeq = seq;
+        }
+    }
+
+    /**
+     * Time-based loss detection (RACK, RFC 8985 &sect;6.2): a message not acknowledged, last sent before the most
+     * recently sent message that was delivered, and sent at least {@code thresholdNs} (RTT plus a reordering window)
+     * ago is lost. This also catches lost retransmissions and losses with fewer than three later messages, which
+     * {@link #detectLosses()} cannot. Sets {@link #rackMarked}.
+     *
+     * @return when the next candidate would expire, or {@link Long#MAX_VALUE}.
+     */
+    long detectLossesByTime(final long nowNs, final long thresholdNs)
+    {
+        rackMarked = 0;
+        long next = Long.MAX_VALUE;
+        final long upTo = Math.min(rackSeq, nxt - 1);
+        for (long s = una; s <= upTo; s++)
+        {
+            final int i = index(s);
+            if ((flags[i] & (SACKED | LOST)) != 0 || lastSentNs[i] > rackXmitNs) // same time: lower seq went first
+            {
+                continue;
+            }
+            final long deadline = lastSentNs[i] + thresholdNs;
+            if (deadline <= nowNs)
+            {
+                markLost(s, i);
+                rackMarked++;
+            }
+            else if (deadline < next)
+            {
+                next = deadline;
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Tail loss probe (RFC 8985 &sect;7.3): marks the highest message in flight (not acknowledged, not selectively
+     * acknowledged, not already lost) for retransmission, so that its acknowledgement reveals losses before it.
+     *
+     * @return whether a message was marked.
+     */
+    boolean markTailForProbe()
+    {
+        for (long s = nxt - 1; s >= una; s--)
+        {
+            final int i = index(s);
+            if ((flags[i] & (SACKED | LOST)) == 0)
+            {
+                markLost(s, i);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Retransmission timeout: everything in flight and not selectively acknowledged goes out again. */

@@ -24,7 +24,8 @@ class LossyTransferTest
         "18, 0.30, 0.00, 0.00, ACKS_ONLY",
     })
     void transfersEverythingInOrderByteForByte(
-        final long seed, final double loss, final double dup, final double reorder, final SimulatedLink.LossFilter filter)
+        final long seed, final double loss, final double dup, final double reorder,
+        final SimulatedLink.LossFilter filter)
     {
         transfer(seed, loss, dup, reorder, filter, 3000, 2000);
     }
@@ -38,13 +39,15 @@ class LossyTransferTest
         "35, 0.20, 0.00, 0.20, ACKS_ONLY",
     })
     void transfersOneWay(
-        final long seed, final double loss, final double dup, final double reorder, final SimulatedLink.LossFilter filter)
+        final long seed, final double loss, final double dup, final double reorder,
+        final SimulatedLink.LossFilter filter)
     {
         transfer(seed, loss, dup, reorder, filter, 4000, 0);
     }
 
     private static void transfer(
-        final long seed, final double loss, final double dup, final double reorder, final SimulatedLink.LossFilter filter,
+        final long seed, final double loss, final double dup, final double reorder,
+        final SimulatedLink.LossFilter filter,
         final long clientMessages, final long serverMessages)
     {
         final Sim sim = new Sim(CONFIG, seed, 2048);
@@ -82,9 +85,34 @@ class LossyTransferTest
         {
             assertTrue(sim.server.stats().duplicate() > 0, state);
         }
-        System.out.printf("seed=%d loss=%.2f dup=%.2f reorder=%.2f %s: simulated %.3f s, %d steps%n  client %s%n  server %s%n",
+        System.out.printf(
+            "seed=%d loss=%.2f dup=%.2f reorder=%.2f %s: simulated %.3f s, %d steps%n  client %s%n  server %s%n",
             seed, loss, dup, reorder, filter, (sim.clock.nowNs() - 1_000_000_000L) / 1e9, sim.steps,
             sim.client.stats(), sim.server.stats());
+    }
+
+    @Test
+    void sequenceNumbersAndStreamOffsetsWrapAround32Bits()
+    {
+        // both directions start 1,000 messages and ~3 MB before 2^32: numbers and offsets wrap mid-transfer
+        final long start = (1L << 32) - 1000;
+        final Sim sim = new Sim(CONFIG, 71, 2048, start, (1L << 32) - 3_000_000L);
+        for (final SimulatedLink link : new SimulatedLink[] {sim.clientToServer, sim.serverToClient})
+        {
+            link.lossRate = 0.05;
+            link.reorderRate = 0.05;
+            link.duplicateRate = 0.02;
+        }
+        sim.clientStream.toSend = 3000;
+        sim.serverStream.toSend = 3000;
+        assertTrue(sim.runTransfer(600_000_000_000L), () -> sim.client + "\n" + sim.server);
+        assertEquals(0, sim.clientStream.errors);
+        assertEquals(0, sim.serverStream.errors);
+        assertEquals(3000, sim.server.stats().messagesReceived());
+        assertEquals(3000, sim.client.stats().messagesReceived());
+        assertTrue(sim.client.stats().retransmitted() > 0 && sim.server.stats().duplicate() > 0);
+        assertEquals(0, sim.server.stats().malformed());
+        assertEquals(0, sim.client.stats().malformed());
     }
 
     @Test

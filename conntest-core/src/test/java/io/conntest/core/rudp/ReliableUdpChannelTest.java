@@ -78,11 +78,72 @@ class ReliableUdpChannelTest
         assertEquals(0, sim.clientStream.errors);
         assertEquals(1, c.retransmitted(), c::toString);
         assertEquals(1, c.lost(), c::toString);
-        assertEquals(1, c.timeouts(), c::toString); // only two later messages: no fast retransmit, the RTO fires
-        assertEquals(0, c.fastRetransmits(), c::toString);
+        // only two later messages, too few for the SACK rule; RACK declares it lost an RTT and a quarter after it
+        // was sent, since later-sent messages were delivered: no timeout needed
+        assertEquals(0, c.timeouts(), c::toString);
+        assertEquals(1, c.fastRetransmits(), c::toString);
+        assertEquals(0, c.tailLossProbes(), c::toString);
         assertEquals(1, s.outOfOrder(), s::toString);
         assertEquals(0, s.duplicate(), s::toString);
         assertEquals(0, s.malformed(), s::toString);
+    }
+
+    @Test
+    void withoutTailLossProbesALostAckWaitsForTheTimeout()
+    {
+        final Sim sim = openedSim(CONFIG.toBuilder().tailLossProbes(false).build(), 5);
+        final long acksBefore = sim.server.stats().acksSent();
+        sim.serverToClient.dropNextAcks = 1;
+        sim.clientStream.maxLength = 100;
+        sim.clientStream.toSend = 2;
+        assertTrue(sim.runTransfer(5_000_000_000L), sim.client::toString);
+        final ReliableUdpStats c = sim.client.stats();
+        final ReliableUdpStats s = sim.server.stats();
+        // RTO: the window collapses to one message, the oldest goes again, arrives as a duplicate and is
+        // re-acknowledged at once; that cumulative ACK covers both messages
+        assertEquals(1, c.timeouts(), c::toString);
+        assertEquals(0, c.tailLossProbes(), c::toString);
+        assertEquals(1, c.retransmitted(), c::toString);
+        assertEquals(1, s.duplicate(), s::toString);
+        assertEquals(2, s.acksSent() - acksBefore, s::toString);
+    }
+
+    @Test
+    void aLostLastMessageIsRecoveredByATailLossProbe()
+    {
+        final Sim sim = openedSim(CONFIG, 15);
+        sim.clientToServer.dropDataOnce(4);
+        sim.clientStream.maxLength = 100;
+        sim.clientStream.toSend = 5;
+        assertTrue(sim.runTransfer(5_000_000_000L), sim.client::toString);
+        final ReliableUdpStats c = sim.client.stats();
+        final ReliableUdpStats s = sim.server.stats();
+        assertEquals(5, s.messagesReceived());
+        assertEquals(1, c.tailLossProbes(), c::toString);
+        assertEquals(1, c.retransmitted(), c::toString);
+        assertEquals(1, c.lost(), c::toString);
+        assertEquals(0, c.timeouts(), c::toString);
+        assertEquals(0, s.outOfOrder(), s::toString); // nothing later overtook it
+        assertEquals(0, s.duplicate(), s::toString);
+    }
+
+    @Test
+    void aLostRetransmissionIsDetectedWithoutATimeout()
+    {
+        final Sim sim = openedSim(CONFIG, 16);
+        sim.clientToServer.dropDataOnce(2).dropDataOnce(2); // the first transmission and the first retransmission
+        sim.clientStream.maxLength = 100;
+        sim.clientStream.toSend = 400;
+        assertTrue(sim.runTransfer(5_000_000_000L), sim.client::toString);
+        final ReliableUdpStats c = sim.client.stats();
+        final ReliableUdpStats s = sim.server.stats();
+        assertEquals(400, s.messagesReceived());
+        assertEquals(0, sim.clientStream.errors);
+        assertEquals(2, c.retransmitted(), c::toString);
+        assertEquals(1, c.lost(), c::toString);
+        assertEquals(0, c.timeouts(), c::toString);
+        assertEquals(1, s.outOfOrder(), s::toString);
+        assertEquals(0, s.duplicate(), s::toString);
     }
 
     @Test
@@ -118,9 +179,10 @@ class ReliableUdpChannelTest
         final ReliableUdpStats c = sim.client.stats();
         final ReliableUdpStats s = sim.server.stats();
         assertEquals(2, s.messagesReceived());
-        assertEquals(1, c.timeouts(), c::toString);
-        // RTO: the window collapses to one message, the oldest goes again, arrives as a duplicate and is
-        // re-acknowledged at once; that cumulative ACK covers both messages
+        // no acknowledgement for 2 SRTT: a tail loss probe resends the last message, which arrives as a duplicate
+        // and is re-acknowledged at once; that cumulative ACK covers both messages. No timeout.
+        assertEquals(0, c.timeouts(), c::toString);
+        assertEquals(1, c.tailLossProbes(), c::toString);
         assertEquals(1, c.retransmitted(), c::toString);
         assertEquals(1, c.lost(), c::toString);
         assertEquals(1, s.duplicate(), s::toString);
@@ -359,5 +421,37 @@ class ReliableUdpChannelTest
         sim.runFor(10_000_000L);
         assertEquals(1, sim.server.stats().messagesReceived());
         assertEquals(ReliableUdpChannel.maxMessageLength(), sim.server.stats().bytesReceived());
+    }
+
+    @Test
+    void aClientOfARestartedServerIsClosedAtOnceByAStatelessClose()
+    {
+        final Sim sim = openedSim(CONFIG, 14);
+        final long now = sim.clock.nowNs();
+        final Capture capture = new Capture();
+        assertTrue(sim.client.offer(new UnsafeBuffer(new byte[10]), 0, 10, now));
+        sim.client.poll(now, capture);
+        final UnsafeBuffer data = capture.last();
+        assertFalse(ReliableUdpChannel.isHandshakeInit(data, 0, data.capacity()));
+        // the server restarted: it has no channel for this address, so it answers with a stateless CLOSE
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[100]);
+        final int length = ReliableUdpChannel.writeStatelessClose(data, 0, data.capacity(), out, 0);
+        assertEquals(36, length);
+        assertEquals(0, sim.client.onDatagram(out, 0, length, now, IGNORE));
+        assertTrue(sim.client.isClosed());
+        assertEquals(CloseReason.PEER_CLOSED, sim.client.closeReason());
+        // never answered: INIT, CLOSE, junk
+        assertEquals(-1, ReliableUdpChannel.writeStatelessClose(out, 0, length, out, 50));
+        final ReliableUdpChannel fresh = new ReliableUdpChannel(CONFIG, Role.CLIENT, now);
+        capture.datagrams.clear();
+        fresh.poll(now, capture);
+        final UnsafeBuffer init = capture.last();
+        assertTrue(ReliableUdpChannel.isHandshakeInit(init, 0, init.capacity()));
+        assertEquals(-1, ReliableUdpChannel.writeStatelessClose(init, 0, init.capacity(), out, 0));
+        assertEquals(-1, ReliableUdpChannel.writeStatelessClose(out, 0, 7, out, 0));
+        // a CLOSE with a token that is not ours is malformed
+        RudpHeader.writeClose(out, 0, 42L);
+        assertEquals(ReliableUdpChannel.MALFORMED, sim.server.onDatagram(out, 0, 36, now, IGNORE));
+        assertTrue(sim.server.isOpen());
     }
 }

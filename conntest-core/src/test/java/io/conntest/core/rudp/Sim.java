@@ -21,8 +21,15 @@ final class Sim
 
     Sim(final ReliableUdpConfig config, final long seed, final int linkCapacity)
     {
-        client = new ReliableUdpChannel(config, Role.CLIENT, clock.nowNs());
-        server = new ReliableUdpChannel(config, Role.SERVER, clock.nowNs());
+        this(config, seed, linkCapacity, 0, 0);
+    }
+
+    /** With sequence numbers and stream offsets starting elsewhere than 0 in both directions (wrap-around tests). */
+    Sim(final ReliableUdpConfig config, final long seed, final int linkCapacity, final long initialSeq,
+        final long initialOffset)
+    {
+        client = new ReliableUdpChannel(config, Role.CLIENT, clock.nowNs(), initialSeq, initialOffset);
+        server = new ReliableUdpChannel(config, Role.SERVER, clock.nowNs(), initialSeq, initialOffset);
         clientToServer = new SimulatedLink(clock, seed, linkCapacity, RudpHeader.MAX_DATAGRAM);
         serverToClient = new SimulatedLink(clock, seed * 31 + 7, linkCapacity, RudpHeader.MAX_DATAGRAM);
     }
@@ -32,6 +39,8 @@ final class Sim
     {
         final UnsafeBuffer out = new UnsafeBuffer(new byte[RudpHeader.MAX_DATAGRAM]);
         int maxLength = ReliableUdpChannel.maxMessageLength();
+        /** When &gt; 0: every message has this length and carries only its index (fast, for throughput). */
+        int fixedLength;
         long toSend;
         long offered;
         long received;
@@ -43,6 +52,17 @@ final class Sim
         {
             while (offered < toSend)
             {
+                if (fixedLength > 0)
+                {
+                    if (!channel.canOffer(fixedLength))
+                    {
+                        return;
+                    }
+                    out.putLong(0, offered);
+                    channel.offer(out, 0, fixedLength, nowNs);
+                    offered++;
+                    continue;
+                }
                 final int length = Pattern.length(offered, maxLength);
                 if (!channel.canOffer(length))
                 {
@@ -60,7 +80,8 @@ final class Sim
         @Override
         public void onMessage(final DirectBuffer buf, final int offset, final int length)
         {
-            if (Pattern.check(buf, offset, length, received, maxLength) != -1)
+            if (fixedLength > 0 ? length != fixedLength || buf.getLong(offset) != received :
+                Pattern.check(buf, offset, length, received, maxLength) != -1)
             {
                 if (firstErrorIndex < 0)
                 {

@@ -9,7 +9,8 @@ import java.util.Random;
 /**
  * One direction of a simulated UDP path for tests: seeded loss (of everything, DATA only or ACKs only), duplication,
  * reordering (extra delay), a base delay, scripted drops of chosen DATA sequence numbers, and a bounded queue (a full
- * queue makes {@link #send} return false, i.e. "would block"). Pre-allocated: nothing is allocated per datagram.
+ * queue makes {@link #send} return false, i.e. "would block"). Slots are allocated the first time the queue gets that
+ * deep (free slots are reused last-in first-out), so nothing is allocated per datagram in steady state.
  */
 final class SimulatedLink implements DatagramSink
 {
@@ -21,6 +22,7 @@ final class SimulatedLink implements DatagramSink
     private final ManualClock clock;
     private final Random random;
     private final int capacity;
+    private final int slotSize;
     private final UnsafeBuffer[] slots;
     private final int[] lengths;
     private final int[] freeSlots;
@@ -44,6 +46,8 @@ final class SimulatedLink implements DatagramSink
     /** DATA sequence numbers whose first transmission is dropped. */
     private final long[] scriptedDrops = new long[16];
     private int scriptedDropCount;
+    /** Sees a copy of every datagram sent (for tests that tamper with real traffic); null for none. */
+    DatagramSink tap;
     /** The next this many ACK datagrams are dropped. */
     int dropNextAcks;
     /** Drops every datagram while true (a dead peer / cut cable). */
@@ -59,12 +63,12 @@ final class SimulatedLink implements DatagramSink
         this.clock = clock;
         this.random = new Random(seed);
         this.capacity = capacity;
+        this.slotSize = slotSize;
         this.slots = new UnsafeBuffer[capacity];
         this.lengths = new int[capacity];
         this.freeSlots = new int[capacity];
         for (int i = 0; i < capacity; i++)
         {
-            slots[i] = new UnsafeBuffer(new byte[slotSize]);
             freeSlots[i] = capacity - 1 - i;
         }
         freeCount = capacity;
@@ -88,8 +92,13 @@ final class SimulatedLink implements DatagramSink
         }
         sent++;
         bytes += length;
+        if (tap != null)
+        {
+            tap.send(buf, offset, length);
+        }
         final int type = buf.getByte(offset + 3);
-        if (cut || scriptedDrop(buf, offset, type) || (type == RudpHeader.TYPE_ACK && dropNextAcks > 0 && dropNextAcks-- > 0))
+        final boolean scriptedAckDrop = type == RudpHeader.TYPE_ACK && dropNextAcks > 0 && dropNextAcks-- > 0;
+        if (cut || scriptedDrop(buf, offset, type) || scriptedAckDrop)
         {
             return true;
         }
@@ -130,6 +139,10 @@ final class SimulatedLink implements DatagramSink
     private void enqueue(final DirectBuffer buf, final int offset, final int length)
     {
         final int slot = freeSlots[--freeCount];
+        if (slots[slot] == null)
+        {
+            slots[slot] = new UnsafeBuffer(new byte[slotSize]); // lazily: a slot is only ever touched at queue depth
+        }
         slots[slot].putBytes(0, buf, offset, length);
         lengths[slot] = length;
         long departNs = clock.nowNs();
