@@ -176,6 +176,20 @@ public final class EngineCore
         emit(EventType.STOPPED, null, null, "engine stopped");
     }
 
+    /** Drops everything without a goodbye, as a crashed process would (for tests of the peers' recovery). */
+    void abort(final long nowNs)
+    {
+        if (stopped)
+        {
+            return;
+        }
+        this.nowNs = nowNs;
+        stopped = true;
+        sessions.clear();
+        transport.close();
+        emit(EventType.STOPPED, null, null, "engine aborted");
+    }
+
     public EngineSnapshot snapshot(final long nowNs)
     {
         final List<ListenerSnapshot> ls = new ArrayList<>(listeners.size());
