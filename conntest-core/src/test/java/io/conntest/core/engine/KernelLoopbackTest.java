@@ -106,8 +106,10 @@ class KernelLoopbackTest
     private static ConnectSpec spec(final TransportProtocol protocol, final int port)
     {
         return protocol == TransportProtocol.TCP ?
-            ConnectSpec.parse("tcp://127.0.0.1:" + port + "?monitor-bandwidth&packet-size=64kb&bandwidth-bytes=8mb&verify") :
-            ConnectSpec.parse("udp://127.0.0.1:" + port + "?monitor-bandwidth&packet-size=1400&bandwidth-bytes=2mb&verify");
+            ConnectSpec.parse("tcp://127.0.0.1:" + port +
+                "?monitor-bandwidth&packet-size=64kb&bandwidth-bytes=8mb&verify") :
+            ConnectSpec.parse("udp://127.0.0.1:" + port +
+                "?monitor-bandwidth&packet-size=1400&bandwidth-bytes=2mb&verify");
     }
 
     @ParameterizedTest
