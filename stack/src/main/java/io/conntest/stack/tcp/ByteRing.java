@@ -41,7 +41,7 @@ final class ByteRing
     int write(final DirectBuffer src, final int offset, final int length)
     {
         final int n = Math.min(length, capacity - size);
-        writeAt(size, src, offset, n);
+        writeAt(0, src, offset, n);
         size += n;
         return n;
     }

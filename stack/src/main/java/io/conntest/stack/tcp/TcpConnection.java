@@ -62,6 +62,8 @@ final class TcpConnection
     // Control output waiting for the next dispatch.
     boolean synToSend;
     boolean probeToSend;
+    /** Something changed that may let the output path send (a write, an ACK, a timer): dispatch it. */
+    boolean needsDispatch;
 
     long connectDeadlineNs = NEVER;
     long connectTimeoutOverrideNs = -1;
@@ -254,12 +256,13 @@ final class TcpConnection
 
     boolean hasOutput()
     {
-        return synToSend || rcv.ackNow || probeToSend || snd.hasSendableWork();
+        return needsDispatch || synToSend || rcv.ackNow || probeToSend;
     }
 
     /** Runs the timers that are due (RFC 9293 §3.8; RFC 6298 §5; RFC 1122 §4.2.3.6). */
     void onTimers(final long nowNs)
     {
+        needsDispatch = true;
         if (nowNs >= timeWaitDeadlineNs)
         {
             timeWaitDeadlineNs = NEVER;

@@ -225,10 +225,8 @@ public final class TcpProtocol implements IpProtocolHandler
         if (c != null && c.state != TcpState.CLOSED)
         {
             TcpInput.process(c, seg, buffer, nowNs);
-            if (c.hasOutput())
-            {
-                dirty = true;
-            }
+            c.needsDispatch = true;
+            dirty = true;
         }
         else
         {
@@ -421,7 +419,15 @@ public final class TcpProtocol implements IpProtocolHandler
             {
                 c.onTimers(nowNs);
             }
-            if (!deviceBusy && c.hasOutput() && !output.dispatch(c, sender, nowNs))
+            if (deviceBusy || !c.hasOutput())
+            {
+                continue;
+            }
+            if (output.dispatch(c, sender, nowNs))
+            {
+                c.needsDispatch = false;
+            }
+            else
             {
                 final Ipv4Sender.Refusal refusal = sender.lastRefusal();
                 deviceBusy = refusal == Ipv4Sender.Refusal.DEVICE_BUSY;
@@ -467,6 +473,7 @@ public final class TcpProtocol implements IpProtocolHandler
 
     void markOutput(final TcpConnection c)
     {
+        c.needsDispatch = true;
         dirty = true;
     }
 
