@@ -130,13 +130,19 @@ final class TcpHarness
     /** Advances the clock to the protocol's next deadline (which must exist) and polls. */
     List<Seg> advanceToDeadline()
     {
+        final List<Seg> out = new ArrayList<>();
+        if (tcp.pollAtNs(clock.nowNs()) <= clock.nowNs())
+        {
+            out.addAll(poll()); // work that is due now first
+        }
         final long at = tcp.pollAtNs(clock.nowNs());
         assertTrue(at != Long.MAX_VALUE, "no deadline");
         if (at > clock.nowNs())
         {
             clock.setNs(at);
         }
-        return poll();
+        out.addAll(poll());
+        return out;
     }
 
     /** A listener on port 80 and an established passive connection; returns the accepted socket. */
@@ -144,6 +150,7 @@ final class TcpHarness
     {
         final TcpListener listener = tcp.listen(80, 8);
         final TcpRepr syn = seg(TcpPacketFlags.SYN, 1000, 0, 65535);
+        syn.mss = 1460;
         if (options)
         {
             syn.mss = 1460;
