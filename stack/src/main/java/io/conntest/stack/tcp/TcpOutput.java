@@ -102,7 +102,8 @@ final class TcpOutput
         {
             while (budget-- > 0 && snd.pipe() < snd.cwnd())
             {
-                if (!snd.sack.nextHole(snd.una, snd.max, snd.mss))
+                final boolean canSendNew = snd.dataEnd() - snd.nxt > 0 && snd.una + snd.wnd - snd.nxt > 0;
+                if (!snd.sack.nextHole(snd.una, snd.nxt, snd.mss, canSendNew))
                 {
                     break;
                 }

@@ -92,6 +92,7 @@ final class TcpSender
         if (c.sackEnabled)
         {
             sack = new TcpSack();
+            sack.init(una);
         }
         if (synLost)
         {
@@ -216,7 +217,7 @@ final class TcpSender
         final boolean windowChanged = segWnd != wnd;
         if (c.sackEnabled && sack != null && seg.sackBlockCount > 0)
         {
-            sack.onSack(una, max, seg);
+            sack.onSack(una, nxt, seg);
         }
         if (SeqNum.gt(ack, una))
         {
@@ -330,7 +331,7 @@ final class TcpSender
             c.counters.fastRetransmits++;
             if (sack != null)
             {
-                sack.onEnterRecovery();
+                sack.onEnterRecovery(una);
             }
         }
     }
@@ -386,7 +387,7 @@ final class TcpSender
         retransmitHead = false;
         if (sack != null)
         {
-            sack.onRetransmitTimeout();
+            sack.onRetransmitTimeout(una);
         }
         // Go back: everything from SND.UNA is sent again as the window allows (RFC 5681 §3.1, RFC 6298 §5.4).
         nxt = una;
