@@ -105,9 +105,6 @@ final class ByteRing
             head -= capacity;
         }
         size -= n;
-        if (size == 0)
-        {
-            head = 0;
-        }
+        // The head is not reset to 0 when empty: out-of-order bytes sit at fixed offsets from the tail.
     }
 }

@@ -112,7 +112,7 @@ public final class TcpSocket
             return c.state == TcpState.SYN_SENT || c.state == TcpState.SYN_RECEIVED ? 0 : -1;
         }
         final int n = c.snd.write(src, offset, length);
-        if (n < length)
+        if (n < length || c.snd.writableBytes() == 0)
         {
             writeBlocked = true;
         }
