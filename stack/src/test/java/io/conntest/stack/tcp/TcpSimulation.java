@@ -17,6 +17,8 @@ final class TcpSimulation
     final SimLink bToA;
     long nowNs = 1_000_000_000L;
     long received;
+    long firstByteNs = -1;
+    long lastByteNs;
     long iterations;
     long spins;
     long written;
@@ -48,6 +50,7 @@ final class TcpSimulation
         final UnsafeBuffer in = new UnsafeBuffer(new byte[65536]);
         final TcpListener listener = server.listen(5001, 16);
         clientSocket = client.openSocket();
+        firstByteNs = nowNs;
         clientSocket.connect(B, 5001);
         final long end = nowNs + virtualLimitNs;
         boolean finSent = false;
@@ -96,6 +99,7 @@ final class TcpSimulation
                         }
                     }
                     received += n;
+                    lastByteNs = nowNs;
                 }
                 if (n < 0)
                 {
