@@ -42,6 +42,8 @@ public final class TcpConfig
     public int ephemeralPortMax = 65535;
     /** Bound of the queue of RSTs waiting to be sent for segments that matched no connection. */
     public int resetQueueSize = 256;
+    /** RFC 8985 §7 tail loss probes (turn off to see plain RFC 6298 timeouts). */
+    public boolean tailLossProbe = true;
     /** Whether the segment checksum is verified on ingress (off only for benchmarks with offload). */
     public boolean verifyChecksum = true;
 
@@ -117,6 +119,12 @@ public final class TcpConfig
     public TcpConfig timestamps(final boolean on)
     {
         this.timestamps = on;
+        return this;
+    }
+
+    public TcpConfig tailLossProbe(final boolean on)
+    {
+        this.tailLossProbe = on;
         return this;
     }
 

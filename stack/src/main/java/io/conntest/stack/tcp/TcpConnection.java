@@ -247,7 +247,7 @@ final class TcpConnection
 
     long nextDeadlineNs()
     {
-        long d = Math.min(snd.rtoDeadlineNs, snd.persistDeadlineNs);
+        long d = Math.min(Math.min(snd.rtoDeadlineNs, snd.tlpDeadlineNs), snd.persistDeadlineNs);
         d = Math.min(d, rcv.delAckDeadlineNs);
         d = Math.min(d, connectDeadlineNs);
         d = Math.min(d, timeWaitDeadlineNs);
@@ -282,6 +282,10 @@ final class TcpConnection
             {
                 return;
             }
+        }
+        if (nowNs >= snd.tlpDeadlineNs)
+        {
+            snd.onTlpTimeout(nowNs);
         }
         if (nowNs >= snd.persistDeadlineNs)
         {

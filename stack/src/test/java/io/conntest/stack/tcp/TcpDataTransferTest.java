@@ -136,6 +136,7 @@ class TcpDataTransferTest
     @Test
     void rfc6298_5_retransmitsOnTimeoutWithExponentialBackoff()
     {
+        h.config.tailLossProbe = false;
         final TcpHarness.Established e = h.establishPassive(false);
         write(e, 100);
         final Seg first = h.expectOne();
@@ -153,8 +154,30 @@ class TcpDataTransferTest
     }
 
     @Test
+    void rfc8985_7_tailLossProbeResendsTheLastSegmentBeforeTheRto()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        // An RTT sample first (the handshake gave 0): 10 ms.
+        write(e, 100);
+        h.poll();
+        h.clock.advanceMs(10);
+        e.ourNxt += 100;
+        e.peerSends(new byte[0], 0);
+        write(e, 3 * 1460);
+        final List<Seg> flight = h.poll();
+        assertEquals(3, flight.size());
+        final long t0 = h.clock.nowNs();
+        final List<Seg> probe = h.advanceToDeadline();
+        assertEquals(1, probe.size());
+        assertEquals(flight.get(2).repr.seq, probe.get(0).repr.seq, "the last segment");
+        assertTrue(h.clock.nowNs() - t0 < 1_000_000_000L, "before the 1 s RTO");
+        assertEquals(1, e.socket.stats(new TcpStats()).retransmissions);
+    }
+
+    @Test
     void rfc9293_3_8_3_givesUpAfterR2Retransmissions()
     {
+        h.config.tailLossProbe = false;
         h.config.maxRetransmissions = 3;
         final TcpHarness.Established e = h.establishPassive(false);
         write(e, 100);
