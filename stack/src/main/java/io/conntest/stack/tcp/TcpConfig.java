@@ -22,9 +22,10 @@ public final class TcpConfig
     public long maxRtoNs = 60_000_000_000L;
     /** RFC 9293 §3.8.3 R2 for data (MUST-20): give up after this many consecutive RTOs. */
     public int maxRetransmissions = 15;
-    /** R2 for SYN (at least 3 minutes of trying with the 1 s initial RTO and backoff). */
-    public int maxSynRetransmissions = 6;
-    public long connectTimeoutNs = 75_000_000_000L;
+    /** R2 for SYN: 7 retransmissions span 255 s with the 1 s initial RTO (MUST-23: at least 3 minutes). */
+    public int maxSynRetransmissions = 7;
+    /** MUST-23: at least 3 minutes by default; an application may set less (MUST-21). */
+    public long connectTimeoutNs = 180_000_000_000L;
     public boolean keepAlive;
     /** RFC 1122 §4.2.3.6: at least two hours by default. */
     public long keepAliveIdleNs = 7_200_000_000_000L;
