@@ -262,6 +262,13 @@ final class TcpOutput
             c.rcv.fillSackBlocks(r);
         }
         r.window = c.rcv.windowField(syn);
+        // The MSS already leaves room for timestamps; SACK blocks on a full data segment would exceed the MTU,
+        // so they give way (pure ACKs carry them in full).
+        final int maxSegment = sender.mtu() - 20;
+        while (r.sackBlockCount > 0 && r.headerLength() + len > maxSegment)
+        {
+            r.sackBlockCount--;
+        }
         final int headerLength = r.headerLength();
         final int total = headerLength + len;
         final MutableDirectBuffer buffer = sender.claim(c.remoteAddr, TcpProtocol.PROTOCOL, total, true);
