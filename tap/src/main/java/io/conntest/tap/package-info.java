@@ -1,6 +1,5 @@
 /**
- * The Linux TAP binding: opens {@code /dev/net/tun} through jnr-ffi, implements the stack's
- * {@link io.conntest.stack.phy.FrameDevice} over it, and manages the private network namespaces that tests,
- * the lab and the bench put their devices in. The only module with native calls.
+ * The Linux TAP device ({@code /dev/net/tun}) as a {@link io.conntest.stack.phy.FrameDevice} of the stack, with
+ * typed errors. Does not know any protocol above Ethernet; native calls go through {@code io.conntest.tap.libc}.
  */
 package io.conntest.tap;

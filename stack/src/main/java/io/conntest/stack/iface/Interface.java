@@ -1,0 +1,305 @@
+package io.conntest.stack.iface;
+
+import io.conntest.stack.phy.FrameDevice;
+import io.conntest.stack.phy.FrameHandler;
+import io.conntest.stack.wire.ArpPacket;
+import io.conntest.stack.wire.ArpRepr;
+import io.conntest.stack.wire.EthernetFrame;
+import io.conntest.stack.wire.Ipv4Packet;
+import io.conntest.stack.wire.MacAddress;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * One Ethernet interface with one IPv4 address on a {@link FrameDevice}: the stack's poll loop. Single-threaded:
+ * every method is called from the thread that owns the device. No threads, no allocation per frame.
+ *
+ * <p>{@link #poll(long)} does, in order: a gratuitous ARP when the interface starts (RFC 5227 §2.3), a bounded
+ * batch of ingress (Ethernet, ARP, IPv4 with reassembly, ICMP, delivery to the protocols), the datagrams held for
+ * next hops that got resolved, the egress of every protocol (each must drain what it has), then timers (ARP
+ * retries and expiry, reassembly timeouts). {@link #pollAtNs(long)} tells the owner when to poll next if no frame
+ * arrives, so an idle instance can sleep.
+ *
+ * <p>Transport protocols register with {@link #addProtocol(IpProtocolHandler)} and send through this interface
+ * as an {@link Ipv4Sender}.
+ */
+public final class Interface implements Ipv4Sender
+{
+    private final FrameDevice device;
+    private final InterfaceConfig config;
+    private final InterfaceCounters counters = new InterfaceCounters();
+    private final Ipv4Egress egress;
+    private final Ipv4Ingress ingress;
+    private final int mtu;
+    private final long mac;
+    private final int address;
+    private final FrameHandler frameHandler = this::onFrame;
+    private final EthernetFrame eth = new EthernetFrame();
+    private final ArpPacket arp = new ArpPacket();
+    private final ArpRepr arpRepr = new ArpRepr();
+
+    private IpProtocolHandler[] protocols = new IpProtocolHandler[0];
+    private boolean announced;
+    private long nowNs;
+
+    public Interface(final FrameDevice device, final InterfaceConfig config)
+    {
+        this.device = device;
+        this.config = config;
+        this.mtu = config.mtu() != 0 ? Math.min(config.mtu(), device.mtu()) : device.mtu();
+        this.mac = config.mac();
+        this.address = config.address();
+        this.egress = new Ipv4Egress(device, config, mtu, counters);
+        this.ingress = new Ipv4Ingress(config, egress, counters);
+    }
+
+    /**
+     * Plugs in a transport protocol (UDP, TCP). One handler per protocol number; ICMP belongs to the interface.
+     *
+     * @throws IllegalStateException when the protocol number is taken.
+     */
+    public void addProtocol(final IpProtocolHandler handler)
+    {
+        final int protocol = handler.protocol();
+        if (protocol < 0 || protocol > 255 || protocol == Ipv4Packet.PROTOCOL_ICMP)
+        {
+            throw new IllegalArgumentException("cannot register protocol " + protocol);
+        }
+        if (ingress.handler(protocol) != null)
+        {
+            throw new IllegalStateException("protocol " + protocol + " already has a handler");
+        }
+        ingress.handler(protocol, handler);
+        final IpProtocolHandler[] grown = new IpProtocolHandler[protocols.length + 1];
+        System.arraycopy(protocols, 0, grown, 0, protocols.length);
+        grown[protocols.length] = handler;
+        protocols = grown;
+    }
+
+    /** Receives ICMP echo replies (for a ping client); null to stop. */
+    public void echoListener(final IcmpEchoListener listener)
+    {
+        ingress.echoListener(listener);
+    }
+
+    /**
+     * Sends an ICMP echo request (RFC 792) with {@code length} bytes of data, fragmented if needed.
+     *
+     * @return false when it could not be sent now; {@link #lastRefusal()} says why.
+     */
+    public boolean sendEchoRequest(
+        final int dstAddr, final int identifier, final int sequence, final DirectBuffer data, final int offset,
+        final int length)
+    {
+        return ingress.dispatchEchoRequest(dstAddr, identifier, sequence, data, offset, length);
+    }
+
+    /**
+     * One turn of the loop: bounded ingress, held datagrams, every protocol's egress, timers.
+     *
+     * @return whether anything was received, sent or timed out.
+     */
+    public boolean poll(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        egress.nowNs(nowNs);
+        final long txBefore = counters.get(InterfaceCounter.TX_FRAMES);
+        boolean worked = false;
+        if (!announced)
+        {
+            // RFC 5227 §2.3: announce our address once (an ARP request with sender = target = our address), so
+            // neighbours and bridges learn our MAC before we say anything else.
+            announced = egress.dispatchArp(ArpPacket.OPERATION_REQUEST, MacAddress.BROADCAST, MacAddress.ZERO, address);
+            if (announced)
+            {
+                counters.increment(InterfaceCounter.GRATUITOUS_ARP_SENT);
+            }
+        }
+        egress.flush();
+        final int received = device.receive(frameHandler, config.ingressBatch());
+        worked |= received > 0;
+        egress.flush();
+        final IpProtocolHandler[] handlers = protocols;
+        for (final IpProtocolHandler handler : handlers)
+        {
+            handler.dispatch(this, nowNs);
+        }
+        worked |= egress.onTimers();
+        worked |= ingress.reassembler().onTimers(nowNs, ingress);
+        return worked || counters.get(InterfaceCounter.TX_FRAMES) != txBefore;
+    }
+
+    /** The time the next {@link #poll} is due if no frame arrives before; {@code nowNs} when at once. */
+    public long pollAtNs(final long nowNs)
+    {
+        egress.nowNs(nowNs);
+        if (!announced)
+        {
+            return nowNs;
+        }
+        long at = Math.min(egress.pollAtNs(), ingress.reassembler().pollAtNs());
+        for (final IpProtocolHandler handler : protocols)
+        {
+            at = Math.min(at, handler.pollAtNs(nowNs));
+        }
+        return at;
+    }
+
+    public InterfaceCounters counters()
+    {
+        return counters;
+    }
+
+    public InterfaceConfig config()
+    {
+        return config;
+    }
+
+    public FrameDevice device()
+    {
+        return device;
+    }
+
+    public long mac()
+    {
+        return mac;
+    }
+
+    /** The last time given to {@link #poll(long)}. */
+    public long nowNs()
+    {
+        return nowNs;
+    }
+
+    /** Reassemblies in progress (for tests and monitoring). */
+    public int reassembliesInProgress()
+    {
+        return ingress.reassembler().activeCount();
+    }
+
+    /** Whether the neighbour cache has an entry (in any state) for {@code address}. */
+    public boolean hasNeighbour(final int address)
+    {
+        return egress.knows(address);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Ipv4Sender, for the protocols
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Override
+    public MutableDirectBuffer claim(final int dstAddr, final int protocol, final int payloadLength,
+        final boolean dontFragment)
+    {
+        return egress.claim(dstAddr, protocol, payloadLength, dontFragment);
+    }
+
+    @Override
+    public int payloadOffset()
+    {
+        return egress.payloadOffset();
+    }
+
+    @Override
+    public void commit()
+    {
+        egress.commit();
+    }
+
+    @Override
+    public void abort()
+    {
+        egress.abort();
+    }
+
+    @Override
+    public Refusal lastRefusal()
+    {
+        return egress.lastRefusal();
+    }
+
+    @Override
+    public int sourceAddress()
+    {
+        return address;
+    }
+
+    @Override
+    public int mtu()
+    {
+        return mtu;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Ingress
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void onFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
+        counters.increment(InterfaceCounter.RX_FRAMES);
+        counters.add(InterfaceCounter.RX_BYTES, length);
+        if (!eth.wrapChecked(buffer, offset, length))
+        {
+            counters.increment(InterfaceCounter.ETHERNET_MALFORMED);
+            return;
+        }
+        final long dst = eth.destination();
+        final boolean linkBroadcast = MacAddress.isBroadcast(dst);
+        if (dst != mac && !linkBroadcast)
+        {
+            counters.increment(InterfaceCounter.ETHERNET_NOT_FOR_US);
+            return;
+        }
+        if (eth.source() == mac)
+        {
+            counters.increment(InterfaceCounter.ETHERNET_OWN_SOURCE);
+            return;
+        }
+        switch (eth.etherType())
+        {
+            case EthernetFrame.ETHERTYPE_IPV4:
+                ingress.processIpv4(eth.buffer(), EthernetFrame.HEADER_LENGTH, eth.payloadLength(), linkBroadcast,
+                    nowNs);
+                break;
+            case EthernetFrame.ETHERTYPE_ARP:
+                processArp(eth.buffer(), EthernetFrame.HEADER_LENGTH, eth.payloadLength());
+                break;
+            default:
+                counters.increment(InterfaceCounter.ETHERNET_UNKNOWN_TYPE);
+        }
+    }
+
+    /** RFC 826's packet reception algorithm, with RFC 5227's view of address conflicts. */
+    private void processArp(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!arp.wrapChecked(buffer, offset, length) || !arpRepr.parse(arp))
+        {
+            counters.increment(InterfaceCounter.ARP_MALFORMED);
+            return;
+        }
+        final boolean request = arpRepr.operation() == ArpPacket.OPERATION_REQUEST;
+        counters.increment(request ? InterfaceCounter.ARP_REQUESTS_RECEIVED : InterfaceCounter.ARP_REPLIES_RECEIVED);
+        final int senderIp = arpRepr.senderIp();
+        final long senderMac = arpRepr.senderMac();
+        if (senderIp == address)
+        {
+            counters.increment(InterfaceCounter.ARP_ADDRESS_CONFLICT);
+            return;
+        }
+        final boolean forUs = arpRepr.targetIp() == address;
+        // A probe (RFC 5227 §2.1.1) has sender address 0 and teaches nothing; a group sender MAC is bogus.
+        if (senderIp != 0 && !MacAddress.isGroup(senderMac) && !egress.isBroadcast(senderIp))
+        {
+            egress.learn(senderIp, senderMac, forUs);
+        }
+        if (!forUs)
+        {
+            counters.increment(InterfaceCounter.ARP_NOT_FOR_US);
+            return;
+        }
+        if (request && egress.dispatchArp(ArpPacket.OPERATION_REPLY, senderMac, senderMac, senderIp))
+        {
+            counters.increment(InterfaceCounter.ARP_REPLIES_SENT);
+        }
+    }
+}

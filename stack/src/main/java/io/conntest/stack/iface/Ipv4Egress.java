@@ -1,0 +1,566 @@
+package io.conntest.stack.iface;
+
+import io.conntest.stack.phy.FrameDevice;
+import io.conntest.stack.wire.ArpPacket;
+import io.conntest.stack.wire.ArpRepr;
+import io.conntest.stack.wire.EthernetFrame;
+import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.stack.wire.Ipv4Packet;
+import io.conntest.stack.wire.Ipv4Repr;
+import io.conntest.stack.wire.MacAddress;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.Random;
+
+/**
+ * The sending half of the interface: routing (on-link or via the gateway), next-hop resolution through the
+ * {@link NeighbourCache} with rate-limited ARP requests, datagrams held while a next hop resolves, IPv4 header
+ * emission with identification per RFC 6864, and fragmentation (RFC 791 §3.2) of datagrams above the MTU.
+ *
+ * <p>A datagram that fits the MTU and whose next hop is known is written straight into the device's frame
+ * (zero-copy). A larger one is written into a staging buffer and cut into fragments as the device takes them;
+ * while a fragmentation is unfinished, further claims are refused as {@link Refusal#DEVICE_BUSY}.
+ */
+final class Ipv4Egress implements Ipv4Sender
+{
+    static final int FRAME_HEADERS = EthernetFrame.HEADER_LENGTH + Ipv4Packet.MIN_HEADER_LENGTH;
+    static final int MAX_PAYLOAD = Ipv4Packet.MAX_LENGTH - Ipv4Packet.MIN_HEADER_LENGTH;
+
+    private static final int NONE = 0;
+    private static final int DIRECT = 1;
+    private static final int STAGED = 2;
+    private static final int HELD = 3;
+
+    private final FrameDevice device;
+    private final InterfaceCounters counters;
+    private final NeighbourCache neighbours;
+    private final HeldDatagrams held;
+    private final long mac;
+    private final int address;
+    private final int netmask;
+    private final int directedBroadcast;
+    private final int gateway;
+    private final int mtu;
+    private final long neighbourTtlNs;
+    private final long arpRetryIntervalNs;
+    private final int arpMaxRequests;
+
+    private final EthernetFrame eth = new EthernetFrame();
+    private final Ipv4Packet ip = new Ipv4Packet();
+    private final Ipv4Repr ipRepr = new Ipv4Repr();
+    private final ArpPacket arp = new ArpPacket();
+    private final ArpRepr arpRepr = new ArpRepr();
+    private final UnsafeBuffer staging = new UnsafeBuffer(ByteBuffer.allocateDirect(HeldDatagrams.SLOT_SIZE));
+
+    private long nowNs;
+    private int identification;
+    private Refusal lastRefusal = Refusal.NONE;
+
+    private int claimMode = NONE;
+    private MutableDirectBuffer claimBuffer;
+    private int claimPayloadOffset;
+    private int claimDst;
+    private int claimProtocol;
+    private int claimLength;
+    private boolean claimDontFragment;
+    private long claimMac;
+    private int claimHop;
+    private int claimSlot;
+
+    private boolean jobActive;
+    private DirectBuffer jobSource;
+    private int jobLength;
+    private int jobSent;
+    private int jobDst;
+    private int jobProtocol;
+    private int jobIdentification;
+    private long jobMac;
+    private int jobHeldSlot = -1;
+
+    Ipv4Egress(final FrameDevice device, final InterfaceConfig config, final int mtu, final InterfaceCounters counters)
+    {
+        this.device = device;
+        this.counters = counters;
+        this.neighbours = new NeighbourCache(config.neighbourCacheSize());
+        this.held = new HeldDatagrams(config.heldDatagrams(), config.heldPerNeighbour());
+        this.mac = config.mac();
+        this.address = config.address();
+        this.netmask = Ipv4Address.netmask(config.prefixLength());
+        this.directedBroadcast = Ipv4Address.directedBroadcast(config.address(), config.prefixLength());
+        this.gateway = config.gateway();
+        this.mtu = mtu;
+        this.neighbourTtlNs = config.neighbourTtlNs();
+        this.arpRetryIntervalNs = config.arpRetryIntervalNs();
+        this.arpMaxRequests = config.arpMaxRequests();
+        // RFC 6864 §4.1: a counter per source is enough for uniqueness; start it at a random value (RFC 7739).
+        this.identification = new Random(config.seed()).nextInt(0x10000);
+    }
+
+    void nowNs(final long nowNs)
+    {
+        this.nowNs = nowNs;
+    }
+
+    long nowNs()
+    {
+        return nowNs;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Ipv4Sender
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Override
+    public MutableDirectBuffer claim(final int dstAddr, final int protocol, final int payloadLength,
+        final boolean dontFragment)
+    {
+        if (claimMode != NONE)
+        {
+            throw new IllegalStateException("a datagram claim is already open");
+        }
+        lastRefusal = Refusal.NONE;
+        final int total = Ipv4Packet.MIN_HEADER_LENGTH + payloadLength;
+        if (payloadLength < 0 || payloadLength > MAX_PAYLOAD || (dontFragment && total > mtu))
+        {
+            counters.increment(InterfaceCounter.IPV4_TOO_BIG);
+            return refuse(Refusal.TOO_BIG);
+        }
+        final int hop = nextHop(dstAddr);
+        if (hop == 0)
+        {
+            counters.increment(InterfaceCounter.IPV4_NO_ROUTE);
+            return refuse(Refusal.NO_ROUTE);
+        }
+        claimDst = dstAddr;
+        claimProtocol = protocol;
+        claimLength = payloadLength;
+        claimDontFragment = dontFragment;
+        claimHop = hop;
+
+        final long dstMac = groupMac(dstAddr);
+        if (dstMac != 0)
+        {
+            claimMac = dstMac;
+        }
+        else
+        {
+            final int slot = neighbours.find(hop);
+            final int state = slot < 0 ? NeighbourCache.FREE : neighbours.state(slot);
+            if (state == NeighbourCache.FAILED)
+            {
+                return refuse(Refusal.NEIGHBOUR_UNREACHABLE);
+            }
+            if (state != NeighbourCache.REACHABLE || held.holdsFor(hop))
+            {
+                return claimHeld(hop, slot);
+            }
+            claimMac = neighbours.mac(slot);
+        }
+
+        if (jobActive && !continueFragmentation())
+        {
+            return refuse(Refusal.DEVICE_BUSY);
+        }
+        if (total <= mtu)
+        {
+            final MutableDirectBuffer frame = device.claim(EthernetFrame.HEADER_LENGTH + total);
+            if (frame == null)
+            {
+                return refuse(Refusal.DEVICE_BUSY);
+            }
+            claimMode = DIRECT;
+            claimBuffer = frame;
+            claimPayloadOffset = FRAME_HEADERS;
+        }
+        else
+        {
+            claimMode = STAGED;
+            claimBuffer = staging;
+            claimPayloadOffset = 0;
+        }
+        return claimBuffer;
+    }
+
+    @Override
+    public int payloadOffset()
+    {
+        return claimPayloadOffset;
+    }
+
+    @Override
+    public void commit()
+    {
+        switch (claimMode)
+        {
+            case DIRECT:
+                writeHeaders(claimBuffer, claimMac, claimDst, claimProtocol, claimLength, claimDontFragment,
+                    nextIdentification(), false, 0);
+                sendFrame(FRAME_HEADERS + claimLength);
+                counters.increment(InterfaceCounter.IPV4_SENT);
+                break;
+            case STAGED:
+                startFragmentation(staging, claimLength, claimDst, claimProtocol, claimMac, -1);
+                counters.increment(InterfaceCounter.IPV4_SENT);
+                break;
+            case HELD:
+                held.commit(claimSlot, claimHop, claimDst, claimProtocol, claimLength, claimDontFragment);
+                break;
+            default:
+                throw new IllegalStateException("no open datagram claim");
+        }
+        claimMode = NONE;
+        claimBuffer = null;
+    }
+
+    @Override
+    public void abort()
+    {
+        if (claimMode == DIRECT)
+        {
+            device.abort();
+        }
+        else if (claimMode == HELD)
+        {
+            held.abort(claimSlot);
+        }
+        claimMode = NONE;
+        claimBuffer = null;
+    }
+
+    @Override
+    public Refusal lastRefusal()
+    {
+        return lastRefusal;
+    }
+
+    @Override
+    public int sourceAddress()
+    {
+        return address;
+    }
+
+    @Override
+    public int mtu()
+    {
+        return mtu;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // ARP
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** Sends one ARP packet; false when the device had no room. */
+    boolean dispatchArp(final int operation, final long dstMac, final long targetMac, final int targetIp)
+    {
+        final MutableDirectBuffer frame = device.claim(EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
+        if (frame == null)
+        {
+            counters.increment(InterfaceCounter.ARP_SEND_DROPPED);
+            return false;
+        }
+        eth.wrap(frame, 0, EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
+        eth.destination(dstMac).source(mac).etherType(EthernetFrame.ETHERTYPE_ARP);
+        arpRepr.set(operation, mac, address, targetMac, targetIp).emit(arp.wrap(frame, EthernetFrame.HEADER_LENGTH,
+            ArpPacket.LENGTH));
+        sendFrame(EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
+        return true;
+    }
+
+    /**
+     * Records what an ARP packet taught us (RFC 826 "merge"): an existing entry is refreshed; a new one is added
+     * only when {@code create} (the packet was addressed to us).
+     */
+    void learn(final int ip, final long hwAddress, final boolean create)
+    {
+        if (neighbours.find(ip) < 0)
+        {
+            if (!create)
+            {
+                return;
+            }
+            makeRoom();
+        }
+        neighbours.addReachable(ip, hwAddress, nowNs + neighbourTtlNs);
+    }
+
+    boolean knows(final int ip)
+    {
+        return neighbours.find(ip) >= 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Poll phases
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** Continues an unfinished fragmentation and sends held datagrams whose next hop is now known. */
+    boolean flush()
+    {
+        if (jobActive && !continueFragmentation())
+        {
+            return false;
+        }
+        int i = 0;
+        while (i < held.count())
+        {
+            final int slot = held.slotAt(i);
+            final int n = neighbours.find(held.nextHop(slot));
+            if (n < 0 || neighbours.state(n) != NeighbourCache.REACHABLE)
+            {
+                i++;
+                continue;
+            }
+            final int length = held.length(slot);
+            final int total = Ipv4Packet.MIN_HEADER_LENGTH + length;
+            if (total <= mtu)
+            {
+                final MutableDirectBuffer frame = device.claim(EthernetFrame.HEADER_LENGTH + total);
+                if (frame == null)
+                {
+                    return false;
+                }
+                writeHeaders(frame, neighbours.mac(n), held.dstAddr(slot), held.protocol(slot), length,
+                    held.dontFragment(slot), nextIdentification(), false, 0);
+                frame.putBytes(FRAME_HEADERS, held.buffer(slot), 0, length);
+                sendFrame(FRAME_HEADERS + length);
+                held.release(held.removeAt(i));
+            }
+            else
+            {
+                held.removeAt(i);
+                startFragmentation(held.buffer(slot), length, held.dstAddr(slot), held.protocol(slot),
+                    neighbours.mac(n), slot);
+                if (jobActive)
+                {
+                    counters.increment(InterfaceCounter.IPV4_SENT);
+                    return false;
+                }
+            }
+            counters.increment(InterfaceCounter.IPV4_SENT);
+        }
+        return true;
+    }
+
+    /** ARP retries, giving up on silent neighbours, expiry. Returns whether anything was done. */
+    boolean onTimers()
+    {
+        boolean worked = false;
+        for (int slot = 0; slot < neighbours.capacity(); slot++)
+        {
+            final int state = neighbours.state(slot);
+            if (state == NeighbourCache.FREE || nowNs - neighbours.deadlineNs(slot) < 0)
+            {
+                continue;
+            }
+            worked = true;
+            if (state == NeighbourCache.INCOMPLETE)
+            {
+                if (neighbours.requestsSent(slot) >= arpMaxRequests)
+                {
+                    final int hop = neighbours.address(slot);
+                    neighbours.fail(slot, nowNs + arpRetryIntervalNs * arpMaxRequests);
+                    counters.increment(InterfaceCounter.NEIGHBOUR_UNREACHABLE);
+                    counters.add(InterfaceCounter.NEIGHBOUR_HELD_DROPPED, held.dropFor(hop));
+                }
+                else
+                {
+                    dispatchRequest(slot);
+                }
+            }
+            else
+            {
+                // REACHABLE entries expire and are resolved anew on next use; FAILED ones end their hold-down.
+                neighbours.remove(slot);
+            }
+        }
+        return worked;
+    }
+
+    /** The next time {@link #onTimers()} or {@link #flush()} has something to do. */
+    long pollAtNs()
+    {
+        if (jobActive)
+        {
+            return nowNs;
+        }
+        long at = Long.MAX_VALUE;
+        for (int slot = 0; slot < neighbours.capacity(); slot++)
+        {
+            if (neighbours.state(slot) != NeighbourCache.FREE)
+            {
+                at = Math.min(at, neighbours.deadlineNs(slot));
+            }
+        }
+        for (int i = 0; i < held.count(); i++)
+        {
+            final int n = neighbours.find(held.nextHop(held.slotAt(i)));
+            if (n >= 0 && neighbours.state(n) == NeighbourCache.REACHABLE)
+            {
+                return nowNs;
+            }
+        }
+        return at;
+    }
+
+    boolean isOnLink(final int dst)
+    {
+        return (dst & netmask) == (address & netmask);
+    }
+
+    boolean isBroadcast(final int dst)
+    {
+        return dst == Ipv4Address.BROADCAST || dst == directedBroadcast;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Internals
+    // ---------------------------------------------------------------------------------------------------------
+
+    private MutableDirectBuffer refuse(final Refusal refusal)
+    {
+        lastRefusal = refusal;
+        return null;
+    }
+
+    /** The next hop for {@code dst}: itself when on-link or a broadcast, else the gateway; 0 for no route. */
+    private int nextHop(final int dst)
+    {
+        if (dst == 0 || dst == address || Ipv4Address.isLoopback(dst))
+        {
+            return 0;
+        }
+        if (isBroadcast(dst) || Ipv4Address.isMulticast(dst) || isOnLink(dst))
+        {
+            return dst;
+        }
+        return gateway;
+    }
+
+    /** The MAC of a broadcast or multicast destination (RFC 1112 §6.4), or 0 for a unicast one. */
+    private long groupMac(final int dst)
+    {
+        if (isBroadcast(dst))
+        {
+            return MacAddress.BROADCAST;
+        }
+        if (Ipv4Address.isMulticast(dst))
+        {
+            return 0x0100_5E00_0000L | (dst & 0x7F_FFFF);
+        }
+        return 0;
+    }
+
+    private MutableDirectBuffer claimHeld(final int hop, final int neighbourSlot)
+    {
+        if (neighbourSlot < 0)
+        {
+            makeRoom();
+            dispatchRequest(neighbours.addIncomplete(hop, nowNs));
+        }
+        final int slot = held.claim(hop);
+        if (slot < 0)
+        {
+            counters.increment(InterfaceCounter.NEIGHBOUR_QUEUE_FULL);
+            return refuse(Refusal.NEIGHBOUR_PENDING);
+        }
+        claimMode = HELD;
+        claimSlot = slot;
+        claimBuffer = held.buffer(slot);
+        claimPayloadOffset = 0;
+        return claimBuffer;
+    }
+
+    private void dispatchRequest(final int slot)
+    {
+        // RFC 1122 §2.3.2.1: at most one request per second per destination; a busy device retries next poll.
+        if (dispatchArp(ArpPacket.OPERATION_REQUEST, MacAddress.BROADCAST, MacAddress.ZERO, neighbours.address(slot)))
+        {
+            counters.increment(InterfaceCounter.ARP_REQUESTS_SENT);
+            neighbours.requestSent(slot, nowNs + arpRetryIntervalNs);
+        }
+    }
+
+    private void makeRoom()
+    {
+        if (neighbours.isFull())
+        {
+            final int victim = neighbours.victim();
+            counters.add(InterfaceCounter.NEIGHBOUR_HELD_DROPPED, held.dropFor(neighbours.address(victim)));
+            neighbours.remove(victim);
+            counters.increment(InterfaceCounter.NEIGHBOUR_CACHE_EVICTIONS);
+        }
+    }
+
+    private int nextIdentification()
+    {
+        final int id = identification;
+        identification = (identification + 1) & 0xFFFF;
+        return id;
+    }
+
+    private void startFragmentation(
+        final DirectBuffer source, final int length, final int dst, final int protocol, final long dstMac,
+        final int heldSlot)
+    {
+        jobActive = true;
+        jobSource = source;
+        jobLength = length;
+        jobSent = 0;
+        jobDst = dst;
+        jobProtocol = protocol;
+        jobIdentification = nextIdentification();
+        jobMac = dstMac;
+        jobHeldSlot = heldSlot;
+        continueFragmentation();
+    }
+
+    /** Sends fragments while the device takes them (RFC 791 §3.2); true once the datagram is all sent. */
+    private boolean continueFragmentation()
+    {
+        // Every fragment but the last carries a multiple of 8 bytes (the offset field counts 8-byte units).
+        final int maxFragment = (mtu - Ipv4Packet.MIN_HEADER_LENGTH) & ~7;
+        while (jobSent < jobLength)
+        {
+            final int length = Math.min(jobLength - jobSent, maxFragment);
+            final MutableDirectBuffer frame = device.claim(FRAME_HEADERS + length);
+            if (frame == null)
+            {
+                return false;
+            }
+            final boolean more = jobSent + length < jobLength;
+            writeHeaders(frame, jobMac, jobDst, jobProtocol, length, false, jobIdentification, more, jobSent);
+            frame.putBytes(FRAME_HEADERS, jobSource, jobSent, length);
+            sendFrame(FRAME_HEADERS + length);
+            counters.increment(InterfaceCounter.FRAGMENTS_SENT);
+            jobSent += length;
+        }
+        jobActive = false;
+        jobSource = null;
+        if (jobHeldSlot >= 0)
+        {
+            held.release(jobHeldSlot);
+            jobHeldSlot = -1;
+        }
+        return true;
+    }
+
+    private void writeHeaders(
+        final MutableDirectBuffer frame, final long dstMac, final int dst, final int protocol, final int length,
+        final boolean dontFragment, final int id, final boolean moreFragments, final int fragmentOffset)
+    {
+        eth.wrap(frame, 0, FRAME_HEADERS);
+        eth.destination(dstMac).source(mac).etherType(EthernetFrame.ETHERTYPE_IPV4);
+        ip.wrap(frame, EthernetFrame.HEADER_LENGTH, Ipv4Packet.MIN_HEADER_LENGTH);
+        ipRepr.set(address, dst, protocol, length, id, dontFragment).fragment(moreFragments, fragmentOffset, length);
+        ipRepr.emit(ip);
+    }
+
+    private void sendFrame(final int length)
+    {
+        device.commit(length);
+        counters.increment(InterfaceCounter.TX_FRAMES);
+        counters.add(InterfaceCounter.TX_BYTES, length);
+    }
+}

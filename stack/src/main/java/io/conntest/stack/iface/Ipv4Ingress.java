@@ -1,0 +1,319 @@
+package io.conntest.stack.iface;
+
+import io.conntest.stack.wire.Checksum;
+import io.conntest.stack.wire.Icmpv4Packet;
+import io.conntest.stack.wire.Icmpv4Repr;
+import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.stack.wire.Ipv4Packet;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The receiving half of IPv4 and all of ICMP: header validation, reassembly, delivery to the protocol handlers,
+ * echo replies, ICMP errors sent (port and protocol unreachable, reassembly time exceeded) and received (passed
+ * to the protocol that sent the quoted datagram).
+ */
+final class Ipv4Ingress implements Reassembler.TimeoutHandler
+{
+    private static final int QUOTED_DATA = 8;
+
+    private final InterfaceCounters counters;
+    private final Ipv4Egress egress;
+    private final Reassembler reassembler;
+    private final int address;
+    private final IpProtocolHandler[] handlers = new IpProtocolHandler[256];
+
+    private final Ipv4Packet ip = new Ipv4Packet();
+    private final Icmpv4Packet icmpIn = new Icmpv4Packet();
+    private final Icmpv4Packet icmpOut = new Icmpv4Packet();
+    private final Icmpv4Repr requestRepr = new Icmpv4Repr();
+    private final Icmpv4Repr replyRepr = new Icmpv4Repr();
+    private final UnsafeBuffer quote =
+        new UnsafeBuffer(ByteBuffer.allocateDirect(Ipv4Packet.MAX_HEADER_LENGTH + QUOTED_DATA));
+    private IcmpEchoListener echoListener;
+
+    Ipv4Ingress(final InterfaceConfig config, final Ipv4Egress egress, final InterfaceCounters counters)
+    {
+        this.counters = counters;
+        this.egress = egress;
+        this.address = config.address();
+        this.reassembler = new Reassembler(config.maxReassemblies(), config.reassemblyTimeoutNs(), counters);
+    }
+
+    void handler(final int protocol, final IpProtocolHandler handler)
+    {
+        handlers[protocol] = handler;
+    }
+
+    IpProtocolHandler handler(final int protocol)
+    {
+        return handlers[protocol];
+    }
+
+    void echoListener(final IcmpEchoListener listener)
+    {
+        this.echoListener = listener;
+    }
+
+    Reassembler reassembler()
+    {
+        return reassembler;
+    }
+
+    /** One IPv4 datagram or fragment from an Ethernet frame; {@code linkBroadcast} when sent to ff:ff:ff:ff:ff:ff. */
+    void processIpv4(
+        final DirectBuffer buffer, final int offset, final int length, final boolean linkBroadcast, final long nowNs)
+    {
+        if (!ip.wrapChecked(buffer, offset, length) || ip.reservedFlag())
+        {
+            counters.increment(InterfaceCounter.IPV4_MALFORMED);
+            return;
+        }
+        if (!ip.verifyChecksum())
+        {
+            counters.increment(InterfaceCounter.IPV4_BAD_CHECKSUM);
+            return;
+        }
+        final int dst = ip.destinationAddress();
+        final int src = ip.sourceAddress();
+        final boolean broadcast = egress.isBroadcast(dst);
+        if (dst != address && !broadcast)
+        {
+            counters.increment(InterfaceCounter.IPV4_NOT_FOR_US);
+            return;
+        }
+        // RFC 1122 §3.2.1.3: a host MUST silently discard a datagram whose source is not a unicast address.
+        if (src == 0 || src == address || egress.isBroadcast(src) || Ipv4Address.isMulticast(src)
+            || Ipv4Address.isLoopback(src))
+        {
+            counters.increment(InterfaceCounter.IPV4_BAD_SOURCE);
+            return;
+        }
+        counters.increment(InterfaceCounter.IPV4_RECEIVED);
+        if (ip.isFragment())
+        {
+            final int slot = reassembler.process(ip, nowNs);
+            if (slot >= 0)
+            {
+                try
+                {
+                    deliver(src, dst, ip.protocol(), reassembler.payload(slot), 0, reassembler.length(slot),
+                        broadcast || linkBroadcast, slot, nowNs);
+                }
+                finally
+                {
+                    reassembler.release(slot);
+                }
+            }
+            return;
+        }
+        deliver(src, dst, ip.protocol(), ip.buffer(), ip.headerLength(), ip.payloadLength(),
+            broadcast || linkBroadcast, -1, nowNs);
+    }
+
+    /** Sends ICMP time exceeded, "fragment reassembly time exceeded" (RFC 792), as RFC 1122 §3.3.2 asks. */
+    @Override
+    public void onReassemblyTimeout(
+        final int srcAddr, final DirectBuffer header, final int headerLength, final DirectBuffer payload,
+        final long nowNs)
+    {
+        if (header.getInt(16, ByteOrder.BIG_ENDIAN) != address)
+        {
+            return;
+        }
+        quote.putBytes(0, header, 0, headerLength);
+        quote.putBytes(headerLength, payload, 0, QUOTED_DATA);
+        dispatchIcmpError(Icmpv4Packet.TYPE_TIME_EXCEEDED, Icmpv4Packet.CODE_REASSEMBLY_TIME_EXCEEDED, srcAddr,
+            headerLength + QUOTED_DATA);
+    }
+
+    private void deliver(
+        final int src, final int dst, final int protocol, final DirectBuffer buffer, final int offset,
+        final int length, final boolean broadcast, final int reassemblySlot, final long nowNs)
+    {
+        if (protocol == Ipv4Packet.PROTOCOL_ICMP)
+        {
+            processIcmp(src, buffer, offset, length, broadcast, nowNs);
+            return;
+        }
+        final IpProtocolHandler handler = handlers[protocol];
+        if (handler == null)
+        {
+            counters.increment(InterfaceCounter.IPV4_UNKNOWN_PROTOCOL);
+            if (!broadcast)
+            {
+                quoteOffender(buffer, offset, length, reassemblySlot);
+                dispatchIcmpError(Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv4Packet.CODE_PROTOCOL_UNREACHABLE,
+                    src, quoteLength);
+            }
+            return;
+        }
+        if (!handler.processDatagram(src, dst, buffer, offset, length, nowNs)
+            && protocol == Ipv4Packet.PROTOCOL_UDP && !broadcast)
+        {
+            // RFC 1122 §3.2.2.1 / §4.1.3.1: a host SHOULD answer UDP to a closed port with port unreachable,
+            // never in reply to a broadcast (RFC 1122 §3.2.2).
+            quoteOffender(buffer, offset, length, reassemblySlot);
+            if (dispatchIcmpError(Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv4Packet.CODE_PORT_UNREACHABLE,
+                src, quoteLength))
+            {
+                counters.increment(InterfaceCounter.ICMP_PORT_UNREACHABLE_SENT);
+            }
+        }
+    }
+
+    private int quoteLength;
+
+    /**
+     * Copies the offending datagram's IP header and first 8 data bytes into {@link #quote} (RFC 792). A
+     * reassembled datagram is quoted with fragment zero's header, made to describe the whole datagram.
+     */
+    private void quoteOffender(final DirectBuffer buffer, final int offset, final int length, final int slot)
+    {
+        final int headerLength;
+        if (slot < 0)
+        {
+            headerLength = ip.headerLength();
+            quote.putBytes(0, ip.buffer(), 0, headerLength);
+        }
+        else
+        {
+            headerLength = reassembler.headerLength(slot);
+            quote.putBytes(0, reassembler.header(slot), 0, headerLength);
+            quote.putShort(2, (short)(headerLength + length), ByteOrder.BIG_ENDIAN);
+            quote.putShort(6, (short)0, ByteOrder.BIG_ENDIAN);
+            quote.putShort(10, (short)0, ByteOrder.BIG_ENDIAN);
+            quote.putShort(10, (short)Checksum.compute(quote, 0, headerLength), ByteOrder.BIG_ENDIAN);
+        }
+        final int data = Math.min(QUOTED_DATA, length);
+        quote.putBytes(headerLength, buffer, offset, data);
+        quoteLength = headerLength + data;
+    }
+
+    private boolean dispatchIcmpError(final int type, final int code, final int dst, final int quotedLength)
+    {
+        replyRepr.error(type, code, 0, quote, 0, quotedLength);
+        return dispatchIcmp(dst, true);
+    }
+
+    private boolean dispatchIcmp(final int dst, final boolean error)
+    {
+        final MutableDirectBuffer buffer =
+            egress.claim(dst, Ipv4Packet.PROTOCOL_ICMP, replyRepr.bufferLength(), false);
+        if (buffer == null)
+        {
+            counters.increment(InterfaceCounter.ICMP_SEND_DROPPED);
+            return false;
+        }
+        replyRepr.emit(icmpOut.wrap(buffer, egress.payloadOffset(), replyRepr.bufferLength()));
+        egress.commit();
+        counters.increment(error ? InterfaceCounter.ICMP_ERRORS_SENT : InterfaceCounter.ICMP_ECHO_REPLIES_SENT);
+        return true;
+    }
+
+    private void processIcmp(
+        final int src, final DirectBuffer buffer, final int offset, final int length, final boolean broadcast,
+        final long nowNs)
+    {
+        if (!icmpIn.wrapChecked(buffer, offset, length))
+        {
+            counters.increment(InterfaceCounter.ICMP_MALFORMED);
+            return;
+        }
+        if (!requestRepr.parse(icmpIn))
+        {
+            counters.increment(InterfaceCounter.ICMP_BAD_CHECKSUM);
+            return;
+        }
+        switch (requestRepr.type())
+        {
+            case Icmpv4Packet.TYPE_ECHO_REQUEST:
+                counters.increment(InterfaceCounter.ICMP_ECHO_REQUESTS_RECEIVED);
+                if (broadcast)
+                {
+                    counters.increment(InterfaceCounter.ICMP_ECHO_BROADCAST_IGNORED);
+                    return;
+                }
+                // RFC 1122 §3.2.2.6: the reply carries the request's identifier, sequence and data unchanged.
+                replyRepr.echo(false, requestRepr.identifier(), requestRepr.sequence(),
+                    requestRepr.data(), requestRepr.dataOffset(), requestRepr.dataLength());
+                dispatchIcmp(src, false);
+                break;
+            case Icmpv4Packet.TYPE_ECHO_REPLY:
+                counters.increment(InterfaceCounter.ICMP_ECHO_REPLIES_RECEIVED);
+                if (echoListener != null)
+                {
+                    echoListener.onEchoReply(src, requestRepr.identifier(), requestRepr.sequence(),
+                        requestRepr.data(), requestRepr.dataOffset(), requestRepr.dataLength(), nowNs);
+                }
+                break;
+            case Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE:
+            case Icmpv4Packet.TYPE_SOURCE_QUENCH:
+            case Icmpv4Packet.TYPE_TIME_EXCEEDED:
+            case Icmpv4Packet.TYPE_PARAMETER_PROBLEM:
+                processIcmpError(nowNs);
+                break;
+            default:
+                counters.increment(InterfaceCounter.ICMP_UNHANDLED_TYPE);
+        }
+    }
+
+    /** RFC 1122 §3.2.2: pass an error to the transport that sent the quoted datagram. */
+    private void processIcmpError(final long nowNs)
+    {
+        counters.increment(InterfaceCounter.ICMP_ERRORS_RECEIVED);
+        final DirectBuffer data = requestRepr.data();
+        final int offset = requestRepr.dataOffset();
+        final int length = requestRepr.dataLength();
+        if (length < Ipv4Packet.MIN_HEADER_LENGTH + QUOTED_DATA)
+        {
+            counters.increment(InterfaceCounter.ICMP_ERROR_UNDELIVERABLE);
+            return;
+        }
+        final int versionIhl = data.getByte(offset) & 0xFF;
+        final int headerLength = (versionIhl & 0x0F) * 4;
+        if ((versionIhl >>> 4) != 4 || headerLength < Ipv4Packet.MIN_HEADER_LENGTH
+            || headerLength + QUOTED_DATA > length)
+        {
+            counters.increment(InterfaceCounter.ICMP_ERROR_UNDELIVERABLE);
+            return;
+        }
+        final int protocol = data.getByte(offset + 9) & 0xFF;
+        final int quotedSrc = data.getInt(offset + 12, ByteOrder.BIG_ENDIAN);
+        final int quotedDst = data.getInt(offset + 16, ByteOrder.BIG_ENDIAN);
+        final IpProtocolHandler handler = handlers[protocol];
+        if (quotedSrc != address || handler == null)
+        {
+            counters.increment(InterfaceCounter.ICMP_ERROR_UNDELIVERABLE);
+            return;
+        }
+        final int type = requestRepr.type();
+        final int code = requestRepr.code();
+        final int nextHopMtu = type == Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE
+            && code == Icmpv4Packet.CODE_FRAGMENTATION_NEEDED ? requestRepr.nextHopMtu() : 0;
+        handler.onIcmpError(type, code, quotedSrc, quotedDst, data, offset + headerLength, length - headerLength,
+            nextHopMtu, nowNs);
+    }
+
+    /** Sends an echo request from the application (a ping client). */
+    boolean dispatchEchoRequest(
+        final int dst, final int identifier, final int sequence, final DirectBuffer data, final int offset,
+        final int length)
+    {
+        replyRepr.echo(true, identifier, sequence, data, offset, length);
+        final MutableDirectBuffer buffer =
+            egress.claim(dst, Ipv4Packet.PROTOCOL_ICMP, replyRepr.bufferLength(), false);
+        if (buffer == null)
+        {
+            return false;
+        }
+        replyRepr.emit(icmpOut.wrap(buffer, egress.payloadOffset(), replyRepr.bufferLength()));
+        egress.commit();
+        counters.increment(InterfaceCounter.ICMP_ECHO_REQUESTS_SENT);
+        return true;
+    }
+}

@@ -1,0 +1,82 @@
+package io.conntest.stack.service;
+
+import io.conntest.stack.socket.UdpDatagramHandler;
+import io.conntest.stack.socket.UdpSocket;
+import io.conntest.stack.socket.UdpSocketListener;
+import io.conntest.stack.socket.UdpSockets;
+import org.agrona.DirectBuffer;
+
+/**
+ * The UDP echo service (RFC 862): every datagram received on the port is sent back to its source, unchanged.
+ * A datagram that finds the send queue full is dropped and counted (UDP promises nothing; the client retries).
+ */
+public final class UdpEchoService implements UdpSocketListener, UdpDatagramHandler, AutoCloseable
+{
+    /** The well-known port of RFC 862. */
+    public static final int PORT = 7;
+
+    private final UdpSocket socket;
+    private long echoed;
+    private long echoedBytes;
+    private long dropped;
+
+    /** Opens a socket on {@code udp} bound to {@code port}. */
+    public UdpEchoService(final UdpSockets udp, final int port)
+    {
+        this.socket = udp.open(this);
+        this.socket.bind(port);
+    }
+
+    @Override
+    public void onReadable(final UdpSocket socket)
+    {
+        socket.receive(this, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        if (socket.sendTo(srcAddr, srcPort, buffer, offset, length))
+        {
+            echoed++;
+            echoedBytes += length;
+        }
+        else
+        {
+            dropped++;
+        }
+    }
+
+    public int port()
+    {
+        return socket.localPort();
+    }
+
+    public UdpSocket socket()
+    {
+        return socket;
+    }
+
+    public long echoed()
+    {
+        return echoed;
+    }
+
+    public long echoedBytes()
+    {
+        return echoedBytes;
+    }
+
+    /** Datagrams not echoed because the send queue was full. */
+    public long dropped()
+    {
+        return dropped;
+    }
+
+    @Override
+    public void close()
+    {
+        socket.close();
+    }
+}

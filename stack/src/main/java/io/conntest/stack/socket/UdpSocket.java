@@ -1,0 +1,256 @@
+package io.conntest.stack.socket;
+
+import io.conntest.stack.wire.UdpPacket;
+import org.agrona.DirectBuffer;
+
+/**
+ * A UDP socket (RFC 768) of a {@link UdpSockets}, non-blocking: {@link #sendTo} queues a copy of a datagram
+ * (false when the bounded send queue is full: try again after {@link UdpSocketListener#onWritable}), the interface
+ * sends queued datagrams on its next poll; received datagrams wait in a bounded queue (overflow is dropped and
+ * counted) until {@link #receive}. Single-threaded: use it only from the interface's thread.
+ */
+public final class UdpSocket
+{
+    private final UdpSockets owner;
+    private final DatagramQueue sendQueue;
+    private final DatagramQueue receiveQueue;
+    private final UdpSocketListener listener;
+    private int localPort;
+    private boolean open = true;
+    private boolean inSendList;
+    private boolean wantsWritable;
+    private int pendingError;
+
+    private long datagramsSent;
+    private long bytesSent;
+    private long datagramsReceived;
+    private long bytesReceived;
+    private long receiveDrops;
+    private long sendErrors;
+
+    UdpSocket(final UdpSockets owner, final int sendCapacity, final int receiveCapacity,
+        final UdpSocketListener listener)
+    {
+        this.owner = owner;
+        this.sendQueue = new DatagramQueue(sendCapacity);
+        this.receiveQueue = new DatagramQueue(receiveCapacity);
+        this.listener = listener;
+    }
+
+    /**
+     * Binds to a local port; 0 picks a free ephemeral one (RFC 6056).
+     *
+     * @return the bound port.
+     * @throws IllegalStateException when already bound, closed, or the port is in use (EADDRINUSE).
+     */
+    public int bind(final int port)
+    {
+        if (!open)
+        {
+            throw new IllegalStateException("socket closed");
+        }
+        if (localPort != 0)
+        {
+            throw new IllegalStateException("already bound to port " + localPort);
+        }
+        localPort = owner.bind(this, port);
+        return localPort;
+    }
+
+    /** The bound port, 0 while unbound. */
+    public int localPort()
+    {
+        return localPort;
+    }
+
+    /**
+     * Queues a datagram of {@code length} bytes (0 to 65,507) to {@code dstAddr:dstPort}; an unbound socket is
+     * bound to an ephemeral port first.
+     *
+     * @return false when the send queue has no room now (would block): retry after {@code onWritable}.
+     * @throws IllegalArgumentException for a datagram above 65,507 bytes or larger than the send queue.
+     */
+    public boolean sendTo(final int dstAddr, final int dstPort, final DirectBuffer src, final int offset,
+        final int length)
+    {
+        if (!open)
+        {
+            throw new IllegalStateException("socket closed");
+        }
+        if (length < 0 || length > UdpPacket.MAX_PAYLOAD_LENGTH || !sendQueue.fitsEver(length))
+        {
+            throw new IllegalArgumentException("UDP datagram of " + length + " bytes is too big (max "
+                + UdpPacket.MAX_PAYLOAD_LENGTH + ", send queue " + sendQueue.capacity() + " bytes)");
+        }
+        if (dstPort <= 0 || dstPort > 0xFFFF)
+        {
+            throw new IllegalArgumentException("bad destination port " + dstPort);
+        }
+        if (localPort == 0)
+        {
+            bind(0);
+        }
+        if (!sendQueue.offer(dstAddr, dstPort, src, offset, length))
+        {
+            wantsWritable = true;
+            return false;
+        }
+        if (!inSendList)
+        {
+            inSendList = true;
+            owner.onSendQueued(this);
+        }
+        return true;
+    }
+
+    /**
+     * Hands up to {@code max} queued datagrams to {@code handler}, oldest first.
+     *
+     * @return how many were handed over.
+     */
+    public int receive(final UdpDatagramHandler handler, final int max)
+    {
+        int n = 0;
+        while (n < max && !receiveQueue.isEmpty())
+        {
+            final DatagramQueue q = receiveQueue;
+            handler.onDatagram(q.peekAddress(), q.peekPort(), q.buffer(), q.peekOffset(), q.peekLength());
+            q.pop();
+            n++;
+        }
+        return n;
+    }
+
+    /** Returns and clears the last error (like SO_ERROR), 0 when none. */
+    public int takeError()
+    {
+        final int error = pendingError;
+        pendingError = 0;
+        return error;
+    }
+
+    /** Unbinds the socket and drops whatever it had queued. */
+    public void close()
+    {
+        if (open)
+        {
+            open = false;
+            owner.onClose(this);
+            sendQueue.clear();
+            receiveQueue.clear();
+        }
+    }
+
+    public boolean isOpen()
+    {
+        return open;
+    }
+
+    public int receiveQueueDatagrams()
+    {
+        return receiveQueue.count();
+    }
+
+    public long sendQueueBytes()
+    {
+        return sendQueue.bytes();
+    }
+
+    public long datagramsSent()
+    {
+        return datagramsSent;
+    }
+
+    public long bytesSent()
+    {
+        return bytesSent;
+    }
+
+    public long datagramsReceived()
+    {
+        return datagramsReceived;
+    }
+
+    public long bytesReceived()
+    {
+        return bytesReceived;
+    }
+
+    /** Datagrams dropped because the receive queue was full. */
+    public long receiveDrops()
+    {
+        return receiveDrops;
+    }
+
+    /** Datagrams that failed (ICMP errors received, or unsendable). */
+    public long sendErrors()
+    {
+        return sendErrors;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // For UdpSockets
+    // ---------------------------------------------------------------------------------------------------------
+
+    DatagramQueue sendQueue()
+    {
+        return sendQueue;
+    }
+
+    void onSent(final int length)
+    {
+        datagramsSent++;
+        bytesSent += length;
+    }
+
+    /** Whether {@link #sendTo} was refused and the send queue now has room for the owner to try again. */
+    boolean wantsWritable()
+    {
+        return wantsWritable && open && sendQueue.used() < sendQueue.capacity() / 2;
+    }
+
+    void onWritable()
+    {
+        wantsWritable = false;
+        if (listener != null && open)
+        {
+            listener.onWritable(this);
+        }
+    }
+
+    boolean inSendList()
+    {
+        return inSendList;
+    }
+
+    void leaveSendList()
+    {
+        inSendList = false;
+    }
+
+    void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        if (!receiveQueue.offer(srcAddr, srcPort, buffer, offset, length))
+        {
+            receiveDrops++;
+            return;
+        }
+        datagramsReceived++;
+        bytesReceived += length;
+        if (listener != null)
+        {
+            listener.onReadable(this);
+        }
+    }
+
+    void onError(final int errno, final int remoteAddr, final int remotePort)
+    {
+        sendErrors++;
+        pendingError = errno;
+        if (listener != null)
+        {
+            listener.onError(this, errno, remoteAddr, remotePort);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.conntest.stack.socket;
+
+/**
+ * Readiness of a {@link UdpSocket}, told to its owner on the interface's thread during a poll. Every method has a
+ * no-op default so an owner overrides only what it uses.
+ */
+public interface UdpSocketListener
+{
+    /** A datagram was queued for {@link UdpSocket#receive}; called once per datagram. */
+    default void onReadable(final UdpSocket socket)
+    {
+    }
+
+    /** {@link UdpSocket#sendTo} returned false earlier and the send queue has room again. */
+    default void onWritable(final UdpSocket socket)
+    {
+    }
+
+    /**
+     * A datagram this socket sent to {@code remoteAddr:remotePort} failed: an ICMP error came back (e.g.
+     * {@link Errno#ECONNREFUSED} for port unreachable) or it could not be sent ({@link Errno#EHOSTUNREACH} when ARP
+     * got no answer, {@link Errno#ENETUNREACH} for no route, {@link Errno#EMSGSIZE}).
+     */
+    default void onError(final UdpSocket socket, final int errno, final int remoteAddr, final int remotePort)
+    {
+    }
+}

@@ -1,0 +1,324 @@
+package io.conntest.stack.socket;
+
+import io.conntest.stack.iface.IpProtocolHandler;
+import io.conntest.stack.iface.Ipv4Sender;
+import io.conntest.stack.wire.Ipv4Packet;
+import io.conntest.stack.wire.UdpPacket;
+import io.conntest.stack.wire.UdpRepr;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+
+import java.util.Random;
+
+/**
+ * UDP (RFC 768) for an interface: the table of {@link UdpSocket}s demultiplexed by local port (bounded), checksum
+ * verification, delivery, ICMP errors turned into socket errors, and the sending of every queued datagram on each
+ * poll. Register it with the interface's {@code addProtocol}. Single-threaded.
+ */
+public final class UdpSockets implements IpProtocolHandler
+{
+    /** RFC 6056 §2.1 / IANA: the dynamic port range used for ephemeral ports. */
+    public static final int EPHEMERAL_FIRST = 49_152;
+    public static final int EPHEMERAL_LAST = 65_535;
+    public static final int DEFAULT_MAX_SOCKETS = 1024;
+    public static final int DEFAULT_QUEUE_BYTES = 256 * 1024;
+    private static final long NEIGHBOUR_RECHECK_NS = 1_000_000L;
+
+    private final int maxSockets;
+    private final Int2ObjectHashMap<UdpSocket> byPort;
+    private final UdpSocket[] sendList;
+    private final UdpSocket[] writable;
+    private final Random random;
+    private final UdpPacket udp = new UdpPacket();
+    private final UdpRepr udpRepr = new UdpRepr();
+    private int sendListSize;
+    /** Sockets of the send list whose head datagram waits for ARP: nothing to do until a frame arrives. */
+    private int waitingForNeighbour;
+    private int open;
+
+    private long malformed;
+    private long badChecksum;
+    private long noSocket;
+    private long icmpErrors;
+
+    public UdpSockets()
+    {
+        this(DEFAULT_MAX_SOCKETS, System.nanoTime());
+    }
+
+    /**
+     * @param maxSockets sockets open at once at most.
+     * @param seed       of the ephemeral port choice.
+     */
+    public UdpSockets(final int maxSockets, final long seed)
+    {
+        this.maxSockets = maxSockets;
+        this.byPort = new Int2ObjectHashMap<>(Math.max(8, maxSockets * 2), 0.65f);
+        this.sendList = new UdpSocket[maxSockets];
+        this.writable = new UdpSocket[maxSockets];
+        this.random = new Random(seed);
+    }
+
+    /** Opens an unbound socket with 256 KiB send and receive queues. */
+    public UdpSocket open(final UdpSocketListener listener)
+    {
+        return open(listener, DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_BYTES);
+    }
+
+    /**
+     * Opens an unbound socket.
+     *
+     * @param sendQueueBytes    bound of the send queue (each datagram takes its length plus 16 bytes, rounded to 16).
+     * @param receiveQueueBytes bound of the receive queue, likewise.
+     * @throws IllegalStateException when {@code maxSockets} are open.
+     */
+    public UdpSocket open(final UdpSocketListener listener, final int sendQueueBytes, final int receiveQueueBytes)
+    {
+        if (open >= maxSockets)
+        {
+            throw new IllegalStateException("too many UDP sockets (max " + maxSockets + ")");
+        }
+        open++;
+        return new UdpSocket(this, sendQueueBytes, receiveQueueBytes, listener);
+    }
+
+    /** Datagrams dropped because the UDP length field was bad. */
+    public long malformed()
+    {
+        return malformed;
+    }
+
+    public long badChecksum()
+    {
+        return badChecksum;
+    }
+
+    /** Datagrams for a port no socket is bound to (answered by ICMP port unreachable unless broadcast). */
+    public long noSocket()
+    {
+        return noSocket;
+    }
+
+    /** ICMP errors received about datagrams we sent. */
+    public long icmpErrors()
+    {
+        return icmpErrors;
+    }
+
+    public int openSockets()
+    {
+        return open;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // IpProtocolHandler
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Override
+    public int protocol()
+    {
+        return Ipv4Packet.PROTOCOL_UDP;
+    }
+
+    @Override
+    public boolean processDatagram(final int srcAddr, final int dstAddr, final DirectBuffer buffer, final int offset,
+        final int length, final long nowNs)
+    {
+        // Malformed or corrupted datagrams are "handled" (true): they are dropped silently, never answered.
+        if (!udp.wrapChecked(buffer, offset, length))
+        {
+            malformed++;
+            return true;
+        }
+        if (!udpRepr.parse(udp, srcAddr, dstAddr))
+        {
+            badChecksum++;
+            return true;
+        }
+        final UdpSocket socket = byPort.get(udpRepr.destinationPort());
+        if (socket == null)
+        {
+            noSocket++;
+            return false;
+        }
+        socket.onDatagram(srcAddr, udpRepr.sourcePort(), udp.buffer(), udp.payloadOffset(), udp.payloadLength());
+        return true;
+    }
+
+    @Override
+    public void onIcmpError(final int icmpType, final int icmpCode, final int srcAddr, final int dstAddr,
+        final DirectBuffer quoted, final int offset, final int length, final int nextHopMtu, final long nowNs)
+    {
+        if (length < UdpPacket.HEADER_LENGTH)
+        {
+            return;
+        }
+        final int errno = Errno.fromIcmp(icmpType, icmpCode);
+        final int localPort = quoted.getShort(offset, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int remotePort = quoted.getShort(offset + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final UdpSocket socket = byPort.get(localPort);
+        if (errno == 0 || socket == null)
+        {
+            return;
+        }
+        icmpErrors++;
+        socket.onError(errno, dstAddr, remotePort);
+    }
+
+    @Override
+    public void dispatch(final Ipv4Sender sender, final long nowNs)
+    {
+        final int size = sendListSize;
+        waitingForNeighbour = 0;
+        int kept = 0;
+        int toNotify = 0;
+        boolean deviceBusy = false;
+        for (int i = 0; i < size; i++)
+        {
+            final UdpSocket socket = sendList[i];
+            sendList[i] = null;
+            if (socket.isOpen() && !deviceBusy)
+            {
+                deviceBusy = !drain(socket, sender);
+                if (socket.wantsWritable())
+                {
+                    writable[toNotify++] = socket;
+                }
+            }
+            if (socket.isOpen() && !socket.sendQueue().isEmpty())
+            {
+                sendList[kept++] = socket;
+            }
+            else
+            {
+                socket.leaveSendList();
+            }
+        }
+        // Error listeners may have queued datagrams on sockets that were not in the list: they were appended.
+        for (int i = size; i < sendListSize; i++)
+        {
+            sendList[kept++] = sendList[i];
+            sendList[i] = null;
+        }
+        sendListSize = kept;
+        for (int i = 0; i < toNotify; i++)
+        {
+            final UdpSocket socket = writable[i];
+            writable[i] = null;
+            socket.onWritable();
+        }
+    }
+
+    @Override
+    public long pollAtNs(final long nowNs)
+    {
+        if (sendListSize == 0)
+        {
+            return Long.MAX_VALUE;
+        }
+        // When every queue waits for a next hop, the ARP reply is a frame that wakes the loop anyway; until
+        // then look again now and then rather than spin.
+        return waitingForNeighbour >= sendListSize ? nowNs + NEIGHBOUR_RECHECK_NS : nowNs;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // For UdpSocket
+    // ---------------------------------------------------------------------------------------------------------
+
+    int bind(final UdpSocket socket, final int port)
+    {
+        if (port < 0 || port > 0xFFFF)
+        {
+            throw new IllegalArgumentException("bad port " + port);
+        }
+        int chosen = port;
+        if (chosen == 0)
+        {
+            // RFC 6056 §3.3.1, Algorithm 1: start at a random port of the range, take the next free one.
+            final int range = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
+            final int start = random.nextInt(range);
+            for (int i = 0; i < range; i++)
+            {
+                final int candidate = EPHEMERAL_FIRST + (start + i) % range;
+                if (!byPort.containsKey(candidate))
+                {
+                    chosen = candidate;
+                    break;
+                }
+            }
+            if (chosen == 0)
+            {
+                throw new IllegalStateException("no free ephemeral UDP port");
+            }
+        }
+        else if (byPort.containsKey(chosen))
+        {
+            throw new IllegalStateException("UDP port " + chosen + " is in use (EADDRINUSE)");
+        }
+        byPort.put(chosen, socket);
+        return chosen;
+    }
+
+    void onSendQueued(final UdpSocket socket)
+    {
+        waitingForNeighbour = 0;
+        sendList[sendListSize++] = socket;
+    }
+
+    void onClose(final UdpSocket socket)
+    {
+        if (socket.localPort() != 0)
+        {
+            byPort.remove(socket.localPort());
+        }
+        open--;
+    }
+
+    /** Sends the socket's queued datagrams; false when the device refused (stop sending this poll). */
+    private boolean drain(final UdpSocket socket, final Ipv4Sender sender)
+    {
+        final DatagramQueue queue = socket.sendQueue();
+        while (!queue.isEmpty())
+        {
+            final int dstAddr = queue.peekAddress();
+            final int dstPort = queue.peekPort();
+            final int length = queue.peekLength();
+            final MutableDirectBuffer buffer =
+                sender.claim(dstAddr, Ipv4Packet.PROTOCOL_UDP, UdpPacket.HEADER_LENGTH + length, false);
+            if (buffer == null)
+            {
+                switch (sender.lastRefusal())
+                {
+                    case DEVICE_BUSY:
+                        return false;
+                    case NEIGHBOUR_PENDING:
+                        waitingForNeighbour++;
+                        return true;
+                    case NEIGHBOUR_UNREACHABLE:
+                        socket.onError(Errno.EHOSTUNREACH, dstAddr, dstPort);
+                        break;
+                    case NO_ROUTE:
+                        socket.onError(Errno.ENETUNREACH, dstAddr, dstPort);
+                        break;
+                    default:
+                        socket.onError(Errno.EMSGSIZE, dstAddr, dstPort);
+                        break;
+                }
+                if (!socket.isOpen())
+                {
+                    return true;
+                }
+                queue.pop();
+                continue;
+            }
+            udp.wrap(buffer, sender.payloadOffset(), UdpPacket.HEADER_LENGTH + length);
+            udpRepr.set(socket.localPort(), dstPort, length)
+                .emit(udp, sender.sourceAddress(), dstAddr, queue.buffer(), queue.peekOffset());
+            sender.commit();
+            socket.onSent(length);
+            queue.pop();
+        }
+        return true;
+    }
+}

@@ -1,0 +1,78 @@
+package io.conntest.stack.wire;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * A UDP header (RFC 768) as a reusable value. {@link #parse} verifies the checksum against the pseudo-header;
+ * {@link #emit} writes the header and fills the checksum over the payload, which must already be in place (or be
+ * given to {@link #emit(UdpPacket, int, int, DirectBuffer, int)} to copy).
+ */
+public final class UdpRepr
+{
+    private int sourcePort;
+    private int destinationPort;
+    private int payloadLength;
+
+    /** False when the checksum fails (a zero checksum is accepted as "none", RFC 1122 §4.1.3.4). */
+    public boolean parse(final UdpPacket packet, final int srcAddr, final int dstAddr)
+    {
+        if (packet.length() < UdpPacket.HEADER_LENGTH || !packet.verifyChecksum(srcAddr, dstAddr))
+        {
+            return false;
+        }
+        sourcePort = packet.sourcePort();
+        destinationPort = packet.destinationPort();
+        payloadLength = packet.payloadLength();
+        return true;
+    }
+
+    /** Writes the header of a view of {@link #bufferLength()} bytes and fills the checksum over its payload. */
+    public void emit(final UdpPacket packet, final int srcAddr, final int dstAddr)
+    {
+        packet.sourcePort(sourcePort).destinationPort(destinationPort)
+            .udpLength(UdpPacket.HEADER_LENGTH + payloadLength)
+            .fillChecksum(srcAddr, dstAddr);
+    }
+
+    /** Copies {@link #payloadLength()} bytes of {@code payload} after the header, then emits as above. */
+    public void emit(
+        final UdpPacket packet, final int srcAddr, final int dstAddr, final DirectBuffer payload, final int offset)
+    {
+        packet.buffer().putBytes(UdpPacket.HEADER_LENGTH, payload, offset, payloadLength);
+        emit(packet, srcAddr, dstAddr);
+    }
+
+    public UdpRepr set(final int sourcePort, final int destinationPort, final int payloadLength)
+    {
+        this.sourcePort = sourcePort & 0xFFFF;
+        this.destinationPort = destinationPort & 0xFFFF;
+        this.payloadLength = payloadLength;
+        return this;
+    }
+
+    public int bufferLength()
+    {
+        return UdpPacket.HEADER_LENGTH + payloadLength;
+    }
+
+    public int sourcePort()
+    {
+        return sourcePort;
+    }
+
+    public int destinationPort()
+    {
+        return destinationPort;
+    }
+
+    public int payloadLength()
+    {
+        return payloadLength;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "UdpRepr{" + sourcePort + " > " + destinationPort + ", len=" + payloadLength + '}';
+    }
+}

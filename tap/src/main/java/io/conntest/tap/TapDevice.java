@@ -1,0 +1,452 @@
+package io.conntest.tap;
+
+import io.conntest.stack.phy.FrameDevice;
+import io.conntest.stack.phy.FrameHandler;
+import io.conntest.tap.libc.Errno;
+import io.conntest.tap.libc.LibC;
+import io.conntest.tap.libc.Linux;
+import io.conntest.tap.libc.Native;
+import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A Linux TAP device as a {@link FrameDevice}: {@code /dev/net/tun} with {@code TUNSETIFF(IFF_TAP | IFF_NO_PI)},
+ * a non-blocking fd, one Ethernet frame per {@code read(2)}/{@code write(2)} through pre-allocated direct
+ * buffers whose addresses go to the kernel (no {@code byte[]}, no allocation per frame), and {@code ppoll(2)} to
+ * sleep until a frame arrives.
+ *
+ * <p>The device belongs to the network namespace of the thread that opens it (see
+ * {@code io.conntest.tap.netns.NetworkNamespace#call}); afterwards any single thread may use it.
+ *
+ * <p>Transmit backpressure: {@link #claim(int)} never returns null; when the kernel refuses a frame with EAGAIN
+ * or ENOBUFS, {@link #commit(int)} drops it and counts it in {@link #txDropsBackpressure()}, and while the
+ * interface is down (EIO) in {@link #txDropsLinkDown()} — as a NIC with a full ring would.
+ *
+ * <p>Link down is not an error: {@link #isLinkUp()} and {@link #linkWarning()} tell the owner, which logs it
+ * and keeps waiting.
+ */
+public final class TapDevice implements FrameDevice
+{
+    /** How {@link #open(String, Mode)} treats an existing or missing device. */
+    public enum Mode
+    {
+        /** Attach to the device if it exists, else create a transient one (gone when closed). */
+        ATTACH_OR_CREATE,
+        /** Attach to an existing device only; ENODEV when there is none. */
+        ATTACH,
+        /** Create a new transient device only; EBUSY when one of that name exists. */
+        CREATE
+    }
+
+    /** Room for the largest frame a TAP can carry: 65535-byte MTU + Ethernet header + VLAN tag, rounded up. */
+    public static final int MAX_FRAME = 65536 + 64;
+    private static final String TUN_PATH = "/dev/net/tun";
+
+    private final LibC libc;
+    private final String name;
+    private final byte[] nameBytes;
+    private final boolean created;
+    private final int fd;
+    private final int controlFd;
+    private final UnsafeBuffer rxBuffer;
+    private final long rxAddress;
+    private final UnsafeBuffer txBuffer;
+    private final long txAddress;
+    /** ifreq (40 bytes) at 0, pollfd (8 bytes) at 48, timespec (16 bytes) at 64. */
+    private final UnsafeBuffer scratch;
+    private final long scratchAddress;
+    private boolean claimOpen;
+    private boolean closed;
+    private long rxFrames;
+    private long rxBytes;
+    private long txFrames;
+    private long txBytes;
+    private long txDropsBackpressure;
+    private long txDropsLinkDown;
+
+    private static final int IFREQ_OFFSET = 0;
+    private static final int POLLFD_OFFSET = 48;
+    private static final int TIMESPEC_OFFSET = 64;
+
+    private TapDevice(final LibC libc, final String name, final boolean created, final int fd, final int controlFd)
+    {
+        this.libc = libc;
+        this.name = name;
+        this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        this.created = created;
+        this.fd = fd;
+        this.controlFd = controlFd;
+        this.rxBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_FRAME, 64));
+        this.rxAddress = rxBuffer.addressOffset();
+        this.txBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_FRAME, 64));
+        this.txAddress = txBuffer.addressOffset();
+        this.scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(128));
+        this.scratchAddress = scratch.addressOffset();
+    }
+
+    /** Attaches to the TAP {@code ifname} or creates a transient one ({@link Mode#ATTACH_OR_CREATE}). */
+    public static TapDevice open(final String ifname)
+    {
+        return open(ifname, Mode.ATTACH_OR_CREATE);
+    }
+
+    /**
+     * Opens the TAP {@code ifname} in the calling thread's network namespace.
+     *
+     * @throws TapException when a system call fails, with errno and a hint.
+     * @throws IllegalArgumentException when {@code ifname} is not a valid interface name.
+     */
+    public static TapDevice open(final String ifname, final Mode mode)
+    {
+        checkName(ifname);
+        final LibC libc = Native.libc();
+        final boolean exists = libc.if_nametoindex(ifname) != 0;
+        if (mode == Mode.ATTACH && !exists)
+        {
+            throw new TapException("if_nametoindex", Errno.ENODEV, "cannot attach to TAP " + ifname,
+                TapException.hintFor(Errno.ENODEV, ifname));
+        }
+        final int fd = libc.open(TUN_PATH, Linux.O_RDWR | Linux.O_CLOEXEC);
+        if (fd < 0)
+        {
+            final int errno = Native.errno();
+            throw TapException.of("open(" + TUN_PATH + ")", errno, "cannot open TAP " + ifname, ifname);
+        }
+        int controlFd = -1;
+        try
+        {
+            final UnsafeBuffer ifreq = new UnsafeBuffer(ByteBuffer.allocateDirect(Linux.IFREQ_SIZE));
+            putName(ifreq, ifname);
+            short flags = (short)(Linux.IFF_TAP | Linux.IFF_NO_PI);
+            if (mode == Mode.CREATE)
+            {
+                flags |= Linux.IFF_TUN_EXCL;
+            }
+            ifreq.putShort(Linux.IFNAMSIZ, flags, ByteOrder.nativeOrder());
+            if (libc.ioctl(fd, Linux.TUNSETIFF, ifreq.addressOffset()) < 0)
+            {
+                final int errno = Native.errno();
+                final String hint = errno == Errno.EBUSY && mode == Mode.CREATE
+                    ? "a device named " + ifname + " exists already (or is held by another process)"
+                    : TapException.hintFor(errno, ifname);
+                throw new TapException("ioctl(TUNSETIFF)", errno, "cannot open TAP " + ifname, hint);
+            }
+            if (libc.fcntl(fd, Linux.F_SETFL, Linux.O_RDWR | Linux.O_NONBLOCK) < 0)
+            {
+                throw TapException.of("fcntl(F_SETFL, O_NONBLOCK)", Native.errno(), "cannot open TAP " + ifname,
+                    ifname);
+            }
+            controlFd = libc.socket(Linux.AF_INET, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
+            if (controlFd < 0)
+            {
+                throw TapException.of("socket(AF_INET, SOCK_DGRAM)", Native.errno(),
+                    "cannot open a control socket for TAP " + ifname, ifname);
+            }
+            return new TapDevice(libc, ifname, !exists, fd, controlFd);
+        }
+        catch (final RuntimeException ex)
+        {
+            libc.close(fd);
+            if (controlFd >= 0)
+            {
+                libc.close(controlFd);
+            }
+            throw ex;
+        }
+    }
+
+    /** The interface name. */
+    public String name()
+    {
+        return name;
+    }
+
+    /** Whether opening created the device (a transient one that disappears when closed). */
+    public boolean created()
+    {
+        return created;
+    }
+
+    /** The file descriptor, for an owner that polls several devices together. */
+    public int fd()
+    {
+        return fd;
+    }
+
+    /** The interface's MTU now (SIOCGIFMTU). */
+    @Override
+    public int mtu()
+    {
+        ifreqIoctl(Linux.SIOCGIFMTU, "ioctl(SIOCGIFMTU)");
+        return scratch.getInt(IFREQ_OFFSET + Linux.IFNAMSIZ, ByteOrder.nativeOrder());
+    }
+
+    /** Sets the interface's MTU (SIOCSIFMTU, needs CAP_NET_ADMIN). */
+    public void setMtu(final int mtu)
+    {
+        clearIfreq();
+        scratch.putInt(IFREQ_OFFSET + Linux.IFNAMSIZ, mtu, ByteOrder.nativeOrder());
+        ioctlPrepared(Linux.SIOCSIFMTU, "ioctl(SIOCSIFMTU " + mtu + ")");
+    }
+
+    /** The interface flags (SIOCGIFFLAGS), e.g. {@link Linux#IFF_UP}. */
+    public int interfaceFlags()
+    {
+        ifreqIoctl(Linux.SIOCGIFFLAGS, "ioctl(SIOCGIFFLAGS)");
+        return scratch.getShort(IFREQ_OFFSET + Linux.IFNAMSIZ, ByteOrder.nativeOrder()) & 0xFFFF;
+    }
+
+    /** Whether the interface is up and running (IFF_UP and IFF_RUNNING), i.e. frames can flow. */
+    public boolean isLinkUp()
+    {
+        final int flags = interfaceFlags();
+        return (flags & Linux.IFF_UP) != 0 && (flags & Linux.IFF_RUNNING) != 0;
+    }
+
+    /** A line to log while the link is down, or null when it is up. */
+    public String linkWarning()
+    {
+        if (isLinkUp())
+        {
+            return null;
+        }
+        return "link of " + name + " is down, waiting (bring it up: ip link set " + name + " up)";
+    }
+
+    /** Sets IFF_UP on the interface (SIOCSIFFLAGS, needs CAP_NET_ADMIN), like {@code ip link set NAME up}. */
+    public void bringUp()
+    {
+        final int flags = interfaceFlags();
+        clearIfreq();
+        scratch.putShort(IFREQ_OFFSET + Linux.IFNAMSIZ, (short)(flags | Linux.IFF_UP), ByteOrder.nativeOrder());
+        ioctlPrepared(Linux.SIOCSIFFLAGS, "ioctl(SIOCSIFFLAGS)");
+    }
+
+    @Override
+    public int receive(final FrameHandler handler, final int maxFrames)
+    {
+        checkOpen();
+        int count = 0;
+        while (count < maxFrames)
+        {
+            final long n = libc.read(fd, rxAddress, MAX_FRAME);
+            if (n < 0)
+            {
+                final int errno = Native.errno();
+                if (errno == Errno.EAGAIN)
+                {
+                    break;
+                }
+                if (errno == Errno.EINTR)
+                {
+                    continue;
+                }
+                throw TapException.of("read", errno, "cannot read from TAP " + name, name);
+            }
+            if (n == 0)
+            {
+                break;
+            }
+            rxFrames++;
+            rxBytes += n;
+            count++;
+            handler.onFrame(rxBuffer, 0, (int)n);
+        }
+        return count;
+    }
+
+    /** Never returns null: see the class comment for how backpressure shows. */
+    @Override
+    public MutableDirectBuffer claim(final int maxLength)
+    {
+        checkOpen();
+        if (claimOpen)
+        {
+            throw new IllegalStateException("a claim is already open");
+        }
+        if (maxLength > MAX_FRAME)
+        {
+            throw new IllegalArgumentException("frame of " + maxLength + " bytes exceeds " + MAX_FRAME);
+        }
+        claimOpen = true;
+        return txBuffer;
+    }
+
+    @Override
+    public void commit(final int length)
+    {
+        if (!claimOpen)
+        {
+            throw new IllegalStateException("no open claim");
+        }
+        claimOpen = false;
+        if (length < 0 || length > MAX_FRAME)
+        {
+            throw new IllegalArgumentException("bad frame length " + length);
+        }
+        while (true)
+        {
+            final long n = libc.write(fd, txAddress, length);
+            if (n >= 0)
+            {
+                txFrames++;
+                txBytes += length;
+                return;
+            }
+            final int errno = Native.errno();
+            switch (errno)
+            {
+                case Errno.EINTR:
+                    continue;
+                case Errno.EAGAIN:
+                case Errno.ENOBUFS:
+                    txDropsBackpressure++;
+                    return;
+                case Errno.EIO:
+                    txDropsLinkDown++;
+                    return;
+                default:
+                    throw TapException.of("write", errno, "cannot write to TAP " + name, name);
+            }
+        }
+    }
+
+    @Override
+    public void abort()
+    {
+        claimOpen = false;
+    }
+
+    /** Sleeps in {@code ppoll(2)} until a frame is readable or {@code timeoutNs} passed. */
+    @Override
+    public void awaitReceive(final long timeoutNs)
+    {
+        checkOpen();
+        if (timeoutNs <= 0)
+        {
+            return;
+        }
+        scratch.putInt(POLLFD_OFFSET, fd, ByteOrder.nativeOrder());
+        scratch.putShort(POLLFD_OFFSET + 4, Linux.POLLIN, ByteOrder.nativeOrder());
+        scratch.putShort(POLLFD_OFFSET + 6, (short)0, ByteOrder.nativeOrder());
+        scratch.putLong(TIMESPEC_OFFSET, timeoutNs / 1_000_000_000L, ByteOrder.nativeOrder());
+        scratch.putLong(TIMESPEC_OFFSET + 8, timeoutNs % 1_000_000_000L, ByteOrder.nativeOrder());
+        final int n = libc.ppoll(scratchAddress + POLLFD_OFFSET, 1, scratchAddress + TIMESPEC_OFFSET, 0);
+        if (n < 0)
+        {
+            final int errno = Native.errno();
+            if (errno != Errno.EINTR)
+            {
+                throw TapException.of("ppoll", errno, "cannot wait on TAP " + name, name);
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        libc.close(fd);
+        libc.close(controlFd);
+    }
+
+    public long rxFrames()
+    {
+        return rxFrames;
+    }
+
+    public long rxBytes()
+    {
+        return rxBytes;
+    }
+
+    public long txFrames()
+    {
+        return txFrames;
+    }
+
+    public long txBytes()
+    {
+        return txBytes;
+    }
+
+    /** Frames dropped because the kernel answered EAGAIN/ENOBUFS to write(2). */
+    public long txDropsBackpressure()
+    {
+        return txDropsBackpressure;
+    }
+
+    /** Frames dropped because the interface was down (EIO from write(2)). */
+    public long txDropsLinkDown()
+    {
+        return txDropsLinkDown;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "TapDevice{" + name + (closed ? ", closed" : ", fd " + fd) + "}";
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("TAP " + name + " is closed");
+        }
+    }
+
+    private void clearIfreq()
+    {
+        checkOpen();
+        scratch.setMemory(IFREQ_OFFSET, Linux.IFREQ_SIZE, (byte)0);
+        scratch.putBytes(IFREQ_OFFSET, nameBytes);
+    }
+
+    private void ifreqIoctl(final long request, final String call)
+    {
+        clearIfreq();
+        ioctlPrepared(request, call);
+    }
+
+    private void ioctlPrepared(final long request, final String call)
+    {
+        if (libc.ioctl(controlFd, request, scratchAddress + IFREQ_OFFSET) < 0)
+        {
+            final int errno = Native.errno();
+            throw TapException.of(call, errno, "TAP " + name, name);
+        }
+    }
+
+    private static void putName(final MutableDirectBuffer ifreq, final String ifname)
+    {
+        final byte[] bytes = ifname.getBytes(StandardCharsets.US_ASCII);
+        ifreq.putBytes(0, bytes);
+        ifreq.putByte(bytes.length, (byte)0);
+    }
+
+    private static void checkName(final String ifname)
+    {
+        if (ifname == null || ifname.isEmpty() || ifname.length() >= Linux.IFNAMSIZ)
+        {
+            throw new IllegalArgumentException("interface name must have 1 to 15 characters: '" + ifname + "'");
+        }
+        for (int i = 0; i < ifname.length(); i++)
+        {
+            final char c = ifname.charAt(i);
+            if (c <= ' ' || c >= 127 || c == '/' || c == ':')
+            {
+                throw new IllegalArgumentException("invalid character in interface name '" + ifname + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.conntest.tap.libc;
+
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+
+/**
+ * The few libc functions conntest calls, bound through jnr-ffi. Buffers are passed as raw addresses of
+ * pre-allocated direct memory ({@code long}; conntest runs on 64-bit Linux only, where a pointer and a
+ * {@code long} are passed alike), so a call allocates nothing. Load it with {@link Native#libc()}; errno after a
+ * failed call comes from {@link Native#errno()}.
+ */
+public interface LibC
+{
+    int open(String path, int flags);
+
+    int close(int fd);
+
+    @ssize_t long read(int fd, long bufferAddress, @size_t long count);
+
+    @ssize_t long write(int fd, long bufferAddress, @size_t long count);
+
+    /**
+     * {@code ioctl(fd, request, arg)}: {@code arg} is the address of an {@code ifreq} or, for requests such as
+     * {@code TUNSETPERSIST}, the integer value itself (both travel in the same register).
+     */
+    int ioctl(int fd, long request, long arg);
+
+    int poll(long pollFdsAddress, long count, int timeoutMs);
+
+    /** {@code ppoll} with a {@code struct timespec} timeout and no signal mask (pass 0 as {@code sigmaskAddress}). */
+    int ppoll(long pollFdsAddress, long count, long timespecAddress, long sigmaskAddress);
+
+    int fcntl(int fd, int cmd, int arg);
+
+    int setns(int fd, int nstype);
+
+    int socket(int domain, int type, int protocol);
+
+    /** Index of the interface named {@code name} in the calling thread's network namespace, 0 when none. */
+    int if_nametoindex(String name);
+
+    String strerror(int errnum);
+}

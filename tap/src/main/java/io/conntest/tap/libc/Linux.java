@@ -1,0 +1,44 @@
+package io.conntest.tap.libc;
+
+/** Constants of the Linux ABI (x86_64 and aarch64 agree on all of these) used by the TAP binding and namespaces. */
+public final class Linux
+{
+    public static final int O_RDONLY = 0;
+    public static final int O_RDWR = 2;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+
+    public static final int AF_INET = 2;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_CLOEXEC = 0x80000;
+
+    public static final short POLLIN = 0x1;
+    public static final int CLONE_NEWNET = 0x40000000;
+
+    /** {@code _IOW('T', 202, int)}: attach the fd to a TUN/TAP device, creating it if needed. */
+    public static final long TUNSETIFF = 0x400454caL;
+    /** {@code _IOW('T', 203, int)}: make the device outlive the fd (or not). */
+    public static final long TUNSETPERSIST = 0x400454cbL;
+    public static final short IFF_TAP = 0x0002;
+    public static final short IFF_NO_PI = 0x1000;
+    /** Fail with EBUSY instead of attaching when a device of the name exists. */
+    public static final short IFF_TUN_EXCL = (short)0x8000;
+
+    public static final long SIOCGIFFLAGS = 0x8913;
+    public static final long SIOCSIFFLAGS = 0x8914;
+    public static final long SIOCGIFMTU = 0x8921;
+    public static final long SIOCSIFMTU = 0x8922;
+    public static final int IFF_UP = 0x1;
+    public static final int IFF_RUNNING = 0x40;
+
+    /** {@code IFNAMSIZ}: an interface name has at most 15 bytes plus the terminating zero. */
+    public static final int IFNAMSIZ = 16;
+    /** {@code sizeof(struct ifreq)} on 64-bit Linux. */
+    public static final int IFREQ_SIZE = 40;
+
+    private Linux()
+    {
+    }
+}
