@@ -13,6 +13,8 @@ public final class TcpConfig
     public int defaultBacklog = 128;
     /** RFC 9293 §3.4.2: MSL; TIME-WAIT lasts twice this (Linux: 60 s TIME-WAIT). */
     public long mslNs = 30_000_000_000L;
+    /** How long a connection the user has closed may wait in FIN-WAIT-2 for the peer's FIN (Linux: 60 s). */
+    public long finWait2TimeoutNs = 60_000_000_000L;
     /** RFC 1122 §4.2.3.2 / RFC 9293 §3.8.6.3: at most 500 ms; Linux uses 40 ms. */
     public long delayedAckNs = 40_000_000L;
     public boolean noDelay;

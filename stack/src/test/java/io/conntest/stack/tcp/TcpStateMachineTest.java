@@ -623,4 +623,20 @@ class TcpStateMachineTest
         assertEquals(0, data.repr.mss, "MUST-65");
         assertEquals(ACK | PSH, data.repr.flags, "MUST-61: PSH on the last segment of the data");
     }
+
+    @Test
+    void closedConnectionDoesNotWaitInFinWait2Forever()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        e.socket.close();
+        h.expectOne();
+        e.ourNxt++;
+        e.peerSends(new byte[0], 0);
+        assertEquals(TcpState.FIN_WAIT_2, e.socket.state());
+        final long t = h.clock.nowNs();
+        h.advanceToDeadline();
+        assertEquals(h.config.finWait2TimeoutNs, h.clock.nowNs() - t);
+        assertEquals(TcpState.CLOSED, e.socket.state());
+        assertEquals(0, h.tcp.connectionCount());
+    }
 }
