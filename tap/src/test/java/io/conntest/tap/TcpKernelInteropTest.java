@@ -49,6 +49,7 @@ class TcpKernelInteropTest
 
     private NetworkNamespace ns;
     private TapDevice tap;
+    private io.conntest.stack.phy.FrameDevice device;
     private Interface iface;
     private TcpProtocol tcp;
 
@@ -60,7 +61,13 @@ class TcpKernelInteropTest
         tap = ns.call(() -> TapDevice.open("ct0", TapDevice.Mode.CREATE));
         ns.linkUp("ct0");
         ns.addAddress("ct0", "10.0.0.1/24");
-        iface = new Interface(tap, InterfaceConfig.builder("10.0.0.2/24").mac(0x02_00_00_00_00_02L).build());
+        attach(tap);
+    }
+
+    private void attach(final io.conntest.stack.phy.FrameDevice frameDevice)
+    {
+        device = frameDevice;
+        iface = new Interface(device, InterfaceConfig.builder("10.0.0.2/24").mac(0x02_00_00_00_00_02L).build());
         tcp = new TcpProtocol(new TcpConfig().minRtoNs(200_000_000L), 0x0A000002);
         iface.addProtocol(tcp);
     }
@@ -99,7 +106,7 @@ class TcpKernelInteropTest
             if (!iface.poll(now))
             {
                 final long at = iface.pollAtNs(now);
-                tap.awaitReceive(Math.max(0, Math.min(at - now, 1_000_000L)));
+                device.awaitReceive(Math.max(0, Math.min(at - now, 1_000_000L)));
             }
         }
         return true;
@@ -188,6 +195,43 @@ class TcpKernelInteropTest
         System.out.printf(Locale.ROOT, "interop echo stack->kernel: %.2f s (%.0f Mbit/s each way), %s%n", seconds,
             BYTES * 8 / seconds / 1e6, stats);
         server.close();
+    }
+
+    @Test
+    void kernelClientToStackEchoUnderLossReorderingAndDuplicationBothWays() throws Exception
+    {
+        Privileges.assumeCommand("nft");
+        // Kernel side: nftables drops 1% of the segments in each direction.
+        nft("add", "table", "inet", "ctloss");
+        nft("add", "chain", "inet", "ctloss", "in", "{ type filter hook input priority 0 ; }");
+        nft("add", "chain", "inet", "ctloss", "out", "{ type filter hook output priority 0 ; }");
+        nft("add", "rule", "inet", "ctloss", "in", "ip", "saddr", "10.0.0.2", "numgen", "random", "mod", "100", "<", "1",
+            "drop");
+        nft("add", "rule", "inet", "ctloss", "out", "ip", "daddr", "10.0.0.2", "numgen", "random", "mod", "100", "<", "1",
+            "drop");
+        // Stack side: the fault injector drops, duplicates and reorders in both directions.
+        final io.conntest.stack.phy.FaultConfig faults = io.conntest.stack.phy.FaultConfig.none()
+            .drop(0.01).duplicate(0.005).reorder(0.01, 3);
+        attach(io.conntest.stack.phy.FaultInjectingDevice.symmetric(tap, faults, 7, System::nanoTime));
+        final EchoService echo = new EchoService(tcp, 7, 16);
+        final Future<byte[][]> client = ns.submit(TcpKernelInteropTest::runKernelEchoClient);
+        final long t0 = System.nanoTime();
+        assertTrue(pumpUntil(client::isDone, 120_000_000_000L), "kernel client finished; echoed " + echo.bytesOut());
+        final double seconds = (System.nanoTime() - t0) / 1e9;
+        final byte[][] digests = client.get();
+        assertArrayEquals(digests[0], digests[1], "SHA-256 of sent and echoed bytes");
+        assertEquals(BYTES, echo.bytesOut());
+        System.out.printf(Locale.ROOT, "interop echo under 1%%+1%% loss, reordering, duplication: %.2f s (%.0f Mbit/s" +
+            " each way)%n", seconds, BYTES * 8 / seconds / 1e6);
+    }
+
+    private void nft(final String... args)
+    {
+        final String[] command = new String[args.length + 1];
+        command[0] = "nft";
+        System.arraycopy(args, 0, command, 1, args.length);
+        final io.conntest.tap.netns.CommandResult result = ns.exec(command);
+        assertTrue(result.ok(), "nft " + String.join(" ", args) + ": " + result.output());
     }
 
     @Test
