@@ -235,6 +235,75 @@ class TcpKernelInteropTest
     }
 
     @Test
+    void captureOfAnEchoRunHasNoMalformedSegmentOrBadChecksumInTshark() throws Exception
+    {
+        Privileges.assumeCommand("tshark");
+        final java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ct-tcp-pcap");
+        final java.nio.file.Path file = dir.resolve("tcp.pcap");
+        try
+        {
+            final io.conntest.stack.phy.PcapWriterDevice pcap = new io.conntest.stack.phy.PcapWriterDevice(tap, file);
+            attach(pcap);
+            final EchoService echo = new EchoService(tcp, 7, 16);
+            final Future<Long> client = ns.submit(() ->
+            {
+                try (Socket socket = new Socket())
+                {
+                    socket.connect(new InetSocketAddress("10.0.0.2", 7), 5_000);
+                    final byte[] data = new byte[1 << 20];
+                    new Random(5).nextBytes(data);
+                    socket.getOutputStream().write(data);
+                    socket.shutdownOutput();
+                    final InputStream in = socket.getInputStream();
+                    final byte[] buf = new byte[65536];
+                    long total = 0;
+                    int n;
+                    while ((n = in.read(buf)) > 0)
+                    {
+                        total += n;
+                    }
+                    return total;
+                }
+            });
+            assertTrue(pumpUntil(client::isDone, 30_000_000_000L));
+            assertEquals(1L << 20, client.get().longValue());
+            pumpUntil(() -> tcp.connectionCount() == 0, 500_000_000L); // the last ACK of the close
+            pcap.flush();
+            final String all = tshark("-r", file.toString());
+            assertTrue(all.lines().count() > 100, all);
+            final String bad = tshark("-r", file.toString(), "-o", "tcp.check_checksum:TRUE",
+                "-Y", "_ws.malformed || tcp.checksum.status == 0 || ip.checksum.status == 0");
+            assertEquals("", bad.trim(), "malformed or bad checksum");
+            final String warnings = tshark("-r", file.toString(), "-Y", "_ws.expert.severity >= warning");
+            System.out.println("tshark: " + all.lines().count() + " frames, " + warnings.lines().count() +
+                " with expert warnings" + (warnings.isBlank() ? "" : ":\n" + warnings.lines().limit(10)
+                .reduce("", (a, b) -> a + b + "\n")));
+        }
+        finally
+        {
+            java.nio.file.Files.deleteIfExists(file);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
+    private static String tshark(final String... args) throws Exception
+    {
+        final String[] command = new String[args.length + 1];
+        command[0] = "tshark";
+        System.arraycopy(args, 0, command, 1, args.length);
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String text;
+        try (InputStream in = process.getInputStream())
+        {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), text);
+        return text.lines().filter(line -> !line.startsWith("Running as user"))
+            .reduce("", (a, b) -> a + b + "\n");
+    }
+
+    @Test
     void refusedBothWays() throws Exception
     {
         // Kernel -> stack port with no listener: the stack's RST makes connect fail with ECONNREFUSED.
