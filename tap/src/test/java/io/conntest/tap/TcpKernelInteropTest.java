@@ -222,7 +222,8 @@ class TcpKernelInteropTest
         assertArrayEquals(digests[0], digests[1], "SHA-256 of sent and echoed bytes");
         assertEquals(BYTES, echo.bytesOut());
         System.out.printf(Locale.ROOT, "interop echo under 1%%+1%% loss, reordering, duplication: %.2f s (%.0f Mbit/s" +
-            " each way)%n", seconds, BYTES * 8 / seconds / 1e6);
+            " each way), stack side %s, %s%n", seconds, BYTES * 8 / seconds / 1e6,
+            echo.lastAccepted().stats(new TcpStats()), tcp.counters());
     }
 
     private void nft(final String... args)
