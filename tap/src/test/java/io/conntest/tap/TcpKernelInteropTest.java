@@ -305,6 +305,20 @@ class TcpKernelInteropTest
     }
 
     @Test
+    void nmapSynScanSeesOpenAndClosedPorts() throws Exception
+    {
+        Privileges.assumeCommand("nmap");
+        new EchoService(tcp, 7, 16);
+        final java.util.concurrent.CompletableFuture<io.conntest.tap.netns.CommandResult> scan =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> ns.execWithTimeout(60_000, "nmap", "-n", "-Pn",
+                "-sS", "--max-retries", "1", "-p", "7,81", "10.0.0.2"));
+        assertTrue(pumpUntil(scan::isDone, 60_000_000_000L));
+        final String out = scan.get().output();
+        assertTrue(out.matches("(?s).*7/tcp\\s+open.*"), out);
+        assertTrue(out.matches("(?s).*81/tcp\\s+closed.*"), out);
+    }
+
+    @Test
     void refusedBothWays() throws Exception
     {
         // Kernel -> stack port with no listener: the stack's RST makes connect fail with ECONNREFUSED.
