@@ -64,9 +64,14 @@ public final class EngineRun
         }
         finally
         {
+            // Last started first: an instance says goodbye to the ones it connected to before they stop, so no
+            // instance sees its outgoing peers vanish and starts reconnecting during the shutdown.
+            for (int i = engines.size() - 1; i >= 0; i--)
+            {
+                engines.get(i).stop();
+            }
             for (final Engine engine : engines)
             {
-                engine.stop();
                 finals.add(engine.snapshot());
             }
             output.onStop(finals, System.nanoTime() - startNs);

@@ -115,7 +115,7 @@ public final class Describe
             .append(" uptime ").append(Human.duration(c.uptimeNs()))
             .append(" retries ").append(c.retries())
             .append(" packets ").append(c.packetsSent()).append('/').append(c.packetsReceived())
-            .append(" size ").append(Human.bytes(c.packetSize()));
+            .append(" size ").append((c.packetSize() > 0 ? Human.bytes(c.packetSize()) : "-"));
         if (c.udpLost() >= 0)
         {
             line.append(" lost ").append(c.udpLost()).append(" out-of-order ").append(c.udpOutOfOrder());

@@ -14,6 +14,12 @@ final class IntervalClock
         this.intervalNs = intervalNs;
     }
 
+    /** Whether no snapshot of {@code instance} has been seen yet (the next one starts its clock). */
+    boolean isNew(final String instance)
+    {
+        return !lastNs.containsKey(instance);
+    }
+
     /**
      * Whether {@code timeNs} closes an interval of {@code instance} (the first snapshot only starts the clock).
      *

@@ -72,6 +72,14 @@ public final class JsonOutput extends Output
     @Override
     public synchronized void onSnapshot(final EngineSnapshot snapshot)
     {
+        if (clock.isNew(snapshot.instanceName()))
+        {
+            // The first snapshot starts the clock: the first interval counts bytes from here.
+            for (final ConnectionSnapshot c : snapshot.connections())
+            {
+                lastBytes.put(snapshot.instanceName() + "/" + c.key(), new long[] {c.bytesSent(), c.bytesReceived()});
+            }
+        }
         final long elapsedNs = clock.due(snapshot.instanceName(), snapshot.timeNs());
         if (elapsedNs < 0)
         {

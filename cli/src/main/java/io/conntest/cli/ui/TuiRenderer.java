@@ -206,7 +206,7 @@ public final class TuiRenderer
             Long.toString(c.retries()),
             Long.toString(c.packetsSent()),
             Long.toString(c.packetsReceived()),
-            Human.bytes(c.packetSize()),
+            (c.packetSize() > 0 ? Human.bytes(c.packetSize()) : "-"),
             Human.count(c.udpLost()),
             Human.count(c.udpOutOfOrder()),
         }, shown);
