@@ -28,13 +28,13 @@ public final class TuiRenderer
 
     private static final Column[] COLUMNS = {
         new Column("PEER", 12, 0, false),
-        new Column("IP", 15, 5, false),
-        new Column("PORT", 5, 6, true),
-        new Column("PROTO", 5, 4, false),
+        new Column("IP", 15, 4, false),
+        new Column("PORT", 5, 5, true),
+        new Column("PROTO", 5, 5, false),
         new Column("STATE", 10, 1, false),
         new Column("LATENCY", 9, 2, true),
-        new Column("UP", 11, 3, true),
-        new Column("DOWN", 11, 3, true),
+        new Column("UP", 12, 3, true),
+        new Column("DOWN", 12, 3, true),
         new Column("UPTIME", 7, 7, true),
         new Column("RETRY", 5, 8, true),
         new Column("SENT", 8, 9, true),
@@ -162,20 +162,26 @@ public final class TuiRenderer
         return colour ? TextColor.ANSI.RED : null;
     }
 
-    /** Which columns fit in {@code width}, keeping the most important ones. */
+    /** Which columns fit in {@code width}: the most important first, stopping at the first that does not fit. */
     static boolean[] columnsFitting(final int width)
     {
         final boolean[] shown = new boolean[COLUMNS.length];
         int used = 1;
         for (int importance = 0; importance <= 11; importance++)
         {
+            int needed = 0;
+            for (final Column c : COLUMNS)
+            {
+                needed += c.importance == importance ? c.width + 1 : 0;
+            }
+            if (used + needed > width)
+            {
+                break;
+            }
+            used += needed;
             for (int i = 0; i < COLUMNS.length; i++)
             {
-                if (COLUMNS[i].importance == importance && used + COLUMNS[i].width + 1 <= width)
-                {
-                    shown[i] = true;
-                    used += COLUMNS[i].width + 1;
-                }
+                shown[i] |= COLUMNS[i].importance == importance;
             }
         }
         return shown;
