@@ -1,0 +1,245 @@
+package io.conntest.core.engine;
+
+import java.util.Locale;
+
+import io.conntest.core.protocol.FrameHeader;
+import io.conntest.core.protocol.ProtocolLimits;
+import io.conntest.core.transport.TransportProtocol;
+import io.conntest.core.transport.UdpLimits;
+
+/**
+ * An outgoing peer, parsed from the seed's URI form {@code tcp://127.0.0.1:1234?monitor-bandwidth&packet-size=5mb}.
+ *
+ * <p>Query options: {@code monitor-bandwidth}; {@code packet-size=N[B|KB|MB]} (default 64 KB over TCP, 1,400 bytes
+ * over UDP; at most {@value ProtocolLimits#MAX_DATA_PAYLOAD} over TCP and {@link #maxUdpPacketSize()} over UDP);
+ * {@code verify} (the receiver checks the payload pattern); {@code bandwidth-bytes=N[B|KB|MB]} and
+ * {@code bandwidth-duration=T[ms|s]} (a test ends at whichever comes first; default 1 s).
+ *
+ * @param protocol            tcp or udp
+ * @param host                peer host name or address
+ * @param port                peer port
+ * @param monitorBandwidth    run bandwidth tests up and down between latency rounds
+ * @param packetSize          DATA payload bytes
+ * @param verify              payload verification on
+ * @param bandwidthBytes      bytes per test direction, 0 = limited by duration only
+ * @param bandwidthDurationNs duration per test direction, 0 = limited by bytes only
+ */
+public record ConnectSpec(
+    TransportProtocol protocol,
+    String host,
+    int port,
+    boolean monitorBandwidth,
+    int packetSize,
+    boolean verify,
+    long bandwidthBytes,
+    long bandwidthDurationNs)
+{
+    public static final int DEFAULT_TCP_PACKET_SIZE = 64 * 1024;
+    public static final int DEFAULT_UDP_PACKET_SIZE = 1_400;
+    public static final long DEFAULT_BANDWIDTH_DURATION_NS = 1_000_000_000L;
+
+    public ConnectSpec
+    {
+        if (host == null || host.isEmpty())
+        {
+            throw new IllegalArgumentException("missing host");
+        }
+        if (port < 1 || port > 65_535)
+        {
+            throw new IllegalArgumentException("bad port " + port + " (expected 1-65535)");
+        }
+        final int max = protocol == TransportProtocol.UDP ? maxUdpPacketSize() : ProtocolLimits.MAX_DATA_PAYLOAD;
+        if (packetSize < 1 || packetSize > max)
+        {
+            throw new IllegalArgumentException("bad packet size " + packetSize + " bytes (expected 1 to " + max +
+                " over " + protocol.lowerName() + ")");
+        }
+        if (bandwidthBytes < 0 || bandwidthDurationNs < 0 || (bandwidthBytes == 0 && bandwidthDurationNs == 0))
+        {
+            throw new IllegalArgumentException("a bandwidth test needs a byte count or a duration");
+        }
+    }
+
+    /** A spec with the defaults. */
+    public static ConnectSpec of(final TransportProtocol protocol, final String host, final int port)
+    {
+        return new ConnectSpec(protocol, host, port, false, defaultPacketSize(protocol), false, 0,
+            DEFAULT_BANDWIDTH_DURATION_NS);
+    }
+
+    public ConnectSpec withBandwidth(final int packetSize, final long bytes, final long durationNs)
+    {
+        return new ConnectSpec(protocol, host, port, true, packetSize, verify, bytes, durationNs);
+    }
+
+    public ConnectSpec withVerify(final boolean verify)
+    {
+        return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
+            bandwidthDurationNs);
+    }
+
+    public static int defaultPacketSize(final TransportProtocol protocol)
+    {
+        return protocol == TransportProtocol.UDP ? DEFAULT_UDP_PACKET_SIZE : DEFAULT_TCP_PACKET_SIZE;
+    }
+
+    /** Largest packet size over UDP: one conntest frame must fit one reliable-UDP message. */
+    public static int maxUdpPacketSize()
+    {
+        return UdpLimits.maxMessageLength() - FrameHeader.LENGTH;
+    }
+
+    /** Parses the URI form; throws {@link IllegalArgumentException} naming the bad part. */
+    public static ConnectSpec parse(final String uri)
+    {
+        final String text = uri.trim();
+        final int schemeEnd = text.indexOf("://");
+        if (schemeEnd < 0)
+        {
+            throw new IllegalArgumentException("bad connect URI '" + uri + "' (expected e.g. tcp://127.0.0.1:1234)");
+        }
+        final TransportProtocol protocol = TransportProtocol.parse(text.substring(0, schemeEnd));
+        final int queryStart = text.indexOf('?', schemeEnd + 3);
+        final String authority = queryStart < 0 ? text.substring(schemeEnd + 3) : text.substring(schemeEnd + 3, queryStart);
+        final String host;
+        final String portText;
+        if (authority.startsWith("["))
+        {
+            final int close = authority.indexOf(']');
+            if (close < 0 || close + 1 >= authority.length() || authority.charAt(close + 1) != ':')
+            {
+                throw new IllegalArgumentException("bad address in '" + uri + "' (expected [v6addr]:port)");
+            }
+            host = authority.substring(1, close);
+            portText = authority.substring(close + 2);
+        }
+        else
+        {
+            final int colon = authority.lastIndexOf(':');
+            if (colon <= 0)
+            {
+                throw new IllegalArgumentException("missing port in '" + uri + "' (expected HOST:PORT)");
+            }
+            host = authority.substring(0, colon);
+            portText = authority.substring(colon + 1);
+        }
+        final int port = parsePort(portText, uri);
+        boolean monitor = false;
+        boolean verify = false;
+        int packetSize = defaultPacketSize(protocol);
+        long bytes = 0;
+        long durationNs = -1;
+        if (queryStart >= 0 && queryStart + 1 < text.length())
+        {
+            for (final String option : text.substring(queryStart + 1).split("&"))
+            {
+                if (option.isEmpty())
+                {
+                    continue;
+                }
+                final int eq = option.indexOf('=');
+                final String name = (eq < 0 ? option : option.substring(0, eq)).toLowerCase(Locale.ROOT);
+                final String value = eq < 0 ? null : option.substring(eq + 1);
+                switch (name)
+                {
+                    case "monitor-bandwidth":
+                        monitor = flag(name, value);
+                        break;
+                    case "verify":
+                        verify = flag(name, value);
+                        break;
+                    case "packet-size":
+                        final long size = Units.parseSize(required(name, value));
+                        if (size < 1 || size > Integer.MAX_VALUE)
+                        {
+                            throw new IllegalArgumentException("bad packet size '" + value + "'");
+                        }
+                        packetSize = (int)size;
+                        break;
+                    case "bandwidth-bytes":
+                        bytes = Units.parseSize(required(name, value));
+                        break;
+                    case "bandwidth-duration":
+                        durationNs = Units.parseDurationNs(required(name, value));
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown option '" + name + "' in '" + uri +
+                            "' (known: monitor-bandwidth, packet-size, verify, bandwidth-bytes, bandwidth-duration)");
+                }
+            }
+        }
+        if (durationNs < 0)
+        {
+            durationNs = bytes > 0 ? 0 : DEFAULT_BANDWIDTH_DURATION_NS;
+        }
+        return new ConnectSpec(protocol, host, port, monitor, packetSize, verify, bytes, durationNs);
+    }
+
+    static int parsePort(final String text, final String context)
+    {
+        try
+        {
+            final int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65_535)
+            {
+                return port;
+            }
+        }
+        catch (final NumberFormatException ignored)
+        {
+            // reported below
+        }
+        throw new IllegalArgumentException("bad port '" + text + "' in '" + context + "' (expected 1-65535)");
+    }
+
+    private static boolean flag(final String name, final String value)
+    {
+        if (value == null || value.isEmpty() || value.equalsIgnoreCase("true") || value.equals("1"))
+        {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false") || value.equals("0"))
+        {
+            return false;
+        }
+        throw new IllegalArgumentException("bad value '" + value + "' for " + name + " (expected true or false)");
+    }
+
+    private static String required(final String name, final String value)
+    {
+        if (value == null || value.isEmpty())
+        {
+            throw new IllegalArgumentException("option " + name + " needs a value");
+        }
+        return value;
+    }
+
+    /** The URI form, parseable by {@link #parse(String)}. */
+    public String toUri()
+    {
+        final StringBuilder sb = new StringBuilder()
+            .append(protocol.lowerName()).append("://")
+            .append(host.indexOf(':') >= 0 ? "[" + host + "]" : host).append(':').append(port)
+            .append("?packet-size=").append(packetSize);
+        if (monitorBandwidth)
+        {
+            sb.append("&monitor-bandwidth");
+        }
+        if (verify)
+        {
+            sb.append("&verify");
+        }
+        if (bandwidthBytes > 0)
+        {
+            sb.append("&bandwidth-bytes=").append(bandwidthBytes);
+        }
+        sb.append("&bandwidth-duration=").append(bandwidthDurationNs / 1_000_000).append("ms");
+        return sb.toString();
+    }
+
+    @Override
+    public String toString()
+    {
+        return toUri();
+    }
+}

@@ -1,0 +1,426 @@
+package io.conntest.core.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.conntest.core.event.EngineEvent;
+import io.conntest.core.event.EngineListener;
+import io.conntest.core.event.EventType;
+import io.conntest.core.protocol.FrameHeader;
+import io.conntest.core.protocol.ProtocolLimits;
+import io.conntest.core.protocol.VerificationPattern;
+import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.stats.ConnectionState;
+import io.conntest.core.stats.ConnectionStats;
+import io.conntest.core.stats.EngineSnapshot;
+import io.conntest.core.stats.ListenerSnapshot;
+import io.conntest.core.stats.Side;
+import io.conntest.core.transport.AcceptHandler;
+import io.conntest.core.transport.Connection;
+import io.conntest.core.transport.ConnectionHandler;
+import io.conntest.core.transport.FailureReason;
+import io.conntest.core.transport.Listener;
+import io.conntest.core.transport.Transport;
+import io.conntest.core.transport.TransportException;
+import io.conntest.core.transport.UdpLimits;
+
+/**
+ * The engine on one thread, without a thread of its own: listeners, outgoing peers with their reconnect schedule,
+ * and every session, driven by {@link #doWork(long)} with the time passed in. Tests drive it on a manual clock;
+ * {@link Engine} drives it from an agent. Events go to the listener synchronously on the calling thread.
+ */
+public final class EngineCore
+{
+    private final EngineConfig config;
+    private final Transport transport;
+    private final EngineListener listener;
+    private final VerificationPattern pattern = new VerificationPattern();
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[FrameHeader.LENGTH + ProtocolLimits.MAX_CONTROL_BODY]);
+    private final byte[] instanceNameBytes;
+    private final List<PeerConnector> peers = new ArrayList<>();
+    private final List<ListenerState> listeners = new ArrayList<>();
+    private final List<Session> sessions = new ArrayList<>();
+    private final SplittableRandom random = new SplittableRandom(System.nanoTime());
+    private long nextKey = 1;
+    private long nowNs;
+    private long droppedEvents;
+    private boolean started;
+    private boolean stopped;
+
+    public EngineCore(final EngineConfig config, final Transport transport, final EngineListener listener)
+    {
+        this.config = config;
+        this.transport = transport;
+        this.listener = listener;
+        this.instanceNameBytes = config.instanceName().getBytes(StandardCharsets.UTF_8);
+        for (final ListenSpec spec : config.listens())
+        {
+            listeners.add(new ListenerState(spec));
+        }
+        for (final ConnectSpec spec : config.connects())
+        {
+            peers.add(new PeerConnector(spec, new ConnectionStats(nextKey++, Side.CLIENT, spec.protocol())));
+        }
+    }
+
+    public EngineConfig config()
+    {
+        return config;
+    }
+
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    /** Binds the listeners and starts the first connection attempts. */
+    public void start(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        started = true;
+        for (final ListenerState l : listeners)
+        {
+            l.tryBind(nowNs);
+        }
+        for (final PeerConnector peer : peers)
+        {
+            peer.scheduleNow(nowNs);
+        }
+    }
+
+    /** One duty cycle; returns work done (0 = idle until {@link #nextDeadlineNs()} or I/O). */
+    public int doWork(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (!started || stopped)
+        {
+            return 0;
+        }
+        int work = transport.poll(nowNs);
+        for (int i = 0; i < listeners.size(); i++)
+        {
+            final ListenerState l = listeners.get(i);
+            if (l.bound == null && nowNs >= l.nextAttemptNs)
+            {
+                l.tryBind(nowNs);
+                work++;
+            }
+        }
+        for (int i = 0; i < peers.size(); i++)
+        {
+            final PeerConnector peer = peers.get(i);
+            if (peer.isDue(nowNs))
+            {
+                attempt(peer, nowNs);
+                work++;
+            }
+        }
+        for (int i = 0; i < sessions.size(); i++)
+        {
+            work += sessions.get(i).doWork(nowNs);
+        }
+        sessions.removeIf(Session::isClosed);
+        return work;
+    }
+
+    public long nextDeadlineNs()
+    {
+        long at = transport.pollAtNs();
+        for (int i = 0; i < listeners.size(); i++)
+        {
+            final ListenerState l = listeners.get(i);
+            if (l.bound == null)
+            {
+                at = Math.min(at, l.nextAttemptNs);
+            }
+        }
+        for (int i = 0; i < peers.size(); i++)
+        {
+            at = Math.min(at, peers.get(i).nextAttemptNs());
+        }
+        for (int i = 0; i < sessions.size(); i++)
+        {
+            at = Math.min(at, sessions.get(i).nextDeadlineNs());
+        }
+        return at;
+    }
+
+    /** Says goodbye on every connection, closes listeners and the transport. */
+    public void stop(final long nowNs)
+    {
+        if (stopped)
+        {
+            return;
+        }
+        this.nowNs = nowNs;
+        for (final Session session : sessions)
+        {
+            session.closeGracefully(nowNs);
+        }
+        sessions.clear();
+        for (final ListenerState l : listeners)
+        {
+            if (l.bound != null)
+            {
+                l.bound.close();
+                l.bound = null;
+            }
+        }
+        stopped = true;
+        transport.close();
+        emit(EventType.STOPPED, null, null, "engine stopped");
+    }
+
+    public EngineSnapshot snapshot(final long nowNs)
+    {
+        final List<ListenerSnapshot> ls = new ArrayList<>(listeners.size());
+        for (final ListenerState l : listeners)
+        {
+            ls.add(new ListenerSnapshot(l.spec.protocol(), l.spec.host(), l.bound != null ? l.bound.port() :
+                l.spec.port(), l.bound != null, l.sessions, l.error));
+        }
+        final List<ConnectionSnapshot> cs = new ArrayList<>(peers.size() + sessions.size());
+        for (final PeerConnector peer : peers)
+        {
+            cs.add(peer.stats().snapshot(nowNs));
+        }
+        for (final Session session : sessions)
+        {
+            if (!session.isClient() && !session.isClosed())
+            {
+                cs.add(session.stats().snapshot(nowNs));
+            }
+        }
+        return new EngineSnapshot(nowNs, config.instanceName(), transport.name(), List.copyOf(ls), List.copyOf(cs),
+            droppedEvents);
+    }
+
+    void setDroppedEvents(final long droppedEvents)
+    {
+        this.droppedEvents = droppedEvents;
+    }
+
+    // ---------------------------------------------------------------- for sessions
+
+    MutableDirectBuffer scratch()
+    {
+        return scratch;
+    }
+
+    VerificationPattern pattern()
+    {
+        return pattern;
+    }
+
+    byte[] instanceNameBytes()
+    {
+        return instanceNameBytes;
+    }
+
+    int nextSessionId()
+    {
+        int id;
+        do
+        {
+            id = random.nextInt();
+        }
+        while (id == 0);
+        return id;
+    }
+
+    boolean tracing()
+    {
+        return config.tracePackets();
+    }
+
+    /** Only called when {@link #tracing()}: builds a string per frame. */
+    void tracePacket(final Session session, final boolean sent, final int type, final long sequence,
+        final long frameLength, final String note)
+    {
+        emit(EventType.PACKET, session.stats(), null, (sent ? "sent " : "received ") +
+            io.conntest.core.protocol.MessageType.name(type) + " seq=" + sequence + " bytes=" + frameLength +
+            (note == null ? "" : " " + note));
+    }
+
+    void onSessionConnected(final Session session, final long nowNs)
+    {
+        final ConnectionStats s = session.stats();
+        emit(EventType.CONNECTED, s, null, (session.isClient() ? "connected to " : "accepted ") +
+            s.peerHost + ":" + s.peerPort + " over " + s.protocol().lowerName());
+    }
+
+    void onHello(final Session session, final long nowNs)
+    {
+        final ConnectionStats s = session.stats();
+        if (session.isClient())
+        {
+            for (final PeerConnector peer : peers)
+            {
+                if (peer.session() == session)
+                {
+                    peer.onHello();
+                }
+            }
+        }
+        emit(EventType.HELLO, s, null, "peer is '" + s.peerName + "'");
+    }
+
+    void onBandwidthResult(final Session session, final boolean up, final long bytes, final long durationNs,
+        final long errors, final long nowNs)
+    {
+        final ConnectionStats s = session.stats();
+        final long bps = ConnectionStats.bitsPerSecond(bytes, durationNs);
+        emit(EventType.BANDWIDTH_RESULT, s, null, (up ? "up " : "down ") + bytes + " bytes in " +
+            durationNs / 1_000 + " us = " + bps + " bit/s" + (errors > 0 ? ", " + errors + " corrupted bytes" : ""));
+        if (errors > 0)
+        {
+            emit(EventType.ERROR, s, FailureReason.PROTOCOL, "payload verification found " + errors +
+                " corrupted bytes (" + (up ? "reported by the peer" : "received") + ")");
+        }
+    }
+
+    void onConnectFailed(final Session session, final FailureReason reason, final String detail, final long nowNs)
+    {
+        final ConnectionStats s = session.stats();
+        s.lastFailure = reason;
+        s.lastError = detail;
+        emit(EventType.CONNECT_FAILED, s, reason, detail);
+        scheduleRetry(session, nowNs);
+    }
+
+    void onSessionEnded(final Session session, final FailureReason reason, final String detail, final long nowNs)
+    {
+        final ConnectionStats s = session.stats();
+        s.lastFailure = reason;
+        s.lastError = detail;
+        s.onConnectionEnded();
+        if (reason == FailureReason.PROTOCOL)
+        {
+            emit(EventType.ERROR, s, reason, detail);
+        }
+        emit(EventType.CLOSED, s, reason, detail);
+        if (session.isClient())
+        {
+            scheduleRetry(session, nowNs);
+        }
+        else
+        {
+            s.state = ConnectionState.CLOSED;
+            for (final ListenerState l : listeners)
+            {
+                if (l.accepted.remove(session))
+                {
+                    l.sessions--;
+                }
+            }
+        }
+    }
+
+    private void scheduleRetry(final Session session, final long nowNs)
+    {
+        if (stopped)
+        {
+            return;
+        }
+        for (final PeerConnector peer : peers)
+        {
+            if (peer.session() == session)
+            {
+                final long delayNs = peer.onEnded(nowNs, config);
+                emit(EventType.RECONNECTING, peer.stats(), null, "retrying in " + delayNs / 1_000_000 + " ms");
+            }
+        }
+    }
+
+    private void attempt(final PeerConnector peer, final long nowNs)
+    {
+        final ConnectSpec spec = peer.spec();
+        final Session session = new Session(this, true, spec, peer.stats(), UdpLimits.maxMessageLength(),
+            spec.protocol() == io.conntest.core.transport.TransportProtocol.TCP);
+        final boolean retry = peer.onAttempt(session);
+        emit(EventType.CONNECTING, peer.stats(), null, (retry ? "retry " + peer.stats().retries + ": " : "") +
+            "connecting to " + spec.host() + ":" + spec.port() + " over " + spec.protocol().lowerName());
+        sessions.add(session);
+        try
+        {
+            final Connection connection = transport.connect(spec.protocol(), spec.host(), spec.port(),
+                config.connectTimeoutNs(), session);
+            session.attach(connection);
+        }
+        catch (final RuntimeException ex)
+        {
+            final FailureReason reason = ex instanceof TransportException ?
+                ((TransportException)ex).reason() : FailureReason.LOCAL;
+            session.onConnectFailed(null, reason, String.valueOf(ex.getMessage()), nowNs);
+        }
+    }
+
+    private void emit(final EventType type, final ConnectionStats s, final FailureReason reason, final String message)
+    {
+        final EngineEvent event = s == null ?
+            new EngineEvent(nowNs, System.currentTimeMillis(), type, 0, null, null, null, 0, null, reason, message) :
+            new EngineEvent(nowNs, System.currentTimeMillis(), type, s.key(), s.side(), s.protocol(), s.peerHost,
+                s.peerPort, s.peerName, reason, message);
+        listener.onEvent(event);
+    }
+
+    private void emitListener(final EventType type, final ListenerState l, final int port, final String message)
+    {
+        listener.onEvent(new EngineEvent(nowNs, System.currentTimeMillis(), type, 0, null, l.spec.protocol(),
+            l.spec.host(), port, null, type == EventType.LISTEN_FAILED ? FailureReason.LOCAL : null, message));
+    }
+
+    /** A configured listener: bound, or waiting to retry the bind. */
+    private final class ListenerState implements AcceptHandler
+    {
+        private final ListenSpec spec;
+        private final List<Session> accepted = new ArrayList<>();
+        private Listener bound;
+        private String error;
+        private long nextAttemptNs;
+        private int sessions;
+
+        ListenerState(final ListenSpec spec)
+        {
+            this.spec = spec;
+        }
+
+        void tryBind(final long nowNs)
+        {
+            try
+            {
+                bound = transport.listen(spec.protocol(), spec.host(), spec.port(), this);
+                error = null;
+                emitListener(EventType.LISTENING, this, bound.port(), "listening on " + spec.protocol().lowerName() +
+                    " " + spec.host() + ":" + bound.port());
+            }
+            catch (final RuntimeException ex)
+            {
+                error = String.valueOf(ex.getMessage());
+                nextAttemptNs = nowNs + config.retryInitialNs();
+                emitListener(EventType.LISTEN_FAILED, this, spec.port(), "cannot listen on " +
+                    spec.protocol().lowerName() + " " + spec.host() + ":" + spec.port() + ": " + error);
+            }
+        }
+
+        @Override
+        public ConnectionHandler onAccepted(final Connection connection, final long nowNs)
+        {
+            final ConnectionStats stats = new ConnectionStats(nextKey++, Side.SERVER, spec.protocol());
+            stats.peerHost = connection.remoteHost();
+            stats.peerPort = connection.remotePort();
+            final Session session = new Session(EngineCore.this, false, null, stats,
+                connection.maxMessageLength(), connection.isStream());
+            session.attach(connection);
+            EngineCore.this.sessions.add(session);
+            accepted.add(session);
+            sessions++;
+            return session;
+        }
+    }
+}

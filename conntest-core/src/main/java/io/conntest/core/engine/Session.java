@@ -1,0 +1,670 @@
+package io.conntest.core.engine;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import io.conntest.core.protocol.BandwidthRequestBody;
+import io.conntest.core.protocol.BandwidthResultBody;
+import io.conntest.core.protocol.CloseBody;
+import io.conntest.core.protocol.DatagramFrameDecoder;
+import io.conntest.core.protocol.FrameHandler;
+import io.conntest.core.protocol.FrameHeader;
+import io.conntest.core.protocol.HelloBody;
+import io.conntest.core.protocol.LatencyPongBody;
+import io.conntest.core.protocol.MessageType;
+import io.conntest.core.protocol.ProtocolError;
+import io.conntest.core.protocol.StreamFrameDecoder;
+import io.conntest.core.stats.ConnectionState;
+import io.conntest.core.stats.ConnectionStats;
+import io.conntest.core.transport.Connection;
+import io.conntest.core.transport.ConnectionHandler;
+import io.conntest.core.transport.FailureReason;
+
+/**
+ * The conntest protocol on one connection. The client drives the cycle (HELLO, then rounds of latency probes and,
+ * when bandwidth monitoring is on, a test up and a test down); the server answers. Both sides measure latency
+ * (the server through the echo-request flag on its pong) and both learn both bandwidth figures from the
+ * BANDWIDTH_RESULT the receiving side sends. Any protocol violation closes the connection with an ERROR frame.
+ */
+final class Session implements ConnectionHandler, FrameHandler
+{
+    private static final int PHASE_CONNECTING = 0;
+    private static final int PHASE_HELLO = 1;
+    private static final int PHASE_LATENCY = 2;
+    private static final int PHASE_BANDWIDTH_UP = 3;
+    private static final int PHASE_BANDWIDTH_DOWN = 4;
+    private static final int PHASE_CLOSED = 5;
+    private static final int MAX_FRAMES_PER_PUMP = 256;
+
+    private final EngineCore core;
+    private final boolean client;
+    private final ConnectSpec spec;
+    private final ConnectionStats stats;
+    private final FrameOutput output;
+    private final StreamFrameDecoder streamDecoder = new StreamFrameDecoder();
+    private final DatagramFrameDecoder datagramDecoder = new DatagramFrameDecoder();
+    private final HelloBody helloBody = new HelloBody();
+    private final LatencyPongBody pongBody = new LatencyPongBody();
+    private final BandwidthRequestBody requestBody = new BandwidthRequestBody();
+    private final BandwidthResultBody resultBody = new BandwidthResultBody();
+    private final CloseBody closeBody = new CloseBody();
+    private Connection connection;
+    private int phase = PHASE_CONNECTING;
+    private boolean helloDone;
+    private int sessionId;
+    private long txSequence = 1;
+    private long nowNs;
+    private long lastProgressNs;
+    private long helloDeadlineNs = Long.MAX_VALUE;
+
+    private boolean pingOutstanding;
+    private long echoAwaitedSequence = -1;
+    private int probesDone;
+    private long nextProbeAtNs;
+
+    private final SendTest send = new SendTest();
+    private final ReceiveTest receive = new ReceiveTest();
+
+    Session(final EngineCore core, final boolean client, final ConnectSpec spec, final ConnectionStats stats,
+        final int maxMessageLength, final boolean stream)
+    {
+        this.core = core;
+        this.client = client;
+        this.spec = spec;
+        this.stats = stats;
+        this.output = new FrameOutput(stream, maxMessageLength, core.pattern(), stats);
+        this.sessionId = client ? core.nextSessionId() : 0;
+    }
+
+    ConnectionStats stats()
+    {
+        return stats;
+    }
+
+    Connection connection()
+    {
+        return connection;
+    }
+
+    boolean isClient()
+    {
+        return client;
+    }
+
+    boolean isClosed()
+    {
+        return phase == PHASE_CLOSED;
+    }
+
+    void attach(final Connection connection)
+    {
+        this.connection = connection;
+        output.attach(connection);
+    }
+
+    // ---------------------------------------------------------------- transport callbacks
+
+    @Override
+    public void onConnected(final Connection connection, final long nowNs)
+    {
+        this.nowNs = nowNs;
+        attach(connection);
+        phase = PHASE_HELLO;
+        lastProgressNs = nowNs;
+        helloDeadlineNs = nowNs + core.config().timeoutNs();
+        stats.state = ConnectionState.CONNECTED;
+        stats.connectedAtNs = nowNs;
+        stats.localHost = connection.localHost();
+        stats.localPort = connection.localPort();
+        stats.peerHost = connection.remoteHost();
+        stats.peerPort = connection.remotePort();
+        stats.transportStats = connection.stats();
+        final int maxPayload = connection.isStream() ? Integer.MAX_VALUE : connection.maxMessageLength() - FrameHeader.LENGTH;
+        if (client && spec.packetSize() > maxPayload)
+        {
+            stats.packetSize = maxPayload;
+        }
+        core.onSessionConnected(this, nowNs);
+        if (client)
+        {
+            final MutableDirectBuffer b = core.scratch();
+            final int body = HelloBody.write(b, FrameHeader.LENGTH, capabilities(), HelloBody.ROLE_CLIENT,
+                core.instanceNameBytes());
+            sendControl(MessageType.HELLO, 0, body, nowNs);
+        }
+    }
+
+    @Override
+    public void onConnectFailed(final Connection connection, final FailureReason reason, final String detail,
+        final long nowNs)
+    {
+        phase = PHASE_CLOSED;
+        core.onConnectFailed(this, reason, detail, nowNs);
+    }
+
+    @Override
+    public void onData(final Connection connection, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs)
+    {
+        if (phase == PHASE_CLOSED)
+        {
+            return;
+        }
+        this.nowNs = nowNs;
+        lastProgressNs = nowNs;
+        stats.bytesReceived += length;
+        if (connection.isStream())
+        {
+            streamDecoder.onBytes(buffer, offset, length, this);
+        }
+        else
+        {
+            datagramDecoder.onDatagram(buffer, offset, length, this);
+        }
+        if (phase != PHASE_CLOSED)
+        {
+            advance(nowNs);
+        }
+    }
+
+    @Override
+    public void onWritable(final Connection connection, final long nowNs)
+    {
+        if (phase != PHASE_CLOSED)
+        {
+            doWork(nowNs);
+        }
+    }
+
+    @Override
+    public void onClosed(final Connection connection, final FailureReason reason, final String detail,
+        final long nowNs)
+    {
+        if (phase == PHASE_CLOSED)
+        {
+            return;
+        }
+        phase = PHASE_CLOSED;
+        core.onSessionEnded(this, reason, detail, nowNs);
+    }
+
+    // ---------------------------------------------------------------- duty cycle
+
+    /** Flushes, pumps a bandwidth test, schedules probes, enforces timeouts; returns work done. */
+    int doWork(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (phase == PHASE_CLOSED || phase == PHASE_CONNECTING || connection == null)
+        {
+            return 0;
+        }
+        int work = 0;
+        if (flush() > 0)
+        {
+            work++;
+        }
+        if (send.isSending())
+        {
+            work += pumpSend(nowNs);
+        }
+        advance(nowNs);
+        if (phase != PHASE_CLOSED && !helloDone && nowNs >= helloDeadlineNs)
+        {
+            close(FailureReason.TIMEOUT, "no HELLO within " + core.config().timeoutNs() / 1_000_000 + " ms", true);
+        }
+        else if (phase != PHASE_CLOSED && nowNs - lastProgressNs >= core.config().timeoutNs())
+        {
+            close(FailureReason.TIMEOUT, "no progress for " + core.config().timeoutNs() / 1_000_000 + " ms", true);
+        }
+        return work;
+    }
+
+    /** The next time {@link #doWork} has something to do without I/O. */
+    long nextDeadlineNs()
+    {
+        if (phase == PHASE_CLOSED || phase == PHASE_CONNECTING)
+        {
+            return Long.MAX_VALUE;
+        }
+        if (send.isSending() && output.canStartData())
+        {
+            return nowNs;
+        }
+        long at = Math.min(lastProgressNs + core.config().timeoutNs(), helloDone ? Long.MAX_VALUE : helloDeadlineNs);
+        if (client && helloDone && phase == PHASE_LATENCY && !pingOutstanding)
+        {
+            at = Math.min(at, nextProbeAtNs);
+        }
+        if (send.isSending() && send.deadlineNs > 0)
+        {
+            at = Math.min(at, send.deadlineNs);
+        }
+        return at;
+    }
+
+    private long flush()
+    {
+        final long written = output.flush();
+        if (written > 0)
+        {
+            lastProgressNs = nowNs;
+        }
+        return written;
+    }
+
+    /** The client's schedule: the next probe, or the next bandwidth test. */
+    private void advance(final long nowNs)
+    {
+        if (!client || !helloDone || phase != PHASE_LATENCY || pingOutstanding || nowNs < nextProbeAtNs)
+        {
+            return;
+        }
+        if (probesDone >= core.config().latencyProbesPerRound() && spec.monitorBandwidth())
+        {
+            probesDone = 0;
+            startClientTest(BandwidthRequestBody.UP, nowNs);
+            return;
+        }
+        if (probesDone >= core.config().latencyProbesPerRound())
+        {
+            probesDone = 0;
+        }
+        final long sequence = txSequence;
+        if (sendControl(MessageType.LATENCY_PING, 0, 0, nowNs))
+        {
+            pingOutstanding = true;
+            echoAwaitedSequence = sequence;
+        }
+    }
+
+    private void startClientTest(final int direction, final long nowNs)
+    {
+        phase = direction == BandwidthRequestBody.UP ? PHASE_BANDWIDTH_UP : PHASE_BANDWIDTH_DOWN;
+        final long testId = txSequence;
+        final int packetSize = stats.packetSize;
+        final MutableDirectBuffer b = core.scratch();
+        final int body = BandwidthRequestBody.write(b, FrameHeader.LENGTH, direction,
+            spec.verify() ? BandwidthRequestBody.FLAG_VERIFY : 0, packetSize, spec.bandwidthBytes(),
+            spec.bandwidthDurationNs());
+        if (!sendControl(MessageType.BANDWIDTH_REQUEST, 0, body, nowNs))
+        {
+            return;
+        }
+        if (direction == BandwidthRequestBody.UP)
+        {
+            send.start(direction, testId, packetSize, spec.verify(), spec.bandwidthBytes(),
+                spec.bandwidthDurationNs(), nowNs);
+        }
+        else
+        {
+            receive.start(direction, testId, packetSize, spec.verify(), nowNs);
+        }
+    }
+
+    private int pumpSend(final long nowNs)
+    {
+        int frames = 0;
+        while (send.isSending() && frames < MAX_FRAMES_PER_PUMP && phase != PHASE_CLOSED)
+        {
+            if (!output.canStartData())
+            {
+                flush();
+                if (!output.canStartData())
+                {
+                    break;
+                }
+            }
+            final int payload = send.nextPayload(nowNs);
+            final int flags = send.nextFlags();
+            if (core.tracing() && (send.bytes == 0 || (flags & FrameHeader.FLAG_END) != 0))
+            {
+                core.tracePacket(this, true, MessageType.DATA, txSequence, FrameHeader.LENGTH + payload,
+                    send.bytes == 0 ? "(first of test)" : "(last of test)");
+            }
+            output.startData(flags, sessionId, txSequence++, nowNs, payload, send.bytes, send.seed);
+            send.onPacketStarted(payload);
+            frames++;
+            flush();
+        }
+        return frames;
+    }
+
+    // ---------------------------------------------------------------- frames in
+
+    @Override
+    public void onFrame(final FrameHeader header, final DirectBuffer buffer, final int bodyOffset, final int bodyLength)
+    {
+        if (phase == PHASE_CLOSED)
+        {
+            return;
+        }
+        stats.packetsReceived++;
+        final int type = header.type();
+        if (core.tracing())
+        {
+            core.tracePacket(this, false, type, header.sequence(), FrameHeader.LENGTH + bodyLength, null);
+        }
+        if (!helloDone && type != MessageType.HELLO && type != MessageType.ERROR && type != MessageType.GOODBYE)
+        {
+            protocolError(ProtocolError.UNEXPECTED, MessageType.name(type) + " before HELLO");
+            return;
+        }
+        if (helloDone && header.sessionId() != sessionId)
+        {
+            protocolError(ProtocolError.UNEXPECTED, "session id " + header.sessionId() + ", expected " + sessionId);
+            return;
+        }
+        switch (type)
+        {
+            case MessageType.HELLO:
+                onHello(header, buffer, bodyOffset, bodyLength);
+                break;
+            case MessageType.LATENCY_PING:
+                reply(header, FrameHeader.FLAG_ECHO_REQUEST);
+                break;
+            case MessageType.LATENCY_PONG:
+                onPong(header, buffer, bodyOffset, bodyLength);
+                break;
+            case MessageType.BANDWIDTH_REQUEST:
+                onBandwidthRequest(header, buffer, bodyOffset, bodyLength);
+                break;
+            case MessageType.BANDWIDTH_RESULT:
+                onBandwidthResult(buffer, bodyOffset, bodyLength);
+                break;
+            case MessageType.GOODBYE:
+            case MessageType.ERROR:
+                onPeerClose(type, buffer, bodyOffset, bodyLength);
+                break;
+            default:
+                protocolError(ProtocolError.UNEXPECTED, MessageType.name(type));
+        }
+    }
+
+    private void onHello(final FrameHeader header, final DirectBuffer buffer, final int bodyOffset, final int length)
+    {
+        if (helloDone)
+        {
+            protocolError(ProtocolError.UNEXPECTED, "second HELLO");
+            return;
+        }
+        if (!helloBody.wrap(buffer, bodyOffset, length))
+        {
+            protocolError(ProtocolError.BAD_BODY, "malformed HELLO");
+            return;
+        }
+        final int expectedRole = client ? HelloBody.ROLE_SERVER : HelloBody.ROLE_CLIENT;
+        if (helloBody.role() != expectedRole || (client && header.sessionId() != sessionId))
+        {
+            protocolError(ProtocolError.UNEXPECTED, "HELLO with wrong role or session");
+            return;
+        }
+        stats.peerName = helloBody.name();
+        helloDone = true;
+        phase = PHASE_LATENCY;
+        if (!client)
+        {
+            sessionId = header.sessionId();
+            final MutableDirectBuffer b = core.scratch();
+            final int body = HelloBody.write(b, FrameHeader.LENGTH, capabilities(), HelloBody.ROLE_SERVER,
+                core.instanceNameBytes());
+            sendControl(MessageType.HELLO, 0, body, nowNs);
+        }
+        else
+        {
+            nextProbeAtNs = nowNs;
+        }
+        core.onHello(this, nowNs);
+    }
+
+    private void onPong(final FrameHeader header, final DirectBuffer buffer, final int bodyOffset, final int length)
+    {
+        if (!pongBody.wrap(buffer, bodyOffset, length))
+        {
+            protocolError(ProtocolError.BAD_BODY, "malformed LATENCY_PONG");
+            return;
+        }
+        if (pongBody.echoSequence() == echoAwaitedSequence)
+        {
+            final long rttNs = nowNs - pongBody.echoTimestampNs();
+            if (rttNs >= 0)
+            {
+                stats.recordLatency(rttNs / 2);
+            }
+            echoAwaitedSequence = -1;
+            if (client && pingOutstanding)
+            {
+                pingOutstanding = false;
+                probesDone++;
+                nextProbeAtNs = probesDone >= core.config().latencyProbesPerRound() && spec.monitorBandwidth() ?
+                    nowNs : nowNs + core.config().latencyIntervalNs();
+            }
+        }
+        if ((header.flags() & FrameHeader.FLAG_ECHO_REQUEST) != 0)
+        {
+            reply(header, 0);
+        }
+    }
+
+    /** Answers a ping (or an echo-requesting pong) with a pong echoing its timestamp and sequence. */
+    private void reply(final FrameHeader header, final int flags)
+    {
+        final long echoTs = header.timestampNs();
+        final long echoSeq = header.sequence();
+        final MutableDirectBuffer b = core.scratch();
+        final int body = LatencyPongBody.write(b, FrameHeader.LENGTH, echoTs, echoSeq);
+        final long sequence = txSequence;
+        if (sendControl(MessageType.LATENCY_PONG, flags, body, nowNs) && flags != 0)
+        {
+            echoAwaitedSequence = sequence;
+        }
+    }
+
+    private void onBandwidthRequest(final FrameHeader header, final DirectBuffer buffer, final int bodyOffset,
+        final int length)
+    {
+        if (client || send.active || receive.active)
+        {
+            protocolError(ProtocolError.UNEXPECTED, "BANDWIDTH_REQUEST while busy or to a client");
+            return;
+        }
+        if (!requestBody.wrap(buffer, bodyOffset, length))
+        {
+            protocolError(ProtocolError.BAD_BODY, "malformed BANDWIDTH_REQUEST");
+            return;
+        }
+        final int packetSize = requestBody.packetSize();
+        if (!connection.isStream() && packetSize > connection.maxMessageLength() - FrameHeader.LENGTH)
+        {
+            protocolError(ProtocolError.LENGTH_TOO_LARGE, "packet size " + packetSize + " too large for UDP");
+            return;
+        }
+        stats.packetSize = packetSize;
+        stats.monitorBandwidth = true;
+        final boolean verify = (requestBody.flags() & BandwidthRequestBody.FLAG_VERIFY) != 0;
+        if (requestBody.direction() == BandwidthRequestBody.UP)
+        {
+            receive.start(BandwidthRequestBody.UP, header.sequence(), packetSize, verify, nowNs);
+        }
+        else
+        {
+            send.start(BandwidthRequestBody.DOWN, header.sequence(), packetSize, verify, requestBody.totalBytes(),
+                requestBody.durationNs(), nowNs);
+        }
+    }
+
+    private void onBandwidthResult(final DirectBuffer buffer, final int bodyOffset, final int length)
+    {
+        if (!resultBody.wrap(buffer, bodyOffset, length))
+        {
+            protocolError(ProtocolError.BAD_BODY, "malformed BANDWIDTH_RESULT");
+            return;
+        }
+        if (!send.active || !send.endSent || resultBody.direction() != send.direction)
+        {
+            protocolError(ProtocolError.UNEXPECTED, "BANDWIDTH_RESULT without a finished test");
+            return;
+        }
+        send.active = false;
+        stats.recordBandwidthUp(resultBody.bytes(), resultBody.durationNs());
+        stats.verificationErrors += resultBody.verificationErrors();
+        core.onBandwidthResult(this, true, resultBody.bytes(), resultBody.durationNs(),
+            resultBody.verificationErrors(), nowNs);
+        if (client)
+        {
+            startClientTest(BandwidthRequestBody.DOWN, nowNs);
+        }
+    }
+
+    private void onPeerClose(final int type, final DirectBuffer buffer, final int bodyOffset, final int length)
+    {
+        final String text = closeBody.wrap(buffer, bodyOffset, length) ? closeBody.text() : "(malformed)";
+        if (type == MessageType.GOODBYE)
+        {
+            close(FailureReason.CLOSED, "peer said goodbye: " + text, false);
+        }
+        else
+        {
+            close(FailureReason.PROTOCOL, "peer reported error: " + text, false);
+        }
+    }
+
+    @Override
+    public void onDataStart(final FrameHeader header)
+    {
+        if (phase == PHASE_CLOSED)
+        {
+            return;
+        }
+        stats.packetsReceived++;
+        final String problem = receive.admit(header, sessionId);
+        if (problem != null)
+        {
+            protocolError(header.bodyLength() > receive.packetSize ? ProtocolError.LENGTH_TOO_LARGE :
+                ProtocolError.UNEXPECTED, problem);
+            return;
+        }
+        if (core.tracing() && (receive.packets == 1 || receive.isCurrentLast()))
+        {
+            core.tracePacket(this, false, MessageType.DATA, header.sequence(), FrameHeader.LENGTH + header.bodyLength(),
+                receive.packets == 1 ? "(first of test)" : "(last of test)");
+        }
+    }
+
+    @Override
+    public void onDataPayload(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (phase == PHASE_CLOSED || !receive.active)
+        {
+            return;
+        }
+        receive.onPayload(core.pattern(), buffer, offset, length);
+    }
+
+    @Override
+    public void onDataEnd()
+    {
+        if (phase == PHASE_CLOSED || !receive.active || !receive.isCurrentLast())
+        {
+            return;
+        }
+        receive.active = false;
+        final long durationNs = Math.max(1, nowNs - receive.startNs);
+        final MutableDirectBuffer b = core.scratch();
+        final int body = BandwidthResultBody.write(b, FrameHeader.LENGTH, receive.direction, receive.errors,
+            receive.bytes, receive.packets, durationNs);
+        sendControl(MessageType.BANDWIDTH_RESULT, 0, body, nowNs);
+        stats.recordBandwidthDown(receive.bytes, durationNs);
+        stats.verificationErrors += receive.errors;
+        core.onBandwidthResult(this, false, receive.bytes, durationNs, receive.errors, nowNs);
+        if (client && phase != PHASE_CLOSED)
+        {
+            phase = PHASE_LATENCY;
+            nextProbeAtNs = nowNs;
+        }
+    }
+
+    @Override
+    public void onProtocolError(final ProtocolError error, final long detail)
+    {
+        protocolError(error, "(" + detail + ")");
+    }
+
+    // ---------------------------------------------------------------- frames out, closing
+
+    /** Frames and queues a control message whose body is already at {@code scratch[HEADER..]}. */
+    private boolean sendControl(final int type, final int flags, final int bodyLength, final long nowNs)
+    {
+        final MutableDirectBuffer b = core.scratch();
+        if (core.tracing())
+        {
+            core.tracePacket(this, true, type, txSequence, FrameHeader.LENGTH + bodyLength, null);
+        }
+        FrameHeader.write(b, 0, type, flags, bodyLength, sessionId, txSequence++, nowNs);
+        if (!output.enqueue(b, 0, FrameHeader.LENGTH + bodyLength))
+        {
+            close(FailureReason.TIMEOUT, "peer does not read (send queue full)", false);
+            return false;
+        }
+        flush();
+        return true;
+    }
+
+    private void protocolError(final ProtocolError error, final String detail)
+    {
+        close(FailureReason.PROTOCOL, error.description() + ": " + detail, true);
+    }
+
+    /** Ends the session: optionally tells the peer why, closes the connection, reports. */
+    void close(final FailureReason reason, final String detail, final boolean sendError)
+    {
+        if (phase == PHASE_CLOSED)
+        {
+            return;
+        }
+        if (sendError && connection != null && connection.isOpen())
+        {
+            sendClose(MessageType.ERROR, reason == FailureReason.PROTOCOL ? 1 : 2, detail);
+        }
+        phase = PHASE_CLOSED;
+        if (connection != null)
+        {
+            connection.close();
+        }
+        core.onSessionEnded(this, reason, detail, nowNs);
+    }
+
+    /** Says goodbye (best effort) and closes, for a clean stop. */
+    void closeGracefully(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (phase == PHASE_CLOSED)
+        {
+            return;
+        }
+        if (connection != null && connection.isOpen() && phase != PHASE_CONNECTING)
+        {
+            sendClose(MessageType.GOODBYE, CloseBody.CODE_NORMAL, "stopping");
+        }
+        phase = PHASE_CLOSED;
+        if (connection != null)
+        {
+            connection.close();
+        }
+    }
+
+    private void sendClose(final int type, final int code, final String text)
+    {
+        final MutableDirectBuffer b = core.scratch();
+        final int body = CloseBody.write(b, FrameHeader.LENGTH, code, text);
+        FrameHeader.write(b, 0, type, 0, body, sessionId, txSequence++, nowNs);
+        if (output.enqueue(b, 0, FrameHeader.LENGTH + body))
+        {
+            output.flush();
+        }
+    }
+
+    private int capabilities()
+    {
+        return HelloBody.CAPABILITY_BANDWIDTH | HelloBody.CAPABILITY_VERIFY;
+    }
+}

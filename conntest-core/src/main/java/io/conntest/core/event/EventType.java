@@ -1,0 +1,30 @@
+package io.conntest.core.event;
+
+/** What happened. */
+public enum EventType
+{
+    /** A listener is bound and accepting. */
+    LISTENING,
+    /** A listener could not be bound (it is retried on the reconnect schedule). */
+    LISTEN_FAILED,
+    /** An outgoing connection attempt started. */
+    CONNECTING,
+    /** A connection is established (outgoing or accepted). */
+    CONNECTED,
+    /** An outgoing attempt failed: the reason is refused, timeout or unreachable (or local). */
+    CONNECT_FAILED,
+    /** The peer introduced itself: {@code peerName} is now known. */
+    HELLO,
+    /** A bandwidth test finished; the message gives the figure. */
+    BANDWIDTH_RESULT,
+    /** A connection ended. */
+    CLOSED,
+    /** Something went wrong (protocol violation, verification errors, internal failure). */
+    ERROR,
+    /** A new attempt is scheduled; the message says when. */
+    RECONNECTING,
+    /** A frame sent or received (only with {@code EngineConfig.tracePackets}); the message describes it. */
+    PACKET,
+    /** The engine stopped. */
+    STOPPED
+}

@@ -1,0 +1,78 @@
+package io.conntest.core.protocol;
+
+/** Frame types of the conntest protocol (the header's type byte). */
+public final class MessageType
+{
+    public static final int HELLO = 1;
+    public static final int LATENCY_PING = 2;
+    public static final int LATENCY_PONG = 3;
+    public static final int BANDWIDTH_REQUEST = 4;
+    public static final int DATA = 5;
+    public static final int BANDWIDTH_RESULT = 6;
+    public static final int GOODBYE = 7;
+    public static final int ERROR = 8;
+
+    private static final String[] NAMES =
+        { "?", "HELLO", "LATENCY_PING", "LATENCY_PONG", "BANDWIDTH_REQUEST", "DATA", "BANDWIDTH_RESULT", "GOODBYE",
+          "ERROR" };
+
+    private MessageType()
+    {
+    }
+
+    public static boolean isKnown(final int type)
+    {
+        return type >= HELLO && type <= ERROR;
+    }
+
+    public static String name(final int type)
+    {
+        return isKnown(type) ? NAMES[type] : "UNKNOWN(" + type + ")";
+    }
+
+    /** Largest body a frame of this type may declare; everything above is a protocol error. */
+    public static long maxBodyLength(final int type)
+    {
+        switch (type)
+        {
+            case HELLO:
+                return HelloBody.MAX_LENGTH;
+            case LATENCY_PING:
+                return 0;
+            case LATENCY_PONG:
+                return LatencyPongBody.LENGTH;
+            case BANDWIDTH_REQUEST:
+                return BandwidthRequestBody.LENGTH;
+            case DATA:
+                return ProtocolLimits.MAX_DATA_PAYLOAD;
+            case BANDWIDTH_RESULT:
+                return BandwidthResultBody.LENGTH;
+            case GOODBYE:
+            case ERROR:
+                return CloseBody.MAX_LENGTH;
+            default:
+                return -1;
+        }
+    }
+
+    /** Smallest body a frame of this type may declare. */
+    public static long minBodyLength(final int type)
+    {
+        switch (type)
+        {
+            case HELLO:
+                return HelloBody.NAME_OFFSET;
+            case LATENCY_PONG:
+                return LatencyPongBody.LENGTH;
+            case BANDWIDTH_REQUEST:
+                return BandwidthRequestBody.LENGTH;
+            case BANDWIDTH_RESULT:
+                return BandwidthResultBody.LENGTH;
+            case GOODBYE:
+            case ERROR:
+                return CloseBody.TEXT_OFFSET;
+            default:
+                return 0;
+        }
+    }
+}

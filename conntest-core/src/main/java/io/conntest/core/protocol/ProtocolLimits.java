@@ -1,0 +1,18 @@
+package io.conntest.core.protocol;
+
+/** Bounds every length on the wire is checked against before anything is allocated or copied. */
+public final class ProtocolLimits
+{
+    /** Protocol version this implementation speaks (header byte 4). */
+    public static final int VERSION = 1;
+    /** Largest DATA payload (packet size) accepted over a stream: 64 MiB. */
+    public static final int MAX_DATA_PAYLOAD = 64 * 1024 * 1024;
+    /** Largest body of any frame other than DATA; the stream decoder buffers at most this much. */
+    public static final int MAX_CONTROL_BODY = 1024;
+    /** Longest instance name in UTF-8 bytes. */
+    public static final int MAX_NAME_BYTES = 255;
+
+    private ProtocolLimits()
+    {
+    }
+}

@@ -1,0 +1,96 @@
+package io.conntest.core.stats;
+
+import io.conntest.core.transport.FailureReason;
+import io.conntest.core.transport.TransportProtocol;
+
+/**
+ * One connection's figures at one instant. Immutable. Unknown or not-applicable numbers are -1 (latency before the
+ * first probe, bandwidth before the first test, UDP figures on TCP, the stack's TCP figures on kernel sockets).
+ * For an outgoing peer the counters run on across reconnects.
+ *
+ * @param key                 stable id of this row (per outgoing peer, or per accepted connection)
+ * @param side                client (outgoing) or server (accepted)
+ * @param protocol            tcp/udp
+ * @param localHost           local address, null while not connected
+ * @param localPort           local port, 0 while not connected
+ * @param peerHost            peer address
+ * @param peerPort            peer port
+ * @param peerName            the peer's instance name from its HELLO, null until known
+ * @param state               connecting / connected / retrying / closed
+ * @param uptimeNs            time since the current connection was established, 0 when not connected
+ * @param retries             reconnect attempts made after the first
+ * @param connectFailures     failed attempts and lost connections
+ * @param packetsSent         frames sent
+ * @param packetsReceived     frames received
+ * @param bytesSent           bytes handed to the transport (frame headers included)
+ * @param bytesReceived       bytes received from the transport
+ * @param latencyLastNs       last one-way latency (RTT/2)
+ * @param latencyMinNs        minimum RTT/2
+ * @param latencyP50Ns        median RTT/2
+ * @param latencyP90Ns        90th percentile RTT/2
+ * @param latencyP99Ns        99th percentile RTT/2
+ * @param latencyMaxNs        maximum RTT/2
+ * @param latencySamples      probes measured
+ * @param bandwidthUpLastBps  this side to the peer, last test, bits/s (as the peer measured it)
+ * @param bandwidthUpAvgBps   this side to the peer, all tests, bits/s
+ * @param bandwidthDownLastBps the peer to this side, last test, bits/s
+ * @param bandwidthDownAvgBps the peer to this side, all tests, bits/s
+ * @param bandwidthTests      completed tests, both directions
+ * @param monitorBandwidth    bandwidth tests are on for this connection
+ * @param packetSize          DATA payload size in bytes
+ * @param verificationErrors  corrupted payload bytes found (by this side, plus those the peer reported)
+ * @param udpLost             UDP packets declared lost
+ * @param udpOutOfOrder       UDP packets received out of order
+ * @param udpDuplicate        UDP duplicates received
+ * @param udpRetransmitted    UDP packets retransmitted
+ * @param tcpRetransmissions  TCP retransmissions (userspace stack only)
+ * @param tcpSrttNs           TCP smoothed RTT (userspace stack only)
+ * @param tcpCwndBytes        TCP congestion window (userspace stack only)
+ * @param lastFailure         why the last attempt or connection ended, or null
+ * @param lastError           its description, or null
+ * @param nextRetryInNs       while retrying: time until the next attempt, else -1
+ */
+public record ConnectionSnapshot(
+    long key,
+    Side side,
+    TransportProtocol protocol,
+    String localHost,
+    int localPort,
+    String peerHost,
+    int peerPort,
+    String peerName,
+    ConnectionState state,
+    long uptimeNs,
+    long retries,
+    long connectFailures,
+    long packetsSent,
+    long packetsReceived,
+    long bytesSent,
+    long bytesReceived,
+    long latencyLastNs,
+    long latencyMinNs,
+    long latencyP50Ns,
+    long latencyP90Ns,
+    long latencyP99Ns,
+    long latencyMaxNs,
+    long latencySamples,
+    long bandwidthUpLastBps,
+    long bandwidthUpAvgBps,
+    long bandwidthDownLastBps,
+    long bandwidthDownAvgBps,
+    long bandwidthTests,
+    boolean monitorBandwidth,
+    int packetSize,
+    long verificationErrors,
+    long udpLost,
+    long udpOutOfOrder,
+    long udpDuplicate,
+    long udpRetransmitted,
+    long tcpRetransmissions,
+    long tcpSrttNs,
+    long tcpCwndBytes,
+    FailureReason lastFailure,
+    String lastError,
+    long nextRetryInNs)
+{
+}

@@ -1,0 +1,10 @@
+package io.conntest.core.stats;
+
+/** Where a connection stands. */
+public enum ConnectionState
+{
+    CONNECTING,
+    CONNECTED,
+    RETRYING,
+    CLOSED
+}

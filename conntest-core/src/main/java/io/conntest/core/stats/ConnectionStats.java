@@ -1,0 +1,177 @@
+package io.conntest.core.stats;
+
+import org.HdrHistogram.Histogram;
+
+import io.conntest.core.transport.FailureReason;
+import io.conntest.core.transport.TransportProtocol;
+import io.conntest.core.transport.TransportStats;
+
+/**
+ * The counters of one connection row, written only by the engine thread. For an outgoing peer one instance lives
+ * across reconnects, so its counters go on. {@link #snapshot(long)} makes the immutable copy other threads see.
+ */
+public final class ConnectionStats
+{
+    /** Latency range recorded: 1 ns .. 1 hour, 3 significant digits. */
+    private static final long HIGHEST_LATENCY_NS = 3_600_000_000_000L;
+
+    private final long key;
+    private final Side side;
+    private final TransportProtocol protocol;
+    private final Histogram latency = new Histogram(1, HIGHEST_LATENCY_NS, 3);
+
+    public String localHost;
+    public int localPort;
+    public String peerHost;
+    public int peerPort;
+    public String peerName;
+    public ConnectionState state = ConnectionState.CONNECTING;
+    public long connectedAtNs = -1;
+    public long retries;
+    public long connectFailures;
+    public long packetsSent;
+    public long packetsReceived;
+    public long bytesSent;
+    public long bytesReceived;
+    public long latencyLastNs = -1;
+    public long bandwidthUpLastBps = -1;
+    public long bandwidthUpTotalBytes;
+    public long bandwidthUpTotalNs;
+    public long bandwidthDownLastBps = -1;
+    public long bandwidthDownTotalBytes;
+    public long bandwidthDownTotalNs;
+    public long bandwidthTests;
+    public boolean monitorBandwidth;
+    public int packetSize;
+    public long verificationErrors;
+    public FailureReason lastFailure;
+    public String lastError;
+    public long nextRetryAtNs = -1;
+    public TransportStats transportStats = TransportStats.NONE;
+    /** UDP figures of earlier connections of this row, so they run on across reconnects. */
+    private long udpLostBase;
+    private long udpOutOfOrderBase;
+    private long udpDuplicateBase;
+    private long udpRetransmittedBase;
+
+    public ConnectionStats(final long key, final Side side, final TransportProtocol protocol)
+    {
+        this.key = key;
+        this.side = side;
+        this.protocol = protocol;
+    }
+
+    public long key()
+    {
+        return key;
+    }
+
+    public Side side()
+    {
+        return side;
+    }
+
+    public TransportProtocol protocol()
+    {
+        return protocol;
+    }
+
+    /** The connection ended: keep its transport figures as a base for the next one. */
+    public void onConnectionEnded()
+    {
+        final TransportStats t = transportStats;
+        udpLostBase += Math.max(0, t.udpLost());
+        udpOutOfOrderBase += Math.max(0, t.udpOutOfOrder());
+        udpDuplicateBase += Math.max(0, t.udpDuplicate());
+        udpRetransmittedBase += Math.max(0, t.udpRetransmitted());
+        transportStats = TransportStats.NONE;
+    }
+
+    private static long udp(final long base, final long current)
+    {
+        return base + Math.max(0, current);
+    }
+
+    /** Records one probe's RTT/2. */
+    public void recordLatency(final long oneWayNs)
+    {
+        final long value = Math.max(1, Math.min(oneWayNs, HIGHEST_LATENCY_NS));
+        latency.recordValue(value);
+        latencyLastNs = value;
+    }
+
+    /** This side sent {@code bytes} in {@code durationNs} as the receiving peer measured it. */
+    public void recordBandwidthUp(final long bytes, final long durationNs)
+    {
+        bandwidthUpLastBps = bitsPerSecond(bytes, durationNs);
+        bandwidthUpTotalBytes += bytes;
+        bandwidthUpTotalNs += durationNs;
+        bandwidthTests++;
+    }
+
+    /** This side received {@code bytes} in {@code durationNs}. */
+    public void recordBandwidthDown(final long bytes, final long durationNs)
+    {
+        bandwidthDownLastBps = bitsPerSecond(bytes, durationNs);
+        bandwidthDownTotalBytes += bytes;
+        bandwidthDownTotalNs += durationNs;
+        bandwidthTests++;
+    }
+
+    public static long bitsPerSecond(final long bytes, final long durationNs)
+    {
+        if (durationNs <= 0)
+        {
+            return bytes == 0 ? 0 : -1;
+        }
+        return (long)(bytes * 8.0 * 1e9 / durationNs);
+    }
+
+    public ConnectionSnapshot snapshot(final long nowNs)
+    {
+        final boolean hasLatency = latency.getTotalCount() > 0;
+        final TransportStats t = transportStats;
+        return new ConnectionSnapshot(
+            key,
+            side,
+            protocol,
+            localHost,
+            localPort,
+            peerHost,
+            peerPort,
+            peerName,
+            state,
+            state == ConnectionState.CONNECTED && connectedAtNs >= 0 ? nowNs - connectedAtNs : 0,
+            retries,
+            connectFailures,
+            packetsSent,
+            packetsReceived,
+            bytesSent,
+            bytesReceived,
+            latencyLastNs,
+            hasLatency ? latency.getMinValue() : -1,
+            hasLatency ? latency.getValueAtPercentile(50) : -1,
+            hasLatency ? latency.getValueAtPercentile(90) : -1,
+            hasLatency ? latency.getValueAtPercentile(99) : -1,
+            hasLatency ? latency.getMaxValue() : -1,
+            latency.getTotalCount(),
+            bandwidthUpLastBps,
+            bandwidthUpTotalNs > 0 ? bitsPerSecond(bandwidthUpTotalBytes, bandwidthUpTotalNs) : -1,
+            bandwidthDownLastBps,
+            bandwidthDownTotalNs > 0 ? bitsPerSecond(bandwidthDownTotalBytes, bandwidthDownTotalNs) : -1,
+            bandwidthTests,
+            monitorBandwidth,
+            packetSize,
+            verificationErrors,
+            protocol == TransportProtocol.UDP ? udp(udpLostBase, t.udpLost()) : -1,
+            protocol == TransportProtocol.UDP ? udp(udpOutOfOrderBase, t.udpOutOfOrder()) : -1,
+            protocol == TransportProtocol.UDP ? udp(udpDuplicateBase, t.udpDuplicate()) : -1,
+            protocol == TransportProtocol.UDP ? udp(udpRetransmittedBase, t.udpRetransmitted()) : -1,
+            t.tcpRetransmissions(),
+            t.tcpSrttNs(),
+            t.tcpCwndBytes(),
+            lastFailure,
+            lastError,
+            state == ConnectionState.RETRYING && nextRetryAtNs >= 0 ? Math.max(0, nextRetryAtNs - nowNs) : -1);
+    }
+}

@@ -1,0 +1,300 @@
+package io.conntest.core.transport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.conntest.core.rudp.ReliableUdpConfig;
+
+/**
+ * The kernel's sockets behind the {@link Transport} interface: one NIO selector, driven by {@link #poll(long)} on
+ * the engine's thread. TCP through {@code SocketChannel}s with TCP_NODELAY (latency probes must not wait for
+ * Nagle); UDP through {@code DatagramChannel}s carrying one {@code ReliableUdpChannel} per peer, a listener
+ * demultiplexing peers by source address.
+ */
+public final class KernelTransport implements Transport
+{
+    /** Connections a single listener keeps at most; more are refused by closing them at once. */
+    static final int MAX_CONNECTIONS_PER_LISTENER = 1024;
+    static final int READ_BUFFER_BYTES = 128 * 1024;
+    static final int WRITE_BUFFER_BYTES = 256 * 1024;
+    static final int MAX_READS_PER_READY = 8;
+
+    private final Selector selector;
+    private final ReliableUdpConfig udpConfig;
+    private final List<KernelConnection> connections = new ArrayList<>();
+    private final List<AutoCloseable> listeners = new ArrayList<>();
+    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
+    final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
+    final UnsafeBuffer writeView = new UnsafeBuffer(writeBuffer);
+    private long nextId = 1;
+    private long nowNs;
+    private boolean closed;
+
+    public KernelTransport()
+    {
+        this(ReliableUdpConfig.defaults());
+    }
+
+    public KernelTransport(final ReliableUdpConfig udpConfig)
+    {
+        this.udpConfig = udpConfig;
+        try
+        {
+            selector = Selector.open();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open a selector", ex);
+        }
+        nowNs = System.nanoTime();
+    }
+
+    @Override
+    public String name()
+    {
+        return "kernel";
+    }
+
+    long nowNs()
+    {
+        return nowNs;
+    }
+
+    long nextId()
+    {
+        return nextId++;
+    }
+
+    Selector selector()
+    {
+        return selector;
+    }
+
+    ReliableUdpConfig udpConfig()
+    {
+        return udpConfig;
+    }
+
+    void add(final KernelConnection connection)
+    {
+        connections.add(connection);
+    }
+
+    @Override
+    public Listener listen(
+        final TransportProtocol protocol, final String host, final int port, final AcceptHandler acceptHandler)
+    {
+        try
+        {
+            final InetSocketAddress address = new InetSocketAddress(host, port);
+            if (protocol == TransportProtocol.TCP)
+            {
+                final ServerSocketChannel server = ServerSocketChannel.open();
+                try
+                {
+                    server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                    server.bind(address, 128);
+                    server.configureBlocking(false);
+                }
+                catch (final IOException ex)
+                {
+                    server.close();
+                    throw ex;
+                }
+                final KernelTcpListener listener = new KernelTcpListener(this, server, host, acceptHandler);
+                server.register(selector, SelectionKey.OP_ACCEPT, listener);
+                listeners.add(listener);
+                return listener;
+            }
+            final DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+            try
+            {
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 * 1024 * 1024);
+                channel.bind(address);
+                channel.configureBlocking(false);
+            }
+            catch (final IOException ex)
+            {
+                channel.close();
+                throw ex;
+            }
+            final KernelUdpListener listener = new KernelUdpListener(this, channel, host, acceptHandler);
+            channel.register(selector, SelectionKey.OP_READ, listener);
+            listeners.add(listener);
+            return listener;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new TransportException(ex instanceof IOException ? FailureReason.LOCAL : ErrorClassifier.classify(ex),
+                "cannot listen on " + protocol.lowerName() + " " + host + ":" + port + ": " +
+                ErrorClassifier.describe(ex), ex);
+        }
+    }
+
+    void removeListener(final AutoCloseable listener)
+    {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public Connection connect(
+        final TransportProtocol protocol,
+        final String host,
+        final int port,
+        final long timeoutNs,
+        final ConnectionHandler handler)
+    {
+        final KernelConnection connection = protocol == TransportProtocol.TCP ?
+            KernelTcpConnection.connect(this, host, port, timeoutNs, handler) :
+            KernelUdpConnection.connect(this, host, port, timeoutNs, handler);
+        connections.add(connection);
+        return connection;
+    }
+
+    @Override
+    public int poll(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        int work = 0;
+        try
+        {
+            if (selector.selectNow() > 0 || !selector.selectedKeys().isEmpty())
+            {
+                work += processSelected(nowNs);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("selector failed", ex);
+        }
+        for (int i = 0; i < connections.size(); i++)
+        {
+            work += connections.get(i).onPoll(nowNs);
+        }
+        connections.removeIf(KernelConnection::isFinished);
+        return work;
+    }
+
+    private int processSelected(final long nowNs)
+    {
+        final Set<SelectionKey> keys = selector.selectedKeys();
+        int work = 0;
+        for (final SelectionKey key : keys)
+        {
+            if (!key.isValid())
+            {
+                continue;
+            }
+            final Object attachment = key.attachment();
+            final int ready = key.readyOps();
+            if (attachment instanceof KernelConnection)
+            {
+                ((KernelConnection)attachment).onReady(ready, nowNs);
+            }
+            else if (attachment instanceof KernelTcpListener)
+            {
+                ((KernelTcpListener)attachment).onAcceptable(nowNs);
+            }
+            else if (attachment instanceof KernelUdpListener)
+            {
+                ((KernelUdpListener)attachment).onReadable(nowNs);
+            }
+            work++;
+        }
+        keys.clear();
+        return work;
+    }
+
+    @Override
+    public long pollAtNs()
+    {
+        long at = Long.MAX_VALUE;
+        for (int i = 0; i < connections.size(); i++)
+        {
+            at = Math.min(at, connections.get(i).pollAtNs());
+        }
+        return at;
+    }
+
+    @Override
+    public void idle(final long nowNs, final long deadlineNs)
+    {
+        if (deadlineNs <= nowNs || closed)
+        {
+            return;
+        }
+        final long timeoutMs = Math.max(1, (deadlineNs - nowNs + 999_999) / 1_000_000);
+        try
+        {
+            selector.select(timeoutMs);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("selector failed", ex);
+        }
+    }
+
+    @Override
+    public void wakeup()
+    {
+        selector.wakeup();
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (final KernelConnection c : new ArrayList<>(connections))
+        {
+            c.closeNow();
+        }
+        connections.clear();
+        for (final AutoCloseable l : new ArrayList<>(listeners))
+        {
+            try
+            {
+                l.close();
+            }
+            catch (final Exception ignored)
+            {
+                // closing anyway
+            }
+        }
+        listeners.clear();
+        try
+        {
+            selector.close();
+        }
+        catch (final IOException ignored)
+        {
+            // nothing left to do
+        }
+    }
+
+    static void configure(final SocketChannel channel) throws IOException
+    {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+}

@@ -1,0 +1,139 @@
+package io.conntest.core.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.conntest.core.rudp.ReliableUdpChannel;
+
+/**
+ * A bound UDP socket serving many peers: datagrams are demultiplexed by source address to one
+ * {@link KernelUdpConnection} each. A datagram from an unknown address only creates a peer when the reliability
+ * layer accepts it as a handshake, so junk from spoofed addresses leaves no state behind. A peer that restarted
+ * (new handshake on a known address) replaces the old one.
+ */
+final class KernelUdpListener implements Listener, AutoCloseable
+{
+    private static final int MAX_DATAGRAMS_PER_READY = 256;
+
+    private final KernelTransport transport;
+    private final DatagramChannel channel;
+    private final String host;
+    private final int port;
+    private final AcceptHandler acceptHandler;
+    private final Map<SocketAddress, KernelUdpConnection> peers = new HashMap<>();
+    private long junkDatagrams;
+
+    KernelUdpListener(final KernelTransport transport, final DatagramChannel channel, final String host,
+        final AcceptHandler acceptHandler) throws IOException
+    {
+        this.transport = transport;
+        this.channel = channel;
+        this.host = host;
+        this.port = ((InetSocketAddress)channel.getLocalAddress()).getPort();
+        this.acceptHandler = acceptHandler;
+    }
+
+    void onReadable(final long nowNs)
+    {
+        final ByteBuffer buffer = transport.readBuffer;
+        for (int i = 0; i < MAX_DATAGRAMS_PER_READY; i++)
+        {
+            buffer.clear();
+            final SocketAddress source;
+            try
+            {
+                source = channel.receive(buffer);
+            }
+            catch (final IOException ex)
+            {
+                return;
+            }
+            if (source == null)
+            {
+                return;
+            }
+            final int length = buffer.position();
+            KernelUdpConnection peer = peers.get(source);
+            if (peer != null)
+            {
+                peer.onDatagram(transport.readView, 0, length, nowNs);
+                if (peer.reliable().isPeerRestarted())
+                {
+                    peer.fail(FailureReason.RESET, "peer restarted", nowNs);
+                    peers.remove(source);
+                    peer = null;
+                }
+                else
+                {
+                    continue;
+                }
+            }
+            if (peers.size() >= KernelTransport.MAX_CONNECTIONS_PER_LISTENER)
+            {
+                junkDatagrams++;
+                continue;
+            }
+            final KernelUdpConnection fresh = KernelUdpConnection.accept(transport, this, channel,
+                (InetSocketAddress)source, nowNs);
+            if (fresh.onDatagram(transport.readView, 0, length, nowNs) == ReliableUdpChannel.MALFORMED ||
+                !fresh.reliable().isOpen())
+            {
+                junkDatagrams++;
+                continue;
+            }
+            peers.put(source, fresh);
+            transport.add(fresh);
+            fresh.markAccepted(null);
+            final ConnectionHandler handler = acceptHandler.onAccepted(fresh, nowNs);
+            fresh.markAccepted(handler);
+            handler.onConnected(fresh, nowNs);
+        }
+    }
+
+    void remove(final KernelUdpConnection connection, final SocketAddress address)
+    {
+        peers.remove(address, connection);
+    }
+
+    long junkDatagrams()
+    {
+        return junkDatagrams;
+    }
+
+    @Override
+    public TransportProtocol protocol()
+    {
+        return TransportProtocol.UDP;
+    }
+
+    @Override
+    public String host()
+    {
+        return host;
+    }
+
+    @Override
+    public int port()
+    {
+        return port;
+    }
+
+    @Override
+    public void close()
+    {
+        transport.removeListener(this);
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignored)
+        {
+            // closing anyway
+        }
+    }
+}

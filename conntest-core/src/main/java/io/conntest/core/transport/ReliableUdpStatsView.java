@@ -1,0 +1,38 @@
+package io.conntest.core.transport;
+
+import io.conntest.core.rudp.ReliableUdpStats;
+
+/** A reliable-UDP channel's counters as {@link TransportStats}. */
+final class ReliableUdpStatsView implements TransportStats
+{
+    private final ReliableUdpStats stats;
+
+    ReliableUdpStatsView(final ReliableUdpStats stats)
+    {
+        this.stats = stats;
+    }
+
+    @Override
+    public long udpLost()
+    {
+        return stats.lost();
+    }
+
+    @Override
+    public long udpOutOfOrder()
+    {
+        return stats.outOfOrder();
+    }
+
+    @Override
+    public long udpDuplicate()
+    {
+        return stats.duplicate();
+    }
+
+    @Override
+    public long udpRetransmitted()
+    {
+        return stats.retransmitted();
+    }
+}

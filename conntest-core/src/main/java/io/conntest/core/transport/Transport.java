@@ -1,0 +1,42 @@
+package io.conntest.core.transport;
+
+/**
+ * A network stack as the engine sees it: non-blocking and single-threaded. The owner calls {@link #poll(long)}
+ * from its duty cycle; every callback runs inside that call on the same thread. The shape fits both an NIO
+ * selector and a userspace stack driven by {@code poll(nowNs)} with readiness callbacks.
+ */
+public interface Transport extends AutoCloseable
+{
+    /** Short name for displays: {@code kernel}, {@code tap}, {@code memory}. */
+    String name();
+
+    /**
+     * Binds a listener. Fails synchronously (e.g. the port is in use) with a {@link TransportException}.
+     *
+     * @param host address to bind, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
+     * @param port port, 0 for any
+     */
+    Listener listen(TransportProtocol protocol, String host, int port, AcceptHandler acceptHandler);
+
+    /**
+     * Starts a connection attempt. The result arrives as {@link ConnectionHandler#onConnected} or
+     * {@link ConnectionHandler#onConnectFailed} (also for an unresolvable host) from a later {@link #poll}.
+     */
+    Connection connect(TransportProtocol protocol, String host, int port, long timeoutNs, ConnectionHandler handler);
+
+    /** Does pending I/O and timers and delivers callbacks; returns a count of work done (0 = idle). */
+    int poll(long nowNs);
+
+    /** The earliest time the transport needs {@link #poll} again without I/O, or {@link Long#MAX_VALUE}. */
+    long pollAtNs();
+
+    /** Waits for I/O readiness until {@code deadlineNs} at most (an in-memory transport returns at once). */
+    void idle(long nowNs, long deadlineNs);
+
+    /** Wakes a thread blocked in {@link #idle}; the only method safe to call from another thread. */
+    void wakeup();
+
+    /** Closes every listener and connection without callbacks. */
+    @Override
+    void close();
+}

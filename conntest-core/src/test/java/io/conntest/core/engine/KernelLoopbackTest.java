@@ -1,0 +1,190 @@
+package io.conntest.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.conntest.core.event.EngineEvent;
+import io.conntest.core.event.EngineListener;
+import io.conntest.core.event.EventType;
+import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.stats.ConnectionState;
+import io.conntest.core.stats.EngineSnapshot;
+import io.conntest.core.stats.Side;
+import io.conntest.core.transport.FailureReason;
+import io.conntest.core.transport.KernelTransport;
+import io.conntest.core.transport.TransportProtocol;
+
+/** Two engines on kernel sockets over 127.0.0.1, each on its own thread, as a user would run them. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class KernelLoopbackTest
+{
+    private final List<Engine> engines = new ArrayList<>();
+
+    /** Collects events from the dispatcher thread. */
+    static final class Events implements EngineListener
+    {
+        final ConcurrentLinkedQueue<EngineEvent> events = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void onEvent(final EngineEvent event)
+        {
+            events.add(event);
+        }
+
+        boolean has(final EventType type)
+        {
+            return events.stream().anyMatch(e -> e.type() == type);
+        }
+    }
+
+    @AfterEach
+    void stopAll()
+    {
+        for (final Engine engine : engines)
+        {
+            engine.stop();
+        }
+    }
+
+    private Engine start(final EngineConfig config, final Events events)
+    {
+        final Engine engine = Engine.start(config, new KernelTransport(), events);
+        engines.add(engine);
+        return engine;
+    }
+
+    private static EngineConfig.Builder fast(final String name)
+    {
+        return EngineConfig.builder(name).latency(20_000_000L, 3).publishIntervalNs(20_000_000L);
+    }
+
+    private static <T> T await(final Supplier<Optional<T>> probe, final long timeoutMs, final String what)
+    {
+        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (System.nanoTime() < deadline)
+        {
+            final Optional<T> value = probe.get();
+            if (value.isPresent())
+            {
+                return value.get();
+            }
+            LockSupport.parkNanos(2_000_000L);
+        }
+        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
+    }
+
+    private static int boundPort(final Engine engine)
+    {
+        return await(() -> engine.snapshot().listeners().stream().filter(l -> l.listening())
+            .map(l -> l.port()).findFirst(), 5_000, "listener bound");
+    }
+
+    private static Optional<ConnectionSnapshot> client(final Engine engine)
+    {
+        return engine.snapshot().connections().stream().filter(c -> c.side() == Side.CLIENT).findFirst();
+    }
+
+    private static Optional<ConnectionSnapshot> server(final Engine engine)
+    {
+        return engine.snapshot().connections().stream().filter(c -> c.side() == Side.SERVER).findFirst();
+    }
+
+    private static ConnectSpec spec(final TransportProtocol protocol, final int port)
+    {
+        return protocol == TransportProtocol.TCP ?
+            ConnectSpec.parse("tcp://127.0.0.1:" + port + "?monitor-bandwidth&packet-size=64kb&bandwidth-bytes=8mb&verify") :
+            ConnectSpec.parse("udp://127.0.0.1:" + port + "?monitor-bandwidth&packet-size=1400&bandwidth-bytes=2mb&verify");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportProtocol.class)
+    void helloLatencyAndBandwidthBothWaysThenKillAndRestart(final TransportProtocol protocol)
+    {
+        final Events serverEvents = new Events();
+        final Engine server = start(fast("receiver").listen(new ListenSpec(protocol, "127.0.0.1", 0)).build(),
+            serverEvents);
+        final int port = boundPort(server);
+        final Events clientEvents = new Events();
+        final Engine client = start(fast("sender").connect(spec(protocol, port)).build(), clientEvents);
+
+        final ConnectionSnapshot c = await(() -> client(client).filter(s -> s.bandwidthTests() >= 4 &&
+            s.latencySamples() >= 6), 20_000, "two bandwidth rounds");
+        final ConnectionSnapshot s = await(() -> server(server).filter(x -> x.bandwidthTests() >= 3), 5_000,
+            "server figures");
+        assertEquals("receiver", c.peerName());
+        assertEquals("sender", s.peerName());
+        assertEquals("127.0.0.1", c.peerHost());
+        assertEquals(port, c.peerPort());
+        assertEquals(ConnectionState.CONNECTED, c.state());
+        assertTrue(c.latencyP50Ns() > 0 && c.latencyP50Ns() < 50_000_000L, "latency " + c.latencyP50Ns());
+        assertTrue(s.latencySamples() > 0);
+        assertTrue(c.bandwidthUpLastBps() > 0 && c.bandwidthDownLastBps() > 0);
+        assertTrue(s.bandwidthUpLastBps() > 0 && s.bandwidthDownLastBps() > 0);
+        assertEquals(0, c.verificationErrors());
+        assertEquals(0, s.verificationErrors());
+        if (protocol == TransportProtocol.UDP)
+        {
+            assertTrue(c.udpLost() >= 0 && c.udpRetransmitted() >= 0, "udp figures present");
+        }
+        else
+        {
+            assertEquals(-1, c.udpLost());
+        }
+        System.out.printf("%s loopback: latency p50 %d us, up %.1f Mbit/s, down %.1f Mbit/s, retransmitted %d%n",
+            protocol, c.latencyP50Ns() / 1000, c.bandwidthUpAvgBps() / 1e6, c.bandwidthDownAvgBps() / 1e6,
+            c.udpRetransmitted());
+
+        // Kill the server and start it again on the same port: the client reconnects within 2 s, counters go on.
+        final long packetsBefore = client(client).orElseThrow().packetsSent();
+        server.stop();
+        await(() -> client(client).filter(x -> x.state() == ConnectionState.RETRYING), 5_000, "client noticed");
+        final Events rebornEvents = new Events();
+        final long restartNs = System.nanoTime();
+        final Engine reborn = start(fast("receiver-2").listen(new ListenSpec(protocol, "127.0.0.1", port)).build(),
+            rebornEvents);
+        final ConnectionSnapshot again = await(() -> client(client).filter(x -> "receiver-2".equals(x.peerName())),
+            5_000, "reconnected");
+        final long tookMs = (System.nanoTime() - restartNs) / 1_000_000;
+        assertTrue(tookMs <= 2_000, "reconnected after " + tookMs + " ms");
+        assertEquals(1, again.retries());
+        assertTrue(again.packetsSent() >= packetsBefore);
+        await(() -> client(client).filter(x -> x.packetsSent() > packetsBefore + 10), 5_000, "counters go on");
+        assertTrue(clientEvents.has(EventType.RECONNECTING));
+        final EngineEvent closed = clientEvents.events.stream().filter(e -> e.type() == EventType.CLOSED).findFirst()
+            .orElseThrow();
+        assertNotNull(closed.reason());
+        assertTrue(serverEvents.has(EventType.STOPPED));
+        assertTrue(rebornEvents.has(EventType.HELLO));
+        final EngineSnapshot snap = reborn.snapshot();
+        assertEquals("kernel", snap.transportName());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportProtocol.class)
+    void nobodyListeningIsRefused(final TransportProtocol protocol)
+    {
+        final Events events = new Events();
+        final Engine idle = start(fast("probe").listen(new ListenSpec(protocol, "127.0.0.1", 0)).build(),
+            new Events());
+        final int port = boundPort(idle);
+        idle.stop();
+        start(fast("lonely").connect(ConnectSpec.of(protocol, "127.0.0.1", port)).build(), events);
+        final EngineEvent failed = await(() -> events.events.stream()
+            .filter(e -> e.type() == EventType.CONNECT_FAILED).findFirst(), 5_000, "connect failed");
+        assertEquals(FailureReason.REFUSED, failed.reason(), failed.message());
+    }
+}
