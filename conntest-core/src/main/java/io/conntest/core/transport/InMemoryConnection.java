@@ -232,7 +232,7 @@ final class InMemoryConnection implements Connection, MessageHandler, DatagramSi
         {
             return true;
         }
-        switch (network.faults().decide(host))
+        switch (network.faults().decide(host, buffer, offset, length))
         {
             case DROP:
                 return true;

@@ -1,10 +1,15 @@
 package io.conntest.core.transport;
 
+import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+
+import org.agrona.DirectBuffer;
+
+import io.conntest.core.protocol.FrameHeader;
 
 /**
  * What an {@link InMemoryNetwork} does to each UDP datagram: seeded random drop / duplicate / reorder
@@ -28,6 +33,7 @@ public final class LinkFaults
     private final int reorderPercent;
     private final Map<String, Set<Long>> scriptedDrops = new HashMap<>();
     private final Map<String, long[]> sentByHost = new HashMap<>();
+    private final Map<String, int[]> framesToDrop = new HashMap<>();
     private long dropped;
     private long duplicated;
     private long reordered;
@@ -62,11 +68,27 @@ public final class LinkFaults
         return this;
     }
 
+    /**
+     * Drops the {@code occurrence}-th (1-based) datagram from {@code host} that carries a conntest frame of
+     * {@code frameType} (found by its magic within the first 64 bytes), whatever the datagrams around it are.
+     */
+    public LinkFaults droppingFrame(final String host, final int frameType, final int occurrence)
+    {
+        framesToDrop.put(host, new int[] { frameType, occurrence });
+        return this;
+    }
+
     /** Decides one datagram's fate; counts it. */
-    Action decide(final String fromHost)
+    Action decide(final String fromHost, final DirectBuffer buffer, final int offset, final int length)
     {
         final long[] counter = sentByHost.computeIfAbsent(fromHost, h -> new long[1]);
         final long index = counter[0]++;
+        final int[] frame = framesToDrop.get(fromHost);
+        if (frame != null && frame[1] > 0 && carriesFrame(buffer, offset, length, frame[0]) && --frame[1] == 0)
+        {
+            dropped++;
+            return Action.DROP;
+        }
         final Set<Long> drops = scriptedDrops.get(fromHost);
         if (drops != null && drops.contains(index))
         {
@@ -89,6 +111,19 @@ public final class LinkFaults
             return Action.REORDER;
         }
         return Action.DELIVER;
+    }
+
+    private static boolean carriesFrame(final DirectBuffer buffer, final int offset, final int length, final int type)
+    {
+        final int limit = Math.min(length - FrameHeader.LENGTH, 64);
+        for (int i = 0; i <= limit; i++)
+        {
+            if (buffer.getInt(offset + i, ByteOrder.BIG_ENDIAN) == FrameHeader.MAGIC)
+            {
+                return (buffer.getByte(offset + i + FrameHeader.TYPE_OFFSET) & 0xFF) == type;
+            }
+        }
+        return false;
     }
 
     /** Datagrams {@code host} has sent so far. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.conntest.core.event.EventType;
+import io.conntest.core.protocol.MessageType;
 import io.conntest.core.rudp.ReliableUdpConfig;
 import io.conntest.core.stats.ConnectionSnapshot;
 import io.conntest.core.transport.LinkFaults;
@@ -52,23 +53,33 @@ class UdpFaultSimulationTest
     }
 
     /**
-     * Scripted single drops of the client's n-th datagram, with the exact counters each must produce. The indexes
-     * follow the deterministic datagram sequence of this exchange (0 handshake INIT, 1 handshake completion,
-     * 2 HELLO, then pings and acknowledgements).
+     * One datagram dropped, chosen by the conntest frame it carries (so the case does not depend on how the
+     * reliability layer interleaves acknowledgements), with the exact counters it must produce on both sides.
      */
-    @ParameterizedTest(name = "drop client datagram {0}")
+    @ParameterizedTest(name = "drop {0}''s {1} #{2}")
     @CsvSource({
-        // index, client retransmitted, client lost, client duplicate, server retransmitted
-        "1, 0, 0, 0, 0",   // a handshake datagram: recovered by the handshake itself, no DATA resent
-        "2, 1, 1, 0, 0",   // the HELLO: resent once after the RTO
-        "4, 1, 1, 1, 1",   // a ping that also carried the ack of the server's pong: both sides resend once,
-                           // and the client sees the server's pong twice (a lost ack)
+        // sender, frame type, occurrence, client retransmitted/lost/duplicate, server retransmitted/lost/duplicate
+        // the client's HELLO: resent once after the RTO
+        "10.0.0.1, HELLO,        1, 1, 1, 0, 0, 0, 0",
+        // a ping: resent once
+        "10.0.0.1, LATENCY_PING, 3, 1, 1, 0, 0, 0, 0",
+        // the server's pong: resent once by the server
+        "10.0.0.2, LATENCY_PONG, 3, 0, 0, 0, 1, 1, 0",
+        // the server's HELLO, which also acknowledged the client's HELLO (a lost ack): both resend, and the server
+        // receives the client's HELLO twice
+        "10.0.0.2, HELLO,        1, 1, 1, 0, 1, 1, 1",
+        // the client's echo pong, which also acknowledged the server's pong: both resend, and the client receives
+        // the server's pong twice
+        "10.0.0.1, LATENCY_PONG, 3, 1, 1, 1, 1, 1, 0",
     })
-    void oneDroppedDatagramGivesExactCounters(final int index, final long clientRetransmitted, final long clientLost,
-        final long clientDuplicate, final long serverRetransmitted)
+    void oneDroppedDatagramGivesExactCounters(final String sender, final String frameType, final int occurrence,
+        final long clientRetransmitted, final long clientLost, final long clientDuplicate,
+        final long serverRetransmitted, final long serverLost, final long serverDuplicate)
     {
         final SimHarness sim = new SimHarness();
-        final LinkFaults faults = LinkFaults.none().dropping("10.0.0.1", index);
+        final int type = frameType.equals("HELLO") ? MessageType.HELLO :
+            frameType.equals("LATENCY_PING") ? MessageType.LATENCY_PING : MessageType.LATENCY_PONG;
+        final LinkFaults faults = LinkFaults.none().droppingFrame(sender, type, occurrence);
         sim.network.withReliableUdp(ReliableUdpConfig.defaults(), faults);
         final SimHarness.Node srv = sim.start("10.0.0.2", server());
         final SimHarness.Node cli = sim.start("10.0.0.1",
@@ -79,13 +90,15 @@ class UdpFaultSimulationTest
         final ConnectionSnapshot s = srv.servers(sim.clock.nowNs()).get(0);
         assertEquals(1, faults.dropped());
         assertEquals("srv", c.peerName());
+        assertEquals("cli", s.peerName());
         assertTrue(c.latencySamples() >= 20, "probes went on: " + c.latencySamples());
         assertEquals(0, c.retries());
-        assertEquals(clientRetransmitted, c.udpRetransmitted());
-        assertEquals(clientLost, c.udpLost());
-        assertEquals(clientDuplicate, c.udpDuplicate());
-        assertEquals(serverRetransmitted, s.udpRetransmitted());
-        assertEquals(0, s.udpDuplicate());
+        assertEquals(clientRetransmitted, c.udpRetransmitted(), "client retransmitted");
+        assertEquals(clientLost, c.udpLost(), "client lost");
+        assertEquals(clientDuplicate, c.udpDuplicate(), "client duplicate");
+        assertEquals(serverRetransmitted, s.udpRetransmitted(), "server retransmitted");
+        assertEquals(serverLost, s.udpLost(), "server lost");
+        assertEquals(serverDuplicate, s.udpDuplicate(), "server duplicate");
         assertEquals(0, c.udpOutOfOrder() + s.udpOutOfOrder());
     }
 }
