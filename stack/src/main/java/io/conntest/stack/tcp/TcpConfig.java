@@ -13,6 +13,8 @@ public final class TcpConfig
     public int defaultBacklog = 128;
     /** RFC 9293 §3.4.2: MSL; TIME-WAIT lasts twice this (Linux: 60 s TIME-WAIT). */
     public long mslNs = 30_000_000_000L;
+    /** How long a connection the user has closed may wait in FIN-WAIT-2 for the peer's FIN (Linux: 60 s). */
+    public long finWait2TimeoutNs = 60_000_000_000L;
     /** RFC 1122 §4.2.3.2 / RFC 9293 §3.8.6.3: at most 500 ms; Linux uses 40 ms. */
     public long delayedAckNs = 40_000_000L;
     public boolean noDelay;
@@ -22,9 +24,10 @@ public final class TcpConfig
     public long maxRtoNs = 60_000_000_000L;
     /** RFC 9293 §3.8.3 R2 for data (MUST-20): give up after this many consecutive RTOs. */
     public int maxRetransmissions = 15;
-    /** R2 for SYN (at least 3 minutes of trying with the 1 s initial RTO and backoff). */
-    public int maxSynRetransmissions = 6;
-    public long connectTimeoutNs = 75_000_000_000L;
+    /** R2 for SYN: 7 retransmissions span 255 s with the 1 s initial RTO (MUST-23: at least 3 minutes). */
+    public int maxSynRetransmissions = 7;
+    /** MUST-23: at least 3 minutes by default; an application may set less (MUST-21). */
+    public long connectTimeoutNs = 180_000_000_000L;
     public boolean keepAlive;
     /** RFC 1122 §4.2.3.6: at least two hours by default. */
     public long keepAliveIdleNs = 7_200_000_000_000L;
@@ -42,6 +45,8 @@ public final class TcpConfig
     public int ephemeralPortMax = 65535;
     /** Bound of the queue of RSTs waiting to be sent for segments that matched no connection. */
     public int resetQueueSize = 256;
+    /** RFC 8985 §7 tail loss probes (turn off to see plain RFC 6298 timeouts). */
+    public boolean tailLossProbe = true;
     /** Whether the segment checksum is verified on ingress (off only for benchmarks with offload). */
     public boolean verifyChecksum = true;
 
@@ -117,6 +122,12 @@ public final class TcpConfig
     public TcpConfig timestamps(final boolean on)
     {
         this.timestamps = on;
+        return this;
+    }
+
+    public TcpConfig tailLossProbe(final boolean on)
+    {
+        this.tailLossProbe = on;
         return this;
     }
 

@@ -69,6 +69,8 @@ final class TcpConnection
     long connectTimeoutOverrideNs = -1;
     int keepAliveOverride = -1;
     long timeWaitDeadlineNs = NEVER;
+    /** For a connection closed by the user, how long FIN-WAIT-2 may last (an orphan must not stay forever). */
+    long finWait2DeadlineNs = NEVER;
     long keepAliveDeadlineNs = NEVER;
     int keepAliveProbesSent;
     int synRetransmits;
@@ -202,6 +204,7 @@ final class TcpConnection
         connectDeadlineNs = NEVER;
         keepAliveDeadlineNs = NEVER;
         timeWaitDeadlineNs = NEVER;
+        finWait2DeadlineNs = NEVER;
         if (listener != null && !accepted)
         {
             listener.onChildClosed(this);
@@ -216,6 +219,7 @@ final class TcpConnection
         snd.stopTimers();
         keepAliveDeadlineNs = NEVER;
         timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
+        finWait2DeadlineNs = NEVER;
         raise(EV_CLOSED | EV_READABLE);
     }
 
@@ -247,10 +251,10 @@ final class TcpConnection
 
     long nextDeadlineNs()
     {
-        long d = Math.min(snd.rtoDeadlineNs, snd.persistDeadlineNs);
+        long d = Math.min(Math.min(snd.rtoDeadlineNs, snd.tlpDeadlineNs), snd.persistDeadlineNs);
         d = Math.min(d, rcv.delAckDeadlineNs);
         d = Math.min(d, connectDeadlineNs);
-        d = Math.min(d, timeWaitDeadlineNs);
+        d = Math.min(d, Math.min(timeWaitDeadlineNs, finWait2DeadlineNs));
         return Math.min(d, keepAliveDeadlineNs);
     }
 
@@ -263,6 +267,12 @@ final class TcpConnection
     void onTimers(final long nowNs)
     {
         needsDispatch = true;
+        if (nowNs >= finWait2DeadlineNs)
+        {
+            finWait2DeadlineNs = NEVER;
+            terminate(TcpError.NONE);
+            return;
+        }
         if (nowNs >= timeWaitDeadlineNs)
         {
             timeWaitDeadlineNs = NEVER;
@@ -282,6 +292,10 @@ final class TcpConnection
             {
                 return;
             }
+        }
+        if (nowNs >= snd.tlpDeadlineNs)
+        {
+            snd.onTlpTimeout(nowNs);
         }
         if (nowNs >= snd.persistDeadlineNs)
         {

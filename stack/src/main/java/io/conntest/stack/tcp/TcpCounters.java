@@ -5,6 +5,7 @@ public final class TcpCounters
 {
     public long segmentsIn;
     public long malformed;
+    public long notUnicast;
     public long badChecksum;
     public long resetsForClosedPort;
     public long resetsSent;
@@ -19,7 +20,7 @@ public final class TcpCounters
     @Override
     public String toString()
     {
-        return "TcpCounters{segmentsIn=" + segmentsIn + ", malformed=" + malformed + ", badChecksum=" + badChecksum +
+        return "TcpCounters{segmentsIn=" + segmentsIn + ", malformed=" + malformed + ", notUnicast=" + notUnicast + ", badChecksum=" + badChecksum +
             ", resetsForClosedPort=" + resetsForClosedPort + ", resetsSent=" + resetsSent +
             ", resetsDropped=" + resetsDropped + ", synDroppedBacklogFull=" + synDroppedBacklogFull +
             ", challengeAcks=" + challengeAcks + ", challengeAcksSuppressed=" + challengeAcksSuppressed +

@@ -233,6 +233,10 @@ final class TcpInput
                 if (finAcked(c))
                 {
                     c.setState(TcpState.FIN_WAIT_2);
+                    if (c.userClosed)
+                    {
+                        c.finWait2DeadlineNs = nowNs + c.config.finWait2TimeoutNs;
+                    }
                 }
                 break;
             case CLOSING:

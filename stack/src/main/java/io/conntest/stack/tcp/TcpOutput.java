@@ -120,11 +120,37 @@ final class TcpOutput
                 snd.sack.onRetransmitted(seq, len);
             }
         }
+        if (snd.tlpDue)
+        {
+            // RFC 8985 §7.3: the probe is new data if the windows allow, otherwise the last segment sent again.
+            snd.tlpDue = false;
+            final int avail = snd.dataEnd() - snd.nxt;
+            if (avail > 0 && snd.una + snd.wnd - snd.nxt > 0)
+            {
+                if (!sendSegment(c, sender, snd.nxt, Math.min(snd.mss, Math.min(avail, snd.una + snd.wnd - snd.nxt)),
+                    nowNs))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                final int dataMax = SeqNum.min(snd.max, snd.dataEnd());
+                final int len = Math.min(snd.mss, dataMax - snd.una);
+                if (len > 0 && !sendSegment(c, sender, dataMax - len, len, nowNs))
+                {
+                    return false;
+                }
+            }
+        }
         while (budget-- > 0)
         {
             final int end = snd.dataEnd();
             final int avail = end - snd.nxt;
-            final int cwndRoom = snd.cwnd() - snd.pipe();
+            // RFC 3042 limited transmit: one new segment for each of the first two duplicate ACKs.
+            final int limited = !snd.inRecovery && snd.dupAcks > 0 && snd.dupAcks < TcpSender.DUPACK_THRESHOLD ?
+                snd.dupAcks * snd.mss : 0;
+            final int cwndRoom = snd.cwnd() + limited - snd.pipe();
             if (avail > 0)
             {
                 final int wndRoom = snd.una + snd.wnd - snd.nxt;
@@ -236,6 +262,13 @@ final class TcpOutput
             c.rcv.fillSackBlocks(r);
         }
         r.window = c.rcv.windowField(syn);
+        // The MSS already leaves room for timestamps; SACK blocks on a full data segment would exceed the MTU,
+        // so they give way (pure ACKs carry them in full).
+        final int maxSegment = sender.mtu() - 20;
+        while (r.sackBlockCount > 0 && r.headerLength() + len > maxSegment)
+        {
+            r.sackBlockCount--;
+        }
         final int headerLength = r.headerLength();
         final int total = headerLength + len;
         final MutableDirectBuffer buffer = sender.claim(c.remoteAddr, TcpProtocol.PROTOCOL, total, true);

@@ -90,6 +90,13 @@ public final class TcpProtocol implements IpProtocolHandler
         this.mtu = mtu;
     }
 
+    /** Not 0.0.0.0, not limited broadcast, not multicast or class E (RFC 1122 §3.2.1.3). */
+    static boolean isUnicast(final int addr)
+    {
+        final int first = addr >>> 24;
+        return first != 0 && first < 224;
+    }
+
     static long key(final int remoteAddr, final int remotePort, final int localPort)
     {
         return ((long)remoteAddr << 32) | ((long)(remotePort & 0xFFFF) << 16) | (localPort & 0xFFFF);
@@ -132,6 +139,11 @@ public final class TcpProtocol implements IpProtocolHandler
 
     boolean connect(final TcpConnection c, final int remoteAddr, final int remotePort)
     {
+        if (!isUnicast(remoteAddr) || remotePort <= 0 || remotePort > 0xFFFF)
+        {
+            // RFC 9293 §3.9.1.1 (MUST-46): no OPEN to a broadcast, multicast or invalid address.
+            throw new IllegalArgumentException("not a unicast destination");
+        }
         if (connections.size() >= config.maxConnections)
         {
             return false;
@@ -216,6 +228,13 @@ public final class TcpProtocol implements IpProtocolHandler
         }
         final TcpRepr seg = rxRepr;
         counters.segmentsIn++;
+        if (dstAddr != localAddr || !isUnicast(srcAddr))
+        {
+            // RFC 9293 §3.9.2.2 / RFC 1122 §4.2.3.10 (MUST-57, MUST-63): segments to a broadcast or multicast
+            // address, and SYNs from one, are dropped silently.
+            counters.notUnicast++;
+            return true;
+        }
         if (seg.srcPort == 0 || seg.dstPort == 0)
         {
             counters.malformed++;

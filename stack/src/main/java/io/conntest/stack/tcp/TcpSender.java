@@ -58,6 +58,10 @@ final class TcpSender
 
     int rtoRetries;
     long rtoDeadlineNs = NEVER;
+    /** RFC 8985 §7 tail loss probe: when it fires, and whether a probe is due or already sent for this tail. */
+    long tlpDeadlineNs = NEVER;
+    boolean tlpDue;
+    boolean tlpSent;
     long persistDeadlineNs = NEVER;
     int persistBackoff;
     /** Set after the first RTO of a SYN: RFC 6298 §5.7. */
@@ -158,6 +162,7 @@ final class TcpSender
     void stopTimers()
     {
         rtoDeadlineNs = NEVER;
+        tlpDeadlineNs = NEVER;
         persistDeadlineNs = NEVER;
     }
 
@@ -196,6 +201,42 @@ final class TcpSender
         {
             armRto(nowNs);
             persistDeadlineNs = NEVER;
+            if (!retransmission)
+            {
+                armTlp(nowNs);
+            }
+        }
+    }
+
+    /**
+     * RFC 8985 §7.2: PTO = 2 * SRTT (plus a delayed-ACK allowance when one segment is in flight), not beyond the
+     * RTO. One probe per tail; none during recovery or before an RTT sample.
+     */
+    void armTlp(final long nowNs)
+    {
+        if (!c.config.tailLossProbe || inRecovery || tlpSent || !rtt.hasSample() || c.state != TcpState.ESTABLISHED &&
+            c.state != TcpState.CLOSE_WAIT && c.state != TcpState.FIN_WAIT_1 && c.state != TcpState.LAST_ACK)
+        {
+            tlpDeadlineNs = NEVER;
+            return;
+        }
+        long pto = 2 * rtt.srttNs();
+        if (bytesInFlight() <= mss)
+        {
+            pto += 200_000_000L; // RFC 8985 §7.2 WCDelAckT
+        }
+        pto = Math.max(pto, 10_000_000L);
+        tlpDeadlineNs = Math.min(nowNs + pto, rtoDeadlineNs);
+    }
+
+    void onTlpTimeout(final long nowNs)
+    {
+        tlpDeadlineNs = NEVER;
+        if (una != max && !inRecovery)
+        {
+            tlpDue = true;
+            tlpSent = true;
+            rtoDeadlineNs = nowNs + rtt.rtoNs(); // RFC 8985 §7.3: the RTO is re-armed after the probe
         }
     }
 
@@ -300,8 +341,17 @@ final class TcpSender
             }
         }
         dupAcks = 0;
+        tlpSent = false;
         // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, otherwise restart it.
         rtoDeadlineNs = una == max ? NEVER : nowNs + rtt.rtoNs();
+        if (una == max)
+        {
+            tlpDeadlineNs = NEVER;
+        }
+        else
+        {
+            armTlp(nowNs);
+        }
     }
 
     private void onDuplicateAck(final long nowNs)
@@ -324,6 +374,7 @@ final class TcpSender
         if (lost && (!recoverValid || SeqNum.gt(una, recoverSeq)))
         {
             inRecovery = true;
+            tlpDeadlineNs = NEVER;
             recoverValid = true;
             recoverSeq = max;
             cc.onEnterRecovery(bytesInFlight(), nowNs);
@@ -358,6 +409,8 @@ final class TcpSender
     void onRetransmitTimeout(final long nowNs)
     {
         rtoDeadlineNs = NEVER;
+        tlpDeadlineNs = NEVER;
+        tlpDue = false;
         c.counters.rtoExpirations++;
         final boolean syn = c.state == TcpState.SYN_SENT || c.state == TcpState.SYN_RECEIVED;
         rtoRetries++;

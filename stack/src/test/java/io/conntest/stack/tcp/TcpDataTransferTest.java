@@ -136,6 +136,7 @@ class TcpDataTransferTest
     @Test
     void rfc6298_5_retransmitsOnTimeoutWithExponentialBackoff()
     {
+        h.config.tailLossProbe = false;
         final TcpHarness.Established e = h.establishPassive(false);
         write(e, 100);
         final Seg first = h.expectOne();
@@ -153,8 +154,30 @@ class TcpDataTransferTest
     }
 
     @Test
+    void rfc8985_7_tailLossProbeResendsTheLastSegmentBeforeTheRto()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        // An RTT sample first (the handshake gave 0): 10 ms.
+        write(e, 100);
+        h.poll();
+        h.clock.advanceMs(10);
+        e.ourNxt += 100;
+        e.peerSends(new byte[0], 0);
+        write(e, 3 * 1460);
+        final List<Seg> flight = h.poll();
+        assertEquals(3, flight.size());
+        final long t0 = h.clock.nowNs();
+        final List<Seg> probe = h.advanceToDeadline();
+        assertEquals(1, probe.size());
+        assertEquals(flight.get(2).repr.seq, probe.get(0).repr.seq, "the last segment");
+        assertTrue(h.clock.nowNs() - t0 < 1_000_000_000L, "before the 1 s RTO");
+        assertEquals(1, e.socket.stats(new TcpStats()).retransmissions);
+    }
+
+    @Test
     void rfc9293_3_8_3_givesUpAfterR2Retransmissions()
     {
+        h.config.tailLossProbe = false;
         h.config.maxRetransmissions = 3;
         final TcpHarness.Established e = h.establishPassive(false);
         write(e, 100);
@@ -329,5 +352,49 @@ class TcpDataTransferTest
         h.advanceToDeadline();
         assertEquals(TcpState.CLOSED, e.socket.state());
         assertEquals(TcpError.TIMEOUT, e.socket.error());
+    }
+
+    @Test
+    void rfc9293_3_7_1_sendMssIs536WithoutMssOption()
+    {
+        final TcpListener l = h.tcp.listen(80, 4);
+        h.send(seg(io.conntest.stack.tcp.TcpPacketFlags.SYN, 1000, 0, 65535));
+        final Seg synAck = h.expectOne();
+        h.send(seg(ACK, 1001, synAck.repr.seq + 1, 65535));
+        final TcpSocket s = l.accept();
+        buf.putBytes(0, new byte[5000]);
+        s.write(buf, 0, 5000);
+        final List<Seg> out = h.poll();
+        assertEquals(536, out.get(0).payload.length, "MUST-15");
+    }
+
+    @Test
+    void rfc6298_3_karnNoRttSampleFromARetransmittedSegment()
+    {
+        h.config.tailLossProbe = false;
+        final TcpHarness.Established e = h.establishPassive(false);
+        final long srttBefore = e.socket.stats(new TcpStats()).srttNs;
+        write(e, 100);
+        h.poll();
+        h.advanceToDeadline(); // RTO: the segment is sent again
+        h.clock.advanceMs(5);
+        e.ourNxt += 100;
+        e.peerSends(new byte[0], 0);
+        assertEquals(srttBefore, e.socket.stats(new TcpStats()).srttNs, "MUST-18: ambiguous ACK gives no sample");
+    }
+
+    @Test
+    void rfc9293_3_8_6_robustAgainstAShrinkingWindow()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        write(e, 4 * 1460);
+        assertEquals(4, h.poll().size());
+        // The peer acknowledges nothing and shrinks its window below what is in flight (MUST-34).
+        h.send(seg(ACK, e.peerNxt, e.ourNxt, 1000));
+        write(e, 1460);
+        h.expectNothing();
+        e.ourNxt += 4 * 1460;
+        h.send(seg(ACK, e.peerNxt, e.ourNxt, 65535));
+        assertEquals(1, h.poll().size());
     }
 }

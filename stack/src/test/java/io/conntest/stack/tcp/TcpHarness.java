@@ -80,10 +80,15 @@ final class TcpHarness
 
     void send(final TcpRepr r, final byte[] payload)
     {
+        sendFromTo(r, payload, REMOTE, LOCAL);
+    }
+
+    void sendFromTo(final TcpRepr r, final byte[] payload, final int src, final int dst)
+    {
         final int hl = r.headerLength();
         tx.putBytes(hl, payload);
-        r.emit(view, tx, 0, hl + payload.length, REMOTE, LOCAL);
-        tcp.processDatagram(REMOTE, LOCAL, tx, 0, hl + payload.length, clock.nowNs());
+        r.emit(view, tx, 0, hl + payload.length, src, dst);
+        tcp.processDatagram(src, dst, tx, 0, hl + payload.length, clock.nowNs());
     }
 
     /** Runs one dispatch and returns what went out. */

@@ -584,4 +584,59 @@ class TcpStateMachineTest
         assertEquals(synA.repr.srcPort, synC.repr.srcPort, "same key, same first port");
         assertEquals(synA.repr.seq, synC.repr.seq, "connect time fixes the ISN");
     }
+
+    @Test
+    void rfc9293_3_9_2_2_segmentToBroadcastIsSilentlyDiscarded()
+    {
+        h.tcp.listen(80, 4);
+        h.sendFromTo(seg(SYN, 1000, 0, 65535), new byte[0], TcpHarness.REMOTE, 0xFFFFFFFF);
+        h.sendFromTo(seg(SYN, 1000, 0, 65535), new byte[0], TcpHarness.REMOTE, 0x0A0000FF);
+        h.expectNothing();
+        assertEquals(2, h.tcp.counters().notUnicast);
+    }
+
+    @Test
+    void rfc1122_4_2_3_10_synFromMulticastSourceIsDiscarded()
+    {
+        h.tcp.listen(80, 4);
+        h.sendFromTo(seg(SYN, 1000, 0, 65535), new byte[0], 0xE0000001, TcpHarness.LOCAL);
+        h.expectNothing();
+        assertEquals(0, h.tcp.connectionCount());
+    }
+
+    @Test
+    void rfc9293_3_9_1_1_openToBroadcastIsRejected()
+    {
+        final TcpSocket s = h.tcp.openSocket();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> s.connect(0xFFFFFFFF, 80));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> s.connect(0xE0000001, 80));
+    }
+
+    @Test
+    void rfc9293_3_10_7_3_segmentsCarryMssOnlyOnSyn()
+    {
+        final TcpHarness.Established e = h.establishPassive(true);
+        e.socket.setNoDelay(true);
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[10]);
+        e.socket.write(b, 0, 10);
+        final Seg data = h.expectOne();
+        assertEquals(0, data.repr.mss, "MUST-65");
+        assertEquals(ACK | PSH, data.repr.flags, "MUST-61: PSH on the last segment of the data");
+    }
+
+    @Test
+    void closedConnectionDoesNotWaitInFinWait2Forever()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        e.socket.close();
+        h.expectOne();
+        e.ourNxt++;
+        e.peerSends(new byte[0], 0);
+        assertEquals(TcpState.FIN_WAIT_2, e.socket.state());
+        final long t = h.clock.nowNs();
+        h.advanceToDeadline();
+        assertEquals(h.config.finWait2TimeoutNs, h.clock.nowNs() - t);
+        assertEquals(TcpState.CLOSED, e.socket.state());
+        assertEquals(0, h.tcp.connectionCount());
+    }
 }

@@ -232,4 +232,24 @@ class TcpReprTest
         }
         assertTrue(wrapped > 1000 && rejected > 0 && rejected < wrapped, wrapped + " " + rejected);
     }
+
+    @Test
+    void rfc9293_3_1_optionsAreParsedRegardlessOfWordAlignment()
+    {
+        final byte[] seg = new byte[28];
+        seg[12] = (byte)0x70;
+        seg[13] = TcpPacket.FLAG_SYN;
+        seg[20] = (byte)30; // unknown option of 3 bytes: the MSS that follows starts at an odd offset
+        seg[21] = 3;
+        seg[23] = TcpRepr.OPT_MSS;
+        seg[24] = 4;
+        seg[25] = 0x02;
+        seg[26] = 0x18;
+        seg[27] = TcpRepr.OPT_END;
+        final int len = placeWithChecksum(seg);
+        assertTrue(view.wrap(buffer, 100, len));
+        final TcpRepr repr = new TcpRepr();
+        assertEquals(TcpRepr.ParseResult.OK, repr.parse(view, SRC, DST, true));
+        assertEquals(536, repr.mss);
+    }
 }
