@@ -100,7 +100,8 @@ public record ConnectSpec(
         }
         final TransportProtocol protocol = TransportProtocol.parse(text.substring(0, schemeEnd));
         final int queryStart = text.indexOf('?', schemeEnd + 3);
-        final String authority = queryStart < 0 ? text.substring(schemeEnd + 3) : text.substring(schemeEnd + 3, queryStart);
+        final String authority = queryStart < 0 ?
+            text.substring(schemeEnd + 3) : text.substring(schemeEnd + 3, queryStart);
         final String host;
         final String portText;
         if (authority.startsWith("["))

@@ -35,6 +35,7 @@ public final class Engine implements AutoCloseable
     private final AgentRunner engineRunner;
     private final AgentRunner dispatchRunner;
     private volatile boolean stopping;
+    private volatile boolean crash;
 
     private Engine(final EngineConfig config, final Transport transport, final EngineListener listener)
     {
@@ -82,6 +83,13 @@ public final class Engine implements AutoCloseable
     @Override
     public void close()
     {
+        stop();
+    }
+
+    /** Stops without saying goodbye or closing connections gracefully, as a crash would (tests only). */
+    void crash()
+    {
+        crash = true;
         stop();
     }
 
@@ -146,7 +154,14 @@ public final class Engine implements AutoCloseable
         public void onClose()
         {
             final long nowNs = System.nanoTime();
-            core.stop(nowNs);
+            if (crash)
+            {
+                core.abort(nowNs);
+            }
+            else
+            {
+                core.stop(nowNs);
+            }
             publish(nowNs);
         }
 

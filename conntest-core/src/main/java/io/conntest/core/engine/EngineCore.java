@@ -40,7 +40,8 @@ public final class EngineCore
     private final Transport transport;
     private final EngineListener listener;
     private final VerificationPattern pattern = new VerificationPattern();
-    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[FrameHeader.LENGTH + ProtocolLimits.MAX_CONTROL_BODY]);
+    private final UnsafeBuffer scratch =
+        new UnsafeBuffer(new byte[FrameHeader.LENGTH + ProtocolLimits.MAX_CONTROL_BODY]);
     private final byte[] instanceNameBytes;
     private final List<PeerConnector> peers = new ArrayList<>();
     private final List<ListenerState> listeners = new ArrayList<>();
@@ -174,6 +175,20 @@ public final class EngineCore
         stopped = true;
         transport.close();
         emit(EventType.STOPPED, null, null, "engine stopped");
+    }
+
+    /** Drops everything without a goodbye, as a crashed process would (for tests of the peers' recovery). */
+    void abort(final long nowNs)
+    {
+        if (stopped)
+        {
+            return;
+        }
+        this.nowNs = nowNs;
+        stopped = true;
+        sessions.clear();
+        transport.close();
+        emit(EventType.STOPPED, null, null, "engine aborted");
     }
 
     public EngineSnapshot snapshot(final long nowNs)
@@ -340,7 +355,7 @@ public final class EngineCore
     private void attempt(final PeerConnector peer, final long nowNs)
     {
         final ConnectSpec spec = peer.spec();
-        final Session session = new Session(this, true, spec, peer.stats(), UdpLimits.maxMessageLength(),
+        final Session session = new ClientSession(this, spec, peer.stats(), UdpLimits.maxMessageLength(),
             spec.protocol() == io.conntest.core.transport.TransportProtocol.TCP);
         final boolean retry = peer.onAttempt(session);
         emit(EventType.CONNECTING, peer.stats(), null, (retry ? "retry " + peer.stats().retries + ": " : "") +
@@ -414,8 +429,8 @@ public final class EngineCore
             final ConnectionStats stats = new ConnectionStats(nextKey++, Side.SERVER, spec.protocol());
             stats.peerHost = connection.remoteHost();
             stats.peerPort = connection.remotePort();
-            final Session session = new Session(EngineCore.this, false, null, stats,
-                connection.maxMessageLength(), connection.isStream());
+            final Session session = new ServerSession(EngineCore.this, stats, connection.maxMessageLength(),
+                connection.isStream());
             session.attach(connection);
             EngineCore.this.sessions.add(session);
             accepted.add(session);

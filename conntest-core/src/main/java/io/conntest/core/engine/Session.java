@@ -3,7 +3,6 @@ package io.conntest.core.engine;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import io.conntest.core.protocol.BandwidthRequestBody;
 import io.conntest.core.protocol.BandwidthResultBody;
 import io.conntest.core.protocol.CloseBody;
 import io.conntest.core.protocol.DatagramFrameDecoder;
@@ -21,59 +20,96 @@ import io.conntest.core.transport.ConnectionHandler;
 import io.conntest.core.transport.FailureReason;
 
 /**
- * The conntest protocol on one connection. The client drives the cycle (HELLO, then rounds of latency probes and,
- * when bandwidth monitoring is on, a test up and a test down); the server answers. Both sides measure latency
- * (the server through the echo-request flag on its pong) and both learn both bandwidth figures from the
- * BANDWIDTH_RESULT the receiving side sends. Any protocol violation closes the connection with an ERROR frame.
+ * The conntest protocol on one connection, what both roles share: framing in and out, HELLO checks, answering
+ * pings, measuring latency, both sides of a bandwidth test, timeouts and closing. {@link ClientSession} drives the
+ * cycle (HELLO, then rounds of latency probes and, when bandwidth monitoring is on, a test up and a test down);
+ * {@link ServerSession} answers. Both sides measure latency (the server through the echo-request flag on its pong)
+ * and both learn both bandwidth figures from the BANDWIDTH_RESULT the receiving side sends. Any protocol violation
+ * closes the connection with an ERROR frame.
  */
-final class Session implements ConnectionHandler, FrameHandler
+abstract class Session implements ConnectionHandler, FrameHandler
 {
-    private static final int PHASE_CONNECTING = 0;
-    private static final int PHASE_HELLO = 1;
-    private static final int PHASE_LATENCY = 2;
-    private static final int PHASE_BANDWIDTH_UP = 3;
-    private static final int PHASE_BANDWIDTH_DOWN = 4;
-    private static final int PHASE_CLOSED = 5;
+    static final int PHASE_CONNECTING = 0;
+    static final int PHASE_HELLO = 1;
+    static final int PHASE_LATENCY = 2;
+    static final int PHASE_BANDWIDTH_UP = 3;
+    static final int PHASE_BANDWIDTH_DOWN = 4;
+    static final int PHASE_CLOSED = 5;
     private static final int MAX_FRAMES_PER_PUMP = 256;
 
-    private final EngineCore core;
-    private final boolean client;
-    private final ConnectSpec spec;
-    private final ConnectionStats stats;
+    final EngineCore core;
+    final ConnectionStats stats;
     private final FrameOutput output;
     private final StreamFrameDecoder streamDecoder = new StreamFrameDecoder();
     private final DatagramFrameDecoder datagramDecoder = new DatagramFrameDecoder();
     private final HelloBody helloBody = new HelloBody();
     private final LatencyPongBody pongBody = new LatencyPongBody();
-    private final BandwidthRequestBody requestBody = new BandwidthRequestBody();
     private final BandwidthResultBody resultBody = new BandwidthResultBody();
     private final CloseBody closeBody = new CloseBody();
-    private Connection connection;
-    private int phase = PHASE_CONNECTING;
-    private boolean helloDone;
-    private int sessionId;
-    private long txSequence = 1;
-    private long nowNs;
+    final SendTest send = new SendTest();
+    final ReceiveTest receive = new ReceiveTest();
+    Connection connection;
+    int phase = PHASE_CONNECTING;
+    boolean helloDone;
+    int sessionId;
+    long txSequence = 1;
+    long nowNs;
+    /** Sequence of our last ping or echo-requesting pong, whose echo gives a latency sample. */
+    long echoAwaitedSequence = -1;
     private long lastProgressNs;
     private long helloDeadlineNs = Long.MAX_VALUE;
 
-    private boolean pingOutstanding;
-    private long echoAwaitedSequence = -1;
-    private int probesDone;
-    private long nextProbeAtNs;
-
-    private final SendTest send = new SendTest();
-    private final ReceiveTest receive = new ReceiveTest();
-
-    Session(final EngineCore core, final boolean client, final ConnectSpec spec, final ConnectionStats stats,
-        final int maxMessageLength, final boolean stream)
+    Session(final EngineCore core, final ConnectionStats stats, final int maxMessageLength, final boolean stream,
+        final int sessionId)
     {
         this.core = core;
-        this.client = client;
-        this.spec = spec;
         this.stats = stats;
         this.output = new FrameOutput(stream, maxMessageLength, core.pattern(), stats);
-        this.sessionId = client ? core.nextSessionId() : 0;
+        this.sessionId = sessionId;
+    }
+
+    // ---------------------------------------------------------------- role hooks
+
+    abstract boolean isClient();
+
+    /** The connection is up: the client says HELLO. */
+    abstract void onEstablished(long nowNs);
+
+    /** The role the peer's HELLO must carry. */
+    abstract int peerRole();
+
+    /** Whether the peer's HELLO may carry this session id (the server adopts the client's). */
+    abstract boolean acceptsSessionId(int peerSessionId);
+
+    /** The peer's HELLO was accepted (the server answers with its own). */
+    abstract void onHelloAccepted(FrameHeader header, long nowNs);
+
+    abstract void onBandwidthRequest(FrameHeader header, DirectBuffer buffer, int bodyOffset, int length);
+
+    /** The client's schedule; nothing for a server. */
+    void advance(final long nowNs)
+    {
+    }
+
+    /** When the client's schedule needs {@link #advance} next. */
+    long scheduleDeadlineNs()
+    {
+        return Long.MAX_VALUE;
+    }
+
+    /** Our ping was answered. */
+    void onProbeAnswered(final long nowNs)
+    {
+    }
+
+    /** The peer reported the result of a test we sent. */
+    void onSendTestDone(final long nowNs)
+    {
+    }
+
+    /** A test we received ended and its result was sent. */
+    void onReceiveTestDone(final long nowNs)
+    {
     }
 
     ConnectionStats stats()
@@ -84,11 +120,6 @@ final class Session implements ConnectionHandler, FrameHandler
     Connection connection()
     {
         return connection;
-    }
-
-    boolean isClient()
-    {
-        return client;
     }
 
     boolean isClosed()
@@ -119,19 +150,8 @@ final class Session implements ConnectionHandler, FrameHandler
         stats.peerHost = connection.remoteHost();
         stats.peerPort = connection.remotePort();
         stats.transportStats = connection.stats();
-        final int maxPayload = connection.isStream() ? Integer.MAX_VALUE : connection.maxMessageLength() - FrameHeader.LENGTH;
-        if (client && spec.packetSize() > maxPayload)
-        {
-            stats.packetSize = maxPayload;
-        }
         core.onSessionConnected(this, nowNs);
-        if (client)
-        {
-            final MutableDirectBuffer b = core.scratch();
-            final int body = HelloBody.write(b, FrameHeader.LENGTH, capabilities(), HelloBody.ROLE_CLIENT,
-                core.instanceNameBytes());
-            sendControl(MessageType.HELLO, 0, body, nowNs);
-        }
+        onEstablished(nowNs);
     }
 
     @Override
@@ -231,10 +251,7 @@ final class Session implements ConnectionHandler, FrameHandler
             return nowNs;
         }
         long at = Math.min(lastProgressNs + core.config().timeoutNs(), helloDone ? Long.MAX_VALUE : helloDeadlineNs);
-        if (client && helloDone && phase == PHASE_LATENCY && !pingOutstanding)
-        {
-            at = Math.min(at, nextProbeAtNs);
-        }
+        at = Math.min(at, scheduleDeadlineNs());
         if (send.isSending() && send.deadlineNs > 0)
         {
             at = Math.min(at, send.deadlineNs);
@@ -242,7 +259,7 @@ final class Session implements ConnectionHandler, FrameHandler
         return at;
     }
 
-    private long flush()
+    long flush()
     {
         final long written = output.flush();
         if (written > 0)
@@ -250,55 +267,6 @@ final class Session implements ConnectionHandler, FrameHandler
             lastProgressNs = nowNs;
         }
         return written;
-    }
-
-    /** The client's schedule: the next probe, or the next bandwidth test. */
-    private void advance(final long nowNs)
-    {
-        if (!client || !helloDone || phase != PHASE_LATENCY || pingOutstanding || nowNs < nextProbeAtNs)
-        {
-            return;
-        }
-        if (probesDone >= core.config().latencyProbesPerRound() && spec.monitorBandwidth())
-        {
-            probesDone = 0;
-            startClientTest(BandwidthRequestBody.UP, nowNs);
-            return;
-        }
-        if (probesDone >= core.config().latencyProbesPerRound())
-        {
-            probesDone = 0;
-        }
-        final long sequence = txSequence;
-        if (sendControl(MessageType.LATENCY_PING, 0, 0, nowNs))
-        {
-            pingOutstanding = true;
-            echoAwaitedSequence = sequence;
-        }
-    }
-
-    private void startClientTest(final int direction, final long nowNs)
-    {
-        phase = direction == BandwidthRequestBody.UP ? PHASE_BANDWIDTH_UP : PHASE_BANDWIDTH_DOWN;
-        final long testId = txSequence;
-        final int packetSize = stats.packetSize;
-        final MutableDirectBuffer b = core.scratch();
-        final int body = BandwidthRequestBody.write(b, FrameHeader.LENGTH, direction,
-            spec.verify() ? BandwidthRequestBody.FLAG_VERIFY : 0, packetSize, spec.bandwidthBytes(),
-            spec.bandwidthDurationNs());
-        if (!sendControl(MessageType.BANDWIDTH_REQUEST, 0, body, nowNs))
-        {
-            return;
-        }
-        if (direction == BandwidthRequestBody.UP)
-        {
-            send.start(direction, testId, packetSize, spec.verify(), spec.bandwidthBytes(),
-                spec.bandwidthDurationNs(), nowNs);
-        }
-        else
-        {
-            receive.start(direction, testId, packetSize, spec.verify(), nowNs);
-        }
     }
 
     private int pumpSend(final long nowNs)
@@ -392,8 +360,7 @@ final class Session implements ConnectionHandler, FrameHandler
             protocolError(ProtocolError.BAD_BODY, "malformed HELLO");
             return;
         }
-        final int expectedRole = client ? HelloBody.ROLE_SERVER : HelloBody.ROLE_CLIENT;
-        if (helloBody.role() != expectedRole || (client && header.sessionId() != sessionId))
+        if (helloBody.role() != peerRole() || !acceptsSessionId(header.sessionId()))
         {
             protocolError(ProtocolError.UNEXPECTED, "HELLO with wrong role or session");
             return;
@@ -401,18 +368,7 @@ final class Session implements ConnectionHandler, FrameHandler
         stats.peerName = helloBody.name();
         helloDone = true;
         phase = PHASE_LATENCY;
-        if (!client)
-        {
-            sessionId = header.sessionId();
-            final MutableDirectBuffer b = core.scratch();
-            final int body = HelloBody.write(b, FrameHeader.LENGTH, capabilities(), HelloBody.ROLE_SERVER,
-                core.instanceNameBytes());
-            sendControl(MessageType.HELLO, 0, body, nowNs);
-        }
-        else
-        {
-            nextProbeAtNs = nowNs;
-        }
+        onHelloAccepted(header, nowNs);
         core.onHello(this, nowNs);
     }
 
@@ -431,13 +387,7 @@ final class Session implements ConnectionHandler, FrameHandler
                 stats.recordLatency(rttNs / 2);
             }
             echoAwaitedSequence = -1;
-            if (client && pingOutstanding)
-            {
-                pingOutstanding = false;
-                probesDone++;
-                nextProbeAtNs = probesDone >= core.config().latencyProbesPerRound() && spec.monitorBandwidth() ?
-                    nowNs : nowNs + core.config().latencyIntervalNs();
-            }
+            onProbeAnswered(nowNs);
         }
         if ((header.flags() & FrameHeader.FLAG_ECHO_REQUEST) != 0)
         {
@@ -459,39 +409,6 @@ final class Session implements ConnectionHandler, FrameHandler
         }
     }
 
-    private void onBandwidthRequest(final FrameHeader header, final DirectBuffer buffer, final int bodyOffset,
-        final int length)
-    {
-        if (client || send.active || receive.active)
-        {
-            protocolError(ProtocolError.UNEXPECTED, "BANDWIDTH_REQUEST while busy or to a client");
-            return;
-        }
-        if (!requestBody.wrap(buffer, bodyOffset, length))
-        {
-            protocolError(ProtocolError.BAD_BODY, "malformed BANDWIDTH_REQUEST");
-            return;
-        }
-        final int packetSize = requestBody.packetSize();
-        if (!connection.isStream() && packetSize > connection.maxMessageLength() - FrameHeader.LENGTH)
-        {
-            protocolError(ProtocolError.LENGTH_TOO_LARGE, "packet size " + packetSize + " too large for UDP");
-            return;
-        }
-        stats.packetSize = packetSize;
-        stats.monitorBandwidth = true;
-        final boolean verify = (requestBody.flags() & BandwidthRequestBody.FLAG_VERIFY) != 0;
-        if (requestBody.direction() == BandwidthRequestBody.UP)
-        {
-            receive.start(BandwidthRequestBody.UP, header.sequence(), packetSize, verify, nowNs);
-        }
-        else
-        {
-            send.start(BandwidthRequestBody.DOWN, header.sequence(), packetSize, verify, requestBody.totalBytes(),
-                requestBody.durationNs(), nowNs);
-        }
-    }
-
     private void onBandwidthResult(final DirectBuffer buffer, final int bodyOffset, final int length)
     {
         if (!resultBody.wrap(buffer, bodyOffset, length))
@@ -509,10 +426,7 @@ final class Session implements ConnectionHandler, FrameHandler
         stats.verificationErrors += resultBody.verificationErrors();
         core.onBandwidthResult(this, true, resultBody.bytes(), resultBody.durationNs(),
             resultBody.verificationErrors(), nowNs);
-        if (client)
-        {
-            startClientTest(BandwidthRequestBody.DOWN, nowNs);
-        }
+        onSendTestDone(nowNs);
     }
 
     private void onPeerClose(final int type, final DirectBuffer buffer, final int bodyOffset, final int length)
@@ -576,10 +490,9 @@ final class Session implements ConnectionHandler, FrameHandler
         stats.recordBandwidthDown(receive.bytes, durationNs);
         stats.verificationErrors += receive.errors;
         core.onBandwidthResult(this, false, receive.bytes, durationNs, receive.errors, nowNs);
-        if (client && phase != PHASE_CLOSED)
+        if (phase != PHASE_CLOSED)
         {
-            phase = PHASE_LATENCY;
-            nextProbeAtNs = nowNs;
+            onReceiveTestDone(nowNs);
         }
     }
 
@@ -592,7 +505,7 @@ final class Session implements ConnectionHandler, FrameHandler
     // ---------------------------------------------------------------- frames out, closing
 
     /** Frames and queues a control message whose body is already at {@code scratch[HEADER..]}. */
-    private boolean sendControl(final int type, final int flags, final int bodyLength, final long nowNs)
+    boolean sendControl(final int type, final int flags, final int bodyLength, final long nowNs)
     {
         final MutableDirectBuffer b = core.scratch();
         if (core.tracing())
@@ -609,7 +522,7 @@ final class Session implements ConnectionHandler, FrameHandler
         return true;
     }
 
-    private void protocolError(final ProtocolError error, final String detail)
+    void protocolError(final ProtocolError error, final String detail)
     {
         close(FailureReason.PROTOCOL, error.description() + ": " + detail, true);
     }
@@ -663,7 +576,7 @@ final class Session implements ConnectionHandler, FrameHandler
         }
     }
 
-    private int capabilities()
+    static int capabilities()
     {
         return HelloBody.CAPABILITY_BANDWIDTH | HelloBody.CAPABILITY_VERIFY;
     }

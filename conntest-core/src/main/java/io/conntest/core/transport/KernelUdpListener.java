@@ -78,6 +78,14 @@ final class KernelUdpListener implements Listener, AutoCloseable
                 junkDatagrams++;
                 continue;
             }
+            if (!ReliableUdpChannel.isHandshakeInit(transport.readView, 0, length))
+            {
+                // Not a new peer: junk, or a client of an earlier instance of this listener. Tell the latter at once
+                // (a stateless CLOSE echoing its token, never larger than what it answers) so it reconnects.
+                junkDatagrams++;
+                answerStateless(source, length);
+                continue;
+            }
             final KernelUdpConnection fresh = KernelUdpConnection.accept(transport, this, channel,
                 (InetSocketAddress)source, nowNs);
             if (fresh.onDatagram(transport.readView, 0, length, nowNs) == ReliableUdpChannel.MALFORMED ||
@@ -92,6 +100,25 @@ final class KernelUdpListener implements Listener, AutoCloseable
             final ConnectionHandler handler = acceptHandler.onAccepted(fresh, nowNs);
             fresh.markAccepted(handler);
             handler.onConnected(fresh, nowNs);
+        }
+    }
+
+    private void answerStateless(final SocketAddress source, final int length)
+    {
+        final int closeLength = ReliableUdpChannel.writeStatelessClose(transport.readView, 0, length,
+            transport.writeView, 0);
+        if (closeLength > 0)
+        {
+            final ByteBuffer out = transport.writeBuffer;
+            out.clear().limit(closeLength);
+            try
+            {
+                channel.send(out, source);
+            }
+            catch (final IOException ignored)
+            {
+                // best effort: the client times out instead
+            }
         }
     }
 

@@ -187,6 +187,38 @@ class EngineSimulationTest
     }
 
     @Test
+    void oneListenerServesManyClientsAndOneInstanceDialsManyPeers()
+    {
+        final SimHarness.Node hub = sim.start("10.0.0.2", EngineConfig.builder("hub")
+            .listen(new ListenSpec(TransportProtocol.TCP, 1234)).listen(new ListenSpec(TransportProtocol.UDP, 1234))
+            .build());
+        final SimHarness.Node other = sim.start("10.0.0.3", EngineConfig.builder("other")
+            .listen(new ListenSpec(TransportProtocol.TCP, 80)).build());
+        final SimHarness.Node a = sim.start("10.0.0.10", EngineConfig.builder("a")
+            .connect(ConnectSpec.of(TransportProtocol.TCP, "10.0.0.2", 1234).withBandwidth(500, 5_000, 0))
+            .connect(ConnectSpec.of(TransportProtocol.UDP, "10.0.0.2", 1234))
+            .connect(ConnectSpec.of(TransportProtocol.TCP, "10.0.0.3", 80)).build());
+        final SimHarness.Node b = sim.start("10.0.0.11", EngineConfig.builder("b")
+            .connect(ConnectSpec.of(TransportProtocol.UDP, "10.0.0.2", 1234).withBandwidth(500, 5_000, 0)).build());
+        sim.runUntil(() -> hub.servers(sim.clock.nowNs()).stream().filter(c -> c.bandwidthTests() >= 2).count() == 2,
+            10_000, "both bandwidth clients served");
+
+        final long now = sim.clock.nowNs();
+        final List<ConnectionSnapshot> served = hub.servers(now);
+        assertEquals(3, served.size());
+        assertEquals(List.of("a", "a", "b"), served.stream().map(ConnectionSnapshot::peerName).sorted()
+            .collect(java.util.stream.Collectors.toList()));
+        assertEquals(1, hub.core.snapshot(now).listeners().get(0).sessions(), "tcp listener: a");
+        assertEquals(2, hub.core.snapshot(now).listeners().get(1).sessions(), "udp listener: a and b");
+        final List<ConnectionSnapshot> dialled = a.core.snapshot(now).connections();
+        assertEquals(List.of("hub", "hub", "other"), dialled.stream().map(ConnectionSnapshot::peerName)
+            .collect(java.util.stream.Collectors.toList()));
+        assertTrue(dialled.stream().allMatch(c -> c.latencySamples() > 0));
+        assertEquals("a", other.servers(now).get(0).peerName());
+        assertTrue(b.client(now).bandwidthTests() >= 2);
+    }
+
+    @Test
     void clientStoppingGracefullyIsSeenAsGoodbye()
     {
         final SimHarness.Node srv = sim.start("10.0.0.2", server(TransportProtocol.TCP));

@@ -202,7 +202,8 @@ class FrameCodecTest
     void bodiesRoundTripAndRejectBadValues()
     {
         final UnsafeBuffer b = new UnsafeBuffer(new byte[512]);
-        final int helloLength = HelloBody.write(b, 0, 3, HelloBody.ROLE_SERVER, "bøb".getBytes(StandardCharsets.UTF_8));
+        final int helloLength =
+            HelloBody.write(b, 0, 3, HelloBody.ROLE_SERVER, "bøb".getBytes(StandardCharsets.UTF_8));
         final HelloBody hello = new HelloBody();
         assertTrue(hello.wrap(b, 0, helloLength));
         assertEquals("bøb", hello.name());
