@@ -3,13 +3,17 @@ package io.conntest.cli;
 import io.conntest.cli.lab.LabCommand;
 import io.conntest.cli.options.Ipv4Cidr;
 import io.conntest.cli.options.ListenSpec;
-import io.conntest.cli.options.MacAddress;
 import io.conntest.cli.probe.ProbeCommand;
 import io.conntest.cli.run.EngineRun;
 import io.conntest.cli.run.EventLog;
 import io.conntest.cli.run.InstanceSettings;
 import io.conntest.cli.run.RunControl;
 import io.conntest.cli.run.StackInstance;
+import io.conntest.cli.run.TapStack;
+import io.conntest.core.rudp.ReliableUdpConfig;
+import io.conntest.core.transport.Transport;
+import io.conntest.core.transport.stack.StackHost;
+import io.conntest.core.transport.stack.StackTransport;
 import io.conntest.cli.ui.InstanceInfo;
 import io.conntest.cli.ui.Output;
 import io.conntest.core.engine.ConnectSpec;
@@ -67,6 +71,7 @@ import java.util.concurrent.Callable;
         "  conntest --name sender --connect 'tcp://127.0.0.1:1234?monitor-bandwidth&packet-size=5mb'",
         "  conntest --name sender --connect 'udp://127.0.0.1:1234?monitor-bandwidth&packet-size=1400&verify' \\",
         "           --ui json --interval 2s --duration 30s",
+        "  conntest --name miav0 --tap tap100 --ipv4 10.0.0.2/24 --listen tcp:1234",
         "  conntest --name a --tap tap100 --ipv4 10.0.0.2/24 --listen 'udp:7?service=echo'",
         "  conntest probe 127.0.0.1 22,80,8000-8100,U:53",
         "  conntest lab                    (a mesh of 3 instances in a private namespace, 30 s)",
@@ -202,11 +207,13 @@ public final class Main implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive");
         }
-        return network.tap != null ? runOnTap() : runOnKernel();
+        final boolean servicesOnly = instance.connects.isEmpty() && !instance.listens.isEmpty()
+            && instance.listens.stream().allMatch(l -> l.service() != ListenSpec.Service.CONNTEST);
+        return network.tap != null && servicesOnly ? runOnTap() : runEngine();
     }
 
-    /** The engine on the kernel's sockets. */
-    private int runOnKernel()
+    /** The engine on the kernel's sockets, or with --tap on the own stack. */
+    private int runEngine()
     {
         final String tapOnly = network.tapOnlyOptionWithoutTap();
         if (tapOnly != null)
@@ -214,6 +221,9 @@ public final class Main implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), tapOnly + " needs --tap IFNAME (without it conntest "
                 + "uses the kernel's sockets)");
         }
+        final PrintStream traceTo = err;
+        final TapStack tapStack = network.tap == null ? null : network.tapStack(spec.commandLine(),
+            instance.trace ? line -> traceTo.println("trace: " + line) : null);
         if (instance.listens.isEmpty() && instance.connects.isEmpty())
         {
             throw new ParameterException(spec.commandLine(), "nothing to do: give --listen PROTO:PORT and/or "
@@ -225,8 +235,9 @@ public final class Main implements Callable<Integer>
         {
             if (l.service() != ListenSpec.Service.CONNTEST)
             {
-                throw new ParameterException(spec.commandLine(), "--listen " + l + ": services run on the own "
-                    + "stack only (add --tap IFNAME)");
+                throw new ParameterException(spec.commandLine(), "--listen " + l + (tapStack == null
+                    ? ": services run on the own stack only (add --tap IFNAME)"
+                    : ": services (echo, discard) and conntest listeners or peers do not mix; run two instances"));
             }
             if (!seen.add(l.protocol() + ":" + l.port()))
             {
@@ -257,12 +268,31 @@ public final class Main implements Callable<Integer>
         instance.listens.forEach(l -> listens.add(l.toString()));
         final List<String> connects = new ArrayList<>();
         instance.connects.forEach(c -> connects.add(c.toUri()));
-        final InstanceInfo info = new InstanceInfo(instance.name, "kernel", hostAddresses(), listens, connects);
+        // The TAP is opened before the output, so a failure to open it is a plain one-line error (exit 1).
+        final StackHost host = tapStack == null ? null : tapStack.openHost();
+        final Transport transport = host == null ? new KernelTransport()
+            : new StackTransport(host, true, ReliableUdpConfig.defaults());
+        final InstanceInfo info = host == null
+            ? new InstanceInfo(instance.name, "kernel", hostAddresses(), listens, connects)
+            : new InstanceInfo(instance.name, "tap", tapStack.describe(host.stack().iface().mac()), listens, connects);
+        boolean started = false;
         try (RunControl control = control(); Output o = openOutput(output, control))
         {
+            started = true;
             EngineRun.run(List.of(new EngineRun.Instance(info,
-                listener -> Engine.start(engineConfig, new KernelTransport(), listener))), o, control,
+                listener -> Engine.start(engineConfig, transport, listener))), o, control,
                 instance.duration == null ? 0 : instance.duration.toNanos(), null);
+        }
+        finally
+        {
+            if (!started)
+            {
+                transport.close();
+                if (host != null)
+                {
+                    host.close();
+                }
+            }
         }
         return Failures.OK;
     }
@@ -296,7 +326,7 @@ public final class Main implements Callable<Integer>
         return addresses;
     }
 
-    /** The own stack on a TAP with UDP echo/discard services (until the engine runs on the stack). */
+    /** The own stack on a TAP with only UDP echo/discard services (no engine). */
     private int runOnTap()
     {
         final InstanceSettings settings = settings();
@@ -361,12 +391,6 @@ public final class Main implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), "missing --ipv4 ADDR/PREFIX for the stack on "
                 + network.tap);
         }
-        if (!instance.connects.isEmpty())
-        {
-            throw new ParameterException(spec.commandLine(), "--connect " + instance.connects.get(0).toUri()
-                + " with --tap: the engine does not run on the own stack yet (drop --tap to use the kernel's "
-                + "sockets)");
-        }
         if (network.gateway != null && !network.ipv4.contains(network.gateway))
         {
             throw new ParameterException(spec.commandLine(), "--ipv4-gateway " + Ipv4Cidr.format(network.gateway)
@@ -379,11 +403,6 @@ public final class Main implements Callable<Integer>
         final Set<Integer> ports = new HashSet<>();
         for (final ListenSpec listen : instance.listens)
         {
-            if (!listen.protocol().equals("udp"))
-            {
-                throw new ParameterException(spec.commandLine(), "--listen " + listen + " with --tap: only UDP "
-                    + "services (udp:PORT?service=echo|discard) run on the own stack yet");
-            }
             if (!ports.add(listen.port()))
             {
                 throw new ParameterException(spec.commandLine(), "--listen " + listen + ": port " + listen.port()
@@ -395,9 +414,4 @@ public final class Main implements Callable<Integer>
             network.mtu == null ? 0 : network.mtu, network.pcap, instance.listens, instance.verbose, instance.trace);
     }
 
-    /** For messages: a MAC as text. */
-    static String mac(final long mac)
-    {
-        return MacAddress.format(mac);
-    }
 }

@@ -120,8 +120,8 @@ class MainTest
             {"zz:00", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--mac", "zz:00"},
             {"70000", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--mtu", "70000"},
             {"chargen", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--listen", "udp:7?service=chargen"},
-            {"port 7", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--listen", "udp:7", "--listen",
-                "udp:7?service=discard"},
+            {"port 7", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--listen", "udp:7?service=echo",
+                "--listen", "udp:7?service=discard"},
             {"--name", "--tap", "t0", "--ipv4", "10.0.0.2/24"},
             {"--name", "--listen", "tcp:1234"},
             {"--tap", "--name", "a", "--ipv4", "10.0.0.2/24"},
@@ -143,7 +143,9 @@ class MainTest
             {"--tap", "--name", "r", "--listen", "udp:7?service=echo"},
             {"--tap", "--name", "r", "--listen", "tcp:1", "--pcap", "/tmp/x.pcap"},
             {"nothing to do", "--name", "r"},
-            {"with --tap", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--connect", "tcp://10.0.0.3:1"},
+            {"do not mix", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--listen", "tcp:1", "--listen",
+                "udp:7?service=echo"},
+            {"--ipv4", "--name", "a", "--tap", "t0", "--connect", "tcp://10.0.0.3:1"},
             {"tcp:1234", "--name", "a", "--listen", "tcp:1234", "--listen", "tcp:1234"},
             {"2000-1000", "probe", "127.0.0.1", "2000-1000"},
             {"no-such-host.invalid", "probe", "no-such-host.invalid", "80"},
@@ -185,7 +187,7 @@ class MainTest
     void aTapThatCannotBeOpenedIsARuntimeFailure()
     {
         // An interface name that cannot exist: opening fails before anything is created, with or without root.
-        assertEquals(2, run("--name", "a", "--tap", "bad/name", "--ipv4", "10.0.0.2/24"));
+        assertEquals(2, run("--name", "a", "--tap", "bad/name", "--ipv4", "10.0.0.2/24", "--listen", "tcp:1"));
         assertTrue(err().contains("bad/name"), err());
     }
 }

@@ -67,6 +67,11 @@ public final class LabCommand implements Callable<Integer>
     @ArgGroup(validate = false, heading = "%nOutput:%n")
     private OutputOptions output = new OutputOptions();
 
+    @Option(names = "--stack", paramLabel = "tap|kernel",
+        description = "tap: every instance on its own stack on a TAP on a bridge (root, /dev/net/tun); kernel: "
+            + "kernel sockets on loopback. Default: tap when possible.")
+    private String stack;
+
     @Option(names = "--stack-demo", description = "Run the own-stack demo (root: TAP, ping, UDP echo) instead.")
     private boolean stackDemo;
 
@@ -87,22 +92,46 @@ public final class LabCommand implements Callable<Integer>
         }
         final Main main = parent != null ? parent : new Main();
         final long durationNs = duration == null ? 30_000_000_000L : duration.toNanos();
+        if (stack != null && !stack.equals("tap") && !stack.equals("kernel"))
+        {
+            throw new ParameterException(spec.commandLine(), "--stack " + stack + " is not tap or kernel");
+        }
         final String missing = missingNamespaceRights();
+        final String missingTap = missingPrivileges();
+        if ("tap".equals(stack) && missingTap != null)
+        {
+            throw new LabException("lab --stack tap " + missingTap);
+        }
+        final boolean tap = missingTap == null && !"kernel".equals(stack);
         try (RunControl control = main.control(); Output out = main.openOutput(output, control))
         {
             if (missing != null)
             {
-                out.note("lab: no private namespace (" + missing + "); running the mesh on this host's 127.0.0.1");
-                final LabMesh mesh = new LabMesh(instances, null);
+                out.note("lab: no private namespace (" + missing + "); running the mesh on kernel sockets on this "
+                    + "host's 127.0.0.1");
+                final LabMesh mesh = new LabMesh(instances, null, false);
                 EngineRun.run(mesh.instances(), out, control, durationNs, mesh::onStarted);
                 return 0;
+            }
+            if (!tap && missingTap != null)
+            {
+                out.note("lab: no TAP devices here (" + missingTap + "); running the mesh on kernel sockets");
             }
             final NetworkNamespace ns = NetworkNamespace.create("ct-lab");
             try
             {
-                out.note("lab: " + instances + " instances on kernel sockets in namespace " + ns.name()
-                    + " (own loopback addresses 127.0.0.11..); it is removed at the end");
-                final LabMesh mesh = new LabMesh(instances, ns);
+                final LabMesh mesh = new LabMesh(instances, ns, tap);
+                if (tap)
+                {
+                    mesh.createTaps();
+                    out.note("lab: " + instances + " instances, each on its own stack on a TAP (ctlab0..) on bridge "
+                        + LabMesh.BRIDGE + " in namespace " + ns.name() + " (10.0.0.11..); removed at the end");
+                }
+                else
+                {
+                    out.note("lab: " + instances + " instances on kernel sockets in namespace " + ns.name()
+                        + " (own loopback addresses 127.0.0.11..); removed at the end");
+                }
                 EngineRun.run(mesh.instances(), out, control, durationNs, mesh::onStarted);
             }
             finally

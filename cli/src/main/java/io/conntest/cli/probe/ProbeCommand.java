@@ -2,7 +2,10 @@ package io.conntest.cli.probe;
 
 import io.conntest.cli.Converters;
 import io.conntest.cli.Main;
-import io.conntest.cli.RuntimeFailure;
+import io.conntest.cli.NetworkOptions;
+import io.conntest.cli.run.TapStack;
+import io.conntest.core.transport.stack.StackHost;
+import io.conntest.core.transport.stack.StackPortProber;
 import io.conntest.cli.options.UiMode;
 import io.conntest.cli.run.RunControl;
 import io.conntest.core.probe.PortSpec;
@@ -10,6 +13,7 @@ import io.conntest.core.probe.ProbeOptions;
 import io.conntest.core.probe.ProbeReport;
 import io.conntest.core.probe.ProbeRunner;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code conntest probe HOST PORTS}: which ports of HOST answer, nmap style (port syntax, states, reasons), from
- * the kernel's sockets. Exit code: 0 when a port is open, 1 when none is, 2 for a usage error.
+ * the kernel's sockets or ({@code --tap}) from the own stack on a TAP. Exit code: 0 when a port is open, 1 when none is, 2 for a usage error.
  */
 @Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Probe the ports of HOST from this position, as nmap does: open, closed, filtered, "
@@ -73,12 +77,8 @@ public final class ProbeCommand implements Callable<Integer>
         description = "Stop the scan after this long; ports not reached are counted as not probed.")
     private Duration maxDuration;
 
-    @Option(names = "--tap", paramLabel = "IFNAME",
-        description = "Probe from the own stack on this TAP (needs the stack prober; see docs/cli.md).")
-    private String tap;
-
-    @Option(names = "--ipv4", paramLabel = "ADDR/PREFIX", description = "With --tap: the stack's address.")
-    private String ipv4;
+    @ArgGroup(validate = false, heading = "%nNetwork (kernel sockets unless --tap):%n")
+    private NetworkOptions network = new NetworkOptions();
 
     @Option(names = "--ui", paramLabel = "tui|log|text|json", converter = Converters.UiConverter.class,
         description = "json: a JSON line per port and a summary; the others print nmap's table (default).")
@@ -123,11 +123,12 @@ public final class ProbeCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
-        if (tap != null || ipv4 != null)
+        final String tapOnly = network.tapOnlyOptionWithoutTap();
+        if (tapOnly != null)
         {
-            throw new RuntimeFailure("probe --tap: the own stack's prober is not built into this conntest yet; "
-                + "drop --tap to probe from the kernel's sockets");
+            throw new CommandLine.ParameterException(spec.commandLine(), tapOnly + " needs --tap IFNAME");
         }
+        final TapStack tapStack = network.tap() == null ? null : network.tapStack(spec.commandLine(), null);
         final InetAddress address;
         try
         {
@@ -137,10 +138,27 @@ public final class ProbeCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "cannot resolve host '" + host + "'");
         }
-        final PrintStream out = openTarget();
+        // The TAP is opened before any output, so a failure is a plain one-line error (exit 1).
+        final StackHost host = tapStack == null ? null : tapStack.openHost();
+        final StackPortProber stackProber = host == null ? null : new StackPortProber(host, true, options);
+        final PrintStream out;
+        try
+        {
+            out = openTarget();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (stackProber != null)
+            {
+                stackProber.close();
+            }
+            throw ex;
+        }
         final ProbeOutput output = ui == UiMode.JSON ? ProbeOutput.json(out) : ProbeOutput.text(out);
-        output.onStart(address, portSpec, options, "kernel sockets");
-        final ProbeRunner runner = ProbeRunner.kernel(address, portSpec, options, output);
+        output.onStart(address, portSpec, options, host == null ? "kernel sockets"
+            : "the own stack " + String.join(" ", tapStack.describe(host.stack().iface().mac())));
+        final ProbeRunner runner = stackProber == null ? ProbeRunner.kernel(address, portSpec, options, output)
+            : new ProbeRunner(stackProber, address, portSpec, options, output);
         final ProbeReport report;
         try (RunControl control = parent == null ? RunControl.withSignals() : parent.control())
         {
@@ -158,6 +176,10 @@ public final class ProbeCommand implements Callable<Integer>
             finally
             {
                 control.requestStop("done");
+                if (stackProber != null)
+                {
+                    stackProber.close();
+                }
                 if (out != stdout())
                 {
                     out.close();

@@ -4,7 +4,8 @@ import io.conntest.cli.CliRun;
 import io.conntest.cli.ui.JsonParser;
 import io.conntest.stack.testing.Privileges;
 import io.conntest.tap.netns.NetworkNamespace;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -25,11 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LabMeshTest
 {
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"tap", "kernel"})
     @SuppressWarnings("unchecked")
-    void threeInstancesMeshThenNothingIsLeft()
+    void threeInstancesMeshThenNothingIsLeft(final String stack)
     {
-        final CliRun lab = new CliRun("lab", "--instances", "3", "--duration", "4s", "--ui", "json");
+        if (stack.equals("tap"))
+        {
+            Privileges.assumeNetworkNamespaces();
+        }
+        final CliRun lab = new CliRun("lab", "--instances", "3", "--duration", "4s", "--ui", "json", "--stack", stack);
         assertEquals(0, lab.run(), lab.err());
         final List<Map<String, Object>> lines = new ArrayList<>();
         for (final String line : lab.lines())
@@ -53,6 +59,8 @@ class LabMeshTest
             }
         }
         assertEquals(Set.of("alpha", "bravo", "charlie"), started);
+        assertTrue(lines.stream().filter(l -> "start".equals(l.get("event")))
+            .allMatch(l -> stack.equals(((Map<String, Object>)l.get("data")).get("stack"))), stack);
         assertEquals(Set.of("bravo->alpha", "charlie->alpha", "charlie->bravo"), pairs);
         assertEquals(Set.of("tcp", "udp"), protocols);
         assertTrue(lines.stream().anyMatch(l -> "bandwidth_result".equals(l.get("event"))), "bandwidth on some pairs");
@@ -67,6 +75,8 @@ class LabMeshTest
             final Matcher ns = Pattern.compile("namespace (ct-lab-[0-9a-f]{8}) removed").matcher(lab.err());
             assertTrue(ns.find(), lab.err());
             assertFalse(NetworkNamespace.list().contains(ns.group(1)), "namespace removed");
+            final String taps = tunDevices();
+            assertFalse(taps.contains("ctlab"), taps);
         }
         // No engine thread outlives the lab.
         final long deadline = System.nanoTime() + 5_000_000_000L;
@@ -75,6 +85,27 @@ class LabMeshTest
             LockSupport.parkNanos(20_000_000L);
         }
         assertEquals(0, liveEngineThreads());
+    }
+
+    private static String tunDevices()
+    {
+        try
+        {
+            final Process p = new ProcessBuilder(NetworkNamespace.ipCommand(), "-o", "link", "show", "type", "tun")
+                .redirectErrorStream(true).start();
+            final String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            return text;
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     private static long liveEngineThreads()

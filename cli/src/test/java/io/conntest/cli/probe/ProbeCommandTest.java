@@ -100,4 +100,48 @@ class ProbeCommandTest
         }
         assertFalse(NetworkNamespace.list().contains(ns.name()));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void fromTheOwnStackOnATap() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        Privileges.assumeCommand("nft");
+        final NetworkNamespace ns = NetworkNamespace.create("ct-cli");
+        ServerSocket open = null;
+        try
+        {
+            ns.addTap("ct0");
+            ns.linkUp("ct0");
+            ns.addAddress("ct0", "10.0.0.1/24");
+            ns.exec("nft", "add", "table", "inet", "conntest_cli").check();
+            ns.exec("nft", "add", "chain", "inet", "conntest_cli", "in", "{ type filter hook input priority 0 ; }")
+                .check();
+            ns.exec("nft", "add", "rule", "inet", "conntest_cli", "in", "tcp", "dport", "7003", "drop").check();
+            open = ns.call(() -> new ServerSocket(7001, 50, InetAddress.getByName("10.0.0.1")));
+            final CliRun json = new CliRun("probe", "--tap", "ct0", "--ipv4", "10.0.0.2/24", "10.0.0.1",
+                "T:7001-7003,U:7006", "--timeout", "500ms", "--ui", "json");
+            assertEquals(0, ns.call(json::run), json.out() + json.err());
+            final Map<String, String> found = new HashMap<>();
+            final List<String> lines = json.lines();
+            assertTrue(lines.get(0).contains("the own stack 10.0.0.2/24"), lines.get(0));
+            for (final String line : lines.subList(1, lines.size() - 1))
+            {
+                final Map<String, Object> d = (Map<String, Object>)JsonParser.object(line).get("data");
+                found.put(d.get("port") + "/" + d.get("protocol"), (String)d.get("state"));
+            }
+            assertEquals(Map.of("7001/tcp", "open", "7002/tcp", "closed", "7003/tcp", "filtered", "7006/udp",
+                "closed"), found, json.out());
+            System.out.println(json.out());
+        }
+        finally
+        {
+            if (open != null)
+            {
+                open.close();
+            }
+            ns.close();
+        }
+        assertFalse(NetworkNamespace.list().contains(ns.name()));
+    }
 }
