@@ -207,7 +207,9 @@ public final class Main implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive");
         }
-        final boolean servicesOnly = instance.connects.isEmpty() && !instance.listens.isEmpty()
+        // On --tap, an instance with only echo/discard services (or nothing: it still answers ping) is the stack
+        // alone; anything with a conntest listener or peer runs the engine on the stack.
+        final boolean servicesOnly = instance.connects.isEmpty()
             && instance.listens.stream().allMatch(l -> l.service() != ListenSpec.Service.CONNTEST);
         return network.tap != null && servicesOnly ? runOnTap() : runEngine();
     }
