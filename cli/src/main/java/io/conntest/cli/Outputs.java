@@ -2,6 +2,7 @@ package io.conntest.cli;
 
 import io.conntest.cli.options.Emphasis;
 import io.conntest.cli.options.UiMode;
+import io.conntest.cli.ui.AfterTuiSummary;
 import io.conntest.cli.ui.CombinedOutput;
 import io.conntest.cli.ui.JsonOutput;
 import io.conntest.cli.ui.LogOutput;
@@ -92,12 +93,14 @@ final class Outputs
             default:
                 main = new TextOutput(target, err, intervalNs);
         }
-        if (file == null)
+        if (mode == UiMode.TUI)
         {
-            return main;
+            // The TUI is closed first (terminal restored), then the summary is printed on the normal screen.
+            final AfterTuiSummary after = new AfterTuiSummary(out, err);
+            return file == null ? new CombinedOutput(List.of(main, after), List.of())
+                : new CombinedOutput(List.of(main, after, new LogOutput(file)), List.of(file));
         }
-        return mode == UiMode.TUI ? new CombinedOutput(List.of(main, new LogOutput(file)), List.of(file))
-            : new CombinedOutput(List.of(main), List.of(file));
+        return file == null ? main : new CombinedOutput(List.of(main), List.of(file));
     }
 
     private static Output tui(final OutputOptions options, final PrintStream out, final Runnable quit)

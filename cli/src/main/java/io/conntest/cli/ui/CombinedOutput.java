@@ -46,7 +46,7 @@ public final class CombinedOutput extends Output
     @Override
     public void note(final String message)
     {
-        outputs.get(0).note(message);
+        outputs.forEach(o -> o.note(message));
     }
 
     @Override

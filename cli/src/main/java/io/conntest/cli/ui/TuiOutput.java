@@ -188,7 +188,10 @@ public final class TuiOutput extends Output
     @Override
     public synchronized void onEvent(final String instance, final EngineEvent event)
     {
-        if (event.type() == EventType.PACKET)
+        // The table shows connections and figures; the event area keeps what the table cannot: failures, closes,
+        // listeners. Bandwidth results and attempts would only push those out.
+        if (event.type() == EventType.PACKET || event.type() == EventType.BANDWIDTH_RESULT
+            || event.type() == EventType.CONNECTING)
         {
             return;
         }
