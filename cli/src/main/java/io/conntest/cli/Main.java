@@ -332,7 +332,9 @@ public final class Main implements Callable<Integer>
     private int runOnTap()
     {
         final InstanceSettings settings = settings();
-        final EventLog log = new EventLog(out, settings.name());
+        // The stack alone only logs; with --ui json those lines go to stderr so stdout stays JSON only (empty).
+        final EventLog log = new EventLog(Outputs.mode(output, out) == io.conntest.cli.options.UiMode.JSON ? err : out,
+            settings.name());
         final TapDevice tapDevice = TapDevice.open(settings.tap());
         if (settings.mtu() != 0 && tapDevice.mtu() != settings.mtu())
         {

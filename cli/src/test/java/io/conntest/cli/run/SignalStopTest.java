@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +61,42 @@ class SignalStopTest
                 JsonParser.object(l);
             }
             assertEquals("summary", JsonParser.object(lines.get(lines.size() - 1)).get("event"), lines.toString());
+        }
+        finally
+        {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void labStopsOnSigtermAndRemovesEverything() throws Exception
+    {
+        io.conntest.stack.testing.Privileges.assumeNetworkNamespaces();
+        final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        final Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+            Main.class.getName(), "lab", "--duration", "0", "--ui", "json").start();
+        try
+        {
+            final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+            int hellos = 0;
+            String line;
+            while ((line = out.readLine()) != null)
+            {
+                JsonParser.object(line);
+                if (line.contains("\"event\":\"hello\"") && ++hellos == 6)
+                {
+                    new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+                }
+            }
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+            final String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, process.exitValue(), err);
+            assertEquals(6, hellos, "every pair said hello both ways before the stop");
+            final Matcher ns = Pattern.compile("namespace (ct-lab-[0-9a-f]{8}) removed")
+                .matcher(err);
+            assertTrue(ns.find(), err);
+            assertTrue(!io.conntest.tap.netns.NetworkNamespace.list().contains(ns.group(1)), "namespace gone");
         }
         finally
         {
