@@ -49,6 +49,7 @@ class TcpKernelInteropTest
 
     private NetworkNamespace ns;
     private TapDevice tap;
+    private io.conntest.stack.phy.FrameDevice device;
     private Interface iface;
     private TcpProtocol tcp;
 
@@ -60,7 +61,13 @@ class TcpKernelInteropTest
         tap = ns.call(() -> TapDevice.open("ct0", TapDevice.Mode.CREATE));
         ns.linkUp("ct0");
         ns.addAddress("ct0", "10.0.0.1/24");
-        iface = new Interface(tap, InterfaceConfig.builder("10.0.0.2/24").mac(0x02_00_00_00_00_02L).build());
+        attach(tap);
+    }
+
+    private void attach(final io.conntest.stack.phy.FrameDevice frameDevice)
+    {
+        device = frameDevice;
+        iface = new Interface(device, InterfaceConfig.builder("10.0.0.2/24").mac(0x02_00_00_00_00_02L).build());
         tcp = new TcpProtocol(new TcpConfig().minRtoNs(200_000_000L), 0x0A000002);
         iface.addProtocol(tcp);
     }
@@ -99,7 +106,7 @@ class TcpKernelInteropTest
             if (!iface.poll(now))
             {
                 final long at = iface.pollAtNs(now);
-                tap.awaitReceive(Math.max(0, Math.min(at - now, 1_000_000L)));
+                device.awaitReceive(Math.max(0, Math.min(at - now, 1_000_000L)));
             }
         }
         return true;
@@ -188,6 +195,127 @@ class TcpKernelInteropTest
         System.out.printf(Locale.ROOT, "interop echo stack->kernel: %.2f s (%.0f Mbit/s each way), %s%n", seconds,
             BYTES * 8 / seconds / 1e6, stats);
         server.close();
+    }
+
+    @Test
+    void kernelClientToStackEchoUnderLossReorderingAndDuplicationBothWays() throws Exception
+    {
+        Privileges.assumeCommand("nft");
+        // Kernel side: nftables drops 1% of the segments in each direction.
+        nft("add", "table", "inet", "ctloss");
+        nft("add", "chain", "inet", "ctloss", "in", "{ type filter hook input priority 0 ; }");
+        nft("add", "chain", "inet", "ctloss", "out", "{ type filter hook output priority 0 ; }");
+        nft("add", "rule", "inet", "ctloss", "in", "ip", "saddr", "10.0.0.2", "numgen", "random", "mod", "100", "<", "1",
+            "drop");
+        nft("add", "rule", "inet", "ctloss", "out", "ip", "daddr", "10.0.0.2", "numgen", "random", "mod", "100", "<", "1",
+            "drop");
+        // Stack side: the fault injector drops, duplicates and reorders in both directions.
+        final io.conntest.stack.phy.FaultConfig faults = io.conntest.stack.phy.FaultConfig.none()
+            .drop(0.01).duplicate(0.005).reorder(0.01, 3);
+        attach(io.conntest.stack.phy.FaultInjectingDevice.symmetric(tap, faults, 7, System::nanoTime));
+        final EchoService echo = new EchoService(tcp, 7, 16);
+        final Future<byte[][]> client = ns.submit(TcpKernelInteropTest::runKernelEchoClient);
+        final long t0 = System.nanoTime();
+        assertTrue(pumpUntil(client::isDone, 120_000_000_000L), "kernel client finished; echoed " + echo.bytesOut());
+        final double seconds = (System.nanoTime() - t0) / 1e9;
+        final byte[][] digests = client.get();
+        assertArrayEquals(digests[0], digests[1], "SHA-256 of sent and echoed bytes");
+        assertEquals(BYTES, echo.bytesOut());
+        System.out.printf(Locale.ROOT, "interop echo under 1%%+1%% loss, reordering, duplication: %.2f s (%.0f Mbit/s" +
+            " each way), stack side %s, %s%n", seconds, BYTES * 8 / seconds / 1e6,
+            echo.lastAccepted().stats(new TcpStats()), tcp.counters());
+    }
+
+    private void nft(final String... args)
+    {
+        final String[] command = new String[args.length + 1];
+        command[0] = "nft";
+        System.arraycopy(args, 0, command, 1, args.length);
+        final io.conntest.tap.netns.CommandResult result = ns.exec(command);
+        assertTrue(result.ok(), "nft " + String.join(" ", args) + ": " + result.output());
+    }
+
+    @Test
+    void captureOfAnEchoRunHasNoMalformedSegmentOrBadChecksumInTshark() throws Exception
+    {
+        Privileges.assumeCommand("tshark");
+        final java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ct-tcp-pcap");
+        final java.nio.file.Path file = dir.resolve("tcp.pcap");
+        try
+        {
+            final io.conntest.stack.phy.PcapWriterDevice pcap = new io.conntest.stack.phy.PcapWriterDevice(tap, file);
+            attach(pcap);
+            final EchoService echo = new EchoService(tcp, 7, 16);
+            final Future<Long> client = ns.submit(() ->
+            {
+                try (Socket socket = new Socket())
+                {
+                    socket.connect(new InetSocketAddress("10.0.0.2", 7), 5_000);
+                    final byte[] data = new byte[1 << 20];
+                    new Random(5).nextBytes(data);
+                    socket.getOutputStream().write(data);
+                    socket.shutdownOutput();
+                    final InputStream in = socket.getInputStream();
+                    final byte[] buf = new byte[65536];
+                    long total = 0;
+                    int n;
+                    while ((n = in.read(buf)) > 0)
+                    {
+                        total += n;
+                    }
+                    return total;
+                }
+            });
+            assertTrue(pumpUntil(client::isDone, 30_000_000_000L));
+            assertEquals(1L << 20, client.get().longValue());
+            pumpUntil(() -> tcp.connectionCount() == 0, 500_000_000L); // the last ACK of the close
+            pcap.flush();
+            final String all = tshark("-r", file.toString());
+            assertTrue(all.lines().count() > 100, all);
+            final String bad = tshark("-r", file.toString(), "-o", "tcp.check_checksum:TRUE",
+                "-Y", "_ws.malformed || tcp.checksum.status == 0 || ip.checksum.status == 0");
+            assertEquals("", bad.trim(), "malformed or bad checksum");
+            final String warnings = tshark("-r", file.toString(), "-Y", "_ws.expert.severity >= warning");
+            System.out.println("tshark: " + all.lines().count() + " frames, " + warnings.lines().count() +
+                " with expert warnings" + (warnings.isBlank() ? "" : ":\n" + warnings.lines().limit(10)
+                .reduce("", (a, b) -> a + b + "\n")));
+        }
+        finally
+        {
+            java.nio.file.Files.deleteIfExists(file);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
+    private static String tshark(final String... args) throws Exception
+    {
+        final String[] command = new String[args.length + 1];
+        command[0] = "tshark";
+        System.arraycopy(args, 0, command, 1, args.length);
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String text;
+        try (InputStream in = process.getInputStream())
+        {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), text);
+        return text.lines().filter(line -> !line.startsWith("Running as user"))
+            .reduce("", (a, b) -> a + b + "\n");
+    }
+
+    @Test
+    void nmapSynScanSeesOpenAndClosedPorts() throws Exception
+    {
+        Privileges.assumeCommand("nmap");
+        new EchoService(tcp, 7, 16);
+        final java.util.concurrent.CompletableFuture<io.conntest.tap.netns.CommandResult> scan =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> ns.execWithTimeout(60_000, "nmap", "-n", "-Pn",
+                "-sS", "--max-retries", "1", "-p", "7,81", "10.0.0.2"));
+        assertTrue(pumpUntil(scan::isDone, 60_000_000_000L));
+        final String out = scan.get().output();
+        assertTrue(out.matches("(?s).*7/tcp\\s+open.*"), out);
+        assertTrue(out.matches("(?s).*81/tcp\\s+closed.*"), out);
     }
 
     @Test

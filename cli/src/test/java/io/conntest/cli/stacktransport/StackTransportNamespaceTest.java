@@ -235,6 +235,11 @@ class StackTransportNamespaceTest
                 assertEquals("tap", toTap.peerName());
                 lines.add(TapInstance.figures("tap -> kernel", toKernel));
                 lines.add(TapInstance.figures("kernel -> tap", toTap));
+                final ConnectionSnapshot tapServer = TapInstance.find(tap.snapshot(), Side.SERVER, protocol);
+                if (tapServer != null)
+                {
+                    lines.add(TapInstance.figures("kernel -> tap (tap's side)", tapServer));
+                }
             }
             lines.forEach(System.out::println);
             assertTrue(tap.events(EventType.ERROR).isEmpty());

@@ -9,7 +9,6 @@ import io.conntest.stack.tcp.cc.ReceiveAssembler;
 final class TcpReassembly
 {
     private final ReceiveAssembler assembler = new ReceiveAssembler();
-    private final int[] blocks = new int[2 * io.conntest.stack.wire.TcpRepr.MAX_SACK_BLOCKS];
 
     boolean isEmpty()
     {
@@ -25,12 +24,6 @@ final class TcpReassembly
     /** SACK blocks, the most recent first (RFC 2018 §4). */
     int sackBlocks(final int rcvNxt, final int[] left, final int[] right, final int max)
     {
-        final int n = assembler.sackBlocks(rcvNxt, blocks, Math.min(max, left.length));
-        for (int i = 0; i < n; i++)
-        {
-            left[i] = blocks[2 * i];
-            right[i] = blocks[2 * i + 1];
-        }
-        return n;
+        return assembler.sackBlocks(rcvNxt, left, right, Math.min(max, left.length));
     }
 }

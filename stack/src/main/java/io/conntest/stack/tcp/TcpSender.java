@@ -50,6 +50,8 @@ final class TcpSender
     int dupAcks;
     /** A fast retransmit or NewReno partial-ACK retransmit of the segment at SND.UNA is due. */
     boolean retransmitHead;
+    /** When SND.UNA last advanced or its segment was last sent again: the lost-retransmission check below. */
+    long headProgressNs;
 
     /** RTT timing of one segment at a time (RFC 6298 §3, Karn: never a retransmitted one). */
     boolean timing;
@@ -256,17 +258,16 @@ final class TcpSender
         }
         final int segWnd = (seg.hasFlag(TcpPacketFlags.SYN) ? seg.window : seg.window << scale);
         final boolean windowChanged = segWnd != wnd;
-        if (c.sackEnabled && sack != null && seg.sackBlockCount > 0)
-        {
-            sack.onSack(una, nxt, seg);
-        }
+        final int newlySacked = sack != null && seg.sackBlockCount > 0 ? sack.onSack(una, nxt, seg) : 0;
         if (SeqNum.gt(ack, una))
         {
             onNewAck(seg, ack, nowNs);
         }
-        else if (ack == una && seg.payloadLength == 0 && !windowChanged && una != max &&
-            !seg.hasFlag(TcpPacketFlags.SYN | TcpPacketFlags.FIN))
+        else if (ack == una && una != max && !seg.hasFlag(TcpPacketFlags.SYN | TcpPacketFlags.FIN) &&
+            (newlySacked > 0 || seg.payloadLength == 0 && !windowChanged))
         {
+            // RFC 5681 §2: a duplicate ACK carries no data and leaves the window unchanged; RFC 6675 §2 also counts
+            // every ACK that SACKs new data, whatever the window (Linux's receive window moves all the time).
             onDuplicateAck(nowNs);
         }
         // RFC 9293 §3.10.7.4: update the window if the segment is newer than the last update.
@@ -342,6 +343,7 @@ final class TcpSender
         }
         dupAcks = 0;
         tlpSent = false;
+        headProgressNs = nowNs;
         // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, otherwise restart it.
         rtoDeadlineNs = una == max ? NEVER : nowNs + rtt.rtoNs();
         if (una == max)
@@ -367,11 +369,26 @@ final class TcpSender
         }
         if (inRecovery)
         {
+            // A lost retransmission (RFC 6675 cannot see one; RFC 8985 RACK's idea in its simplest form): ACKs keep
+            // arriving with SACK information for a whole RTT, yet SND.UNA does not move, so the retransmission of
+            // the head was lost too. Send it again rather than wait for the RTO.
+            if (sack != null && !retransmitHead && rtt.hasSample() &&
+                nowNs - headProgressNs > rtt.srttNs() + (rtt.srttNs() >> 2) + 2_000_000L)
+            {
+                retransmitHead = true;
+                headProgressNs = nowNs;
+            }
             return;
         }
-        final boolean lost = dupAcks >= DUPACK_THRESHOLD || sack != null && sack.isLost(una, mss);
-        // RFC 6582 §3.2 step 2: do not enter recovery again for losses of the same window.
-        if (lost && (!recoverValid || SeqNum.gt(una, recoverSeq)))
+        // RFC 5827 early retransmit: with fewer than four segments in flight and nothing new to send, three
+        // duplicate ACKs can never come; the threshold is the flight less one segment.
+        final int flightSegments = (bytesInFlight() + mss - 1) / mss;
+        final boolean early = flightSegments < 4 && nxt == dataEnd() && dupAcks >= Math.max(1, flightSegments - 1);
+        final boolean lost = dupAcks >= DUPACK_THRESHOLD || early || sack != null && sack.isLost(una, mss);
+        // RFC 6582 §3.2 step 2: without SACK, do not enter recovery again for losses of the same window (the
+        // duplicate ACKs may come from data sent twice). With SACK (RFC 6675 §5) the scoreboard tells real losses
+        // apart, so only being in recovery already prevents a new one.
+        if (lost && (sack != null || !recoverValid || SeqNum.gt(una, recoverSeq)))
         {
             inRecovery = true;
             tlpDeadlineNs = NEVER;
@@ -379,6 +396,7 @@ final class TcpSender
             recoverSeq = max;
             cc.onEnterRecovery(bytesInFlight(), nowNs);
             retransmitHead = true;
+            headProgressNs = nowNs;
             c.counters.fastRetransmits++;
             if (sack != null)
             {

@@ -31,7 +31,12 @@ class TcpSimulationTest
 
     static TcpSimulation run(final double loss, final long bytes)
     {
-        final TcpSimulation sim = new TcpSimulation(simConfig(), 42, loss, loss > 0 ? 0.01 : 0, loss > 0 ? 0.02 : 0,
+        return run(simConfig(), loss, bytes);
+    }
+
+    static TcpSimulation run(final TcpConfig config, final double loss, final long bytes)
+    {
+        final TcpSimulation sim = new TcpSimulation(config, 42, loss, loss > 0 ? 0.01 : 0, loss > 0 ? 0.02 : 0,
             1_000_000L, 1_000_000_000L);
         sim.transfer(bytes, 600_000_000_000L);
         assertEquals(-1, sim.mismatchAt, "first corrupted byte");
@@ -58,6 +63,23 @@ class TcpSimulationTest
             }
         }
         return -1;
+    }
+
+    @Test
+    void withoutSackOrTimestampsNewRenoRecoversByteForByte()
+    {
+        // The RFC 5681/6582 path: no SACK blocks, no timestamps, NewReno; 5 MB at 2% loss.
+        final TcpConfig config = simConfig().sack(false).timestamps(false).congestionControl("newreno");
+        final TcpSimulation sim = run(config, 0.02, 5_000_000);
+        assertTrue(sim.clientStats.fastRetransmits > 0, sim.clientStats.toString());
+    }
+
+    @Test
+    void withoutWindowScalingTheWindowIs64KiB()
+    {
+        final TcpConfig config = simConfig().windowScaling(false);
+        final TcpSimulation sim = run(config, 0.01, 5_000_000);
+        assertTrue(sim.clientStats.sendWindow <= 65535, sim.clientStats.toString());
     }
 
     @Test

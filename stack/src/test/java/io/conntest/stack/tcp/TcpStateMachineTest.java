@@ -639,4 +639,28 @@ class TcpStateMachineTest
         assertEquals(TcpState.CLOSED, e.socket.state());
         assertEquals(0, h.tcp.connectionCount());
     }
+
+    @Test
+    void rfc1122_4_2_3_9_unreachableNeighbourInSynSentGivesUnreachable()
+    {
+        final TcpSocket s = h.tcp.openSocket();
+        assertTrue(s.connect(TcpHarness.REMOTE, 80));
+        h.sender.refuseAfter = 0;
+        h.sender.refusal = io.conntest.stack.iface.Ipv4Sender.Refusal.NEIGHBOUR_UNREACHABLE;
+        h.poll();
+        assertEquals(TcpState.CLOSED, s.state());
+        assertEquals(TcpError.UNREACHABLE, s.error());
+    }
+
+    @Test
+    void deviceBusyKeepsTheSegmentForTheNextPoll()
+    {
+        final TcpSocket s = h.tcp.openSocket();
+        assertTrue(s.connect(TcpHarness.REMOTE, 80));
+        h.sender.refuseAfter = 0;
+        h.expectNothing();
+        assertEquals(h.clock.nowNs(), h.tcp.pollAtNs(h.clock.nowNs()), "work is still due");
+        h.sender.refuseAfter = -1;
+        assertEquals(SYN, h.expectOne().repr.flags);
+    }
 }

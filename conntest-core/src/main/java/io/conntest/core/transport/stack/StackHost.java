@@ -41,7 +41,9 @@ public final class StackHost implements AutoCloseable
         this.stack = new NetworkStack(device, config);
         this.address = config.address();
         this.tcp = new TcpProtocol(tcpConfig, config.address(), config.seed() ^ 0x7CF1L, config.seed() * 31 + 7);
-        tcp.mtu(config.mtu());
+        // the interface's effective MTU (the config's 0 means the device's): a SYN that arrives before the first
+        // dispatch tells TCP the MTU gets its MSS from this
+        tcp.mtu(stack.iface().mtu());
         stack.addProtocol(tcp);
         this.lastNowNs = System.nanoTime();
     }

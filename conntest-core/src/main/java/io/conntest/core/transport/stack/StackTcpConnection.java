@@ -281,6 +281,12 @@ final class StackTcpConnection implements Connection, TcpSocketListener, Transpo
         return this;
     }
 
+    /** All the stack's figures for this connection (a fresh fill of one reused object). */
+    TcpStats tcpStats()
+    {
+        return socket.stats(tcpStats);
+    }
+
     @Override
     public long tcpRetransmissions()
     {

@@ -171,19 +171,44 @@ public final class ReceiveAssembler
         long below = Long.MAX_VALUE;
         for (int b = 0; b < n; b++)
         {
-            int best = -1;
-            for (int k = 0; k < count; k++)
-            {
-                if (stamps[k] < below && (best < 0 || stamps[k] > stamps[best]))
-                {
-                    best = k;
-                }
-            }
+            final int best = latestBelow(below);
             below = stamps[best];
             out[2 * b] = SeqNum.add(rcvNxt, starts[best]);
             out[2 * b + 1] = SeqNum.add(rcvNxt, ends[best]);
         }
         return n;
+    }
+
+    /**
+     * {@link #sackBlocks(int, int[], int)} into two arrays: left edges in {@code left}, right edges in
+     * {@code right}.
+     */
+    public int sackBlocks(final int rcvNxt, final int[] left, final int[] right, final int max)
+    {
+        final int n = Math.min(Math.min(max, count), Math.min(left.length, right.length));
+        long below = Long.MAX_VALUE;
+        for (int b = 0; b < n; b++)
+        {
+            final int best = latestBelow(below);
+            below = stamps[best];
+            left[b] = SeqNum.add(rcvNxt, starts[best]);
+            right[b] = SeqNum.add(rcvNxt, ends[best]);
+        }
+        return n;
+    }
+
+    /** The range touched most recently before {@code stamp} (stamps are unique). */
+    private int latestBelow(final long stamp)
+    {
+        int best = -1;
+        for (int k = 0; k < count; k++)
+        {
+            if (stamps[k] < stamp && (best < 0 || stamps[k] > stamps[best]))
+            {
+                best = k;
+            }
+        }
+        return best;
     }
 
     /** Number of out-of-order ranges held. */

@@ -150,6 +150,17 @@ class ReceiveAssemblerTest
         assertEquals(4, a.sackBlocks(rcvNxt, new int[100], 50), "no more blocks than ranges");
         assertEquals(2, a.sackBlocks(rcvNxt, new int[4], 50), "no more blocks than the array holds");
         assertEquals(0, new ReceiveAssembler().sackBlocks(rcvNxt, out, 4));
+        // The two-array form gives the same blocks.
+        final int[] left = new int[4];
+        final int[] right = new int[4];
+        assertEquals(4, a.sackBlocks(rcvNxt, left, right, 4));
+        a.sackBlocks(rcvNxt, out, 4);
+        for (int b = 0; b < 4; b++)
+        {
+            assertEquals(out[2 * b], left[b]);
+            assertEquals(out[2 * b + 1], right[b]);
+        }
+        assertEquals(2, a.sackBlocks(rcvNxt, new int[2], new int[3], 4));
     }
 
     @Test
