@@ -319,6 +319,48 @@ class TcpKernelInteropTest
     }
 
     @Test
+    void resetSeenByBothSides() throws Exception
+    {
+        final io.conntest.stack.tcp.TcpListener listener = tcp.listen(7100, 4);
+        // 1. The stack aborts: the kernel's read fails with "Connection reset".
+        final Future<String> kernelRead = ns.submit(() ->
+        {
+            try (Socket socket = new Socket())
+            {
+                socket.connect(new InetSocketAddress("10.0.0.2", 7100), 5_000);
+                socket.getInputStream().read();
+                return "no reset";
+            }
+            catch (final java.net.SocketException ex)
+            {
+                return ex.getMessage();
+            }
+        });
+        final TcpSocket[] accepted = new TcpSocket[1];
+        assertTrue(pumpUntil(() -> (accepted[0] = listener.accept()) != null, 10_000_000_000L));
+        accepted[0].abort();
+        assertTrue(pumpUntil(kernelRead::isDone, 10_000_000_000L));
+        assertTrue(kernelRead.get().toLowerCase(Locale.ROOT).contains("reset"), kernelRead.get());
+
+        // 2. The kernel aborts (SO_LINGER 0): the stack's socket reports RESET.
+        final Future<Void> kernelAbort = ns.submit(() ->
+        {
+            final Socket socket = new Socket();
+            socket.connect(new InetSocketAddress("10.0.0.2", 7100), 5_000);
+            socket.setSoLinger(true, 0);
+            socket.getInputStream().read(); // the stack has accepted and written a byte: now abort
+            socket.close();
+            return null;
+        });
+        final TcpSocket[] second = new TcpSocket[1];
+        assertTrue(pumpUntil(() -> (second[0] = listener.accept()) != null, 10_000_000_000L));
+        second[0].write(new UnsafeBuffer(new byte[1]), 0, 1);
+        assertTrue(pumpUntil(() -> second[0].state() == TcpState.CLOSED, 10_000_000_000L));
+        assertEquals(TcpError.RESET, second[0].error());
+        kernelAbort.get();
+    }
+
+    @Test
     void refusedBothWays() throws Exception
     {
         // Kernel -> stack port with no listener: the stack's RST makes connect fail with ECONNREFUSED.
