@@ -22,8 +22,8 @@ public enum InterfaceCounter
 
     /** Too short, or not an Ethernet/IPv4 request/reply. */
     ARP_MALFORMED(true),
-    /** A request for another host's address (normal on a shared segment). */
-    ARP_NOT_FOR_US(true),
+    /** ARP about other hosts, or an announcement (normal on a shared segment: learnt from, not a drop). */
+    ARP_NOT_FOR_US(false),
     /** Someone else claims our IPv4 address (RFC 5227 conflict): ignored. */
     ARP_ADDRESS_CONFLICT(true),
     ARP_REQUESTS_RECEIVED(false),

@@ -23,6 +23,7 @@ public final class UdpSockets implements IpProtocolHandler
     public static final int EPHEMERAL_LAST = 65_535;
     public static final int DEFAULT_MAX_SOCKETS = 1024;
     public static final int DEFAULT_QUEUE_BYTES = 256 * 1024;
+    private static final long NEIGHBOUR_RECHECK_NS = 1_000_000L;
 
     private final int maxSockets;
     private final Int2ObjectHashMap<UdpSocket> byPort;
@@ -32,6 +33,8 @@ public final class UdpSockets implements IpProtocolHandler
     private final UdpPacket udp = new UdpPacket();
     private final UdpRepr udpRepr = new UdpRepr();
     private int sendListSize;
+    /** Sockets of the send list whose head datagram waits for ARP: nothing to do until a frame arrives. */
+    private int waitingForNeighbour;
     private int open;
 
     private long malformed;
@@ -167,6 +170,7 @@ public final class UdpSockets implements IpProtocolHandler
     public void dispatch(final Ipv4Sender sender, final long nowNs)
     {
         final int size = sendListSize;
+        waitingForNeighbour = 0;
         int kept = 0;
         int toNotify = 0;
         boolean deviceBusy = false;
@@ -209,7 +213,13 @@ public final class UdpSockets implements IpProtocolHandler
     @Override
     public long pollAtNs(final long nowNs)
     {
-        return sendListSize > 0 ? nowNs : Long.MAX_VALUE;
+        if (sendListSize == 0)
+        {
+            return Long.MAX_VALUE;
+        }
+        // When every queue waits for a next hop, the ARP reply is a frame that wakes the loop anyway; until
+        // then look again now and then rather than spin.
+        return waitingForNeighbour >= sendListSize ? nowNs + NEIGHBOUR_RECHECK_NS : nowNs;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -252,6 +262,7 @@ public final class UdpSockets implements IpProtocolHandler
 
     void onSendQueued(final UdpSocket socket)
     {
+        waitingForNeighbour = 0;
         sendList[sendListSize++] = socket;
     }
 
@@ -282,6 +293,7 @@ public final class UdpSockets implements IpProtocolHandler
                     case DEVICE_BUSY:
                         return false;
                     case NEIGHBOUR_PENDING:
+                        waitingForNeighbour++;
                         return true;
                     case NEIGHBOUR_UNREACHABLE:
                         socket.onError(Errno.EHOSTUNREACH, dstAddr, dstPort);

@@ -22,13 +22,19 @@ public final class ArpPacket
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private int length;
 
-    /** @throws IllegalArgumentException when the region cannot hold an Ethernet/IPv4 ARP packet. */
+    /**
+     * Wraps room for writing an Ethernet/IPv4 ARP packet (28 bytes); nothing in it is read.
+     *
+     * @throws IllegalArgumentException when the region cannot hold one.
+     */
     public ArpPacket wrap(final DirectBuffer src, final int offset, final int length)
     {
-        if (!wrapChecked(src, offset, length))
+        if (offset < 0 || length < LENGTH || (long)offset + length > src.capacity())
         {
             throw new IllegalArgumentException("ARP region too short or out of bounds: " + length);
         }
+        buffer.wrap(src, offset, LENGTH);
+        this.length = LENGTH;
         return this;
     }
 
