@@ -152,6 +152,21 @@ public final class SeedCorpus
         completeUdpChecksum(portZero);
         Files.write(root.resolve(cls + "Inputs").resolve(method).resolve("crash-udp-echo-source-port-0"),
             replay(List.of(portZero), false).toBytes());
+
+        // Reproducer of a bug found by reading the code the fuzzer drives (see KnownBugs): socket churn between two
+        // polls, open, send, close, seven times over (the stack allows 6 sockets here).
+        final FdpSeed churn = new FdpSeed().bool(false).bool(false);
+        for (int i = 0; i < 7; i++)
+        {
+            churn.intInRange(0, 9, InterfaceFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 0)
+                .intInRange(0, 2, 0)
+                .intInRange(0, 9, InterfaceFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 4)
+                .intInRange(0, 1_400, 10)
+                .intInRange(0, 9, InterfaceFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 2);
+        }
+        churn.intInRange(0, 9, InterfaceFuzzTest.OP_POLL).intInRange(1, 4, 1).bool(false);
+        Files.write(root.resolve(cls + "Inputs").resolve(method).resolve("crash-udp-send-list-overflow"),
+            churn.toBytes());
     }
 
     /** Every frame of {@code frames} as a raw frame step, then the stack's output read. */
