@@ -31,6 +31,9 @@ def setup():
     in_ns(NS_A, 'ip', 'addr', 'add', '10.9.0.1/24', 'dev', 'ct0')
     in_ns(NS_B, 'ip', 'addr', 'add', '10.9.0.2/24', 'dev', 'ct1')
     for ns, dev in ((NS_A, 'ct0'), (NS_B, 'ct1')):
+        # veth offloads UDP checksums (frames would carry only the pseudo-header sum): turn that off, as ethtool
+        # -K DEV tx off would (ETHTOOL_STXCSUM through SIOCETHTOOL), so every captured checksum is complete.
+        in_ns(ns, sys.executable, '-c', TX_CSUM_OFF, dev)
         in_ns(ns, 'ip', 'link', 'set', 'lo', 'up')
         in_ns(ns, 'ip', 'link', 'set', dev, 'up')
         in_ns(ns, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1')
@@ -42,8 +45,8 @@ def cleanup():
 
 
 def main():
-    setup()
     try:
+        setup()
         # The capturer runs in NS_B: a child python with AF_PACKET bound to ct1, for a bounded time.
         capturer = subprocess.Popen(
             ['ip', 'netns', 'exec', NS_B, sys.executable, '-c', CAPTURER], stdout=subprocess.PIPE, text=True)
@@ -63,6 +66,14 @@ def main():
     finally:
         cleanup()
 
+
+TX_CSUM_OFF = r'''
+import array, fcntl, socket, struct, sys
+value = array.array("B", struct.pack("II", 0x17, 0))
+ifreq = struct.pack("16sP", sys.argv[1].encode(), value.buffer_info()[0]).ljust(40, b"\0")
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+fcntl.ioctl(sock.fileno(), 0x8946, ifreq)
+'''
 
 CAPTURER = r'''
 import socket, time

@@ -2,13 +2,10 @@ package io.conntest.stack.iface;
 
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.wire.ArpPacket;
-import io.conntest.stack.wire.ArpRepr;
 import io.conntest.stack.wire.EthernetFrame;
 import io.conntest.stack.wire.Ipv4Address;
 import io.conntest.stack.wire.Ipv4Packet;
-import io.conntest.stack.wire.Ipv4Repr;
 import io.conntest.stack.wire.MacAddress;
-import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -26,7 +23,7 @@ import java.util.Random;
  */
 final class Ipv4Egress implements Ipv4Sender
 {
-    static final int FRAME_HEADERS = EthernetFrame.HEADER_LENGTH + Ipv4Packet.MIN_HEADER_LENGTH;
+    static final int FRAME_HEADERS = FrameEmitter.FRAME_HEADERS;
     static final int MAX_PAYLOAD = Ipv4Packet.MAX_LENGTH - Ipv4Packet.MIN_HEADER_LENGTH;
 
     private static final int NONE = 0;
@@ -48,11 +45,8 @@ final class Ipv4Egress implements Ipv4Sender
     private final long arpRetryIntervalNs;
     private final int arpMaxRequests;
 
-    private final EthernetFrame eth = new EthernetFrame();
-    private final Ipv4Packet ip = new Ipv4Packet();
-    private final Ipv4Repr ipRepr = new Ipv4Repr();
-    private final ArpPacket arp = new ArpPacket();
-    private final ArpRepr arpRepr = new ArpRepr();
+    private final FrameEmitter emitter;
+    private final Fragmenter fragmenter;
     private final UnsafeBuffer staging = new UnsafeBuffer(ByteBuffer.allocateDirect(HeldDatagrams.SLOT_SIZE));
 
     private long nowNs;
@@ -70,15 +64,6 @@ final class Ipv4Egress implements Ipv4Sender
     private int claimHop;
     private int claimSlot;
 
-    private boolean jobActive;
-    private DirectBuffer jobSource;
-    private int jobLength;
-    private int jobSent;
-    private int jobDst;
-    private int jobProtocol;
-    private int jobIdentification;
-    private long jobMac;
-    private int jobHeldSlot = -1;
 
     Ipv4Egress(final FrameDevice device, final InterfaceConfig config, final int mtu, final InterfaceCounters counters)
     {
@@ -95,6 +80,8 @@ final class Ipv4Egress implements Ipv4Sender
         this.neighbourTtlNs = config.neighbourTtlNs();
         this.arpRetryIntervalNs = config.arpRetryIntervalNs();
         this.arpMaxRequests = config.arpMaxRequests();
+        this.emitter = new FrameEmitter(device, counters, mac, address);
+        this.fragmenter = new Fragmenter(device, emitter, counters, held, mtu);
         // RFC 6864 §4.1: a counter per source is enough for uniqueness; start it at a random value (RFC 7739).
         this.identification = new Random(config.seed()).nextInt(0x10000);
     }
@@ -160,7 +147,7 @@ final class Ipv4Egress implements Ipv4Sender
             claimMac = neighbours.mac(slot);
         }
 
-        if (jobActive && !continueFragmentation())
+        if (!fragmenter.resume())
         {
             return refuse(Refusal.DEVICE_BUSY);
         }
@@ -196,13 +183,13 @@ final class Ipv4Egress implements Ipv4Sender
         switch (claimMode)
         {
             case DIRECT:
-                writeHeaders(claimBuffer, claimMac, claimDst, claimProtocol, claimLength, claimDontFragment,
-                    nextIdentification(), false, 0);
-                sendFrame(FRAME_HEADERS + claimLength);
+                emitter.writeIpv4Headers(claimBuffer, claimMac, claimDst, claimProtocol, claimLength,
+                    claimDontFragment, nextIdentification(), false, 0);
+                emitter.send(FRAME_HEADERS + claimLength);
                 counters.increment(InterfaceCounter.IPV4_SENT);
                 break;
             case STAGED:
-                startFragmentation(staging, claimLength, claimDst, claimProtocol, claimMac, -1);
+                fragmenter.start(staging, claimLength, claimDst, claimProtocol, nextIdentification(), claimMac, -1);
                 counters.increment(InterfaceCounter.IPV4_SENT);
                 break;
             case HELD:
@@ -255,18 +242,7 @@ final class Ipv4Egress implements Ipv4Sender
     /** Sends one ARP packet; false when the device had no room. */
     boolean dispatchArp(final int operation, final long dstMac, final long targetMac, final int targetIp)
     {
-        final MutableDirectBuffer frame = device.claim(EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
-        if (frame == null)
-        {
-            counters.increment(InterfaceCounter.ARP_SEND_DROPPED);
-            return false;
-        }
-        eth.wrap(frame, 0, EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
-        eth.destination(dstMac).source(mac).etherType(EthernetFrame.ETHERTYPE_ARP);
-        arpRepr.set(operation, mac, address, targetMac, targetIp).emit(arp.wrap(frame, EthernetFrame.HEADER_LENGTH,
-            ArpPacket.LENGTH));
-        sendFrame(EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
-        return true;
+        return emitter.dispatchArp(operation, dstMac, targetMac, targetIp);
     }
 
     /**
@@ -298,7 +274,7 @@ final class Ipv4Egress implements Ipv4Sender
     /** Continues an unfinished fragmentation and sends held datagrams whose next hop is now known. */
     boolean flush()
     {
-        if (jobActive && !continueFragmentation())
+        if (!fragmenter.resume())
         {
             return false;
         }
@@ -321,18 +297,18 @@ final class Ipv4Egress implements Ipv4Sender
                 {
                     return false;
                 }
-                writeHeaders(frame, neighbours.mac(n), held.dstAddr(slot), held.protocol(slot), length,
+                emitter.writeIpv4Headers(frame, neighbours.mac(n), held.dstAddr(slot), held.protocol(slot), length,
                     held.dontFragment(slot), nextIdentification(), false, 0);
                 frame.putBytes(FRAME_HEADERS, held.buffer(slot), 0, length);
-                sendFrame(FRAME_HEADERS + length);
+                emitter.send(FRAME_HEADERS + length);
                 held.release(held.removeAt(i));
             }
             else
             {
                 held.removeAt(i);
-                startFragmentation(held.buffer(slot), length, held.dstAddr(slot), held.protocol(slot),
-                    neighbours.mac(n), slot);
-                if (jobActive)
+                fragmenter.start(held.buffer(slot), length, held.dstAddr(slot), held.protocol(slot),
+                    nextIdentification(), neighbours.mac(n), slot);
+                if (fragmenter.isActive())
                 {
                     counters.increment(InterfaceCounter.IPV4_SENT);
                     return false;
@@ -369,6 +345,12 @@ final class Ipv4Egress implements Ipv4Sender
                     dispatchRequest(slot);
                 }
             }
+            else if (state == NeighbourCache.REACHABLE && held.holdsFor(neighbours.address(slot)))
+            {
+                // Expired while datagrams wait for it (the device was busy): resolve it again for them.
+                neighbours.restart(slot, nowNs);
+                dispatchRequest(slot);
+            }
             else
             {
                 // REACHABLE entries expire and are resolved anew on next use; FAILED ones end their hold-down.
@@ -381,7 +363,7 @@ final class Ipv4Egress implements Ipv4Sender
     /** The next time {@link #onTimers()} or {@link #flush()} has something to do. */
     long pollAtNs()
     {
-        if (jobActive)
+        if (fragmenter.isActive())
         {
             return nowNs;
         }
@@ -498,69 +480,5 @@ final class Ipv4Egress implements Ipv4Sender
         final int id = identification;
         identification = (identification + 1) & 0xFFFF;
         return id;
-    }
-
-    private void startFragmentation(
-        final DirectBuffer source, final int length, final int dst, final int protocol, final long dstMac,
-        final int heldSlot)
-    {
-        jobActive = true;
-        jobSource = source;
-        jobLength = length;
-        jobSent = 0;
-        jobDst = dst;
-        jobProtocol = protocol;
-        jobIdentification = nextIdentification();
-        jobMac = dstMac;
-        jobHeldSlot = heldSlot;
-        continueFragmentation();
-    }
-
-    /** Sends fragments while the device takes them (RFC 791 §3.2); true once the datagram is all sent. */
-    private boolean continueFragmentation()
-    {
-        // Every fragment but the last carries a multiple of 8 bytes (the offset field counts 8-byte units).
-        final int maxFragment = (mtu - Ipv4Packet.MIN_HEADER_LENGTH) & ~7;
-        while (jobSent < jobLength)
-        {
-            final int length = Math.min(jobLength - jobSent, maxFragment);
-            final MutableDirectBuffer frame = device.claim(FRAME_HEADERS + length);
-            if (frame == null)
-            {
-                return false;
-            }
-            final boolean more = jobSent + length < jobLength;
-            writeHeaders(frame, jobMac, jobDst, jobProtocol, length, false, jobIdentification, more, jobSent);
-            frame.putBytes(FRAME_HEADERS, jobSource, jobSent, length);
-            sendFrame(FRAME_HEADERS + length);
-            counters.increment(InterfaceCounter.FRAGMENTS_SENT);
-            jobSent += length;
-        }
-        jobActive = false;
-        jobSource = null;
-        if (jobHeldSlot >= 0)
-        {
-            held.release(jobHeldSlot);
-            jobHeldSlot = -1;
-        }
-        return true;
-    }
-
-    private void writeHeaders(
-        final MutableDirectBuffer frame, final long dstMac, final int dst, final int protocol, final int length,
-        final boolean dontFragment, final int id, final boolean moreFragments, final int fragmentOffset)
-    {
-        eth.wrap(frame, 0, FRAME_HEADERS);
-        eth.destination(dstMac).source(mac).etherType(EthernetFrame.ETHERTYPE_IPV4);
-        ip.wrap(frame, EthernetFrame.HEADER_LENGTH, Ipv4Packet.MIN_HEADER_LENGTH);
-        ipRepr.set(address, dst, protocol, length, id, dontFragment).fragment(moreFragments, fragmentOffset, length);
-        ipRepr.emit(ip);
-    }
-
-    private void sendFrame(final int length)
-    {
-        device.commit(length);
-        counters.increment(InterfaceCounter.TX_FRAMES);
-        counters.add(InterfaceCounter.TX_BYTES, length);
     }
 }

@@ -108,6 +108,14 @@ final class NeighbourCache
         return slot;
     }
 
+    /** Turns an entry back into INCOMPLETE with its first request due at once. */
+    void restart(final int slot, final long nowNs)
+    {
+        state[slot] = INCOMPLETE;
+        deadlineNs[slot] = nowNs;
+        requestsSent[slot] = 0;
+    }
+
     void requestSent(final int slot, final long nextRequestNs)
     {
         requestsSent[slot]++;

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * with O(1) memory per slot and an exact answer to "does this fragment overlap what we have?".
  *
  * <p>Safety rules: a fragment that exactly repeats received data is ignored (duplication is normal on real
- * links); one that partly overlaps received data drops the whole reassembly (overlap attacks, RFC 1858 and the
+ * links), unless its bytes differ; one that partly overlaps received data drops the whole reassembly (overlap attacks, RFC 1858 and the
  * rule of RFC 5722); fragments that disagree about where the datagram ends drop it; when every slot is busy the
  * oldest reassembly is evicted; a reassembly not finished within the timeout is dropped (RFC 1122 §3.3.2).
  */
@@ -105,8 +105,16 @@ final class Reassembler
         final int present = countPresent(blocks[slot], firstBlock, lastBlock);
         if (present == lastBlock - firstBlock + 1)
         {
-            counters.increment(InterfaceCounter.FRAGMENT_DUPLICATE);
-            return INCOMPLETE;
+            // A duplicate is harmless only if it carries the same bytes; one that disagrees means someone
+            // else's fragment got in first, and either may be the forgery: drop the datagram (RFC 5722's rule).
+            if (sameBytes(views[slot], offset, packet, length))
+            {
+                counters.increment(InterfaceCounter.FRAGMENT_DUPLICATE);
+                return INCOMPLETE;
+            }
+            counters.increment(InterfaceCounter.REASSEMBLY_OVERLAP);
+            release(slot);
+            return DROPPED;
         }
         if (present != 0)
         {
@@ -258,6 +266,29 @@ final class Reassembler
         headerLength[slot] = 0;
         Arrays.fill(blocks[slot], 0L);
         return slot;
+    }
+
+    private static boolean sameBytes(
+        final UnsafeBuffer stored, final int offset, final Ipv4Packet packet, final int length)
+    {
+        final UnsafeBuffer fragment = packet.buffer();
+        final int base = packet.payloadOffset();
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            if (stored.getLong(offset + i) != fragment.getLong(base + i))
+            {
+                return false;
+            }
+        }
+        for (; i < length; i++)
+        {
+            if (stored.getByte(offset + i) != fragment.getByte(base + i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int countPresent(final long[] bitmap, final int first, final int last)

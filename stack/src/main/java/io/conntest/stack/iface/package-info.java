@@ -1,8 +1,9 @@
 /**
  * The interface: one MAC and IPv4 address on one {@link io.conntest.stack.phy.FrameDevice}. Owns the poll loop
- * (bounded ingress, full egress of every protocol with work, timers, next deadline), ARP and the neighbour cache,
- * IPv4 routing, fragmentation and reassembly, ICMP, and a counter for every reason a frame is dropped.
- * Transport protocols plug in through {@link io.conntest.stack.iface.IpProtocolHandler} and send through
- * {@link io.conntest.stack.iface.Ipv4Sender}; the interface knows nothing of sockets.
+ * (bounded ingress, full egress of every protocol with work, timers, next deadline), ARP and the neighbour cache
+ * with held datagrams, IPv4 routing, fragmentation and reassembly, ICMP, and a counter for every reason a frame is
+ * dropped ({@link io.conntest.stack.iface.InterfaceCounter}). Transport protocols plug in through
+ * {@link io.conntest.stack.iface.IpProtocolHandler} and send through {@link io.conntest.stack.iface.Ipv4Sender};
+ * the interface knows nothing of sockets and may use only {@code wire} and {@code phy}.
  */
 package io.conntest.stack.iface;

@@ -147,6 +147,10 @@ final class DatagramQueue
 
     void pop()
     {
+        if (count == 0)
+        {
+            throw new IllegalStateException("pop of an empty datagram queue");
+        }
         final int index = headIndex();
         payloadBytes -= buffer.getInt(index + 12);
         head += buffer.getInt(index);

@@ -111,12 +111,17 @@ public final class UdpSocket
     public int receive(final UdpDatagramHandler handler, final int max)
     {
         int n = 0;
-        while (n < max && !receiveQueue.isEmpty())
+        final DatagramQueue q = receiveQueue;
+        while (n < max && open && !q.isEmpty())
         {
-            final DatagramQueue q = receiveQueue;
             handler.onDatagram(q.peekAddress(), q.peekPort(), q.buffer(), q.peekOffset(), q.peekLength());
-            q.pop();
             n++;
+            if (!open)
+            {
+                // The handler closed the socket, which emptied the queue.
+                break;
+            }
+            q.pop();
         }
         return n;
     }

@@ -1,0 +1,73 @@
+package io.conntest.stack.iface;
+
+import io.conntest.stack.phy.FrameDevice;
+import io.conntest.stack.wire.ArpPacket;
+import io.conntest.stack.wire.ArpRepr;
+import io.conntest.stack.wire.EthernetFrame;
+import io.conntest.stack.wire.Ipv4Packet;
+import io.conntest.stack.wire.Ipv4Repr;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Writes the Ethernet and IPv4 headers of outgoing frames and ARP packets into frames claimed from the device,
+ * commits them and counts them. Owns the egress flyweights, so nothing is allocated per frame.
+ */
+final class FrameEmitter
+{
+    static final int FRAME_HEADERS = EthernetFrame.HEADER_LENGTH + Ipv4Packet.MIN_HEADER_LENGTH;
+
+    private final FrameDevice device;
+    private final InterfaceCounters counters;
+    private final long mac;
+    private final int address;
+    private final EthernetFrame eth = new EthernetFrame();
+    private final Ipv4Packet ip = new Ipv4Packet();
+    private final Ipv4Repr ipRepr = new Ipv4Repr();
+    private final ArpPacket arp = new ArpPacket();
+    private final ArpRepr arpRepr = new ArpRepr();
+
+    FrameEmitter(final FrameDevice device, final InterfaceCounters counters, final long mac, final int address)
+    {
+        this.device = device;
+        this.counters = counters;
+        this.mac = mac;
+        this.address = address;
+    }
+
+    /** Writes Ethernet + a 20-byte IPv4 header for {@code length} bytes of payload (of a fragment, maybe). */
+    void writeIpv4Headers(
+        final MutableDirectBuffer frame, final long dstMac, final int dst, final int protocol, final int length,
+        final boolean dontFragment, final int id, final boolean moreFragments, final int fragmentOffset)
+    {
+        eth.wrap(frame, 0, FRAME_HEADERS);
+        eth.destination(dstMac).source(mac).etherType(EthernetFrame.ETHERTYPE_IPV4);
+        ip.wrap(frame, EthernetFrame.HEADER_LENGTH, Ipv4Packet.MIN_HEADER_LENGTH);
+        ipRepr.set(address, dst, protocol, length, id, dontFragment).fragment(moreFragments, fragmentOffset, length);
+        ipRepr.emit(ip);
+    }
+
+    /** Sends one ARP packet (RFC 826); false when the device had no room. */
+    boolean dispatchArp(final int operation, final long dstMac, final long targetMac, final int targetIp)
+    {
+        final MutableDirectBuffer frame = device.claim(EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
+        if (frame == null)
+        {
+            counters.increment(InterfaceCounter.ARP_SEND_DROPPED);
+            return false;
+        }
+        eth.wrap(frame, 0, EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
+        eth.destination(dstMac).source(mac).etherType(EthernetFrame.ETHERTYPE_ARP);
+        arpRepr.set(operation, mac, address, targetMac, targetIp)
+            .emit(arp.wrap(frame, EthernetFrame.HEADER_LENGTH, ArpPacket.LENGTH));
+        send(EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
+        return true;
+    }
+
+    /** Commits the open claim of {@code length} bytes. */
+    void send(final int length)
+    {
+        device.commit(length);
+        counters.increment(InterfaceCounter.TX_FRAMES);
+        counters.add(InterfaceCounter.TX_BYTES, length);
+    }
+}
