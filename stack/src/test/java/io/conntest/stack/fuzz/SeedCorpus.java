@@ -40,11 +40,7 @@ public final class SeedCorpus
     {
         final List<byte[]> all = FuzzSupport.capturedFrames(null);
         final List<byte[]> in = FuzzSupport.capturedFrames("in");
-        // The kernel captured its own unfragmented UDP before the checksum offload filled it in (the field holds
-        // only the pseudo-header sum): keep one such datagram as it is, complete the checksums everywhere else.
-        final byte[] offloaded = slice(all.get(12), EthernetFrame.HEADER_LENGTH, all.get(12).length);
-        write("UdpFuzzTest", METHOD, "capture-13-offloaded-checksum", udpSeed(offloaded, slice(offloaded, 20,
-            offloaded.length)));
+        // Older captures held the kernel's unfragmented UDP before checksum offload filled it in; make sure.
         all.forEach(SeedCorpus::completeUdpChecksum);
         in.forEach(SeedCorpus::completeUdpChecksum);
         for (int i = 0; i < all.size(); i++)
@@ -117,7 +113,7 @@ public final class SeedCorpus
 
     private void writeInterfaceSeeds(final List<byte[]> all, final List<byte[]> in) throws IOException
     {
-        final String cls = "InterfaceFuzzTest";
+        final String cls = "NetworkStackFuzzTest";
         final String method = "arbitraryFramesNeverBreakTheInterface";
         write(cls, method, "replay-in-small", replay(in, false).toBytes());
         write(cls, method, "replay-in-default-gateway", replay(in, true).toBytes());
@@ -125,23 +121,24 @@ public final class SeedCorpus
 
         // A 4,000-byte ping in nine fragments, last first, the third one twice; then read the replies, wait.
         final FdpSeed ping = new FdpSeed().bool(false).bool(false)
-            .intInRange(0, 9, InterfaceFuzzTest.OP_FRAGMENTS)
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_FRAGMENTS)
             .bool(true).intInRange(0, 3, 1).intInRange(0, 2, 0).intInRange(0, 2, 1).intInRange(8, 9_000, 4_000)
             .intInRange(0, 255, 7).bool(false).intInRange(1, 180, 60).intInRange(0, 3, 1)
             .bool(true).intInRange(0, 8, 2).bool(false).bool(false).bool(false)
-            .intInRange(0, 9, InterfaceFuzzTest.OP_DRAIN).bool(true)
-            .intInRange(0, 9, InterfaceFuzzTest.OP_CLOCK).intInRange(0, 6, 3);
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_DRAIN).bool(true)
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_CLOCK).intInRange(0, 6, 3);
         write(cls, method, "fragmented-ping", ping.toBytes());
 
         // A client socket bound to 40001 sends 100 bytes to the peer's echo port; the harness answers ARP.
         final FdpSeed client = new FdpSeed().bool(false).bool(false)
-            .intInRange(0, 9, InterfaceFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 0).intInRange(0, 2, 1)
-            .intInRange(0, 9, InterfaceFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 1)
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 0)
+            .intInRange(0, 2, 1)
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 1)
             .intInRange(0, StackHarness.ADDRESSES.length, 0).intInRange(0, 5, 0).intInRange(0, 3_000, 100)
-            .intInRange(0, 9, InterfaceFuzzTest.OP_POLL).intInRange(1, 4, 1).bool(false)
-            .intInRange(0, 9, InterfaceFuzzTest.OP_DRAIN).bool(true)
-            .intInRange(0, 9, InterfaceFuzzTest.OP_POLL).intInRange(1, 4, 2).bool(false).bool(false)
-            .intInRange(0, 9, InterfaceFuzzTest.OP_DRAIN).bool(true);
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_POLL).intInRange(1, 4, 1).bool(false)
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_DRAIN).bool(true)
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_POLL).intInRange(1, 4, 2).bool(false).bool(false)
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_DRAIN).bool(true);
         write(cls, method, "client-socket", client.toBytes());
 
         // Minimal reproducer of a bug found by fuzzing (see KnownBugs): capture 13 (UDP 10.9.0.1:40000 to our echo
@@ -158,13 +155,13 @@ public final class SeedCorpus
         final FdpSeed churn = new FdpSeed().bool(false).bool(false);
         for (int i = 0; i < 7; i++)
         {
-            churn.intInRange(0, 9, InterfaceFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 0)
+            churn.intInRange(0, 9, NetworkStackFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 0)
                 .intInRange(0, 2, 0)
-                .intInRange(0, 9, InterfaceFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 4)
+                .intInRange(0, 9, NetworkStackFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 4)
                 .intInRange(0, 1_400, 10)
-                .intInRange(0, 9, InterfaceFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 2);
+                .intInRange(0, 9, NetworkStackFuzzTest.OP_SOCKET).intInRange(0, 3, 0).intInRange(0, 4, 2);
         }
-        churn.intInRange(0, 9, InterfaceFuzzTest.OP_POLL).intInRange(1, 4, 1).bool(false);
+        churn.intInRange(0, 9, NetworkStackFuzzTest.OP_POLL).intInRange(1, 4, 1).bool(false);
         Files.write(root.resolve(cls + "Inputs").resolve(method).resolve("crash-udp-send-list-overflow"),
             churn.toBytes());
     }
@@ -175,10 +172,10 @@ public final class SeedCorpus
         final FdpSeed seed = new FdpSeed().bool(defaultsAndGateway).bool(defaultsAndGateway);
         for (final byte[] frame : frames)
         {
-            seed.intInRange(0, 9, InterfaceFuzzTest.OP_RAW).intInRange(0, StackHarness.MAX_FRAME, frame.length)
+            seed.intInRange(0, 9, NetworkStackFuzzTest.OP_RAW).intInRange(0, StackHarness.MAX_FRAME, frame.length)
                 .bytes(frame);
         }
-        return seed.intInRange(0, 9, InterfaceFuzzTest.OP_DRAIN).bool(true);
+        return seed.intInRange(0, 9, NetworkStackFuzzTest.OP_DRAIN).bool(true);
     }
 
     /** Computes the UDP checksum of an unfragmented UDP/IPv4 frame (RFC 768). */

@@ -32,7 +32,7 @@ import static io.conntest.stack.fuzz.StackHarness.PEER_MAC;
  * structures must stay within their bounds after every poll ({@link StackHarness#checkBounds()}); and at the end
  * the stack must still answer ARP, ping and UDP echo. Real captured frames replayed as raw frames are the seeds.
  */
-class InterfaceFuzzTest
+class NetworkStackFuzzTest
 {
     static final int MAX_STEPS = 64;
 
