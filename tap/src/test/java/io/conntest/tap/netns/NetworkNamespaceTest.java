@@ -4,6 +4,10 @@ import io.conntest.stack.testing.Privileges;
 import org.junit.jupiter.api.Test;
 
 import java.net.NetworkInterface;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,5 +65,24 @@ class NetworkNamespaceTest
         assertFalse(NetworkNamespace.list().contains(ns.name()));
         ns.close();
         assertThrows(IllegalStateException.class, () -> ns.exec("true"));
+    }
+
+    @Test
+    void aNamespaceLeftOpenIsRemovedWhenTheJvmEnds() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        for (final String how : new String[] {"exit", "throw"})
+        {
+            final Process child = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LeftOpenNamespace.class.getName(), how)
+                .redirectErrorStream(true).start();
+            final String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), output);
+            final String name = output.lines().findFirst().orElse("");
+            assertTrue(name.startsWith("ct-device-"), output);
+            assertFalse(Files.exists(NetworkNamespace.NETNS_DIR.resolve(name)), how + ": " + name + " removed");
+            assertFalse(NetworkNamespace.list().contains(name), how);
+        }
     }
 }

@@ -1,0 +1,38 @@
+package io.conntest.cli.run;
+
+import io.conntest.cli.options.Ipv4Cidr;
+import io.conntest.cli.options.ListenSpec;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything that defines one instance with its own stack: validated values from the command line.
+ *
+ * @param name    the instance's name, shown in the log.
+ * @param tap     the TAP interface to attach to (or create).
+ * @param ipv4    the stack's address and prefix.
+ * @param gateway the default gateway, 0 for none.
+ * @param mac     the stack's MAC, -1 for a random locally administered one.
+ * @param mtu     the MTU (also set on the TAP), 0 to use the TAP's.
+ * @param pcap    where to record every frame, or null.
+ * @param listens the listeners.
+ * @param verbose whether to log counters every second instead of every ten.
+ */
+public record InstanceSettings(
+    String name,
+    String tap,
+    Ipv4Cidr ipv4,
+    int gateway,
+    long mac,
+    int mtu,
+    Path pcap,
+    List<ListenSpec> listens,
+    boolean verbose,
+    boolean trace)
+{
+    public InstanceSettings
+    {
+        listens = List.copyOf(listens);
+    }
+}

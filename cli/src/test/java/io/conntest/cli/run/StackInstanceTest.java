@@ -1,0 +1,108 @@
+package io.conntest.cli.run;
+
+import io.conntest.cli.options.Ipv4Cidr;
+import io.conntest.cli.options.ListenSpec;
+import io.conntest.stack.NetworkStack;
+import io.conntest.stack.iface.InterfaceConfig;
+import io.conntest.stack.phy.InMemoryDevicePair;
+import io.conntest.stack.socket.UdpSocket;
+import io.conntest.stack.socket.UdpSocketListener;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An instance over the in-memory device, with a second stack as its peer: no root, no TAP. */
+class StackInstanceTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void echoesUdpDiscardsAndRecordsAPcap() throws Exception
+    {
+        final Path pcap = dir.resolve("instance.pcap");
+        final InMemoryDevicePair pair = new InMemoryDevicePair();
+        final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        final InstanceSettings settings = new InstanceSettings("a", "mem0", Ipv4Cidr.parse("10.0.0.2/24"), 0,
+            0x02_00_00_00_00_02L, 0, pcap, List.of(ListenSpec.parse("udp:7"), ListenSpec.parse("udp:9?service=discard")),
+            false, false);
+        final StackInstance instance = new StackInstance(settings, pair.a(), null,
+            new EventLog(new PrintStream(logged, true, StandardCharsets.UTF_8), "a"));
+        final NetworkStack peer = new NetworkStack(pair.b(),
+            InterfaceConfig.builder(Ipv4Cidr.parseAddress("10.0.0.1"), 24).seed(1).build());
+        final List<String> replies = new ArrayList<>();
+        final UdpSocket socket = peer.udp().open(new UdpSocketListener()
+        {
+            @Override
+            public void onReadable(final UdpSocket s)
+            {
+                s.receive((srcAddr, srcPort, buffer, offset, length) ->
+                    replies.add(srcPort + ":" + buffer.getStringWithoutLengthAscii(offset, length)), 100);
+            }
+        });
+        socket.bind(40000);
+        final UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+        for (int i = 0; i < 5; i++)
+        {
+            final int length = payload.putStringWithoutLengthAscii(0, "hello " + i);
+            assertTrue(socket.sendTo(0x0A000002, 7, payload, 0, length));
+            assertTrue(socket.sendTo(0x0A000002, 9, payload, 0, length));
+        }
+        assertTrue(socket.sendTo(0x0A000002, 7, payload, 0, 0), "an empty datagram is echoed too");
+        long nowNs = 1_000_000_000L;
+        for (int turn = 0; turn < 100 && replies.size() < 6; turn++)
+        {
+            peer.poll(nowNs);
+            instance.pollOnce(nowNs);
+            nowNs += 1_000_000L;
+        }
+        assertEquals(List.of("7:hello 0", "7:hello 1", "7:hello 2", "7:hello 3", "7:hello 4", "7:"), replies);
+        assertEquals(6, instance.echoed());
+        final String stats = instance.stats();
+        assertTrue(stats.contains("udp:7 echo 6 datagrams"), stats);
+        assertTrue(stats.contains("udp:9 discard 5 datagrams"), stats);
+        instance.close();
+
+        // Every frame in the pcap: ARP both ways, 10 datagrams in, 5 echoes out.
+        final ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(pcap)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0xa1b23c4d, file.getInt(0));
+        int records = 0;
+        for (int at = 24; at < file.limit(); at += 16 + file.getInt(at + 8))
+        {
+            records++;
+        }
+        assertTrue(records >= 15, "records " + records);
+    }
+
+    @Test
+    void runReturnsAtItsEndAndLogsTheStart()
+    {
+        final InMemoryDevicePair pair = new InMemoryDevicePair();
+        final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        final InstanceSettings settings = new InstanceSettings("b", "mem0", Ipv4Cidr.parse("10.0.0.2/24"),
+            Ipv4Cidr.parseAddress("10.0.0.1"), -1, 1400, null, List.of(), true, true);
+        try (StackInstance instance = new StackInstance(settings, pair.a(), () -> "link of mem0 is down",
+            new EventLog(new PrintStream(logged, true, StandardCharsets.UTF_8), "b")))
+        {
+            instance.run(System.nanoTime() + 50_000_000L);
+        }
+        final String log = logged.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("b: up: ") && log.contains("10.0.0.2/24 via 10.0.0.1 on mem0 (mtu 1400)"), log);
+        assertTrue(log.contains("warning: link of mem0 is down"), log);
+        assertTrue(log.contains("b: tx 42 B ") && log.contains(" ARP who-has 10.0.0.2 from 10.0.0.2"),
+            "the traced gratuitous ARP: " + log);
+    }
+}
