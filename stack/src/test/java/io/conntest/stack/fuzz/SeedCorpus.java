@@ -71,6 +71,28 @@ public final class SeedCorpus
         writeReassembledUdp("capture-15-16", all.get(14), all.get(15));
         writeReassembledUdp("capture-17-18", all.get(16), all.get(17));
         writeInterfaceSeeds(all, in);
+        writeTcpSeeds();
+    }
+
+    /** The TCP helper's hand-made segments (SYN with every option, data, SACK, FIN, RST, a bad option). */
+    private void writeTcpSeeds() throws IOException
+    {
+        final String dir = "/io/conntest/stack/tcp/TcpFuzzTestInputs/anySegmentIsHandledNeverThrown/";
+        for (final String name : new String[] {"syn-new-port", "data", "sack", "fin", "rst", "bad-option"})
+        {
+            try (java.io.InputStream stream = SeedCorpus.class.getResourceAsStream(dir + name))
+            {
+                if (stream == null)
+                {
+                    continue;
+                }
+                final byte[] input = stream.readAllBytes();
+                // Their first byte says how to deliver the segment; the rest is the segment.
+                final byte[] segment = slice(input, 1, input.length);
+                write("TcpSegmentFuzzTest", METHOD, "tcp-" + name, new FdpSeed().intInRange(0, 7, 0).bool(true)
+                    .anyInt(0x0A090001).anyInt(0x0A090002).bytes(segment).toBytes());
+            }
+        }
     }
 
     /** The ICMP or UDP message of an unfragmented capture. */
