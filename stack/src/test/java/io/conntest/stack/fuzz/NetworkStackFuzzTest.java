@@ -31,6 +31,8 @@ import static io.conntest.stack.fuzz.StackHarness.PEER_MAC;
  * and reading what the stack sent. Nothing may throw; every frame the stack sends must be well formed; the bounded
  * structures must stay within their bounds after every poll ({@link StackHarness#checkBounds()}); and at the end
  * the stack must still answer ARP, ping and UDP echo. Real captured frames replayed as raw frames are the seeds.
+ * TCP (with its echo service on port 7) is registered too, and datagrams of protocol 6 are TCP segments that can
+ * answer the last segment the stack sent.
  */
 class NetworkStackFuzzTest
 {
@@ -51,6 +53,12 @@ class NetworkStackFuzzTest
     /** Time steps: around the ARP retry, reassembly and neighbour timers of both configurations. */
     static final long[] CLOCK_STEPS_NS = {
         1_000_000L, 100_000_000L, 1_000_000_000L, 2_500_000_000L, 10_000_000_000L, 31_000_000_000L, 61_000_000_000L};
+
+    /** SYN, ACK, PSH+ACK, FIN+ACK, RST, RST+ACK, SYN+ACK, or (-1) any flags. */
+    static final int[] TCP_FLAGS = {0x02, 0x10, 0x18, 0x11, 0x04, 0x14, 0x12, -1};
+    /** MSS 1460, SACK permitted, timestamps, NOP, window scale 7: what Linux puts on a SYN. */
+    static final byte[] LINUX_SYN_OPTIONS = {
+        2, 4, 0x05, (byte)0xB4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
 
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[MAX_FRAME]);
     private final UnsafeBuffer datagram = new UnsafeBuffer(new byte[Ipv4Packet.MAX_LENGTH + 64]);
@@ -201,9 +209,13 @@ class NetworkStackFuzzTest
                 }
                 break;
             }
+            case 2:
+                protocol = Ipv4Packet.PROTOCOL_TCP;
+                length = tcpSegment(h, data, at, src, dst, room);
+                break;
             default:
             {
-                protocol = kind == 2 ? Ipv4Packet.PROTOCOL_TCP : data.consumeInt(0, 255);
+                protocol = data.consumeInt(0, 255);
                 final byte[] body = data.consumeBytes(data.consumeInt(0, room));
                 frame.putBytes(at, body);
                 length = body.length;
@@ -228,6 +240,42 @@ class NetworkStackFuzzTest
         frame.setMemory(at + length, padding, (byte)0);
         h.inject(frame, 0, at + length + padding);
         h.poll();
+    }
+
+    /**
+     * A TCP segment to the echo service, a closed port or anywhere, with sequence and acknowledgement numbers that
+     * either answer the last segment the stack sent (so handshakes and data exchanges can happen) or are arbitrary,
+     * usual or arbitrary flags, the options of a Linux SYN or arbitrary option bytes, and a checksum that is
+     * sometimes wrong.
+     */
+    private int tcpSegment(final StackHarness h, final FuzzedDataProvider data, final int at, final int src,
+        final int dst, final int room)
+    {
+        final int srcPort = data.consumeBoolean() ? h.lastTcpDstPort : pickPort(h, data);
+        final int dstPort;
+        switch (data.consumeInt(0, 3))
+        {
+            case 0: dstPort = StackHarness.TCP_ECHO_PORT; break;
+            case 1: dstPort = h.lastTcpSrcPort; break;
+            case 2: dstPort = StackHarness.CLOSED_PORT; break;
+            default: dstPort = pickPort(h, data);
+        }
+        final int seq = data.consumeBoolean() ? h.lastTcpAck + data.consumeInt(-8, 8) : data.consumeInt();
+        final int ack = data.consumeBoolean()
+            ? h.lastTcpSeq + h.lastTcpLength + data.consumeInt(-8, 8) : data.consumeInt();
+        final int flags = TCP_FLAGS[data.consumeInt(0, TCP_FLAGS.length - 1)];
+        final int window = data.consumeInt(0, 0xFFFF);
+        final byte[] options =
+            data.consumeBoolean() ? LINUX_SYN_OPTIONS : data.consumeBytes(4 * data.consumeInt(0, 10));
+        final int headerLength = 20 + Math.min(40, (options.length + 3) & ~3);
+        final byte[] payload = data.consumeBytes(data.consumeInt(0, room - headerLength));
+        final int length = PeerFrames.tcpSegment(frame, at, src, dst, srcPort, dstPort, seq, ack,
+            flags == -1 ? data.consumeInt(0, 255) : flags, window, options, payload);
+        if (data.consumeInt(0, 3) == 0)
+        {
+            frame.putByte(at + 17, (byte)(frame.getByte(at + 17) ^ 0x08));
+        }
+        return length;
     }
 
     /** An ARP packet, mostly Ethernet/IPv4, teaching the stack (or asking it) about any address. */

@@ -1,6 +1,7 @@
 package io.conntest.stack.fuzz;
 
 import io.conntest.stack.wire.ArpPacket;
+import io.conntest.stack.wire.Checksum;
 import io.conntest.stack.wire.EthernetFrame;
 import io.conntest.stack.wire.Icmpv4Packet;
 import io.conntest.stack.wire.Ipv4Packet;
@@ -88,6 +89,37 @@ final class PeerFrames
         buffer.putBytes(offset + 8, data);
         FuzzSupport.fixUdpChecksum(buffer, offset, 8 + data.length, src, dst);
         return 8 + data.length;
+    }
+
+    /**
+     * A TCP segment at {@code offset}: header, {@code options} (padded to a multiple of 4, at most 40 bytes) and
+     * data, checksum filled (RFC 9293 §3.1); returns its length.
+     */
+    static int tcpSegment(final UnsafeBuffer buffer, final int offset, final int src, final int dst,
+        final int srcPort, final int dstPort, final int seq, final int ack, final int flags, final int window,
+        final byte[] options, final byte[] data)
+    {
+        final int optionsLength = Math.min(40, (options.length + 3) & ~3);
+        final int headerLength = 20 + optionsLength;
+        buffer.putShort(offset, (short)srcPort, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(offset + 2, (short)dstPort, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + 4, seq, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + 8, ack, ByteOrder.BIG_ENDIAN);
+        buffer.putByte(offset + 12, (byte)((headerLength / 4) << 4));
+        buffer.putByte(offset + 13, (byte)flags);
+        buffer.putShort(offset + 14, (short)window, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(offset + 16, (short)0, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(offset + 18, (short)0, ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < optionsLength; i++)
+        {
+            buffer.putByte(offset + 20 + i, i < options.length ? options[i] : 0);
+        }
+        buffer.putBytes(offset + headerLength, data);
+        final int length = headerLength + data.length;
+        long sum = Checksum.addPseudoHeader(0, src, dst, Ipv4Packet.PROTOCOL_TCP, length);
+        sum = Checksum.add(sum, buffer, offset, length);
+        buffer.putShort(offset + 16, (short)Checksum.finish(sum), ByteOrder.BIG_ENDIAN);
+        return length;
     }
 
     /** An ICMP message (checksum filled) at {@code offset}; returns its length. */

@@ -163,6 +163,24 @@ public final class SeedCorpus
             .intInRange(0, 9, NetworkStackFuzzTest.OP_DRAIN).bool(true);
         write(cls, method, "client-socket", client.toBytes());
 
+        // A TCP handshake with the echo service on port 7 and 14 bytes of data (RFC 9293 §3.5, RFC 7323 options).
+        final FdpSeed tcp = new FdpSeed().bool(false).bool(false);
+        tcpDatagramPrefix(tcp).bool(false).intInRange(0, 5, 4).intInRange(0, 3, 0).bool(false).anyInt(1000)
+            .bool(false).anyInt(0).intInRange(0, 7, 0).intInRange(0, 0xFFFF, 64_240).bool(true)
+            .intInRange(0, 1_440, 0).intInRange(0, 3, 1).bool(false).bool(false).intInRange(0, 24, 0);
+        tcp.intInRange(0, 9, NetworkStackFuzzTest.OP_DRAIN).bool(true)
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_POLL).intInRange(1, 4, 1).bool(false)
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_DRAIN).bool(true);
+        final byte[] hello = "hello tcp echo".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        tcpDatagramPrefix(tcp).bool(true).intInRange(0, 3, 1).bool(true).intInRange(-8, 8, 0)
+            .bool(true).intInRange(-8, 8, 0).intInRange(0, 7, 2).intInRange(0, 0xFFFF, 64_240).bool(false)
+            .intInRange(0, 10, 3).bytes(new byte[] {1, 1, 8, 10, 0, 0, 0, 2, 0, 0, 0, 0})
+            .intInRange(0, 1_448, hello.length).bytes(hello)
+            .intInRange(0, 3, 1).bool(false).bool(false).intInRange(0, 24, 0);
+        tcp.intInRange(0, 9, NetworkStackFuzzTest.OP_POLL).intInRange(1, 4, 2).bool(false).bool(false)
+            .intInRange(0, 9, NetworkStackFuzzTest.OP_DRAIN).bool(true);
+        write(cls, method, "tcp-echo", tcp.toBytes());
+
         // Minimal reproducer of a bug found by fuzzing (see KnownBugs): capture 13 (UDP 10.9.0.1:40000 to our echo
         // port) with source port 0.
         final byte[] portZero = all.get(12).clone();
@@ -186,6 +204,14 @@ public final class SeedCorpus
         churn.intInRange(0, 9, NetworkStackFuzzTest.OP_POLL).intInRange(1, 4, 1).bool(false);
         Files.write(root.resolve(cls + "Inputs").resolve(method).resolve("crash-udp-send-list-overflow"),
             churn.toBytes());
+    }
+
+    /** A datagram step from the peer to us, no IP options, TTL 64, DF, of protocol kind 2 (TCP). */
+    private static FdpSeed tcpDatagramPrefix(final FdpSeed seed)
+    {
+        return seed.intInRange(0, 9, NetworkStackFuzzTest.OP_DATAGRAM).intInRange(0, StackHarness.ADDRESSES.length, 0)
+            .intInRange(0, 5, 3).intInRange(0, 3, 2).intInRange(0, 10, 0).intInRange(0, 255, 64)
+            .intInRange(0, 0xFFFF, 1).bool(false).bool(true);
     }
 
     /** Every frame of {@code frames} as a raw frame step, then the stack's output read. */

@@ -11,6 +11,9 @@ import io.conntest.stack.service.UdpEchoService;
 import io.conntest.stack.socket.UdpSocket;
 import io.conntest.stack.socket.UdpSocketListener;
 import io.conntest.stack.socket.UdpSockets;
+import io.conntest.stack.tcp.TcpConfig;
+import io.conntest.stack.tcp.TcpProtocol;
+import io.conntest.stack.tcp.service.EchoService;
 import io.conntest.stack.wire.ArpPacket;
 import io.conntest.stack.wire.ArpRepr;
 import io.conntest.stack.wire.EthernetFrame;
@@ -20,6 +23,8 @@ import io.conntest.stack.wire.Ipv4Address;
 import io.conntest.stack.wire.Ipv4Packet;
 import io.conntest.stack.wire.Ipv4Repr;
 import io.conntest.stack.wire.MacAddress;
+import io.conntest.stack.wire.TcpPacket;
+import io.conntest.stack.wire.TcpRepr;
 import io.conntest.stack.wire.UdpPacket;
 import io.conntest.stack.wire.UdpRepr;
 import org.agrona.DirectBuffer;
@@ -36,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * One stack under test (10.9.0.2, the address of the captured frames) on one end of an {@link InMemoryDevicePair},
- * with the UDP echo service on port 5000 (as in the captures), discard on port 9 and up to four client sockets;
+ * with the UDP echo service on port 5000 (as in the captures), discard on port 9, up to four client sockets, and
+ * TCP with the echo service on port 7;
  * the harness plays every other host on the other end. It injects frames, polls on a manual clock, reads what the
  * stack sends and checks each frame (well-formed, checksums right, from our addresses, no ICMP error about an ICMP
  * error), checks the bounds of the stack's memory-bearing structures after every poll, and finally checks that the
@@ -55,6 +61,8 @@ final class StackHarness
     static final int MAX_FRAME = MTU + EthernetFrame.HEADER_LENGTH;
     static final int CLIENTS = 4;
     static final int CLIENT_QUEUE = 16 * 1024;
+    static final int TCP_ECHO_PORT = 7;
+    static final int TCP_MAX_CONNECTIONS = 8;
     static final long START_NS = 1_000_000_000L;
 
     /** Addresses the fuzz input picks from: the peer, other on-link hosts, off-link, broadcasts and bogus ones. */
@@ -85,6 +93,8 @@ final class StackHarness
     final UdpEchoService echo;
     final UdpDiscardService discard;
     final UdpSocket[] clients = new UdpSocket[CLIENTS];
+    final TcpProtocol tcp;
+    final EchoService tcpEcho;
     private final UdpSocketListener clientListener = new UdpSocketListener()
     {
     };
@@ -105,6 +115,15 @@ final class StackHarness
     private final UdpRepr udpRepr = new UdpRepr();
     private final Icmpv4Packet icmp = new Icmpv4Packet();
     private final Icmpv4Repr icmpRepr = new Icmpv4Repr();
+    private final TcpPacket tcpView = new TcpPacket();
+    private final TcpRepr tcpRepr = new TcpRepr();
+
+    /** The last TCP segment the stack sent, so the input can answer it with matching ports and numbers. */
+    int lastTcpSrcPort;
+    int lastTcpDstPort;
+    int lastTcpSeq;
+    int lastTcpAck;
+    int lastTcpLength;
 
     private boolean sawArpReplyToPeer;
     private int expectedPingSequence = -1;
@@ -139,6 +158,11 @@ final class StackHarness
         echo = new UdpEchoService(stack.udp(), ECHO_PORT);
         discard = new UdpDiscardService(stack.udp(), UdpDiscardService.PORT);
         openSockets = 2;
+        tcp = new TcpProtocol(new TcpConfig().maxConnections(TCP_MAX_CONNECTIONS).sendBufferBytes(16 * 1024)
+            .receiveBufferBytes(16 * 1024), OUR_IP, 11, 22);
+        tcp.mtu(MTU);
+        stack.addProtocol(tcp);
+        tcpEcho = new EchoService(tcp, TCP_ECHO_PORT, 4);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -260,6 +284,7 @@ final class StackHarness
         }
         assertTrue(known <= config.neighbourCacheSize(), "neighbour cache within bound");
         assertEquals(openSockets, stack.udp().openSockets(), "open UDP sockets");
+        assertTrue(tcp.connectionCount() <= TCP_MAX_CONNECTIONS, "TCP connections within bound");
         checkSocket(echo.socket(), ECHO_QUEUE);
         for (final UdpSocket socket : clients)
         {
@@ -396,6 +421,17 @@ final class StackHarness
             {
                 sawUdpEcho = true;
             }
+        }
+        else if (ipRepr.protocol() == Ipv4Packet.PROTOCOL_TCP)
+        {
+            assertTrue(tcpView.wrap(ip.buffer(), at, n), "TCP the stack sent wraps");
+            assertEquals(TcpRepr.ParseResult.OK, tcpRepr.parse(tcpView, OUR_IP, dst, true),
+                "TCP the stack sent has a good checksum and options");
+            lastTcpSrcPort = tcpRepr.srcPort;
+            lastTcpDstPort = tcpRepr.dstPort;
+            lastTcpSeq = tcpRepr.seq;
+            lastTcpAck = tcpRepr.ack;
+            lastTcpLength = tcpRepr.segmentLength();
         }
         else if (ipRepr.protocol() == Ipv4Packet.PROTOCOL_ICMP)
         {
