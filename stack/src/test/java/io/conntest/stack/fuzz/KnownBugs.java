@@ -21,7 +21,7 @@ final class KnownBugs
         // UdpSockets keeps a closed socket in its send list until the next poll, but the list has room for
         // maxSockets entries only: close and reopen sockets that send, more than maxSockets times between two polls,
         // and UdpSocket.sendTo throws ArrayIndexOutOfBoundsException from UdpSockets.onSendQueued.
-        // Reproducer: crash-udp-send-list-overflow.
+        // Reproducers: crash-udp-send-list-overflow, crash-d297573a6d78fd8791af931b50523d02027079b0 (found by fuzzing).
         {"java.lang.ArrayIndexOutOfBoundsException", "Index ",
             "io.conntest.stack.socket.UdpSockets.onSendQueued"},
     };
