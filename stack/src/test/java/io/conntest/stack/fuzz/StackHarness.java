@@ -55,6 +55,7 @@ final class StackHarness
     static final int PEER_IP = Ipv4Address.parse("10.9.0.1");
     static final long PEER_MAC = 0x0200_0000_0A01L;
     static final int GATEWAY = Ipv4Address.parse("10.9.0.254");
+    static final int DIRECTED_BROADCAST = Ipv4Address.parse("10.9.0.255");
     static final int ECHO_PORT = 5000;
     static final int CLOSED_PORT = 5001;
     static final int MTU = 1500;
@@ -461,6 +462,17 @@ final class StackHarness
         assertTrue(headerLength >= Ipv4Packet.MIN_HEADER_LENGTH && headerLength <= n, "quoted header length");
         assertTrue(n <= headerLength + 8, "the quote is the header plus at most 8 bytes");
         assertEquals(dst, quote.getInt(at + 12, ByteOrder.BIG_ENDIAN), "the error goes to the offender's source");
+        // RFC 1122 §3.2.2: never about a datagram to a broadcast or multicast address, from an address that is not
+        // one host's, or about a non-initial fragment (a reassembled datagram is quoted as a whole, offset 0).
+        final int quotedSrc = quote.getInt(at + 12, ByteOrder.BIG_ENDIAN);
+        final int quotedDst = quote.getInt(at + 16, ByteOrder.BIG_ENDIAN);
+        assertTrue(quotedDst != Ipv4Address.BROADCAST && quotedDst != DIRECTED_BROADCAST
+            && !Ipv4Address.isMulticast(quotedDst), "RFC 1122 §3.2.2: no ICMP error about a broadcast/multicast");
+        assertTrue(quotedSrc != 0 && quotedSrc != Ipv4Address.BROADCAST && quotedSrc != DIRECTED_BROADCAST
+            && !Ipv4Address.isMulticast(quotedSrc) && !Ipv4Address.isLoopback(quotedSrc),
+            "RFC 1122 §3.2.2: no ICMP error to a source that is not one host");
+        assertEquals(0, quote.getShort(at + 6, ByteOrder.BIG_ENDIAN) & 0x1FFF,
+            "RFC 1122 §3.2.2: no ICMP error about a non-initial fragment");
         final int quotedProtocol = quote.getByte(at + 9) & 0xFF;
         if (quotedProtocol == Ipv4Packet.PROTOCOL_ICMP && n > headerLength)
         {
