@@ -13,17 +13,9 @@ final class KnownBugs
 
     /** {exception class, start of the message, class.method of a frame it must pass through}. */
     private static final String[][] BUGS = {
-        // UdpEchoService answers a datagram whose source port is 0 (RFC 768: "no reply port") with sendTo(.., 0,
-        // ..), which throws IllegalArgumentException out of Interface.poll. Reproducers:
-        // crash-efba8354ce714cad87801ecc32f7fed5441dc76e (through reassembly), crash-udp-echo-source-port-0.
-        {"java.lang.IllegalArgumentException", "bad destination port 0",
-            "io.conntest.stack.service.UdpEchoService.onDatagram"},
-        // UdpSockets keeps a closed socket in its send list until the next poll, but the list has room for
-        // maxSockets entries only: close and reopen sockets that send, more than maxSockets times between two polls,
-        // and UdpSocket.sendTo throws ArrayIndexOutOfBoundsException from UdpSockets.onSendQueued.
-        // Reproducers: crash-udp-send-list-overflow, crash-d297573a6d78fd8791af931b50523d02027079b0 (found by fuzzing).
-        {"java.lang.ArrayIndexOutOfBoundsException", "Index ",
-            "io.conntest.stack.socket.UdpSockets.onSendQueued"},
+        // None open. Fixed and guarded by their reproducers in the corpus: UdpEchoService echoing to source port 0
+        // (crash-udp-echo-source-port-0), UdpSockets send-list overflow on close/reopen between polls
+        // (crash-udp-send-list-overflow).
     };
 
     private KnownBugs()

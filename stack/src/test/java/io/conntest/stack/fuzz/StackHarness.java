@@ -99,6 +99,8 @@ final class StackHarness
     private final UdpSocketListener clientListener = new UdpSocketListener()
     {
     };
+    /** The echo and discard services plus the fuzzed client sockets. */
+    static final int MAX_UDP_SOCKETS = CLIENTS + 2;
     private int openSockets;
     long nowNs = START_NS;
     /** Whether the harness answers the stack's ARP requests (for any address) while reading its frames. */
@@ -154,7 +156,7 @@ final class StackHarness
         config = builder.build();
         pair = new InMemoryDevicePair(MTU, 32);
         peer = pair.b();
-        stack = new NetworkStack(pair.a(), config, CLIENTS + 2);
+        stack = new NetworkStack(pair.a(), config, MAX_UDP_SOCKETS);
         iface = stack.iface();
         echo = new UdpEchoService(stack.udp(), ECHO_PORT);
         discard = new UdpDiscardService(stack.udp(), UdpDiscardService.PORT);
@@ -228,6 +230,12 @@ final class StackHarness
     {
         if (clients[index] != null)
         {
+            return;
+        }
+        if (stack.udp().openSockets() >= MAX_UDP_SOCKETS)
+        {
+            // The documented EMFILE case: a socket closed since the last poll still holds its place in the send
+            // list until dispatch drops it, so open() would refuse (UdpSockets.open throws IllegalStateException).
             return;
         }
         final UdpSocket socket = stack.udp().open(clientListener, CLIENT_QUEUE, CLIENT_QUEUE);
