@@ -90,7 +90,7 @@ public final class Main implements Callable<Integer>
 
         @Option(names = "--listen", paramLabel = "PROTO:PORT", converter = Converters.ListenConverter.class,
             description = "Accept conntest peers on tcp:PORT or udp:PORT (repeatable; PROTO:ADDR:PORT binds one "
-                + "address). With --tap also udp:PORT?service=echo|discard.")
+                + "address). With --tap also udp:PORT?service=echo|discard and tcp:PORT?service=echo|discard|source.")
         List<ListenSpec> listens = new ArrayList<>();
 
         @Option(names = "--connect", paramLabel = "URI", converter = Converters.ConnectConverter.class,
@@ -239,7 +239,7 @@ public final class Main implements Callable<Integer>
             {
                 throw new ParameterException(spec.commandLine(), "--listen " + l + (tapStack == null
                     ? ": services run on the own stack only (add --tap IFNAME)"
-                    : ": services (echo, discard) and conntest listeners or peers do not mix; run two instances"));
+                    : ": services (echo, discard, source) and conntest listeners or peers do not mix; run two instances"));
             }
             if (!seen.add(l.protocol() + ":" + l.port()))
             {

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /**
  * A {@code --listen} value: {@code tcp:1234}, {@code udp:1234}, {@code tcp:127.0.0.1:1234} (a conntest listener,
- * as in the seed), or {@code udp:PORT?service=echo|discard} (a plain UDP service on the own stack).
+ * as in the seed), or a plain service of the own stack: {@code udp:PORT?service=echo|discard} or
+ * {@code tcp:PORT?service=echo|discard|source} (RFC 862, RFC 863, and endless bytes), so kernel tools such as nc,
+ * socat or iperf-like readers can test the stack with nothing of ours on the other side.
  *
  * @param protocol "tcp" or "udp".
  * @param port     1 to 65535.
@@ -23,8 +25,10 @@ public record ListenSpec(String protocol, int port, Service service, String host
         CONNTEST,
         /** Sends every datagram back to its sender (RFC 862). */
         ECHO,
-        /** Drops every datagram (RFC 863). */
-        DISCARD
+        /** Drops everything it gets (RFC 863). */
+        DISCARD,
+        /** TCP only: sends endless bytes to whoever connects (a character-generator-like source). */
+        SOURCE
     }
 
     /** Parses {@code PROTO:[HOST:]PORT[?service=NAME]}; the service defaults to conntest. */
@@ -92,14 +96,17 @@ public record ListenSpec(String protocol, int port, Service service, String host
                     case "discard":
                         service = Service.DISCARD;
                         break;
+                    case "source":
+                        service = Service.SOURCE;
+                        break;
                     default:
                         throw new IllegalArgumentException("'" + text + "': unknown service '" + value
-                            + "' (known: conntest, echo, discard)");
+                            + "' (known: conntest, echo, discard, source)");
                 }
             }
-            if (service != Service.CONNTEST && !protocol.equals("udp"))
+            if (service == Service.SOURCE && !protocol.equals("tcp"))
             {
-                throw new IllegalArgumentException("'" + text + "': service " + value(service) + " is UDP only");
+                throw new IllegalArgumentException("'" + text + "': service source is TCP only");
             }
         }
         return new ListenSpec(protocol, port, service, host);

@@ -11,6 +11,9 @@ import io.conntest.stack.phy.PcapWriterDevice;
 import io.conntest.stack.phy.TracingDevice;
 import io.conntest.stack.service.UdpDiscardService;
 import io.conntest.stack.service.UdpEchoService;
+import io.conntest.stack.tcp.TcpConfig;
+import io.conntest.stack.tcp.TcpProtocol;
+import io.conntest.stack.tcp.service.TcpService;
 import io.conntest.stack.wire.MacAddress;
 
 import java.io.IOException;
@@ -39,6 +42,9 @@ public final class StackInstance implements AutoCloseable
     private final NetworkStack stack;
     private final List<UdpEchoService> echoServices = new ArrayList<>();
     private final List<UdpDiscardService> discardServices = new ArrayList<>();
+    private final List<TcpService> tcpServices = new ArrayList<>();
+    private final List<String> tcpServiceNames = new ArrayList<>();
+    private TcpProtocol tcp;
     private volatile boolean stopRequested;
     private volatile boolean running;
     private String lastLinkWarning;
@@ -93,10 +99,19 @@ public final class StackInstance implements AutoCloseable
         {
             config.mtu(settings.mtu());
         }
-        this.stack = new NetworkStack(device, config.build());
+        final InterfaceConfig interfaceConfig = config.build();
+        this.stack = new NetworkStack(device, interfaceConfig);
         for (final ListenSpec listen : settings.listens())
         {
-            // Until the engine runs on the own stack, a plain UDP listener here is an echo service (as before).
+            if (listen.protocol().equals("tcp"))
+            {
+                // A plain tcp:PORT on the stack-only instance is an echo service, as udp:PORT is.
+                final String name = listen.service() == ListenSpec.Service.CONNTEST
+                    ? "echo" : listen.service().name().toLowerCase(java.util.Locale.ROOT);
+                tcpServices.add(TcpService.create(name, tcp(interfaceConfig), listen.port(), 128));
+                tcpServiceNames.add(name);
+                continue;
+            }
             switch (listen.service())
             {
                 case CONNTEST:
@@ -110,6 +125,18 @@ public final class StackInstance implements AutoCloseable
                     throw new IllegalStateException("unknown service " + listen.service());
             }
         }
+    }
+
+    /** TCP on the stack, registered when the first TCP service needs it (as StackHost does for the engine). */
+    private TcpProtocol tcp(final InterfaceConfig interfaceConfig)
+    {
+        if (tcp == null)
+        {
+            tcp = new TcpProtocol(new TcpConfig(), interfaceConfig.address());
+            tcp.mtu(stack.iface().mtu());
+            stack.addProtocol(tcp);
+        }
+        return tcp;
     }
 
     /** The stack, for callers that add sockets of their own before {@link #run(long)}. */
@@ -248,6 +275,13 @@ public final class StackInstance implements AutoCloseable
             sb.append("; udp:").append(discard.port()).append(" discard ").append(discard.datagrams())
                 .append(" datagrams (").append(discard.bytes()).append(" B)");
         }
+        for (int i = 0; i < tcpServices.size(); i++)
+        {
+            final TcpService service = tcpServices.get(i);
+            sb.append("; tcp:").append(service.listener().port()).append(' ').append(tcpServiceNames.get(i)).append(' ')
+                .append(service.connections()).append(" connections (").append(service.bytesIn()).append(" B in, ")
+                .append(service.bytesOut()).append(" B out)");
+        }
         sb.append("; port unreachable sent ").append(c.get(InterfaceCounter.ICMP_PORT_UNREACHABLE_SENT))
             .append("; drops ").append(c.totalDrops());
         if (pcap != null)
@@ -278,6 +312,10 @@ public final class StackInstance implements AutoCloseable
         for (final UdpDiscardService discard : discardServices)
         {
             discard.close();
+        }
+        for (final TcpService service : tcpServices)
+        {
+            service.close();
         }
         stack.close();
         if (pcap != null && pcap.writeError() != null)

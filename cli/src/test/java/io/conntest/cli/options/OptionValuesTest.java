@@ -53,9 +53,11 @@ class OptionValuesTest
             ListenSpec.parse("TCP:127.0.0.2:80"));
         assertEquals("udp:7", ListenSpec.parse("udp:7").toString());
         assertEquals("udp:7?service=echo", ListenSpec.parse("udp:7?service=echo").toString());
+        assertEquals(new ListenSpec("tcp", 19, ListenSpec.Service.SOURCE, "0.0.0.0"), ListenSpec.parse("tcp:19?service=source"));
+        assertEquals(new ListenSpec("tcp", 7, ListenSpec.Service.ECHO, "0.0.0.0"), ListenSpec.parse("TCP:7?service=ECHO"));
         assertEquals("tcp:127.0.0.2:80", ListenSpec.parse("tcp:127.0.0.2:80").toString());
         for (final String bad : new String[] {"udp", "udp:0", "udp:65536", "udp:x", "sctp:80", "udp:7?service=chargen",
-            "udp:7?colour=red", "tcp:7?service=echo", "tcp:1.2.3:80", "tcp:a:b:c"})
+            "udp:7?colour=red", "udp:7?service=source", "tcp:1.2.3:80", "tcp:a:b:c"})
         {
             final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
                 () -> ListenSpec.parse(bad));

@@ -7,6 +7,9 @@ import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.phy.InMemoryDevicePair;
 import io.conntest.stack.socket.UdpSocket;
 import io.conntest.stack.socket.UdpSocketListener;
+import io.conntest.stack.tcp.TcpConfig;
+import io.conntest.stack.tcp.TcpProtocol;
+import io.conntest.stack.tcp.TcpSocket;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +88,56 @@ class StackInstanceTest
             records++;
         }
         assertTrue(records >= 15, "records " + records);
+    }
+
+    /** Issue 3: {@code --listen 'tcp:7?service=echo'} (and discard, source) on the own stack, tried by a TCP peer. */
+    @Test
+    void tcpEchoDiscardAndSourceServices()
+    {
+        final InMemoryDevicePair pair = new InMemoryDevicePair();
+        final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        final InstanceSettings settings = new InstanceSettings("t", "mem0", Ipv4Cidr.parse("10.0.0.2/24"), 0,
+            0x02_00_00_00_00_02L, 0, null, List.of(ListenSpec.parse("tcp:7?service=echo"),
+            ListenSpec.parse("tcp:9?service=discard"), ListenSpec.parse("tcp:19?service=source")), false, false);
+        final StackInstance instance = new StackInstance(settings, pair.a(), null,
+            new EventLog(new PrintStream(logged, true, StandardCharsets.UTF_8), "t"));
+        final NetworkStack peer = new NetworkStack(pair.b(),
+            InterfaceConfig.builder(Ipv4Cidr.parseAddress("10.0.0.1"), 24).seed(1).build());
+        final TcpProtocol tcp = new TcpProtocol(new TcpConfig(), 0x0A000001);
+        tcp.mtu(1500);
+        peer.addProtocol(tcp);
+        final TcpSocket echo = tcp.openSocket();
+        final TcpSocket discard = tcp.openSocket();
+        final TcpSocket source = tcp.openSocket();
+        assertTrue(echo.connect(0x0A000002, 7) && discard.connect(0x0A000002, 9) && source.connect(0x0A000002, 19));
+        final byte[] sent = new byte[100_000];
+        new java.util.SplittableRandom(3).nextBytes(sent);
+        final UnsafeBuffer out = new UnsafeBuffer(sent);
+        final UnsafeBuffer in = new UnsafeBuffer(new byte[sent.length]);
+        final UnsafeBuffer sink = new UnsafeBuffer(new byte[65536]);
+        int written = 0;
+        int writtenDiscard = 0;
+        int echoed = 0;
+        long fromSource = 0;
+        long nowNs = 1_000_000_000L;
+        for (int turn = 0; turn < 20_000 && (echoed < sent.length || fromSource < 1_000_000); turn++)
+        {
+            written += Math.max(0, echo.write(out, written, sent.length - written));
+            writtenDiscard += Math.max(0, discard.write(out, writtenDiscard, sent.length - writtenDiscard));
+            echoed += Math.max(0, echo.read(in, echoed, sent.length - echoed));
+            fromSource += Math.max(0, source.read(sink, 0, sink.capacity()));
+            peer.poll(nowNs);
+            instance.pollOnce(nowNs);
+            nowNs += 100_000L;
+        }
+        assertEquals(sent.length, echoed, "everything echoed");
+        assertTrue(java.util.Arrays.equals(sent, in.byteArray()), "echoed bytes identical");
+        assertTrue(fromSource >= 1_000_000, "source sent " + fromSource);
+        final String stats = instance.stats();
+        assertTrue(stats.contains("tcp:7 echo 1 connections (100000 B in, 100000 B out)"), stats);
+        assertTrue(stats.contains("tcp:9 discard 1 connections (100000 B in"), stats);
+        assertTrue(stats.contains("tcp:19 source 1 connections"), stats);
+        instance.close();
     }
 
     @Test
