@@ -32,7 +32,8 @@ import io.conntest.core.transport.UdpLimits;
 /**
  * The engine on one thread, without a thread of its own: listeners, outgoing peers with their reconnect schedule,
  * and every session, driven by {@link #doWork(long)} with the time passed in. Tests drive it on a manual clock;
- * {@link Engine} drives it from an agent. Events go to the listener synchronously on the calling thread.
+ * {@link Engine} drives it from an agent. Events go to the listener synchronously on the calling thread. Two
+ * instances that dial each other keep one connection (see {@link PairRule} and docs/protocol.md).
  */
 public final class EngineCore
 {
@@ -283,6 +284,63 @@ public final class EngineCore
             }
         }
         emit(EventType.HELLO, s, null, "peer is '" + s.peerName + "'");
+        deduplicate(session, nowNs);
+    }
+
+    /**
+     * Each pair of instances shares one connection: when {@code fresh} (just past its HELLO) and an established
+     * session in the other direction, over the same protocol, lead to the same peer name, {@link PairRule} picks
+     * the survivor. Only the instance whose own outgoing connection loses acts (it closes it with a GOODBYE saying
+     * why, and its connector becomes covered), so an instance never tears down a connection on a guess about the
+     * other side's configuration; the peer sees an orderly close of the connection it accepted.
+     */
+    private void deduplicate(final Session fresh, final long nowNs)
+    {
+        final ConnectionStats s = fresh.stats();
+        if (s.peerName == null || stopped)
+        {
+            return;
+        }
+        byte[] peerName = null;
+        for (int i = 0; i < sessions.size(); i++)
+        {
+            final Session other = sessions.get(i);
+            if (other == fresh || other.isClosed() || !other.helloDone || other.isClient() == fresh.isClient() ||
+                other.stats().protocol() != s.protocol() || !s.peerName.equals(other.stats().peerName) ||
+                other.sessionId == fresh.sessionId)
+            {
+                continue;
+            }
+            final Session outgoing = fresh.isClient() ? fresh : other;
+            final Session incoming = fresh.isClient() ? other : fresh;
+            if (peerName == null)
+            {
+                peerName = s.peerName.getBytes(StandardCharsets.UTF_8);
+            }
+            if (!PairRule.outgoingSurvives(instanceNameBytes, peerName, outgoing.sessionId, incoming.sessionId))
+            {
+                closeDuplicate(outgoing, incoming, nowNs);
+                if (outgoing == fresh)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void closeDuplicate(final Session outgoing, final Session survivor, final long nowNs)
+    {
+        final ConnectionStats s = survivor.stats();
+        final String detail = "duplicate connection: sharing the one from " + s.peerName + " (" +
+            s.protocol().lowerName() + " " + s.peerHost + ":" + s.peerPort + ")";
+        for (final PeerConnector peer : peers)
+        {
+            if (peer.session() == outgoing)
+            {
+                peer.coverWith(survivor);
+            }
+        }
+        outgoing.closeAsDuplicate(detail, nowNs);
     }
 
     void onBandwidthResult(final Session session, final boolean up, final long bytes, final long durationNs,
@@ -319,6 +377,7 @@ public final class EngineCore
             emit(EventType.ERROR, s, reason, detail);
         }
         emit(EventType.CLOSED, s, reason, detail);
+        uncover(session, reason, nowNs);
         if (session.isClient())
         {
             scheduleRetry(session, nowNs);
@@ -344,10 +403,35 @@ public final class EngineCore
         }
         for (final PeerConnector peer : peers)
         {
-            if (peer.session() == session)
+            if (peer.session() == session && peer.isCoverPending())
+            {
+                peer.onCovered(peer.stats().lastError);
+                emit(EventType.COVERED, peer.stats(), null, peer.stats().lastError +
+                    "; dialling again only if it is lost");
+            }
+            else if (peer.session() == session)
             {
                 final long delayNs = peer.onEnded(nowNs, config);
                 emit(EventType.RECONNECTING, peer.stats(), null, "retrying in " + delayNs / 1_000_000 + " ms");
+            }
+        }
+    }
+
+    /** The connection that covered some outgoing peers ended: they dial again at once. */
+    private void uncover(final Session ended, final FailureReason reason, final long nowNs)
+    {
+        if (stopped)
+        {
+            return;
+        }
+        for (final PeerConnector peer : peers)
+        {
+            if (peer.coveredBy() == ended)
+            {
+                final String detail = "the shared connection from " + ended.stats().peerName + " ended (" +
+                    (reason == null ? "closed" : reason.name().toLowerCase(java.util.Locale.ROOT)) + ")";
+                peer.onUncovered(nowNs, detail);
+                emit(EventType.RECONNECTING, peer.stats(), null, detail + ": dialling again now");
             }
         }
     }

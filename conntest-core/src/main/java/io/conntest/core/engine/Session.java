@@ -36,6 +36,8 @@ abstract class Session implements ConnectionHandler, FrameHandler
     static final int PHASE_BANDWIDTH_DOWN = 4;
     static final int PHASE_CLOSED = 5;
     private static final int MAX_FRAMES_PER_PUMP = 256;
+    /** GOODBYE code: this connection duplicates another one between the same pair (docs/protocol.md). */
+    static final int CLOSE_CODE_DUPLICATE = 256;
 
     final EngineCore core;
     final ConnectionStats stats;
@@ -431,8 +433,13 @@ abstract class Session implements ConnectionHandler, FrameHandler
 
     private void onPeerClose(final int type, final DirectBuffer buffer, final int bodyOffset, final int length)
     {
-        final String text = closeBody.wrap(buffer, bodyOffset, length) ? closeBody.text() : "(malformed)";
-        if (type == MessageType.GOODBYE)
+        final boolean wellFormed = closeBody.wrap(buffer, bodyOffset, length);
+        final String text = wellFormed ? closeBody.text() : "(malformed)";
+        if (type == MessageType.GOODBYE && wellFormed && closeBody.code() == CLOSE_CODE_DUPLICATE)
+        {
+            close(FailureReason.CLOSED, "peer closed its duplicate connection (" + text + ")", false);
+        }
+        else if (type == MessageType.GOODBYE)
         {
             close(FailureReason.CLOSED, "peer said goodbye: " + text, false);
         }
@@ -544,6 +551,26 @@ abstract class Session implements ConnectionHandler, FrameHandler
             connection.close();
         }
         core.onSessionEnded(this, reason, detail, nowNs);
+    }
+
+    /**
+     * Closes this connection as the duplicate of another between the same pair: GOODBYE with
+     * {@link #CLOSE_CODE_DUPLICATE} and {@code detail}, then reported as an orderly close.
+     */
+    void closeAsDuplicate(final String detail, final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (phase == PHASE_CLOSED)
+        {
+            return;
+        }
+        if (connection != null && connection.isOpen())
+        {
+            sendClose(MessageType.GOODBYE, CLOSE_CODE_DUPLICATE, detail);
+        }
+        phase = PHASE_CLOSED;
+        connection.close();
+        core.onSessionEnded(this, FailureReason.CLOSED, detail, nowNs);
     }
 
     /** Says goodbye (best effort) and closes, for a clean stop. */

@@ -26,5 +26,10 @@ public enum EventType
     /** A frame sent or received (only with {@code EngineConfig.tracePackets}); the message describes it. */
     PACKET,
     /** The engine stopped. */
-    STOPPED
+    STOPPED,
+    /**
+     * An outgoing peer's connection was closed as a duplicate: the pair shares the connection the peer opened to
+     * this instance, and this peer dials again only when that one is lost. The message names it.
+     */
+    COVERED
 }

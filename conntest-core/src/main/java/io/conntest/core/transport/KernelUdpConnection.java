@@ -270,6 +270,9 @@ final class KernelUdpConnection extends KernelConnection implements MessageHandl
         {
             open = false;
             finished = true;
+            // Send what the window allows first: the reliable channel's close drops unsent messages, and the last
+            // one is usually the session's GOODBYE saying why.
+            reliable.poll(nowNs, this);
             reliable.close(nowNs);
             closing = true;
             reliable.poll(nowNs, this);

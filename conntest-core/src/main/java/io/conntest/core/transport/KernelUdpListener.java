@@ -27,6 +27,13 @@ final class KernelUdpListener implements Listener, AutoCloseable
     private final AcceptHandler acceptHandler;
     private final Map<SocketAddress, KernelUdpConnection> peers = new HashMap<>();
     private long junkDatagrams;
+    /**
+     * The JDK (17's DatagramChannelImpl) returns the same InetSocketAddress instance while the sender does not
+     * change, so a burst from one peer is demultiplexed by identity, without hashing; a changed sender costs the
+     * JDK one new address (its internals, not ours) and us one map lookup.
+     */
+    private SocketAddress lastSource;
+    private KernelUdpConnection lastPeer;
 
     KernelUdpListener(final KernelTransport transport, final DatagramChannel channel, final String host,
         final AcceptHandler acceptHandler) throws IOException
@@ -58,14 +65,17 @@ final class KernelUdpListener implements Listener, AutoCloseable
                 return;
             }
             final int length = buffer.position();
-            KernelUdpConnection peer = peers.get(source);
+            KernelUdpConnection peer = source == lastSource ? lastPeer : peers.get(source);
             if (peer != null)
             {
+                lastSource = source;
+                lastPeer = peer;
                 peer.onDatagram(transport.readView, 0, length, nowNs);
                 if (peer.reliable().isPeerRestarted())
                 {
                     peer.fail(FailureReason.RESET, "peer restarted", nowNs);
                     peers.remove(source);
+                    forget();
                     peer = null;
                 }
                 else
@@ -125,6 +135,16 @@ final class KernelUdpListener implements Listener, AutoCloseable
     void remove(final KernelUdpConnection connection, final SocketAddress address)
     {
         peers.remove(address, connection);
+        if (lastPeer == connection)
+        {
+            forget();
+        }
+    }
+
+    private void forget()
+    {
+        lastSource = null;
+        lastPeer = null;
     }
 
     long junkDatagrams()

@@ -203,6 +203,66 @@ class KernelLoopbackTest
             protocol == TransportProtocol.UDP && closed.reason() == FailureReason.REFUSED, closed.toString());
     }
 
+    /** A port free on 127.0.0.1 right now (bound and released), so two engines can be told each other's port. */
+    private static int freePort(final TransportProtocol protocol) throws java.io.IOException
+    {
+        final java.net.InetSocketAddress any = new java.net.InetSocketAddress("127.0.0.1", 0);
+        if (protocol == TransportProtocol.TCP)
+        {
+            try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open())
+            {
+                probe.bind(any);
+                return ((java.net.InetSocketAddress)probe.getLocalAddress()).getPort();
+            }
+        }
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open())
+        {
+            probe.bind(any);
+            return ((java.net.InetSocketAddress)probe.getLocalAddress()).getPort();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportProtocol.class)
+    void twoInstancesDiallingEachOtherShareOneConnection(final TransportProtocol protocol) throws Exception
+    {
+        final int alphaPort = freePort(protocol);
+        final int betaPort = freePort(protocol);
+        final Events alphaEvents = new Events();
+        final Events betaEvents = new Events();
+        final Engine alpha = start(fast("alpha").listen(new ListenSpec(protocol, "127.0.0.1", alphaPort))
+            .connect(spec(protocol, betaPort)).build(), alphaEvents);
+        final Engine beta = start(fast("beta").listen(new ListenSpec(protocol, "127.0.0.1", betaPort))
+            .connect(ConnectSpec.of(protocol, "127.0.0.1", alphaPort)).build(), betaEvents);
+
+        // "alpha" sorts first: its connection survives, beta's outgoing peer is covered by it.
+        await(() -> client(beta).filter(c -> c.state() == ConnectionState.COVERED), 10_000, "beta covered");
+        final ConnectionSnapshot kept = await(() -> client(alpha).filter(c -> c.bandwidthTests() >= 2 &&
+            c.state() == ConnectionState.CONNECTED), 20_000, "tests on the shared connection");
+        assertEquals("beta", kept.peerName());
+        assertTrue(server(alpha).isEmpty(), "alpha keeps no accepted connection");
+        assertEquals(0, alpha.snapshot().listeners().get(0).sessions());
+        final ConnectionSnapshot served = await(() -> server(beta).filter(s -> s.bandwidthTests() >= 2), 5_000,
+            "beta's figures on the shared connection");
+        assertEquals("alpha", served.peerName());
+        assertEquals(1, beta.snapshot().listeners().get(0).sessions());
+        assertEquals(2, beta.snapshot().connections().size(), "the covered row and the shared connection");
+        final ConnectionSnapshot covered = client(beta).orElseThrow();
+        assertEquals(ConnectionState.COVERED, covered.state());
+        assertTrue(covered.lastError().startsWith("duplicate connection: sharing the one from alpha"),
+            covered.lastError());
+        assertTrue(betaEvents.has(EventType.COVERED));
+        assertTrue(alphaEvents.events.stream().anyMatch(e -> e.type() == EventType.CLOSED &&
+            e.message().contains("duplicate connection")), "alpha saw the duplicate closed: " + alphaEvents.events);
+        assertTrue(!alphaEvents.has(EventType.ERROR) && !betaEvents.has(EventType.ERROR));
+
+        // The shared connection is lost: beta dials by itself again.
+        alpha.stop();
+        await(() -> client(beta).filter(c -> c.state() != ConnectionState.COVERED), 5_000, "beta uncovered");
+        await(() -> betaEvents.events.stream().filter(e -> e.type() == EventType.CONNECT_FAILED).findFirst(), 5_000,
+            "beta dialled alpha again");
+    }
+
     @ParameterizedTest
     @EnumSource(TransportProtocol.class)
     void nobodyListeningIsRefused(final TransportProtocol protocol)
