@@ -93,7 +93,7 @@ final class ClientSession extends Session
             }
         }
         final long sequence = txSequence;
-        if (sendControl(MessageType.LATENCY_PING, 0, 0, nowNs))
+        if (sendControl(MessageType.LATENCY_PING, 0, 0, core.latencyNowNs()))
         {
             pingOutstanding = true;
             echoAwaitedSequence = sequence;

@@ -42,6 +42,8 @@ public final class Engine implements AutoCloseable
         this.transport = transport;
         this.latest = new AtomicReference<>(EngineSnapshot.empty(config.instanceName(), transport.name()));
         this.core = new EngineCore(config, transport, this::enqueue);
+        // The duty cycle's clock is System.nanoTime(); latency probes read it afresh (see useLatencyClock).
+        this.core.useLatencyClock(System::nanoTime);
         this.engineRunner = new AgentRunner(NoOpIdleStrategy.INSTANCE, this::onAgentError, null, new EngineAgent());
         this.dispatchRunner = new AgentRunner(new SleepingMillisIdleStrategy(10), Throwable::printStackTrace, null,
             new DispatchAgent(listener));

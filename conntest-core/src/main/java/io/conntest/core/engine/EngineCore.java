@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.conntest.core.event.EngineEvent;
@@ -50,6 +51,7 @@ public final class EngineCore
     private final SplittableRandom random = new SplittableRandom(System.nanoTime());
     private long nextKey = 1;
     private long nowNs;
+    private NanoClock latencyClock;
     private long droppedEvents;
     private boolean started;
     private boolean stopped;
@@ -93,6 +95,24 @@ public final class EngineCore
         {
             peer.scheduleNow(nowNs);
         }
+    }
+
+    /**
+     * Reads the clock afresh for latency probes. The duty cycle reads the time once, before the transport poll; on
+     * the userspace stack a whole round trip can complete inside one of the peer's cycles, so stamping probes and
+     * measuring their echoes with the cycle's time gave RTTs of zero or less. Without a clock (tests on a manual
+     * clock) the cycle's time is used.
+     */
+    public void useLatencyClock(final NanoClock clock)
+    {
+        this.latencyClock = clock;
+    }
+
+    /** The time to stamp a latency probe with or to measure its echo against: now, never before the cycle's time. */
+    long latencyNowNs()
+    {
+        final NanoClock clock = latencyClock;
+        return clock == null ? nowNs : Math.max(nowNs, clock.nanoTime());
     }
 
     /** One duty cycle; returns work done (0 = idle until {@link #nextDeadlineNs()} or I/O). */

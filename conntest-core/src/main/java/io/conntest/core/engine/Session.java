@@ -383,7 +383,7 @@ abstract class Session implements ConnectionHandler, FrameHandler
         }
         if (pongBody.echoSequence() == echoAwaitedSequence)
         {
-            final long rttNs = nowNs - pongBody.echoTimestampNs();
+            final long rttNs = core.latencyNowNs() - pongBody.echoTimestampNs();
             if (rttNs >= 0)
             {
                 stats.recordLatency(rttNs / 2);
@@ -405,7 +405,7 @@ abstract class Session implements ConnectionHandler, FrameHandler
         final MutableDirectBuffer b = core.scratch();
         final int body = LatencyPongBody.write(b, FrameHeader.LENGTH, echoTs, echoSeq);
         final long sequence = txSequence;
-        if (sendControl(MessageType.LATENCY_PONG, flags, body, nowNs) && flags != 0)
+        if (sendControl(MessageType.LATENCY_PONG, flags, body, core.latencyNowNs()) && flags != 0)
         {
             echoAwaitedSequence = sequence;
         }
