@@ -146,12 +146,13 @@ public final class TuiRenderer
             {
                 break;
             }
-            final boolean up = c.state() == ConnectionState.CONNECTED;
-            put(g, 0, row++, fit(cells(c, shown), width), up ? null : failing(), false);
+            // COVERED: this peer shares the connection the other instance opened (one connection per pair): healthy.
+            final boolean healthy = c.state() == ConnectionState.CONNECTED || c.state() == ConnectionState.COVERED;
+            put(g, 0, row++, fit(cells(c, shown), width), healthy ? null : failing(), false);
             final String trouble = Describe.trouble(c);
             if (trouble != null && row < maxRow)
             {
-                put(g, 4, row++, fit("-> " + trouble, width - 4), failing(), false);
+                put(g, 4, row++, fit("-> " + trouble, width - 4), healthy ? null : failing(), false);
             }
         }
         return row;

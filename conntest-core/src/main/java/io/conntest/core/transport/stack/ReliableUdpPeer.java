@@ -275,6 +275,9 @@ public abstract class ReliableUdpPeer implements Connection, MessageHandler, Dat
         {
             open = false;
             finished = true;
+            // Send what the window allows first: the reliable channel's close drops unsent messages, and the last
+            // one is usually the session's GOODBYE saying why (as KernelUdpConnection does).
+            reliable.poll(nowNs, this);
             reliable.close(nowNs);
             closing = true;
             if (reliable.isClosed())
