@@ -15,6 +15,7 @@ final class TcpConnection
     static final int EV_WRITABLE = 4;
     static final int EV_CLOSED = 8;
     static final int EV_ERROR = 16;
+    static final int EV_URGENT = 32;
 
     static final long NEVER = Long.MAX_VALUE;
 

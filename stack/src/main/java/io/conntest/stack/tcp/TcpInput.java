@@ -263,6 +263,22 @@ final class TcpInput
             c.scheduleKeepAlive(nowNs);
         }
 
+        // Sixth: the URG bit (RFC 9293 §3.10.7.4), only in the states that still receive text; the special
+        // allowance above lets it through a zero window too.
+        if (seg.hasFlag(TcpPacketFlags.URG))
+        {
+            switch (c.state)
+            {
+                case ESTABLISHED:
+                case FIN_WAIT_1:
+                case FIN_WAIT_2:
+                    rcv.processUrgent(seg.seq, seg.urgentPointer);
+                    break;
+                default:
+                    break; // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: "ignore the URG" (RFC 9293 §3.10.7.4)
+            }
+        }
+
         // Seventh: the segment text (after trimming to the window, RFC 9293 §3.10.7.4 first).
         int payloadOffset = seg.payloadOffset;
         int payloadLength = zeroWindowData ? 0 : seg.payloadLength;

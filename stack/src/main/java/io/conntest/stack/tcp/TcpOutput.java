@@ -162,8 +162,9 @@ final class TcpOutput
                 if (len < snd.mss)
                 {
                     final boolean allQueued = len == avail;
+                    // Urgent data is sent at once: Nagle does not hold it back (RFC 9293 §3.8.5, §3.7.4).
                     final boolean nagleAllows = snd.noDelay || snd.nxt == snd.una || snd.finQueued ||
-                        SeqNum.lt(snd.nxt, snd.max);
+                        SeqNum.lt(snd.nxt, snd.max) || snd.urgentUnsent();
                     // RFC 9293 §3.8.6.2.1: send a short segment only if it holds everything queued and Nagle
                     // allows, or if it is at least half the largest window the peer has offered.
                     if (!(allQueued && nagleAllows) && len < (snd.maxWnd >>> 1))
@@ -262,6 +263,16 @@ final class TcpOutput
             c.rcv.fillSackBlocks(r);
         }
         r.window = c.rcv.windowField(syn);
+        if (!syn)
+        {
+            // RFC 9293 §3.8.5: every segment while SND.UP is ahead of SEG.SEQ carries URG, SEG.UP = SND.UP - SEG.SEQ.
+            final int urgent = c.snd.urgentField(seq);
+            if (urgent >= 0)
+            {
+                r.flags |= TcpPacketFlags.URG;
+                r.urgentPointer = urgent;
+            }
+        }
         // The MSS already leaves room for timestamps; SACK blocks on a full data segment would exceed the MTU,
         // so they give way (pure ACKs carry them in full).
         final int maxSegment = sender.mtu() - 20;

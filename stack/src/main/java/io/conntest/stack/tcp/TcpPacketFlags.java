@@ -10,6 +10,7 @@ final class TcpPacketFlags
     static final int RST = TcpPacket.FLAG_RST;
     static final int PSH = TcpPacket.FLAG_PSH;
     static final int ACK = TcpPacket.FLAG_ACK;
+    static final int URG = TcpPacket.FLAG_URG;
 
     private TcpPacketFlags()
     {

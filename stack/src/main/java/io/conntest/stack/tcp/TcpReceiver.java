@@ -36,6 +36,14 @@ final class TcpReceiver
     boolean finPending;
     int finPendingSeq;
 
+    /**
+     * RCV.UP (RFC 9293 §3.8.5, §3.10.7.4 sixth): the sequence number of the octet after the peer's urgent data
+     * (MUST-62); meaningful only while {@link #urgentBytesPending()} is above 0. Urgent bytes stay inline in the
+     * stream (RFC 6093 §5 recommends inline delivery): the pointer only marks where the urgent data ends.
+     */
+    int up;
+    boolean upValid;
+
     TcpReceiver(final TcpConnection c)
     {
         this.c = c;
@@ -77,6 +85,54 @@ final class TcpReceiver
     int readable()
     {
         return ring == null ? 0 : ring.size();
+    }
+
+    /** Sequence number of the next byte the application will read. */
+    int readSeq()
+    {
+        return nxt - readable() - (finReceived ? 1 : 0);
+    }
+
+    /**
+     * MUST-33: bytes between the application's read position and RCV.UP (including urgent bytes not yet arrived),
+     * 0 when no urgent data is pending. Falls as the application reads.
+     */
+    int urgentBytesPending()
+    {
+        if (!upValid)
+        {
+            return 0;
+        }
+        final int pending = up - readSeq();
+        return pending > 0 ? pending : 0;
+    }
+
+    /**
+     * RFC 9293 §3.10.7.4 sixth: RCV.UP = max(RCV.UP, SEG.SEQ + SEG.UP); signal the application (MUST-32) when
+     * urgent data was not pending before or the pointer advanced. Once nothing is pending the old pointer is
+     * forgotten, so the wrap-safe comparison never spans more than the urgent data still unread.
+     */
+    void processUrgent(final int segSeq, final int segUp)
+    {
+        final int pointer = segSeq + segUp;
+        final int before = urgentBytesPending();
+        if (before == 0)
+        {
+            up = pointer;
+            upValid = true;
+        }
+        else if (SeqNum.gt(pointer, up))
+        {
+            up = pointer;
+        }
+        else
+        {
+            return; // same or older pointer for urgent data already signalled
+        }
+        if (urgentBytesPending() > 0)
+        {
+            c.raise(TcpConnection.EV_URGENT);
+        }
     }
 
     /** RCV.WND: what the peer may still send beyond RCV.NXT according to our last advertisement. */

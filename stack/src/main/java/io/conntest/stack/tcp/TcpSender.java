@@ -40,6 +40,13 @@ final class TcpSender
     int mss = 536;
     boolean noDelay;
 
+    /**
+     * SND.UP (RFC 9293 §3.8.5): the sequence number of the octet after the urgent data (MUST-62), valid while
+     * {@code upValid}; cleared once SND.UNA reaches it, so the wrap-safe comparison never spans a stale pointer.
+     */
+    int up;
+    boolean upValid;
+
     boolean finQueued;
     boolean finSent;
     int finSeq;
@@ -139,6 +146,34 @@ final class TcpSender
             return 0;
         }
         return ring.write(src, offset, length);
+    }
+
+    /** RFC 9293 §3.10.2 SEND with the URGENT flag: SND.UP moves to the end of the data written so far. */
+    void markUrgent()
+    {
+        up = dataEnd();
+        upValid = true;
+    }
+
+    /**
+     * The urgent pointer field for a segment starting at {@code seq}, or -1 when it carries no URG: SND.UP - SEG.SEQ
+     * while SND.UP is ahead. A pointer more than 65535 ahead cannot be expressed in 16 bits; the field is then
+     * 65535 (as Linux does), which still points into the urgent data, so the receiver's RCV.UP keeps advancing
+     * segment by segment until the real end fits (MUST-31: urgent data of any length).
+     */
+    int urgentField(final int seq)
+    {
+        if (!upValid || !SeqNum.gt(up, seq))
+        {
+            return -1;
+        }
+        return Math.min(up - seq, 0xFFFF);
+    }
+
+    /** Whether urgent data remains unsent: Nagle must not hold it back. */
+    boolean urgentUnsent()
+    {
+        return upValid && SeqNum.gt(up, nxt);
     }
 
     int writableBytes()
@@ -306,6 +341,10 @@ final class TcpSender
             }
         }
         una = ack;
+        if (upValid && SeqNum.ge(una, up))
+        {
+            upValid = false; // all urgent data acknowledged: leave urgent mode
+        }
         if (SeqNum.lt(nxt, una))
         {
             nxt = una;

@@ -123,6 +123,47 @@ public final class TcpSocket
         return n;
     }
 
+    /**
+     * Queues up to {@code length} bytes as urgent data (RFC 9293 §3.8.5, MUST-30/31: any length): SND.UP moves to
+     * the end of the bytes accepted, and every segment sent while SND.UP is ahead of its sequence number carries
+     * URG with the pointer at the octet after the urgent data (MUST-62). The bytes travel inline in the stream
+     * (RFC 6093 §5); Nagle does not hold them back.
+     *
+     * @return as {@link #write}.
+     */
+    public int writeUrgent(final DirectBuffer src, final int offset, final int length)
+    {
+        final int n = write(src, offset, length);
+        if (n > 0)
+        {
+            c.snd.markUrgent();
+        }
+        return n;
+    }
+
+    /**
+     * Marks every byte written so far as urgent: SND.UP moves to the end of the send buffer (as
+     * {@link #writeUrgent} does after its write). Does nothing when nothing is queued or the socket cannot send.
+     */
+    public void markUrgent()
+    {
+        if ((c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT) && !c.snd.finQueued &&
+            c.snd.ring != null && c.snd.ring.size() > 0)
+        {
+            c.snd.markUrgent();
+            c.protocol.markOutput(c);
+        }
+    }
+
+    /**
+     * MUST-33: how many bytes, counted from the next byte {@link #read} returns, are urgent data still to be read
+     * (including urgent bytes announced by the peer's pointer but not yet arrived); 0 when none is pending.
+     */
+    public int urgentBytesPending()
+    {
+        return c.rcv.urgentBytesPending();
+    }
+
     /** Bytes ready to {@link #read}. */
     public int readableBytes()
     {
@@ -223,6 +264,14 @@ public final class TcpSocket
         if ((events & TcpConnection.EV_ERROR) != 0)
         {
             l.onError(this, c.error);
+        }
+        if ((events & TcpConnection.EV_URGENT) != 0)
+        {
+            final int pending = c.rcv.urgentBytesPending();
+            if (pending > 0)
+            {
+                l.onUrgent(this, pending);
+            }
         }
         if ((events & TcpConnection.EV_READABLE) != 0)
         {

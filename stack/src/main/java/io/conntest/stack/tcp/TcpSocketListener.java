@@ -16,6 +16,16 @@ public interface TcpSocketListener
     {
     }
 
+    /**
+     * Urgent data arrived (RFC 9293 §3.8.5 MUST-32): the peer's urgent pointer arrived when no urgent data was
+     * pending, or it advanced. Called before {@link #onReadable} of the same poll. The urgent bytes stay inline in
+     * the stream (RFC 6093 §5); they end {@code urgentBytesPending} bytes after the next byte {@link TcpSocket#read}
+     * returns ({@link TcpSocket#urgentBytesPending()} gives the current figure).
+     */
+    default void onUrgent(TcpSocket socket, int urgentBytesPending)
+    {
+    }
+
     /** Room appeared in the send buffer after a write returned less than asked. */
     default void onWritable(TcpSocket socket)
     {
