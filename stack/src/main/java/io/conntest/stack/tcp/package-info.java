@@ -5,7 +5,8 @@
  * user calls, timers), {@code TcpInput} (segment arrival, RFC 9293 §3.10.7, RFC 5961, RFC 7323 PAWS, RFC 1337),
  * {@code TcpOutput} (what goes on the wire and when: Nagle, SWS, SACK recovery, TLP, probes), {@code TcpSender}
  * (send buffer, ACK processing, RTO, persist, fast recovery), {@code TcpReceiver} (receive buffer, out-of-order
- * data, delayed ACKs, window), {@code TcpOptionsNegotiation} (MSS, window scale, timestamps, SACK-permitted).
+ * data, delayed ACKs, window, RCV.UP), {@code TcpOptionsNegotiation} (MSS, window scale, timestamps, SACK-permitted).
+ * Urgent data (RFC 9293 §3.8.5) stays inline in the byte stream (RFC 6093 §5); only the pointer is signalled.
  * The public face is {@link io.conntest.stack.tcp.TcpSocket}, {@link io.conntest.stack.tcp.TcpListener},
  * {@link io.conntest.stack.tcp.TcpSocketListener} and {@link io.conntest.stack.tcp.TcpStats}.
  *
