@@ -23,6 +23,9 @@ public abstract class AbstractCongestionControl implements CongestionControl
     protected int cwnd;
     protected int ssthresh;
 
+    /** RFC 9406 HyStart++ for the initial slow start, or null for plain RFC 5681 slow start. */
+    private final HyStartPlusPlus hyStart;
+
     private boolean inRecovery;
     /** Recovery without SACK: cwnd was inflated by duplicate ACKs and deflates on partial ACKs (RFC 6582). */
     private boolean inflated;
@@ -31,8 +34,9 @@ public abstract class AbstractCongestionControl implements CongestionControl
     /** An RTO fired and no new data has been acknowledged since: a repeated timeout keeps ssthresh. */
     private boolean timedOut;
 
-    AbstractCongestionControl()
+    AbstractCongestionControl(final boolean hyStart)
     {
+        this.hyStart = hyStart ? new HyStartPlusPlus() : null;
     }
 
     /** RFC 6928 §2: IW = min(10 * MSS, max(2 * MSS, 14600)) bytes. */
@@ -56,6 +60,10 @@ public abstract class AbstractCongestionControl implements CongestionControl
         inflated = false;
         dupAcks = 0;
         timedOut = false;
+        if (hyStart != null)
+        {
+            hyStart.reset();
+        }
         onInit(nowNs);
     }
 
@@ -91,7 +99,24 @@ public abstract class AbstractCongestionControl implements CongestionControl
         if (cwnd < ssthresh)
         {
             // RFC 5681 §3.1 slow start with RFC 3465 §2.2 byte counting: cwnd += min(N, L), L = 2 * SMSS.
-            final int increase = Math.min(ackedBytes, ABC_L_SEGMENTS * mss);
+            int increase = Math.min(ackedBytes, ABC_L_SEGMENTS * mss);
+            // RFC 9406 §4.3: HyStart++ only in the initial slow start, while ssthresh is still arbitrarily high.
+            if (hyStart != null && ssthresh == Integer.MAX_VALUE)
+            {
+                if (hyStart.onAck(ackedBytes, bytesInFlight, rttNs))
+                {
+                    // RFC 9406 §4.2: CSS_ROUNDS of CSS are done: ssthresh = cwnd, congestion avoidance.
+                    ssthresh = cwnd;
+                    congestionAvoidance(ackedBytes, rttNs, nowNs);
+                    cwnd = Math.min(cwnd, MAX_CWND);
+                    return;
+                }
+                if (hyStart.inCss())
+                {
+                    // RFC 9406 §4.2: in CSS, cwnd grows by min(N, L * SMSS) / CSS_GROWTH_DIVISOR.
+                    increase /= HyStartPlusPlus.CSS_GROWTH_DIVISOR;
+                }
+            }
             if ((long) cwnd + increase < ssthresh)
             {
                 cwnd = Math.min(MAX_CWND, cwnd + increase);
@@ -221,6 +246,10 @@ public abstract class AbstractCongestionControl implements CongestionControl
         ssthresh = Math.max(ssthresh, (int) (3L * cwnd / 4));
         // RFC 5681 §4.1: cwnd is reduced to no more than RW = min(IW, cwnd).
         cwnd = Math.min(cwnd, initialWindow(mss));
+        if (hyStart != null)
+        {
+            hyStart.reset(); // the rounds and RTTs before the pause say nothing about the path now
+        }
         onIdle(nowNs);
     }
 
@@ -252,6 +281,12 @@ public abstract class AbstractCongestionControl implements CongestionControl
     public final boolean inSlowStart()
     {
         return cwnd < ssthresh;
+    }
+
+    /** In HyStart++'s Conservative Slow Start (RFC 9406 §4.2): slow start at a quarter of the usual growth. */
+    public final boolean inConservativeSlowStart()
+    {
+        return hyStart != null && ssthresh == Integer.MAX_VALUE && hyStart.inCss();
     }
 
     /** max(FlightSize * beta, 2 * SMSS): RFC 5681 §3.1 eq. (4), RFC 9438 §4.6. */

@@ -31,8 +31,8 @@ public interface CongestionControl
     String DEFAULT = "cubic";
 
     /**
-     * Creates a controller by name, case-insensitively: {@code "cubic"} (RFC 9438, the default) or
-     * {@code "newreno"} (also {@code "reno"}; RFC 5681 + RFC 6582).
+     * Creates a controller by name, case-insensitively: {@code "cubic"} (RFC 9438 with HyStart++, RFC 9406; the
+     * default) or {@code "newreno"} (also {@code "reno"}; RFC 5681 + RFC 6582, classic slow start).
      *
      * @throws IllegalArgumentException for any other name
      */

@@ -40,14 +40,19 @@ public final class Cubic extends AbstractCongestionControl
     /** Growth below one byte not yet applied to cwnd. */
     private double carry;
 
-    /** CUBIC with fast convergence (RFC 9438 §4.7). */
+    /** CUBIC with fast convergence (RFC 9438 §4.7) and HyStart++ (RFC 9406, as RFC 9438 §4.10 suggests). */
     public Cubic()
     {
-        this(true);
+        this(true, true);
     }
 
-    public Cubic(final boolean fastConvergence)
+    /**
+     * @param fastConvergence RFC 9438 §4.7
+     * @param hyStart         whether the initial slow start uses HyStart++ (RFC 9406)
+     */
+    public Cubic(final boolean fastConvergence, final boolean hyStart)
     {
+        super(hyStart);
         this.fastConvergence = fastConvergence;
     }
 

@@ -12,6 +12,18 @@ public final class NewReno extends AbstractCongestionControl
     /** RFC 3465 §2.1 bytes_acked: bytes acknowledged in congestion avoidance since cwnd last grew. */
     private long bytesAcked;
 
+    /** NewReno with the plain RFC 5681 slow start. */
+    public NewReno()
+    {
+        this(false);
+    }
+
+    /** @param hyStart whether the initial slow start uses HyStart++ (RFC 9406) */
+    public NewReno(final boolean hyStart)
+    {
+        super(hyStart);
+    }
+
     @Override
     public String name()
     {

@@ -3,7 +3,7 @@
  * allocation per call: wrap-safe sequence arithmetic ({@link io.conntest.stack.tcp.cc.SeqNum}), the RFC 6298
  * retransmission timer estimate ({@link io.conntest.stack.tcp.cc.RttEstimator}), congestion control behind one
  * interface ({@link io.conntest.stack.tcp.cc.CongestionControl}: {@link io.conntest.stack.tcp.cc.NewReno} and
- * {@link io.conntest.stack.tcp.cc.Cubic}), the sender's SACK scoreboard
+ * {@link io.conntest.stack.tcp.cc.Cubic}, with HyStart++ for the initial slow start), the sender's SACK scoreboard
  * ({@link io.conntest.stack.tcp.cc.SackScoreboard}, RFC 6675) and the receiver's out-of-order range tracker
  * ({@link io.conntest.stack.tcp.cc.ReceiveAssembler}).
  *

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Random;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -360,6 +362,76 @@ class CongestionControlTest
         assertFalse(cc.inRecovery());
         assertEquals(14_600, cc.cwnd());
         assertEquals(Integer.MAX_VALUE, cc.ssthresh());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cubic", "newreno"})
+    void randomEventSequencesKeepTheInvariants(final String name)
+    {
+        final Random random = new Random(5681 + name.hashCode());
+        final CongestionControl cc = CongestionControl.create(name);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            final int mss = 536 + random.nextInt(9000 - 536);
+            cc.init(mss, 0);
+            long now = 0;
+            boolean lossSeen = false;
+            for (int step = 0; step < 500; step++)
+            {
+                now += random.nextInt(50_000_000);
+                final int flight = random.nextInt(Math.max(1, 2 * cc.cwnd()));
+                final int wasCwnd = cc.cwnd();
+                final boolean wasInRecovery = cc.inRecovery();
+                switch (random.nextInt(12))
+                {
+                    case 0:
+                        cc.onEnterRecovery(flight, now);
+                        lossSeen = true;
+                        assertTrue(cc.inRecovery());
+                        break;
+                    case 1:
+                        cc.onPartialAck(random.nextInt(4 * mss));
+                        break;
+                    case 2:
+                        cc.onExitRecovery(now);
+                        assertFalse(cc.inRecovery());
+                        if (wasInRecovery)
+                        {
+                            assertEquals(cc.ssthresh(), cc.cwnd(), "RFC 6582 §3.2 step 6");
+                        }
+                        break;
+                    case 3:
+                        cc.onRetransmitTimeout(flight, now);
+                        lossSeen = true;
+                        assertEquals(mss, cc.cwnd(), "RFC 5681 §3.1 loss window");
+                        break;
+                    case 4:
+                        cc.onIdleRestart(now);
+                        assertEquals(Math.min(wasCwnd, AbstractCongestionControl.initialWindow(mss)), cc.cwnd());
+                        break;
+                    case 5:
+                        cc.onDupAck();
+                        break;
+                    default:
+                        cc.onAck(1 + random.nextInt(4 * mss), flight, random.nextInt(300_000_000), now);
+                        if (wasInRecovery)
+                        {
+                            assertEquals(wasCwnd, cc.cwnd(), "no growth in recovery");
+                        }
+                        else
+                        {
+                            assertTrue(cc.cwnd() >= wasCwnd, "an ACK never shrinks cwnd");
+                        }
+                        break;
+                }
+                assertTrue(cc.cwnd() >= mss || cc.cwnd() == wasCwnd, "at least one segment: " + cc);
+                assertTrue(cc.cwnd() <= AbstractCongestionControl.MAX_CWND);
+                if (lossSeen)
+                {
+                    assertTrue(cc.ssthresh() >= 2 * mss, "RFC 5681 eq. (4) floor: " + cc);
+                }
+            }
+        }
     }
 
     @Test

@@ -30,7 +30,7 @@ class CubicTest
     /** Grows a fresh CUBIC to {@code segments} in slow start, then has it detect a loss with a full flight. */
     private static Cubic lossAt(final int segments, final boolean fastConvergence)
     {
-        final Cubic cc = new Cubic(fastConvergence);
+        final Cubic cc = new Cubic(fastConvergence, false);
         cc.init(MSS, 0);
         while (cc.cwnd() < segments * MSS)
         {

@@ -2,6 +2,8 @@ package io.conntest.stack.tcp.cc;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Random;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -194,6 +196,41 @@ class RttEstimatorTest
         rtt.sample(20 * MS);
         assertEquals(10 * MS, rtt.minRttNs());
         assertEquals(20 * MS, rtt.latestRttNs());
+    }
+
+    @Test
+    void rfc6298_2_randomizedAgainstAFloatingPointReference()
+    {
+        // The RFC's formulas in doubles; the integer version may differ by rounding only (under 1 ns per step,
+        // and the smoothing keeps the accumulated error bounded).
+        final Random random = new Random(6298);
+        for (int trial = 0; trial < 100; trial++)
+        {
+            final long floor = random.nextBoolean() ? RttEstimator.DEFAULT_MIN_RTO_NS : 1;
+            final long granularity = 1 + random.nextInt(10_000_000);
+            final RttEstimator rtt = new RttEstimator(floor, 60 * S, S, granularity);
+            double srtt = 0;
+            double rttvar = 0;
+            for (int i = 0; i < 500; i++)
+            {
+                final long r = (long) (random.nextDouble() * (random.nextBoolean() ? 5 * MS : 2 * S));
+                if (i == 0)
+                {
+                    srtt = r;
+                    rttvar = r / 2.0;
+                }
+                else
+                {
+                    rttvar = 0.75 * rttvar + 0.25 * Math.abs(srtt - r);
+                    srtt = 0.875 * srtt + 0.125 * r;
+                }
+                rtt.sample(r);
+                assertEquals(srtt, rtt.srttNs(), 8, "SRTT after " + i);
+                assertEquals(rttvar, rtt.rttvarNs(), 8, "RTTVAR after " + i);
+                final double rto = Math.min(60 * S, Math.max(floor, srtt + Math.max(granularity, 4 * rttvar)));
+                assertEquals(rto, rtt.rtoNs(), 40, "RTO after " + i);
+            }
+        }
     }
 
     @Test

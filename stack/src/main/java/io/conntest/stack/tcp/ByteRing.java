@@ -1,0 +1,110 @@
+package io.conntest.stack.tcp;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A bounded byte ring over one heap array: the send buffer (bytes from SND.UNA onwards) and the receive buffer
+ * (in-order bytes waiting for the reader, with room behind them for out-of-order bytes placed at an offset).
+ * Single-threaded; never grows.
+ */
+final class ByteRing
+{
+    private final UnsafeBuffer buffer;
+    private final int capacity;
+    private int head;
+    private int size;
+
+    ByteRing(final int capacity)
+    {
+        this.capacity = capacity;
+        this.buffer = new UnsafeBuffer(new byte[capacity]);
+    }
+
+    int capacity()
+    {
+        return capacity;
+    }
+
+    int size()
+    {
+        return size;
+    }
+
+    int free()
+    {
+        return capacity - size;
+    }
+
+    /** Appends up to {@code length} bytes; returns how many fitted. */
+    int write(final DirectBuffer src, final int offset, final int length)
+    {
+        final int n = Math.min(length, capacity - size);
+        writeAt(0, src, offset, n);
+        size += n;
+        return n;
+    }
+
+    /**
+     * Places bytes {@code at} bytes after the current end without making them readable (out-of-order data);
+     * {@link #commit} later makes them part of the content. The caller keeps {@code at + length <= free()}.
+     */
+    void writeAt(final int at, final DirectBuffer src, final int offset, final int length)
+    {
+        int pos = head + size + at;
+        if (pos >= capacity)
+        {
+            pos -= capacity;
+        }
+        final int first = Math.min(length, capacity - pos);
+        buffer.putBytes(pos, src, offset, first);
+        if (first < length)
+        {
+            buffer.putBytes(0, src, offset + first, length - first);
+        }
+    }
+
+    /** Makes {@code n} bytes placed by {@link #writeAt} readable. */
+    void commit(final int n)
+    {
+        size += n;
+    }
+
+    /** Copies {@code length} bytes starting {@code from} bytes after the head, without consuming them. */
+    void copyOut(final int from, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        int pos = head + from;
+        if (pos >= capacity)
+        {
+            pos -= capacity;
+        }
+        final int first = Math.min(length, capacity - pos);
+        dst.putBytes(dstOffset, buffer, pos, first);
+        if (first < length)
+        {
+            dst.putBytes(dstOffset + first, buffer, 0, length - first);
+        }
+    }
+
+    /** Reads and consumes up to {@code length} bytes. */
+    int read(final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        final int n = Math.min(length, size);
+        copyOut(0, dst, dstOffset, n);
+        discard(n);
+        return n;
+    }
+
+    /** Drops {@code n} bytes from the head. */
+    void discard(final int n)
+    {
+        head += n;
+        if (head >= capacity)
+        {
+            head -= capacity;
+        }
+        size -= n;
+        // The head is not reset to 0 when empty: out-of-order bytes sit at fixed offsets from the tail.
+    }
+}

@@ -1,0 +1,358 @@
+package io.conntest.stack.tcp;
+
+import io.conntest.stack.tcp.cc.RttEstimator;
+import io.conntest.stack.tcp.cc.SeqNum;
+
+/**
+ * One transmission control block (RFC 9293 §3.3.1): the 4-tuple, the state, the negotiated options, the timers
+ * and the user-level operations (open, close, abort). Sending lives in {@link TcpSender}, receiving in
+ * {@link TcpReceiver}, segment arrival in {@link TcpInput}, segment emission in {@link TcpOutput}.
+ */
+final class TcpConnection
+{
+    static final int EV_CONNECTED = 1;
+    static final int EV_READABLE = 2;
+    static final int EV_WRITABLE = 4;
+    static final int EV_CLOSED = 8;
+    static final int EV_ERROR = 16;
+
+    static final long NEVER = Long.MAX_VALUE;
+
+    final TcpProtocol protocol;
+    final TcpConfig config;
+    final TcpSocket socket;
+    final TcpSender snd;
+    final TcpReceiver rcv;
+
+    int localAddr;
+    int localPort;
+    int remoteAddr;
+    int remotePort;
+    long key;
+    /** Listed in the protocol's connection table. */
+    boolean registered;
+
+    TcpState state = TcpState.CLOSED;
+    /** The listener this connection came from while it waits in SYN-RECEIVED or the accept queue. */
+    TcpListener listener;
+    boolean accepted;
+    boolean inAcceptQueue;
+    /** The user called close(): no more reads, arriving data is discarded. */
+    boolean userClosed;
+    TcpError error = TcpError.NONE;
+    /** Last soft error (ICMP unreachable) reported as the reason when the connect times out (RFC 1122 §4.2.3.9). */
+    TcpError softError = TcpError.NONE;
+    int events;
+    boolean queuedForEvents;
+
+    int iss;
+    int irs;
+
+    // Options negotiated on the SYN exchange (RFC 7323, RFC 2018, RFC 6691).
+    boolean tsEnabled;
+    boolean sackEnabled;
+    int tsRecent;
+    long tsRecentNs;
+    int tsOffset;
+    boolean wantTimestamps;
+    boolean wantSack;
+    boolean wantWindowScale;
+    boolean peerOfferedWindowScale;
+
+    // Control output waiting for the next dispatch.
+    boolean synToSend;
+    boolean probeToSend;
+    /** Something changed that may let the output path send (a write, an ACK, a timer): dispatch it. */
+    boolean needsDispatch;
+
+    long connectDeadlineNs = NEVER;
+    long connectTimeoutOverrideNs = -1;
+    int keepAliveOverride = -1;
+    long timeWaitDeadlineNs = NEVER;
+    /** For a connection closed by the user, how long FIN-WAIT-2 may last (an orphan must not stay forever). */
+    long finWait2DeadlineNs = NEVER;
+    long keepAliveDeadlineNs = NEVER;
+    int keepAliveProbesSent;
+    int synRetransmits;
+    long lastSegmentInNs;
+
+    final TcpStats counters = new TcpStats();
+
+    TcpConnection(final TcpProtocol protocol, final TcpConfig config)
+    {
+        this.protocol = protocol;
+        this.config = config;
+        this.rcv = new TcpReceiver(this);
+        this.snd = new TcpSender(this, new RttEstimator(
+            config.minRtoNs, config.maxRtoNs, config.initialRtoNs, RttEstimator.DEFAULT_GRANULARITY_NS));
+        this.socket = new TcpSocket(this);
+        this.wantTimestamps = config.timestamps;
+        this.wantSack = config.sack;
+        this.wantWindowScale = config.windowScaling;
+        this.snd.noDelay = config.noDelay;
+    }
+
+    void setTuple(final int localAddr, final int localPort, final int remoteAddr, final int remotePort)
+    {
+        this.localAddr = localAddr;
+        this.localPort = localPort;
+        this.remoteAddr = remoteAddr;
+        this.remotePort = remotePort;
+        this.key = TcpProtocol.key(remoteAddr, remotePort, localPort);
+    }
+
+    /** Our TSval: a millisecond clock plus a per-connection offset (RFC 7323 §5.4). */
+    int tsNow(final long nowNs)
+    {
+        return (int)(nowNs / 1_000_000L) + tsOffset;
+    }
+
+    /** The connect timeout runs from the first SYN on the wire. */
+    void startConnectTimer(final long nowNs)
+    {
+        connectDeadlineNs = nowNs + (connectTimeoutOverrideNs >= 0 ? connectTimeoutOverrideNs : config.connectTimeoutNs);
+    }
+
+    void setState(final TcpState newState)
+    {
+        state = newState;
+    }
+
+    void raise(final int event)
+    {
+        events |= event;
+        protocol.markEvents(this);
+    }
+
+    // ---- user calls (RFC 9293 §3.10.1 - §3.10.6) -------------------------------------------------------
+
+    /** RFC 9293 §3.10.1 OPEN, active: SYN-SENT; the SYN leaves on the next dispatch. */
+    void openActive(final long nowNs)
+    {
+        iss = protocol.initialSequenceNumber(this, nowNs);
+        tsOffset = protocol.timestampOffset(this);
+        snd.init(iss);
+        synToSend = true;
+        setState(TcpState.SYN_SENT);
+    }
+
+    /** RFC 9293 §3.10.4 CLOSE (and shutdown of the sending side when {@code fullClose} is false). */
+    void close(final boolean fullClose, final long nowNs)
+    {
+        if (fullClose)
+        {
+            userClosed = true;
+            // RFC 2525 §2.17: closing with unread data resets instead of pretending an orderly close.
+            if (rcv.readable() > 0 && state.isSynchronized())
+            {
+                abort(nowNs);
+                return;
+            }
+        }
+        switch (state)
+        {
+            case SYN_SENT:
+            case CLOSED:
+            case LISTEN:
+                terminate(TcpError.NONE);
+                break;
+            case SYN_RECEIVED:
+            case ESTABLISHED:
+                snd.queueFin();
+                setState(TcpState.FIN_WAIT_1);
+                break;
+            case CLOSE_WAIT:
+                snd.queueFin();
+                setState(TcpState.LAST_ACK);
+                break;
+            default:
+                // FIN already queued (RFC 9293 §3.10.4: "error: connection closing").
+                break;
+        }
+    }
+
+    /** RFC 9293 §3.10.5 ABORT: a RST in synchronized states, then CLOSED. */
+    void abort(final long nowNs)
+    {
+        if (state == TcpState.SYN_RECEIVED || state.isSynchronized() && state != TcpState.TIME_WAIT)
+        {
+            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt, 0, TcpPacketFlags.RST);
+        }
+        terminate(TcpError.NONE);
+    }
+
+    /** Enters CLOSED: reports the error if any, wakes the user, and leaves the table on the next sweep. */
+    void terminate(final TcpError reason)
+    {
+        if (state == TcpState.CLOSED && !registered)
+        {
+            return;
+        }
+        final boolean wasOpenToUser = state != TcpState.CLOSED;
+        setState(TcpState.CLOSED);
+        if (reason != TcpError.NONE && error == TcpError.NONE)
+        {
+            error = reason;
+            raise(EV_ERROR);
+        }
+        if (wasOpenToUser)
+        {
+            raise(EV_CLOSED | EV_READABLE);
+        }
+        snd.stopTimers();
+        rcv.delAckDeadlineNs = NEVER;
+        connectDeadlineNs = NEVER;
+        keepAliveDeadlineNs = NEVER;
+        timeWaitDeadlineNs = NEVER;
+        finWait2DeadlineNs = NEVER;
+        if (listener != null && !accepted)
+        {
+            listener.onChildClosed(this);
+        }
+        protocol.markClosed(this);
+    }
+
+    /** RFC 9293 §3.10.7.4: TIME-WAIT for 2 MSL, restarted by a retransmitted FIN. */
+    void enterTimeWait(final long nowNs)
+    {
+        setState(TcpState.TIME_WAIT);
+        snd.stopTimers();
+        keepAliveDeadlineNs = NEVER;
+        timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
+        finWait2DeadlineNs = NEVER;
+        raise(EV_CLOSED | EV_READABLE);
+    }
+
+    /** Moves to ESTABLISHED after the handshake (RFC 9293 §3.10.7.3 / §3.10.7.4 SYN-RECEIVED). */
+    void onEstablished(final long nowNs)
+    {
+        setState(TcpState.ESTABLISHED);
+        connectDeadlineNs = NEVER;
+        snd.onEstablished(nowNs);
+        rcv.onEstablished();
+        scheduleKeepAlive(nowNs);
+        if (listener != null)
+        {
+            listener.onChildEstablished(this);
+        }
+        else
+        {
+            raise(EV_CONNECTED | EV_WRITABLE);
+        }
+    }
+
+    void scheduleKeepAlive(final long nowNs)
+    {
+        keepAliveProbesSent = 0;
+        keepAliveDeadlineNs = (keepAliveOverride >= 0 ? keepAliveOverride == 1 : config.keepAlive) && state == TcpState.ESTABLISHED ? nowNs + config.keepAliveIdleNs : NEVER;
+    }
+
+    // ---- timers ---------------------------------------------------------------------------------------
+
+    long nextDeadlineNs()
+    {
+        long d = Math.min(Math.min(snd.rtoDeadlineNs, snd.tlpDeadlineNs), snd.persistDeadlineNs);
+        d = Math.min(d, rcv.delAckDeadlineNs);
+        d = Math.min(d, connectDeadlineNs);
+        d = Math.min(d, Math.min(timeWaitDeadlineNs, finWait2DeadlineNs));
+        return Math.min(d, keepAliveDeadlineNs);
+    }
+
+    boolean hasOutput()
+    {
+        return needsDispatch || synToSend || rcv.ackNow || probeToSend;
+    }
+
+    /** Runs the timers that are due (RFC 9293 §3.8; RFC 6298 §5; RFC 1122 §4.2.3.6). */
+    void onTimers(final long nowNs)
+    {
+        needsDispatch = true;
+        if (nowNs >= finWait2DeadlineNs)
+        {
+            finWait2DeadlineNs = NEVER;
+            terminate(TcpError.NONE);
+            return;
+        }
+        if (nowNs >= timeWaitDeadlineNs)
+        {
+            timeWaitDeadlineNs = NEVER;
+            terminate(TcpError.NONE);
+            return;
+        }
+        if (nowNs >= connectDeadlineNs)
+        {
+            connectDeadlineNs = NEVER;
+            fail(softError != TcpError.NONE ? softError : TcpError.TIMEOUT);
+            return;
+        }
+        if (nowNs >= snd.rtoDeadlineNs)
+        {
+            snd.onRetransmitTimeout(nowNs);
+            if (state == TcpState.CLOSED)
+            {
+                return;
+            }
+        }
+        if (nowNs >= snd.tlpDeadlineNs)
+        {
+            snd.onTlpTimeout(nowNs);
+        }
+        if (nowNs >= snd.persistDeadlineNs)
+        {
+            snd.onPersistTimeout(nowNs);
+        }
+        if (nowNs >= rcv.delAckDeadlineNs)
+        {
+            rcv.delAckDeadlineNs = NEVER;
+            rcv.ackNow = true;
+        }
+        if (nowNs >= keepAliveDeadlineNs)
+        {
+            if (keepAliveProbesSent >= config.keepAliveProbes)
+            {
+                fail(TcpError.TIMEOUT);
+                return;
+            }
+            keepAliveProbesSent++;
+            probeToSend = true;
+            keepAliveDeadlineNs = nowNs + config.keepAliveIntervalNs;
+        }
+    }
+
+    /** A fatal error: RST to the peer when synchronized, then CLOSED with the error. */
+    void fail(final TcpError reason)
+    {
+        if (state.isSynchronized() && state != TcpState.TIME_WAIT || state == TcpState.SYN_RECEIVED)
+        {
+            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt, 0, TcpPacketFlags.RST);
+        }
+        terminate(reason);
+    }
+
+    boolean isSeqAcceptable(final int seq)
+    {
+        return SeqNum.inRange(seq, rcv.nxt, rcv.nxt + Math.max(1, rcv.window()));
+    }
+
+    void fillStats(final TcpStats into)
+    {
+        into.state = state;
+        into.bytesIn = counters.bytesIn;
+        into.bytesOut = counters.bytesOut;
+        into.segmentsIn = counters.segmentsIn;
+        into.segmentsOut = counters.segmentsOut;
+        into.retransmissions = counters.retransmissions;
+        into.rtoExpirations = counters.rtoExpirations;
+        into.fastRetransmits = counters.fastRetransmits;
+        into.duplicateSegmentsIn = counters.duplicateSegmentsIn;
+        into.outOfOrderSegmentsIn = counters.outOfOrderSegmentsIn;
+        into.srttNs = snd.rtt.srttNs();
+        into.rttvarNs = snd.rtt.rttvarNs();
+        into.rtoNs = snd.rtt.rtoNs();
+        into.cwnd = snd.cwnd();
+        into.ssthresh = snd.ssthresh();
+        into.receiveWindow = rcv.window();
+        into.sendWindow = snd.wnd & 0xFFFF_FFFFL;
+        into.mss = snd.mss;
+    }
+}

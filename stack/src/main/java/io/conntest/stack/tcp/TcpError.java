@@ -1,0 +1,17 @@
+package io.conntest.stack.tcp;
+
+/** Why a connection failed, as the socket reports it (the errno a kernel socket would give in brackets). */
+public enum TcpError
+{
+    NONE,
+    /** A RST answered our SYN, or ICMP port unreachable arrived in SYN-SENT (ECONNREFUSED). */
+    REFUSED,
+    /** The peer reset an established connection (ECONNRESET). */
+    RESET,
+    /** Connect timeout, retransmissions exhausted or keepalive unanswered (ETIMEDOUT). */
+    TIMEOUT,
+    /** No route or the neighbour did not answer ARP, or ICMP host/net unreachable (EHOSTUNREACH). */
+    UNREACHABLE,
+    /** The connection table or the ephemeral port range is full (EADDRNOTAVAIL). */
+    NO_RESOURCES
+}

@@ -1,0 +1,247 @@
+package io.conntest.stack.tcp;
+
+import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.wire.TcpRepr;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The receiving half of a connection (RFC 9293 §3.8.6, §3.10.7.4 "seventh, process the segment text"): the
+ * receive buffer with room for out-of-order bytes, RCV.NXT, the window we offer (never shrunk, without silly
+ * window syndrome, RFC 9293 §3.8.6.2.2), delayed ACKs (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2), SACK blocks
+ * (RFC 2018) and a FIN that arrived ahead of a gap.
+ */
+final class TcpReceiver
+{
+    static final long NEVER = Long.MAX_VALUE;
+    /** Room past the buffer for window rounding with window scaling (RFC 7323 §2.3): at most 2^14 bytes. */
+    private static final int SCALE_SLACK = 1 << TcpRepr.MAX_WINDOW_SCALE;
+
+    final TcpConnection c;
+    ByteRing ring;
+    TcpReassembly ooo;
+
+    int nxt;
+    /** RCV.NXT + RCV.WND as last advertised: the right edge never moves left (RFC 9293 §3.8.6, MUST-35? SHLD-14). */
+    int advEdge;
+    /** Our window shift (RFC 7323), 0 when not negotiated. */
+    int scale;
+    int lastAckSent;
+
+    boolean ackNow;
+    long delAckDeadlineNs = NEVER;
+    int unackedBytes;
+
+    boolean finReceived;
+    boolean finPending;
+    int finPendingSeq;
+
+    TcpReceiver(final TcpConnection c)
+    {
+        this.c = c;
+    }
+
+    int bufferBytes()
+    {
+        return c.socket.receiveBufferBytes;
+    }
+
+    /** RFC 7323 §2.3: the smallest shift that lets the 16-bit field express the whole buffer. */
+    int chooseScale()
+    {
+        int s = 0;
+        while ((bufferBytes() >> s) > 0xFFFF && s < TcpRepr.MAX_WINDOW_SCALE)
+        {
+            s++;
+        }
+        return s;
+    }
+
+    void onSyn(final int seq)
+    {
+        c.irs = seq;
+        nxt = seq + 1;
+        advEdge = nxt;
+        lastAckSent = nxt;
+    }
+
+    void onEstablished()
+    {
+        if (ring == null)
+        {
+            ring = new ByteRing(bufferBytes() + SCALE_SLACK);
+            ooo = new TcpReassembly();
+        }
+    }
+
+    int readable()
+    {
+        return ring == null ? 0 : ring.size();
+    }
+
+    /** RCV.WND: what the peer may still send beyond RCV.NXT according to our last advertisement. */
+    int window()
+    {
+        return Math.max(0, advEdge - nxt);
+    }
+
+    private int freeSpace()
+    {
+        return Math.max(0, bufferBytes() - readable());
+    }
+
+    /**
+     * The window field for an outgoing segment, and the new right edge. RFC 9293 §3.8.6.2.2: the right edge moves
+     * only when it can move by at least min(buffer/2, MSS); it never moves left (SHLD-14, MUST-35 no shrinking).
+     */
+    int windowField(final boolean syn)
+    {
+        if (syn)
+        {
+            // RFC 7323 §2.2: the window in a SYN is never scaled.
+            final int w = Math.min(freeSpace(), 0xFFFF);
+            advEdge = nxt + w;
+            return w;
+        }
+        final int current = window();
+        final int free = freeSpace();
+        int offer = current;
+        if (free - current >= Math.min(bufferBytes() / 2, c.snd.mss))
+        {
+            offer = free;
+        }
+        int field = offer >>> scale;
+        if ((field << scale) < current)
+        {
+            field++;
+        }
+        field = Math.min(field, 0xFFFF);
+        final int edge = nxt + (field << scale);
+        if (SeqNum.gt(edge, advEdge))
+        {
+            advEdge = edge;
+        }
+        return field;
+    }
+
+    /** Whether reading freed enough room that the peer should hear of it now (RFC 9293 §3.8.6.2.2). */
+    boolean windowUpdateWorthSending()
+    {
+        final int current = window();
+        final int free = freeSpace();
+        return free - current >= Math.min(bufferBytes() / 2, c.snd.mss) && current < free / 2;
+    }
+
+    /** Called for every segment we send: it carries the ACK, so pending ACKs are done. */
+    void onAckSent()
+    {
+        ackNow = false;
+        delAckDeadlineNs = NEVER;
+        unackedBytes = 0;
+        lastAckSent = nxt;
+    }
+
+    /**
+     * Accepts payload that starts at {@code seq}, already trimmed to the window (RFC 9293 §3.10.7.4 first and
+     * seventh). In-order bytes become readable at once, filling any gap from the assembler; out-of-order bytes are
+     * stored at their place and acknowledged at once with SACK blocks.
+     */
+    void processData(final DirectBuffer buffer, final int offset, final int length, final int seq, final long nowNs)
+    {
+        final int at = seq - nxt;
+        if (at < 0 || length <= 0 || ring == null || at + length > ring.free())
+        {
+            return;
+        }
+        if (at == 0)
+        {
+            ring.writeAt(0, buffer, offset, length);
+            final boolean hadGap = !ooo.isEmpty();
+            final int available = ooo.add(nxt, 0, length);
+            ring.commit(available);
+            nxt += available;
+            c.counters.bytesIn += length;
+            if (c.userClosed)
+            {
+                ring.discard(ring.size());
+            }
+            c.raise(TcpConnection.EV_READABLE);
+            unackedBytes += length;
+            // RFC 5681 §4.2: an ACK at once when a gap is filled; RFC 1122 §4.2.3.2 at least every second
+            // full-sized segment; otherwise delayed, at most 500 ms.
+            if (hadGap || unackedBytes >= 2 * c.snd.mss)
+            {
+                ackNow = true;
+            }
+            else if (delAckDeadlineNs == NEVER)
+            {
+                delAckDeadlineNs = nowNs + c.config.delayedAckNs;
+            }
+            checkPendingFin(nowNs);
+        }
+        else
+        {
+            ring.writeAt(at, buffer, offset, length);
+            ooo.add(nxt, at, length);
+            c.counters.outOfOrderSegmentsIn++;
+            c.counters.bytesIn += length;
+            // RFC 5681 §4.2: an out-of-order segment is acknowledged at once (the duplicate ACK drives fast
+            // retransmit), with SACK blocks (RFC 2018 §4).
+            ackNow = true;
+        }
+    }
+
+    /** A FIN at {@code finSeq} (RFC 9293 §3.10.7.4 eighth); returns true when it is in order and consumed now. */
+    boolean onFin(final int finSeq, final long nowNs)
+    {
+        if (finSeq == nxt)
+        {
+            nxt++;
+            finReceived = true;
+            finPending = false;
+            ackNow = true;
+            c.raise(TcpConnection.EV_READABLE);
+            return true;
+        }
+        if (SeqNum.gt(finSeq, nxt))
+        {
+            finPending = true;
+            finPendingSeq = finSeq;
+            ackNow = true;
+        }
+        return false;
+    }
+
+    private void checkPendingFin(final long nowNs)
+    {
+        if (finPending && finPendingSeq == nxt)
+        {
+            TcpInput.onFinReached(c, nowNs);
+        }
+    }
+
+    /** RFC 9293 §3.10.3 RECEIVE: reads in-order bytes; -1 once the FIN was received and everything read. */
+    int read(final MutableDirectBuffer dst, final int offset, final int length)
+    {
+        final int n = ring == null ? 0 : ring.read(dst, offset, length);
+        if (n == 0)
+        {
+            return finReceived || c.state == TcpState.CLOSED ? -1 : 0;
+        }
+        if (windowUpdateWorthSending())
+        {
+            ackNow = true;
+            c.protocol.markOutput(c);
+        }
+        return n;
+    }
+
+    /** Fills the SACK blocks of an outgoing segment, the most recent first (RFC 2018 §4). */
+    void fillSackBlocks(final TcpRepr repr)
+    {
+        if (c.sackEnabled && ooo != null && !ooo.isEmpty())
+        {
+            repr.sackBlockCount = ooo.sackBlocks(nxt, repr.sackLeft, repr.sackRight, repr.sackBlocksThatFit());
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package io.conntest.stack.tcp;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * A non-blocking TCP socket (RFC 9293 §3.9.1 user interface): connect, read, write, shutdown, close, abort, with
+ * readiness reported to a {@link TcpSocketListener}. Bytes go through bounded rings; {@link #write} returns how
+ * many bytes it took (0 when the send buffer is full: backpressure). All calls on the interface thread.
+ */
+public final class TcpSocket
+{
+    private final TcpConnection c;
+    private TcpSocketListener listener;
+    int sendBufferBytes;
+    int receiveBufferBytes;
+    boolean writeBlocked;
+
+    TcpSocket(final TcpConnection c)
+    {
+        this.c = c;
+        this.sendBufferBytes = c.config.sendBufferBytes;
+        this.receiveBufferBytes = c.config.receiveBufferBytes;
+    }
+
+    public TcpSocket setListener(final TcpSocketListener listener)
+    {
+        this.listener = listener;
+        return this;
+    }
+
+    /** Turns Nagle's algorithm (RFC 896) off ({@code true}) or on; latency probes want it off. */
+    public TcpSocket setNoDelay(final boolean noDelay)
+    {
+        c.snd.noDelay = noDelay;
+        c.protocol.markOutput(c);
+        return this;
+    }
+
+    /** Buffer sizes in bytes; only before {@link #connect}. The receive size also picks the window scale. */
+    public TcpSocket setBufferSizes(final int sendBytes, final int receiveBytes)
+    {
+        if (c.state != TcpState.CLOSED || sendBytes < 1024 || receiveBytes < 1024 || sendBytes > (1 << 30) ||
+            receiveBytes > (1 << 30))
+        {
+            throw new IllegalStateException("buffer sizes are set before connect, between 1 KiB and 1 GiB");
+        }
+        this.sendBufferBytes = sendBytes;
+        this.receiveBufferBytes = receiveBytes;
+        return this;
+    }
+
+    /** RFC 1122 §4.2.3.6 keepalive with the protocol's idle/interval/probe settings. */
+    public TcpSocket setKeepAlive(final boolean on)
+    {
+        c.keepAliveOverride = on ? 1 : 0;
+        return this;
+    }
+
+    /**
+     * RFC 9293 §3.10.1 active OPEN: sends a SYN on the next poll. Completion is reported by
+     * {@link TcpSocketListener#onConnected}, failure by {@link TcpSocketListener#onError} (refused, timeout after the
+     * configured connect timeout, unreachable).
+     *
+     * @return false when no ephemeral port or table slot is free.
+     */
+    public boolean connect(final int remoteAddr, final int remotePort)
+    {
+        if (c.state != TcpState.CLOSED || c.registered)
+        {
+            throw new IllegalStateException("socket already used");
+        }
+        if (!c.protocol.connect(c, remoteAddr, remotePort))
+        {
+            c.error = TcpError.NO_RESOURCES;
+            return false;
+        }
+        return true;
+    }
+
+    /** Overrides the connect timeout for this socket (call before {@link #connect}). */
+    public TcpSocket setConnectTimeoutNs(final long timeoutNs)
+    {
+        c.connectTimeoutOverrideNs = timeoutNs;
+        return this;
+    }
+
+    /**
+     * Reads up to {@code length} in-order bytes.
+     *
+     * @return bytes read, 0 when none are ready, -1 at the end of the stream (FIN received and all read, or closed).
+     */
+    public int read(final MutableDirectBuffer dst, final int offset, final int length)
+    {
+        if (c.userClosed)
+        {
+            return -1;
+        }
+        return c.rcv.read(dst, offset, length);
+    }
+
+    /**
+     * Queues up to {@code length} bytes for sending.
+     *
+     * @return bytes accepted (0 when the send buffer is full; {@link TcpSocketListener#onWritable} follows when room
+     *         appears), or -1 when the socket can no longer send (not connected yet, output shut down, closed).
+     */
+    public int write(final DirectBuffer src, final int offset, final int length)
+    {
+        if (c.state != TcpState.ESTABLISHED && c.state != TcpState.CLOSE_WAIT || c.snd.finQueued)
+        {
+            return c.state == TcpState.SYN_SENT || c.state == TcpState.SYN_RECEIVED ? 0 : -1;
+        }
+        final int n = c.snd.write(src, offset, length);
+        if (n < length || c.snd.writableBytes() == 0)
+        {
+            writeBlocked = true;
+        }
+        if (n > 0)
+        {
+            c.protocol.markOutput(c);
+        }
+        return n;
+    }
+
+    /** Bytes ready to {@link #read}. */
+    public int readableBytes()
+    {
+        return c.rcv.readable();
+    }
+
+    /** Room in the send buffer. */
+    public int writableBytes()
+    {
+        return c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT ? c.snd.writableBytes() : 0;
+    }
+
+    /** Bytes written but not yet acknowledged by the peer. */
+    public int unacknowledgedBytes()
+    {
+        return c.snd.ring == null ? 0 : c.snd.ring.size();
+    }
+
+    /** Sends a FIN after the queued bytes (half-close); reading goes on. */
+    public void shutdownOutput()
+    {
+        c.close(false, 0);
+        c.protocol.markOutput(c);
+    }
+
+    /** RFC 9293 §3.10.4 CLOSE: an orderly close (a RST instead when unread bytes remain, RFC 2525 §2.17). */
+    public void close()
+    {
+        c.close(true, 0);
+        c.protocol.markOutput(c);
+    }
+
+    /** RFC 9293 §3.10.5 ABORT: a RST now, data discarded. */
+    public void abort()
+    {
+        c.abort(0);
+    }
+
+    public TcpState state()
+    {
+        return c.state;
+    }
+
+    public TcpError error()
+    {
+        return c.error;
+    }
+
+    public boolean isEstablished()
+    {
+        return c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT;
+    }
+
+    /** The FIN was received: after the readable bytes, the stream ends. */
+    public boolean isInputShutdown()
+    {
+        return c.rcv.finReceived;
+    }
+
+    public int localAddress()
+    {
+        return c.localAddr;
+    }
+
+    public int localPort()
+    {
+        return c.localPort;
+    }
+
+    public int remoteAddress()
+    {
+        return c.remoteAddr;
+    }
+
+    public int remotePort()
+    {
+        return c.remotePort;
+    }
+
+    /** Fills {@code into} with this connection's figures; no allocation. */
+    public TcpStats stats(final TcpStats into)
+    {
+        c.fillStats(into);
+        return into;
+    }
+
+    void fire(final int events)
+    {
+        final TcpSocketListener l = listener;
+        if (l == null)
+        {
+            return;
+        }
+        if ((events & TcpConnection.EV_CONNECTED) != 0)
+        {
+            l.onConnected(this);
+        }
+        if ((events & TcpConnection.EV_ERROR) != 0)
+        {
+            l.onError(this, c.error);
+        }
+        if ((events & TcpConnection.EV_READABLE) != 0)
+        {
+            l.onReadable(this);
+        }
+        if ((events & TcpConnection.EV_WRITABLE) != 0 && (writeBlocked || (events & TcpConnection.EV_CONNECTED) != 0))
+        {
+            writeBlocked = false;
+            l.onWritable(this);
+        }
+        if ((events & TcpConnection.EV_CLOSED) != 0)
+        {
+            l.onClosed(this);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "TcpSocket{" + c.localPort + "->" + (c.remoteAddr >>> 24) + "." + ((c.remoteAddr >>> 16) & 0xFF) + "." +
+            ((c.remoteAddr >>> 8) & 0xFF) + "." + (c.remoteAddr & 0xFF) + ":" + c.remotePort + " " + c.state + "}";
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * TCP (RFC 9293) for the userspace stack: {@link io.conntest.stack.tcp.TcpProtocol} is the protocol-6 handler an
+ * interface registers; it demultiplexes segments to connections by 4-tuple and to listeners by port, and on every
+ * dispatch drains every connection with work. A connection is split by concern: {@code TcpConnection} (the TCB,
+ * user calls, timers), {@code TcpInput} (segment arrival, RFC 9293 §3.10.7, RFC 5961, RFC 7323 PAWS, RFC 1337),
+ * {@code TcpOutput} (what goes on the wire and when: Nagle, SWS, SACK recovery, TLP, probes), {@code TcpSender}
+ * (send buffer, ACK processing, RTO, persist, fast recovery), {@code TcpReceiver} (receive buffer, out-of-order
+ * data, delayed ACKs, window), {@code TcpOptionsNegotiation} (MSS, window scale, timestamps, SACK-permitted).
+ * The public face is {@link io.conntest.stack.tcp.TcpSocket}, {@link io.conntest.stack.tcp.TcpListener},
+ * {@link io.conntest.stack.tcp.TcpSocketListener} and {@link io.conntest.stack.tcp.TcpStats}.
+ *
+ * <p>Owns: this package (except {@code tcp.cc}, whose sequence arithmetic, RTT estimator, congestion control,
+ * SACK scoreboard and receive assembler it uses) and {@code wire/Tcp*}. It may not touch the interface, ARP, IPv4
+ * or the devices: it sees the network only through {@link io.conntest.stack.iface.Ipv4Sender} and
+ * {@link io.conntest.stack.iface.IpProtocolHandler}. Single-threaded; no allocation per segment in steady state.
+ */
+package io.conntest.stack.tcp;
