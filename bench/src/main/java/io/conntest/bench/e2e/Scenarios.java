@@ -49,6 +49,14 @@ public final class Scenarios
             new Scenario("udp-kernel-veth", "UDP 1472 B kernel → kernel over veth", Scenarios::udpKernelVeth),
             new Scenario("udp-stack-tx", "UDP 1472 B stack → kernel over TAP", Scenarios::udpStackTx),
             new Scenario("udp-stack-rx", "UDP 1472 B kernel → stack over TAP", Scenarios::udpStackRx),
+            new Scenario("tcp-kernel-veth", "TCP kernel → kernel over veth (Java sockets)",
+                TcpScenarios::kernelVeth),
+            new Scenario("tcp-stack-tx", "TCP stack source → kernel socket over TAP", TcpScenarios::stackTx),
+            new Scenario("tcp-stack-rx", "TCP kernel socket → stack discard over TAP", TcpScenarios::stackRx),
+            new Scenario("tcp-rr-kernel", "TCP request/response 32 B kernel ↔ kernel over veth",
+                TcpScenarios::rrKernel),
+            new Scenario("tcp-rr-stack", "TCP request/response 32 B kernel → stack echo over TAP",
+                TcpScenarios::rrStack),
             new Scenario("udp-echo-kernel", "UDP echo 32 B kernel ↔ kernel over veth", Scenarios::udpEchoKernel),
             new Scenario("udp-echo-stack", "UDP echo 32 B kernel → stack over TAP", Scenarios::udpEchoStack),
             new Scenario("idle-stack", "stack with echo service, no traffic", Scenarios::idleStack));
@@ -79,8 +87,8 @@ public final class Scenarios
     {
         final TapDevice tap = lab.openTap(Lab.PUMP_TAP);
         final FramePump.Receiver pump = new FramePump.Receiver(tap);
-        final KernelUdp.Source source = new KernelUdp.Source(Ipv4Address.toString(Lab.KERNEL_ADDRESS),
-            Ipv4Address.toString(Lab.PUMP_ADDRESS), SINK_PORT, FramePump.PAYLOAD, MAX_DATAGRAMS);
+        final GsoUdpSource source = new GsoUdpSource(Lab.KERNEL_ADDRESS, Lab.PUMP_ADDRESS, SINK_PORT,
+            FramePump.PAYLOAD, MAX_DATAGRAMS);
         try
         {
             pump.start(null, mode.maxLoadNs());
@@ -99,8 +107,8 @@ public final class Scenarios
     static Map<Metric, Double> udpKernelVeth(final Lab lab, final BenchMode mode)
     {
         final KernelUdp.Sink sink = new KernelUdp.Sink(Lab.VETH_PEER_ADDRESS, SINK_PORT, Lab.VETH_LAB_ADDRESS);
-        final KernelUdp.Source source = new KernelUdp.Source(Lab.VETH_LAB_ADDRESS, Lab.VETH_PEER_ADDRESS,
-            SINK_PORT, FramePump.PAYLOAD, MAX_DATAGRAMS);
+        final GsoUdpSource source = new GsoUdpSource(Lab.VETH_LAB_ADDRESS, Lab.VETH_PEER_ADDRESS, SINK_PORT,
+            FramePump.PAYLOAD, MAX_DATAGRAMS);
         try
         {
             sink.start(lab.peer(), mode.maxLoadNs());
@@ -141,8 +149,8 @@ public final class Scenarios
     {
         final TapDevice tap = lab.openTap(Lab.STACK_TAP);
         final StackHost stack = new StackHost(tap, new Workloads.Discard(SINK_PORT));
-        final KernelUdp.Source source = new KernelUdp.Source(Ipv4Address.toString(Lab.KERNEL_ADDRESS),
-            Ipv4Address.toString(Lab.STACK_ADDRESS), SINK_PORT, FramePump.PAYLOAD, MAX_DATAGRAMS);
+        final GsoUdpSource source = new GsoUdpSource(Lab.KERNEL_ADDRESS, Lab.STACK_ADDRESS, SINK_PORT,
+            FramePump.PAYLOAD, MAX_DATAGRAMS);
         try
         {
             stack.start(null, mode.maxLoadNs());
@@ -222,18 +230,25 @@ public final class Scenarios
         client.stop();
         client.checkFailure();
         server.checkFailure();
-        final Histogram rtt = client.rttNs();
+        return latency(client.rttNs(), client.measuredNs(), client.lost());
+    }
+
+    /** Round trips per second and latency as sockperf reports it (half the round trip); NaN lost: not counted. */
+    static Map<Metric, Double> latency(final Histogram rtt, final long measuredNs, final double lost)
+    {
         if (rtt.getTotalCount() == 0)
         {
-            throw new IllegalStateException("no echo came back (" + client.lost() + " lost)");
+            throw new IllegalStateException("no echo came back (" + lost + " lost)");
         }
         final Map<Metric, Double> m = new EnumMap<>(Metric.class);
-        m.put(Metric.ROUND_TRIPS_PER_S, rtt.getTotalCount() / (client.measuredNs() / 1e9));
-        // Latency as sockperf reports it: half the round trip.
+        m.put(Metric.ROUND_TRIPS_PER_S, rtt.getTotalCount() / (measuredNs / 1e9));
         m.put(Metric.LATENCY_P50_NS, rtt.getValueAtPercentile(50) / 2.0);
         m.put(Metric.LATENCY_P99_NS, rtt.getValueAtPercentile(99) / 2.0);
         m.put(Metric.LATENCY_P999_NS, rtt.getValueAtPercentile(99.9) / 2.0);
-        m.put(Metric.LOST, (double)client.lost());
+        if (!Double.isNaN(lost))
+        {
+            m.put(Metric.LOST, lost);
+        }
         return m;
     }
 

@@ -5,6 +5,9 @@ import io.conntest.stack.service.UdpDiscardService;
 import io.conntest.stack.service.UdpEchoService;
 import io.conntest.stack.socket.UdpSocket;
 import io.conntest.stack.socket.UdpSocketListener;
+import io.conntest.stack.tcp.TcpConfig;
+import io.conntest.stack.tcp.TcpProtocol;
+import io.conntest.stack.tcp.service.TcpService;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -134,6 +137,53 @@ final class Workloads
         public long bytes()
         {
             return service.echoedBytes();
+        }
+    }
+
+    /** A TCP service of the stack (source, discard or echo) on {@code port}, with Nagle off as latency probes use. */
+    static final class Tcp implements StackHost.Workload
+    {
+        private final String service;
+        private final int port;
+        private TcpService tcpService;
+        private TcpProtocol tcp;
+
+        Tcp(final String service, final int port)
+        {
+            this.service = service;
+            this.port = port;
+        }
+
+        @Override
+        public void start(final NetworkStack stack)
+        {
+            // Linux's RTO floor (200 ms) rather than RFC 6298's 1 s, as the interop tests run it.
+            tcp = new TcpProtocol(new TcpConfig().minRtoNs(200_000_000L).noDelay(true), Lab.STACK_ADDRESS);
+            stack.addProtocol(tcp);
+            tcpService = TcpService.create(service, tcp, port, 4);
+        }
+
+        @Override
+        public boolean onLoop(final long nowNs)
+        {
+            return false;
+        }
+
+        @Override
+        public long units()
+        {
+            return tcpService.connections();
+        }
+
+        @Override
+        public long bytes()
+        {
+            return tcpService.bytesIn() + tcpService.bytesOut();
+        }
+
+        TcpProtocol protocol()
+        {
+            return tcp;
         }
     }
 }
