@@ -156,6 +156,8 @@ public final class BenchRunner
                 0.90),
             new Ratio("TCP kernel→stack ÷ kernel→pump (goodput)", "tcp-stack-rx", "pump-rx", Metric.GOODPUT_BPS,
                 0.90),
+            new Ratio("TCP stack→kernel ÷ pump→kernel IP, no socket", "tcp-stack-tx", "pump-tx-ip",
+                Metric.GOODPUT_BPS, Double.NaN),
             new Ratio("TCP stack→kernel ÷ kernel→kernel veth", "tcp-stack-tx", "tcp-kernel-veth",
                 Metric.GOODPUT_BPS, Double.NaN),
             new Ratio("TCP kernel→stack ÷ kernel→kernel veth", "tcp-stack-rx", "tcp-kernel-veth",

@@ -54,14 +54,16 @@ public final class FramePump
     {
         private final TapDevice tap;
         private final long dstMac;
+        private final int dstPort;
         private final long maxFrames;
         private volatile long drops;
 
-        public Transmitter(final TapDevice tap, final long dstMac, final long maxFrames)
+        public Transmitter(final TapDevice tap, final long dstMac, final int dstPort, final long maxFrames)
         {
             super("pump-tx");
             this.tap = tap;
             this.dstMac = dstMac;
+            this.dstPort = dstPort;
             this.maxFrames = maxFrames;
         }
 
@@ -70,7 +72,7 @@ public final class FramePump
         {
             final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(FRAME_LENGTH));
             final int length = buildUdpFrame(frame, Lab.PUMP_MAC, dstMac, Lab.PUMP_ADDRESS, Lab.KERNEL_ADDRESS,
-                KernelUdp.SOURCE_PORT, Scenarios.SINK_PORT);
+                KernelUdp.SOURCE_PORT, dstPort);
             ready();
             MutableDirectBuffer filled = null;
             long sent = 0;

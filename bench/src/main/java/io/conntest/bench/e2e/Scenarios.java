@@ -19,6 +19,8 @@ public final class Scenarios
     /** The UDP port of every sink (kernel socket, pump counter, stack discard service). */
     public static final int SINK_PORT = 9_000;
     static final int ECHO_PORT = 7;
+    /** A UDP port no socket is bound to in the lab. */
+    static final int NO_SOCKET_PORT = 9_009;
     static final int PING_PAYLOAD = 32;
     private static final long MAX_DATAGRAMS = 100_000_000L;
 
@@ -43,6 +45,7 @@ public final class Scenarios
     {
         return List.of(
             new Scenario("pump-tx", "raw TAP pump → kernel UDP socket (ceiling)", Scenarios::pumpTx),
+            new Scenario("pump-tx-ip", "raw TAP pump → kernel IP/UDP, no socket (ceiling)", Scenarios::pumpTxIp),
             new Scenario("pump-rx", "kernel UDP socket → raw TAP pump (ceiling)", Scenarios::pumpRx),
             new Scenario("iperf3-veth", "iperf3 TCP kernel → kernel over veth", (lab, mode) ->
                 Iperf3.run(lab, mode.iperfSeconds(), false)),
@@ -67,7 +70,8 @@ public final class Scenarios
         final TapDevice tap = lab.openTap(Lab.PUMP_TAP);
         final KernelUdp.Sink sink = new KernelUdp.Sink(Ipv4Address.toString(Lab.KERNEL_ADDRESS), SINK_PORT,
             Ipv4Address.toString(Lab.PUMP_ADDRESS));
-        final FramePump.Transmitter pump = new FramePump.Transmitter(tap, lab.bridgeMac(), MAX_DATAGRAMS);
+        final FramePump.Transmitter pump = new FramePump.Transmitter(tap, lab.bridgeMac(), SINK_PORT,
+            MAX_DATAGRAMS);
         try
         {
             sink.start(lab.lab(), mode.maxLoadNs());
@@ -81,6 +85,58 @@ public final class Scenarios
             sink.stop();
             tap.close();
         }
+    }
+
+    /**
+     * The pump towards a port with no socket: the kernel still bridges, checks the IP header and the UDP checksum
+     * and looks the port up, then counts the datagram in Udp NoPorts (ICMP answers are rate-limited) — the
+     * device's ceiling without the per-datagram socket delivery and read of {@link #pumpTx}. The kernel's work
+     * runs in the pump's write(2), so "ours" CPU here is the whole cost.
+     */
+    static Map<Metric, Double> pumpTxIp(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.PUMP_TAP);
+        final FramePump.Transmitter pump = new FramePump.Transmitter(tap, lab.bridgeMac(), NO_SOCKET_PORT,
+            MAX_DATAGRAMS);
+        try
+        {
+            pump.start(null, mode.maxLoadNs());
+            sleep(mode.warmupMs());
+            final long before = udpNoPorts(lab);
+            final LoadThread.Sample start = pump.sample();
+            sleep(mode.measureMs());
+            final long after = udpNoPorts(lab);
+            final LoadThread.Sample d = pump.sample().minus(start);
+            pump.checkFailure();
+            final long delivered = after - before;
+            final Map<Metric, Double> m = new EnumMap<>(Metric.class);
+            m.put(Metric.GOODPUT_BPS, delivered * (double)FramePump.PAYLOAD * 8 / d.seconds());
+            m.put(Metric.FRAMES_PER_S, delivered / d.seconds());
+            m.put(Metric.CPU_S_PER_GB_OURS, d.cpuSecondsPerGigabyte(delivered * FramePump.PAYLOAD));
+            return m;
+        }
+        finally
+        {
+            pump.stop();
+            tap.close();
+        }
+    }
+
+    /** The lab namespace's Udp NoPorts counter (/proc/net/snmp as seen from inside it). */
+    static long udpNoPorts(final Lab lab)
+    {
+        final List<String> lines = lab.lab().call(() ->
+            java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/thread-self/net/snmp")));
+        for (int i = 0; i + 1 < lines.size(); i++)
+        {
+            if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:"))
+            {
+                final List<String> names = List.of(lines.get(i).split("\\s+"));
+                final String[] values = lines.get(i + 1).split("\\s+");
+                return Long.parseLong(values[names.indexOf("NoPorts")]);
+            }
+        }
+        throw new IllegalStateException("no Udp counters in /proc/net/snmp");
     }
 
     static Map<Metric, Double> pumpRx(final Lab lab, final BenchMode mode)
