@@ -6,13 +6,15 @@ import io.conntest.tap.TapDevice;
 
 /**
  * The userspace stack on a TAP, run as the conntest {@code tap} instance runs it: one thread, poll, and when
- * nothing happened sleep in {@code ppoll(2)} until the next deadline (at most 1 ms here, so a stop is prompt).
+ * nothing happened sleep in {@code ppoll(2)} until the next deadline (at most 100 ms here, so a stop is prompt).
  * A {@link Workload} sets up services or sockets and may add work on every turn of the loop.
  */
 public final class StackHost extends LoadThread
 {
     /** The stack's fixed MAC, so the kernel's neighbour entry stays valid from one run to the next. */
     public static final long MAC = 0x02_00_00_77_00_02L;
+    /** The longest sleep between two checks of the stop flag. */
+    private static final long MAX_WAIT_NS = 100_000_000L;
 
     /** What the stack does in a scenario. Runs on the stack's thread. */
     public interface Workload
@@ -65,7 +67,7 @@ public final class StackHost extends LoadThread
             }
             if (!worked && !more)
             {
-                final long waitNs = Math.min(stack.pollAtNs(nowNs) - nowNs, 1_000_000L);
+                final long waitNs = Math.min(stack.pollAtNs(nowNs) - nowNs, MAX_WAIT_NS);
                 tap.awaitReceive(waitNs);
             }
         }
