@@ -11,11 +11,11 @@ import java.io.UncheckedIOException;
  * The one place that maps a failure to an exit code and a one-line message: 2 for a usage error (picocli's
  * parameter exceptions), 1 for a runtime failure with its cause and hint, 0 for a clean stop.
  */
-final class Failures
+public final class Failures
 {
-    static final int OK = 0;
-    static final int RUNTIME = 1;
-    static final int USAGE = 2;
+    public static final int OK = 0;
+    public static final int RUNTIME = 1;
+    public static final int USAGE = 2;
 
     private Failures()
     {
@@ -25,7 +25,9 @@ final class Failures
     static int report(final Throwable failure, final PrintWriter err)
     {
         if (failure instanceof NativeCallException || failure instanceof NamespaceException
-            || failure instanceof UncheckedIOException || failure instanceof LabException)
+            || failure instanceof UncheckedIOException || failure instanceof LabException
+            || failure instanceof RuntimeFailure || failure instanceof io.conntest.core.transport.TransportException
+            )
         {
             err.println("conntest: " + failure.getMessage());
         }

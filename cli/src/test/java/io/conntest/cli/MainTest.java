@@ -1,6 +1,10 @@
 package io.conntest.cli;
 
+import io.conntest.cli.options.Emphasis;
 import io.conntest.cli.options.ListenSpec;
+import io.conntest.cli.options.UiMode;
+import io.conntest.core.engine.ConnectSpec;
+import io.conntest.core.transport.TransportProtocol;
 import io.conntest.cli.run.InstanceSettings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -9,9 +13,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest
@@ -22,7 +29,7 @@ class MainTest
     private int run(final String... args)
     {
         return Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8), args);
+            new PrintStream(err, true, StandardCharsets.UTF_8), false, args);
     }
 
     private String err()
@@ -35,14 +42,73 @@ class MainTest
     {
         assertEquals(0, run("--help"));
         final String help = out.toString(StandardCharsets.UTF_8);
-        for (final String option : new String[] {"--name", "--tap", "--ipv4", "--ipv4-gateway", "--mac", "--mtu",
-            "--pcap", "--listen", "lab"})
+        for (final String option : new String[] {"--name", "--listen", "--connect", "--timeout", "--duration", "--tap",
+            "--ipv4", "--ipv4-gateway", "--mac", "--mtu", "--pcap", "--ui", "--ui-emphasis", "--interval", "--logfile",
+            "probe", "lab", "Instance:", "Network (kernel sockets unless --tap):", "Output:", "Examples:",
+            "conntest --name sender --connect 'tcp://127.0.0.1:1234?monitor-bandwidth&packet-size=5mb'"})
         {
             assertTrue(help.contains(option), option + " in help");
         }
+        assertTrue(help.indexOf("Instance:") < help.indexOf("Network") && help.indexOf("Network")
+            < help.indexOf("Output:"), "groups in order");
         assertEquals(0, run("--version"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("conntest 0.1.0"));
         assertEquals(0, run("lab", "--help"));
+        assertEquals(0, run("probe", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--max-in-flight"));
+    }
+
+    @Test
+    void theSeedsCommandLinesParse()
+    {
+        final Main receiver = new Main();
+        new CommandLine(receiver).parseArgs("--name", "receiver", "--listen", "tcp:1234");
+        assertEquals("receiver", receiver.instance.name);
+        assertEquals(List.of(ListenSpec.parse("tcp:1234")), receiver.instance.listens);
+        assertEquals(ListenSpec.Service.CONNTEST, receiver.instance.listens.get(0).service());
+
+        final Main sender = new Main();
+        new CommandLine(sender).parseArgs("--name", "sender", "--connect",
+            "tcp://127.0.0.1:1234?monitor-bandwidth&packet-size=5mb");
+        final ConnectSpec c = sender.instance.connects.get(0);
+        assertEquals(TransportProtocol.TCP, c.protocol());
+        assertEquals("127.0.0.1", c.host());
+        assertEquals(1234, c.port());
+        assertTrue(c.monitorBandwidth());
+        assertEquals(5 * 1024 * 1024, c.packetSize());
+        assertFalse(c.verify());
+        assertNull(sender.network.tap, "kernel sockets unless --tap");
+    }
+
+    @Test
+    void everyOptionParses()
+    {
+        final Main m = new Main();
+        new CommandLine(m).parseArgs("--name", "a", "--listen", "tcp:1234", "--listen", "udp:127.0.0.1:1235",
+            "--connect", "udp://10.0.0.3:7?packet-size=1400B&verify&bandwidth-bytes=2MB&bandwidth-duration=500ms",
+            "--connect", "tcp://h:9?MONITOR-BANDWIDTH&packet-size=128kb", "--timeout", "3", "--duration", "1m",
+            "--ui", "notty", "--ui-emphasis", "bright-magenta", "--interval", "2s", "--logfile", "/tmp/x.log");
+        assertEquals(2, m.instance.listens.size());
+        assertEquals("127.0.0.1", m.instance.listens.get(1).host());
+        final ConnectSpec udp = m.instance.connects.get(0);
+        assertEquals(1400, udp.packetSize());
+        assertTrue(udp.verify());
+        assertEquals(2L << 20, udp.bandwidthBytes());
+        assertEquals(500_000_000L, udp.bandwidthDurationNs());
+        assertEquals(128 * 1024, m.instance.connects.get(1).packetSize());
+        assertTrue(m.instance.connects.get(1).monitorBandwidth());
+        assertEquals(Duration.ofSeconds(3), m.instance.timeout);
+        assertEquals(Duration.ofMinutes(1), m.instance.duration);
+        assertEquals(UiMode.TUI, m.output.ui);
+        assertEquals(Emphasis.BRIGHT_MAGENTA, m.output.emphasis);
+        assertEquals(Duration.ofSeconds(2), m.output.interval);
+        assertEquals(Path.of("/tmp/x.log"), m.output.logfile);
+        for (final String ui : new String[] {"tui", "log", "text", "json", "TEXT"})
+        {
+            final Main n = new Main();
+            new CommandLine(n).parseArgs("--ui", ui);
+            assertEquals(UiMode.parse(ui), n.output.ui);
+        }
     }
 
     @Test
@@ -54,19 +120,43 @@ class MainTest
             {"zz:00", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--mac", "zz:00"},
             {"70000", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--mtu", "70000"},
             {"chargen", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--listen", "udp:7?service=chargen"},
-            {"port 7", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--listen", "udp:7", "--listen",
-                "udp:7?service=discard"},
+            {"port 7", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--listen", "udp:7?service=echo",
+                "--listen", "udp:7?service=discard"},
             {"--name", "--tap", "t0", "--ipv4", "10.0.0.2/24"},
+            {"--name", "--listen", "tcp:1234"},
             {"--tap", "--name", "a", "--ipv4", "10.0.0.2/24"},
             {"--ipv4", "--name", "a", "--tap", "t0"},
             {"--bogus", "--bogus"},
             {"fortnight", "lab", "--duration", "fortnight"},
+            {"--instances", "lab", "--instances", "1"},
+            {"5xb", "--name", "s", "--connect", "tcp://127.0.0.1:1234?packet-size=5xb"},
+            {"colour", "--name", "s", "--connect", "tcp://127.0.0.1:1234?colour=red"},
+            {"127.0.0.1", "--name", "s", "--connect", "tcp://127.0.0.1"},
+            {"sctp", "--name", "s", "--connect", "sctp://127.0.0.1:1"},
+            {"70000", "--name", "s", "--connect", "udp://127.0.0.1:70000"},
+            {"100000", "--name", "s", "--connect", "udp://127.0.0.1:1?packet-size=100000"},
+            {"tcp:0", "--name", "r", "--listen", "tcp:0"},
+            {"html", "--name", "r", "--listen", "tcp:1", "--ui", "html"},
+            {"mauve", "--name", "r", "--listen", "tcp:1", "--ui-emphasis", "mauve"},
+            {"soon", "--name", "r", "--listen", "tcp:1", "--timeout", "soon"},
+            {"--interval", "--name", "r", "--listen", "tcp:1", "--interval", "10ms"},
+            {"--tap", "--name", "r", "--listen", "udp:7?service=echo"},
+            {"--tap", "--name", "r", "--listen", "tcp:1", "--pcap", "/tmp/x.pcap"},
+            {"nothing to do", "--name", "r"},
+            {"do not mix", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--listen", "tcp:1", "--listen",
+                "udp:7?service=echo"},
+            {"--ipv4", "--name", "a", "--tap", "t0", "--connect", "tcp://10.0.0.3:1"},
+            {"tcp:1234", "--name", "a", "--listen", "tcp:1234", "--listen", "tcp:1234"},
+            {"2000-1000", "probe", "127.0.0.1", "2000-1000"},
+            {"no-such-host.invalid", "probe", "no-such-host.invalid", "80"},
+            {"5000", "probe", "127.0.0.1", "80", "--max-in-flight", "5000"},
+            {"PORTS", "probe", "127.0.0.1"},
         };
         for (final String[] c : cases)
         {
             err.reset();
             final String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
-            assertEquals(2, run(args), String.join(" ", args));
+            assertEquals(2, run(args), String.join(" ", args) + ": " + err());
             final String message = err().strip();
             assertEquals(1, message.lines().count(), message);
             assertTrue(message.startsWith("conntest: "), message);
@@ -89,14 +179,15 @@ class MainTest
         assertEquals(0x02_00_00_00_00_07L, s.mac());
         assertEquals(9000, s.mtu());
         assertEquals(Path.of("/tmp/x.pcap"), s.pcap());
-        assertEquals(List.of(ListenSpec.parse("udp:7"), ListenSpec.parse("udp:9?service=discard")), s.listens());
+        assertEquals(List.of(ListenSpec.parse("udp:7?service=echo"), ListenSpec.parse("udp:9?service=discard")),
+            s.listens());
     }
 
     @Test
     void aTapThatCannotBeOpenedIsARuntimeFailure()
     {
         // An interface name that cannot exist: opening fails before anything is created, with or without root.
-        assertEquals(2, run("--name", "a", "--tap", "bad/name", "--ipv4", "10.0.0.2/24"));
+        assertEquals(2, run("--name", "a", "--tap", "bad/name", "--ipv4", "10.0.0.2/24", "--listen", "tcp:1"));
         assertTrue(err().contains("bad/name"), err());
     }
 }

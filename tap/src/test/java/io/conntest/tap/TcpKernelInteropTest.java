@@ -222,7 +222,8 @@ class TcpKernelInteropTest
         assertArrayEquals(digests[0], digests[1], "SHA-256 of sent and echoed bytes");
         assertEquals(BYTES, echo.bytesOut());
         System.out.printf(Locale.ROOT, "interop echo under 1%%+1%% loss, reordering, duplication: %.2f s (%.0f Mbit/s" +
-            " each way)%n", seconds, BYTES * 8 / seconds / 1e6);
+            " each way), stack side %s, %s%n", seconds, BYTES * 8 / seconds / 1e6,
+            echo.lastAccepted().stats(new TcpStats()), tcp.counters());
     }
 
     private void nft(final String... args)
@@ -301,6 +302,62 @@ class TcpKernelInteropTest
         assertEquals(0, process.exitValue(), text);
         return text.lines().filter(line -> !line.startsWith("Running as user"))
             .reduce("", (a, b) -> a + b + "\n");
+    }
+
+    @Test
+    void nmapSynScanSeesOpenAndClosedPorts() throws Exception
+    {
+        Privileges.assumeCommand("nmap");
+        new EchoService(tcp, 7, 16);
+        final java.util.concurrent.CompletableFuture<io.conntest.tap.netns.CommandResult> scan =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> ns.execWithTimeout(60_000, "nmap", "-n", "-Pn",
+                "-sS", "--max-retries", "1", "-p", "7,81", "10.0.0.2"));
+        assertTrue(pumpUntil(scan::isDone, 60_000_000_000L));
+        final String out = scan.get().output();
+        assertTrue(out.matches("(?s).*7/tcp\\s+open.*"), out);
+        assertTrue(out.matches("(?s).*81/tcp\\s+closed.*"), out);
+    }
+
+    @Test
+    void resetSeenByBothSides() throws Exception
+    {
+        final io.conntest.stack.tcp.TcpListener listener = tcp.listen(7100, 4);
+        // 1. The stack aborts: the kernel's read fails with "Connection reset".
+        final Future<String> kernelRead = ns.submit(() ->
+        {
+            try (Socket socket = new Socket())
+            {
+                socket.connect(new InetSocketAddress("10.0.0.2", 7100), 5_000);
+                socket.getInputStream().read();
+                return "no reset";
+            }
+            catch (final java.net.SocketException ex)
+            {
+                return ex.getMessage();
+            }
+        });
+        final TcpSocket[] accepted = new TcpSocket[1];
+        assertTrue(pumpUntil(() -> (accepted[0] = listener.accept()) != null, 10_000_000_000L));
+        accepted[0].abort();
+        assertTrue(pumpUntil(kernelRead::isDone, 10_000_000_000L));
+        assertTrue(kernelRead.get().toLowerCase(Locale.ROOT).contains("reset"), kernelRead.get());
+
+        // 2. The kernel aborts (SO_LINGER 0): the stack's socket reports RESET.
+        final Future<Void> kernelAbort = ns.submit(() ->
+        {
+            final Socket socket = new Socket();
+            socket.connect(new InetSocketAddress("10.0.0.2", 7100), 5_000);
+            socket.setSoLinger(true, 0);
+            socket.getInputStream().read(); // the stack has accepted and written a byte: now abort
+            socket.close();
+            return null;
+        });
+        final TcpSocket[] second = new TcpSocket[1];
+        assertTrue(pumpUntil(() -> (second[0] = listener.accept()) != null, 10_000_000_000L));
+        second[0].write(new UnsafeBuffer(new byte[1]), 0, 1);
+        assertTrue(pumpUntil(() -> second[0].state() == TcpState.CLOSED, 10_000_000_000L));
+        assertEquals(TcpError.RESET, second[0].error());
+        kernelAbort.get();
     }
 
     @Test

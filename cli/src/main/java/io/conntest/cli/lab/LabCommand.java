@@ -1,6 +1,11 @@
 package io.conntest.cli.lab;
 
+import io.conntest.cli.Converters;
 import io.conntest.cli.Main;
+import io.conntest.cli.OutputOptions;
+import io.conntest.cli.run.EngineRun;
+import io.conntest.cli.run.RunControl;
+import io.conntest.cli.ui.Output;
 import io.conntest.cli.options.Ipv4Cidr;
 import io.conntest.cli.options.ListenSpec;
 import io.conntest.cli.run.EventLog;
@@ -8,7 +13,11 @@ import io.conntest.cli.run.InstanceSettings;
 import io.conntest.cli.run.StackInstance;
 import io.conntest.tap.TapDevice;
 import io.conntest.tap.netns.NetworkNamespace;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -21,14 +30,20 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code conntest lab}: the one-command demo. In a private network namespace it makes a TAP, runs an instance
- * with its own stack on it (10.0.0.2/24, UDP echo on port 7, discard on 9), gives the kernel side 10.0.0.1/24,
- * then lets the kernel ping the stack and exchange UDP echo with it, prints the round-trip times, and removes
- * everything. Needs root; says what is missing otherwise.
+ * {@code conntest lab}: the one-command demo, a mesh of instances ({@link LabMesh}) in a private network namespace
+ * (as root) or on the host's loopback, shown by the chosen output and removed at the end. {@code --stack-demo}
+ * keeps the earlier demo: a TAP in a namespace with the own stack on it (10.0.0.2/24, UDP echo on port 7, discard
+ * on 9), pinged and UDP-echoed by the kernel (10.0.0.1/24).
  */
-@Command(name = "lab", mixinStandardHelpOptions = true,
-    description = "Demo (as root): own stack on a TAP in a private network namespace, pinged and UDP-echoed by "
-        + "the kernel there. Removes everything afterwards.")
+@Command(name = "lab", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "The one-command demo: N conntest instances connected to each other over TCP and UDP (one connection per "
+            + "pair, bandwidth monitoring on two of every three pairs), with the live UI. As root they run in a private "
+            + "network namespace on their own loopback addresses, so nothing touches the host; otherwise on the "
+            + "host's 127.0.0.1. Ctrl-C (or q) stops and removes everything.",
+        "--stack-demo instead shows the own TCP/IP stack on a TAP in a namespace, pinged and UDP-echoed by the kernel."
+    },
+    footer = {"", "Examples:", "  conntest lab", "  conntest lab --instances 4 --duration 1m --ui text"})
 public final class LabCommand implements Callable<Integer>
 {
     static final String TAP = "ctlab0";
@@ -38,16 +53,98 @@ public final class LabCommand implements Callable<Integer>
     @ParentCommand
     private Main parent;
 
-    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s",
-        converter = Main.DurationConverter.class,
-        description = "How long the lab runs in total (default: ${DEFAULT-VALUE}).")
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--instances", paramLabel = "N", defaultValue = "3",
+        description = "Instances in the mesh, 2.." + LabMesh.MAX_INSTANCES + " (default: ${DEFAULT-VALUE}).")
+    private int instances;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+        description = "How long the lab runs (default: 30s; 0 = until Ctrl-C or q).")
     private Duration duration;
 
-    @Option(names = "--pcap", paramLabel = "FILE", description = "Record the stack's frames in this pcap file.")
+    @ArgGroup(validate = false, heading = "%nOutput:%n")
+    private OutputOptions output = new OutputOptions();
+
+    @Option(names = "--stack", paramLabel = "tap|kernel",
+        description = "tap: every instance on its own stack on a TAP on a bridge (root, /dev/net/tun); kernel: "
+            + "kernel sockets on loopback. Default: tap when possible.")
+    private String stack;
+
+    @Option(names = "--stack-demo", description = "Run the own-stack demo (root: TAP, ping, UDP echo) instead.")
+    private boolean stackDemo;
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "With --stack-demo: record the stack's frames.")
     private Path pcap;
 
     @Override
     public Integer call() throws Exception
+    {
+        if (instances < 2 || instances > LabMesh.MAX_INSTANCES)
+        {
+            throw new ParameterException(spec.commandLine(), "--instances " + instances + " is not in 2.."
+                + LabMesh.MAX_INSTANCES);
+        }
+        if (stackDemo)
+        {
+            return stackDemo(duration == null ? Duration.ofSeconds(10) : duration);
+        }
+        final Main main = parent != null ? parent : new Main();
+        final long durationNs = duration == null ? 30_000_000_000L : duration.toNanos();
+        if (stack != null && !stack.equals("tap") && !stack.equals("kernel"))
+        {
+            throw new ParameterException(spec.commandLine(), "--stack " + stack + " is not tap or kernel");
+        }
+        final String missing = missingNamespaceRights();
+        final String missingTap = missingPrivileges();
+        if ("tap".equals(stack) && missingTap != null)
+        {
+            throw new LabException("lab --stack tap " + missingTap);
+        }
+        final boolean tap = missingTap == null && !"kernel".equals(stack);
+        try (RunControl control = main.control(); Output out = main.openOutput(output, control))
+        {
+            if (missing != null)
+            {
+                out.note("lab: no private namespace (" + missing + "); running the mesh on kernel sockets on this "
+                    + "host's 127.0.0.1");
+                final LabMesh mesh = new LabMesh(instances, null, false);
+                EngineRun.run(mesh.instances(), out, control, durationNs, mesh::onStarted);
+                return 0;
+            }
+            if (!tap && missingTap != null)
+            {
+                out.note("lab: no TAP devices here (" + missingTap + "); running the mesh on kernel sockets");
+            }
+            final NetworkNamespace ns = NetworkNamespace.create("ct-lab");
+            try
+            {
+                final LabMesh mesh = new LabMesh(instances, ns, tap);
+                if (tap)
+                {
+                    mesh.createTaps();
+                    out.note("lab: " + instances + " instances, each on its own stack on a TAP (ctlab0..) on bridge "
+                        + LabMesh.BRIDGE + " in namespace " + ns.name() + " (10.0.0.11..); removed at the end");
+                }
+                else
+                {
+                    out.note("lab: " + instances + " instances on kernel sockets in namespace " + ns.name()
+                        + " (own loopback addresses 127.0.0.11..); removed at the end");
+                }
+                EngineRun.run(mesh.instances(), out, control, durationNs, mesh::onStarted);
+            }
+            finally
+            {
+                ns.close();
+                out.note("lab: namespace " + ns.name() + " removed");
+            }
+        }
+        return 0;
+    }
+
+    /** The single-instance demo of the own stack on a TAP (root only). */
+    private int stackDemo(final Duration demoDuration) throws Exception
     {
         final PrintStream out = parent == null ? System.out : parent.out();
         final String missing = missingPrivileges();
@@ -55,7 +152,7 @@ public final class LabCommand implements Callable<Integer>
         {
             throw new LabException("lab " + missing);
         }
-        final long endNs = System.nanoTime() + duration.toNanos();
+        final long endNs = System.nanoTime() + demoDuration.toNanos();
         final EventLog log = new EventLog(out, "lab");
         try (NetworkNamespace ns = NetworkNamespace.create("ct-lab"))
         {
@@ -146,7 +243,21 @@ public final class LabCommand implements Callable<Integer>
             List.of(ListenSpec.parse("udp:7?service=echo"), ListenSpec.parse("udp:9?service=discard")), false, false);
     }
 
-    /** What the lab lacks to run here, or null. */
+    /** What the lab lacks for a private namespace (root and the ip command), or null. */
+    static String missingNamespaceRights()
+    {
+        if (!"root".equals(System.getProperty("user.name")))
+        {
+            return "needs root";
+        }
+        if (!NetworkNamespace.ipCommand().startsWith("/"))
+        {
+            return "needs the ip command (apt-get install iproute2)";
+        }
+        return null;
+    }
+
+    /** What the stack demo lacks to run here, or null. */
     static String missingPrivileges()
     {
         if (!"root".equals(System.getProperty("user.name")))

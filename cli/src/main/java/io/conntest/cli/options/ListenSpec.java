@@ -3,39 +3,58 @@ package io.conntest.cli.options;
 import java.util.Locale;
 
 /**
- * A {@code --listen} value: {@code udp:PORT?service=echo} or {@code udp:PORT?service=discard}.
+ * A {@code --listen} value: {@code tcp:1234}, {@code udp:1234}, {@code tcp:127.0.0.1:1234} (a conntest listener,
+ * as in the seed), or {@code udp:PORT?service=echo|discard} (a plain UDP service on the own stack).
  *
- * @param protocol "udp" (TCP comes with the TCP stack).
+ * @param protocol "tcp" or "udp".
  * @param port     1 to 65535.
  * @param service  what the listener does with what it gets.
+ * @param host     the address to bind ({@code 0.0.0.0} unless given).
  */
-public record ListenSpec(String protocol, int port, Service service)
+public record ListenSpec(String protocol, int port, Service service, String host)
 {
+    /** The address a listener binds when none is given. */
+    public static final String ANY_HOST = "0.0.0.0";
+
     /** What a listener does. */
     public enum Service
     {
+        /** Speaks the conntest protocol (the engine). On the stack-only instance a plain UDP port is an echo. */
+        CONNTEST,
         /** Sends every datagram back to its sender (RFC 862). */
         ECHO,
         /** Drops every datagram (RFC 863). */
         DISCARD
     }
 
-    /** Parses {@code PROTO:PORT[?service=NAME]}; the service defaults to echo. */
+    /** Parses {@code PROTO:[HOST:]PORT[?service=NAME]}; the service defaults to conntest. */
     public static ListenSpec parse(final String text)
     {
-        final int colon = text.indexOf(':');
-        if (colon < 0)
+        final int query = text.indexOf('?');
+        final String main = query < 0 ? text : text.substring(0, query);
+        final String[] parts = main.split(":", -1);
+        if (parts.length != 2 && parts.length != 3)
         {
-            throw new IllegalArgumentException("'" + text + "' is not PROTO:PORT (e.g. udp:7?service=echo)");
+            throw new IllegalArgumentException("'" + text + "' is not PROTO:PORT (e.g. tcp:1234 or udp:7?service=echo)");
         }
-        final String protocol = text.substring(0, colon).toLowerCase(Locale.ROOT);
-        if (!protocol.equals("udp"))
+        final String protocol = parts[0].toLowerCase(Locale.ROOT);
+        if (!protocol.equals("udp") && !protocol.equals("tcp"))
         {
-            throw new IllegalArgumentException("'" + text + "': protocol '" + protocol
-                + "' is not supported yet (only udp)");
+            throw new IllegalArgumentException("'" + text + "': protocol '" + parts[0] + "' is not tcp or udp");
         }
-        final int query = text.indexOf('?', colon);
-        final String portText = query < 0 ? text.substring(colon + 1) : text.substring(colon + 1, query);
+        final String host = parts.length == 3 ? parts[1] : ANY_HOST;
+        if (parts.length == 3)
+        {
+            try
+            {
+                Ipv4Cidr.parseAddress(host);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("'" + text + "': " + ex.getMessage());
+            }
+        }
+        final String portText = parts[parts.length - 1];
         final int port;
         try
         {
@@ -49,7 +68,7 @@ public record ListenSpec(String protocol, int port, Service service)
         {
             throw new IllegalArgumentException("'" + text + "': port " + port + " is not in 1..65535");
         }
-        Service service = Service.ECHO;
+        Service service = Service.CONNTEST;
         if (query >= 0)
         {
             for (final String pair : text.substring(query + 1).split("&"))
@@ -64,6 +83,9 @@ public record ListenSpec(String protocol, int port, Service service)
                 }
                 switch (value)
                 {
+                    case "conntest":
+                        service = Service.CONNTEST;
+                        break;
                     case "echo":
                         service = Service.ECHO;
                         break;
@@ -72,16 +94,26 @@ public record ListenSpec(String protocol, int port, Service service)
                         break;
                     default:
                         throw new IllegalArgumentException("'" + text + "': unknown service '" + value
-                            + "' (known: echo, discard)");
+                            + "' (known: conntest, echo, discard)");
                 }
             }
+            if (service != Service.CONNTEST && !protocol.equals("udp"))
+            {
+                throw new IllegalArgumentException("'" + text + "': service " + value(service) + " is UDP only");
+            }
         }
-        return new ListenSpec(protocol, port, service);
+        return new ListenSpec(protocol, port, service, host);
+    }
+
+    private static String value(final Service service)
+    {
+        return service.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
     public String toString()
     {
-        return protocol + ":" + port + "?service=" + service.name().toLowerCase(Locale.ROOT);
+        return protocol + ":" + (ANY_HOST.equals(host) ? "" : host + ":") + port
+            + (service == Service.CONNTEST ? "" : "?service=" + value(service));
     }
 }

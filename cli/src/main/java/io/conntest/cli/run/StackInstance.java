@@ -96,8 +96,10 @@ public final class StackInstance implements AutoCloseable
         this.stack = new NetworkStack(device, config.build());
         for (final ListenSpec listen : settings.listens())
         {
+            // Until the engine runs on the own stack, a plain UDP listener here is an echo service (as before).
             switch (listen.service())
             {
+                case CONNTEST:
                 case ECHO:
                     echoServices.add(new UdpEchoService(stack.udp(), listen.port()));
                     break;

@@ -25,7 +25,7 @@ class LabCommandTest
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8), "lab", "--duration", "1s");
+            new PrintStream(err, true, StandardCharsets.UTF_8), "lab", "--stack-demo", "--duration", "1s");
         final String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, text + err.toString(StandardCharsets.UTF_8));
         assertTrue(text.contains("5 packets transmitted, 5 received"), text);

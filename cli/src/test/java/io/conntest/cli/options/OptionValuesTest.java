@@ -44,17 +44,46 @@ class OptionValuesTest
     @Test
     void parsesListenSpecs()
     {
-        assertEquals(new ListenSpec("udp", 7, ListenSpec.Service.ECHO), ListenSpec.parse("udp:7?service=echo"));
-        assertEquals(new ListenSpec("udp", 9, ListenSpec.Service.DISCARD), ListenSpec.parse("UDP:9?Service=Discard"));
-        assertEquals(new ListenSpec("udp", 1234, ListenSpec.Service.ECHO), ListenSpec.parse("udp:1234"));
-        assertEquals("udp:7?service=echo", ListenSpec.parse("udp:7").toString());
-        for (final String bad : new String[] {"udp", "udp:0", "udp:65536", "udp:x", "tcp:80", "udp:7?service=chargen",
-            "udp:7?colour=red"})
+        assertEquals(new ListenSpec("udp", 7, ListenSpec.Service.ECHO, "0.0.0.0"), ListenSpec.parse("udp:7?service=echo"));
+        assertEquals(new ListenSpec("udp", 9, ListenSpec.Service.DISCARD, "0.0.0.0"),
+            ListenSpec.parse("UDP:9?Service=Discard"));
+        assertEquals(new ListenSpec("udp", 1234, ListenSpec.Service.CONNTEST, "0.0.0.0"), ListenSpec.parse("udp:1234"));
+        assertEquals(new ListenSpec("tcp", 1234, ListenSpec.Service.CONNTEST, "0.0.0.0"), ListenSpec.parse("tcp:1234"));
+        assertEquals(new ListenSpec("tcp", 80, ListenSpec.Service.CONNTEST, "127.0.0.2"),
+            ListenSpec.parse("TCP:127.0.0.2:80"));
+        assertEquals("udp:7", ListenSpec.parse("udp:7").toString());
+        assertEquals("udp:7?service=echo", ListenSpec.parse("udp:7?service=echo").toString());
+        assertEquals("tcp:127.0.0.2:80", ListenSpec.parse("tcp:127.0.0.2:80").toString());
+        for (final String bad : new String[] {"udp", "udp:0", "udp:65536", "udp:x", "sctp:80", "udp:7?service=chargen",
+            "udp:7?colour=red", "tcp:7?service=echo", "tcp:1.2.3:80", "tcp:a:b:c"})
         {
             final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
                 () -> ListenSpec.parse(bad));
-            assertTrue(ex.getMessage().contains(bad), ex.getMessage());
+            assertTrue(ex.getMessage().contains(bad.split(":")[0]), ex.getMessage());
         }
+    }
+
+    @Test
+    void parsesUiModesAndColours()
+    {
+        assertEquals(UiMode.TUI, UiMode.parse("notty"));
+        assertEquals(UiMode.TUI, UiMode.parse("TUI"));
+        assertEquals(UiMode.JSON, UiMode.parse("json"));
+        assertEquals(UiMode.LOG, UiMode.parse("Log"));
+        assertEquals(UiMode.TEXT, UiMode.parse("text"));
+        assertThrows(IllegalArgumentException.class, () -> UiMode.parse("html"));
+        assertEquals(Emphasis.RED, Emphasis.parse("red"));
+        assertEquals(Emphasis.BRIGHT_RED, Emphasis.parse("bright-red"));
+        assertEquals(Emphasis.BRIGHT_RED, Emphasis.parse("BrightRed"));
+        assertEquals(Emphasis.BRIGHT_BLUE, Emphasis.parse("bright_blue"));
+        assertEquals(Emphasis.NONE, Emphasis.parse("none"));
+        assertEquals(17, Emphasis.values().length);
+        for (final Emphasis e : Emphasis.values())
+        {
+            assertEquals(e, Emphasis.parse(e.toString()));
+        }
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Emphasis.parse("mauve"));
+        assertTrue(ex.getMessage().contains("mauve"));
     }
 
     @Test

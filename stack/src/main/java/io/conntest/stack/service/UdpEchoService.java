@@ -37,6 +37,12 @@ public final class UdpEchoService implements UdpSocketListener, UdpDatagramHandl
     public void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
         final int length)
     {
+        if (srcPort == 0)
+        {
+            // RFC 768: source port 0 means the sender expects no reply; there is nowhere to echo to.
+            dropped++;
+            return;
+        }
         if (socket.sendTo(srcAddr, srcPort, buffer, offset, length))
         {
             echoed++;
@@ -68,7 +74,7 @@ public final class UdpEchoService implements UdpSocketListener, UdpDatagramHandl
         return echoedBytes;
     }
 
-    /** Datagrams not echoed because the send queue was full. */
+    /** Datagrams not echoed: the send queue was full, or the source port was 0 (no reply port). */
     public long dropped()
     {
         return dropped;

@@ -193,6 +193,10 @@ public final class UdpSockets implements IpProtocolHandler
             else
             {
                 socket.leaveSendList();
+                if (!socket.isOpen())
+                {
+                    open--; // its place in the send list is free only now: see onClose
+                }
             }
         }
         // Error listeners may have queued datagrams on sockets that were not in the list: they were appended.
@@ -272,7 +276,12 @@ public final class UdpSockets implements IpProtocolHandler
         {
             byPort.remove(socket.localPort());
         }
-        open--;
+        // A closed socket still in the send list keeps its place counted until dispatch drops it, so open sockets
+        // plus listed closed ones never exceed maxSockets, the list's capacity (found by NetworkStackFuzzTest).
+        if (!socket.inSendList())
+        {
+            open--;
+        }
     }
 
     /** Sends the socket's queued datagrams; false when the device refused (stop sending this poll). */

@@ -9,7 +9,12 @@ public final class TcpConfig
     /** 1 MiB each way: with window scaling enough for several Gbit/s at sub-millisecond RTTs. */
     public int sendBufferBytes = 1 << 20;
     public int receiveBufferBytes = 1 << 20;
-    public int maxConnections = 4096;
+    /**
+     * Bound on the connection table. Each connection owns its send and receive rings, so this bounds memory too:
+     * 256 x 2 MiB = 512 MiB at the default buffer sizes. conntest peers number in the tens; raise it with smaller
+     * buffers for a server of many clients.
+     */
+    public int maxConnections = 256;
     public int defaultBacklog = 128;
     /** RFC 9293 §3.4.2: MSL; TIME-WAIT lasts twice this (Linux: 60 s TIME-WAIT). */
     public long mslNs = 30_000_000_000L;

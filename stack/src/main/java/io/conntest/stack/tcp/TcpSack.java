@@ -22,13 +22,16 @@ final class TcpSack
         highRxt = una;
     }
 
-    void onSack(final int una, final int nxt, final TcpRepr seg)
+    /** Records the segment's SACK blocks; returns how many bytes they newly SACKed (RFC 6675 §2 DupAcks). */
+    int onSack(final int una, final int nxt, final TcpRepr seg)
     {
         board.onAck(una);
+        int newly = 0;
         for (int i = 0; i < seg.sackBlockCount; i++)
         {
-            board.addSackBlock(seg.sackLeft[i], seg.sackRight[i], nxt);
+            newly += board.addSackBlock(seg.sackLeft[i], seg.sackRight[i], nxt);
         }
+        return newly;
     }
 
     void onCumulativeAck(final int una)

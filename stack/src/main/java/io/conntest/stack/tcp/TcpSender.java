@@ -258,17 +258,16 @@ final class TcpSender
         }
         final int segWnd = (seg.hasFlag(TcpPacketFlags.SYN) ? seg.window : seg.window << scale);
         final boolean windowChanged = segWnd != wnd;
-        if (c.sackEnabled && sack != null && seg.sackBlockCount > 0)
-        {
-            sack.onSack(una, nxt, seg);
-        }
+        final int newlySacked = sack != null && seg.sackBlockCount > 0 ? sack.onSack(una, nxt, seg) : 0;
         if (SeqNum.gt(ack, una))
         {
             onNewAck(seg, ack, nowNs);
         }
-        else if (ack == una && seg.payloadLength == 0 && !windowChanged && una != max &&
-            !seg.hasFlag(TcpPacketFlags.SYN | TcpPacketFlags.FIN))
+        else if (ack == una && una != max && !seg.hasFlag(TcpPacketFlags.SYN | TcpPacketFlags.FIN) &&
+            (newlySacked > 0 || seg.payloadLength == 0 && !windowChanged))
         {
+            // RFC 5681 §2: a duplicate ACK carries no data and leaves the window unchanged; RFC 6675 §2 also counts
+            // every ACK that SACKs new data, whatever the window (Linux's receive window moves all the time).
             onDuplicateAck(nowNs);
         }
         // RFC 9293 §3.10.7.4: update the window if the segment is newer than the last update.

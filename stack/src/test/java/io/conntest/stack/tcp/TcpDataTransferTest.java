@@ -397,4 +397,30 @@ class TcpDataTransferTest
         h.send(seg(ACK, e.peerNxt, e.ourNxt, 65535));
         assertEquals(1, h.poll().size());
     }
+
+    @Test
+    void rfc6675_2_ackWithNewSackInformationCountsAsDuplicateEvenIfTheWindowMoved()
+    {
+        final TcpHarness.Established e = h.establishPassive(true);
+        write(e, 10 * 1448);
+        assertEquals(10, h.poll().size());
+        final int base = e.ourNxt;
+        e.ourNxt = base + 1448; // segment 1 arrived, segment 2 was lost
+        e.peerSends(new byte[0], 0);
+        h.poll();
+        for (int i = 0; i < 3; i++)
+        {
+            // Each ACK SACKs one more segment and, like Linux's autotuning receiver, announces a different window.
+            final TcpRepr dup = e.peer(ACK);
+            dup.window = 600 + i;
+            dup.sackBlockCount = 1;
+            dup.sackLeft[0] = base + 2 * 1448;
+            dup.sackRight[0] = base + (3 + i) * 1448;
+            h.send(dup);
+        }
+        final List<Seg> out = h.poll();
+        assertTrue(!out.isEmpty());
+        assertEquals(base + 1448, out.get(0).repr.seq, "fast retransmit of the hole");
+        assertEquals(1, e.socket.stats(new TcpStats()).fastRetransmits);
+    }
 }

@@ -18,6 +18,7 @@ public abstract class TcpService implements TcpListener.AcceptListener, TcpSocke
     protected final TcpListener listener;
     protected final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64 * 1024]);
     private long connections;
+    private TcpSocket lastAccepted;
     private long bytesIn;
     private long bytesOut;
 
@@ -46,6 +47,12 @@ public abstract class TcpService implements TcpListener.AcceptListener, TcpSocke
     public TcpListener listener()
     {
         return listener;
+    }
+
+    /** The most recently accepted connection (for its figures), or null. */
+    public TcpSocket lastAccepted()
+    {
+        return lastAccepted;
     }
 
     public long connections()
@@ -80,6 +87,7 @@ public abstract class TcpService implements TcpListener.AcceptListener, TcpSocke
         while ((socket = l.accept()) != null)
         {
             connections++;
+            lastAccepted = socket;
             socket.setListener(this);
         }
     }

@@ -1,0 +1,126 @@
+package io.conntest.cli;
+
+import io.conntest.cli.options.Durations;
+import io.conntest.cli.options.Emphasis;
+import io.conntest.cli.options.Ipv4Cidr;
+import io.conntest.cli.options.ListenSpec;
+import io.conntest.cli.options.MacAddress;
+import io.conntest.cli.options.UiMode;
+import io.conntest.core.engine.ConnectSpec;
+import picocli.CommandLine;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** picocli converters for every option value; a bad value becomes a usage error (exit 2) that names it. */
+public final class Converters
+{
+    private Converters()
+    {
+    }
+
+    /** {@code --ipv4}. */
+    public static final class Ipv4CidrConverter implements CommandLine.ITypeConverter<Ipv4Cidr>
+    {
+        @Override
+        public Ipv4Cidr convert(final String value)
+        {
+            return wrap(() -> Ipv4Cidr.parse(value));
+        }
+    }
+
+    /** {@code --ipv4-gateway}. */
+    public static final class Ipv4AddressConverter implements CommandLine.ITypeConverter<Integer>
+    {
+        @Override
+        public Integer convert(final String value)
+        {
+            return wrap(() -> Ipv4Cidr.parseAddress(value));
+        }
+    }
+
+    /** {@code --mac}. */
+    public static final class MacConverter implements CommandLine.ITypeConverter<Long>
+    {
+        @Override
+        public Long convert(final String value)
+        {
+            return wrap(() -> MacAddress.parse(value));
+        }
+    }
+
+    /** {@code --listen}. */
+    public static final class ListenConverter implements CommandLine.ITypeConverter<ListenSpec>
+    {
+        @Override
+        public ListenSpec convert(final String value)
+        {
+            return wrap(() -> ListenSpec.parse(value));
+        }
+    }
+
+    /** {@code --connect}: the seed's URI form, parsed by the engine's {@link ConnectSpec}. */
+    public static final class ConnectConverter implements CommandLine.ITypeConverter<ConnectSpec>
+    {
+        @Override
+        public ConnectSpec convert(final String value)
+        {
+            return wrap(() ->
+            {
+                final ConnectSpec spec = ConnectSpec.parse(value);
+                if (spec.port() == 0)
+                {
+                    throw new IllegalArgumentException("bad port 0 in '" + value + "' (expected 1-65535)");
+                }
+                return spec;
+            });
+        }
+    }
+
+    /** Durations: {@code 10s}, {@code 500ms}, {@code 2m}; a bare number is seconds. */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration>
+    {
+        @Override
+        public Duration convert(final String value)
+        {
+            final Duration d = wrap(() -> Durations.parse(value));
+            if (d.isNegative())
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is negative");
+            }
+            return d;
+        }
+    }
+
+    /** {@code --ui}. */
+    public static final class UiConverter implements CommandLine.ITypeConverter<UiMode>
+    {
+        @Override
+        public UiMode convert(final String value)
+        {
+            return wrap(() -> UiMode.parse(value));
+        }
+    }
+
+    /** {@code --ui-emphasis}. */
+    public static final class EmphasisConverter implements CommandLine.ITypeConverter<Emphasis>
+    {
+        @Override
+        public Emphasis convert(final String value)
+        {
+            return wrap(() -> Emphasis.parse(value));
+        }
+    }
+
+    static <T> T wrap(final Supplier<T> parse)
+    {
+        try
+        {
+            return parse.get();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.TypeConversionException(ex.getMessage());
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.conntest.cli;
+
+import io.conntest.cli.options.Emphasis;
+import io.conntest.cli.options.UiMode;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The output options: which UI, its emphasis colour, the reporting interval and a log file. */
+public final class OutputOptions
+{
+    @Option(names = "--ui", paramLabel = "tui|log|text|json", converter = Converters.UiConverter.class,
+        description = "Output: tui (live table; 'notty' too), log (a line per event and packet), text (a line per "
+            + "connection per interval), json (JSON lines). Default: tui on a terminal, else text.")
+    UiMode ui;
+
+    @Option(names = "--ui-emphasis", paramLabel = "COLOUR", converter = Converters.EmphasisConverter.class,
+        description = "Colour of the TUI's headings: one of the 16 ANSI colours (red, bright-red, ...) or none "
+            + "(default: cyan). NO_COLOR in the environment turns colour off.")
+    Emphasis emphasis;
+
+    @Option(names = "--interval", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+        description = "Reporting interval of the text and json outputs (default: 1s).")
+    Duration interval;
+
+    @Option(names = "--logfile", paramLabel = "FILE",
+        description = "Write the output to FILE (appending) instead of stdout; with the TUI, its events go there "
+            + "as log lines.")
+    Path logfile;
+}

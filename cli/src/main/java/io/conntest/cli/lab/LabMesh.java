@@ -1,0 +1,189 @@
+package io.conntest.cli.lab;
+
+import io.conntest.cli.run.EngineRun;
+import io.conntest.cli.ui.InstanceInfo;
+import io.conntest.core.engine.ConnectSpec;
+import io.conntest.core.engine.Engine;
+import io.conntest.core.engine.EngineConfig;
+import io.conntest.core.engine.ListenSpec;
+import io.conntest.core.stats.ListenerSnapshot;
+import io.conntest.core.transport.KernelTransport;
+import io.conntest.core.transport.TransportProtocol;
+import io.conntest.tap.TapDevice;
+import io.conntest.tap.netns.NetworkNamespace;
+import io.conntest.cli.options.MacAddress;
+import io.conntest.core.rudp.ReliableUdpConfig;
+import io.conntest.core.transport.stack.StackHost;
+import io.conntest.core.transport.stack.StackTransport;
+import io.conntest.stack.iface.InterfaceConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The lab's mesh of N instances, each on its own stack on a TAP on a bridge in a private namespace (10.0.0.11,
+ * .12, ...; the bridge has the kernel's 10.0.0.1), or on kernel sockets: instance {@code j} connects to every {@code i < j} (one
+ * connection per pair, as conntest instances in production), pairs alternating TCP and UDP, two of every three
+ * pairs with bandwidth monitoring (tests bounded to a few MB so the lab stays light). Inside a private namespace
+ * each instance has its own loopback address (127.0.0.11, .12, ...) and port 7000; without one, all share
+ * 127.0.0.1 on ports the kernel picks.
+ */
+final class LabMesh
+{
+    static final String[] NAMES = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
+        "india", "juliett"};
+    static final int MAX_INSTANCES = 10;
+    static final int NAMESPACE_PORT = 7000;
+
+    static final String BRIDGE = "ctlabbr";
+    static final String BRIDGE_ADDRESS = "10.0.0.1/24";
+
+    private final int count;
+    private final NetworkNamespace ns;
+    private final boolean tap;
+    private final String[] hosts;
+    /** Bound ports per instance: [i][0] tcp, [i][1] udp. */
+    private final int[][] ports;
+
+    /**
+     * @param ns  the namespace the instances run in, or null for the host's loopback.
+     * @param tap whether each instance runs on its own stack on a TAP on a bridge (needs {@code ns})
+     */
+    LabMesh(final int count, final NetworkNamespace ns, final boolean tap)
+    {
+        this.count = count;
+        this.ns = ns;
+        this.tap = tap;
+        this.hosts = new String[count];
+        this.ports = new int[count][2];
+        for (int i = 0; i < count; i++)
+        {
+            hosts[i] = tap ? "10.0.0." + (11 + i) : ns != null ? "127.0.0." + (11 + i) : "127.0.0.1";
+            final int port = ns != null ? NAMESPACE_PORT : 0;
+            ports[i][0] = port;
+            ports[i][1] = port;
+        }
+    }
+
+    /** The protocol of the pair with index {@code k} (in the order connections are made). */
+    static TransportProtocol protocolOfPair(final int k)
+    {
+        return k % 2 == 0 ? TransportProtocol.TCP : TransportProtocol.UDP;
+    }
+
+    static boolean bandwidthOnPair(final int k)
+    {
+        return k % 3 != 2;
+    }
+
+    private static int pairIndex(final int i, final int j)
+    {
+        // Pairs in the order (0,1), (0,2), (1,2), (0,3), (1,3), (2,3), ...: those of j come after all of j-1.
+        return j * (j - 1) / 2 + i;
+    }
+
+    /** The instances to run, in start order. */
+    List<EngineRun.Instance> instances()
+    {
+        final List<EngineRun.Instance> list = new ArrayList<>();
+        for (int j = 0; j < count; j++)
+        {
+            final int self = j;
+            final List<String> connects = new ArrayList<>();
+            for (int i = 0; i < j; i++)
+            {
+                final int k = pairIndex(i, j);
+                connects.add(protocolOfPair(k).lowerName() + " to " + NAMES[i]
+                    + (bandwidthOnPair(k) ? " with bandwidth" : ""));
+            }
+            final InstanceInfo info = new InstanceInfo(NAMES[j], tap ? "tap" : "kernel",
+                tap ? List.of(hosts[j] + "/24", "mac " + MacAddress.format(mac(j)), "on " + tapName(j) + " in "
+                    + ns.name()) : List.of(hosts[j] + (ns != null ? " in " + ns.name() : "")),
+                List.of("tcp:" + hosts[j] + ":" + (ports[j][0] == 0 ? "auto" : ports[j][0]),
+                    "udp:" + hosts[j] + ":" + (ports[j][1] == 0 ? "auto" : ports[j][1])), connects);
+            list.add(new EngineRun.Instance(info, listener ->
+            {
+                final EngineConfig config = config(self);
+                if (tap)
+                {
+                    final TapDevice device = ns.call(() -> TapDevice.open(tapName(self), TapDevice.Mode.ATTACH));
+                    final StackHost host = new StackHost(device,
+                        InterfaceConfig.builder(hosts[self] + "/24").mac(mac(self)).build());
+                    return Engine.start(config, new StackTransport(host, true, ReliableUdpConfig.defaults()),
+                        listener);
+                }
+                return ns == null ? Engine.start(config, new KernelTransport(), listener)
+                    : ns.call(() -> Engine.start(config, new KernelTransport(), listener));
+            }));
+        }
+        return list;
+    }
+
+    static String tapName(final int i)
+    {
+        return "ctlab" + i;
+    }
+
+    static long mac(final int i)
+    {
+        return 0x02_00_0A_00_00_0BL + i;
+    }
+
+    /** Makes the bridge (with the kernel's 10.0.0.1/24) and one TAP per instance on it, all up. */
+    void createTaps()
+    {
+        ns.addBridge(BRIDGE);
+        ns.addAddress(BRIDGE, BRIDGE_ADDRESS);
+        for (int i = 0; i < count; i++)
+        {
+            ns.addTap(tapName(i));
+            ns.setMaster(tapName(i), BRIDGE);
+            ns.linkUp(tapName(i));
+        }
+    }
+
+    private EngineConfig config(final int j)
+    {
+        final EngineConfig.Builder b = EngineConfig.builder(NAMES[j])
+            .listen(new ListenSpec(TransportProtocol.TCP, hosts[j], ports[j][0]))
+            .listen(new ListenSpec(TransportProtocol.UDP, hosts[j], ports[j][1]))
+            .publishIntervalNs(250_000_000L);
+        for (int i = 0; i < j; i++)
+        {
+            final int k = pairIndex(i, j);
+            final TransportProtocol protocol = protocolOfPair(k);
+            ConnectSpec spec = ConnectSpec.of(protocol, hosts[i], ports[i][protocol == TransportProtocol.TCP ? 0 : 1]);
+            if (bandwidthOnPair(k))
+            {
+                spec = protocol == TransportProtocol.TCP
+                    ? spec.withBandwidth(64 * 1024, 8L << 20, 1_000_000_000L)
+                    : spec.withBandwidth(1_400, 2L << 20, 1_000_000_000L);
+            }
+            b.connect(spec.withVerify(true));
+        }
+        return b.build();
+    }
+
+    /** After instance {@code i} started: learn the ports its listeners bound (waits up to 5 s). */
+    void onStarted(final int i, final Engine engine)
+    {
+        if (ports[i][0] != 0 && ports[i][1] != 0)
+        {
+            return;
+        }
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline)
+        {
+            final List<ListenerSnapshot> ls = engine.snapshot().listeners();
+            if (ls.size() == 2 && ls.get(0).listening() && ls.get(1).listening())
+            {
+                ports[i][0] = ls.get(0).port();
+                ports[i][1] = ls.get(1).port();
+                return;
+            }
+            LockSupport.parkNanos(5_000_000L);
+        }
+        throw new LabException("lab instance " + NAMES[i] + " could not bind its listeners on " + hosts[i]);
+    }
+}

@@ -1,0 +1,212 @@
+package io.conntest.cli.probe;
+
+import io.conntest.cli.Converters;
+import io.conntest.cli.Main;
+import io.conntest.cli.NetworkOptions;
+import io.conntest.cli.run.TapStack;
+import io.conntest.core.transport.stack.StackHost;
+import io.conntest.core.transport.stack.StackPortProber;
+import io.conntest.cli.options.UiMode;
+import io.conntest.cli.run.RunControl;
+import io.conntest.core.probe.PortSpec;
+import io.conntest.core.probe.ProbeOptions;
+import io.conntest.core.probe.ProbeReport;
+import io.conntest.core.probe.ProbeRunner;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code conntest probe HOST PORTS}: which ports of HOST answer, nmap style (port syntax, states, reasons), from
+ * the kernel's sockets or ({@code --tap}) from the own stack on a TAP. Exit code: 0 when a port is open, 1 when none is, 2 for a usage error.
+ */
+@Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Probe the ports of HOST from this position, as nmap does: open, closed, filtered, "
+        + "open|filtered with the reason (syn-ack, conn-refused, no-response, port-unreach, ...).",
+    footer = {
+        "",
+        "Ports use nmap's syntax: 22,80,1000-2000, -1024, 60000-, '-' (all), T: and U: prefixes (T:22,U:53).",
+        "Examples:",
+        "  conntest probe 127.0.0.1 22,80,443",
+        "  conntest probe 10.0.0.3 T:1-1024,U:53,123 --rate 500 --ui json",
+        "Exit status: 0 when a port is open, 1 when none is, 2 on a usage error."
+    })
+public final class ProbeCommand implements Callable<Integer>
+{
+    @ParentCommand
+    private Main parent;
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "HOST", description = "The host to probe (name or IPv4 address).")
+    private String host;
+
+    @Parameters(index = "1", paramLabel = "PORTS", description = "The ports, nmap syntax (TCP unless U:).")
+    private String ports;
+
+    @Option(names = "--rate", paramLabel = "N", description = "Probes started per second, 0 = unlimited "
+        + "(default: 1000).")
+    private Integer rate;
+
+    @Option(names = "--max-in-flight", paramLabel = "N", description = "Probes outstanding at once, 1..4096 "
+        + "(default: 100).")
+    private Integer maxInFlight;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+        description = "Wait per attempt (default: 1s).")
+    private Duration timeout;
+
+    @Option(names = "--max-duration", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+        description = "Stop the scan after this long; ports not reached are counted as not probed.")
+    private Duration maxDuration;
+
+    @ArgGroup(validate = false, heading = "%nNetwork (kernel sockets unless --tap):%n")
+    private NetworkOptions network = new NetworkOptions();
+
+    @Option(names = "--ui", paramLabel = "tui|log|text|json", converter = Converters.UiConverter.class,
+        description = "json: a JSON line per port and a summary; the others print nmap's table (default).")
+    private UiMode ui;
+
+    @Option(names = "--logfile", paramLabel = "FILE", description = "Write the output to FILE (appending).")
+    private Path logfile;
+
+    @Override
+    public Integer call()
+    {
+        final PortSpec portSpec;
+        try
+        {
+            portSpec = PortSpec.parse(ports);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        ProbeOptions options = ProbeOptions.DEFAULTS;
+        try
+        {
+            if (rate != null)
+            {
+                options = options.withRatePerSecond(rate);
+            }
+            if (maxInFlight != null)
+            {
+                options = options.withMaxInFlight(maxInFlight);
+            }
+            if (timeout != null)
+            {
+                options = options.withTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            if (maxDuration != null)
+            {
+                options = options.withMaxDuration(maxDuration.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        final String tapOnly = network.tapOnlyOptionWithoutTap();
+        if (tapOnly != null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), tapOnly + " needs --tap IFNAME");
+        }
+        final TapStack tapStack = network.tap() == null ? null : network.tapStack(spec.commandLine(), null);
+        final InetAddress address;
+        try
+        {
+            address = InetAddress.getByName(host);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "cannot resolve host '" + host + "'");
+        }
+        // The TAP is opened before any output, so a failure is a plain one-line error (exit 1).
+        final StackHost host = tapStack == null ? null : tapStack.openHost();
+        final StackPortProber stackProber = host == null ? null : new StackPortProber(host, true, options);
+        final PrintStream out;
+        try
+        {
+            out = openTarget();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (stackProber != null)
+            {
+                stackProber.close();
+            }
+            throw ex;
+        }
+        final ProbeOutput output = ui == UiMode.JSON ? ProbeOutput.json(out) : ProbeOutput.text(out);
+        output.onStart(address, portSpec, options, host == null ? "kernel sockets"
+            : "the own stack " + String.join(" ", tapStack.describe(host.stack().iface().mac())));
+        final ProbeRunner runner = stackProber == null ? ProbeRunner.kernel(address, portSpec, options, output)
+            : new ProbeRunner(stackProber, address, portSpec, options, output);
+        final ProbeReport report;
+        try (RunControl control = parent == null ? RunControl.withSignals() : parent.control())
+        {
+            final Thread watcher = new Thread(() ->
+            {
+                control.await(Long.MAX_VALUE);
+                runner.cancel();
+            }, "conntest-probe-cancel");
+            watcher.setDaemon(true);
+            watcher.start();
+            try
+            {
+                report = runner.run();
+            }
+            finally
+            {
+                control.requestStop("done");
+                if (stackProber != null)
+                {
+                    stackProber.close();
+                }
+                if (out != stdout())
+                {
+                    out.close();
+                }
+            }
+        }
+        return report.exitCode();
+    }
+
+    private PrintStream stdout()
+    {
+        return parent == null ? System.out : parent.out();
+    }
+
+    private PrintStream openTarget()
+    {
+        if (logfile == null)
+        {
+            return stdout();
+        }
+        try
+        {
+            return new PrintStream(new FileOutputStream(logfile.toFile(), true), true, StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open log file " + logfile + ": " + ex.getMessage(), ex);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.conntest.cli.ui;
+
+import io.conntest.core.event.EngineEvent;
+import io.conntest.core.event.EventType;
+import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.stats.ConnectionState;
+import io.conntest.core.stats.Side;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** The plain-text wording shared by the log, text and TUI outputs. */
+public final class Describe
+{
+    static final DateTimeFormatter CLOCK_MS = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+    static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private Describe()
+    {
+    }
+
+    /** {@code connect-failed}, the word for an event type. */
+    public static String type(final EventType type)
+    {
+        return type.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** {@code out} for a connection this instance made, {@code in} for one it accepted. */
+    public static String direction(final Side side)
+    {
+        return side == null ? "" : side == Side.CLIENT ? "out" : "in";
+    }
+
+    /** One log line: {@code 12:00:00.123 sender: connect-failed out tcp 127.0.0.1:1234: refused: Connection refused}. */
+    public static String eventLine(final String instance, final EngineEvent e)
+    {
+        final StringBuilder line = new StringBuilder(128);
+        line.append(CLOCK_MS.format(Instant.ofEpochMilli(e.epochMillis()))).append(' ').append(instance).append(": ")
+            .append(type(e.type()));
+        if (e.side() != null)
+        {
+            line.append(' ').append(direction(e.side()));
+        }
+        if (e.protocol() != null)
+        {
+            line.append(' ').append(e.protocol().lowerName());
+        }
+        if (e.host() != null)
+        {
+            line.append(' ').append(e.host()).append(':').append(e.port());
+        }
+        if (e.peerName() != null)
+        {
+            line.append(" (").append(e.peerName()).append(')');
+        }
+        line.append(": ");
+        if (e.reason() != null && e.type() != EventType.LISTEN_FAILED)
+        {
+            line.append(e.reason().name().toLowerCase(Locale.ROOT)).append(": ");
+        }
+        line.append(e.message());
+        return line.toString();
+    }
+
+    /** Why a connection is not up: {@code refused (Connection refused), next try in 2s}; null when it is up. */
+    public static String trouble(final ConnectionSnapshot c)
+    {
+        if (c.state() == ConnectionState.CONNECTED || c.lastFailure() == null && c.state() != ConnectionState.RETRYING)
+        {
+            return null;
+        }
+        final StringBuilder why = new StringBuilder();
+        if (c.lastFailure() != null)
+        {
+            why.append(c.lastFailure().name().toLowerCase(Locale.ROOT));
+            if (c.lastError() != null && !c.lastError().isEmpty())
+            {
+                why.append(" (").append(c.lastError()).append(')');
+            }
+        }
+        if (c.nextRetryInNs() >= 0)
+        {
+            why.append(why.length() == 0 ? "" : ", ").append("next try in ").append(Human.duration(c.nextRetryInNs()));
+        }
+        return why.toString();
+    }
+
+    /** The peer's name, or {@code ?} until its hello. */
+    public static String peer(final ConnectionSnapshot c)
+    {
+        return c.peerName() == null ? "?" : c.peerName();
+    }
+
+    /** The state word: {@code connected}, {@code retrying}, ... */
+    public static String state(final ConnectionSnapshot c)
+    {
+        return c.state().name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * One text line for a connection: {@code sender out tcp 127.0.0.1:1234 receiver connected latency 45.2 us up
+     * 1.21 Gbit/s down 980 Mbit/s uptime 3s retries 0 packets 123/120 size 64.0 KiB}.
+     */
+    public static String connectionLine(final String instance, final ConnectionSnapshot c)
+    {
+        final StringBuilder line = new StringBuilder(160);
+        line.append(instance).append(' ').append(direction(c.side())).append(' ').append(c.protocol().lowerName())
+            .append(' ').append(c.peerHost()).append(':').append(c.peerPort()).append(' ').append(peer(c))
+            .append(' ').append(state(c))
+            .append(" latency ").append(Human.latency(c.latencyLastNs()))
+            .append(" up ").append(Human.bitRate(c.bandwidthUpLastBps()))
+            .append(" down ").append(Human.bitRate(c.bandwidthDownLastBps()))
+            .append(" uptime ").append(Human.duration(c.uptimeNs()))
+            .append(" retries ").append(c.retries())
+            .append(" packets ").append(c.packetsSent()).append('/').append(c.packetsReceived())
+            .append(" size ").append((c.packetSize() > 0 ? Human.bytes(c.packetSize()) : "-"));
+        if (c.udpLost() >= 0)
+        {
+            line.append(" lost ").append(c.udpLost()).append(" out-of-order ").append(c.udpOutOfOrder());
+        }
+        if (c.verificationErrors() > 0)
+        {
+            line.append(" corrupted ").append(c.verificationErrors());
+        }
+        final String trouble = trouble(c);
+        if (trouble != null)
+        {
+            line.append(" (").append(trouble).append(')');
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,187 @@
+package io.conntest.cli.ui;
+
+import io.conntest.core.event.EngineEvent;
+import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.stats.EngineSnapshot;
+import io.conntest.core.stats.ListenerSnapshot;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * JSON lines (as iperf3's {@code --json-stream}): one object per line, flushed per line, shaped
+ * {@code {"event": ..., "time": ..., "data": {...}}}. Events: {@code start} per instance, every engine event
+ * (failed attempts included, with their reason), {@code interval} per connection per interval, {@code summary}
+ * per instance at exit. Base units (bytes, bits/s, ns); unknown figures are null, never NaN. Diagnostics never
+ * come here (they go to stderr). Every field is in docs/output-formats.md.
+ */
+public final class JsonOutput extends Output
+{
+    private final PrintStream out;
+    private final PrintStream err;
+    private final IntervalClock clock;
+    private final long intervalNs;
+    /** Per instance and connection key: bytes sent and received at the last interval. */
+    private final Map<String, long[]> lastBytes = new HashMap<>();
+
+    public JsonOutput(final PrintStream out, final PrintStream err, final long intervalNs)
+    {
+        this.out = out;
+        this.err = err;
+        this.intervalNs = intervalNs;
+        this.clock = new IntervalClock(intervalNs);
+    }
+
+    private void emit(final String event, final long epochMillis, final Json data)
+    {
+        out.println(new Json().put("event", event).putEpochSeconds("time", epochMillis).put("data", data));
+        out.flush();
+    }
+
+    @Override
+    public synchronized void onStart(final List<InstanceInfo> instances)
+    {
+        for (final InstanceInfo i : instances)
+        {
+            emit("start", System.currentTimeMillis(), new Json().put("instance", i.name()).put("stack", i.stack())
+                .putStrings("addresses", i.addresses()).putStrings("listens", i.listens())
+                .putStrings("connects", i.connects()).put("interval_ns", intervalNs));
+        }
+    }
+
+    @Override
+    public synchronized void onEvent(final String instance, final EngineEvent e)
+    {
+        final Json data = new Json().put("instance", instance)
+            .put("connection", e.connectionKey() == 0 ? null : Long.toString(e.connectionKey()))
+            .put("direction", e.side() == null ? null : Describe.direction(e.side()))
+            .put("protocol", e.protocol() == null ? null : e.protocol().lowerName())
+            .put("host", e.host())
+            .putKnown("port", e.host() == null ? -1 : e.port())
+            .put("peer_name", e.peerName())
+            .put("reason", e.reason() == null ? null : e.reason().name().toLowerCase(Locale.ROOT))
+            .put("message", e.message())
+            .put("engine_time_ns", e.timeNs());
+        emit(e.type().name().toLowerCase(Locale.ROOT), e.epochMillis(), data);
+    }
+
+    @Override
+    public synchronized void onSnapshot(final EngineSnapshot snapshot)
+    {
+        if (clock.isNew(snapshot.instanceName()))
+        {
+            // The first snapshot starts the clock: the first interval counts bytes from here.
+            for (final ConnectionSnapshot c : snapshot.connections())
+            {
+                lastBytes.put(snapshot.instanceName() + "/" + c.key(), new long[] {c.bytesSent(), c.bytesReceived()});
+            }
+        }
+        final long elapsedNs = clock.due(snapshot.instanceName(), snapshot.timeNs());
+        if (elapsedNs < 0)
+        {
+            return;
+        }
+        final long now = System.currentTimeMillis();
+        for (final ConnectionSnapshot c : snapshot.connections())
+        {
+            final String id = snapshot.instanceName() + "/" + c.key();
+            final long[] last = lastBytes.getOrDefault(id, new long[2]);
+            final long sent = Math.max(0, c.bytesSent() - last[0]);
+            final long received = Math.max(0, c.bytesReceived() - last[1]);
+            lastBytes.put(id, new long[] {c.bytesSent(), c.bytesReceived()});
+            final Json data = connection(snapshot.instanceName(), c)
+                .put("interval_ns", elapsedNs)
+                .put("interval_bytes_sent", sent)
+                .put("interval_bytes_received", received)
+                .put("interval_send_bps", sent * 8_000_000_000L / Math.max(1, elapsedNs))
+                .put("interval_receive_bps", received * 8_000_000_000L / Math.max(1, elapsedNs));
+            emit("interval", now, data);
+        }
+    }
+
+    @Override
+    public synchronized void onStop(final List<EngineSnapshot> finals, final long durationNs)
+    {
+        for (final EngineSnapshot s : finals)
+        {
+            final List<Json> connections = new ArrayList<>();
+            for (final ConnectionSnapshot c : s.connections())
+            {
+                connections.add(connection(null, c));
+            }
+            final List<Json> listeners = new ArrayList<>();
+            for (final ListenerSnapshot l : s.listeners())
+            {
+                listeners.add(new Json().put("protocol", l.protocol().lowerName()).put("host", l.host())
+                    .put("port", l.port()).put("listening", l.listening()).put("sessions", l.sessions())
+                    .put("error", l.error()));
+            }
+            emit("summary", System.currentTimeMillis(), new Json().put("instance", s.instanceName())
+                .put("stack", s.transportName()).put("duration_ns", durationNs)
+                .put("dropped_events", s.droppedEvents()).putObjects("listeners", listeners)
+                .putObjects("connections", connections));
+        }
+    }
+
+    /** The fields of one connection; {@code instance} is left out when null. */
+    static Json connection(final String instance, final ConnectionSnapshot c)
+    {
+        final Json j = new Json();
+        if (instance != null)
+        {
+            j.put("instance", instance);
+        }
+        return j.put("connection", Long.toString(c.key()))
+            .put("direction", Describe.direction(c.side()))
+            .put("protocol", c.protocol().lowerName())
+            .put("local_host", c.localHost())
+            .putKnown("local_port", c.localHost() == null ? -1 : c.localPort())
+            .put("peer_host", c.peerHost())
+            .put("peer_port", c.peerPort())
+            .put("peer_name", c.peerName())
+            .put("state", Describe.state(c))
+            .put("uptime_ns", c.uptimeNs())
+            .put("retries", c.retries())
+            .put("connect_failures", c.connectFailures())
+            .put("packets_sent", c.packetsSent())
+            .put("packets_received", c.packetsReceived())
+            .put("bytes_sent", c.bytesSent())
+            .put("bytes_received", c.bytesReceived())
+            .put("packet_size_bytes", c.packetSize())
+            .put("monitor_bandwidth", c.monitorBandwidth())
+            .putKnown("latency_last_ns", c.latencyLastNs())
+            .putKnown("latency_min_ns", c.latencyMinNs())
+            .putKnown("latency_p50_ns", c.latencyP50Ns())
+            .putKnown("latency_p90_ns", c.latencyP90Ns())
+            .putKnown("latency_p99_ns", c.latencyP99Ns())
+            .putKnown("latency_max_ns", c.latencyMaxNs())
+            .put("latency_samples", c.latencySamples())
+            .putKnown("bandwidth_up_last_bps", c.bandwidthUpLastBps())
+            .putKnown("bandwidth_up_avg_bps", c.bandwidthUpAvgBps())
+            .putKnown("bandwidth_down_last_bps", c.bandwidthDownLastBps())
+            .putKnown("bandwidth_down_avg_bps", c.bandwidthDownAvgBps())
+            .put("bandwidth_tests", c.bandwidthTests())
+            .put("verification_errors", c.verificationErrors())
+            .putKnown("udp_lost", c.udpLost())
+            .putKnown("udp_out_of_order", c.udpOutOfOrder())
+            .putKnown("udp_duplicate", c.udpDuplicate())
+            .putKnown("udp_retransmitted", c.udpRetransmitted())
+            .putKnown("tcp_retransmissions", c.tcpRetransmissions())
+            .putKnown("tcp_srtt_ns", c.tcpSrttNs())
+            .putKnown("tcp_cwnd_bytes", c.tcpCwndBytes())
+            .put("last_failure", c.lastFailure() == null ? null : c.lastFailure().name().toLowerCase(Locale.ROOT))
+            .put("last_error", c.lastError())
+            .putKnown("next_retry_in_ns", c.nextRetryInNs());
+    }
+
+    @Override
+    public void note(final String message)
+    {
+        err.println("conntest: " + message);
+        err.flush();
+    }
+}

@@ -1,0 +1,147 @@
+package io.conntest.cli.probe;
+
+import io.conntest.cli.CliRun;
+import io.conntest.cli.ui.JsonParser;
+import io.conntest.stack.testing.Privileges;
+import io.conntest.tap.netns.NetworkNamespace;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code conntest probe} in a private namespace (loopback only) against an open, a closed and an nftables-dropped
+ * TCP port and a silent and a closed UDP port, in the text and JSON outputs, with the exit codes.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ProbeCommandTest
+{
+    @Test
+    @SuppressWarnings("unchecked")
+    void openClosedAndFilteredPortsInEveryOutput() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        Privileges.assumeCommand("nft");
+        final NetworkNamespace ns = NetworkNamespace.create("ct-cli");
+        ServerSocket open = null;
+        DatagramSocket silent = null;
+        try
+        {
+            ns.exec("nft", "add", "table", "inet", "conntest_cli").check();
+            ns.exec("nft", "add", "chain", "inet", "conntest_cli", "in", "{ type filter hook input priority 0 ; }").check();
+            ns.exec("nft", "add", "rule", "inet", "conntest_cli", "in", "tcp", "dport", "7003", "drop").check();
+            open = ns.call(() -> new ServerSocket(7001, 50, InetAddress.getByName("127.0.0.1")));
+            silent = ns.call(() -> new DatagramSocket(new InetSocketAddress("127.0.0.1", 7004)));
+
+            final CliRun json = new CliRun("probe", "127.0.0.1", "T:7001-7003,U:7004,7006", "--timeout", "300ms",
+                "--ui", "json");
+            assertEquals(0, ns.call(json::run), "a port is open: " + json.err());
+            final Map<String, String> found = new HashMap<>();
+            final List<String> lines = json.lines();
+            assertEquals("probe_start", JsonParser.object(lines.get(0)).get("event"));
+            for (final String line : lines.subList(1, lines.size() - 1))
+            {
+                final Map<String, Object> o = JsonParser.object(line);
+                assertEquals("port", o.get("event"), line);
+                final Map<String, Object> d = (Map<String, Object>)o.get("data");
+                found.put(d.get("port") + "/" + d.get("protocol"), d.get("state") + " " + d.get("reason"));
+                assertTrue(d.get("rtt_ns") == null || (Long)d.get("rtt_ns") >= 0, line);
+                assertTrue(d.get("attempts") instanceof Long, line);
+            }
+            assertEquals(Map.of("7001/tcp", "open syn-ack", "7002/tcp", "closed conn-refused",
+                "7003/tcp", "filtered no-response", "7004/udp", "open|filtered no-response",
+                "7006/udp", "closed port-unreach"), found);
+            final Map<String, Object> summary = (Map<String, Object>)JsonParser.object(lines.get(lines.size() - 1))
+                .get("data");
+            assertEquals(5L, summary.get("probed"));
+            assertEquals(1L, summary.get("open"));
+            assertEquals(2L, summary.get("closed"));
+            assertEquals(1L, summary.get("filtered"));
+            assertEquals(1L, summary.get("open_filtered"));
+            assertEquals(0L, summary.get("exit_code"));
+            assertEquals("", json.err());
+
+            final CliRun text = new CliRun("probe", "127.0.0.1", "7001-7003", "--timeout", "300ms", "--rate", "100",
+                "--max-in-flight", "2");
+            assertEquals(0, ns.call(text::run), text.err());
+            final String table = text.out();
+            assertTrue(table.contains("PORT        STATE          REASON"), table);
+            assertTrue(table.matches("(?s).*7001/tcp +open +syn-ack +[0-9.]+ms +1.*"), table);
+            assertTrue(table.matches("(?s).*7002/tcp +closed +conn-refused.*"), table);
+            assertTrue(table.matches("(?s).*7003/tcp +filtered +no-response +- +1.*"), table);
+            assertTrue(table.contains("3 ports probed in"), table);
+            assertFalse(table.contains("\u001b"));
+
+            final CliRun none = new CliRun("probe", "127.0.0.1", "7002,7003", "--timeout", "200ms", "--ui", "log");
+            assertEquals(1, ns.call(none::run), "nothing open: exit 1");
+        }
+        finally
+        {
+            if (open != null)
+            {
+                open.close();
+            }
+            if (silent != null)
+            {
+                silent.close();
+            }
+            ns.close();
+        }
+        assertFalse(NetworkNamespace.list().contains(ns.name()));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void fromTheOwnStackOnATap() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        Privileges.assumeCommand("nft");
+        final NetworkNamespace ns = NetworkNamespace.create("ct-cli");
+        ServerSocket open = null;
+        try
+        {
+            ns.addTap("ct0");
+            ns.linkUp("ct0");
+            ns.addAddress("ct0", "10.0.0.1/24");
+            ns.exec("nft", "add", "table", "inet", "conntest_cli").check();
+            ns.exec("nft", "add", "chain", "inet", "conntest_cli", "in", "{ type filter hook input priority 0 ; }")
+                .check();
+            ns.exec("nft", "add", "rule", "inet", "conntest_cli", "in", "tcp", "dport", "7003", "drop").check();
+            open = ns.call(() -> new ServerSocket(7001, 50, InetAddress.getByName("10.0.0.1")));
+            final CliRun json = new CliRun("probe", "--tap", "ct0", "--ipv4", "10.0.0.2/24", "10.0.0.1",
+                "T:7001-7003,U:7006", "--timeout", "500ms", "--ui", "json");
+            assertEquals(0, ns.call(json::run), json.out() + json.err());
+            final Map<String, String> found = new HashMap<>();
+            final List<String> lines = json.lines();
+            assertTrue(lines.get(0).contains("the own stack 10.0.0.2/24"), lines.get(0));
+            for (final String line : lines.subList(1, lines.size() - 1))
+            {
+                final Map<String, Object> d = (Map<String, Object>)JsonParser.object(line).get("data");
+                found.put(d.get("port") + "/" + d.get("protocol"), (String)d.get("state"));
+            }
+            assertEquals(Map.of("7001/tcp", "open", "7002/tcp", "closed", "7003/tcp", "filtered", "7006/udp",
+                "closed"), found, json.out());
+            System.out.println(json.out());
+        }
+        finally
+        {
+            if (open != null)
+            {
+                open.close();
+            }
+            ns.close();
+        }
+        assertFalse(NetworkNamespace.list().contains(ns.name()));
+    }
+}

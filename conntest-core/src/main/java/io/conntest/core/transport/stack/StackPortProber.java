@@ -1,0 +1,401 @@
+package io.conntest.core.transport.stack;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.conntest.core.probe.PortProber;
+import io.conntest.core.probe.PortState;
+import io.conntest.core.probe.ProbeCallback;
+import io.conntest.core.probe.ProbeOptions;
+import io.conntest.core.probe.ProbeProtocol;
+import io.conntest.core.probe.ProbeReason;
+import io.conntest.core.probe.ProbeResult;
+import io.conntest.core.probe.UdpReplyClassifier;
+import io.conntest.stack.socket.Errno;
+import io.conntest.stack.socket.UdpDatagramHandler;
+import io.conntest.stack.socket.UdpSocket;
+import io.conntest.stack.socket.UdpSocketListener;
+import io.conntest.stack.tcp.TcpError;
+import io.conntest.stack.tcp.TcpSocket;
+import io.conntest.stack.tcp.TcpSocketListener;
+
+/**
+ * A {@link PortProber} on the userspace stack, so a scan sees the network from the instance's own position on its
+ * bridge. It polls the {@link StackHost} itself ({@link #poll}), so it runs alone under a {@code ProbeRunner} or
+ * beside a {@link StackTransport} on the same thread.
+ *
+ * <p>TCP: one stack {@link TcpSocket} connect per attempt, aborted (RST) after the answer, as nmap does. SYN-ACK:
+ * open/syn-ack. RST (or ICMP port unreachable in SYN-SENT): closed/conn-refused. ICMP host/net unreachable, or no
+ * ARP answer: filtered/host-unreach. Nothing within the timeout after every attempt: filtered/no-response.
+ *
+ * <p>UDP: the payload from an ephemeral {@link UdpSocket}, resent on timeout until the attempts are used. A datagram
+ * back from the port: open (reason from the {@link UdpReplyClassifier}). ICMP port unreachable: closed/port-unreach.
+ * Host or network unreachable: filtered. Silence: open|filtered/no-response.
+ *
+ * <p>Not thread-safe except {@link #wakeup()}. Allocates per probe (a socket, a small record), not per poll.
+ */
+public final class StackPortProber implements PortProber
+{
+    private final StackHost host;
+    private final boolean ownsHost;
+    private final int capacity;
+    private final UnsafeBuffer udpPayload;
+    private final UdpReplyClassifier classifier;
+    private final List<Probe> active = new ArrayList<>();
+    private final ArrayDeque<Probe> finished = new ArrayDeque<>();
+    private long nowNs;
+    private boolean closed;
+
+    /**
+     * @param host     the stack to probe from; polled by this prober
+     * @param ownsHost whether {@link #close()} closes the stack and its device
+     * @param options  the in-flight bound, the UDP payload and its reply classifier
+     */
+    public StackPortProber(final StackHost host, final boolean ownsHost, final ProbeOptions options)
+    {
+        this.host = host;
+        this.ownsHost = ownsHost;
+        this.capacity = options.maxInFlight();
+        final ByteBuffer payload = options.udpPayload();
+        final byte[] bytes = new byte[payload.remaining()];
+        payload.get(bytes);
+        this.udpPayload = new UnsafeBuffer(bytes);
+        this.classifier = options.udpReplyClassifier();
+        this.nowNs = host.nowNs();
+    }
+
+    @Override
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    @Override
+    public int inFlight()
+    {
+        return active.size() + finished.size();
+    }
+
+    @Override
+    public void start(final ProbeProtocol protocol, final InetAddress address, final int port, final long timeoutNs,
+        final int attempts, final long nowNs, final ProbeCallback callback)
+    {
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(address, "host");
+        Objects.requireNonNull(callback, "callback");
+        if (closed)
+        {
+            throw new IllegalStateException("prober is closed");
+        }
+        if (inFlight() >= capacity)
+        {
+            throw new IllegalStateException("already " + inFlight() + " probes in flight, the capacity");
+        }
+        if (port < 1 || port > 65535)
+        {
+            throw new IllegalArgumentException("port " + port + " out of range 1-65535");
+        }
+        if (timeoutNs <= 0 || attempts < 1)
+        {
+            throw new IllegalArgumentException("timeoutNs must be positive and attempts at least 1");
+        }
+        this.nowNs = nowNs;
+        final Probe probe = new Probe(protocol, address, port, timeoutNs, attempts, callback);
+        if (!(address instanceof Inet4Address))
+        {
+            probe.finish(PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1, "the stack speaks IPv4 only");
+            return;
+        }
+        final byte[] b = address.getAddress();
+        probe.addr = (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+        active.add(probe);
+        probe.dispatch(nowNs);
+    }
+
+    @Override
+    public int poll(final long nowNs)
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        this.nowNs = nowNs;
+        host.poll(nowNs);
+        for (int i = active.size() - 1; i >= 0; i--)
+        {
+            active.get(i).onPoll(nowNs); // may finish and remove itself
+        }
+        // what the probes queued (SYNs, datagrams) leaves now rather than on the next turn
+        host.poll(nowNs);
+        int delivered = 0;
+        Probe done;
+        while ((done = finished.poll()) != null)
+        {
+            delivered++;
+            done.callback.onProbeResult(done.result);
+        }
+        return delivered;
+    }
+
+    @Override
+    public long nextDeadlineNs()
+    {
+        long at = host.pollAtNs(nowNs);
+        for (int i = 0; i < active.size(); i++)
+        {
+            at = Math.min(at, active.get(i).deadlineNs);
+        }
+        return finished.isEmpty() ? at : nowNs;
+    }
+
+    /** Sleeps in the device until a frame may have arrived, {@code maxWaitNs} or a {@link #wakeup()}. */
+    @Override
+    public void awaitWork(final long maxWaitNs)
+    {
+        if (closed || maxWaitNs <= 0 || !finished.isEmpty())
+        {
+            return;
+        }
+        host.idle(nowNs, nowNs + maxWaitNs);
+    }
+
+    @Override
+    public void wakeup()
+    {
+        host.wakeup();
+    }
+
+    @Override
+    public int cancelAll()
+    {
+        final int cancelled = inFlight();
+        for (int i = 0; i < active.size(); i++)
+        {
+            active.get(i).release();
+        }
+        active.clear();
+        finished.clear();
+        return cancelled;
+    }
+
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            cancelAll();
+            closed = true;
+            if (ownsHost)
+            {
+                host.poll(nowNs);
+                host.close();
+            }
+        }
+    }
+
+    /** One port being probed. */
+    private final class Probe implements TcpSocketListener, UdpSocketListener, UdpDatagramHandler
+    {
+        final ProbeProtocol protocol;
+        final InetAddress address;
+        final int port;
+        final long timeoutNs;
+        final int attempts;
+        final ProbeCallback callback;
+        int addr;
+        int attempt;
+        long sentNs;
+        long deadlineNs = Long.MAX_VALUE;
+        TcpSocket tcp;
+        UdpSocket udp;
+        ProbeResult result;
+
+        Probe(final ProbeProtocol protocol, final InetAddress address, final int port, final long timeoutNs,
+            final int attempts, final ProbeCallback callback)
+        {
+            this.protocol = protocol;
+            this.address = address;
+            this.port = port;
+            this.timeoutNs = timeoutNs;
+            this.attempts = attempts;
+            this.callback = callback;
+        }
+
+        void dispatch(final long nowNs)
+        {
+            attempt++;
+            sentNs = nowNs;
+            deadlineNs = nowNs + timeoutNs;
+            if (protocol == ProbeProtocol.TCP)
+            {
+                releaseTcp();
+                tcp = host.tcp().openSocket();
+                // our own timer decides; the socket's only keeps it from lingering if we were not polled
+                tcp.setConnectTimeoutNs(timeoutNs * 2).setListener(this);
+                if (!tcp.connect(addr, port))
+                {
+                    finish(PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1, "no free local port or connection slot");
+                }
+                return;
+            }
+            if (udp == null)
+            {
+                udp = host.stack().udp().open(this);
+                try
+                {
+                    udp.bind(0);
+                }
+                catch (final IllegalStateException ex)
+                {
+                    finish(PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1, ex.getMessage());
+                    return;
+                }
+            }
+            if (!udp.sendTo(addr, port, udpPayload, 0, udpPayload.capacity()))
+            {
+                attempt--; // the send queue is full: try again on the next poll
+                deadlineNs = nowNs;
+            }
+        }
+
+        void onPoll(final long nowNs)
+        {
+            if (result != null)
+            {
+                return;
+            }
+            if (udp != null && udp.isOpen())
+            {
+                udp.receive(this, 16);
+            }
+            if (result == null && nowNs >= deadlineNs)
+            {
+                if (attempt < attempts)
+                {
+                    dispatch(nowNs);
+                }
+                else if (protocol == ProbeProtocol.TCP)
+                {
+                    finish(PortState.FILTERED, ProbeReason.NO_RESPONSE, -1, null);
+                }
+                else
+                {
+                    finish(PortState.OPEN_FILTERED, ProbeReason.NO_RESPONSE, -1, null);
+                }
+            }
+        }
+
+        @Override
+        public void onConnected(final TcpSocket socket)
+        {
+            if (socket == tcp)
+            {
+                finish(PortState.OPEN, ProbeReason.SYN_ACK, host.nowNs() - sentNs, null);
+            }
+        }
+
+        @Override
+        public void onError(final TcpSocket socket, final TcpError error)
+        {
+            if (socket != tcp || result != null)
+            {
+                return;
+            }
+            final long rtt = host.nowNs() - sentNs;
+            switch (error)
+            {
+                case REFUSED:
+                    finish(PortState.CLOSED, ProbeReason.CONN_REFUSED, rtt, null);
+                    break;
+                case UNREACHABLE:
+                    finish(PortState.FILTERED, ProbeReason.HOST_UNREACH, rtt, "host unreachable");
+                    break;
+                case TIMEOUT:
+                    deadlineNs = host.nowNs(); // our timer decides: retry or no-response
+                    break;
+                default:
+                    finish(PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1, "tcp " + error);
+                    break;
+            }
+        }
+
+        @Override
+        public void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
+            final int length)
+        {
+            if (result != null || srcAddr != addr || srcPort != port)
+            {
+                return;
+            }
+            final ByteBuffer reply = ByteBuffer.allocate(length);
+            buffer.getBytes(offset, reply, length);
+            reply.flip();
+            final ProbeReason reason = classifier.classify(reply.asReadOnlyBuffer());
+            finish(PortState.OPEN, reason == null ? ProbeReason.UDP_RESPONSE : reason, host.nowNs() - sentNs, null);
+        }
+
+        @Override
+        public void onError(final UdpSocket socket, final int errno, final int remoteAddr, final int remotePort)
+        {
+            if (result != null || remoteAddr != addr || remotePort != port)
+            {
+                return;
+            }
+            final long rtt = host.nowNs() - sentNs;
+            switch (errno)
+            {
+                case Errno.ECONNREFUSED:
+                    finish(PortState.CLOSED, ProbeReason.PORT_UNREACH, rtt, null);
+                    break;
+                case Errno.ENETUNREACH:
+                    finish(PortState.FILTERED, ProbeReason.NET_UNREACH, rtt, Errno.name(errno));
+                    break;
+                case Errno.EHOSTUNREACH:
+                    finish(PortState.FILTERED, ProbeReason.HOST_UNREACH, rtt, Errno.name(errno));
+                    break;
+                default:
+                    break; // EMSGSIZE, EPROTO: not an answer about the port
+            }
+        }
+
+        void finish(final PortState state, final ProbeReason reason, final long rttNs, final String detail)
+        {
+            if (result != null)
+            {
+                return;
+            }
+            result = new ProbeResult(protocol, address, port, state, reason, rttNs, attempt, detail);
+            release();
+            active.remove(this);
+            finished.add(this);
+        }
+
+        void release()
+        {
+            releaseTcp();
+            if (udp != null)
+            {
+                udp.close();
+                udp = null;
+            }
+        }
+
+        private void releaseTcp()
+        {
+            if (tcp != null)
+            {
+                tcp.setListener(null);
+                tcp.abort();
+                tcp = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package io.conntest.core.transport.stack;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.conntest.core.rudp.ReliableUdpConfig;
+import io.conntest.core.transport.AcceptHandler;
+import io.conntest.core.transport.Connection;
+import io.conntest.core.transport.ConnectionHandler;
+import io.conntest.core.transport.FailureReason;
+import io.conntest.core.transport.Listener;
+import io.conntest.core.transport.Transport;
+import io.conntest.core.transport.TransportException;
+import io.conntest.core.transport.TransportProtocol;
+import io.conntest.stack.iface.InterfaceConfig;
+import io.conntest.stack.phy.FrameDevice;
+import io.conntest.stack.tcp.TcpSocket;
+import io.conntest.stack.wire.Ipv4Address;
+
+/**
+ * The {@code tap} transport: the engine over the userspace stack, single-threaded. {@link #poll(long)} polls the
+ * stack (which polls the device); TCP events come from the {@link TcpSocket}s' readiness callbacks, UDP from the
+ * stack's UDP sockets through one {@code ReliableUdpChannel} per peer ({@link ReliableUdpPeer}).
+ * {@link #idle(long, long)} sleeps in the device ({@code ppoll(2)} on a TAP); {@link #wakeup()} is bounded by
+ * {@link StackHost#WAKEUP_SLICE_NS} (see {@link StackHost}).
+ *
+ * <p>Usage: {@code new StackTransport(device, InterfaceConfig.builder("10.0.0.2/24").build())}, then hand it to
+ * {@code Engine.start(config, transport, listener)}. Hosts are dotted IPv4 addresses (the stack has no resolver);
+ * a listener's host is informational: it binds the interface's one address.
+ */
+public final class StackTransport implements Transport
+{
+    private static final int READ_BUFFER_BYTES = 256 * 1024;
+
+    private final StackHost host;
+    private final boolean ownsHost;
+    private final ReliableUdpConfig udpConfig;
+    private final UnsafeBuffer readBuffer = new UnsafeBuffer(new byte[READ_BUFFER_BYTES]);
+    private final List<StackTcpConnection> tcpConnections = new ArrayList<>();
+    private final List<StackUdpPeer> udpPeers = new ArrayList<>();
+    private final List<StackUdpListener> udpListeners = new ArrayList<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private final List<StackTcpConnection> readPending = new ArrayList<>();
+    private long nextId = 1;
+    /** The time of the datagrams being handed over (their handler has no time parameter). */
+    long receiveNowNs;
+    private boolean closed;
+
+    /** A transport on a new stack over {@code device} (closed with the transport). */
+    public StackTransport(final FrameDevice device, final InterfaceConfig config)
+    {
+        this(new StackHost(device, config), true, ReliableUdpConfig.defaults());
+    }
+
+    /**
+     * A transport on an existing stack (e.g. shared with a {@link StackPortProber}).
+     *
+     * @param ownsHost whether {@link #close()} closes the stack and its device
+     */
+    public StackTransport(final StackHost host, final boolean ownsHost, final ReliableUdpConfig udpConfig)
+    {
+        this.host = host;
+        this.ownsHost = ownsHost;
+        this.udpConfig = udpConfig;
+    }
+
+    @Override
+    public String name()
+    {
+        return "tap";
+    }
+
+    public StackHost host()
+    {
+        return host;
+    }
+
+    ReliableUdpConfig udpConfig()
+    {
+        return udpConfig;
+    }
+
+    long nextId()
+    {
+        return nextId++;
+    }
+
+    UnsafeBuffer readBuffer()
+    {
+        return readBuffer;
+    }
+
+    void add(final StackTcpConnection connection)
+    {
+        tcpConnections.add(connection);
+    }
+
+    void add(final StackUdpPeer peer)
+    {
+        udpPeers.add(peer);
+    }
+
+    void markReadPending(final StackTcpConnection connection)
+    {
+        if (!readPending.contains(connection))
+        {
+            readPending.add(connection);
+        }
+    }
+
+    void removeListener(final Listener listener)
+    {
+        listeners.remove(listener);
+        udpListeners.remove(listener);
+    }
+
+    @Override
+    public Listener listen(
+        final TransportProtocol protocol, final String bindHost, final int port, final AcceptHandler acceptHandler)
+    {
+        checkOpen();
+        final String what = protocol.lowerName() + " " + bindHost + ":" + port;
+        if (port < 1 || port > 0xFFFF)
+        {
+            throw new TransportException(FailureReason.LOCAL, "cannot listen on " + what +
+                ": the tap stack needs an explicit port", null);
+        }
+        final int bindAddr = parseOrNull(bindHost);
+        if (bindAddr != Ipv4Address.ANY && bindAddr != host.address())
+        {
+            throw new TransportException(FailureReason.LOCAL, "cannot listen on " + what + ": not this interface's " +
+                "address " + Ipv4Address.toString(host.address()), null);
+        }
+        try
+        {
+            if (protocol == TransportProtocol.TCP)
+            {
+                final StackTcpListener listener = new StackTcpListener(this, bindHost, port, acceptHandler);
+                listeners.add(listener);
+                return listener;
+            }
+            final StackUdpListener listener = new StackUdpListener(this, bindHost, port, acceptHandler);
+            listeners.add(listener);
+            udpListeners.add(listener);
+            return listener;
+        }
+        catch (final IllegalStateException | IllegalArgumentException ex)
+        {
+            throw new TransportException(FailureReason.LOCAL, "cannot listen on " + what + ": " + ex.getMessage(),
+                ex);
+        }
+    }
+
+    @Override
+    public Connection connect(
+        final TransportProtocol protocol,
+        final String remoteHost,
+        final int port,
+        final long timeoutNs,
+        final ConnectionHandler handler)
+    {
+        checkOpen();
+        final long nowNs = host.nowNs();
+        int addr = Ipv4Address.ANY;
+        String error = null;
+        try
+        {
+            addr = Ipv4Address.parse(remoteHost);
+        }
+        catch (final RuntimeException ex)
+        {
+            error = "cannot resolve '" + remoteHost + "': the tap stack takes IPv4 addresses only";
+        }
+        if (protocol == TransportProtocol.TCP)
+        {
+            final TcpSocket socket = host.tcp().openSocket();
+            socket.setNoDelay(true).setConnectTimeoutNs(timeoutNs);
+            final StackTcpConnection connection = new StackTcpConnection(this, socket, remoteHost, port, handler);
+            tcpConnections.add(connection);
+            if (error != null)
+            {
+                connection.failLater(FailureReason.UNREACHABLE, error);
+            }
+            else if (!socket.connect(addr, port))
+            {
+                connection.failLater(FailureReason.LOCAL, "tcp " + remoteHost + ":" + port +
+                    ": no free local port or connection slot");
+            }
+            return connection;
+        }
+        final StackUdpPeer peer = StackUdpPeer.connect(this, addr, remoteHost, port, timeoutNs, handler, nowNs);
+        udpPeers.add(peer);
+        if (error != null)
+        {
+            peer.failLater(FailureReason.UNREACHABLE, error);
+        }
+        return peer;
+    }
+
+    @Override
+    public int poll(final long nowNs)
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        int work = host.poll(nowNs) ? 1 : 0;
+        work += pollConnections(nowNs);
+        if (work > 0)
+        {
+            // send at once what the callbacks and channels queued instead of one turn later
+            host.poll(nowNs);
+            work += drainUdp(nowNs);
+        }
+        return work;
+    }
+
+    private int pollConnections(final long nowNs)
+    {
+        int work = 0;
+        for (int i = 0; i < readPending.size(); i++)
+        {
+            final StackTcpConnection c = readPending.get(i);
+            readPending.remove(i--);
+            c.onReadable(null);
+            work++;
+        }
+        work += drainUdp(nowNs);
+        for (int i = 0; i < tcpConnections.size(); i++)
+        {
+            work += tcpConnections.get(i).onPoll(nowNs);
+        }
+        for (int i = 0; i < udpPeers.size(); i++)
+        {
+            work += udpPeers.get(i).onPoll(nowNs);
+        }
+        tcpConnections.removeIf(StackTcpConnection::isFinished);
+        udpPeers.removeIf(ReliableUdpPeer::isFinished);
+        return work;
+    }
+
+    private int drainUdp(final long nowNs)
+    {
+        receiveNowNs = nowNs;
+        int work = 0;
+        for (int i = 0; i < udpListeners.size(); i++)
+        {
+            work += udpListeners.get(i).drain(nowNs);
+        }
+        for (int i = 0; i < udpPeers.size(); i++)
+        {
+            work += udpPeers.get(i).drain(nowNs);
+        }
+        return work;
+    }
+
+    @Override
+    public long pollAtNs()
+    {
+        if (closed)
+        {
+            return Long.MAX_VALUE;
+        }
+        long at = host.pollAtNs(host.nowNs());
+        if (!readPending.isEmpty())
+        {
+            return host.nowNs();
+        }
+        for (int i = 0; i < tcpConnections.size(); i++)
+        {
+            at = Math.min(at, tcpConnections.get(i).pollAtNs());
+        }
+        for (int i = 0; i < udpPeers.size(); i++)
+        {
+            at = Math.min(at, udpPeers.get(i).pollAtNs());
+        }
+        return at;
+    }
+
+    @Override
+    public void idle(final long nowNs, final long deadlineNs)
+    {
+        if (!closed)
+        {
+            host.idle(nowNs, deadlineNs);
+        }
+    }
+
+    @Override
+    public void wakeup()
+    {
+        host.wakeup();
+    }
+
+    /** Closes every listener and connection without callbacks (TCP connections are reset). */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (final StackTcpConnection c : new ArrayList<>(tcpConnections))
+        {
+            c.closeNow();
+        }
+        for (final StackUdpPeer p : new ArrayList<>(udpPeers))
+        {
+            p.closeNow();
+        }
+        for (final Listener l : new ArrayList<>(listeners))
+        {
+            l.close();
+        }
+        tcpConnections.clear();
+        udpPeers.clear();
+        listeners.clear();
+        udpListeners.clear();
+        if (ownsHost)
+        {
+            // let the resets out before the device goes
+            host.poll(host.nowNs());
+            host.close();
+        }
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("transport closed");
+        }
+    }
+
+    private static int parseOrNull(final String text)
+    {
+        if (text == null || text.isEmpty())
+        {
+            return Ipv4Address.ANY;
+        }
+        try
+        {
+            return Ipv4Address.parse(text);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new TransportException(FailureReason.LOCAL, "cannot listen on '" + text +
+                "': the tap stack takes IPv4 addresses only", ex);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.conntest.core.transport.stack;
+
+import org.agrona.DirectBuffer;
+
+import io.conntest.core.rudp.Role;
+import io.conntest.core.transport.ConnectionHandler;
+import io.conntest.core.transport.FailureReason;
+import io.conntest.stack.socket.Errno;
+import io.conntest.stack.socket.UdpDatagramHandler;
+import io.conntest.stack.socket.UdpSocket;
+import io.conntest.stack.socket.UdpSocketListener;
+import io.conntest.stack.wire.Ipv4Address;
+
+/**
+ * A reliable-UDP connection on the userspace stack. A client owns a {@link UdpSocket} on an ephemeral port and
+ * accepts datagrams only from its peer; a server-side peer shares its {@link StackUdpListener}'s socket, which
+ * demultiplexes by source address and port.
+ */
+final class StackUdpPeer extends ReliableUdpPeer implements UdpSocketListener, UdpDatagramHandler
+{
+    private static final int MAX_DATAGRAMS_PER_POLL = 256;
+
+    private final StackTransport transport;
+    private final UdpSocket socket;
+    private final StackUdpListener listener;
+    private final int remoteAddr;
+    private final int remotePort;
+    private final String remoteHost;
+    private final String localHost;
+    private final int localPort;
+
+    private StackUdpPeer(final StackTransport transport, final UdpSocket socket, final StackUdpListener listener,
+        final int remoteAddr, final int remotePort, final String remoteHost, final Role role,
+        final ConnectionHandler handler, final long nowNs)
+    {
+        super(transport.nextId(), transport.udpConfig(), role, handler, nowNs);
+        this.transport = transport;
+        this.socket = socket;
+        this.listener = listener;
+        this.remoteAddr = remoteAddr;
+        this.remotePort = remotePort;
+        this.remoteHost = remoteHost;
+        this.localHost = Ipv4Address.toString(transport.host().address());
+        this.localPort = listener != null ? listener.port() : socket == null ? 0 : socket.localPort();
+    }
+
+    /** A client: a socket on an ephemeral port; the handshake starts on the first poll. */
+    static StackUdpPeer connect(final StackTransport transport, final int remoteAddr, final String remoteHost,
+        final int remotePort, final long timeoutNs, final ConnectionHandler handler, final long nowNs)
+    {
+        final StackUdpPeer[] self = new StackUdpPeer[1];
+        final UdpSocket socket = transport.host().stack().udp().open(new UdpSocketListener()
+        {
+            @Override
+            public void onError(final UdpSocket s, final int errno, final int addr, final int port)
+            {
+                self[0].onError(s, errno, addr, port);
+            }
+        });
+        socket.bind(0);
+        final StackUdpPeer peer = new StackUdpPeer(transport, socket, null, remoteAddr, remotePort, remoteHost,
+            Role.CLIENT, handler, nowNs);
+        self[0] = peer;
+        peer.connectDeadlineNs(nowNs + timeoutNs);
+        return peer;
+    }
+
+    /** A server-side peer for a new source address; the caller feeds it the first datagram. */
+    static StackUdpPeer accept(final StackTransport transport, final StackUdpListener listener, final int remoteAddr,
+        final int remotePort, final long nowNs)
+    {
+        return new StackUdpPeer(transport, listener.socket(), listener, remoteAddr, remotePort,
+            Ipv4Address.toString(remoteAddr), Role.SERVER, null, nowNs);
+    }
+
+    void accepted(final ConnectionHandler handler)
+    {
+        markAccepted(handler);
+    }
+
+    /** Client: takes in what the socket queued (datagrams from anyone but the peer are dropped). */
+    int drain(final long nowNs)
+    {
+        if (listener != null || !socket.isOpen())
+        {
+            return 0;
+        }
+        transport.receiveNowNs = nowNs;
+        return socket.receive(this, MAX_DATAGRAMS_PER_POLL);
+    }
+
+    @Override
+    public void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        if (srcAddr == remoteAddr && srcPort == remotePort)
+        {
+            onDatagram(buffer, offset, length, transport.receiveNowNs);
+        }
+    }
+
+    @Override
+    public void onError(final UdpSocket s, final int errno, final int addr, final int port)
+    {
+        if (addr != remoteAddr || port != remotePort)
+        {
+            return;
+        }
+        final String where = "udp " + remoteHost + ":" + remotePort + ": ";
+        switch (errno)
+        {
+            case Errno.ECONNREFUSED:
+                failLater(FailureReason.REFUSED, where + "port unreachable");
+                break;
+            case Errno.EHOSTUNREACH:
+            case Errno.ENETUNREACH:
+                failLater(FailureReason.UNREACHABLE, where + Errno.name(errno));
+                break;
+            default:
+                break; // EMSGSIZE and the like: the reliability layer resends or times out
+        }
+    }
+
+    @Override
+    public boolean send(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!socket.isOpen())
+        {
+            return true;
+        }
+        return socket.sendTo(remoteAddr, remotePort, buffer, offset, length);
+    }
+
+    @Override
+    protected void release()
+    {
+        if (listener != null)
+        {
+            listener.remove(this);
+        }
+        else
+        {
+            socket.close();
+        }
+    }
+
+    int remoteAddr()
+    {
+        return remoteAddr;
+    }
+
+    @Override
+    public String localHost()
+    {
+        return localHost;
+    }
+
+    @Override
+    public int localPort()
+    {
+        return localPort;
+    }
+
+    @Override
+    public String remoteHost()
+    {
+        return remoteHost;
+    }
+
+    @Override
+    public int remotePort()
+    {
+        return remotePort;
+    }
+}
