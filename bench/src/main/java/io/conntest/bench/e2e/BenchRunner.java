@@ -1,0 +1,220 @@
+package io.conntest.bench.e2e;
+
+import io.conntest.bench.report.JsonWriter;
+import io.conntest.bench.report.Machine;
+import io.conntest.bench.report.Metric;
+import io.conntest.bench.report.Ratio;
+import io.conntest.bench.report.ReportWriter;
+import io.conntest.bench.report.Results;
+import io.conntest.bench.report.ScenarioResult;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The end-to-end comparison: {@code scripts/bench.sh [--quick|--full] [--out DIR] [--only id,id]}. Builds the
+ * {@link Lab}, runs every scenario the mode's number of times, prints the table with the ratios, writes
+ * {@code DIR/<date>-<mode>.md} and {@code .json}, and removes the lab (also when interrupted: the namespaces'
+ * shutdown hook). Needs root (namespaces, TAPs). Exit codes: 0 done, 1 failed, 2 usage.
+ */
+public final class BenchRunner
+{
+    private static final DateTimeFormatter FILE_TIME =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+
+    private BenchRunner()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        BenchMode mode = BenchMode.QUICK;
+        Path out = Path.of("bench", "results");
+        Set<String> only = null;
+        try
+        {
+            for (int i = 0; i < args.length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--quick", "--full" -> mode = BenchMode.parse(args[i]);
+                    case "--out" -> out = Path.of(args[++i]);
+                    case "--only" -> only = new HashSet<>(Arrays.asList(args[++i].split(",")));
+                    case "-h", "--help" ->
+                    {
+                        System.out.println("usage: bench.sh [--quick|--full] [--out DIR] [--only ID,ID]\n"
+                            + "scenarios: " + Scenarios.all().stream().map(Scenarios.Scenario::id).toList());
+                        return;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("bench: " + ex.getMessage() + " (try --help)");
+            System.exit(2);
+        }
+        try
+        {
+            final Results results = run(mode, only);
+            System.out.print(ReportWriter.text(results));
+            final Path[] written = write(results, out);
+            System.out.println("\nwrote " + written[0] + " and " + written[1]);
+        }
+        catch (final Exception ex)
+        {
+            System.err.println("bench: error - " + ex);
+            System.exit(1);
+        }
+    }
+
+    /** Runs the scenarios (all, or those named in {@code only}) in a new lab. */
+    public static Results run(final BenchMode mode, final Set<String> only)
+    {
+        final Instant started = Instant.now();
+        final Results results = new Results(mode.label(), started, Machine.current());
+        final long budgetNs = (mode == BenchMode.QUICK ? 110 : 840) * 1_000_000_000L;
+        final long startNs = System.nanoTime();
+        try (Lab lab = Lab.create())
+        {
+            System.err.println("bench: lab " + lab.lab().name() + " + " + lab.peer().name() + ", " + mode.label()
+                + " mode, " + mode.runs() + " run(s) per scenario");
+            final List<Scenarios.Scenario> chosen = new ArrayList<>();
+            final Map<String, String> lastErrors = new HashMap<>();
+            for (final Scenarios.Scenario scenario : Scenarios.all())
+            {
+                if (only != null && !only.contains(scenario.id()))
+                {
+                    continue;
+                }
+                final ScenarioResult result = results.add(new ScenarioResult(scenario.id(), scenario.title()));
+                if (scenario.id().startsWith("iperf3") && !Iperf3.available())
+                {
+                    result.skip("iperf3 not installed (scripts/install-test-tools.sh)");
+                    continue;
+                }
+                chosen.add(scenario);
+            }
+            // Round robin (run 1 of every scenario, then run 2, ...): a change in the machine's load over time then
+            // spreads over every scenario instead of biasing the ones that happened to run during it.
+            for (int run = 1; run <= mode.runs(); run++)
+            {
+                for (final Scenarios.Scenario scenario : chosen)
+                {
+                    final ScenarioResult result = results.scenario(scenario.id());
+                    if (System.nanoTime() - startNs > budgetNs)
+                    {
+                        result.note("time budget spent before run " + run);
+                        continue;
+                    }
+                    System.err.printf("bench: %s run %d/%d%n", scenario.id(), run, mode.runs());
+                    try
+                    {
+                        result.addRun(scenario.run().run(lab, mode));
+                    }
+                    catch (final Exception ex)
+                    {
+                        lastErrors.put(scenario.id(), String.valueOf(ex.getMessage()));
+                        result.note("run " + run + " failed: " + ex.getMessage());
+                    }
+                }
+            }
+            for (final Scenarios.Scenario scenario : chosen)
+            {
+                final ScenarioResult result = results.scenario(scenario.id());
+                if (result.runs().isEmpty())
+                {
+                    final String error = lastErrors.get(scenario.id());
+                    result.skip(error != null ? "every run failed: " + error : "not run (time budget)");
+                }
+            }
+        }
+        results.elapsed(Duration.ofNanos(System.nanoTime() - startNs));
+        ratios().forEach(results::addRatio);
+        return results;
+    }
+
+    /** The comparisons the report makes, with the targets where it sets one. */
+    public static List<Ratio> ratios()
+    {
+        return List.of(
+            new Ratio("TCP stack→kernel ÷ pump→kernel (goodput)", "tcp-stack-tx", "pump-tx", Metric.GOODPUT_BPS,
+                0.90),
+            new Ratio("TCP kernel→stack ÷ kernel→pump (goodput)", "tcp-stack-rx", "pump-rx", Metric.GOODPUT_BPS,
+                0.90),
+            new Ratio("TCP stack→kernel ÷ pump→kernel IP, no socket", "tcp-stack-tx", "pump-tx-ip",
+                Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("TCP stack→kernel ÷ kernel→kernel veth", "tcp-stack-tx", "tcp-kernel-veth",
+                Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("TCP kernel→stack ÷ kernel→kernel veth", "tcp-stack-rx", "tcp-kernel-veth",
+                Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("conntest TCP kernel→kernel ÷ iperf3", "conntest-tcp-kernel", "iperf3-veth",
+                Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("conntest reliable UDP kernel→kernel ÷ plain UDP kernel→kernel", "conntest-udp-kernel",
+                "udp-kernel-veth", Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("conntest TCP tap→kernel ÷ kernel→kernel", "conntest-tcp-tap", "conntest-tcp-kernel",
+                Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("conntest TCP tap→kernel ÷ pump→kernel", "conntest-tcp-tap", "pump-tx",
+                Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("conntest reliable UDP tap→kernel ÷ kernel→kernel", "conntest-udp-tap", "conntest-udp-kernel",
+                Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("TCP kernel→kernel: Java sockets ÷ iperf3", "tcp-kernel-veth", "iperf3-veth",
+                Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("CPU/GB stack TCP sending ÷ pump sending", "tcp-stack-tx", "pump-tx",
+                Metric.CPU_S_PER_GB_OURS, Double.NaN),
+            new Ratio("CPU/GB stack TCP receiving ÷ pump receiving", "tcp-stack-rx", "pump-rx",
+                Metric.CPU_S_PER_GB_OURS, Double.NaN),
+            new Ratio("TCP request/response p50 stack ÷ kernel", "tcp-rr-stack", "tcp-rr-kernel",
+                Metric.LATENCY_P50_NS, 1.2),
+            new Ratio("TCP request/response p99 stack ÷ kernel", "tcp-rr-stack", "tcp-rr-kernel",
+                Metric.LATENCY_P99_NS, 1.5),
+            new Ratio("TCP request/response p99.9 stack ÷ kernel", "tcp-rr-stack", "tcp-rr-kernel",
+                Metric.LATENCY_P999_NS, Double.NaN),
+            new Ratio("UDP stack→kernel ÷ pump→kernel (goodput)", "udp-stack-tx", "pump-tx", Metric.GOODPUT_BPS,
+                Double.NaN),
+            new Ratio("UDP kernel→stack ÷ kernel→pump (goodput)", "udp-stack-rx", "pump-rx", Metric.GOODPUT_BPS,
+                Double.NaN),
+            new Ratio("UDP stack→kernel ÷ kernel→kernel veth (goodput)", "udp-stack-tx", "udp-kernel-veth",
+                Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("UDP kernel→stack ÷ kernel→kernel veth (goodput)", "udp-stack-rx", "udp-kernel-veth",
+                Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("pump→kernel ÷ iperf3 veth (TAP ceiling vs kernel TCP)", "pump-tx", "iperf3-veth",
+                Metric.GOODPUT_BPS, Double.NaN),
+            new Ratio("CPU/GB stack sending ÷ pump sending", "udp-stack-tx", "pump-tx", Metric.CPU_S_PER_GB_OURS,
+                Double.NaN),
+            new Ratio("CPU/GB stack receiving ÷ pump receiving", "udp-stack-rx", "pump-rx",
+                Metric.CPU_S_PER_GB_OURS, Double.NaN),
+            new Ratio("UDP echo p50 stack ÷ kernel", "udp-echo-stack", "udp-echo-kernel", Metric.LATENCY_P50_NS, 1.2),
+            new Ratio("UDP echo p99 stack ÷ kernel", "udp-echo-stack", "udp-echo-kernel", Metric.LATENCY_P99_NS, 1.5),
+            new Ratio("UDP echo p99.9 stack ÷ kernel", "udp-echo-stack", "udp-echo-kernel", Metric.LATENCY_P999_NS,
+                Double.NaN),
+            new Ratio("UDP echo round trips/s stack ÷ kernel", "udp-echo-stack", "udp-echo-kernel",
+                Metric.ROUND_TRIPS_PER_S, Double.NaN));
+    }
+
+    /** Writes {@code <date>-<mode>.md} and {@code .json} into {@code dir}; returns both paths. */
+    public static Path[] write(final Results results, final Path dir) throws IOException
+    {
+        Files.createDirectories(dir);
+        final String base = FILE_TIME.format(results.started()) + "-" + results.mode();
+        final Path md = dir.resolve(base + ".md");
+        final Path json = dir.resolve(base + ".json");
+        Files.writeString(md, ReportWriter.markdown(results), StandardCharsets.UTF_8);
+        Files.writeString(json, JsonWriter.json(results), StandardCharsets.UTF_8);
+        return new Path[] {md, json};
+    }
+}

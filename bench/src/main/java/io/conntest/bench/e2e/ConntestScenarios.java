@@ -1,0 +1,137 @@
+package io.conntest.bench.e2e;
+
+import io.conntest.bench.report.Metric;
+import io.conntest.core.engine.ConnectSpec;
+import io.conntest.core.engine.Engine;
+import io.conntest.core.engine.EngineConfig;
+import io.conntest.core.engine.ListenSpec;
+import io.conntest.core.event.EngineListener;
+import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.transport.KernelTransport;
+import io.conntest.core.transport.TransportProtocol;
+import io.conntest.core.transport.stack.StackTransport;
+import io.conntest.stack.iface.InterfaceConfig;
+import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.tap.TapDevice;
+import io.conntest.tap.netns.NetworkNamespace;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * conntest itself: a client engine with bandwidth monitoring on ({@code kernel} in the lab namespace, or
+ * {@code tap} on the userspace stack) against a server engine on kernel sockets ({@code kernel} ↔ {@code kernel}
+ * over the veth pair, {@code tap} → {@code kernel} over the TAP), until one bandwidth test has run each way.
+ * Goodput is the client → server test as the server measured it. (An engine's threads are started from a
+ * thread inside the namespace, so they and their sockets belong to it.)
+ */
+final class ConntestScenarios
+{
+    private static final int PORT = 7_700;
+    private static final EngineListener QUIET = event ->
+    {
+    };
+
+    private ConntestScenarios()
+    {
+    }
+
+    static Map<Metric, Double> kernelUdp(final Lab lab, final BenchMode mode) throws InterruptedException
+    {
+        return run(lab, mode, TransportProtocol.UDP, FramePump.PAYLOAD, false);
+    }
+
+    static Map<Metric, Double> kernelTcp(final Lab lab, final BenchMode mode) throws InterruptedException
+    {
+        return run(lab, mode, TransportProtocol.TCP, ConnectSpec.DEFAULT_TCP_PACKET_SIZE, false);
+    }
+
+    static Map<Metric, Double> tapUdp(final Lab lab, final BenchMode mode) throws InterruptedException
+    {
+        return run(lab, mode, TransportProtocol.UDP, FramePump.PAYLOAD, true);
+    }
+
+    static Map<Metric, Double> tapTcp(final Lab lab, final BenchMode mode) throws InterruptedException
+    {
+        return run(lab, mode, TransportProtocol.TCP, ConnectSpec.DEFAULT_TCP_PACKET_SIZE, true);
+    }
+
+    /**
+     * A client engine (kernel sockets in the lab namespace, or {@code tap}: the userspace stack on tap0) against a
+     * server engine on kernel sockets (in the peer namespace over the veth, or on the bridge for {@code tap}).
+     */
+    private static Map<Metric, Double> run(final Lab lab, final BenchMode mode, final TransportProtocol protocol,
+        final int packetSize, final boolean tap) throws InterruptedException
+    {
+        final long testNs = mode.measureMs() * 1_000_000L;
+        final String serverHost = tap ? Ipv4Address.toString(Lab.KERNEL_ADDRESS) : Lab.VETH_PEER_ADDRESS;
+        final NetworkNamespace serverNamespace = tap ? lab.lab() : lab.peer();
+        final EngineConfig serverConfig = EngineConfig.builder("bench-server")
+            .listen(new ListenSpec(protocol, serverHost, PORT)).build();
+        final EngineConfig clientConfig = EngineConfig.builder("bench-client")
+            .connect(ConnectSpec.of(protocol, serverHost, PORT).withBandwidth(packetSize, 0, testNs))
+            .build();
+        Engine server = null;
+        Engine client = null;
+        TapDevice device = null;
+        try
+        {
+            server = serverNamespace.call(() -> Engine.start(serverConfig, new KernelTransport(), QUIET));
+            if (tap)
+            {
+                device = lab.openTap(Lab.STACK_TAP);
+                client = Engine.start(clientConfig, new StackTransport(device, InterfaceConfig.builder(
+                    Lab.STACK_ADDRESS, Lab.PREFIX).mac(StackHost.MAC).seed(7).build()), QUIET);
+            }
+            else
+            {
+                client = lab.lab().call(() -> Engine.start(clientConfig, new KernelTransport(), QUIET));
+            }
+            final long deadline = System.nanoTime() + 2 * testNs + mode.warmupMs() * 1_000_000L + 15_000_000_000L;
+            ConnectionSnapshot c = null;
+            while (System.nanoTime() < deadline)
+            {
+                final List<ConnectionSnapshot> connections = client.snapshot().connections();
+                c = connections.isEmpty() ? null : connections.get(0);
+                if (c != null && c.bandwidthTests() >= 2 && c.bandwidthUpAvgBps() > 0 && c.bandwidthDownAvgBps() > 0)
+                {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            if (c == null || c.bandwidthUpAvgBps() <= 0)
+            {
+                throw new IllegalStateException("no bandwidth test completed: " + c);
+            }
+            final Map<Metric, Double> m = new EnumMap<>(Metric.class);
+            m.put(Metric.GOODPUT_BPS, (double)c.bandwidthUpAvgBps());
+            if (c.latencyP50Ns() > 0)
+            {
+                m.put(Metric.LATENCY_P50_NS, (double)c.latencyP50Ns());
+                m.put(Metric.LATENCY_P99_NS, (double)c.latencyP99Ns());
+            }
+            if (protocol == TransportProtocol.UDP)
+            {
+                m.put(Metric.LOST, (double)Math.max(0, c.udpLost()));
+                m.put(Metric.RETRANSMISSIONS, (double)Math.max(0, c.udpRetransmitted()));
+            }
+            return m;
+        }
+        finally
+        {
+            if (client != null)
+            {
+                client.close();
+            }
+            if (server != null)
+            {
+                server.close();
+            }
+            if (device != null)
+            {
+                device.close();
+            }
+        }
+    }
+}

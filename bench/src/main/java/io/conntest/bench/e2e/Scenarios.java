@@ -1,0 +1,376 @@
+package io.conntest.bench.e2e;
+
+import io.conntest.bench.report.Metric;
+import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.tap.TapDevice;
+import org.HdrHistogram.Histogram;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scenarios of the end-to-end bench. Each run builds its threads, lets them warm up, samples their counters
+ * and CPU time over the measurement window, stops them and returns its metrics. Throughput is UDP or TCP payload
+ * (goodput); CPU is the thread time of each side per 10^9 payload bytes.
+ */
+public final class Scenarios
+{
+    /** The UDP port of every sink (kernel socket, pump counter, stack discard service). */
+    public static final int SINK_PORT = 9_000;
+    static final int ECHO_PORT = 7;
+    /** A UDP port no socket is bound to in the lab. */
+    static final int NO_SOCKET_PORT = 9_009;
+    static final int PING_PAYLOAD = 32;
+    private static final long MAX_DATAGRAMS = 100_000_000L;
+
+    /** One scenario: an id, a title, and how to run it once. */
+    public record Scenario(String id, String title, Run run)
+    {
+    }
+
+    /** Runs a scenario once in the lab. */
+    @FunctionalInterface
+    public interface Run
+    {
+        Map<Metric, Double> run(Lab lab, BenchMode mode) throws Exception;
+    }
+
+    private Scenarios()
+    {
+    }
+
+    /** Every scenario, ceilings and references first. */
+    public static List<Scenario> all()
+    {
+        return List.of(
+            new Scenario("pump-tx", "raw TAP pump → kernel UDP socket (ceiling)", Scenarios::pumpTx),
+            new Scenario("pump-tx-ip", "raw TAP pump → kernel IP/UDP, no socket (ceiling)", Scenarios::pumpTxIp),
+            new Scenario("pump-rx", "kernel UDP socket → raw TAP pump (ceiling)", Scenarios::pumpRx),
+            new Scenario("iperf3-veth", "iperf3 TCP kernel → kernel over veth", (lab, mode) ->
+                Iperf3.run(lab, mode.iperfSeconds(), false)),
+            new Scenario("udp-kernel-veth", "UDP 1472 B kernel → kernel over veth", Scenarios::udpKernelVeth),
+            new Scenario("udp-stack-tx", "UDP 1472 B stack → kernel over TAP", Scenarios::udpStackTx),
+            new Scenario("udp-stack-rx", "UDP 1472 B kernel → stack over TAP", Scenarios::udpStackRx),
+            new Scenario("conntest-tcp-kernel", "conntest TCP kernel → kernel over veth (64 KB packets)",
+                ConntestScenarios::kernelTcp),
+            new Scenario("conntest-udp-kernel", "conntest reliable UDP 1472 B kernel → kernel over veth",
+                ConntestScenarios::kernelUdp),
+            new Scenario("conntest-tcp-tap", "conntest TCP tap → kernel over TAP (64 KB packets)",
+                ConntestScenarios::tapTcp),
+            new Scenario("conntest-udp-tap", "conntest reliable UDP 1472 B tap → kernel over TAP",
+                ConntestScenarios::tapUdp),
+            new Scenario("tcp-kernel-veth", "TCP kernel → kernel over veth (Java sockets)",
+                TcpScenarios::kernelVeth),
+            new Scenario("tcp-stack-tx", "TCP stack source → kernel socket over TAP", TcpScenarios::stackTx),
+            new Scenario("tcp-stack-rx", "TCP kernel socket → stack discard over TAP", TcpScenarios::stackRx),
+            new Scenario("tcp-rr-kernel", "TCP request/response 32 B kernel ↔ kernel over veth",
+                TcpScenarios::rrKernel),
+            new Scenario("tcp-rr-stack", "TCP request/response 32 B kernel → stack echo over TAP",
+                TcpScenarios::rrStack),
+            new Scenario("udp-echo-kernel", "UDP echo 32 B kernel ↔ kernel over veth", Scenarios::udpEchoKernel),
+            new Scenario("udp-echo-stack", "UDP echo 32 B kernel → stack over TAP", Scenarios::udpEchoStack),
+            new Scenario("idle-stack", "stack with echo service, no traffic", Scenarios::idleStack));
+    }
+
+    static Map<Metric, Double> pumpTx(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.PUMP_TAP);
+        final KernelUdp.Sink sink = new KernelUdp.Sink(Ipv4Address.toString(Lab.KERNEL_ADDRESS), SINK_PORT,
+            Ipv4Address.toString(Lab.PUMP_ADDRESS));
+        final FramePump.Transmitter pump = new FramePump.Transmitter(tap, lab.bridgeMac(), SINK_PORT,
+            MAX_DATAGRAMS);
+        try
+        {
+            sink.start(lab.lab(), mode.maxLoadNs());
+            pump.start(null, mode.maxLoadNs());
+            final LoadThread.Sample[] d = window(mode, pump, sink);
+            return throughput(d[1], d[0], d[1]);
+        }
+        finally
+        {
+            pump.stop();
+            sink.stop();
+            tap.close();
+        }
+    }
+
+    /**
+     * The pump towards a port with no socket: the kernel still bridges, checks the IP header and the UDP checksum
+     * and looks the port up, then counts the datagram in Udp NoPorts (ICMP answers are rate-limited) — the
+     * device's ceiling without the per-datagram socket delivery and read of {@link #pumpTx}. The kernel's work
+     * runs in the pump's write(2), so "ours" CPU here is the whole cost.
+     */
+    static Map<Metric, Double> pumpTxIp(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.PUMP_TAP);
+        final FramePump.Transmitter pump = new FramePump.Transmitter(tap, lab.bridgeMac(), NO_SOCKET_PORT,
+            MAX_DATAGRAMS);
+        try
+        {
+            pump.start(null, mode.maxLoadNs());
+            sleep(mode.warmupMs());
+            final long before = udpNoPorts(lab);
+            final LoadThread.Sample start = pump.sample();
+            sleep(mode.measureMs());
+            final long after = udpNoPorts(lab);
+            final LoadThread.Sample d = pump.sample().minus(start);
+            pump.checkFailure();
+            final long delivered = after - before;
+            final Map<Metric, Double> m = new EnumMap<>(Metric.class);
+            m.put(Metric.GOODPUT_BPS, delivered * (double)FramePump.PAYLOAD * 8 / d.seconds());
+            m.put(Metric.FRAMES_PER_S, delivered / d.seconds());
+            m.put(Metric.CPU_S_PER_GB_OURS, d.cpuSecondsPerGigabyte(delivered * FramePump.PAYLOAD));
+            return m;
+        }
+        finally
+        {
+            pump.stop();
+            tap.close();
+        }
+    }
+
+    /** The lab namespace's Udp NoPorts counter (/proc/net/snmp as seen from inside it). */
+    static long udpNoPorts(final Lab lab)
+    {
+        final List<String> lines = lab.lab().call(() ->
+            java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/thread-self/net/snmp")));
+        for (int i = 0; i + 1 < lines.size(); i++)
+        {
+            if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:"))
+            {
+                final List<String> names = List.of(lines.get(i).split("\\s+"));
+                final String[] values = lines.get(i + 1).split("\\s+");
+                return Long.parseLong(values[names.indexOf("NoPorts")]);
+            }
+        }
+        throw new IllegalStateException("no Udp counters in /proc/net/snmp");
+    }
+
+    static Map<Metric, Double> pumpRx(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.PUMP_TAP);
+        final FramePump.Receiver pump = new FramePump.Receiver(tap);
+        final GsoUdpSource source = new GsoUdpSource(Lab.KERNEL_ADDRESS, Lab.PUMP_ADDRESS, SINK_PORT,
+            FramePump.PAYLOAD, MAX_DATAGRAMS);
+        try
+        {
+            pump.start(null, mode.maxLoadNs());
+            source.start(lab.lab(), mode.maxLoadNs());
+            final LoadThread.Sample[] d = window(mode, pump, source);
+            return throughput(d[0], d[0], d[1]);
+        }
+        finally
+        {
+            source.stop();
+            pump.stop();
+            tap.close();
+        }
+    }
+
+    static Map<Metric, Double> udpKernelVeth(final Lab lab, final BenchMode mode)
+    {
+        final KernelUdp.Sink sink = new KernelUdp.Sink(Lab.VETH_PEER_ADDRESS, SINK_PORT, Lab.VETH_LAB_ADDRESS);
+        final GsoUdpSource source = new GsoUdpSource(Lab.VETH_LAB_ADDRESS, Lab.VETH_PEER_ADDRESS, SINK_PORT,
+            FramePump.PAYLOAD, MAX_DATAGRAMS);
+        try
+        {
+            sink.start(lab.peer(), mode.maxLoadNs());
+            source.start(lab.lab(), mode.maxLoadNs());
+            final LoadThread.Sample[] d = window(mode, source, sink);
+            return throughput(d[1], d[0], d[1]);
+        }
+        finally
+        {
+            source.stop();
+            sink.stop();
+        }
+    }
+
+    static Map<Metric, Double> udpStackTx(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        final KernelUdp.Sink sink = new KernelUdp.Sink(Ipv4Address.toString(Lab.KERNEL_ADDRESS), SINK_PORT,
+            Ipv4Address.toString(Lab.STACK_ADDRESS));
+        final StackHost stack = new StackHost(tap,
+            new Workloads.UdpBlast(Lab.KERNEL_ADDRESS, SINK_PORT, FramePump.PAYLOAD));
+        try
+        {
+            sink.start(lab.lab(), mode.maxLoadNs());
+            stack.start(null, mode.maxLoadNs());
+            final LoadThread.Sample[] d = window(mode, stack, sink);
+            return throughput(d[1], d[0], d[1]);
+        }
+        finally
+        {
+            stack.stop();
+            sink.stop();
+            tap.close();
+        }
+    }
+
+    static Map<Metric, Double> udpStackRx(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        final StackHost stack = new StackHost(tap, new Workloads.Discard(SINK_PORT));
+        final GsoUdpSource source = new GsoUdpSource(Lab.KERNEL_ADDRESS, Lab.STACK_ADDRESS, SINK_PORT,
+            FramePump.PAYLOAD, MAX_DATAGRAMS);
+        try
+        {
+            stack.start(null, mode.maxLoadNs());
+            source.start(lab.lab(), mode.maxLoadNs());
+            final LoadThread.Sample[] d = window(mode, stack, source);
+            return throughput(d[0], d[0], d[1]);
+        }
+        finally
+        {
+            source.stop();
+            stack.stop();
+            tap.close();
+        }
+    }
+
+    static Map<Metric, Double> udpEchoKernel(final Lab lab, final BenchMode mode)
+    {
+        final KernelUdp.EchoServer server = new KernelUdp.EchoServer(Lab.VETH_PEER_ADDRESS, ECHO_PORT);
+        try
+        {
+            server.start(lab.peer(), mode.maxLoadNs());
+            return ping(lab, mode, Lab.VETH_PEER_ADDRESS, server);
+        }
+        finally
+        {
+            server.stop();
+        }
+    }
+
+    static Map<Metric, Double> udpEchoStack(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        final StackHost stack = new StackHost(tap, new Workloads.Echo(ECHO_PORT));
+        try
+        {
+            stack.start(null, mode.maxLoadNs());
+            return ping(lab, mode, Ipv4Address.toString(Lab.STACK_ADDRESS), stack);
+        }
+        finally
+        {
+            stack.stop();
+            tap.close();
+        }
+    }
+
+    /** CPU use of an instance that has nothing to do: it should sleep in ppoll, not spin. */
+    static Map<Metric, Double> idleStack(final Lab lab, final BenchMode mode) throws InterruptedException
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        final StackHost stack = new StackHost(tap, new Workloads.Echo(ECHO_PORT));
+        try
+        {
+            stack.start(null, mode.maxLoadNs());
+            Thread.sleep(200);
+            final LoadThread.Sample before = stack.sample();
+            Thread.sleep(mode.measureMs());
+            final LoadThread.Sample d = stack.sample().minus(before);
+            stack.checkFailure();
+            final Map<Metric, Double> m = new EnumMap<>(Metric.class);
+            m.put(Metric.CPU_PERCENT_IDLE, 100.0 * d.cpuNs() / d.atNs());
+            return m;
+        }
+        finally
+        {
+            stack.stop();
+            tap.close();
+        }
+    }
+
+    private static Map<Metric, Double> ping(final Lab lab, final BenchMode mode, final String address,
+        final LoadThread server)
+    {
+        final KernelUdp.PingClient client = new KernelUdp.PingClient(address, ECHO_PORT, PING_PAYLOAD,
+            mode.warmupMs() * 1_000_000L, mode.measureMs() * 1_000_000L, 10_000_000L);
+        client.start(lab.lab(), mode.maxLoadNs());
+        client.join(mode.maxLoadNs() / 1_000_000L);
+        client.stop();
+        client.checkFailure();
+        server.checkFailure();
+        return latency(client.rttNs(), client.measuredNs(), client.lost());
+    }
+
+    /** Round trips per second and latency as sockperf reports it (half the round trip); NaN lost: not counted. */
+    static Map<Metric, Double> latency(final Histogram rtt, final long measuredNs, final double lost)
+    {
+        if (rtt.getTotalCount() == 0)
+        {
+            throw new IllegalStateException("no echo came back (" + lost + " lost)");
+        }
+        final Map<Metric, Double> m = new EnumMap<>(Metric.class);
+        m.put(Metric.ROUND_TRIPS_PER_S, rtt.getTotalCount() / (measuredNs / 1e9));
+        m.put(Metric.LATENCY_P50_NS, rtt.getValueAtPercentile(50) / 2.0);
+        m.put(Metric.LATENCY_P99_NS, rtt.getValueAtPercentile(99) / 2.0);
+        m.put(Metric.LATENCY_P999_NS, rtt.getValueAtPercentile(99.9) / 2.0);
+        if (!Double.isNaN(lost))
+        {
+            m.put(Metric.LOST, lost);
+        }
+        return m;
+    }
+
+    /**
+     * Lets {@code threads} warm up, then samples them over the measurement window; returns each one's delta.
+     * Fails when any of them failed.
+     */
+    static LoadThread.Sample[] window(final BenchMode mode, final LoadThread... threads)
+    {
+        sleep(mode.warmupMs());
+        final LoadThread.Sample[] before = new LoadThread.Sample[threads.length];
+        for (int i = 0; i < threads.length; i++)
+        {
+            before[i] = threads[i].sample();
+        }
+        sleep(mode.measureMs());
+        final LoadThread.Sample[] delta = new LoadThread.Sample[threads.length];
+        for (int i = 0; i < threads.length; i++)
+        {
+            delta[i] = threads[i].sample().minus(before[i]);
+        }
+        for (final LoadThread t : threads)
+        {
+            t.checkFailure();
+            if (!t.isAlive())
+            {
+                throw new IllegalStateException("a load thread ended before the window closed");
+            }
+        }
+        return delta;
+    }
+
+    /**
+     * Goodput and frame rate as {@code receiver} counted them; CPU per GB of what the receiver got, for "ours"
+     * (the stack or pump) and "peer" (the kernel-side thread).
+     */
+    static Map<Metric, Double> throughput(final LoadThread.Sample receiver, final LoadThread.Sample ours,
+        final LoadThread.Sample peer)
+    {
+        final double seconds = receiver.seconds();
+        final Map<Metric, Double> m = new EnumMap<>(Metric.class);
+        m.put(Metric.GOODPUT_BPS, receiver.bytes() * 8 / seconds);
+        m.put(Metric.FRAMES_PER_S, receiver.units() / seconds);
+        m.put(Metric.CPU_S_PER_GB_OURS, ours.cpuSecondsPerGigabyte(receiver.bytes()));
+        m.put(Metric.CPU_S_PER_GB_PEER, peer.cpuSecondsPerGigabyte(receiver.bytes()));
+        return m;
+    }
+
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+    }
+}

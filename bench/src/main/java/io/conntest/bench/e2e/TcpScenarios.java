@@ -1,0 +1,134 @@
+package io.conntest.bench.e2e;
+
+import io.conntest.bench.report.Metric;
+import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.tap.TapDevice;
+
+import java.util.Map;
+
+/**
+ * TCP, one flow: the stack's source/discard/echo services (the issue's {@code tcp:7?service=...}) against plain
+ * kernel sockets over the TAP, and the same Java kernel-socket code between the two namespaces over the veth
+ * pair as the kernel ↔ kernel reference measured in the same run.
+ */
+final class TcpScenarios
+{
+    static final int DISCARD_PORT = 9;
+    static final int SOURCE_PORT = 19;
+    static final int ECHO_PORT = 7;
+    static final int VETH_PORT = 5001;
+
+    private TcpScenarios()
+    {
+    }
+
+    static Map<Metric, Double> kernelVeth(final Lab lab, final BenchMode mode)
+    {
+        final KernelTcp.Reader reader = new KernelTcp.Reader(Lab.VETH_PEER_ADDRESS, null, VETH_PORT);
+        final KernelTcp.Writer writer = new KernelTcp.Writer(null, Lab.VETH_PEER_ADDRESS, VETH_PORT);
+        try
+        {
+            reader.start(lab.peer(), mode.maxLoadNs());
+            writer.start(lab.lab(), mode.maxLoadNs());
+            final LoadThread.Sample[] d = Scenarios.window(mode, writer, reader);
+            return withoutFrameRate(Scenarios.throughput(d[1], d[0], d[1]));
+        }
+        finally
+        {
+            writer.stop();
+            reader.stop();
+        }
+    }
+
+    static Map<Metric, Double> stackTx(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        final StackHost stack = new StackHost(tap, new Workloads.Tcp("source", SOURCE_PORT));
+        final KernelTcp.Reader reader = new KernelTcp.Reader(null, Ipv4Address.toString(Lab.STACK_ADDRESS),
+            SOURCE_PORT);
+        try
+        {
+            stack.start(null, mode.maxLoadNs());
+            reader.start(lab.lab(), mode.maxLoadNs());
+            final LoadThread.Sample[] d = Scenarios.window(mode, stack, reader);
+            return withoutFrameRate(Scenarios.throughput(d[1], d[0], d[1]));
+        }
+        finally
+        {
+            reader.stop();
+            stack.stop();
+            tap.close();
+        }
+    }
+
+    static Map<Metric, Double> stackRx(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        final StackHost stack = new StackHost(tap, new Workloads.Tcp("discard", DISCARD_PORT));
+        final KernelTcp.Writer writer = new KernelTcp.Writer(null, Ipv4Address.toString(Lab.STACK_ADDRESS),
+            DISCARD_PORT);
+        try
+        {
+            stack.start(null, mode.maxLoadNs());
+            writer.start(lab.lab(), mode.maxLoadNs());
+            final LoadThread.Sample[] d = Scenarios.window(mode, stack, writer);
+            return withoutFrameRate(Scenarios.throughput(d[0], d[0], d[1]));
+        }
+        finally
+        {
+            writer.stop();
+            stack.stop();
+            tap.close();
+        }
+    }
+
+    static Map<Metric, Double> rrKernel(final Lab lab, final BenchMode mode)
+    {
+        final KernelTcp.Echo echo = new KernelTcp.Echo(Lab.VETH_PEER_ADDRESS, ECHO_PORT);
+        try
+        {
+            echo.start(lab.peer(), mode.maxLoadNs());
+            return ping(lab, mode, Lab.VETH_PEER_ADDRESS, echo);
+        }
+        finally
+        {
+            echo.stop();
+        }
+    }
+
+    static Map<Metric, Double> rrStack(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        final StackHost stack = new StackHost(tap, new Workloads.Tcp("echo", ECHO_PORT));
+        try
+        {
+            stack.start(null, mode.maxLoadNs());
+            return ping(lab, mode, Ipv4Address.toString(Lab.STACK_ADDRESS), stack);
+        }
+        finally
+        {
+            stack.stop();
+            tap.close();
+        }
+    }
+
+    /** A TCP stream has no message count the threads see (reads and writes are not segments). */
+    private static Map<Metric, Double> withoutFrameRate(final Map<Metric, Double> metrics)
+    {
+        metrics.remove(Metric.FRAMES_PER_S);
+        return metrics;
+    }
+
+    private static Map<Metric, Double> ping(final Lab lab, final BenchMode mode, final String address,
+        final LoadThread server)
+    {
+        final KernelTcp.PingClient client = new KernelTcp.PingClient(address, ECHO_PORT, Scenarios.PING_PAYLOAD,
+            mode.warmupMs() * 1_000_000L, mode.measureMs() * 1_000_000L, 10_000_000L);
+        client.start(lab.lab(), mode.maxLoadNs());
+        client.join(mode.maxLoadNs() / 1_000_000L);
+        client.stop();
+        client.checkFailure();
+        server.checkFailure();
+        return Scenarios.latency(client.rttNs(), client.measuredNs(), Double.NaN);
+    }
+}

@@ -1,0 +1,189 @@
+package io.conntest.bench.e2e;
+
+import io.conntest.stack.NetworkStack;
+import io.conntest.stack.service.UdpDiscardService;
+import io.conntest.stack.service.UdpEchoService;
+import io.conntest.stack.socket.UdpSocket;
+import io.conntest.stack.socket.UdpSocketListener;
+import io.conntest.stack.tcp.TcpConfig;
+import io.conntest.stack.tcp.TcpProtocol;
+import io.conntest.stack.tcp.service.TcpService;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/** What the stack does in each stack scenario. */
+final class Workloads
+{
+    private Workloads()
+    {
+    }
+
+    /** Sends {@code payload}-byte datagrams from port {@link KernelUdp#SOURCE_PORT} to a kernel socket, always. */
+    static final class UdpBlast implements StackHost.Workload, UdpSocketListener
+    {
+        private final int dstAddr;
+        private final int dstPort;
+        private final int payload;
+        private final UnsafeBuffer data;
+        private UdpSocket socket;
+
+        UdpBlast(final int dstAddr, final int dstPort, final int payload)
+        {
+            this.dstAddr = dstAddr;
+            this.dstPort = dstPort;
+            this.payload = payload;
+            this.data = new UnsafeBuffer(ByteBuffer.allocateDirect(payload));
+        }
+
+        @Override
+        public void start(final NetworkStack stack)
+        {
+            socket = stack.udp().open(this);
+            socket.bind(KernelUdp.SOURCE_PORT);
+        }
+
+        @Override
+        public boolean onLoop(final long nowNs)
+        {
+            // Fill the send queue; the poll that follows drains it to the device.
+            int queued = 0;
+            while (queued < 256 && socket.sendTo(dstAddr, dstPort, data, 0, payload))
+            {
+                queued++;
+            }
+            return true;
+        }
+
+        @Override
+        public long units()
+        {
+            return socket.datagramsSent();
+        }
+
+        @Override
+        public long bytes()
+        {
+            return socket.bytesSent();
+        }
+    }
+
+    /** The discard service: counts what arrives. */
+    static final class Discard implements StackHost.Workload
+    {
+        private final int port;
+        private UdpDiscardService service;
+
+        Discard(final int port)
+        {
+            this.port = port;
+        }
+
+        @Override
+        public void start(final NetworkStack stack)
+        {
+            service = new UdpDiscardService(stack.udp(), port);
+        }
+
+        @Override
+        public boolean onLoop(final long nowNs)
+        {
+            return false;
+        }
+
+        @Override
+        public long units()
+        {
+            return service.datagrams();
+        }
+
+        @Override
+        public long bytes()
+        {
+            return service.bytes();
+        }
+    }
+
+    /** The echo service: answers every datagram. */
+    static final class Echo implements StackHost.Workload
+    {
+        private final int port;
+        private UdpEchoService service;
+
+        Echo(final int port)
+        {
+            this.port = port;
+        }
+
+        @Override
+        public void start(final NetworkStack stack)
+        {
+            service = new UdpEchoService(stack.udp(), port);
+        }
+
+        @Override
+        public boolean onLoop(final long nowNs)
+        {
+            return false;
+        }
+
+        @Override
+        public long units()
+        {
+            return service.echoed();
+        }
+
+        @Override
+        public long bytes()
+        {
+            return service.echoedBytes();
+        }
+    }
+
+    /** A TCP service of the stack (source, discard or echo) on {@code port}, with Nagle off as latency probes use. */
+    static final class Tcp implements StackHost.Workload
+    {
+        private final String service;
+        private final int port;
+        private TcpService tcpService;
+        private TcpProtocol tcp;
+
+        Tcp(final String service, final int port)
+        {
+            this.service = service;
+            this.port = port;
+        }
+
+        @Override
+        public void start(final NetworkStack stack)
+        {
+            // Linux's RTO floor (200 ms) rather than RFC 6298's 1 s, as the interop tests run it.
+            tcp = new TcpProtocol(new TcpConfig().minRtoNs(200_000_000L).noDelay(true), Lab.STACK_ADDRESS);
+            stack.addProtocol(tcp);
+            tcpService = TcpService.create(service, tcp, port, 4);
+        }
+
+        @Override
+        public boolean onLoop(final long nowNs)
+        {
+            return false;
+        }
+
+        @Override
+        public long units()
+        {
+            return tcpService.connections();
+        }
+
+        @Override
+        public long bytes()
+        {
+            return tcpService.bytesIn() + tcpService.bytesOut();
+        }
+
+        TcpProtocol protocol()
+        {
+            return tcp;
+        }
+    }
+}

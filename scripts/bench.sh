@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The end-to-end bench: the userspace stack beside the kernel, in one command. Builds the bench jar if needed,
+# then runs io.conntest.bench.e2e.BenchRunner as root: a private network-namespace lab (bridge, TAPs, veth pair,
+# no route out, removed afterwards), each scenario run and compared, results under bench/results/.
+#   scripts/bench.sh [--quick|--full] [--out DIR] [--only ID,ID]     (default --quick: < 2 min; --full: < 15 min)
+# Micro-benchmarks (JMH): java -jar bench/target/benchmarks.jar -prof gc
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces, TAP devices)" >&2; exit 1; }
+scripts/install-test-tools.sh || true
+jar=bench/target/benchmarks.jar
+if [ ! -f "$jar" ] || [ -n "$(find stack tap conntest-core cli bench -name '*.java' -newer "$jar" -print -quit)" ]; then
+  echo "bench: building $jar" >&2
+  mvn -q -B -ntp -o -pl bench -am package -DskipTests 2>/dev/null || mvn -q -B -ntp -pl bench -am package -DskipTests
+fi
+exec java -Xmx1g -XX:+UseParallelGC -cp "$jar" io.conntest.bench.e2e.BenchRunner "$@"
