@@ -3,11 +3,11 @@ package io.conntest.core.transport;
 import io.conntest.core.rudp.ReliableUdpStats;
 
 /** A reliable-UDP channel's counters as {@link TransportStats}. */
-final class ReliableUdpStatsView implements TransportStats
+public final class ReliableUdpStatsView implements TransportStats
 {
     private final ReliableUdpStats stats;
 
-    ReliableUdpStatsView(final ReliableUdpStats stats)
+    public ReliableUdpStatsView(final ReliableUdpStats stats)
     {
         this.stats = stats;
     }

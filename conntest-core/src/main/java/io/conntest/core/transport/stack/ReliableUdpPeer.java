@@ -8,6 +8,7 @@ import io.conntest.core.rudp.MessageHandler;
 import io.conntest.core.rudp.ReliableUdpChannel;
 import io.conntest.core.rudp.ReliableUdpConfig;
 import io.conntest.core.rudp.Role;
+import io.conntest.core.transport.ReliableUdpStatsView;
 import io.conntest.core.transport.Connection;
 import io.conntest.core.transport.ConnectionHandler;
 import io.conntest.core.transport.FailureReason;
@@ -46,7 +47,7 @@ public abstract class ReliableUdpPeer implements Connection, MessageHandler, Dat
     {
         this.id = id;
         this.reliable = new ReliableUdpChannel(config, role, nowNs);
-        this.stats = new UdpStatsView(reliable.stats());
+        this.stats = new ReliableUdpStatsView(reliable.stats());
         this.handler = handler;
         this.nowNs = nowNs;
     }
