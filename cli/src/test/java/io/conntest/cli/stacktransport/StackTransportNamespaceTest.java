@@ -291,7 +291,8 @@ class StackTransportNamespaceTest
         echoer.start();
         final TapDevice device = ns.call(() -> TapDevice.open(TAP_C, TapDevice.Mode.ATTACH));
         final StackHost host = new StackHost(device, InterfaceConfig.builder("10.0.0.4/24").mac(MAC_C).build());
-        final ProbeOptions options = ProbeOptions.DEFAULTS.withTimeout(500, TimeUnit.MILLISECONDS);
+        // 1.5 s and two attempts: the first SYN waits for ARP, and a loaded 2-core machine once missed 500 ms.
+        final ProbeOptions options = ProbeOptions.DEFAULTS.withTimeout(1500, TimeUnit.MILLISECONDS).withAttempts(2, 2);
         final List<ProbeResult> results = new CopyOnWriteArrayList<>();
         try (StackPortProber prober = new StackPortProber(host, true, options))
         {
