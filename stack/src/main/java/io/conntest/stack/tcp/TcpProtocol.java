@@ -87,6 +87,11 @@ public final class TcpProtocol implements IpProtocolHandler
     /** Sets the MTU used for the MSS before the first dispatch tells it (the sender reports it afterwards). */
     public void mtu(final int mtu)
     {
+        // RFC 791: every IPv4 link carries 68 bytes; below that the MSS would be nonsense (0 once gave MSS 64).
+        if (mtu < 68 || mtu > 65535)
+        {
+            throw new IllegalArgumentException("MTU " + mtu + " is not in 68..65535");
+        }
         this.mtu = mtu;
     }
 
