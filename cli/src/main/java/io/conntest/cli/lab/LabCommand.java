@@ -38,9 +38,10 @@ import java.util.concurrent.Callable;
 @Command(name = "lab", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "The one-command demo: N conntest instances connected to each other over TCP and UDP (one connection per "
-            + "pair, bandwidth monitoring on two of every three pairs), with the live UI. As root they run in a private "
-            + "network namespace on their own loopback addresses, so nothing touches the host; otherwise on the "
-            + "host's 127.0.0.1. Ctrl-C (or q) stops and removes everything.",
+            + "pair, bandwidth monitoring on two of every three pairs), with the live UI. As root each runs on its own "
+            + "TCP/IP stack on a TAP on a bridge in a private network namespace (--stack kernel: kernel sockets on "
+            + "loopback addresses there), so nothing touches the host; without root on the host's 127.0.0.1. "
+            + "Ctrl-C (or q) stops and removes everything.",
         "--stack-demo instead shows the own TCP/IP stack on a TAP in a namespace, pinged and UDP-echoed by the kernel."
     },
     footer = {"", "Examples:", "  conntest lab", "  conntest lab --instances 4 --duration 1m --ui text"})
