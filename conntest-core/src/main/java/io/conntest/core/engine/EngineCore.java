@@ -522,8 +522,11 @@ public final class EngineCore
             {
                 error = String.valueOf(ex.getMessage());
                 nextAttemptNs = nowNs + config.retryInitialNs();
-                emitListener(EventType.LISTEN_FAILED, this, spec.port(), "cannot listen on " +
-                    spec.protocol().lowerName() + " " + spec.host() + ":" + spec.port() + ": " + error);
+                // A transport's exception already names the listener ("cannot listen on tcp host:port: ..."):
+                // print it once, not wrapped in the same words again.
+                emitListener(EventType.LISTEN_FAILED, this, spec.port(), ex instanceof TransportException ? error :
+                    "cannot listen on " + spec.protocol().lowerName() + " " + spec.host() + ":" + spec.port() + ": " +
+                    error);
             }
         }
 

@@ -130,7 +130,8 @@ public final class KernelTransport implements Transport
             final DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
             try
             {
-                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                // No SO_REUSEADDR for UDP: on Linux it lets a second socket bind the same address and port and
+                // take the traffic (UDP has no TIME_WAIT to get past), so a port in use must fail the bind.
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
                 channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 * 1024 * 1024);
                 channel.bind(address);
