@@ -116,7 +116,7 @@ final class ClientSession extends Session
         pingOutstanding = false;
         probesDone++;
         nextProbeAtNs = probesDone >= core.config().latencyProbesPerRound() && spec.monitorBandwidth() ?
-            nowNs : nowNs + core.config().latencyIntervalNs();
+            nowNs : nowNs + spec.latencyIntervalNs(core.config().latencyIntervalNs());
     }
 
     @Override

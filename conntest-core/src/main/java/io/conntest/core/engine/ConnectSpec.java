@@ -13,7 +13,9 @@ import io.conntest.core.transport.UdpLimits;
  * <p>Query options: {@code monitor-bandwidth}; {@code packet-size=N[B|KB|MB]} (default 64 KB over TCP, 1,400 bytes
  * over UDP; at most {@value ProtocolLimits#MAX_DATA_PAYLOAD} over TCP and {@link #maxUdpPacketSize()} over UDP);
  * {@code verify} (the receiver checks the payload pattern); {@code bandwidth-bytes=N[B|KB|MB]} and
- * {@code bandwidth-duration=T[ms|s]} (a test ends at whichever comes first; default 1 s).
+ * {@code bandwidth-duration=T[ms|s]} (a test ends at whichever comes first; default 1 s);
+ * {@code latency-interval=T[ms|s]} (the pause between two latency probes on this connection, from the answer of one
+ * to the sending of the next; default the engine's, 200 ms; 0 probes back to back).
  *
  * @param protocol            tcp or udp
  * @param host                peer host name or address
@@ -23,6 +25,7 @@ import io.conntest.core.transport.UdpLimits;
  * @param verify              payload verification on
  * @param bandwidthBytes      bytes per test direction, 0 = limited by duration only
  * @param bandwidthDurationNs duration per test direction, 0 = limited by bytes only
+ * @param latencyIntervalNs   pause between latency probes, or {@link #ENGINE_LATENCY_INTERVAL} for the engine's
  */
 public record ConnectSpec(
     TransportProtocol protocol,
@@ -32,8 +35,14 @@ public record ConnectSpec(
     int packetSize,
     boolean verify,
     long bandwidthBytes,
-    long bandwidthDurationNs)
+    long bandwidthDurationNs,
+    long latencyIntervalNs)
 {
+    /** {@link #latencyIntervalNs()} when the engine's interval applies. */
+    public static final long ENGINE_LATENCY_INTERVAL = -1;
+    /** Longest pause between probes one may ask for: a probe at least every minute keeps the figures current. */
+    public static final long MAX_LATENCY_INTERVAL_NS = 60_000_000_000L;
+
     public static final int DEFAULT_TCP_PACKET_SIZE = 64 * 1024;
     public static final int DEFAULT_UDP_PACKET_SIZE = 1_400;
     public static final long DEFAULT_BANDWIDTH_DURATION_NS = 1_000_000_000L;
@@ -58,24 +67,42 @@ public record ConnectSpec(
         {
             throw new IllegalArgumentException("a bandwidth test needs a byte count or a duration");
         }
+        if (latencyIntervalNs != ENGINE_LATENCY_INTERVAL &&
+            (latencyIntervalNs < 0 || latencyIntervalNs > MAX_LATENCY_INTERVAL_NS))
+        {
+            throw new IllegalArgumentException("bad latency interval " + latencyIntervalNs / 1_000_000 +
+                " ms (expected 0 to " + MAX_LATENCY_INTERVAL_NS / 1_000_000_000L + " s)");
+        }
     }
 
     /** A spec with the defaults. */
     public static ConnectSpec of(final TransportProtocol protocol, final String host, final int port)
     {
         return new ConnectSpec(protocol, host, port, false, defaultPacketSize(protocol), false, 0,
-            DEFAULT_BANDWIDTH_DURATION_NS);
+            DEFAULT_BANDWIDTH_DURATION_NS, ENGINE_LATENCY_INTERVAL);
     }
 
     public ConnectSpec withBandwidth(final int packetSize, final long bytes, final long durationNs)
     {
-        return new ConnectSpec(protocol, host, port, true, packetSize, verify, bytes, durationNs);
+        return new ConnectSpec(protocol, host, port, true, packetSize, verify, bytes, durationNs, latencyIntervalNs);
+    }
+
+    public ConnectSpec withLatencyInterval(final long intervalNs)
+    {
+        return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
+            bandwidthDurationNs, intervalNs);
+    }
+
+    /** The pause between probes on this connection: its own, or {@code engineDefaultNs}. */
+    public long latencyIntervalNs(final long engineDefaultNs)
+    {
+        return latencyIntervalNs == ENGINE_LATENCY_INTERVAL ? engineDefaultNs : latencyIntervalNs;
     }
 
     public ConnectSpec withVerify(final boolean verify)
     {
         return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
-            bandwidthDurationNs);
+            bandwidthDurationNs, latencyIntervalNs);
     }
 
     public static int defaultPacketSize(final TransportProtocol protocol)
@@ -130,6 +157,7 @@ public record ConnectSpec(
         int packetSize = defaultPacketSize(protocol);
         long bytes = 0;
         long durationNs = -1;
+        long latencyIntervalNs = ENGINE_LATENCY_INTERVAL;
         if (queryStart >= 0 && queryStart + 1 < text.length())
         {
             for (final String option : text.substring(queryStart + 1).split("&"))
@@ -163,9 +191,13 @@ public record ConnectSpec(
                     case "bandwidth-duration":
                         durationNs = Units.parseDurationNs(required(name, value));
                         break;
+                    case "latency-interval":
+                        latencyIntervalNs = Units.parseDurationNs(required(name, value));
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + name + "' in '" + uri +
-                            "' (known: monitor-bandwidth, packet-size, verify, bandwidth-bytes, bandwidth-duration)");
+                            "' (known: monitor-bandwidth, packet-size, verify, bandwidth-bytes, bandwidth-duration, " +
+                            "latency-interval)");
                 }
             }
         }
@@ -173,7 +205,8 @@ public record ConnectSpec(
         {
             durationNs = bytes > 0 ? 0 : DEFAULT_BANDWIDTH_DURATION_NS;
         }
-        return new ConnectSpec(protocol, host, port, monitor, packetSize, verify, bytes, durationNs);
+        return new ConnectSpec(protocol, host, port, monitor, packetSize, verify, bytes, durationNs,
+            latencyIntervalNs);
     }
 
     static int parsePort(final String text, final String context)
@@ -235,6 +268,10 @@ public record ConnectSpec(
             sb.append("&bandwidth-bytes=").append(bandwidthBytes);
         }
         sb.append("&bandwidth-duration=").append(bandwidthDurationNs / 1_000_000).append("ms");
+        if (latencyIntervalNs != ENGINE_LATENCY_INTERVAL)
+        {
+            sb.append("&latency-interval=").append(latencyIntervalNs / 1_000).append("us");
+        }
         return sb.toString();
     }
 

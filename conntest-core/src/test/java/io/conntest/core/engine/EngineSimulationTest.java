@@ -90,6 +90,21 @@ class EngineSimulationTest
     }
 
     @Test
+    void latencyIntervalSetsTheProbeRate()
+    {
+        sim.start("10.0.0.2", server(TransportProtocol.TCP));
+        final SimHarness.Node slow = sim.start("10.0.0.1", client(ConnectSpec.of(TransportProtocol.TCP, "10.0.0.2",
+            1234)));
+        final SimHarness.Node fast = sim.start("10.0.0.3", client(ConnectSpec.of(TransportProtocol.TCP, "10.0.0.2",
+            1234).withLatencyInterval(10 * MS)));
+        sim.runUntil(() -> slow.client(sim.clock.nowNs()).latencySamples() >= 5, 10_000, "five default probes");
+        final long slowSamples = slow.client(sim.clock.nowNs()).latencySamples();
+        final long fastSamples = fast.client(sim.clock.nowNs()).latencySamples();
+        // the default is 200 ms between probes, 10 ms here: many times as many probes in the same simulated time
+        assertTrue(fastSamples >= 8 * slowSamples, "fast " + fastSamples + " vs default " + slowSamples);
+    }
+
+    @Test
     void durationLimitedTestEndsOnTime()
     {
         sim.start("10.0.0.2", server(TransportProtocol.TCP));

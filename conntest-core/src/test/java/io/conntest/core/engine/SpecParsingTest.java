@@ -42,6 +42,24 @@ class SpecParsingTest
     }
 
     @Test
+    void latencyIntervalIsPerConnection()
+    {
+        final ConnectSpec fast = ConnectSpec.parse("tcp://h:1?latency-interval=10ms");
+        assertEquals(10_000_000L, fast.latencyIntervalNs());
+        assertEquals(10_000_000L, fast.latencyIntervalNs(200_000_000L));
+        assertEquals(fast, ConnectSpec.parse(fast.toUri()));
+        assertEquals(250_000L, ConnectSpec.parse("udp://h:1?latency-interval=250us").latencyIntervalNs());
+        assertEquals(0L, ConnectSpec.parse("udp://h:1?latency-interval=0").latencyIntervalNs());
+        final ConnectSpec plain = ConnectSpec.parse("tcp://h:1");
+        assertEquals(ConnectSpec.ENGINE_LATENCY_INTERVAL, plain.latencyIntervalNs());
+        assertEquals(200_000_000L, plain.latencyIntervalNs(200_000_000L));
+        assertEquals(plain, ConnectSpec.parse(plain.toUri()));
+        assertMessage("bad latency interval", "tcp://h:1?latency-interval=2m");
+        assertMessage("needs a value", "tcp://h:1?latency-interval");
+        assertMessage("bad duration", "tcp://h:1?latency-interval=fast");
+    }
+
+    @Test
     void badValuesGiveClearErrors()
     {
         assertMessage("bad size '5xb'", "tcp://h:1?packet-size=5xb");
