@@ -53,6 +53,10 @@ public final class TapDevice implements FrameDevice
     private final boolean created;
     private final int fd;
     private final int controlFd;
+    /** Written by {@link #wakeup()} (any thread), polled beside {@link #fd} in {@link #awaitReceive(long)}. */
+    private final int wakeFd;
+    /** Holds the 8-byte value 1 that {@link #wakeup()} writes; never changed, so any thread may use it. */
+    private final UnsafeBuffer wakeValue;
     private final UnsafeBuffer rxBuffer;
     private final long rxAddress;
     private final UnsafeBuffer txBuffer;
@@ -61,7 +65,7 @@ public final class TapDevice implements FrameDevice
     private final UnsafeBuffer scratch;
     private final long scratchAddress;
     private boolean claimOpen;
-    private boolean closed;
+    private volatile boolean closed;
     private long rxFrames;
     private long rxBytes;
     private long txFrames;
@@ -71,10 +75,17 @@ public final class TapDevice implements FrameDevice
 
     private static final int IFREQ_OFFSET = 0;
     private static final int POLLFD_OFFSET = 48;
+    /** Two pollfds: the TAP at POLLFD_OFFSET, the eventfd 8 bytes after it. */
     private static final int TIMESPEC_OFFSET = 64;
+    /** Where {@link #awaitReceive(long)} drains the eventfd's counter. */
+    private static final int WAKE_DRAIN_OFFSET = 80;
 
-    private TapDevice(final LibC libc, final String name, final boolean created, final int fd, final int controlFd)
+    private TapDevice(final LibC libc, final String name, final boolean created, final int fd, final int controlFd,
+        final int wakeFd)
     {
+        this.wakeFd = wakeFd;
+        this.wakeValue = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
+        wakeValue.putLong(0, 1L, ByteOrder.nativeOrder());
         this.libc = libc;
         this.name = name;
         this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
@@ -118,6 +129,7 @@ public final class TapDevice implements FrameDevice
             throw TapException.of("open(" + TUN_PATH + ")", errno, "cannot open TAP " + ifname, ifname);
         }
         int controlFd = -1;
+        int wakeFd = -1;
         try
         {
             final UnsafeBuffer ifreq = new UnsafeBuffer(ByteBuffer.allocateDirect(Linux.IFREQ_SIZE));
@@ -147,7 +159,13 @@ public final class TapDevice implements FrameDevice
                 throw TapException.of("socket(AF_INET, SOCK_DGRAM)", Native.errno(),
                     "cannot open a control socket for TAP " + ifname, ifname);
             }
-            return new TapDevice(libc, ifname, !exists, fd, controlFd);
+            wakeFd = libc.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC);
+            if (wakeFd < 0)
+            {
+                throw TapException.of("eventfd", Native.errno(), "cannot make the wake-up eventfd for TAP " + ifname,
+                    ifname);
+            }
+            return new TapDevice(libc, ifname, !exists, fd, controlFd, wakeFd);
         }
         catch (final RuntimeException ex)
         {
@@ -155,6 +173,10 @@ public final class TapDevice implements FrameDevice
             if (controlFd >= 0)
             {
                 libc.close(controlFd);
+            }
+            if (wakeFd >= 0)
+            {
+                libc.close(wakeFd);
             }
             throw ex;
         }
@@ -334,9 +356,12 @@ public final class TapDevice implements FrameDevice
         scratch.putInt(POLLFD_OFFSET, fd, ByteOrder.nativeOrder());
         scratch.putShort(POLLFD_OFFSET + 4, Linux.POLLIN, ByteOrder.nativeOrder());
         scratch.putShort(POLLFD_OFFSET + 6, (short)0, ByteOrder.nativeOrder());
+        scratch.putInt(POLLFD_OFFSET + 8, wakeFd, ByteOrder.nativeOrder());
+        scratch.putShort(POLLFD_OFFSET + 12, Linux.POLLIN, ByteOrder.nativeOrder());
+        scratch.putShort(POLLFD_OFFSET + 14, (short)0, ByteOrder.nativeOrder());
         scratch.putLong(TIMESPEC_OFFSET, timeoutNs / 1_000_000_000L, ByteOrder.nativeOrder());
         scratch.putLong(TIMESPEC_OFFSET + 8, timeoutNs % 1_000_000_000L, ByteOrder.nativeOrder());
-        final int n = libc.ppoll(scratchAddress + POLLFD_OFFSET, 1, scratchAddress + TIMESPEC_OFFSET, 0);
+        final int n = libc.ppoll(scratchAddress + POLLFD_OFFSET, 2, scratchAddress + TIMESPEC_OFFSET, 0);
         if (n < 0)
         {
             final int errno = Native.errno();
@@ -344,6 +369,31 @@ public final class TapDevice implements FrameDevice
             {
                 throw TapException.of("ppoll", errno, "cannot wait on TAP " + name, name);
             }
+        }
+        else if (n > 0 && (scratch.getShort(POLLFD_OFFSET + 14, ByteOrder.nativeOrder()) & Linux.POLLIN) != 0)
+        {
+            // Reset the counter (a non-blocking read returns it and zeroes it), so the next wait sleeps again.
+            libc.read(wakeFd, scratchAddress + WAKE_DRAIN_OFFSET, 8);
+        }
+    }
+
+    /** An eventfd polled beside the TAP: {@link #wakeup()} ends a wait at once, from any thread. */
+    @Override
+    public boolean canWakeUp()
+    {
+        return true;
+    }
+
+    /**
+     * Ends the current {@link #awaitReceive(long)}, or makes the next one return at once (the eventfd stays readable
+     * until that wait drains it). Safe from any thread: it writes a constant from memory no one changes.
+     */
+    @Override
+    public void wakeup()
+    {
+        if (!closed)
+        {
+            libc.write(wakeFd, wakeValue.addressOffset(), 8);
         }
     }
 
@@ -357,6 +407,7 @@ public final class TapDevice implements FrameDevice
         closed = true;
         libc.close(fd);
         libc.close(controlFd);
+        libc.close(wakeFd);
     }
 
     public long rxFrames()

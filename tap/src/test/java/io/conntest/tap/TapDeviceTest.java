@@ -248,6 +248,40 @@ class TapDeviceTest
     }
 
     @Test
+    void wakeupEndsAWaitFromAnotherThreadAndIsNotLost() throws Exception
+    {
+        try (TapDevice tap = ns.call(() -> TapDevice.open("ct7", TapDevice.Mode.CREATE)))
+        {
+            // the link stays down: nothing can arrive on the TAP, only the eventfd can end the wait
+            assertTrue(tap.canWakeUp());
+
+            // a wake-up before the wait is kept (the eventfd stays readable) and ends the next wait at once
+            tap.wakeup();
+            long start = System.nanoTime();
+            tap.awaitReceive(30_000_000_000L);
+            assertTrue(System.nanoTime() - start < 10_000_000_000L, "a pending wake-up ended the wait");
+
+            // from another thread while waiting
+            final Thread waker = new Thread(() ->
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+                tap.wakeup();
+            });
+            start = System.nanoTime();
+            waker.start();
+            tap.awaitReceive(30_000_000_000L);
+            final long elapsed = System.nanoTime() - start;
+            waker.join();
+            assertTrue(elapsed < 10_000_000_000L, "woken long before the 30 s timeout: " + elapsed);
+
+            // drained: with no wake-up pending, a short wait runs to its timeout
+            start = System.nanoTime();
+            tap.awaitReceive(50_000_000L);
+            assertTrue(System.nanoTime() - start >= 40_000_000L, "the eventfd was drained by the wait that it ended");
+        }
+    }
+
+    @Test
     void writingAndReadingAllocatesNothingPerFrame()
     {
         try (TapDevice tap = openUp("ct0"))

@@ -215,6 +215,18 @@ public final class FaultInjectingDevice implements FrameDevice
     }
 
     @Override
+    public boolean canWakeUp()
+    {
+        return inner.canWakeUp();
+    }
+
+    @Override
+    public void wakeup()
+    {
+        inner.wakeup();
+    }
+
+    @Override
     public void close()
     {
         if (!closed)

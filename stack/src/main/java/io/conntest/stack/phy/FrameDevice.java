@@ -43,6 +43,23 @@ public interface FrameDevice extends AutoCloseable
      */
     void awaitReceive(long timeoutNs);
 
+    /**
+     * Whether {@link #wakeup()} interrupts {@link #awaitReceive(long)} (a TAP waits on an eventfd beside its own fd).
+     * An owner of a device that cannot be woken must bound its waits itself.
+     */
+    default boolean canWakeUp()
+    {
+        return false;
+    }
+
+    /**
+     * Makes a current {@link #awaitReceive(long)} return at once, or the next one if none is waiting. The one call
+     * that is safe from any thread; a device that cannot be woken ignores it (see {@link #canWakeUp()}).
+     */
+    default void wakeup()
+    {
+    }
+
     /** Releases the device. Further calls are not allowed. */
     @Override
     void close();

@@ -154,6 +154,18 @@ public final class PcapWriterDevice implements FrameDevice
         inner.awaitReceive(timeoutNs);
     }
 
+    @Override
+    public boolean canWakeUp()
+    {
+        return inner.canWakeUp();
+    }
+
+    @Override
+    public void wakeup()
+    {
+        inner.wakeup();
+    }
+
     /** Writes the buffered records to the file. */
     public void flush()
     {

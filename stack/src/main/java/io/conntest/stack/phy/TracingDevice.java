@@ -77,6 +77,18 @@ public final class TracingDevice implements FrameDevice
     }
 
     @Override
+    public boolean canWakeUp()
+    {
+        return inner.canWakeUp();
+    }
+
+    @Override
+    public void wakeup()
+    {
+        inner.wakeup();
+    }
+
+    @Override
     public void close()
     {
         inner.close();

@@ -32,6 +32,9 @@ public interface LibC
 
     int fcntl(int fd, int cmd, int arg);
 
+    /** {@code eventfd(2)}: a counter fd that {@code poll} sees readable while non-zero. */
+    int eventfd(int initval, int flags);
+
     int setns(int fd, int nstype);
 
     int socket(int domain, int type, int protocol);

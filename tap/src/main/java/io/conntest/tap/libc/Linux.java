@@ -15,6 +15,9 @@ public final class Linux
     public static final int SOCK_CLOEXEC = 0x80000;
 
     public static final short POLLIN = 0x1;
+    /** {@code eventfd(2)} flags: the same values as O_NONBLOCK and O_CLOEXEC. */
+    public static final int EFD_NONBLOCK = 0x800;
+    public static final int EFD_CLOEXEC = 0x80000;
     public static final int CLONE_NEWNET = 0x40000000;
 
     /** {@code _IOW('T', 202, int)}: attach the fd to a TUN/TAP device, creating it if needed. */

@@ -10,15 +10,15 @@ import io.conntest.stack.tcp.TcpProtocol;
  * One userspace stack on one device: a {@link NetworkStack} (Ethernet/ARP/IPv4/ICMP/UDP) with {@link TcpProtocol}
  * plugged in, shared by a {@link StackTransport} and a {@link StackPortProber} on the same thread.
  *
- * <p>Idle waiting and wake-up: the device's {@link FrameDevice#awaitReceive(long)} (a {@code ppoll(2)} on the TAP
- * fd) cannot be interrupted from Java, and the device has no eventfd to poke. So {@link #idle} sleeps in slices of
- * at most {@link #WAKEUP_SLICE_NS} and returns at once when {@link #wakeup()} (any thread) raised the flag: a
- * cross-thread wake-up takes at most one slice, and an idle instance does about 100 cheap {@code ppoll} calls a
- * second, nothing else.
+ * <p>Idle waiting and wake-up: {@link #idle} waits in the device's {@link FrameDevice#awaitReceive(long)} until the
+ * next deadline. A TAP polls an eventfd beside its fd ({@link FrameDevice#canWakeUp()}), so {@link #wakeup()} (any
+ * thread) ends the wait at once and an idle instance makes no system call until its next deadline. A device that
+ * cannot be woken is waited on in slices of at most {@link #WAKEUP_SLICE_NS}, so a wake-up then takes at most one
+ * slice.
  */
 public final class StackHost implements AutoCloseable
 {
-    /** Longest single sleep in {@link #idle}: bounds the latency of {@link #wakeup()}. */
+    /** Longest single sleep in {@link #idle} on a device that cannot be woken: bounds {@link #wakeup()}'s delay. */
     public static final long WAKEUP_SLICE_NS = 10_000_000L;
 
     private final FrameDevice device;
@@ -27,7 +27,7 @@ public final class StackHost implements AutoCloseable
     private final int address;
     private volatile boolean wakeRequested;
     private long lastNowNs;
-    private boolean closed;
+    private volatile boolean closed;
 
     /** A stack with the default TCP configuration and a random TCP secret. */
     public StackHost(final FrameDevice device, final InterfaceConfig config)
@@ -89,8 +89,8 @@ public final class StackHost implements AutoCloseable
     }
 
     /**
-     * Sleeps until a frame may have arrived, {@code deadlineNs}, one {@link #WAKEUP_SLICE_NS} slice or a
-     * {@link #wakeup()}, whichever comes first.
+     * Sleeps until a frame may have arrived, {@code deadlineNs} or a {@link #wakeup()}, whichever comes first (and
+     * at most one {@link #WAKEUP_SLICE_NS} slice on a device that cannot be woken).
      */
     public void idle(final long nowNs, final long deadlineNs)
     {
@@ -103,13 +103,18 @@ public final class StackHost implements AutoCloseable
         {
             return;
         }
-        device.awaitReceive(Math.min(deadlineNs - nowNs, WAKEUP_SLICE_NS));
+        final long waitNs = deadlineNs - nowNs;
+        device.awaitReceive(device.canWakeUp() ? waitNs : Math.min(waitNs, WAKEUP_SLICE_NS));
     }
 
-    /** Makes the next (or current, within one slice) {@link #idle} return; safe from any thread. */
+    /** Makes the current or next {@link #idle} return; safe from any thread. */
     public void wakeup()
     {
         wakeRequested = true;
+        if (!closed)
+        {
+            device.wakeup();
+        }
     }
 
     public boolean isClosed()

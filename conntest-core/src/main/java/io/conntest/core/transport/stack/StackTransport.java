@@ -23,8 +23,8 @@ import io.conntest.stack.wire.Ipv4Address;
  * The {@code tap} transport: the engine over the userspace stack, single-threaded. {@link #poll(long)} polls the
  * stack (which polls the device); TCP events come from the {@link TcpSocket}s' readiness callbacks, UDP from the
  * stack's UDP sockets through one {@code ReliableUdpChannel} per peer ({@link ReliableUdpPeer}).
- * {@link #idle(long, long)} sleeps in the device ({@code ppoll(2)} on a TAP); {@link #wakeup()} is bounded by
- * {@link StackHost#WAKEUP_SLICE_NS} (see {@link StackHost}).
+ * {@link #idle(long, long)} sleeps in the device ({@code ppoll(2)} on a TAP and its wake-up eventfd); {@link #wakeup()}
+ * ends that sleep at once (see {@link StackHost}).
  *
  * <p>Usage: {@code new StackTransport(device, InterfaceConfig.builder("10.0.0.2/24").build())}, then hand it to
  * {@code Engine.start(config, transport, listener)}. Hosts are dotted IPv4 addresses (the stack has no resolver);
