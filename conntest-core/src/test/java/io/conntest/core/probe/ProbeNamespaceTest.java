@@ -1,10 +1,14 @@
 package io.conntest.core.probe;
 
 import io.conntest.stack.testing.Privileges;
+import io.conntest.tap.netns.CommandResult;
+import io.conntest.tap.netns.NetworkNamespace;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The kernel prober against a firewall, from inside a private network namespace with only its loopback up (see
- * {@link PrivateNamespace}): a JVM started there with {@code ip netns exec} probes 127.0.0.1 behind nftables drop
+ * {@code NetworkNamespace}, the one namespace helper): a JVM started there with {@code ip netns exec} probes 127.0.0.1 behind nftables drop
  * and reject rules, and 192.0.2.1 (TEST-NET-1), for which the namespace has no route, so nothing is sent at all.
  * No packet leaves the namespace.
  */
@@ -45,11 +49,11 @@ class ProbeNamespaceTest
         Privileges.assumeCommand("nft");
         final String name;
         final List<String> lines;
-        try (PrivateNamespace ns = new PrivateNamespace())
+        try (NetworkNamespace ns = NetworkNamespace.create("ct-probe"))
         {
             name = ns.name();
-            ns.nft(RULES);
-            lines = ns.runProbeMain(40, List.of(), "7001", "7004", "300",
+            nft(ns, RULES);
+            lines = runProbeMain(ns, 40, List.of(), "7001", "7004", "300",
                 "127.0.0.1", "T:7001-7003,7007,7009,U:7004-7006,7008,7010",
                 "192.0.2.1", "T:80,U:53");
         }
@@ -92,12 +96,12 @@ class ProbeNamespaceTest
     {
         Privileges.assumeNetworkNamespaces();
         final List<String> lines;
-        try (PrivateNamespace ns = new PrivateNamespace())
+        try (NetworkNamespace ns = NetworkNamespace.create("ct-probe"))
         {
             // One ephemeral port, 40000: probing 127.0.0.1:40000 connects the socket to itself (TCP simultaneous
             // open; a UDP probe would read its own datagram). One probe at a time, so it always gets that port.
-            ns.sysctl("net/ipv4/ip_local_port_range", "40000 40000");
-            lines = ns.runProbeMain(40, List.of("-Dprobe.inflight=1"), "7001", "7004", "300",
+            ns.exec("sh", "-c", "echo 40000 40000 > /proc/sys/net/ipv4/ip_local_port_range").check();
+            lines = runProbeMain(ns, 40, List.of("-Dprobe.inflight=1"), "7001", "7004", "300",
                 "127.0.0.1", "T:7001,40000,U:7004,40000");
         }
         final String diagnostics = String.join("\n", lines);
@@ -105,5 +109,41 @@ class ProbeNamespaceTest
         assertTrue(lines.contains("RESULT 127.0.0.1 7004/udp open udp-response 1 null"), diagnostics);
         assertTrue(lines.contains("RESULT 127.0.0.1 40000/tcp unknown local-error 1 connected to itself"), diagnostics);
         assertTrue(lines.contains("RESULT 127.0.0.1 40000/udp unknown local-error 0 connected to itself"), diagnostics);
+    }
+
+    /** Loads an nftables ruleset into the namespace (from a file: the helper gives commands no standard input). */
+    private static void nft(final NetworkNamespace ns, final String rules) throws IOException
+    {
+        final Path file = Files.createTempFile("ct-probe", ".nft");
+        try
+        {
+            Files.writeString(file, rules);
+            ns.exec("nft", "-f", file.toString()).check();
+        }
+        finally
+        {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * Runs {@link NamespaceProbeMain} in the namespace with this JVM's class path and returns its output lines
+     * (stdout and stderr merged; the test reads only its RESULT and DONE lines). Killed after {@code timeoutSeconds}.
+     */
+    private static List<String> runProbeMain(final NetworkNamespace ns, final int timeoutSeconds,
+        final List<String> jvmOptions, final String... args)
+    {
+        final List<String> command = new ArrayList<>(List.of(
+            ProcessHandle.current().info().command().orElse("java"), "-Xmx128m", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), NamespaceProbeMain.class.getName()));
+        command.addAll(List.of(args));
+        final CommandResult result = ns.execWithTimeout(timeoutSeconds * 1000L, command.toArray(new String[0]));
+        if (!result.ok())
+        {
+            throw new AssertionError(String.join(" ", command) + " exited with " + result.exitCode() + ":\n" +
+                result.output());
+        }
+        return List.of(result.output().split("\n"));
     }
 }
