@@ -1,7 +1,7 @@
 package io.conntest.core.transport;
 
-/** What the kernel transport's connections share: identity, the handler, and deferred failure delivery. */
-abstract class KernelConnection implements Connection
+/** What the kernel transport's TCP connections share: identity, the handler, and deferred failure delivery. */
+abstract class KernelConnection implements Connection, KernelChannel
 {
     protected final KernelTransport transport;
     protected final long id;
@@ -27,18 +27,8 @@ abstract class KernelConnection implements Connection
         this.handler = handler;
     }
 
-    /** Readiness from the selector. */
-    abstract void onReady(int readyOps, long nowNs);
-
-    /** Timers and deferred events; returns work done. */
-    abstract int onPoll(long nowNs);
-
-    abstract long pollAtNs();
-
-    /** Releases everything without callbacks. */
-    abstract void closeNow();
-
-    boolean isFinished()
+    @Override
+    public boolean isFinished()
     {
         return finished;
     }

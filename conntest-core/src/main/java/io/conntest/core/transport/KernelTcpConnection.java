@@ -75,7 +75,7 @@ final class KernelTcpConnection extends KernelConnection
     }
 
     @Override
-    void onReady(final int readyOps, final long nowNs)
+    public void onReady(final int readyOps, final long nowNs)
     {
         if (finished)
         {
@@ -147,7 +147,7 @@ final class KernelTcpConnection extends KernelConnection
     }
 
     @Override
-    int onPoll(final long nowNs)
+    public int onPoll(final long nowNs)
     {
         if (finished)
         {
@@ -183,7 +183,7 @@ final class KernelTcpConnection extends KernelConnection
     }
 
     @Override
-    long pollAtNs()
+    public long pollAtNs()
     {
         if (finished)
         {
@@ -246,7 +246,7 @@ final class KernelTcpConnection extends KernelConnection
     }
 
     @Override
-    void closeNow()
+    public void closeNow()
     {
         if (key != null)
         {

@@ -38,7 +38,7 @@ public final class KernelTransport implements Transport
 
     private final Selector selector;
     private final ReliableUdpConfig udpConfig;
-    private final List<KernelConnection> connections = new ArrayList<>();
+    private final List<KernelChannel> connections = new ArrayList<>();
     private final List<AutoCloseable> listeners = new ArrayList<>();
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
@@ -96,7 +96,7 @@ public final class KernelTransport implements Transport
         return udpConfig;
     }
 
-    void add(final KernelConnection connection)
+    void add(final KernelChannel connection)
     {
         connections.add(connection);
     }
@@ -168,9 +168,13 @@ public final class KernelTransport implements Transport
         final long timeoutNs,
         final ConnectionHandler handler)
     {
-        final KernelConnection connection = protocol == TransportProtocol.TCP ?
-            KernelTcpConnection.connect(this, host, port, timeoutNs, handler) :
-            KernelUdpConnection.connect(this, host, port, timeoutNs, handler);
+        if (protocol == TransportProtocol.TCP)
+        {
+            final KernelConnection connection = KernelTcpConnection.connect(this, host, port, timeoutNs, handler);
+            connections.add(connection);
+            return connection;
+        }
+        final KernelUdpConnection connection = KernelUdpConnection.connect(this, host, port, timeoutNs, handler);
         connections.add(connection);
         return connection;
     }
@@ -196,7 +200,7 @@ public final class KernelTransport implements Transport
         {
             work += connections.get(i).onPoll(nowNs);
         }
-        connections.removeIf(KernelConnection::isFinished);
+        connections.removeIf(KernelChannel::isFinished);
         return work;
     }
 
@@ -245,7 +249,7 @@ public final class KernelTransport implements Transport
             return;
         }
         closed = true;
-        for (final KernelConnection c : new ArrayList<>(connections))
+        for (final KernelChannel c : new ArrayList<>(connections))
         {
             c.closeNow();
         }
@@ -286,9 +290,9 @@ public final class KernelTransport implements Transport
             }
             final Object attachment = key.attachment();
             final int ready = key.readyOps();
-            if (attachment instanceof KernelConnection)
+            if (attachment instanceof KernelChannel)
             {
-                ((KernelConnection)attachment).onReady(ready, nowNs);
+                ((KernelChannel)attachment).onReady(ready, nowNs);
             }
             else if (attachment instanceof KernelTcpListener)
             {

@@ -11,6 +11,7 @@ import io.conntest.core.transport.Connection;
 import io.conntest.core.transport.ConnectionHandler;
 import io.conntest.core.transport.FailureReason;
 import io.conntest.core.transport.Listener;
+import io.conntest.core.transport.ReliableUdpConnection;
 import io.conntest.core.transport.Transport;
 import io.conntest.core.transport.TransportException;
 import io.conntest.core.transport.TransportProtocol;
@@ -22,7 +23,7 @@ import io.conntest.stack.wire.Ipv4Address;
 /**
  * The {@code tap} transport: the engine over the userspace stack, single-threaded. {@link #poll(long)} polls the
  * stack (which polls the device); TCP events come from the {@link TcpSocket}s' readiness callbacks, UDP from the
- * stack's UDP sockets through one {@code ReliableUdpChannel} per peer ({@link ReliableUdpPeer}).
+ * stack's UDP sockets through one {@code ReliableUdpChannel} per peer ({@link StackUdpPeer}, a {@link ReliableUdpConnection}).
  * {@link #idle(long, long)} sleeps in the device ({@code ppoll(2)} on a TAP and its wake-up eventfd); {@link #wakeup()}
  * ends that sleep at once (see {@link StackHost}).
  *
@@ -237,7 +238,7 @@ public final class StackTransport implements Transport
             work += udpPeers.get(i).onPoll(nowNs);
         }
         tcpConnections.removeIf(StackTcpConnection::isFinished);
-        udpPeers.removeIf(ReliableUdpPeer::isFinished);
+        udpPeers.removeIf(ReliableUdpConnection::isFinished);
         return work;
     }
 

@@ -5,6 +5,7 @@ import org.agrona.DirectBuffer;
 import io.conntest.core.rudp.Role;
 import io.conntest.core.transport.ConnectionHandler;
 import io.conntest.core.transport.FailureReason;
+import io.conntest.core.transport.ReliableUdpConnection;
 import io.conntest.stack.socket.Errno;
 import io.conntest.stack.socket.UdpDatagramHandler;
 import io.conntest.stack.socket.UdpSocket;
@@ -16,7 +17,7 @@ import io.conntest.stack.wire.Ipv4Address;
  * accepts datagrams only from its peer; a server-side peer shares its {@link StackUdpListener}'s socket, which
  * demultiplexes by source address and port.
  */
-final class StackUdpPeer extends ReliableUdpPeer implements UdpSocketListener, UdpDatagramHandler
+final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListener, UdpDatagramHandler
 {
     private static final int MAX_DATAGRAMS_PER_POLL = 256;
 

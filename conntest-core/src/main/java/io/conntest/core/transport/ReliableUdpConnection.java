@@ -1,4 +1,4 @@
-package io.conntest.core.transport.stack;
+package io.conntest.core.transport;
 
 import org.agrona.DirectBuffer;
 
@@ -8,12 +8,6 @@ import io.conntest.core.rudp.MessageHandler;
 import io.conntest.core.rudp.ReliableUdpChannel;
 import io.conntest.core.rudp.ReliableUdpConfig;
 import io.conntest.core.rudp.Role;
-import io.conntest.core.transport.ReliableUdpStatsView;
-import io.conntest.core.transport.Connection;
-import io.conntest.core.transport.ConnectionHandler;
-import io.conntest.core.transport.FailureReason;
-import io.conntest.core.transport.TransportProtocol;
-import io.conntest.core.transport.TransportStats;
 
 /**
  * One reliable-UDP connection over any datagram port: the part of a UDP {@link Connection} that does not depend on
@@ -22,11 +16,11 @@ import io.conntest.core.transport.TransportStats;
  * open again: writable). A subclass only sends datagrams ({@link #send}), feeds received ones to
  * {@link #onDatagram}, reports socket errors with {@link #failLater}, and releases its port in {@link #release()}.
  *
- * <p>Written so that any transport with one reliable-UDP channel per peer (the kernel's included) can use it; here it
- * serves {@link StackTransport}. Single-threaded; events are delivered only from {@link #onPoll(long)} and
- * {@link #onDatagram}, never from {@link #write} or {@link #close}.
+ * <p>The one reliable-UDP connection: the kernel transport's {@code KernelUdpConnection} and the userspace stack's
+ * {@code StackUdpPeer} keep only their I/O (connect, accept, send, receive, release). Single-threaded; events are
+ * delivered only from {@link #onPoll(long)} and {@link #onDatagram}, never from {@link #write} or {@link #close}.
  */
-public abstract class ReliableUdpPeer implements Connection, MessageHandler, DatagramSink
+public abstract class ReliableUdpConnection implements Connection, MessageHandler, DatagramSink
 {
     private final long id;
     private final ReliableUdpChannel reliable;
@@ -42,7 +36,7 @@ public abstract class ReliableUdpPeer implements Connection, MessageHandler, Dat
     private String pendingDetail;
     private long nowNs;
 
-    protected ReliableUdpPeer(final long id, final ReliableUdpConfig config, final Role role,
+    protected ReliableUdpConnection(final long id, final ReliableUdpConfig config, final Role role,
         final ConnectionHandler handler, final long nowNs)
     {
         this.id = id;
@@ -277,10 +271,12 @@ public abstract class ReliableUdpPeer implements Connection, MessageHandler, Dat
             open = false;
             finished = true;
             // Send what the window allows first: the reliable channel's close drops unsent messages, and the last
-            // one is usually the session's GOODBYE saying why (as KernelUdpConnection does).
+            // one is usually the session's GOODBYE saying why.
             reliable.poll(nowNs, this);
             reliable.close(nowNs);
             closing = true;
+            // and the CLOSE itself at once, so a peer learns of the end even if no poll follows
+            reliable.poll(nowNs, this);
             if (reliable.isClosed())
             {
                 closing = false;
