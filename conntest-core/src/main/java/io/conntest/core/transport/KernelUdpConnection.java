@@ -97,11 +97,6 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
         return connection;
     }
 
-    void accepted(final ConnectionHandler handler)
-    {
-        markAccepted(handler);
-    }
-
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
     {

@@ -5,18 +5,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.util.HashMap;
-import java.util.Map;
 
-import io.conntest.core.rudp.ReliableUdpChannel;
+import org.agrona.DirectBuffer;
 
 /**
- * A bound UDP socket serving many peers: datagrams are demultiplexed by source address to one
- * {@link KernelUdpConnection} each. A datagram from an unknown address only creates a peer when the reliability
- * layer accepts it as a handshake, so junk from spoofed addresses leaves no state behind. A peer that restarted
- * (new handshake on a known address) replaces the old one.
+ * A bound UDP socket serving many peers: the kernel's I/O for the one {@link ReliableUdpDemux} (see there for what
+ * happens to each datagram). The key of a source is its IPv4 address and port; the channel is opened for IPv4 only.
  */
-final class KernelUdpListener implements Listener, AutoCloseable
+final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDemux.Io<KernelUdpConnection>
 {
     private static final int MAX_DATAGRAMS_PER_READY = 256;
 
@@ -24,16 +20,15 @@ final class KernelUdpListener implements Listener, AutoCloseable
     private final DatagramChannel channel;
     private final String host;
     private final int port;
-    private final AcceptHandler acceptHandler;
-    private final Map<SocketAddress, KernelUdpConnection> peers = new HashMap<>();
-    private long junkDatagrams;
+    private final ReliableUdpDemux<KernelUdpConnection> demux;
     /**
      * The JDK (17's DatagramChannelImpl) returns the same InetSocketAddress instance while the sender does not
-     * change, so a burst from one peer is demultiplexed by identity, without hashing; a changed sender costs the
-     * JDK one new address (its internals, not ours) and us one map lookup.
+     * change, so a burst from one peer reuses its key without looking at the address again; a changed sender costs
+     * the JDK one new address (its internals, not ours).
      */
     private SocketAddress lastSource;
-    private KernelUdpConnection lastPeer;
+    private long lastKey;
+    private InetSocketAddress source;
 
     KernelUdpListener(final KernelTransport transport, final DatagramChannel channel, final String host,
         final AcceptHandler acceptHandler) throws IOException
@@ -42,7 +37,13 @@ final class KernelUdpListener implements Listener, AutoCloseable
         this.channel = channel;
         this.host = host;
         this.port = ((InetSocketAddress)channel.getLocalAddress()).getPort();
-        this.acceptHandler = acceptHandler;
+        this.demux = new ReliableUdpDemux<>(KernelTransport.MAX_CONNECTIONS_PER_LISTENER, acceptHandler, this);
+    }
+
+    /** An IPv4 source as one number: its address (Inet4Address's hash code is the address) and port. */
+    static long key(final InetSocketAddress address)
+    {
+        return ((long)address.getAddress().hashCode() << 16) | (address.getPort() & 0xFFFF);
     }
 
     void onReadable(final long nowNs)
@@ -51,105 +52,65 @@ final class KernelUdpListener implements Listener, AutoCloseable
         for (int i = 0; i < MAX_DATAGRAMS_PER_READY; i++)
         {
             buffer.clear();
-            final SocketAddress source;
+            final SocketAddress from;
             try
             {
-                source = channel.receive(buffer);
+                from = channel.receive(buffer);
             }
             catch (final IOException ex)
             {
                 return;
             }
-            if (source == null)
+            if (from == null)
             {
                 return;
             }
-            final int length = buffer.position();
-            KernelUdpConnection peer = source == lastSource ? lastPeer : peers.get(source);
-            if (peer != null)
+            if (from != lastSource)
             {
-                lastSource = source;
-                lastPeer = peer;
-                peer.onDatagram(transport.readView, 0, length, nowNs);
-                if (peer.reliable().isPeerRestarted())
-                {
-                    peer.fail(FailureReason.RESET, "peer restarted", nowNs);
-                    peers.remove(source);
-                    forget();
-                    peer = null;
-                }
-                else
-                {
-                    continue;
-                }
+                lastSource = from;
+                lastKey = key((InetSocketAddress)from);
             }
-            if (peers.size() >= KernelTransport.MAX_CONNECTIONS_PER_LISTENER)
-            {
-                junkDatagrams++;
-                continue;
-            }
-            if (!ReliableUdpChannel.isHandshakeInit(transport.readView, 0, length))
-            {
-                // Not a new peer: junk, or a client of an earlier instance of this listener. Tell the latter at once
-                // (a stateless CLOSE echoing its token, never larger than what it answers) so it reconnects.
-                junkDatagrams++;
-                answerStateless(source, length);
-                continue;
-            }
-            final KernelUdpConnection fresh = KernelUdpConnection.accept(transport, this, channel,
-                (InetSocketAddress)source, nowNs);
-            if (fresh.onDatagram(transport.readView, 0, length, nowNs) == ReliableUdpChannel.MALFORMED ||
-                !fresh.reliable().isOpen())
-            {
-                junkDatagrams++;
-                continue;
-            }
-            peers.put(source, fresh);
-            transport.add(fresh);
-            fresh.markAccepted(null);
-            final ConnectionHandler handler = acceptHandler.onAccepted(fresh, nowNs);
-            fresh.markAccepted(handler);
-            handler.onConnected(fresh, nowNs);
+            source = (InetSocketAddress)from;
+            demux.onDatagram(lastKey, transport.readView, 0, buffer.position(), nowNs);
         }
     }
 
-    private void answerStateless(final SocketAddress source, final int length)
+    @Override
+    public KernelUdpConnection newPeer(final long key, final long nowNs)
     {
-        final int closeLength = ReliableUdpChannel.writeStatelessClose(transport.readView, 0, length,
-            transport.writeView, 0);
-        if (closeLength > 0)
+        return KernelUdpConnection.accept(transport, this, channel, source, nowNs);
+    }
+
+    @Override
+    public void register(final KernelUdpConnection peer)
+    {
+        transport.add(peer);
+    }
+
+    @Override
+    public void sendToSource(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ByteBuffer out = transport.writeBuffer;
+        transport.writeView.putBytes(0, buffer, offset, length);
+        out.clear().limit(length);
+        try
         {
-            final ByteBuffer out = transport.writeBuffer;
-            out.clear().limit(closeLength);
-            try
-            {
-                channel.send(out, source);
-            }
-            catch (final IOException ignored)
-            {
-                // best effort: the client times out instead
-            }
+            channel.send(out, source);
+        }
+        catch (final IOException ignored)
+        {
+            // best effort: the client times out instead
         }
     }
 
     void remove(final KernelUdpConnection connection, final SocketAddress address)
     {
-        peers.remove(address, connection);
-        if (lastPeer == connection)
-        {
-            forget();
-        }
-    }
-
-    private void forget()
-    {
-        lastSource = null;
-        lastPeer = null;
+        demux.remove(key((InetSocketAddress)address), connection);
     }
 
     long junkDatagrams()
     {
-        return junkDatagrams;
+        return demux.junkDatagrams();
     }
 
     @Override

@@ -74,11 +74,6 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
             Ipv4Address.toString(remoteAddr), Role.SERVER, null, nowNs);
     }
 
-    void accepted(final ConnectionHandler handler)
-    {
-        markAccepted(handler);
-    }
-
     /** Client: takes in what the socket queued (datagrams from anyone but the peer are dropped). */
     int drain(final long nowNs)
     {
