@@ -10,7 +10,6 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
-import java.util.Random;
 
 /**
  * The sending half of the interface: routing (on-link or via the gateway), next-hop resolution through the
@@ -50,7 +49,7 @@ final class Ipv4Egress implements Ipv4Sender
     private final UnsafeBuffer staging = new UnsafeBuffer(ByteBuffer.allocateDirect(HeldDatagrams.SLOT_SIZE));
 
     private long nowNs;
-    private int identification;
+    private final Ipv4Identification identification;
     private Refusal lastRefusal = Refusal.NONE;
 
     private int claimMode = NONE;
@@ -82,8 +81,8 @@ final class Ipv4Egress implements Ipv4Sender
         this.arpMaxRequests = config.arpMaxRequests();
         this.emitter = new FrameEmitter(device, counters, mac, address);
         this.fragmenter = new Fragmenter(device, emitter, counters, held, mtu);
-        // RFC 6864 §4.1: a counter per source is enough for uniqueness; start it at a random value (RFC 7739).
-        this.identification = new Random(config.seed()).nextInt(0x10000);
+        // RFC 6864 §4.1 / RFC 7739 §5.3: per-destination counters, so IDs leak nothing about other traffic.
+        this.identification = new Ipv4Identification(config.seed());
     }
 
     void nowNs(final long nowNs)
@@ -184,12 +183,13 @@ final class Ipv4Egress implements Ipv4Sender
         {
             case DIRECT:
                 emitter.writeIpv4Headers(claimBuffer, claimMac, claimDst, claimProtocol, claimLength,
-                    claimDontFragment, nextIdentification(), false, 0);
+                    claimDontFragment, identification.next(claimDst, claimProtocol), false, 0);
                 emitter.send(FRAME_HEADERS + claimLength);
                 counters.increment(InterfaceCounter.IPV4_SENT);
                 break;
             case STAGED:
-                fragmenter.start(staging, claimLength, claimDst, claimProtocol, nextIdentification(), claimMac, -1);
+                fragmenter.start(staging, claimLength, claimDst, claimProtocol,
+                    identification.next(claimDst, claimProtocol), claimMac, -1);
                 counters.increment(InterfaceCounter.IPV4_SENT);
                 break;
             case HELD:
@@ -298,7 +298,7 @@ final class Ipv4Egress implements Ipv4Sender
                     return false;
                 }
                 emitter.writeIpv4Headers(frame, neighbours.mac(n), held.dstAddr(slot), held.protocol(slot), length,
-                    held.dontFragment(slot), nextIdentification(), false, 0);
+                    held.dontFragment(slot), identification.next(held.dstAddr(slot), held.protocol(slot)), false, 0);
                 frame.putBytes(FRAME_HEADERS, held.buffer(slot), 0, length);
                 emitter.send(FRAME_HEADERS + length);
                 held.release(held.removeAt(i));
@@ -307,7 +307,7 @@ final class Ipv4Egress implements Ipv4Sender
             {
                 held.removeAt(i);
                 fragmenter.start(held.buffer(slot), length, held.dstAddr(slot), held.protocol(slot),
-                    nextIdentification(), neighbours.mac(n), slot);
+                    identification.next(held.dstAddr(slot), held.protocol(slot)), neighbours.mac(n), slot);
                 if (fragmenter.isActive())
                 {
                     counters.increment(InterfaceCounter.IPV4_SENT);
@@ -475,10 +475,4 @@ final class Ipv4Egress implements Ipv4Sender
         }
     }
 
-    private int nextIdentification()
-    {
-        final int id = identification;
-        identification = (identification + 1) & 0xFFFF;
-        return id;
-    }
 }
