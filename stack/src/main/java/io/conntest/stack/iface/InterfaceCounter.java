@@ -87,6 +87,8 @@ public enum InterfaceCounter
     /** An ICMP error whose quoted datagram is malformed, not ours, or of a protocol with no handler. */
     ICMP_ERROR_UNDELIVERABLE(true),
     ICMP_ERRORS_SENT(false),
+    /** An ICMP error not sent: its destination had used its budget (RFC 1812 §4.3.2.8; see IcmpErrorRateLimiter). */
+    ICMP_ERRORS_RATE_LIMITED(true),
     ICMP_PORT_UNREACHABLE_SENT(false),
     /** ICMP types we neither answer nor deliver (redirects, timestamps, ...). */
     ICMP_UNHANDLED_TYPE(true),

@@ -24,6 +24,7 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
     private final InterfaceCounters counters;
     private final Ipv4Egress egress;
     private final Reassembler reassembler;
+    private final IcmpErrorRateLimiter errorLimiter;
     private final int address;
     private final IpProtocolHandler[] handlers = new IpProtocolHandler[256];
 
@@ -41,6 +42,7 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
         this.counters = counters;
         this.egress = egress;
         this.address = config.address();
+        this.errorLimiter = new IcmpErrorRateLimiter();
         this.reassembler = new Reassembler(config.maxReassemblies(), config.reassemblyTimeoutNs(), counters);
     }
 
@@ -196,6 +198,11 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
 
     private boolean dispatchIcmpError(final int type, final int code, final int dst, final int quotedLength)
     {
+        if (!errorLimiter.tryAcquire(dst, egress.nowNs()))
+        {
+            counters.increment(InterfaceCounter.ICMP_ERRORS_RATE_LIMITED);
+            return false;
+        }
         replyRepr.error(type, code, 0, quote, 0, quotedLength);
         return dispatchIcmp(dst, true);
     }
