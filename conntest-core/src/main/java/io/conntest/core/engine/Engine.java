@@ -140,7 +140,8 @@ public final class Engine implements AutoCloseable
                 publish(nowNs);
                 nextPublishNs = nowNs + core.config().publishIntervalNs();
             }
-            if (work == 0 && !stopping)
+            // --busy-poll: never hand the thread to the kernel, so a packet is seen the moment it lands (benchmarks)
+            if (work == 0 && !stopping && !core.config().busyPoll())
             {
                 nowNs = System.nanoTime();
                 final long deadline = Math.min(Math.min(core.nextDeadlineNs(), nextPublishNs), nowNs + MAX_IDLE_NS);

@@ -20,6 +20,7 @@ import io.conntest.core.protocol.ProtocolLimits;
  * @param latencyIntervalNs     pause between latency probes (default 200 ms)
  * @param latencyProbesPerRound probes between two bandwidth rounds (default 5)
  * @param publishIntervalNs     how often a snapshot is published (default 250 ms)
+ * @param busyPoll              never sleep between duty cycles: the lowest latency, one core at 100 % (benchmarks)
  * @param tracePackets          emit a {@code PACKET} event per control frame and per test's first and last DATA
  *                              frame (for the log output; allocates, so off by default)
  */
@@ -35,7 +36,8 @@ public record EngineConfig(
     long latencyIntervalNs,
     int latencyProbesPerRound,
     long publishIntervalNs,
-    boolean tracePackets)
+    boolean tracePackets,
+    boolean busyPoll)
 {
     public EngineConfig
     {
@@ -76,6 +78,7 @@ public record EngineConfig(
         private int latencyProbesPerRound = 5;
         private long publishIntervalNs = 250_000_000L;
         private boolean tracePackets;
+        private boolean busyPoll;
 
         private Builder(final String instanceName)
         {
@@ -135,10 +138,18 @@ public record EngineConfig(
             return this;
         }
 
+        /** Spin instead of waiting for I/O or a deadline (see {@link EngineConfig#busyPoll()}). */
+        public Builder busyPoll(final boolean value)
+        {
+            busyPoll = value;
+            return this;
+        }
+
         public EngineConfig build()
         {
             return new EngineConfig(instanceName, listens, connects, timeoutNs, connectTimeoutNs, retryInitialNs,
-                retryMaxNs, retryMultiplier, latencyIntervalNs, latencyProbesPerRound, publishIntervalNs, tracePackets);
+                retryMaxNs, retryMultiplier, latencyIntervalNs, latencyProbesPerRound, publishIntervalNs, tracePackets,
+                busyPoll);
         }
     }
 }

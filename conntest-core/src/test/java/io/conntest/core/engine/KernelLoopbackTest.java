@@ -114,6 +114,25 @@ class KernelLoopbackTest
 
     @ParameterizedTest
     @EnumSource(TransportProtocol.class)
+    void busyPollingEnginesMeasureLatencyAndStop(final TransportProtocol protocol)
+    {
+        final Engine server = start(fast("receiver").busyPoll(true).listen(new ListenSpec(protocol, "127.0.0.1", 0))
+            .build(), new Events());
+        final int port = boundPort(server);
+        final Engine client = start(fast("sender").busyPoll(true)
+            .connect(ConnectSpec.parse(protocol.lowerName() + "://127.0.0.1:" + port + "?latency-interval=1ms"))
+            .build(), new Events());
+        final ConnectionSnapshot c = await(() -> client(client).filter(x -> x.latencySamples() >= 50), 20_000,
+            "50 probes, 1 ms apart, with both engines spinning");
+        assertEquals("receiver", c.peerName());
+        assertTrue(c.latencyP50Ns() > 0, "latency " + c.latencyP50Ns());
+        // a spinning engine still stops at once (it never waits in the selector)
+        client.stop();
+        server.stop();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportProtocol.class)
     void helloLatencyAndBandwidthBothWaysThenKillAndRestart(final TransportProtocol protocol)
     {
         final Events serverEvents = new Events();
