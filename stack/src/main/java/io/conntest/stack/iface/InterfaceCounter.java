@@ -48,6 +48,8 @@ public enum InterfaceCounter
     /** Bad version, IHL, total length, reserved flag, or a fragment beyond 65,535 bytes. */
     IPV4_MALFORMED(true),
     IPV4_BAD_CHECKSUM(true),
+    /** A malformed IP option (RFC 791 §3.1): answered with Parameter Problem, dropped. */
+    IPV4_BAD_OPTIONS(true),
     /** Destination neither our address nor a broadcast. */
     IPV4_NOT_FOR_US(true),
     /** Broadcast, multicast or otherwise invalid source address (RFC 1122 §3.2.1.3). */

@@ -4,6 +4,7 @@ import io.conntest.stack.wire.Checksum;
 import io.conntest.stack.wire.Icmpv4Packet;
 import io.conntest.stack.wire.Icmpv4Repr;
 import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.stack.wire.Ipv4Options;
 import io.conntest.stack.wire.Ipv4Packet;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -96,6 +97,22 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
             return;
         }
         counters.increment(InterfaceCounter.IPV4_RECEIVED);
+        if (ip.headerLength() > Ipv4Packet.MIN_HEADER_LENGTH)
+        {
+            final int problem = Ipv4Options.firstProblem(ip.buffer(), 0, ip.headerLength());
+            if (problem != Ipv4Options.VALID)
+            {
+                // RFC 1122 §3.2.2.5: a host SHOULD send Parameter Problem (pointer = the faulty octet) and drop it;
+                // never in reply to a broadcast (RFC 1122 §3.2.2).
+                counters.increment(InterfaceCounter.IPV4_BAD_OPTIONS);
+                if (!broadcast && !linkBroadcast)
+                {
+                    quoteOffender(ip.buffer(), ip.headerLength(), ip.payloadLength(), -1);
+                    dispatchIcmpError(Icmpv4Packet.TYPE_PARAMETER_PROBLEM, 0, src, quoteLength, problem << 24);
+                }
+                return;
+            }
+        }
         if (ip.isFragment())
         {
             final int slot = reassembler.process(ip, nowNs);
@@ -198,12 +215,18 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
 
     private boolean dispatchIcmpError(final int type, final int code, final int dst, final int quotedLength)
     {
+        return dispatchIcmpError(type, code, dst, quotedLength, 0);
+    }
+
+    private boolean dispatchIcmpError(final int type, final int code, final int dst, final int quotedLength,
+        final int restOfHeader)
+    {
         if (!errorLimiter.tryAcquire(dst, egress.nowNs()))
         {
             counters.increment(InterfaceCounter.ICMP_ERRORS_RATE_LIMITED);
             return false;
         }
-        replyRepr.error(type, code, 0, quote, 0, quotedLength);
+        replyRepr.error(type, code, restOfHeader, quote, 0, quotedLength);
         return dispatchIcmp(dst, true);
     }
 

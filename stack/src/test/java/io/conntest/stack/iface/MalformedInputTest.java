@@ -1,5 +1,7 @@
 package io.conntest.stack.iface;
 
+import io.conntest.stack.wire.Icmpv4Packet;
+
 import io.conntest.stack.service.UdpEchoService;
 import io.conntest.stack.wire.Checksum;
 import io.conntest.stack.wire.Fixtures;
@@ -68,9 +70,14 @@ class MalformedInputTest
         expectDrop(badTotalLength, InterfaceCounter.IPV4_MALFORMED);
 
         final byte[] bigIhl = Fixtures.frame(3);
-        bigIhl[14] = 0x4F; // 40 bytes of the ICMP message read as options: the rest fails the ICMP checksum
+        // 40 bytes of the ICMP message read as options: they are not well-formed options (RFC 791 §3.1), so the
+        // datagram is dropped as such (and answered with Parameter Problem) before the ICMP checksum is looked at
+        bigIhl[14] = 0x4F;
         fixIpChecksum(bigIhl);
-        expectDrop(bigIhl, InterfaceCounter.ICMP_BAD_CHECKSUM);
+        expectDrop(bigIhl, InterfaceCounter.IPV4_BAD_OPTIONS);
+        final List<byte[]> problem = link.sent();
+        assertEquals(1, problem.size(), "bad options: one Parameter Problem, the only answer to corrupt input");
+        assertEquals(Icmpv4Packet.TYPE_PARAMETER_PROBLEM, problem.get(0)[14 + 20] & 0xFF);
 
         final byte[] badIcmp = Fixtures.frame(3);
         badIcmp[badIcmp.length - 1] ^= 0x20;

@@ -1,0 +1,97 @@
+package io.conntest.stack.iface;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteOrder;
+import java.util.List;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import io.conntest.stack.wire.Checksum;
+import io.conntest.stack.wire.EthernetFrame;
+import io.conntest.stack.wire.Icmpv4Packet;
+import io.conntest.stack.wire.Ipv4Options;
+import io.conntest.stack.wire.Ipv4Packet;
+
+/** RFC 791 §3.1 option syntax; RFC 1122 §3.2.2.5: a malformed option gets Parameter Problem and the datagram goes. */
+class Ipv4OptionsTest
+{
+    private static int problem(final int... options)
+    {
+        final byte[] header = new byte[20 + options.length];
+        for (int i = 0; i < options.length; i++)
+        {
+            header[20 + i] = (byte)options[i];
+        }
+        return Ipv4Options.firstProblem(new UnsafeBuffer(header), 0, header.length);
+    }
+
+    @Test
+    void rfc791_wellFormedOptions()
+    {
+        assertEquals(Ipv4Options.VALID, problem(1, 1, 1, 0));
+        assertEquals(Ipv4Options.VALID, problem(7, 7, 4, 0, 0, 0, 0, 0)); // Record Route, room for one address
+        assertEquals(Ipv4Options.VALID, problem(0, 0xFF, 0xFF, 0xFF)); // nothing after End of Option List counts
+        assertEquals(Ipv4Options.VALID, problem(0x94, 4, 0, 0)); // Router Alert (RFC 2113)
+    }
+
+    @Test
+    void rfc791_malformedOptionsPointAtTheFaultyOctet()
+    {
+        assertEquals(21, problem(0x94, 1, 0, 0), "length below 2");
+        assertEquals(21, problem(0x94, 9, 0, 0), "length past the header");
+        assertEquals(23, problem(1, 1, 1, 0x94), "type with no room for its length");
+        assertEquals(22, problem(7, 3, 2, 0), "Record Route pointer below 4");
+        assertEquals(22, problem(68, 4, 4, 0), "Timestamp pointer below 5");
+        assertEquals(21, problem(131, 2, 0, 0), "a source route too short for its pointer");
+    }
+
+    @Test
+    void rfc1122_3_2_2_5_parameterProblemForAMalformedOption()
+    {
+        final RawLink link = new RawLink();
+        link.introduce();
+        link.sent();
+        link.inject(datagramWithOptions(new byte[] {7, 3, 2, 0}));
+        final List<byte[]> sent = link.sent();
+        assertEquals(1, sent.size(), "one ICMP error, nothing delivered");
+        final UnsafeBuffer reply = new UnsafeBuffer(sent.get(0));
+        final int icmp = EthernetFrame.HEADER_LENGTH + Ipv4Packet.MIN_HEADER_LENGTH;
+        assertEquals(Ipv4Packet.PROTOCOL_ICMP, reply.getByte(EthernetFrame.HEADER_LENGTH + 9));
+        assertEquals(Icmpv4Packet.TYPE_PARAMETER_PROBLEM, reply.getByte(icmp) & 0xFF);
+        assertEquals(0, reply.getByte(icmp + 1));
+        assertEquals(22, reply.getByte(icmp + 4) & 0xFF, "pointer at the Record Route pointer octet");
+        assertEquals(1, link.count(InterfaceCounter.IPV4_BAD_OPTIONS));
+        assertEquals(0, link.count(InterfaceCounter.ICMP_PORT_UNREACHABLE_SENT));
+
+        // well-formed options (NOPs and End of Option List) pass: the closed port answers as usual
+        link.inject(datagramWithOptions(new byte[] {1, 1, 1, 0}));
+        assertEquals(1, link.sent().size());
+        assertEquals(1, link.count(InterfaceCounter.ICMP_PORT_UNREACHABLE_SENT));
+        assertEquals(1, link.count(InterfaceCounter.IPV4_BAD_OPTIONS));
+    }
+
+    /** A UDP datagram from the peer to closed port 9 whose IPv4 header carries {@code options} (a multiple of 4). */
+    private static byte[] datagramWithOptions(final byte[] options)
+    {
+        final byte[] udp = RawLink.udpDatagram(5000, 9, new byte[] {1, 2, 3, 4});
+        final int headerLength = Ipv4Packet.MIN_HEADER_LENGTH + options.length;
+        final byte[] frame = new byte[EthernetFrame.HEADER_LENGTH + headerLength + udp.length];
+        final UnsafeBuffer b = new UnsafeBuffer(frame);
+        new EthernetFrame().wrap(b, 0, frame.length).destination(RawLink.MAC).source(RawLink.PEER_MAC)
+            .etherType(EthernetFrame.ETHERTYPE_IPV4);
+        final int ip = EthernetFrame.HEADER_LENGTH;
+        b.putByte(ip, (byte)(0x40 | headerLength / 4));
+        b.putShort(ip + 2, (short)(headerLength + udp.length), ByteOrder.BIG_ENDIAN);
+        b.putShort(ip + 4, (short)0x4242, ByteOrder.BIG_ENDIAN);
+        b.putByte(ip + 8, (byte)64);
+        b.putByte(ip + 9, (byte)Ipv4Packet.PROTOCOL_UDP);
+        b.putInt(ip + 12, RawLink.PEER, ByteOrder.BIG_ENDIAN);
+        b.putInt(ip + 16, RawLink.ADDR, ByteOrder.BIG_ENDIAN);
+        b.putBytes(ip + 20, options);
+        b.putShort(ip + 10, (short)Checksum.compute(b, ip, headerLength), ByteOrder.BIG_ENDIAN);
+        b.putBytes(ip + headerLength, udp);
+        return frame;
+    }
+}
