@@ -231,6 +231,7 @@ public final class TapDevice implements FrameDevice
     }
 
     /** A line to log while the link is down, or null when it is up. */
+    @Override
     public String linkWarning()
     {
         if (isLinkUp())

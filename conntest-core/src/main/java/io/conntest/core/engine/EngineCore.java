@@ -54,6 +54,10 @@ public final class EngineCore
     private NanoClock latencyClock;
     private long droppedEvents;
     private boolean started;
+    /** How often the transport's link is looked at: a TAP brought down or up is news within a second. */
+    static final long LINK_CHECK_INTERVAL_NS = 1_000_000_000L;
+    private long nextLinkCheckNs;
+    private String linkWarning;
     private boolean stopped;
 
     public EngineCore(final EngineConfig config, final Transport transport, final EngineListener listener)
@@ -87,6 +91,8 @@ public final class EngineCore
     {
         this.nowNs = nowNs;
         started = true;
+        nextLinkCheckNs = nowNs + LINK_CHECK_INTERVAL_NS;
+        checkLink();
         for (final ListenerState l : listeners)
         {
             l.tryBind(nowNs);
@@ -124,6 +130,11 @@ public final class EngineCore
             return 0;
         }
         int work = transport.poll(nowNs);
+        if (nowNs - nextLinkCheckNs >= 0)
+        {
+            nextLinkCheckNs = nowNs + LINK_CHECK_INTERVAL_NS;
+            checkLink();
+        }
         for (int i = 0; i < listeners.size(); i++)
         {
             final ListenerState l = listeners.get(i);
@@ -152,7 +163,7 @@ public final class EngineCore
 
     public long nextDeadlineNs()
     {
-        long at = transport.pollAtNs();
+        long at = Math.min(transport.pollAtNs(), nextLinkCheckNs);
         for (int i = 0; i < listeners.size(); i++)
         {
             final ListenerState l = listeners.get(i);
@@ -477,6 +488,21 @@ public final class EngineCore
                 ((TransportException)ex).reason() : FailureReason.LOCAL;
             session.onConnectFailed(null, reason, String.valueOf(ex.getMessage()), nowNs);
         }
+    }
+
+    /** A link that went down or came back up is an event (once per change), in every output mode. */
+    private void checkLink()
+    {
+        final String warning = transport.linkWarning();
+        if (warning != null && !warning.equals(linkWarning))
+        {
+            emit(EventType.LINK_DOWN, null, FailureReason.UNREACHABLE, warning);
+        }
+        else if (warning == null && linkWarning != null)
+        {
+            emit(EventType.LINK_UP, null, null, "link is up");
+        }
+        linkWarning = warning;
     }
 
     private void emit(final EventType type, final ConnectionStats s, final FailureReason reason, final String message)

@@ -21,6 +21,10 @@ public enum EventType
     CLOSED,
     /** Something went wrong (protocol violation, verification errors, internal failure). */
     ERROR,
+    /** The network below cannot carry traffic (a TAP's link is down); the message says what to do. */
+    LINK_DOWN,
+    /** The link is up again after a {@link #LINK_DOWN}. */
+    LINK_UP,
     /** A new attempt is scheduled; the message says when. */
     RECONNECTING,
     /** A frame sent or received (only with {@code EngineConfig.tracePackets}); the message describes it. */

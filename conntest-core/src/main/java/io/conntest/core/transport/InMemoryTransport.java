@@ -26,6 +26,20 @@ public final class InMemoryTransport implements Transport
         this.host = host;
     }
 
+    private String linkWarning;
+
+    /** Simulates a link that goes down ({@code warning} says why) or comes back up ({@code null}). */
+    public void linkWarning(final String warning)
+    {
+        this.linkWarning = warning;
+    }
+
+    @Override
+    public String linkWarning()
+    {
+        return linkWarning;
+    }
+
     @Override
     public String name()
     {

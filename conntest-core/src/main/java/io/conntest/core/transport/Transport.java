@@ -36,6 +36,15 @@ public interface Transport extends AutoCloseable
     /** Wakes a thread blocked in {@link #idle}; the only method safe to call from another thread. */
     void wakeup();
 
+    /**
+     * Why the network below cannot carry traffic now (a TAP whose link is down), as a line for a person, or null
+     * when it can or the transport cannot tell (kernel sockets). Asked about once a second from the owner thread.
+     */
+    default String linkWarning()
+    {
+        return null;
+    }
+
     /** Closes every listener and connection without callbacks. */
     @Override
     void close();

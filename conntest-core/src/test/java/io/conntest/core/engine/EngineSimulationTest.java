@@ -105,6 +105,23 @@ class EngineSimulationTest
     }
 
     @Test
+    void aLinkThatGoesDownAndUpIsReportedOnceEach()
+    {
+        final SimHarness.Node node = sim.start("10.0.0.2", server(TransportProtocol.TCP));
+        sim.runFor(3_000);
+        assertTrue(node.events(EventType.LINK_DOWN).isEmpty(), "an up link is no news");
+        node.transport.linkWarning("link of tap0 is down, waiting (bring it up: ip link set tap0 up)");
+        sim.runFor(3_000);
+        final List<EngineEvent> down = node.events(EventType.LINK_DOWN);
+        assertEquals(1, down.size(), "once per change, not once a second");
+        assertTrue(down.get(0).message().contains("ip link set tap0 up"), down.get(0).message());
+        node.transport.linkWarning(null);
+        sim.runFor(1_500);
+        assertEquals(1, node.events(EventType.LINK_UP).size());
+        assertEquals(1, node.events(EventType.LINK_DOWN).size());
+    }
+
+    @Test
     void durationLimitedTestEndsOnTime()
     {
         sim.start("10.0.0.2", server(TransportProtocol.TCP));

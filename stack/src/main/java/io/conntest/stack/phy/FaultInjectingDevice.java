@@ -227,6 +227,12 @@ public final class FaultInjectingDevice implements FrameDevice
     }
 
     @Override
+    public String linkWarning()
+    {
+        return inner.linkWarning();
+    }
+
+    @Override
     public void close()
     {
         if (!closed)

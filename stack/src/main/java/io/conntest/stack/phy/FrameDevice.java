@@ -60,6 +60,15 @@ public interface FrameDevice extends AutoCloseable
     {
     }
 
+    /**
+     * Why the link cannot carry frames now, as a line for a person ({@code "link of tap0 is down, ..."}), or null
+     * when it is up or the device cannot tell. Cheap enough to ask once a second; owner thread only.
+     */
+    default String linkWarning()
+    {
+        return null;
+    }
+
     /** Releases the device. Further calls are not allowed. */
     @Override
     void close();

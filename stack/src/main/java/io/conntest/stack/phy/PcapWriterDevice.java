@@ -166,6 +166,12 @@ public final class PcapWriterDevice implements FrameDevice
         inner.wakeup();
     }
 
+    @Override
+    public String linkWarning()
+    {
+        return inner.linkWarning();
+    }
+
     /** Writes the buffered records to the file. */
     public void flush()
     {

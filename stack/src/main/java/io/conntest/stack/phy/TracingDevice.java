@@ -89,6 +89,12 @@ public final class TracingDevice implements FrameDevice
     }
 
     @Override
+    public String linkWarning()
+    {
+        return inner.linkWarning();
+    }
+
+    @Override
     public void close()
     {
         inner.close();

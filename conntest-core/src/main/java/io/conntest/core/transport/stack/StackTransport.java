@@ -295,6 +295,12 @@ public final class StackTransport implements Transport
         host.wakeup();
     }
 
+    @Override
+    public String linkWarning()
+    {
+        return host.isClosed() ? null : host.device().linkWarning();
+    }
+
     /** Closes every listener and connection without callbacks (TCP connections are reset). */
     @Override
     public void close()
