@@ -27,7 +27,7 @@ public final class Failures
         if (failure instanceof NativeCallException || failure instanceof NamespaceException
             || failure instanceof UncheckedIOException || failure instanceof LabException
             || failure instanceof RuntimeFailure || failure instanceof io.conntest.core.transport.TransportException
-            )
+            || failure instanceof io.conntest.cli.run.ConfigurationFailure)
         {
             err.println("conntest: " + failure.getMessage());
         }

@@ -3,8 +3,11 @@ package io.conntest.cli.run;
 import io.conntest.cli.ui.InstanceInfo;
 import io.conntest.cli.ui.Output;
 import io.conntest.core.engine.Engine;
+import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EngineListener;
+import io.conntest.core.event.EventType;
 import io.conntest.core.stats.EngineSnapshot;
+import io.conntest.core.transport.FailureReason;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,10 @@ import java.util.function.Function;
  * Runs one or more engines (one instance, or the lab's mesh) with an {@link Output} until the {@link RunControl}
  * says stop or the time is up; then stops every engine (each says goodbye to its peers) and gives the output the
  * final snapshots. The engines are stopped and the output told also when starting one of them fails.
+ *
+ * <p>A listener whose port is in use ends the run: the engine would retry the bind forever, but a port another
+ * socket holds is a configuration error, not an outage. The run then throws {@link ConfigurationFailure} (exit 1)
+ * after the output's summary.
  */
 public final class EngineRun
 {
@@ -47,13 +54,15 @@ public final class EngineRun
         }
         output.onStart(infos);
         final long startNs = System.nanoTime();
+        final String[] fatal = new String[1];
         final List<Engine> engines = new ArrayList<>();
         final List<EngineSnapshot> finals = new ArrayList<>();
         try
         {
             for (int i = 0; i < instances.size(); i++)
             {
-                final Engine engine = instances.get(i).start().apply(output.listener(instances.get(i).info().name()));
+                final EngineListener shown = output.listener(instances.get(i).info().name());
+                final Engine engine = instances.get(i).start().apply(stopOnPortInUse(shown, control, fatal));
                 engines.add(engine);
                 if (between != null)
                 {
@@ -76,6 +85,44 @@ public final class EngineRun
             }
             output.onStop(finals, System.nanoTime() - startNs);
         }
+        synchronized (fatal)
+        {
+            if (fatal[0] != null)
+            {
+                throw new ConfigurationFailure(fatal[0]);
+            }
+        }
         return finals;
+    }
+
+    /** Passes every event on; the first listen failure for a port in use records its message and stops the run. */
+    private static EngineListener stopOnPortInUse(final EngineListener shown, final RunControl control,
+        final String[] fatal)
+    {
+        return new EngineListener()
+        {
+            @Override
+            public void onEvent(final EngineEvent event)
+            {
+                shown.onEvent(event);
+                if (event.type() == EventType.LISTEN_FAILED && event.reason() == FailureReason.IN_USE)
+                {
+                    synchronized (fatal)
+                    {
+                        if (fatal[0] == null)
+                        {
+                            fatal[0] = event.message();
+                        }
+                    }
+                    control.requestStop("port in use");
+                }
+            }
+
+            @Override
+            public void onSnapshot(final EngineSnapshot snapshot)
+            {
+                shown.onSnapshot(snapshot);
+            }
+        };
     }
 }

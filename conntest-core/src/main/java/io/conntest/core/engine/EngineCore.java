@@ -517,7 +517,7 @@ public final class EngineCore
     private void emitListener(final EventType type, final ListenerState l, final int port, final String message)
     {
         listener.onEvent(new EngineEvent(nowNs, System.currentTimeMillis(), type, 0, null, l.spec.protocol(),
-            l.spec.host(), port, null, type == EventType.LISTEN_FAILED ? FailureReason.LOCAL : null, message));
+            l.spec.host(), port, null, type == EventType.LISTEN_FAILED ? l.failure : null, message));
     }
 
     /** A configured listener: bound, or waiting to retry the bind. */
@@ -527,6 +527,7 @@ public final class EngineCore
         private final List<Session> accepted = new ArrayList<>();
         private Listener bound;
         private String error;
+        private FailureReason failure = FailureReason.LOCAL;
         private long nextAttemptNs;
         private int sessions;
 
@@ -550,6 +551,7 @@ public final class EngineCore
                 nextAttemptNs = nowNs + config.retryInitialNs();
                 // A transport's exception already names the listener ("cannot listen on tcp host:port: ..."):
                 // print it once, not wrapped in the same words again.
+                failure = ex instanceof TransportException ? ((TransportException)ex).reason() : FailureReason.LOCAL;
                 emitListener(EventType.LISTEN_FAILED, this, spec.port(), ex instanceof TransportException ? error :
                     "cannot listen on " + spec.protocol().lowerName() + " " + spec.host() + ":" + spec.port() + ": " +
                     error);

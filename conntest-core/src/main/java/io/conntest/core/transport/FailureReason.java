@@ -15,6 +15,8 @@ public enum FailureReason
     CLOSED,
     /** The peer broke the conntest protocol (or spoke another one). */
     PROTOCOL,
+    /** A listener's address and port are taken by another socket (EADDRINUSE): a configuration error, not retried. */
+    IN_USE,
     /** A local error (bind failed, I/O error). */
     LOCAL
 }

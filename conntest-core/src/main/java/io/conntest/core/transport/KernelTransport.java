@@ -147,6 +147,11 @@ public final class KernelTransport implements Transport
             listeners.add(listener);
             return listener;
         }
+        catch (final java.net.BindException ex)
+        {
+            throw new TransportException(FailureReason.IN_USE, "cannot listen on " + protocol.lowerName() + " " +
+                host + ":" + port + ": port in use (" + ErrorClassifier.describe(ex) + ")", ex);
+        }
         catch (final IOException | RuntimeException ex)
         {
             throw new TransportException(ex instanceof IOException ? FailureReason.LOCAL : ErrorClassifier.classify(ex),

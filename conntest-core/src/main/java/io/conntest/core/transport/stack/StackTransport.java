@@ -149,8 +149,10 @@ public final class StackTransport implements Transport
         }
         catch (final IllegalStateException | IllegalArgumentException ex)
         {
-            throw new TransportException(FailureReason.LOCAL, "cannot listen on " + what + ": " + ex.getMessage(),
-                ex);
+            final String why = String.valueOf(ex.getMessage());
+            final boolean inUse = why.contains("EADDRINUSE") || why.contains("already listening");
+            throw new TransportException(inUse ? FailureReason.IN_USE : FailureReason.LOCAL,
+                "cannot listen on " + what + ": " + (inUse ? "port in use (" + why + ")" : why), ex);
         }
     }
 

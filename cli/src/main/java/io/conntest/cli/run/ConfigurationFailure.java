@@ -1,0 +1,16 @@
+package io.conntest.cli.run;
+
+/**
+ * A run ended because the configuration cannot work as given (a listener's port is in use): exit code 1 with one
+ * line naming the port, as iperf3 exits when it cannot bind. Raised after the engines stopped and the output
+ * printed its summary.
+ */
+public final class ConfigurationFailure extends RuntimeException
+{
+    private static final long serialVersionUID = 1L;
+
+    public ConfigurationFailure(final String message)
+    {
+        super(message);
+    }
+}
