@@ -53,7 +53,7 @@ import java.util.concurrent.Callable;
 @Command(
     name = "conntest",
     mixinStandardHelpOptions = true,
-    version = "conntest 0.1.0",
+    versionProvider = io.conntest.cli.options.VersionProvider.class,
     sortOptions = false,
     subcommands = {ProbeCommand.class, LabCommand.class},
     synopsisSubcommandLabel = "[probe | lab]",
@@ -404,13 +404,14 @@ public final class Main implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--mtu " + network.mtu + " is not in 68..65535");
         }
-        final Set<Integer> ports = new HashSet<>();
+        // TCP and UDP ports are separate: echo on udp:7 and tcp:7 is the classic pair of plain services
+        final Set<String> ports = new HashSet<>();
         for (final ListenSpec listen : instance.listens)
         {
-            if (!ports.add(listen.port()))
+            if (!ports.add(listen.protocol() + ":" + listen.port()))
             {
-                throw new ParameterException(spec.commandLine(), "--listen " + listen + ": port " + listen.port()
-                    + " is given twice");
+                throw new ParameterException(spec.commandLine(), "--listen " + listen + ": " + listen.protocol() +
+                    " port " + listen.port() + " is given twice");
             }
         }
         return new InstanceSettings(instance.name, network.tap, network.ipv4,

@@ -184,6 +184,35 @@ class MainTest
     }
 
     @Test
+    void tcpAndUdpPortsAreSeparate()
+    {
+        // the README's plain-services example: echo on udp:7 and tcp:7 (it used to exit 2 "port 7 is given twice")
+        final Main main = new Main();
+        new CommandLine(main).parseArgs("--name", "plain", "--tap", "tap100", "--ipv4", "10.0.0.2/24",
+            "--listen", "udp:7?service=echo", "--listen", "tcp:7?service=echo");
+        assertEquals(2, main.settings().listens().size());
+
+        final Main twice = new Main();
+        new CommandLine(twice).parseArgs("--name", "plain", "--tap", "tap100", "--ipv4", "10.0.0.2/24",
+            "--listen", "udp:7?service=echo", "--listen", "udp:7?service=discard");
+        final CommandLine.ParameterException ex =
+            org.junit.jupiter.api.Assertions.assertThrows(CommandLine.ParameterException.class, twice::settings);
+        assertTrue(ex.getMessage().contains("udp port 7 is given twice"), ex.getMessage());
+    }
+
+    @Test
+    void everySubcommandPrintsTheVersion()
+    {
+        for (final String[] args : new String[][] {{"--version"}, {"-V"}, {"probe", "--version"}, {"probe", "-V"},
+            {"lab", "--version"}, {"lab", "-V"}})
+        {
+            out.reset();
+            assertEquals(0, run(args), String.join(" ", args));
+            assertEquals("conntest 0.1.0", out.toString(StandardCharsets.UTF_8).strip(), String.join(" ", args));
+        }
+    }
+
+    @Test
     void aTapThatCannotBeOpenedIsARuntimeFailure()
     {
         // An interface name that cannot exist: opening fails before anything is created, with or without root.

@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
  * on 9), pinged and UDP-echoed by the kernel (10.0.0.1/24).
  */
 @Command(name = "lab", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = io.conntest.cli.options.VersionProvider.class,
     description = {
         "The one-command demo: N conntest instances connected to each other over TCP and UDP (one connection per "
             + "pair, bandwidth monitoring on two of every three pairs), with the live UI. As root each runs on its own "

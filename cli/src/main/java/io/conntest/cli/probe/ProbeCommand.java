@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
  * the kernel's sockets or ({@code --tap}) from the own stack on a TAP. Exit code: 0 when a port is open, 1 when none is, 2 for a usage error.
  */
 @Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = io.conntest.cli.options.VersionProvider.class,
     description = "Probe the ports of HOST from this position, as nmap does: open, closed, filtered, "
         + "open|filtered with the reason (syn-ack, conn-refused, no-response, port-unreach, ...).",
     footer = {
