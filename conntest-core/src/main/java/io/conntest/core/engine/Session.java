@@ -11,6 +11,7 @@ import io.conntest.core.protocol.FrameHeader;
 import io.conntest.core.protocol.HelloBody;
 import io.conntest.core.protocol.LatencyPongBody;
 import io.conntest.core.protocol.MessageType;
+import io.conntest.core.protocol.PeerText;
 import io.conntest.core.protocol.ProtocolError;
 import io.conntest.core.protocol.StreamFrameDecoder;
 import io.conntest.core.stats.ConnectionState;
@@ -367,7 +368,8 @@ abstract class Session implements ConnectionHandler, FrameHandler
             protocolError(ProtocolError.UNEXPECTED, "HELLO with wrong role or session");
             return;
         }
-        stats.peerName = helloBody.name();
+        // what a peer sends reaches screens and logs: escaped and bounded once, here
+        stats.peerName = PeerText.sanitize(helloBody.name(), PeerText.MAX_NAME);
         helloDone = true;
         phase = PHASE_LATENCY;
         onHelloAccepted(header, nowNs);
@@ -434,7 +436,7 @@ abstract class Session implements ConnectionHandler, FrameHandler
     private void onPeerClose(final int type, final DirectBuffer buffer, final int bodyOffset, final int length)
     {
         final boolean wellFormed = closeBody.wrap(buffer, bodyOffset, length);
-        final String text = wellFormed ? closeBody.text() : "(malformed)";
+        final String text = wellFormed ? PeerText.sanitize(closeBody.text(), PeerText.MAX_REASON) : "(malformed)";
         if (type == MessageType.GOODBYE && wellFormed && closeBody.code() == CLOSE_CODE_DUPLICATE)
         {
             close(FailureReason.CLOSED, "peer closed its duplicate connection (" + text + ")", false);

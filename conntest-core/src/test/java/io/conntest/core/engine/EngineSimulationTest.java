@@ -122,6 +122,18 @@ class EngineSimulationTest
     }
 
     @Test
+    void aHostilePeerNameReachesNoScreenRaw()
+    {
+        final SimHarness.Node srv = sim.start("10.0.0.2", server(TransportProtocol.TCP));
+        final SimHarness.Node cli = sim.start("10.0.0.1", EngineConfig.builder("ev\nil\u001b[31mRED\u0007")
+            .connect(ConnectSpec.of(TransportProtocol.TCP, "10.0.0.2", 1234)).build());
+        sim.runUntil(() -> !srv.servers(sim.clock.nowNs()).isEmpty() &&
+            srv.servers(sim.clock.nowNs()).get(0).peerName() != null, 5_000, "hello from the hostile name");
+        assertEquals("ev\\nil\\x1b[31mRED\\x07", srv.servers(sim.clock.nowNs()).get(0).peerName());
+        assertEquals("srv", cli.client(sim.clock.nowNs()).peerName());
+    }
+
+    @Test
     void durationLimitedTestEndsOnTime()
     {
         sim.start("10.0.0.2", server(TransportProtocol.TCP));
