@@ -69,8 +69,8 @@ import java.util.concurrent.Callable;
         "Examples:",
         "  conntest --name receiver --listen tcp:1234",
         "  conntest --name sender --connect 'tcp://127.0.0.1:1234?monitor-bandwidth&packet-size=5mb'",
-        "  conntest --name sender --connect 'udp://127.0.0.1:1234?monitor-bandwidth&packet-size=1400&verify' \\",
-        "           --ui json --interval 2s --duration 30s",
+        "  conntest --name sender --ui json --interval 2s --duration 30s \\",
+        "           --connect 'udp://127.0.0.1:1234?monitor-bandwidth&packet-size=1400&verify'",
         "  conntest --name miav0 --tap tap100 --ipv4 10.0.0.2/24 --listen tcp:1234",
         "  conntest --name a --tap tap100 --ipv4 10.0.0.2/24 --listen 'udp:7?service=echo'",
         "  conntest probe 127.0.0.1 22,80,8000-8100,U:53",
@@ -95,7 +95,8 @@ public final class Main implements Callable<Integer>
 
         @Option(names = "--connect", paramLabel = "URI", converter = Converters.ConnectConverter.class,
             description = "Connect to a peer (repeatable): tcp://HOST:PORT or udp://HOST:PORT, with options "
-                + "?monitor-bandwidth&packet-size=N[B|KB|MB]&verify&bandwidth-bytes=N&bandwidth-duration=T.")
+                + "?monitor-bandwidth&packet-size=N[B|KB|MB]&verify&bandwidth-bytes=N&bandwidth-duration=T"
+                + "&latency-interval=T.")
         List<ConnectSpec> connects = new ArrayList<>();
 
         @Option(names = "--timeout", paramLabel = "SECONDS", converter = Converters.DurationConverter.class,

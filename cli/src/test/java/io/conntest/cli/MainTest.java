@@ -201,6 +201,24 @@ class MainTest
     }
 
     @Test
+    void helpExamplesCanBeCopiedAndPasted()
+    {
+        assertEquals(0, run("--help"));
+        final List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final String line = lines.get(i);
+            assertTrue(!line.strip().equals("\\"), "a continuation backslash alone on line " + i + ": " + lines);
+            assertTrue(line.length() <= 100, "line " + i + " fits the 100-column help: " + line);
+            if (line.endsWith("\\"))
+            {
+                assertTrue(i + 1 < lines.size() && lines.get(i + 1).startsWith("   ") &&
+                    lines.get(i + 1).contains("--"), "a continued example goes on on the next line: " + line);
+            }
+        }
+    }
+
+    @Test
     void everySubcommandPrintsTheVersion()
     {
         for (final String[] args : new String[][] {{"--version"}, {"-V"}, {"probe", "--version"}, {"probe", "-V"},
