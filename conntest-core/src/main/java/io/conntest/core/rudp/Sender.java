@@ -1,5 +1,7 @@
 package io.conntest.core.rudp;
 
+import io.conntest.stack.tcp.cc.RttEstimator;
+
 /**
  * The sending half's control: the send buffer plus what decides when to (re)send: the RFC 6298 retransmission timer
  * and RTT estimator, loss detection by SACK (RFC 6675) and by time (RACK, RFC 8985), tail loss probes (RFC 8985
@@ -27,7 +29,8 @@ final class Sender
     Sender(final ReliableUdpConfig config)
     {
         buffer = new SendBuffer(config.sendWindowPackets(), config.sendWindowBytes());
-        rtt = new RttEstimator(config.initialRtoNs(), config.minRtoNs(), config.maxRtoNs());
+        // the stack's RFC 6298 estimator, with a 1 µs clock granularity: reliable-UDP timestamps are microseconds
+        rtt = new RttEstimator(config.minRtoNs(), config.maxRtoNs(), config.initialRtoNs(), 1_000L);
         cc = new CongestionControl(config.initialCwndPackets(), config.sendWindowPackets());
         maxRetransmissions = config.maxRetransmissions();
         ackDelayNs = config.ackDelayNs();
@@ -121,7 +124,7 @@ final class Sender
             final long sampleNs = ((ReliableUdpChannel.micros(nowNs) - rx.tsEcr()) & 0xFFFF_FFFFL) * 1_000L;
             if (sampleNs < MAX_RTT_SAMPLE_NS)
             {
-                rtt.onSample(sampleNs);
+                rtt.sample(sampleNs);
             }
         }
     }
