@@ -11,6 +11,8 @@ public final class TcpCounters
     public long resetsSent;
     public long resetsDropped;
     public long synDroppedBacklogFull;
+    /** SYN+FIN to a listener, dropped unanswered (as Linux does). */
+    public long synFinDropped;
     public long challengeAcks;
     public long challengeAcksSuppressed;
     public long icmpErrors;

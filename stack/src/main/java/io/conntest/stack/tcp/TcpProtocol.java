@@ -284,6 +284,12 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             return;
         }
+        if (seg.hasFlag(TcpPacketFlags.FIN))
+        {
+            // SYN+FIN opens nothing any real client sends; scanners use the answer to fingerprint. Linux drops it.
+            counters.synFinDropped++;
+            return;
+        }
         if (!listener.hasRoom() || connections.size() >= config.maxConnections)
         {
             counters.synDroppedBacklogFull++;

@@ -79,6 +79,19 @@ class TcpStateMachineTest
     }
 
     @Test
+    void rfc9293_3_10_7_2_synFinToListenerIsDroppedUnanswered()
+    {
+        h.tcp.listen(80, 4);
+        h.send(seg(SYN | FIN, 1000, 0, 65535));
+        h.expectNothing();
+        assertEquals(1, h.tcp.counters().synFinDropped);
+        assertEquals(0, h.tcp.connectionCount());
+        // a plain SYN afterwards opens as usual
+        h.send(seg(SYN, 2000, 0, 65535));
+        assertEquals(SYN | ACK, h.expectOne().repr.flags);
+    }
+
+    @Test
     void rfc9293_3_10_7_2_passiveOpenAnswersSynWithSynAckAndNegotiatedOptions()
     {
         h.tcp.listen(80, 4);
