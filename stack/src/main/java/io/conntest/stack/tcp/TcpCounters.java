@@ -25,6 +25,7 @@ public final class TcpCounters
         return "TcpCounters{segmentsIn=" + segmentsIn + ", malformed=" + malformed + ", notUnicast=" + notUnicast + ", badChecksum=" + badChecksum +
             ", resetsForClosedPort=" + resetsForClosedPort + ", resetsSent=" + resetsSent +
             ", resetsDropped=" + resetsDropped + ", synDroppedBacklogFull=" + synDroppedBacklogFull +
+            ", synFinDropped=" + synFinDropped +
             ", challengeAcks=" + challengeAcks + ", challengeAcksSuppressed=" + challengeAcksSuppressed +
             ", icmpErrors=" + icmpErrors + ", icmpIgnored=" + icmpIgnored + ", sendRefused=" + sendRefused + '}';
     }
