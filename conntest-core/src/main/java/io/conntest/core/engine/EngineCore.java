@@ -58,6 +58,8 @@ public final class EngineCore
     static final long LINK_CHECK_INTERVAL_NS = 1_000_000_000L;
     private long nextLinkCheckNs;
     private String linkWarning;
+    /** Accepted sessions that were live when the engine stopped: the final snapshot still shows their figures. */
+    private final List<ConnectionStats> liveAtStop = new ArrayList<>();
     private boolean stopped;
 
     public EngineCore(final EngineConfig config, final Transport transport, final EngineListener listener)
@@ -193,6 +195,10 @@ public final class EngineCore
         this.nowNs = nowNs;
         for (final Session session : sessions)
         {
+            if (!session.isClient() && !session.isClosed())
+            {
+                liveAtStop.add(session.stats());
+            }
             session.closeGracefully(nowNs);
         }
         sessions.clear();
@@ -242,6 +248,10 @@ public final class EngineCore
             {
                 cs.add(session.stats().snapshot(nowNs));
             }
+        }
+        for (final ConnectionStats s : liveAtStop)
+        {
+            cs.add(s.snapshot(nowNs));
         }
         return new EngineSnapshot(nowNs, config.instanceName(), transport.name(), List.copyOf(ls), List.copyOf(cs),
             droppedEvents);

@@ -1,5 +1,9 @@
 package io.conntest.core.engine;
 
+import io.conntest.core.stats.Side;
+
+import io.conntest.core.stats.EngineSnapshot;
+
 import static io.conntest.core.engine.SimHarness.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -131,6 +135,24 @@ class EngineSimulationTest
             srv.servers(sim.clock.nowNs()).get(0).peerName() != null, 5_000, "hello from the hostile name");
         assertEquals("ev\\nil\\x1b[31mRED\\x07", srv.servers(sim.clock.nowNs()).get(0).peerName());
         assertEquals("srv", cli.client(sim.clock.nowNs()).peerName());
+    }
+
+    @Test
+    void anAcceptingInstanceKeepsItsIncomingSessionsInTheFinalSnapshot()
+    {
+        final SimHarness.Node srv = sim.start("10.0.0.2", server(TransportProtocol.TCP));
+        final SimHarness.Node cli = sim.start("10.0.0.1", client(ConnectSpec.of(TransportProtocol.TCP, "10.0.0.2",
+            1234)));
+        sim.runUntil(() -> !srv.servers(sim.clock.nowNs()).isEmpty() &&
+            srv.servers(sim.clock.nowNs()).get(0).latencySamples() >= 2, 10_000, "server-side figures");
+        srv.core.stop(sim.clock.nowNs());
+        final EngineSnapshot last = srv.core.snapshot(sim.clock.nowNs());
+        // the summary of a receiver used to be empty: its accepted sessions were gone before the final snapshot
+        assertEquals(1, last.connections().size(), last.toString());
+        assertEquals(Side.SERVER, last.connections().get(0).side());
+        assertEquals("cli", last.connections().get(0).peerName());
+        assertTrue(last.connections().get(0).latencySamples() >= 2);
+        assertTrue(cli.client(sim.clock.nowNs()).latencySamples() >= 1);
     }
 
     @Test
