@@ -1,10 +1,12 @@
 package io.conntest.cli;
 
 import io.conntest.cli.options.Emphasis;
-import io.conntest.cli.options.ListenSpec;
+import io.conntest.core.engine.ListenSpec;
 import io.conntest.cli.options.UiMode;
 import io.conntest.core.engine.ConnectSpec;
 import io.conntest.core.transport.TransportProtocol;
+import io.conntest.cli.exit.UsageFailure;
+import io.conntest.cli.run.InstanceRunner;
 import io.conntest.cli.run.InstanceSettings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -64,21 +66,21 @@ class MainTest
     {
         final Main receiver = new Main();
         new CommandLine(receiver).parseArgs("--name", "receiver", "--listen", "tcp:1234");
-        assertEquals("receiver", receiver.instance.name);
-        assertEquals(List.of(ListenSpec.parse("tcp:1234")), receiver.instance.listens);
-        assertEquals(ListenSpec.Service.CONNTEST, receiver.instance.listens.get(0).service());
+        assertEquals("receiver", receiver.instance.name());
+        assertEquals(List.of(ListenSpec.parse("tcp:1234")), receiver.instance.listens());
+        assertEquals(ListenSpec.Service.CONNTEST, receiver.instance.listens().get(0).service());
 
         final Main sender = new Main();
         new CommandLine(sender).parseArgs("--name", "sender", "--connect",
             "tcp://127.0.0.1:1234?monitor-bandwidth&packet-size=5mb");
-        final ConnectSpec c = sender.instance.connects.get(0);
+        final ConnectSpec c = sender.instance.connects().get(0);
         assertEquals(TransportProtocol.TCP, c.protocol());
         assertEquals("127.0.0.1", c.host());
         assertEquals(1234, c.port());
         assertTrue(c.monitorBandwidth());
         assertEquals(5 * 1024 * 1024, c.packetSize());
         assertFalse(c.verify());
-        assertNull(sender.network.tap, "kernel sockets unless --tap");
+        assertNull(sender.network.tap(), "kernel sockets unless --tap");
     }
 
     @Test
@@ -89,26 +91,26 @@ class MainTest
             "--connect", "udp://10.0.0.3:7?packet-size=1400B&verify&bandwidth-bytes=2MB&bandwidth-duration=500ms",
             "--connect", "tcp://h:9?MONITOR-BANDWIDTH&packet-size=128kb", "--timeout", "3", "--duration", "1m",
             "--ui", "notty", "--ui-emphasis", "bright-magenta", "--interval", "2s", "--logfile", "/tmp/x.log");
-        assertEquals(2, m.instance.listens.size());
-        assertEquals("127.0.0.1", m.instance.listens.get(1).host());
-        final ConnectSpec udp = m.instance.connects.get(0);
+        assertEquals(2, m.instance.listens().size());
+        assertEquals("127.0.0.1", m.instance.listens().get(1).host());
+        final ConnectSpec udp = m.instance.connects().get(0);
         assertEquals(1400, udp.packetSize());
         assertTrue(udp.verify());
         assertEquals(2L << 20, udp.bandwidthBytes());
         assertEquals(500_000_000L, udp.bandwidthDurationNs());
-        assertEquals(128 * 1024, m.instance.connects.get(1).packetSize());
-        assertTrue(m.instance.connects.get(1).monitorBandwidth());
-        assertEquals(Duration.ofSeconds(3), m.instance.timeout);
-        assertEquals(Duration.ofMinutes(1), m.instance.duration);
-        assertEquals(UiMode.TUI, m.output.ui);
-        assertEquals(Emphasis.BRIGHT_MAGENTA, m.output.emphasis);
-        assertEquals(Duration.ofSeconds(2), m.output.interval);
-        assertEquals(Path.of("/tmp/x.log"), m.output.logfile);
+        assertEquals(128 * 1024, m.instance.connects().get(1).packetSize());
+        assertTrue(m.instance.connects().get(1).monitorBandwidth());
+        assertEquals(Duration.ofSeconds(3), m.instance.timeout());
+        assertEquals(Duration.ofMinutes(1), m.instance.duration());
+        assertEquals(UiMode.TUI, m.output.ui());
+        assertEquals(Emphasis.BRIGHT_MAGENTA, m.output.emphasis());
+        assertEquals(Duration.ofSeconds(2), m.output.interval());
+        assertEquals(Path.of("/tmp/x.log"), m.output.logfile());
         for (final String ui : new String[] {"tui", "log", "text", "json", "TEXT"})
         {
             final Main n = new Main();
             new CommandLine(n).parseArgs("--ui", ui);
-            assertEquals(UiMode.parse(ui), n.output.ui);
+            assertEquals(UiMode.parse(ui), n.output.ui());
         }
     }
 
@@ -144,8 +146,7 @@ class MainTest
             {"--tap", "--name", "r", "--listen", "udp:7?service=echo"},
             {"--tap", "--name", "r", "--listen", "tcp:1", "--pcap", "/tmp/x.pcap"},
             {"nothing to do", "--name", "r"},
-            {"do not mix", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--listen", "tcp:1", "--listen",
-                "udp:7?service=echo"},
+            {"own stack only", "--name", "a", "--listen", "tcp:1", "--listen", "udp:7?service=echo"},
             {"--ipv4", "--name", "a", "--tap", "t0", "--connect", "tcp://10.0.0.3:1"},
             {"tcp:1234", "--name", "a", "--listen", "tcp:1234", "--listen", "tcp:1234"},
             {"2000-1000", "probe", "127.0.0.1", "2000-1000"},
@@ -172,7 +173,7 @@ class MainTest
         new CommandLine(main).parseArgs("--name", "receiver", "--tap", "tap100", "--ipv4", "10.0.0.2/24",
             "--ipv4-gateway", "10.0.0.1", "--mac", "02:00:00:00:00:07", "--mtu", "9000", "--pcap", "/tmp/x.pcap",
             "--listen", "udp:7?service=echo", "--listen", "udp:9?service=discard");
-        final InstanceSettings s = main.settings();
+        final InstanceSettings s = InstanceRunner.settings(main.instance, main.network);
         assertEquals("receiver", s.name());
         assertEquals("tap100", s.tap());
         assertEquals(0x0A000002, s.ipv4().address());
@@ -191,13 +192,13 @@ class MainTest
         final Main main = new Main();
         new CommandLine(main).parseArgs("--name", "plain", "--tap", "tap100", "--ipv4", "10.0.0.2/24",
             "--listen", "udp:7?service=echo", "--listen", "tcp:7?service=echo");
-        assertEquals(2, main.settings().listens().size());
+        assertEquals(2, InstanceRunner.settings(main.instance, main.network).listens().size());
 
         final Main twice = new Main();
         new CommandLine(twice).parseArgs("--name", "plain", "--tap", "tap100", "--ipv4", "10.0.0.2/24",
             "--listen", "udp:7?service=echo", "--listen", "udp:7?service=discard");
-        final CommandLine.ParameterException ex =
-            org.junit.jupiter.api.Assertions.assertThrows(CommandLine.ParameterException.class, twice::settings);
+        final UsageFailure ex = org.junit.jupiter.api.Assertions.assertThrows(UsageFailure.class,
+            () -> InstanceRunner.settings(twice.instance, twice.network));
         assertTrue(ex.getMessage().contains("udp port 7 is given twice"), ex.getMessage());
     }
 

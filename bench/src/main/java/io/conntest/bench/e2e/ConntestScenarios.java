@@ -81,8 +81,7 @@ final class ConntestScenarios
             if (tap)
             {
                 device = lab.openTap(Lab.STACK_TAP);
-                client = Engine.start(clientConfig, new StackTransport(device, InterfaceConfig.builder(
-                    Lab.STACK_ADDRESS, Lab.PREFIX).mac(StackHost.MAC).seed(7).build()), QUIET);
+                client = Engine.start(clientConfig, new StackTransport(device, StackLoadThread.interfaceConfig()), QUIET);
             }
             else
             {

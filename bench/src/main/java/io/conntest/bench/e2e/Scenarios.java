@@ -192,7 +192,7 @@ public final class Scenarios
         final TapDevice tap = lab.openTap(Lab.STACK_TAP);
         final KernelUdp.Sink sink = new KernelUdp.Sink(Ipv4Address.toString(Lab.KERNEL_ADDRESS), SINK_PORT,
             Ipv4Address.toString(Lab.STACK_ADDRESS));
-        final StackHost stack = new StackHost(tap,
+        final StackLoadThread stack = new StackLoadThread(tap,
             new Workloads.UdpBlast(Lab.KERNEL_ADDRESS, SINK_PORT, FramePump.PAYLOAD));
         try
         {
@@ -212,7 +212,7 @@ public final class Scenarios
     static Map<Metric, Double> udpStackRx(final Lab lab, final BenchMode mode)
     {
         final TapDevice tap = lab.openTap(Lab.STACK_TAP);
-        final StackHost stack = new StackHost(tap, new Workloads.Discard(SINK_PORT));
+        final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Discard(SINK_PORT));
         final GsoUdpSource source = new GsoUdpSource(Lab.KERNEL_ADDRESS, Lab.STACK_ADDRESS, SINK_PORT,
             FramePump.PAYLOAD, MAX_DATAGRAMS);
         try
@@ -247,7 +247,7 @@ public final class Scenarios
     static Map<Metric, Double> udpEchoStack(final Lab lab, final BenchMode mode)
     {
         final TapDevice tap = lab.openTap(Lab.STACK_TAP);
-        final StackHost stack = new StackHost(tap, new Workloads.Echo(ECHO_PORT));
+        final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Echo(ECHO_PORT));
         try
         {
             stack.start(null, mode.maxLoadNs());
@@ -264,7 +264,7 @@ public final class Scenarios
     static Map<Metric, Double> idleStack(final Lab lab, final BenchMode mode) throws InterruptedException
     {
         final TapDevice tap = lab.openTap(Lab.STACK_TAP);
-        final StackHost stack = new StackHost(tap, new Workloads.Echo(ECHO_PORT));
+        final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Echo(ECHO_PORT));
         try
         {
             stack.start(null, mode.maxLoadNs());

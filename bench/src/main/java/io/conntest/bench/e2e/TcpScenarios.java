@@ -43,7 +43,7 @@ final class TcpScenarios
     static Map<Metric, Double> stackTx(final Lab lab, final BenchMode mode)
     {
         final TapDevice tap = lab.openTap(Lab.STACK_TAP);
-        final StackHost stack = new StackHost(tap, new Workloads.Tcp("source", SOURCE_PORT));
+        final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Tcp("source", SOURCE_PORT));
         final KernelTcp.Reader reader = new KernelTcp.Reader(null, Ipv4Address.toString(Lab.STACK_ADDRESS),
             SOURCE_PORT);
         try
@@ -64,7 +64,7 @@ final class TcpScenarios
     static Map<Metric, Double> stackRx(final Lab lab, final BenchMode mode)
     {
         final TapDevice tap = lab.openTap(Lab.STACK_TAP);
-        final StackHost stack = new StackHost(tap, new Workloads.Tcp("discard", DISCARD_PORT));
+        final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Tcp("discard", DISCARD_PORT));
         final KernelTcp.Writer writer = new KernelTcp.Writer(null, Ipv4Address.toString(Lab.STACK_ADDRESS),
             DISCARD_PORT);
         try
@@ -99,7 +99,7 @@ final class TcpScenarios
     static Map<Metric, Double> rrStack(final Lab lab, final BenchMode mode)
     {
         final TapDevice tap = lab.openTap(Lab.STACK_TAP);
-        final StackHost stack = new StackHost(tap, new Workloads.Tcp("echo", ECHO_PORT));
+        final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Tcp("echo", ECHO_PORT));
         try
         {
             stack.start(null, mode.maxLoadNs());

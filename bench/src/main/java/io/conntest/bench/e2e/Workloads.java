@@ -1,11 +1,10 @@
 package io.conntest.bench.e2e;
 
-import io.conntest.stack.NetworkStack;
+import io.conntest.core.transport.stack.StackHost;
 import io.conntest.stack.service.UdpDiscardService;
 import io.conntest.stack.service.UdpEchoService;
 import io.conntest.stack.socket.UdpSocket;
 import io.conntest.stack.socket.UdpSocketListener;
-import io.conntest.stack.tcp.TcpConfig;
 import io.conntest.stack.tcp.TcpProtocol;
 import io.conntest.stack.tcp.service.TcpService;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -20,7 +19,7 @@ final class Workloads
     }
 
     /** Sends {@code payload}-byte datagrams from port {@link KernelUdp#SOURCE_PORT} to a kernel socket, always. */
-    static final class UdpBlast implements StackHost.Workload, UdpSocketListener
+    static final class UdpBlast implements StackLoadThread.Workload, UdpSocketListener
     {
         private final int dstAddr;
         private final int dstPort;
@@ -37,9 +36,9 @@ final class Workloads
         }
 
         @Override
-        public void start(final NetworkStack stack)
+        public void start(final StackHost host)
         {
-            socket = stack.udp().open(this);
+            socket = host.stack().udp().open(this);
             socket.bind(KernelUdp.SOURCE_PORT);
         }
 
@@ -69,7 +68,7 @@ final class Workloads
     }
 
     /** The discard service: counts what arrives. */
-    static final class Discard implements StackHost.Workload
+    static final class Discard implements StackLoadThread.Workload
     {
         private final int port;
         private UdpDiscardService service;
@@ -80,9 +79,9 @@ final class Workloads
         }
 
         @Override
-        public void start(final NetworkStack stack)
+        public void start(final StackHost host)
         {
-            service = new UdpDiscardService(stack.udp(), port);
+            service = new UdpDiscardService(host.stack().udp(), port);
         }
 
         @Override
@@ -105,7 +104,7 @@ final class Workloads
     }
 
     /** The echo service: answers every datagram. */
-    static final class Echo implements StackHost.Workload
+    static final class Echo implements StackLoadThread.Workload
     {
         private final int port;
         private UdpEchoService service;
@@ -116,9 +115,9 @@ final class Workloads
         }
 
         @Override
-        public void start(final NetworkStack stack)
+        public void start(final StackHost host)
         {
-            service = new UdpEchoService(stack.udp(), port);
+            service = new UdpEchoService(host.stack().udp(), port);
         }
 
         @Override
@@ -141,7 +140,7 @@ final class Workloads
     }
 
     /** A TCP service of the stack (source, discard or echo) on {@code port}, with Nagle off as latency probes use. */
-    static final class Tcp implements StackHost.Workload
+    static final class Tcp implements StackLoadThread.Workload
     {
         private final String service;
         private final int port;
@@ -155,11 +154,9 @@ final class Workloads
         }
 
         @Override
-        public void start(final NetworkStack stack)
+        public void start(final StackHost host)
         {
-            // Linux's RTO floor (200 ms) rather than RFC 6298's 1 s, as the interop tests run it.
-            tcp = new TcpProtocol(new TcpConfig().minRtoNs(200_000_000L).noDelay(true), Lab.STACK_ADDRESS);
-            stack.addProtocol(tcp);
+            tcp = host.tcp();
             tcpService = TcpService.create(service, tcp, port, 4);
         }
 

@@ -1,13 +1,13 @@
 package io.conntest.cli.lab;
 
-import io.conntest.cli.Converters;
-import io.conntest.cli.Main;
-import io.conntest.cli.OutputOptions;
+import io.conntest.cli.options.Converters;
+import io.conntest.cli.run.CommandContext;
+import io.conntest.cli.options.OutputOptions;
 import io.conntest.cli.run.EngineRun;
 import io.conntest.cli.run.RunControl;
 import io.conntest.cli.ui.Output;
 import io.conntest.cli.options.Ipv4Cidr;
-import io.conntest.cli.options.ListenSpec;
+import io.conntest.core.engine.ListenSpec;
 import io.conntest.cli.run.EventLog;
 import io.conntest.cli.run.InstanceSettings;
 import io.conntest.cli.run.StackInstance;
@@ -53,7 +53,7 @@ public final class LabCommand implements Callable<Integer>
     static final String STACK_ADDRESS = "10.0.0.2";
 
     @ParentCommand
-    private Main parent;
+    private CommandContext parent;
 
     @Spec
     private CommandSpec spec;
@@ -92,7 +92,7 @@ public final class LabCommand implements Callable<Integer>
         {
             return stackDemo(duration == null ? Duration.ofSeconds(10) : duration);
         }
-        final Main main = parent != null ? parent : new Main();
+        final CommandContext main = parent != null ? parent : CommandContext.system();
         final long durationNs = duration == null ? 30_000_000_000L : duration.toNanos();
         if (stack != null && !stack.equals("tap") && !stack.equals("kernel"))
         {

@@ -11,7 +11,7 @@ import io.conntest.core.transport.KernelTransport;
 import io.conntest.core.transport.TransportProtocol;
 import io.conntest.tap.TapDevice;
 import io.conntest.tap.netns.NetworkNamespace;
-import io.conntest.cli.options.MacAddress;
+import io.conntest.stack.wire.MacAddress;
 import io.conntest.core.rudp.ReliableUdpConfig;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.core.transport.stack.StackTransport;
@@ -98,7 +98,7 @@ final class LabMesh
                     + (bandwidthOnPair(k) ? " with bandwidth" : ""));
             }
             final InstanceInfo info = new InstanceInfo(NAMES[j], tap ? "tap" : "kernel",
-                tap ? List.of(hosts[j] + "/24", "mac " + MacAddress.format(mac(j)), "on " + tapName(j) + " in "
+                tap ? List.of(hosts[j] + "/24", "mac " + MacAddress.toString(mac(j)), "on " + tapName(j) + " in "
                     + ns.name()) : List.of(hosts[j] + (ns != null ? " in " + ns.name() : "")),
                 List.of("tcp:" + hosts[j] + ":" + (ports[j][0] == 0 ? "auto" : ports[j][0]),
                     "udp:" + hosts[j] + ":" + (ports[j][1] == 0 ? "auto" : ports[j][1])), connects);

@@ -1,5 +1,7 @@
 package io.conntest.cli.options;
 
+import io.conntest.stack.wire.Ipv4Address;
+
 /**
  * An IPv4 address with a prefix length, as given to {@code --ipv4}: {@code 10.0.0.2/24}.
  *
@@ -41,48 +43,29 @@ public record Ipv4Cidr(int address, int prefixLength)
         return new Ipv4Cidr(address, prefix);
     }
 
-    /** Parses a dotted-quad IPv4 address into a big-endian int. */
+    /** Parses a dotted-quad IPv4 address into a big-endian int ({@link Ipv4Address#parse}, with a message for people). */
     public static int parseAddress(final String text)
     {
-        final String[] parts = text.split("\\.", -1);
-        if (parts.length != 4)
+        try
+        {
+            return Ipv4Address.parse(text);
+        }
+        catch (final IllegalArgumentException ex)
         {
             throw new IllegalArgumentException("'" + text + "' is not an IPv4 address (e.g. 10.0.0.2)");
         }
-        int address = 0;
-        for (final String part : parts)
-        {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit))
-            {
-                throw new IllegalArgumentException("'" + text + "' is not an IPv4 address (e.g. 10.0.0.2)");
-            }
-            final int octet = Integer.parseInt(part);
-            if (octet > 255)
-            {
-                throw new IllegalArgumentException("'" + text + "' is not an IPv4 address (octet " + octet
-                    + " > 255)");
-            }
-            address = (address << 8) | octet;
-        }
-        return address;
     }
 
     /** Dotted-quad text of {@code address}. */
     public static String format(final int address)
     {
-        return (address >>> 24) + "." + ((address >>> 16) & 0xFF) + "." + ((address >>> 8) & 0xFF) + "."
-            + (address & 0xFF);
+        return Ipv4Address.toString(address);
     }
 
     /** Whether {@code other} is in this address's subnet. */
     public boolean contains(final int other)
     {
-        if (prefixLength == 0)
-        {
-            return true;
-        }
-        final int mask = -1 << (32 - prefixLength);
-        return (address & mask) == (other & mask);
+        return Ipv4Address.sameNetwork(address, other, prefixLength);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.conntest.cli.probe;
 
-import io.conntest.cli.Converters;
-import io.conntest.cli.Main;
-import io.conntest.cli.NetworkOptions;
+import io.conntest.cli.options.Converters;
+import io.conntest.cli.run.CommandContext;
+import io.conntest.cli.options.NetworkOptions;
 import io.conntest.cli.run.TapStack;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.core.transport.stack.StackPortProber;
@@ -51,7 +51,7 @@ import java.util.concurrent.TimeUnit;
 public final class ProbeCommand implements Callable<Integer>
 {
     @ParentCommand
-    private Main parent;
+    private CommandContext parent;
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -129,7 +129,7 @@ public final class ProbeCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), tapOnly + " needs --tap IFNAME");
         }
-        final TapStack tapStack = network.tap() == null ? null : network.tapStack(spec.commandLine(), null);
+        final TapStack tapStack = network.tap() == null ? null : TapStack.from(network, null);
         final InetAddress address;
         try
         {
@@ -140,7 +140,7 @@ public final class ProbeCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "cannot resolve host '" + host + "'");
         }
         // The TAP is opened before any output, so a failure is a plain one-line error (exit 1).
-        final StackHost host = tapStack == null ? null : tapStack.openHost();
+        final StackHost host = tapStack == null ? null : tapStack.openHost(java.util.List.of());
         final StackPortProber stackProber = host == null ? null : new StackPortProber(host, true, options);
         final PrintStream out;
         try

@@ -1,12 +1,16 @@
 package io.conntest.cli.run;
 
+import io.conntest.cli.exit.ConfigurationFailure;
 import io.conntest.cli.ui.InstanceInfo;
 import io.conntest.cli.ui.Output;
 import io.conntest.core.engine.Engine;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EngineListener;
 import io.conntest.core.event.EventType;
+import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.stats.ConnectionState;
 import io.conntest.core.stats.EngineSnapshot;
+import io.conntest.core.stats.Side;
 import io.conntest.core.transport.FailureReason;
 
 import java.util.ArrayList;
@@ -34,17 +38,51 @@ public final class EngineRun
     {
     }
 
+    /**
+     * What a run ended with.
+     *
+     * @param finals     every engine's snapshot after it stopped (what the output's summary shows)
+     * @param unreached  the outgoing peers that were not connected when the run was stopped, as
+     *                   {@code "instance -> proto://host:port (state: last error)"}: never reached, or failing at the end
+     */
+    public record Result(List<EngineSnapshot> finals, List<String> unreached)
+    {
+    }
+
     private EngineRun()
     {
+    }
+
+    /**
+     * The outgoing peers of {@code beforeStop} that were neither connected nor covered by the peer's own
+     * connection (each pair shares one connection) when the run was told to stop.
+     */
+    static List<String> unreached(final List<EngineSnapshot> beforeStop)
+    {
+        final List<String> unreached = new ArrayList<>();
+        for (final EngineSnapshot snapshot : beforeStop)
+        {
+            for (final ConnectionSnapshot c : snapshot.connections())
+            {
+                if (c.side() == Side.CLIENT && c.state() != ConnectionState.CONNECTED
+                    && c.state() != ConnectionState.COVERED)
+                {
+                    unreached.add(snapshot.instanceName() + " -> " + c.protocol().lowerName() + "://" + c.peerHost()
+                        + ":" + c.peerPort() + " (" + c.state().name().toLowerCase(java.util.Locale.ROOT)
+                        + (c.lastError() == null ? "" : ": " + c.lastError()) + ")");
+                }
+            }
+        }
+        return unreached;
     }
 
     /**
      * Runs until a stop is requested or {@code durationNs} passed ({@code <= 0}: no limit).
      *
      * @param between called after each instance started with its engine (the lab learns bound ports here)
-     * @return the final snapshots
+     * @return the final snapshots and the peers not reached
      */
-    public static List<EngineSnapshot> run(final List<Instance> instances, final Output output,
+    public static Result run(final List<Instance> instances, final Output output,
         final RunControl control, final long durationNs, final java.util.function.BiConsumer<Integer, Engine> between)
     {
         final List<InstanceInfo> infos = new ArrayList<>();
@@ -57,6 +95,7 @@ public final class EngineRun
         final String[] fatal = new String[1];
         final List<Engine> engines = new ArrayList<>();
         final List<EngineSnapshot> finals = new ArrayList<>();
+        final List<EngineSnapshot> beforeStop = new ArrayList<>();
         try
         {
             for (int i = 0; i < instances.size(); i++)
@@ -73,6 +112,10 @@ public final class EngineRun
         }
         finally
         {
+            for (final Engine engine : engines)
+            {
+                beforeStop.add(engine.snapshot());
+            }
             // Last started first: an instance says goodbye to the ones it connected to before they stop, so no
             // instance sees its outgoing peers vanish and starts reconnecting during the shutdown.
             for (int i = engines.size() - 1; i >= 0; i--)
@@ -92,7 +135,7 @@ public final class EngineRun
                 throw new ConfigurationFailure(fatal[0]);
             }
         }
-        return finals;
+        return new Result(finals, unreached(beforeStop));
     }
 
     /** Passes every event on; the first listen failure for a port in use records its message and stops the run. */

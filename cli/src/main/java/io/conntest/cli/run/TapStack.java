@@ -1,16 +1,14 @@
 package io.conntest.cli.run;
 
+import io.conntest.cli.exit.UsageFailure;
 import io.conntest.cli.options.Ipv4Cidr;
-import io.conntest.cli.options.MacAddress;
+import io.conntest.cli.options.NetworkOptions;
+import io.conntest.core.engine.ListenSpec;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.stack.iface.InterfaceConfig;
-import io.conntest.stack.phy.FrameDevice;
-import io.conntest.stack.phy.PcapWriterDevice;
-import io.conntest.stack.phy.TracingDevice;
+import io.conntest.stack.wire.MacAddress;
 import io.conntest.tap.TapDevice;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +16,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The own stack on a TAP device for the engine ({@code --tap}) and the prober ({@code probe --tap}): opens the TAP
- * (attaching or creating it), sets its MTU, wraps it in the pcap writer and the tracer when asked, and builds the
- * interface configuration. The device chain is closed with the stack that uses it.
+ * The own stack on a TAP device, as the command line describes it, for the engine ({@code --tap}), the stack-only
+ * instance and the prober ({@code probe --tap}): opens the TAP (attaching or creating it), sets its MTU, and hands
+ * the rest (pcap writer, tracer, interface, TCP, services) to {@link StackHost#builder}, the one way a stack is
+ * built.
  *
  * @param tap     interface name
  * @param ipv4    the stack's address and prefix
@@ -32,39 +31,67 @@ import java.util.function.Supplier;
  */
 public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu, Path pcap, Consumer<String> trace)
 {
-    /** Opens the device chain; the caller owns it (a {@link StackHost} closes it). */
-    public FrameDevice openDevice(final Supplier<TapDevice> open)
+    /**
+     * The --tap options, checked; a usage error names the option.
+     *
+     * @param trace where frame trace lines go, or null
+     */
+    public static TapStack from(final NetworkOptions network, final Consumer<String> trace)
     {
-        final TapDevice device = open.get();
-        FrameDevice chain = device;
+        final Ipv4Cidr ipv4 = network.ipv4();
+        if (ipv4 == null)
+        {
+            throw new UsageFailure("missing --ipv4 ADDR/PREFIX for the stack on " + network.tap());
+        }
+        final Integer gateway = network.gateway();
+        if (gateway != null && !ipv4.contains(gateway))
+        {
+            throw new UsageFailure("--ipv4-gateway " + Ipv4Cidr.format(gateway) + " is not in " + ipv4
+                + " (a gateway must be on-link)");
+        }
+        final Integer mtu = network.mtu();
+        if (mtu != null)
+        {
+            try
+            {
+                InterfaceConfig.checkMtu(mtu);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new UsageFailure("--mtu " + mtu + " is not in " + InterfaceConfig.MIN_MTU + ".."
+                    + InterfaceConfig.MAX_MTU);
+            }
+        }
+        return new TapStack(network.tap(), ipv4, gateway == null ? 0 : gateway,
+            network.mac() == null ? -1 : network.mac(), mtu == null ? 0 : mtu, network.pcap(), trace);
+    }
+
+    /** Opens the TAP with {@code open} and sets its MTU; the caller owns it. */
+    public TapDevice openTap(final Supplier<TapDevice> open)
+    {
+        final TapDevice device;
+        try
+        {
+            device = open.get();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // a name the kernel could never take (too long, '/'): the option is wrong, not the machine
+            throw new UsageFailure("--tap " + tap + ": " + ex.getMessage(), ex);
+        }
         try
         {
             if (mtu != 0 && device.mtu() != mtu)
             {
                 device.setMtu(mtu);
             }
-            if (pcap != null)
-            {
-                chain = new PcapWriterDevice(chain, pcap);
-            }
-        }
-        catch (final IOException ex)
-        {
-            device.close();
-            throw new UncheckedIOException("cannot write pcap file " + pcap + ": " + ex.getMessage(), ex);
         }
         catch (final RuntimeException ex)
         {
             device.close();
             throw ex;
         }
-        return trace == null ? chain : new TracingDevice(chain, trace);
-    }
-
-    /** Opens the TAP in the calling thread's namespace. */
-    public FrameDevice openDevice()
-    {
-        return openDevice(() -> TapDevice.open(tap));
+        return device;
     }
 
     /** The interface configuration. */
@@ -86,10 +113,22 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
         return config.build();
     }
 
-    /** A stack host on the TAP. */
-    public StackHost openHost()
+    /** A host builder on the TAP opened by {@code open}, with the pcap writer and tracer asked for. */
+    public StackHost.Builder hostBuilder(final Supplier<TapDevice> open)
     {
-        return new StackHost(openDevice(), interfaceConfig());
+        return StackHost.builder(openTap(open), interfaceConfig()).pcap(pcap).trace(trace);
+    }
+
+    /** A stack host on the TAP, opened in the calling thread's namespace, with the plain services in {@code listens}. */
+    public StackHost openHost(final List<ListenSpec> listens)
+    {
+        return hostBuilder(() -> TapDevice.open(tap)).services(listens, false).build();
+    }
+
+    /** A stack host on the TAP opened by {@code open}, without services (the prober, tests). */
+    public StackHost openHost(final Supplier<TapDevice> open)
+    {
+        return hostBuilder(open).build();
     }
 
     /** What the outputs show as the instance's addresses. */
@@ -101,7 +140,7 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
         {
             lines.add("via " + Ipv4Cidr.format(gateway));
         }
-        lines.add("mac " + MacAddress.format(actualMac));
+        lines.add("mac " + MacAddress.toString(actualMac));
         lines.add("on " + tap);
         return lines;
     }

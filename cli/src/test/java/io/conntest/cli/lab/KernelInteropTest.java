@@ -2,7 +2,7 @@ package io.conntest.cli.lab;
 
 import io.conntest.cli.Main;
 import io.conntest.cli.options.Ipv4Cidr;
-import io.conntest.cli.options.ListenSpec;
+import io.conntest.core.engine.ListenSpec;
 import io.conntest.cli.run.EventLog;
 import io.conntest.cli.run.InstanceSettings;
 import io.conntest.cli.run.StackInstance;

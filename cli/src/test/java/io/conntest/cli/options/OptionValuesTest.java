@@ -1,5 +1,7 @@
 package io.conntest.cli.options;
 
+import io.conntest.core.engine.ListenSpec;
+import io.conntest.core.transport.TransportProtocol;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -32,29 +34,29 @@ class OptionValuesTest
     @Test
     void parsesMacAddresses()
     {
-        assertEquals(0x02_00_5e_10_00_01L, MacAddress.parse("02:00:5e:10:00:01"));
-        assertEquals(0x02_00_5e_10_00_01L, MacAddress.parse("02-00-5E-10-00-01"));
-        assertEquals("02:00:5e:10:00:01", MacAddress.format(0x02_00_5e_10_00_01L));
-        assertThrows(IllegalArgumentException.class, () -> MacAddress.parse("01:00:5e:00:00:01"), "multicast");
-        assertThrows(IllegalArgumentException.class, () -> MacAddress.parse("02:00:00:00:00"));
-        assertThrows(IllegalArgumentException.class, () -> MacAddress.parse("02:00:00:00:00:zz"));
-        assertThrows(IllegalArgumentException.class, () -> MacAddress.parse("02:00:00:00:00:100"));
+        assertEquals(0x02_00_5e_10_00_01L, Converters.unicastMac("02:00:5e:10:00:01"));
+        assertEquals(0x02_00_5e_10_00_01L, Converters.unicastMac("02-00-5E-10-00-01"));
+        assertEquals("02:00:5e:10:00:01", io.conntest.stack.wire.MacAddress.toString(0x02_00_5e_10_00_01L));
+        assertThrows(IllegalArgumentException.class, () -> Converters.unicastMac("01:00:5e:00:00:01"), "multicast");
+        assertThrows(IllegalArgumentException.class, () -> Converters.unicastMac("02:00:00:00:00"));
+        assertThrows(IllegalArgumentException.class, () -> Converters.unicastMac("02:00:00:00:00:zz"));
+        assertThrows(IllegalArgumentException.class, () -> Converters.unicastMac("02:00:00:00:00:100"));
     }
 
     @Test
     void parsesListenSpecs()
     {
-        assertEquals(new ListenSpec("udp", 7, ListenSpec.Service.ECHO, "0.0.0.0"), ListenSpec.parse("udp:7?service=echo"));
-        assertEquals(new ListenSpec("udp", 9, ListenSpec.Service.DISCARD, "0.0.0.0"),
+        assertEquals(new ListenSpec(TransportProtocol.UDP, "0.0.0.0", 7, ListenSpec.Service.ECHO), ListenSpec.parse("udp:7?service=echo"));
+        assertEquals(new ListenSpec(TransportProtocol.UDP, "0.0.0.0", 9, ListenSpec.Service.DISCARD),
             ListenSpec.parse("UDP:9?Service=Discard"));
-        assertEquals(new ListenSpec("udp", 1234, ListenSpec.Service.CONNTEST, "0.0.0.0"), ListenSpec.parse("udp:1234"));
-        assertEquals(new ListenSpec("tcp", 1234, ListenSpec.Service.CONNTEST, "0.0.0.0"), ListenSpec.parse("tcp:1234"));
-        assertEquals(new ListenSpec("tcp", 80, ListenSpec.Service.CONNTEST, "127.0.0.2"),
+        assertEquals(new ListenSpec(TransportProtocol.UDP, "0.0.0.0", 1234, ListenSpec.Service.CONNTEST), ListenSpec.parse("udp:1234"));
+        assertEquals(new ListenSpec(TransportProtocol.TCP, "0.0.0.0", 1234, ListenSpec.Service.CONNTEST), ListenSpec.parse("tcp:1234"));
+        assertEquals(new ListenSpec(TransportProtocol.TCP, "127.0.0.2", 80, ListenSpec.Service.CONNTEST),
             ListenSpec.parse("TCP:127.0.0.2:80"));
         assertEquals("udp:7", ListenSpec.parse("udp:7").toString());
         assertEquals("udp:7?service=echo", ListenSpec.parse("udp:7?service=echo").toString());
-        assertEquals(new ListenSpec("tcp", 19, ListenSpec.Service.SOURCE, "0.0.0.0"), ListenSpec.parse("tcp:19?service=source"));
-        assertEquals(new ListenSpec("tcp", 7, ListenSpec.Service.ECHO, "0.0.0.0"), ListenSpec.parse("TCP:7?service=ECHO"));
+        assertEquals(new ListenSpec(TransportProtocol.TCP, "0.0.0.0", 19, ListenSpec.Service.SOURCE), ListenSpec.parse("tcp:19?service=source"));
+        assertEquals(new ListenSpec(TransportProtocol.TCP, "0.0.0.0", 7, ListenSpec.Service.ECHO), ListenSpec.parse("TCP:7?service=ECHO"));
         assertEquals("tcp:127.0.0.2:80", ListenSpec.parse("tcp:127.0.0.2:80").toString());
         for (final String bad : new String[] {"udp", "udp:0", "udp:65536", "udp:x", "sctp:80", "udp:7?service=chargen",
             "udp:7?colour=red", "udp:7?service=source", "tcp:1.2.3:80", "tcp:a:b:c"})
@@ -91,13 +93,18 @@ class OptionValuesTest
     @Test
     void parsesDurations()
     {
-        assertEquals(Duration.ofSeconds(10), Durations.parse("10s"));
-        assertEquals(Duration.ofSeconds(10), Durations.parse("10"));
-        assertEquals(Duration.ofMillis(500), Durations.parse("500MS"));
-        assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
-        assertEquals(Duration.ofMillis(1500), Durations.parse("1.5s"));
-        assertEquals(Duration.ofHours(1), Durations.parse("1h"));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parse("s"));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parse("10 parsecs"));
+        assertEquals(Duration.ofSeconds(10), duration("10s"));
+        assertEquals(Duration.ofSeconds(10), duration("10"));
+        assertEquals(Duration.ofMillis(500), duration("500MS"));
+        assertEquals(Duration.ofMinutes(2), duration("2m"));
+        assertEquals(Duration.ofMillis(1500), duration("1.5s"));
+        assertEquals(Duration.ofHours(1), duration("1h"));
+        assertThrows(IllegalArgumentException.class, () -> duration("s"));
+        assertThrows(IllegalArgumentException.class, () -> duration("10 parsecs"));
+    }
+
+    private static java.time.Duration duration(final String text)
+    {
+        return java.time.Duration.ofNanos(io.conntest.core.engine.Units.parseDurationNs(text));
     }
 }

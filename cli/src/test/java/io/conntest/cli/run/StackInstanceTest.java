@@ -1,7 +1,7 @@
 package io.conntest.cli.run;
 
 import io.conntest.cli.options.Ipv4Cidr;
-import io.conntest.cli.options.ListenSpec;
+import io.conntest.core.engine.ListenSpec;
 import io.conntest.stack.NetworkStack;
 import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.phy.InMemoryDevicePair;

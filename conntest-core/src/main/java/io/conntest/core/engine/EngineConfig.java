@@ -87,6 +87,11 @@ public record EngineConfig(
 
         public Builder listen(final ListenSpec spec)
         {
+            if (!spec.isConntest())
+            {
+                throw new IllegalArgumentException("--listen " + spec + ": a plain service is the stack's, not the "
+                    + "engine's");
+            }
             listens.add(spec);
             return this;
         }

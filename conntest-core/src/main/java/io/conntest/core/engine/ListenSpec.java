@@ -1,17 +1,44 @@
 package io.conntest.core.engine;
 
+import java.util.Locale;
+
 import io.conntest.core.transport.TransportProtocol;
+import io.conntest.stack.wire.Ipv4Address;
 
 /**
- * A port to listen on, as in the seed's {@code --listen tcp:1234}.
+ * A {@code --listen} value: a conntest listener as in the seed's {@code --listen tcp:1234} ({@code tcp:1234},
+ * {@code udp:1234}, {@code tcp:127.0.0.1:1234}), or a plain service of the own stack,
+ * {@code udp:PORT?service=echo|discard} or {@code tcp:PORT?service=echo|discard|source} (RFC 862, RFC 863 and
+ * endless bytes), so kernel tools (nc, socat, ping) can test the stack with nothing of ours on the other side.
+ * The one listen value of the project: the command line parses into it and the engine takes it.
  *
  * @param protocol tcp or udp
  * @param host     address to bind ({@code 0.0.0.0} by default)
- * @param port     port (0 = any, for tests)
+ * @param port     port (0 = any, for tests; {@link #parse} takes 1..65535)
+ * @param service  what the listener does with what it gets
  */
-public record ListenSpec(TransportProtocol protocol, String host, int port)
+public record ListenSpec(TransportProtocol protocol, String host, int port, Service service)
 {
     public static final String ANY_HOST = "0.0.0.0";
+
+    /** What a listener does. */
+    public enum Service
+    {
+        /** Speaks the conntest protocol (the engine). */
+        CONNTEST,
+        /** Sends every datagram or byte back to its sender (RFC 862). */
+        ECHO,
+        /** Drops everything it gets (RFC 863). */
+        DISCARD,
+        /** TCP only: sends endless bytes to whoever connects (a character-generator-like source). */
+        SOURCE;
+
+        /** The name in {@code ?service=NAME}. */
+        public String lowerName()
+        {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public ListenSpec
     {
@@ -19,29 +46,116 @@ public record ListenSpec(TransportProtocol protocol, String host, int port)
         {
             throw new IllegalArgumentException("bad port " + port + " (expected 0-65535)");
         }
+        if (service == Service.SOURCE && protocol != TransportProtocol.TCP)
+        {
+            throw new IllegalArgumentException("service source is TCP only");
+        }
     }
 
+    /** A conntest listener. */
+    public ListenSpec(final TransportProtocol protocol, final String host, final int port)
+    {
+        this(protocol, host, port, Service.CONNTEST);
+    }
+
+    /** A conntest listener on every address. */
     public ListenSpec(final TransportProtocol protocol, final int port)
     {
-        this(protocol, ANY_HOST, port);
+        this(protocol, ANY_HOST, port, Service.CONNTEST);
     }
 
-    /** Parses {@code PROTO:PORT} or {@code PROTO:HOST:PORT}. */
+    /** Whether this listener speaks conntest (else it is a plain service of the own stack). */
+    public boolean isConntest()
+    {
+        return service == Service.CONNTEST;
+    }
+
+    /** Parses {@code PROTO:[HOST:]PORT[?service=NAME]}; the service defaults to conntest. */
     public static ListenSpec parse(final String text)
     {
-        final String[] parts = text.trim().split(":");
+        final int query = text.indexOf('?');
+        final String main = (query < 0 ? text : text.substring(0, query)).trim();
+        final String[] parts = main.split(":", -1);
         if (parts.length != 2 && parts.length != 3)
         {
-            throw new IllegalArgumentException("bad listen spec '" + text + "' (expected PROTO:PORT, e.g. tcp:1234)");
+            throw new IllegalArgumentException("'" + text + "' is not PROTO:PORT (e.g. tcp:1234 or udp:7?service=echo)");
         }
-        final TransportProtocol protocol = TransportProtocol.parse(parts[0]);
+        final TransportProtocol protocol;
+        try
+        {
+            protocol = TransportProtocol.parse(parts[0]);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("'" + text + "': protocol '" + parts[0] + "' is not tcp or udp");
+        }
         final String host = parts.length == 3 ? parts[1] : ANY_HOST;
-        return new ListenSpec(protocol, host, ConnectSpec.parsePort(parts[parts.length - 1], text));
+        if (parts.length == 3)
+        {
+            try
+            {
+                Ipv4Address.parse(host);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("'" + text + "': '" + host + "' is not an IPv4 address");
+            }
+        }
+        final String portText = parts[parts.length - 1];
+        final int port;
+        try
+        {
+            port = Integer.parseInt(portText);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("'" + text + "': port '" + portText + "' is not a number");
+        }
+        if (port < 1 || port > 65535)
+        {
+            throw new IllegalArgumentException("'" + text + "': port " + port + " is not in 1..65535");
+        }
+        final Service service = query < 0 ? Service.CONNTEST : parseService(text, text.substring(query + 1));
+        if (service == Service.SOURCE && protocol != TransportProtocol.TCP)
+        {
+            throw new IllegalArgumentException("'" + text + "': service source is TCP only");
+        }
+        return new ListenSpec(protocol, host, port, service);
+    }
+
+    private static Service parseService(final String text, final String query)
+    {
+        Service service = Service.CONNTEST;
+        for (final String pair : query.split("&"))
+        {
+            final int eq = pair.indexOf('=');
+            final String key = (eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
+            final String value = eq < 0 ? "" : pair.substring(eq + 1).toLowerCase(Locale.ROOT);
+            if (!key.equals("service"))
+            {
+                throw new IllegalArgumentException("'" + text + "': unknown option '" + key + "' (known: service)");
+            }
+            service = null;
+            for (final Service s : Service.values())
+            {
+                if (s.lowerName().equals(value))
+                {
+                    service = s;
+                }
+            }
+            if (service == null)
+            {
+                throw new IllegalArgumentException("'" + text + "': unknown service '" + value
+                    + "' (known: conntest, echo, discard, source)");
+            }
+        }
+        return service;
     }
 
     @Override
     public String toString()
     {
-        return protocol.lowerName() + ":" + (ANY_HOST.equals(host) ? "" : host + ":") + port;
+        return protocol.lowerName() + ":" + (ANY_HOST.equals(host) ? "" : host + ":") + port
+            + (service == Service.CONNTEST ? "" : "?service=" + service.lowerName());
     }
 }

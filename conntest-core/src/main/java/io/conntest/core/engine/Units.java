@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 public final class Units
 {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ns|us|ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12}(?:\\.\\d{1,9})?)\\s*(ns|us|ms|s|min|m|h)?");
 
     private Units()
     {
@@ -46,30 +46,50 @@ public final class Units
         return value * multiplier;
     }
 
+    /**
+     * Parses a duration as people write it, the one duration grammar of the project (option values and URI
+     * options alike): a number, whole or decimal, with an optional case-insensitive unit ns, us, ms, s, m (or min)
+     * or h; a bare number is seconds. {@code 10s}, {@code 500ms}, {@code 1.5s}, {@code 2m}.
+     *
+     * @throws IllegalArgumentException naming the text when it is not such a duration.
+     */
     public static long parseDurationNs(final String text)
     {
         final Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches())
         {
             throw new IllegalArgumentException(
-                "bad duration '" + text + "' (expected a whole number with an optional unit ms, s, m or h)");
+                "bad duration '" + text + "' (expected a number with an optional unit ms, s, m or h, e.g. 10s)");
         }
-        final long value = Long.parseLong(m.group(1));
+        final double value = Double.parseDouble(m.group(1));
         final String unit = m.group(2) == null ? "s" : m.group(2);
+        final double scaleNs;
         switch (unit)
         {
             case "ns":
-                return value;
+                scaleNs = 1;
+                break;
             case "us":
-                return value * 1_000L;
+                scaleNs = 1e3;
+                break;
             case "ms":
-                return value * 1_000_000L;
+                scaleNs = 1e6;
+                break;
             case "m":
-                return value * 60_000_000_000L;
+            case "min":
+                scaleNs = 60e9;
+                break;
             case "h":
-                return value * 3_600_000_000_000L;
+                scaleNs = 3600e9;
+                break;
             default:
-                return value * 1_000_000_000L;
+                scaleNs = 1e9;
         }
+        final double ns = value * scaleNs;
+        if (ns > Long.MAX_VALUE / 2)
+        {
+            throw new IllegalArgumentException("bad duration '" + text + "' (too long)");
+        }
+        return Math.round(ns);
     }
 }

@@ -12,6 +12,25 @@ import java.util.Random;
  */
 public final class InterfaceConfig
 {
+    /** The smallest MTU an IPv4 interface may have (RFC 791: every host must take 68-octet datagrams whole). */
+    public static final int MIN_MTU = 68;
+    /** The largest MTU: the IPv4 total length field's range. */
+    public static final int MAX_MTU = 65_535;
+
+    /**
+     * The one check of an MTU value, for every layer that takes one (the interface, TCP, the command line).
+     *
+     * @throws IllegalArgumentException naming the value and the range.
+     */
+    public static int checkMtu(final int mtu)
+    {
+        if (mtu < MIN_MTU || mtu > MAX_MTU)
+        {
+            throw new IllegalArgumentException("MTU " + mtu + " is not in " + MIN_MTU + ".." + MAX_MTU + " (RFC 791)");
+        }
+        return mtu;
+    }
+
     private final long mac;
     private final int address;
     private final int prefixLength;
@@ -218,9 +237,9 @@ public final class InterfaceConfig
 
         public Builder mtu(final int mtu)
         {
-            if (mtu != 0 && (mtu < 68 || mtu > 65_535))
+            if (mtu != 0)
             {
-                throw new IllegalArgumentException("MTU must be 68..65535 (RFC 791): " + mtu);
+                checkMtu(mtu);
             }
             this.mtu = mtu;
             return this;

@@ -1,5 +1,6 @@
 package io.conntest.stack.tcp;
 
+import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.iface.IpProtocolHandler;
 import io.conntest.stack.iface.Ipv4Sender;
 import io.conntest.stack.tcp.cc.SeqNum;
@@ -88,10 +89,7 @@ public final class TcpProtocol implements IpProtocolHandler
     public void mtu(final int mtu)
     {
         // RFC 791: every IPv4 link carries 68 bytes; below that the MSS would be nonsense (0 once gave MSS 64).
-        if (mtu < 68 || mtu > 65535)
-        {
-            throw new IllegalArgumentException("MTU " + mtu + " is not in 68..65535");
-        }
+        InterfaceConfig.checkMtu(mtu);
         this.mtu = mtu;
     }
 

@@ -1,14 +1,28 @@
 package io.conntest.core.transport.stack;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.conntest.core.engine.ListenSpec;
 import io.conntest.stack.NetworkStack;
 import io.conntest.stack.iface.InterfaceConfig;
+import io.conntest.stack.phy.FaultConfig;
+import io.conntest.stack.phy.FaultInjectingDevice;
 import io.conntest.stack.phy.FrameDevice;
+import io.conntest.stack.phy.PcapWriterDevice;
+import io.conntest.stack.phy.TracingDevice;
 import io.conntest.stack.tcp.TcpConfig;
 import io.conntest.stack.tcp.TcpProtocol;
 
 /**
  * One userspace stack on one device: a {@link NetworkStack} (Ethernet/ARP/IPv4/ICMP/UDP) with {@link TcpProtocol}
- * plugged in, shared by a {@link StackTransport} and a {@link StackPortProber} on the same thread.
+ * plugged in, shared by a {@link StackTransport}, a {@link StackPortProber} and the {@link PlainServices} on the same
+ * thread. The one way to put a stack on a device: {@link #builder} builds the device chain (fault injector, pcap
+ * writer, tracer), the interface, TCP, UDP and the plain services, for the command line, the lab, the transport and
+ * the bench alike.
  *
  * <p>Idle waiting and wake-up: {@link #idle} waits in the device's {@link FrameDevice#awaitReceive(long)} until the
  * next deadline. A TAP polls an eventfd beside its fd ({@link FrameDevice#canWakeUp()}), so {@link #wakeup()} (any
@@ -22,9 +36,11 @@ public final class StackHost implements AutoCloseable
     public static final long WAKEUP_SLICE_NS = 10_000_000L;
 
     private final FrameDevice device;
+    private final PcapWriterDevice pcap;
     private final NetworkStack stack;
     private final TcpProtocol tcp;
     private final int address;
+    private PlainServices services;
     private volatile boolean wakeRequested;
     private long lastNowNs;
     private volatile boolean closed;
@@ -37,7 +53,14 @@ public final class StackHost implements AutoCloseable
 
     public StackHost(final FrameDevice device, final InterfaceConfig config, final TcpConfig tcpConfig)
     {
+        this(device, null, config, tcpConfig);
+    }
+
+    private StackHost(final FrameDevice device, final PcapWriterDevice pcap, final InterfaceConfig config,
+        final TcpConfig tcpConfig)
+    {
         this.device = device;
+        this.pcap = pcap;
         this.stack = new NetworkStack(device, config);
         this.address = config.address();
         this.tcp = new TcpProtocol(tcpConfig, config.address(), config.seed() ^ 0x7CF1L, config.seed() * 31 + 7);
@@ -61,6 +84,28 @@ public final class StackHost implements AutoCloseable
     public FrameDevice device()
     {
         return device;
+    }
+
+    /** The pcap writer in the device chain, or null when not recording. */
+    public PcapWriterDevice pcap()
+    {
+        return pcap;
+    }
+
+    /** A builder of a host on {@code base} (owned from then on: closed with the host, or if building fails). */
+    public static Builder builder(final FrameDevice base, final InterfaceConfig config)
+    {
+        return new Builder(base, config);
+    }
+
+    /** The plain services on this stack (none unless the builder was given some). */
+    public PlainServices services()
+    {
+        if (services == null)
+        {
+            services = new PlainServices(this, List.of(), false);
+        }
+        return services;
     }
 
     /** This interface's IPv4 address. */
@@ -129,7 +174,122 @@ public final class StackHost implements AutoCloseable
         if (!closed)
         {
             closed = true;
+            if (services != null)
+            {
+                services.close();
+            }
             stack.close();
+        }
+    }
+
+    /** Builds a {@link StackHost}: the device chain, then the stack, then the plain services. */
+    public static final class Builder
+    {
+        private final FrameDevice base;
+        private final InterfaceConfig config;
+        private TcpConfig tcpConfig = new TcpConfig();
+        private FaultConfig rxFaults = FaultConfig.none();
+        private FaultConfig txFaults = FaultConfig.none();
+        private long faultSeed;
+        private Path pcapFile;
+        private Consumer<String> trace;
+        private List<ListenSpec> services = List.of();
+        private boolean conntestAsEcho;
+
+        private Builder(final FrameDevice base, final InterfaceConfig config)
+        {
+            this.base = base;
+            this.config = config;
+        }
+
+        public Builder tcpConfig(final TcpConfig tcpConfig)
+        {
+            this.tcpConfig = tcpConfig;
+            return this;
+        }
+
+        /** Seeded faults on frames from the device ({@code rx}) and to it ({@code tx}), closest to the wire. */
+        public Builder faults(final FaultConfig rx, final FaultConfig tx, final long seed)
+        {
+            this.rxFaults = rx;
+            this.txFaults = tx;
+            this.faultSeed = seed;
+            return this;
+        }
+
+        /** Records every frame the stack sees and sends in {@code file} (null: no recording). */
+        public Builder pcap(final Path file)
+        {
+            this.pcapFile = file;
+            return this;
+        }
+
+        /** One line per frame to {@code lines} (null: no tracing). */
+        public Builder trace(final Consumer<String> lines)
+        {
+            this.trace = lines;
+            return this;
+        }
+
+        /**
+         * The plain services among {@code listens} (see {@link PlainServices}).
+         *
+         * @param conntestAsEcho serve conntest listeners as echo (the stack-only instance)
+         */
+        public Builder services(final List<ListenSpec> listens, final boolean conntestAsEcho)
+        {
+            this.services = List.copyOf(listens);
+            this.conntestAsEcho = conntestAsEcho;
+            return this;
+        }
+
+        /**
+         * Builds the host; on failure the device chain is closed.
+         *
+         * @throws UncheckedIOException when the pcap file cannot be written
+         * @throws IllegalStateException when a service's port is in use
+         */
+        public StackHost build()
+        {
+            FrameDevice chain = base;
+            try
+            {
+                if (!rxFaults.isNone() || !txFaults.isNone())
+                {
+                    chain = new FaultInjectingDevice(chain, rxFaults, txFaults, faultSeed, System::nanoTime);
+                }
+                PcapWriterDevice pcap = null;
+                if (pcapFile != null)
+                {
+                    pcap = new PcapWriterDevice(chain, pcapFile);
+                    chain = pcap;
+                }
+                if (trace != null)
+                {
+                    chain = new TracingDevice(chain, trace);
+                }
+                final StackHost host = new StackHost(chain, pcap, config, tcpConfig);
+                try
+                {
+                    host.services = new PlainServices(host, services, conntestAsEcho);
+                }
+                catch (final RuntimeException ex)
+                {
+                    host.close();
+                    throw ex;
+                }
+                return host;
+            }
+            catch (final IOException ex)
+            {
+                chain.close();
+                throw new UncheckedIOException("cannot write pcap file " + pcapFile + ": " + ex.getMessage(), ex);
+            }
+            catch (final RuntimeException ex)
+            {
+                chain.close();
+                throw ex;
+            }
         }
     }
 }

@@ -1,14 +1,8 @@
-package io.conntest.cli;
+package io.conntest.cli.ui;
 
 import io.conntest.cli.options.Emphasis;
+import io.conntest.cli.options.OutputOptions;
 import io.conntest.cli.options.UiMode;
-import io.conntest.cli.ui.AfterTuiSummary;
-import io.conntest.cli.ui.CombinedOutput;
-import io.conntest.cli.ui.JsonOutput;
-import io.conntest.cli.ui.LogOutput;
-import io.conntest.cli.ui.Output;
-import io.conntest.cli.ui.TextOutput;
-import io.conntest.cli.ui.TuiOutput;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -18,33 +12,33 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Builds the output the options ask for. */
-final class Outputs
+public final class Outputs
 {
-    static final long DEFAULT_INTERVAL_NS = 1_000_000_000L;
+    public static final long DEFAULT_INTERVAL_NS = 1_000_000_000L;
 
     private Outputs()
     {
     }
 
     /** Whether stdout is a terminal (and {@code out} is stdout), so the TUI is the default. */
-    static boolean interactive(final PrintStream out)
+    public static boolean interactive(final PrintStream out)
     {
         return out == System.out && System.console() != null;
     }
 
     /** The UI to use: the one asked for, else tui on a terminal and text elsewhere. */
-    static UiMode mode(final OutputOptions options, final PrintStream out)
+    public static UiMode mode(final OutputOptions options, final PrintStream out)
     {
-        if (options.ui != null)
+        if (options.ui() != null)
         {
-            return options.ui;
+            return options.ui();
         }
-        return interactive(out) && options.logfile == null ? UiMode.TUI : UiMode.TEXT;
+        return interactive(out) && options.logfile() == null ? UiMode.TUI : UiMode.TEXT;
     }
 
-    static long intervalNs(final OutputOptions options)
+    public static long intervalNs(final OutputOptions options)
     {
-        return options.interval == null ? DEFAULT_INTERVAL_NS : options.interval.toNanos();
+        return options.interval() == null ? DEFAULT_INTERVAL_NS : options.interval().toNanos();
     }
 
     /**
@@ -53,22 +47,22 @@ final class Outputs
      * @param quit what the TUI's {@code q} does
      * @throws UncheckedIOException when the log file cannot be opened
      */
-    static Output create(final OutputOptions options, final PrintStream out, final PrintStream err,
+    public static Output create(final OutputOptions options, final PrintStream out, final PrintStream err,
         final Runnable quit)
     {
         UiMode mode = mode(options, out);
         final long intervalNs = intervalNs(options);
         PrintStream file = null;
-        if (options.logfile != null)
+        if (options.logfile() != null)
         {
             try
             {
-                file = new PrintStream(new FileOutputStream(options.logfile.toFile(), true), true,
+                file = new PrintStream(new FileOutputStream(options.logfile().toFile(), true), true,
                     StandardCharsets.UTF_8);
             }
             catch (final IOException ex)
             {
-                throw new UncheckedIOException("cannot open log file " + options.logfile + ": " + ex.getMessage()
+                throw new UncheckedIOException("cannot open log file " + options.logfile() + ": " + ex.getMessage()
                     + " (check the directory exists and is writable)", ex);
             }
         }
@@ -107,7 +101,7 @@ final class Outputs
     {
         final String noColor = System.getenv("NO_COLOR");
         final boolean colour = noColor == null || noColor.isEmpty();
-        final Emphasis emphasis = options.emphasis == null ? Emphasis.CYAN : options.emphasis;
+        final Emphasis emphasis = options.emphasis() == null ? Emphasis.CYAN : options.emphasis();
         try
         {
             return new TuiOutput(TuiOutput.terminalScreen(out), emphasis, colour, quit);

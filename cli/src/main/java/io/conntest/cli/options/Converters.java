@@ -1,12 +1,10 @@
-package io.conntest.cli;
+package io.conntest.cli.options;
 
-import io.conntest.cli.options.Durations;
-import io.conntest.cli.options.Emphasis;
 import io.conntest.cli.options.Ipv4Cidr;
-import io.conntest.cli.options.ListenSpec;
-import io.conntest.cli.options.MacAddress;
-import io.conntest.cli.options.UiMode;
 import io.conntest.core.engine.ConnectSpec;
+import io.conntest.core.engine.ListenSpec;
+import io.conntest.core.engine.Units;
+import io.conntest.stack.wire.MacAddress;
 import picocli.CommandLine;
 
 import java.time.Duration;
@@ -45,7 +43,7 @@ public final class Converters
         @Override
         public Long convert(final String value)
         {
-            return wrap(() -> MacAddress.parse(value));
+            return wrap(() -> unicastMac(value));
         }
     }
 
@@ -83,7 +81,7 @@ public final class Converters
         @Override
         public Duration convert(final String value)
         {
-            final Duration d = wrap(() -> Durations.parse(value));
+            final Duration d = wrap(() -> Duration.ofNanos(Units.parseDurationNs(value)));
             if (d.isNegative())
             {
                 throw new CommandLine.TypeConversionException("'" + value + "' is negative");
@@ -122,5 +120,25 @@ public final class Converters
         {
             throw new CommandLine.TypeConversionException(ex.getMessage());
         }
+    }
+
+    /** A MAC for an interface: parsed by {@link MacAddress#parse}, and unicast (RFC 7042 §2.1: I/G bit clear). */
+    static long unicastMac(final String text)
+    {
+        final long mac;
+        try
+        {
+            mac = MacAddress.parse(text.trim());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("'" + text + "' is not a MAC address (e.g. 02:00:00:00:00:01)");
+        }
+        if (MacAddress.isGroup(mac))
+        {
+            throw new IllegalArgumentException("'" + text + "' is a multicast MAC address; an interface needs a "
+                + "unicast one (first octet even, e.g. 02:...)");
+        }
+        return mac;
     }
 }

@@ -1,7 +1,5 @@
-package io.conntest.cli;
+package io.conntest.cli.options;
 
-import io.conntest.cli.options.Emphasis;
-import io.conntest.cli.options.UiMode;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -28,4 +26,28 @@ public final class OutputOptions
         description = "Write the output to FILE (appending) instead of stdout; with the TUI, its events go there "
             + "as log lines.")
     Path logfile;
+
+    /** The UI asked for, or null for the default. */
+    public UiMode ui()
+    {
+        return ui;
+    }
+
+    /** The TUI's emphasis colour, or null for the default. */
+    public Emphasis emphasis()
+    {
+        return emphasis;
+    }
+
+    /** The reporting interval, or null for the default. */
+    public Duration interval()
+    {
+        return interval;
+    }
+
+    /** The log file, or null for stdout. */
+    public Path logfile()
+    {
+        return logfile;
+    }
 }

@@ -1,15 +1,17 @@
 package io.conntest.bench.e2e;
 
-import io.conntest.stack.NetworkStack;
+import io.conntest.core.transport.stack.StackHost;
 import io.conntest.stack.iface.InterfaceConfig;
+import io.conntest.stack.tcp.TcpConfig;
 import io.conntest.tap.TapDevice;
 
 /**
- * The userspace stack on a TAP, run as the conntest {@code tap} instance runs it: one thread, poll, and when
- * nothing happened sleep in {@code ppoll(2)} until the next deadline (at most 100 ms here, so a stop is prompt).
- * A {@link Workload} sets up services or sockets and may add work on every turn of the loop.
+ * The userspace stack on a TAP, run as the conntest {@code tap} instance runs it: a {@link StackHost} (the one way a
+ * stack is built) on one thread, poll, and when nothing happened wait in {@link StackHost#idle} until the next
+ * deadline (at most 100 ms here, so a stop is prompt). A {@link Workload} sets up services or sockets and may add
+ * work on every turn of the loop.
  */
-public final class StackHost extends LoadThread
+public final class StackLoadThread extends LoadThread
 {
     /** The stack's fixed MAC, so the kernel's neighbour entry stays valid from one run to the next. */
     public static final long MAC = 0x02_00_00_77_00_02L;
@@ -20,7 +22,7 @@ public final class StackHost extends LoadThread
     public interface Workload
     {
         /** Opens sockets or services on the new stack. */
-        void start(NetworkStack stack);
+        void start(StackHost host);
 
         /**
          * Called before every poll; may queue data.
@@ -38,28 +40,37 @@ public final class StackHost extends LoadThread
 
     private final TapDevice tap;
     private final Workload workload;
-    private NetworkStack stack;
+    private StackHost host;
 
-    public StackHost(final TapDevice tap, final Workload workload)
+    public StackLoadThread(final TapDevice tap, final Workload workload)
     {
         super("stack");
         this.tap = tap;
         this.workload = workload;
     }
 
+    /** The interface configuration every bench scenario's stack has. */
+    static InterfaceConfig interfaceConfig()
+    {
+        return InterfaceConfig.builder(Lab.STACK_ADDRESS, Lab.PREFIX).mac(MAC).seed(7).build();
+    }
+
     @Override
     protected void run()
     {
-        stack = new NetworkStack(tap, InterfaceConfig.builder(Lab.STACK_ADDRESS, Lab.PREFIX).mac(MAC).seed(7)
-            .build());
-        workload.start(stack);
+        // Linux's RTO floor (200 ms) rather than RFC 6298's 1 s, as the interop tests run it; Nagle off as latency
+        // probes use it.
+        host = StackHost.builder(tap, interfaceConfig())
+            .tcpConfig(new TcpConfig().minRtoNs(200_000_000L).noDelay(true))
+            .build();
+        workload.start(host);
         ready();
         int turns = 0;
         while (running())
         {
             final long nowNs = System.nanoTime();
             final boolean more = workload.onLoop(nowNs);
-            final boolean worked = stack.poll(nowNs);
+            final boolean worked = host.poll(nowNs);
             if ((++turns & 15) == 0 || !worked)
             {
                 units = workload.units();
@@ -67,17 +78,16 @@ public final class StackHost extends LoadThread
             }
             if (!worked && !more)
             {
-                final long waitNs = Math.min(stack.pollAtNs(nowNs) - nowNs, MAX_WAIT_NS);
-                tap.awaitReceive(waitNs);
+                host.idle(nowNs, Math.min(host.pollAtNs(nowNs), nowNs + MAX_WAIT_NS));
             }
         }
         units = workload.units();
         bytes = workload.bytes();
     }
 
-    /** The stack, for reading its counters after the thread ended. */
-    public NetworkStack stack()
+    /** The stack host, for reading its counters after the thread ended. */
+    public StackHost host()
     {
-        return stack;
+        return host;
     }
 }

@@ -1,13 +1,8 @@
-package io.conntest.cli;
+package io.conntest.cli.options;
 
-import io.conntest.cli.options.Ipv4Cidr;
-import io.conntest.cli.run.TapStack;
-import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.function.Consumer;
 
 /** The network options (stack selection): kernel sockets unless {@code --tap} is given. */
 public final class NetworkOptions
@@ -41,28 +36,34 @@ public final class NetworkOptions
         return tap;
     }
 
-    /**
-     * The --tap options, checked; a usage error names the option.
-     *
-     * @param trace where frame trace lines go, or null
-     */
-    public TapStack tapStack(final CommandLine commandLine, final Consumer<String> trace)
+    /** {@code --ipv4}, or null. */
+    public Ipv4Cidr ipv4()
     {
-        if (ipv4 == null)
-        {
-            throw new ParameterException(commandLine, "missing --ipv4 ADDR/PREFIX for the stack on " + tap);
-        }
-        if (gateway != null && !ipv4.contains(gateway))
-        {
-            throw new ParameterException(commandLine, "--ipv4-gateway " + Ipv4Cidr.format(gateway) + " is not in "
-                + ipv4 + " (a gateway must be on-link)");
-        }
-        if (mtu != null && (mtu < 68 || mtu > 65535))
-        {
-            throw new ParameterException(commandLine, "--mtu " + mtu + " is not in 68..65535");
-        }
-        return new TapStack(tap, ipv4, gateway == null ? 0 : gateway, mac == null ? -1 : mac, mtu == null ? 0 : mtu,
-            pcap, trace);
+        return ipv4;
+    }
+
+    /** {@code --ipv4-gateway}, or null. */
+    public Integer gateway()
+    {
+        return gateway;
+    }
+
+    /** {@code --mac}, or null for a random one. */
+    public Long mac()
+    {
+        return mac;
+    }
+
+    /** {@code --mtu}, or null for the TAP's. */
+    public Integer mtu()
+    {
+        return mtu;
+    }
+
+    /** {@code --pcap}, or null. */
+    public Path pcap()
+    {
+        return pcap;
     }
 
     /** Whether any option that only makes sense with --tap was given without it; returns its name or null. */
