@@ -100,6 +100,69 @@ class TapRunTest
         }
     }
 
+    /**
+     * Plain services beside conntest on one own-stack instance (issue 12 item 4): a kernel UDP socket gets its
+     * datagram echoed on udp:7 while a conntest peer connects to tcp:1234 of the same stack.
+     */
+    @Test
+    void plainServicesRunBesideConntestListeners() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        final NetworkNamespace ns = NetworkNamespace.create("ct-cli");
+        try
+        {
+            ns.addTap("ct0");
+            ns.linkUp("ct0");
+            ns.addAddress("ct0", "10.0.0.1/24");
+            final CliRun receiver = new CliRun("--name", "receiver", "--tap", "ct0", "--ipv4", "10.0.0.2/24",
+                "--listen", "tcp:1234", "--listen", "udp:7?service=echo", "--listen", "tcp:9?service=discard",
+                "--duration", "5s", "--ui", "json");
+            final CliRun sender = new CliRun("--name", "sender", "--connect", "tcp://10.0.0.2:1234", "--duration",
+                "2s", "--ui", "json");
+            final Thread r = thread(ns, "receiver", receiver);
+            r.start();
+            receiver.awaitLine(l -> l.contains("\"event\":\"listening\""), 5000);
+            final byte[] echoed = ns.call(() ->
+            {
+                try (java.net.DatagramSocket socket = new java.net.DatagramSocket())
+                {
+                    socket.setSoTimeout(500);
+                    final byte[] hello = "beside conntest".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    final java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[100], 100);
+                    for (int attempt = 0; attempt < 10; attempt++)
+                    {
+                        socket.send(new java.net.DatagramPacket(hello, hello.length,
+                            new java.net.InetSocketAddress("10.0.0.2", 7)));
+                        try
+                        {
+                            socket.receive(in);
+                            return java.util.Arrays.copyOf(in.getData(), in.getLength());
+                        }
+                        catch (final java.net.SocketTimeoutException ex)
+                        {
+                            // the first datagram may wait for ARP: try again
+                        }
+                    }
+                    return new byte[0];
+                }
+            });
+            assertEquals("beside conntest", new String(echoed, java.nio.charset.StandardCharsets.US_ASCII));
+            final Thread s = thread(ns, "sender", sender);
+            s.start();
+            s.join(20_000);
+            r.join(20_000);
+            assertEquals(0, sender.exitCode(), sender.err());
+            assertEquals(0, receiver.exitCode(), receiver.err());
+            assertTrue(sender.lines().stream().anyMatch(l -> l.contains("\"event\":\"hello\"")
+                && l.contains("\"peer_name\":\"receiver\"")), sender.out());
+        }
+        finally
+        {
+            ns.close();
+            assertFalse(NetworkNamespace.list().contains(ns.name()));
+        }
+    }
+
     private static Thread thread(final NetworkNamespace ns, final String name, final CliRun run)
     {
         final Runnable body = run::run;
