@@ -1,11 +1,12 @@
 package io.conntest.cli;
 
+import io.conntest.stack.testing.Await;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /** One {@code conntest} command line run in this JVM (no signal handlers), with its stdout and stderr captured. */
@@ -53,15 +54,6 @@ public final class CliRun
     /** Waits until a line of stdout matches, up to {@code timeoutMs}. */
     public void awaitLine(final Predicate<String> match, final long timeoutMs)
     {
-        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        while (System.nanoTime() < deadline)
-        {
-            if (lines().stream().anyMatch(match))
-            {
-                return;
-            }
-            LockSupport.parkNanos(10_000_000L);
-        }
-        throw new AssertionError("no matching line within " + timeoutMs + " ms in:\n" + out() + err());
+        Await.until(() -> lines().stream().anyMatch(match), timeoutMs, () -> "a matching line in:\n" + out() + err());
     }
 }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -79,12 +78,8 @@ class LabMeshTest
             assertFalse(taps.contains("ctlab"), taps);
         }
         // No engine thread outlives the lab.
-        final long deadline = System.nanoTime() + 5_000_000_000L;
-        while (liveEngineThreads() > 0 && System.nanoTime() < deadline)
-        {
-            LockSupport.parkNanos(20_000_000L);
-        }
-        assertEquals(0, liveEngineThreads());
+        io.conntest.stack.testing.Await.until(() -> liveEngineThreads() == 0, 5000, () -> liveEngineThreads()
+            + " engine threads alive");
     }
 
     private static String tunDevices()

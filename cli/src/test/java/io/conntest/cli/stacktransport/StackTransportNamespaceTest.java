@@ -103,15 +103,7 @@ class StackTransportNamespaceTest
 
     static void await(final BooleanSupplier condition, final String what) throws InterruptedException
     {
-        final long end = System.nanoTime() + DEADLINE_MS * 1_000_000L;
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > end)
-            {
-                throw new AssertionError("not within " + DEADLINE_MS + " ms: " + what);
-            }
-            Thread.sleep(50);
-        }
+        io.conntest.stack.testing.Await.until(condition, DEADLINE_MS, what);
     }
 
     private static EngineConfig.Builder config(final String name)

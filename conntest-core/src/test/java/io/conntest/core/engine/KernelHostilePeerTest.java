@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,16 +112,6 @@ class KernelHostilePeerTest
 
     private static <T> T waitFor(final java.util.function.Supplier<Optional<T>> probe)
     {
-        final long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline)
-        {
-            final Optional<T> value = probe.get();
-            if (value.isPresent())
-            {
-                return value.get();
-            }
-            LockSupport.parkNanos(2_000_000L);
-        }
-        throw new AssertionError("condition not met within 10 s");
+        return io.conntest.stack.testing.Await.value(probe, 10_000, "the condition");
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -74,17 +73,7 @@ class KernelLoopbackTest
 
     private static <T> T await(final Supplier<Optional<T>> probe, final long timeoutMs, final String what)
     {
-        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        while (System.nanoTime() < deadline)
-        {
-            final Optional<T> value = probe.get();
-            if (value.isPresent())
-            {
-                return value.get();
-            }
-            LockSupport.parkNanos(2_000_000L);
-        }
-        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
+        return io.conntest.stack.testing.Await.value(probe, timeoutMs, what);
     }
 
     private static int boundPort(final Engine engine)
