@@ -120,6 +120,12 @@ public final class Interface implements Ipv4Sender
         worked |= received > 0;
         egress.flush();
         final IpProtocolHandler[] handlers = protocols;
+        // ingress, then delivery (the sockets' owners react, outside any datagram's processing), then egress of
+        // everything, so a reply written during delivery leaves in this same poll
+        for (final IpProtocolHandler handler : handlers)
+        {
+            handler.deliver(nowNs);
+        }
         for (final IpProtocolHandler handler : handlers)
         {
             handler.dispatch(this, nowNs);

@@ -41,6 +41,15 @@ public interface IpProtocolHandler
         DirectBuffer quoted, int offset, int length, int nextHopMtu, long nowNs);
 
     /**
+     * Delivery: after the poll's ingress and before its egress, tells the sockets' owners what became ready
+     * (readiness callbacks). Owners act on their sockets here, outside any segment's processing, and what they
+     * write leaves in the same poll's egress. The default has nothing to tell.
+     */
+    default void deliver(long nowNs)
+    {
+    }
+
+    /**
      * Egress: sends whatever this protocol has ready through {@code sender} until it has nothing more or the sender
      * refuses (backpressure). Called on every poll of the interface; must drain, not send one datagram per call.
      */

@@ -7,7 +7,9 @@ import org.agrona.DirectBuffer;
  * A UDP socket (RFC 768) of a {@link UdpSockets}, non-blocking: {@link #sendTo} queues a copy of a datagram
  * (false when the bounded send queue is full: try again after {@link UdpSocketListener#onWritable}), the interface
  * sends queued datagrams on its next poll; received datagrams wait in a bounded queue (overflow is dropped and
- * counted) until {@link #receive}. Single-threaded: use it only from the interface's thread.
+ * counted) until {@link #receive}, and the owner hears of them in the poll's delivery phase
+ * ({@link UdpSocketListener#onReadable(UdpSocket, long)}), never from inside a datagram's processing, as TCP's
+ * sockets. Single-threaded: use it only from the interface's thread.
  */
 public final class UdpSocket
 {
@@ -18,6 +20,7 @@ public final class UdpSocket
     private int localPort;
     private boolean open = true;
     private boolean inSendList;
+    private boolean inReadyList;
     private boolean wantsWritable;
     private int pendingError;
 
@@ -243,10 +246,40 @@ public final class UdpSocket
         }
         datagramsReceived++;
         bytesReceived += length;
-        if (listener != null)
+        if (!inReadyList)
         {
-            listener.onReadable(this);
+            inReadyList = true;
+            owner.onReadable(this);
         }
+    }
+
+    /** The delivery phase: tells the owner about queued datagrams; true when it should be told again next poll. */
+    boolean deliver(final long nowNs)
+    {
+        inReadyList = false;
+        if (!open || receiveQueue.isEmpty())
+        {
+            return false;
+        }
+        if (listener == null)
+        {
+            return false;
+        }
+        final int before = receiveQueue.count();
+        listener.onReadable(this, nowNs);
+        // told again next poll only when the owner took some and left some (an owner that takes nothing now is
+        // told again when the next datagram arrives, rather than spinning)
+        return open && !receiveQueue.isEmpty() && receiveQueue.count() < before;
+    }
+
+    boolean inReadyList()
+    {
+        return inReadyList;
+    }
+
+    void markReady()
+    {
+        inReadyList = true;
     }
 
     void onError(final int errno, final int remoteAddr, final int remotePort)

@@ -6,7 +6,18 @@ package io.conntest.stack.socket;
  */
 public interface UdpSocketListener
 {
-    /** A datagram was queued for {@link UdpSocket#receive}; called once per datagram. */
+    /**
+     * Datagrams are queued for {@link UdpSocket#receive}: called in the poll's delivery phase (after ingress, before
+     * egress, so what the owner sends in reply leaves in the same poll), once per poll while datagrams remain.
+     *
+     * @param nowNs the time of the poll that received them
+     */
+    default void onReadable(final UdpSocket socket, final long nowNs)
+    {
+        onReadable(socket);
+    }
+
+    /** As {@link #onReadable(UdpSocket, long)}, for owners that need no time. */
     default void onReadable(final UdpSocket socket)
     {
     }

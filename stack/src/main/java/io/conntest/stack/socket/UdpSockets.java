@@ -29,6 +29,12 @@ public final class UdpSockets implements IpProtocolHandler
     private final Int2ObjectHashMap<UdpSocket> byPort;
     private final UdpSocket[] sendList;
     private final UdpSocket[] writable;
+    /**
+     * Sockets that queued datagrams this poll (or still hold some), told in {@link #deliver}. Sized for the open
+     * sockets plus as many closed ones still listed (a closed socket leaves the list at the next delivery).
+     */
+    private final UdpSocket[] readyList;
+    private int readyListSize;
     private final Random random;
     private final UdpPacket udp = new UdpPacket();
     private final UdpRepr udpRepr = new UdpRepr();
@@ -57,6 +63,7 @@ public final class UdpSockets implements IpProtocolHandler
         this.byPort = new Int2ObjectHashMap<>(Math.max(8, maxSockets * 2), 0.65f);
         this.sendList = new UdpSocket[maxSockets];
         this.writable = new UdpSocket[maxSockets];
+        this.readyList = new UdpSocket[2 * maxSockets];
         this.random = new Random(seed);
     }
 
@@ -215,8 +222,37 @@ public final class UdpSockets implements IpProtocolHandler
     }
 
     @Override
+    public void deliver(final long nowNs)
+    {
+        final int size = readyListSize;
+        int kept = 0;
+        for (int i = 0; i < size; i++)
+        {
+            final UdpSocket socket = readyList[i];
+            readyList[i] = null;
+            if (socket.deliver(nowNs))
+            {
+                // the owner left datagrams queued: tell it again on the next poll (which pollAtNs makes immediate)
+                socket.markReady();
+                readyList[kept++] = socket;
+            }
+        }
+        // sockets that became ready during the callbacks (none from ingress, which is over) keep their places
+        for (int i = size; i < readyListSize; i++)
+        {
+            readyList[kept++] = readyList[i];
+            readyList[i] = null;
+        }
+        readyListSize = kept;
+    }
+
+    @Override
     public long pollAtNs(final long nowNs)
     {
+        if (readyListSize > 0)
+        {
+            return nowNs;
+        }
         if (sendListSize == 0)
         {
             return Long.MAX_VALUE;
@@ -262,6 +298,11 @@ public final class UdpSockets implements IpProtocolHandler
         }
         byPort.put(chosen, socket);
         return chosen;
+    }
+
+    void onReadable(final UdpSocket socket)
+    {
+        readyList[readyListSize++] = socket;
     }
 
     void onSendQueued(final UdpSocket socket)

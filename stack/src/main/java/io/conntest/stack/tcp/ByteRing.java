@@ -87,6 +87,24 @@ final class ByteRing
         }
     }
 
+    /** The ring's storage, for reading a window in place ({@link #headIndex}, {@link #contiguousReadable}). */
+    DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /** Where the oldest readable byte lies in {@link #buffer}. */
+    int headIndex()
+    {
+        return head;
+    }
+
+    /** Readable bytes that lie in one piece from {@link #headIndex} (the rest, if any, wrapped to index 0). */
+    int contiguousReadable()
+    {
+        return Math.min(size, capacity - head);
+    }
+
     /** Reads and consumes up to {@code length} bytes. */
     int read(final MutableDirectBuffer dst, final int dstOffset, final int length)
     {

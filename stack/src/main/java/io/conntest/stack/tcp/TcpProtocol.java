@@ -254,7 +254,6 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             processNoConnection(srcAddr, seg, nowNs);
         }
-        fireEvents();
         return true;
     }
 
@@ -408,7 +407,6 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             c.softError = TcpError.UNREACHABLE;
         }
-        fireEvents();
     }
 
     void onRefusal(final TcpConnection c, final Ipv4Sender.Refusal refusal)
@@ -526,6 +524,13 @@ public final class TcpProtocol implements IpProtocolHandler
     void markClosed(final TcpConnection c)
     {
         dirty = true;
+    }
+
+    /** The poll's delivery phase: the readiness callbacks of what ingress changed. */
+    @Override
+    public void deliver(final long nowNs)
+    {
+        fireEvents();
     }
 
     /** Calls the user's callbacks after processing, so they may act on the socket freely. */

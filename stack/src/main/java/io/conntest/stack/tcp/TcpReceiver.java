@@ -292,6 +292,41 @@ final class TcpReceiver
         return n;
     }
 
+    /**
+     * RFC 9293 §3.10.3 RECEIVE without a copy: hands up to {@code maxBytes} in-order bytes to {@code reader} where
+     * they lie in the receive ring (one window, two where the ring wraps); the bytes are consumed before the
+     * reader sees them (the ring is only written by ingress, never during a callback).
+     *
+     * @return bytes handed over, or -1 once the FIN was received and everything read.
+     */
+    int readInPlace(final TcpReadHandler reader, final int maxBytes)
+    {
+        if (ring == null || ring.size() == 0)
+        {
+            return finReceived || c.state == TcpState.CLOSED ? -1 : 0;
+        }
+        final ByteRing r = ring;
+        int total = 0;
+        while (total < maxBytes && r.size() > 0)
+        {
+            final int n = Math.min(r.contiguousReadable(), maxBytes - total);
+            final int at = r.headIndex();
+            r.discard(n);
+            total += n;
+            reader.onBytes(r.buffer(), at, n);
+            if (ring != r)
+            {
+                break; // the reader closed the connection
+            }
+        }
+        if (windowUpdateWorthSending())
+        {
+            ackNow = true;
+            c.protocol.markOutput(c);
+        }
+        return total;
+    }
+
     /** Fills the SACK blocks of an outgoing segment, the most recent first (RFC 2018 §4). */
     void fillSackBlocks(final TcpRepr repr)
     {

@@ -100,6 +100,21 @@ public final class TcpSocket
     }
 
     /**
+     * Reads without a copy: hands up to {@code maxBytes} in-order bytes to {@code reader} where they lie in the
+     * receive buffer (valid only during each call; one call per contiguous window), consuming them.
+     *
+     * @return bytes handed over, 0 when none is ready, -1 at the end of the stream or after {@link #close()}.
+     */
+    public int readInPlace(final TcpReadHandler reader, final int maxBytes)
+    {
+        if (c.userClosed)
+        {
+            return -1;
+        }
+        return c.rcv.readInPlace(reader, maxBytes);
+    }
+
+    /**
      * Queues up to {@code length} bytes for sending.
      *
      * @return bytes accepted (0 when the send buffer is full; {@link TcpSocketListener#onWritable} follows when room

@@ -89,6 +89,8 @@ final class TcpHarness
         tx.putBytes(hl, payload);
         r.emit(view, tx, 0, hl + payload.length, src, dst);
         tcp.processDatagram(src, dst, tx, 0, hl + payload.length, clock.nowNs());
+        // as Interface.poll: the readiness callbacks in the delivery phase after ingress
+        tcp.deliver(clock.nowNs());
     }
 
     /** Runs one dispatch and returns what went out. */

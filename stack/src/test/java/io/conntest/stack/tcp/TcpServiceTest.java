@@ -42,12 +42,14 @@ class TcpServiceTest
                 server.processDatagram(f.src, f.dst, new UnsafeBuffer(f.bytes), 0, f.length, nowNs);
                 delivered++;
             }
+            server.deliver(nowNs);
             while (!bToA.inFlight.isEmpty() && bToA.inFlight.peek().atNs <= nowNs)
             {
                 final SimLink.InFlight f = bToA.inFlight.poll();
                 client.processDatagram(f.src, f.dst, new UnsafeBuffer(f.bytes), 0, f.length, nowNs);
                 delivered++;
             }
+            client.deliver(nowNs);
             if (delivered > 0)
             {
                 continue;

@@ -156,6 +156,8 @@ final class TcpSimulation
             to.processDatagram(f.src, f.dst, new UnsafeBuffer(f.bytes), 0, f.length, nowNs);
             n++;
         }
+        // as Interface.poll: the readiness callbacks in the delivery phase after ingress
+        to.deliver(nowNs);
         return n;
     }
 }

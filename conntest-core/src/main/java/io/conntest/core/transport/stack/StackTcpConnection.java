@@ -1,7 +1,6 @@
 package io.conntest.core.transport.stack;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import io.conntest.core.transport.Connection;
 import io.conntest.core.transport.ConnectionHandler;
@@ -9,6 +8,7 @@ import io.conntest.core.transport.FailureReason;
 import io.conntest.core.transport.TransportProtocol;
 import io.conntest.core.transport.TransportStats;
 import io.conntest.stack.tcp.TcpError;
+import io.conntest.stack.tcp.TcpReadHandler;
 import io.conntest.stack.tcp.TcpSocket;
 import io.conntest.stack.tcp.TcpSocketListener;
 import io.conntest.stack.tcp.TcpStats;
@@ -20,9 +20,10 @@ import io.conntest.stack.wire.Ipv4Address;
  * kernel transport's TCP_NODELAY: latency probes must not wait. Errors map as the kernel's errno would: refused,
  * reset, timeout, unreachable.
  */
-final class StackTcpConnection implements Connection, TcpSocketListener, TransportStats
+final class StackTcpConnection implements Connection, TcpSocketListener, TcpReadHandler, TransportStats
 {
     private static final int READS_PER_READY = 64;
+    private static final int READ_BYTES_PER_READY = 256 * 1024;
 
     private final StackTransport transport;
     private final long id;
@@ -35,6 +36,8 @@ final class StackTcpConnection implements Connection, TcpSocketListener, Transpo
     private boolean open;
     private boolean finished;
     private FailureReason pendingReason;
+    /** The time of the poll whose delivery is reading (the read callback carries none). */
+    private long deliveryNowNs;
     private String pendingDetail;
 
     StackTcpConnection(final StackTransport transport, final TcpSocket socket, final String remoteHost,
@@ -95,18 +98,22 @@ final class StackTcpConnection implements Connection, TcpSocketListener, Transpo
         }
     }
 
+    /**
+     * The stack's delivery phase: the engine reads the stream in place, from the socket's receive buffer (no copy
+     * of its own), at most {@link #READ_BYTES_PER_READY} bytes before other connections get their turn.
+     */
     @Override
     public void onReadable(final TcpSocket s)
     {
-        final UnsafeBuffer buffer = transport.readBuffer();
+        deliveryNowNs = transport.host().nowNs();
         for (int i = 0; i < READS_PER_READY && open && !finished; i++)
         {
-            final int n = socket.read(buffer, 0, buffer.capacity());
+            final int n = socket.readInPlace(this, READ_BYTES_PER_READY);
             if (n > 0)
             {
-                handler.onData(this, buffer, 0, n, transport.host().nowNs());
+                continue;
             }
-            else if (n < 0)
+            if (n < 0)
             {
                 socket.close();
                 end(FailureReason.CLOSED, "peer closed the connection", transport.host().nowNs());
@@ -120,6 +127,15 @@ final class StackTcpConnection implements Connection, TcpSocketListener, Transpo
         if (open && socket.readableBytes() > 0)
         {
             transport.markReadPending(this);
+        }
+    }
+
+    @Override
+    public void onBytes(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (open && !finished)
+        {
+            handler.onData(this, buffer, offset, length, deliveryNowNs);
         }
     }
 

@@ -3,8 +3,6 @@ package io.conntest.core.transport.stack;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import io.conntest.core.rudp.ReliableUdpConfig;
 import io.conntest.core.transport.AcceptHandler;
 import io.conntest.core.transport.Connection;
@@ -22,8 +20,11 @@ import io.conntest.stack.wire.Ipv4Address;
 
 /**
  * The {@code tap} transport: the engine over the userspace stack, single-threaded. {@link #poll(long)} polls the
- * stack (which polls the device); TCP events come from the {@link TcpSocket}s' readiness callbacks, UDP from the
- * stack's UDP sockets through one {@code ReliableUdpChannel} per peer ({@link StackUdpPeer}, a {@link ReliableUdpConnection}).
+ * stack once per cycle (which polls the device); in the stack's delivery phase, after ingress and before egress,
+ * TCP events come from the {@link TcpSocket}s' readiness callbacks and UDP ones from the stack's UDP sockets' (one
+ * {@code ReliableUdpChannel} per peer: {@link StackUdpPeer}, a {@link ReliableUdpConnection}), so the engine's
+ * answers leave in the same poll. TCP bytes are read in place from the socket's receive buffer (one copy in: the
+ * frame into that buffer).
  * {@link #idle(long, long)} sleeps in the device ({@code ppoll(2)} on a TAP and its wake-up eventfd); {@link #wakeup()}
  * ends that sleep at once (see {@link StackHost}).
  *
@@ -33,20 +34,14 @@ import io.conntest.stack.wire.Ipv4Address;
  */
 public final class StackTransport implements Transport
 {
-    private static final int READ_BUFFER_BYTES = 256 * 1024;
-
     private final StackHost host;
     private final boolean ownsHost;
     private final ReliableUdpConfig udpConfig;
-    private final UnsafeBuffer readBuffer = new UnsafeBuffer(new byte[READ_BUFFER_BYTES]);
     private final List<StackTcpConnection> tcpConnections = new ArrayList<>();
     private final List<StackUdpPeer> udpPeers = new ArrayList<>();
-    private final List<StackUdpListener> udpListeners = new ArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
     private final List<StackTcpConnection> readPending = new ArrayList<>();
     private long nextId = 1;
-    /** The time of the datagrams being handed over (their handler has no time parameter). */
-    long receiveNowNs;
     private boolean closed;
 
     /** A transport on a new stack over {@code device} (closed with the transport). */
@@ -88,11 +83,6 @@ public final class StackTransport implements Transport
         return nextId++;
     }
 
-    UnsafeBuffer readBuffer()
-    {
-        return readBuffer;
-    }
-
     void add(final StackTcpConnection connection)
     {
         tcpConnections.add(connection);
@@ -114,7 +104,6 @@ public final class StackTransport implements Transport
     void removeListener(final Listener listener)
     {
         listeners.remove(listener);
-        udpListeners.remove(listener);
     }
 
     @Override
@@ -144,7 +133,6 @@ public final class StackTransport implements Transport
             }
             final StackUdpListener listener = new StackUdpListener(this, bindHost, port, acceptHandler);
             listeners.add(listener);
-            udpListeners.add(listener);
             return listener;
         }
         catch (final IllegalStateException | IllegalArgumentException ex)
@@ -209,14 +197,10 @@ public final class StackTransport implements Transport
         {
             return 0;
         }
+        // One poll of the stack: ingress, then delivery (TCP and UDP readiness: the engine reads and answers here,
+        // after ingress and not inside it), then egress of everything, then the stack's timers.
         int work = host.poll(nowNs) ? 1 : 0;
         work += pollConnections(nowNs);
-        if (work > 0)
-        {
-            // send at once what the callbacks and channels queued instead of one turn later
-            host.poll(nowNs);
-            work += drainUdp(nowNs);
-        }
         return work;
     }
 
@@ -230,7 +214,6 @@ public final class StackTransport implements Transport
             c.onReadable(null);
             work++;
         }
-        work += drainUdp(nowNs);
         for (int i = 0; i < tcpConnections.size(); i++)
         {
             work += tcpConnections.get(i).onPoll(nowNs);
@@ -241,21 +224,6 @@ public final class StackTransport implements Transport
         }
         tcpConnections.removeIf(StackTcpConnection::isFinished);
         udpPeers.removeIf(ReliableUdpConnection::isFinished);
-        return work;
-    }
-
-    private int drainUdp(final long nowNs)
-    {
-        receiveNowNs = nowNs;
-        int work = 0;
-        for (int i = 0; i < udpListeners.size(); i++)
-        {
-            work += udpListeners.get(i).drain(nowNs);
-        }
-        for (int i = 0; i < udpPeers.size(); i++)
-        {
-            work += udpPeers.get(i).drain(nowNs);
-        }
         return work;
     }
 
@@ -327,7 +295,6 @@ public final class StackTransport implements Transport
         tcpConnections.clear();
         udpPeers.clear();
         listeners.clear();
-        udpListeners.clear();
         if (ownsHost)
         {
             // let the resets out before the device goes

@@ -14,7 +14,8 @@ import io.conntest.stack.socket.UdpSocketListener;
  * A bound UDP socket on the stack serving many reliable-UDP peers: the stack's I/O for the one
  * {@link ReliableUdpDemux} (source address and port as the key; see there for what happens to each datagram).
  */
-final class StackUdpListener implements Listener, UdpDatagramHandler, ReliableUdpDemux.Io<StackUdpPeer>
+final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagramHandler,
+    ReliableUdpDemux.Io<StackUdpPeer>
 {
     static final int MAX_PEERS = 1024;
     private static final int MAX_DATAGRAMS_PER_POLL = 512;
@@ -33,9 +34,8 @@ final class StackUdpListener implements Listener, UdpDatagramHandler, ReliableUd
         final AcceptHandler acceptHandler)
     {
         this.transport = transport;
-        this.socket = transport.host().stack().udp().open(new UdpSocketListener()
-        {
-        });
+        // the socket tells this listener of datagrams in the stack's delivery phase (onReadable)
+        this.socket = transport.host().stack().udp().open(this);
         try
         {
             this.port = socket.bind(port);
@@ -59,14 +59,17 @@ final class StackUdpListener implements Listener, UdpDatagramHandler, ReliableUd
         return ((long)addr << 16) | (port & 0xFFFF);
     }
 
-    int drain(final long nowNs)
+    /** The stack's delivery phase: takes in what the socket queued, at the time of the poll that received it. */
+    @Override
+    public void onReadable(final UdpSocket s, final long nowNs)
     {
         if (closed)
         {
-            return 0;
+            return;
         }
+        // the receive's callbacks (onDatagram) carry no time: the time of this one delivery, for them
         this.nowNs = nowNs;
-        return socket.receive(this, MAX_DATAGRAMS_PER_POLL);
+        socket.receive(this, MAX_DATAGRAMS_PER_POLL);
     }
 
     @Override

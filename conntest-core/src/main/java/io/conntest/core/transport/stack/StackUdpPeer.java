@@ -29,6 +29,7 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     private final String remoteHost;
     private final String localHost;
     private final int localPort;
+    private long deliveryNowNs;
 
     private StackUdpPeer(final StackTransport transport, final UdpSocket socket, final StackUdpListener listener,
         final int remoteAddr, final int remotePort, final String remoteHost, final Role role,
@@ -53,6 +54,12 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
         final UdpSocket socket = transport.host().stack().udp().open(new UdpSocketListener()
         {
             @Override
+            public void onReadable(final UdpSocket s, final long nowNs)
+            {
+                self[0].onReadable(s, nowNs);
+            }
+
+            @Override
             public void onError(final UdpSocket s, final int errno, final int addr, final int port)
             {
                 self[0].onError(s, errno, addr, port);
@@ -74,15 +81,20 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
             Ipv4Address.toString(remoteAddr), Role.SERVER, null, nowNs);
     }
 
-    /** Client: takes in what the socket queued (datagrams from anyone but the peer are dropped). */
-    int drain(final long nowNs)
+    /**
+     * Client, in the stack's delivery phase: takes in what the socket queued (datagrams from anyone but the peer
+     * are dropped), at the time of the poll that received them.
+     */
+    @Override
+    public void onReadable(final UdpSocket s, final long nowNs)
     {
         if (listener != null || !socket.isOpen())
         {
-            return 0;
+            return;
         }
-        transport.receiveNowNs = nowNs;
-        return socket.receive(this, MAX_DATAGRAMS_PER_POLL);
+        // the receive's callbacks (onDatagram) carry no time: the time of this one delivery, for them
+        deliveryNowNs = nowNs;
+        socket.receive(this, MAX_DATAGRAMS_PER_POLL);
     }
 
     @Override
@@ -91,7 +103,7 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     {
         if (srcAddr == remoteAddr && srcPort == remotePort)
         {
-            onDatagram(buffer, offset, length, transport.receiveNowNs);
+            onDatagram(buffer, offset, length, deliveryNowNs);
         }
     }
 
