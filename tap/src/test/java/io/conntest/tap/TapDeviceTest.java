@@ -168,6 +168,74 @@ class TapDeviceTest
     }
 
     @Test
+    void withOffloadsTheKernelAcceptsChecksumAndTsoAndFramesCarryTheirMetadata() throws Exception
+    {
+        final TapDevice tap = ns.call(() -> TapDevice.open("ct1", TapDevice.Mode.CREATE, OffloadMode.AUTO));
+        try (tap)
+        {
+            ns.linkUp("ct1");
+            ns.addAddress("ct1", "10.0.0.1/24");
+            assertEquals(io.conntest.stack.wire.VirtioNetHeader.LEGACY_LENGTH, tap.vnetHeaderLength());
+            assertEquals(io.conntest.stack.phy.Offloads.CSUM | io.conntest.stack.phy.Offloads.TSO4,
+                tap.offloads() & (io.conntest.stack.phy.Offloads.CSUM | io.conntest.stack.phy.Offloads.TSO4),
+                "this kernel takes CSUM and TSO4: " + tap);
+            ns.call(() ->
+            {
+                try (DatagramSocket socket = new DatagramSocket())
+                {
+                    final byte[] payload = "hello vnet".getBytes(StandardCharsets.US_ASCII);
+                    socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName("10.0.0.2"), 9));
+                }
+                return null;
+            });
+            final long[] kernelMac = new long[1];
+            assertTrue(awaitFrame(tap, frame ->
+            {
+                if (isArpRequestFor(frame, OUR_IP))
+                {
+                    kernelMac[0] = mac(frame, 6);
+                    return true;
+                }
+                return false;
+            }), "ARP request for 10.0.0.2 received behind a virtio-net header");
+            final MutableDirectBuffer out = tap.claim(64);
+            tap.commit(writeArpReply(out, kernelMac[0]));
+            assertEquals(1, tap.txFrames());
+            // The kernel's UDP leaves its checksum for the device to fill (CHECKSUM_PARTIAL): NEEDS_CSUM here.
+            final io.conntest.stack.phy.FrameMetadata[] seen = {null};
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (seen[0] == null && System.nanoTime() < deadline)
+            {
+                tap.receive(new io.conntest.stack.phy.FrameHandler()
+                {
+                    @Override
+                    public void onFrame(final DirectBuffer buffer, final int offset, final int length)
+                    {
+                    }
+
+                    @Override
+                    public void onFrame(final DirectBuffer buffer, final int offset, final int length,
+                        final io.conntest.stack.phy.FrameMetadata metadata)
+                    {
+                        if (length >= 52 && buffer.getByte(offset + 23) == 17 &&
+                            buffer.getStringWithoutLengthAscii(offset + 42, 10).equals("hello vnet"))
+                        {
+                            seen[0] = new io.conntest.stack.phy.FrameMetadata().copyFrom(metadata);
+                        }
+                    }
+                }, 64);
+                if (seen[0] == null)
+                {
+                    tap.awaitReceive(100_000_000L);
+                }
+            }
+            assertNotNull(seen[0], "UDP datagram received");
+            assertTrue(seen[0].checksumTrusted(), seen[0].toString());
+            assertEquals(0, tap.rxDropsBadHeader());
+        }
+    }
+
+    @Test
     void mtuAndLinkStateReadBack()
     {
         try (TapDevice tap = ns.call(() -> TapDevice.open("ct0")))
