@@ -282,7 +282,8 @@ public final class Main implements Callable<Integer>
             : new StackTransport(host, true, ReliableUdpConfig.defaults());
         final InstanceInfo info = host == null
             ? new InstanceInfo(instance.name, "kernel", hostAddresses(), listens, connects)
-            : new InstanceInfo(instance.name, "tap", tapStack.describe(host.stack().iface().mac()), listens, connects);
+            : new InstanceInfo(instance.name, "tap", tapStack.describe(host.stack().iface().mac(),
+                host.device().offloads()), listens, connects);
         boolean started = false;
         try (RunControl control = control(); Output o = openOutput(output, control))
         {

@@ -4,6 +4,7 @@ import io.conntest.cli.options.Ipv4Cidr;
 import io.conntest.cli.run.TapStack;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
+import io.conntest.tap.OffloadMode;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -35,6 +36,11 @@ public final class NetworkOptions
     @Option(names = "--pcap", paramLabel = "FILE", description = "With --tap: record every frame in this pcap file.")
     Path pcap;
 
+    @Option(names = "--offload", paramLabel = "auto|none", description = "With --tap: auto (default) negotiates "
+        + "checksum and TCP segmentation offload with the kernel (64 KB segments per system call); none sends one "
+        + "MTU-sized frame per system call with checksums in Java, as a unikernel on a TAP.")
+    String offload;
+
     /** The TAP interface name, or null for the kernel's sockets. */
     public String tap()
     {
@@ -61,8 +67,17 @@ public final class NetworkOptions
         {
             throw new ParameterException(commandLine, "--mtu " + mtu + " is not in 68..65535");
         }
+        final OffloadMode offloadMode;
+        try
+        {
+            offloadMode = offload == null ? OffloadMode.AUTO : OffloadMode.parse(offload);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ParameterException(commandLine, "--" + ex.getMessage());
+        }
         return new TapStack(tap, ipv4, gateway == null ? 0 : gateway, mac == null ? -1 : mac, mtu == null ? 0 : mtu,
-            pcap, trace);
+            pcap, trace, offloadMode);
     }
 
     /** Whether any option that only makes sense with --tap was given without it; returns its name or null. */
@@ -73,6 +88,6 @@ public final class NetworkOptions
             return null;
         }
         return ipv4 != null ? "--ipv4" : gateway != null ? "--ipv4-gateway" : mac != null ? "--mac"
-            : mtu != null ? "--mtu" : pcap != null ? "--pcap" : null;
+            : mtu != null ? "--mtu" : pcap != null ? "--pcap" : offload != null ? "--offload" : null;
     }
 }

@@ -7,6 +7,8 @@ import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.phy.PcapWriterDevice;
 import io.conntest.stack.phy.TracingDevice;
+import io.conntest.stack.phy.Offloads;
+import io.conntest.tap.OffloadMode;
 import io.conntest.tap.TapDevice;
 
 import java.io.IOException;
@@ -29,9 +31,18 @@ import java.util.function.Supplier;
  * @param mtu     MTU (also set on the TAP), 0 to keep the TAP's
  * @param pcap    pcap file, or null
  * @param trace   where frame trace lines go, or null for no tracing
+ * @param offload whether the TAP negotiates offloads ({@code --offload}, default auto)
  */
-public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu, Path pcap, Consumer<String> trace)
+public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu, Path pcap, Consumer<String> trace,
+    OffloadMode offload)
 {
+    /** Without an offload choice: {@link OffloadMode#AUTO}, the default of {@code --offload}. */
+    public TapStack(final String tap, final Ipv4Cidr ipv4, final int gateway, final long mac, final int mtu,
+        final Path pcap, final Consumer<String> trace)
+    {
+        this(tap, ipv4, gateway, mac, mtu, pcap, trace, OffloadMode.AUTO);
+    }
+
     /** Opens the device chain; the caller owns it (a {@link StackHost} closes it). */
     public FrameDevice openDevice(final Supplier<TapDevice> open)
     {
@@ -64,7 +75,7 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
     /** Opens the TAP in the calling thread's namespace. */
     public FrameDevice openDevice()
     {
-        return openDevice(() -> TapDevice.open(tap));
+        return openDevice(() -> TapDevice.open(tap, TapDevice.Mode.ATTACH_OR_CREATE, offload));
     }
 
     /** The interface configuration. */
@@ -90,6 +101,17 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
     public StackHost openHost()
     {
         return new StackHost(openDevice(), interfaceConfig());
+    }
+
+    /**
+     * What the outputs show as the instance's addresses, with the offloads the TAP negotiated
+     * ({@code offloads csum tso4 tso6}, {@code offloads none}): in the text and JSON start event.
+     */
+    public List<String> describe(final long actualMac, final int offloads)
+    {
+        final List<String> lines = describe(actualMac);
+        lines.add("offloads " + Offloads.describe(offloads));
+        return lines;
     }
 
     /** What the outputs show as the instance's addresses. */
