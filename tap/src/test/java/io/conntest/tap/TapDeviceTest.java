@@ -379,4 +379,38 @@ class TapDeviceTest
             assertEquals(10_000, tap.txFrames());
         }
     }
+    @Test
+    void withAVirtioNetHeaderWritingAndReadingAllocatesNothingPerFrame()
+    {
+        final TapDevice tap = ns.call(() -> TapDevice.open("ct2", TapDevice.Mode.CREATE, OffloadMode.AUTO));
+        try (tap)
+        {
+            ns.linkUp("ct2");
+            ns.addAddress("ct2", "10.0.0.1/24");
+            final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+            final long thread = Thread.currentThread().getId();
+            final io.conntest.stack.phy.FrameMetadata plain = new io.conntest.stack.phy.FrameMetadata();
+            long before = 0;
+            final io.conntest.stack.phy.FrameHandler counter = (b, o, l) -> { };
+            for (int round = 0; round < 2; round++)
+            {
+                if (round == 1)
+                {
+                    before = threads.getThreadAllocatedBytes(thread);
+                }
+                for (int i = 0; i < 5_000; i++)
+                {
+                    tap.commit(writeArpReply(tap.claim(64), 0xFFFF_FFFF_FFFFL), plain);
+                    tap.commit(writeArpReply(tap.claim(64), 0xFFFF_FFFF_FFFFL));
+                    tap.receive(counter, 16);
+                    tap.awaitReceive(1);
+                }
+            }
+            final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            assertTrue(allocated < 16_384, "allocated " + allocated + " bytes over 10000 frames");
+            assertEquals(20_000, tap.txFrames());
+            assertEquals(0, tap.txDropsInvalid());
+        }
+    }
 }
