@@ -2,11 +2,15 @@ package io.conntest.tap;
 
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.phy.FrameHandler;
+import io.conntest.stack.phy.FrameMetadata;
+import io.conntest.stack.phy.Offloads;
+import io.conntest.stack.wire.VirtioNetHeader;
 import io.conntest.tap.libc.Errno;
 import io.conntest.tap.libc.LibC;
 import io.conntest.tap.libc.Linux;
 import io.conntest.tap.libc.Native;
 import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -29,6 +33,16 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Link down is not an error: {@link #isLinkUp()} and {@link #linkWarning()} tell the owner, which logs it
  * and keeps waiting.
+ *
+ * <p>Offloads ({@link OffloadMode#AUTO}): the device is opened with {@code IFF_VNET_HDR}, the header size set to the
+ * 10-byte legacy {@code struct virtio_net_hdr} ({@code TUNSETVNETHDRSZ}) and {@code TUNSETOFFLOAD} negotiated
+ * ({@link OffloadNegotiation}); {@link #offloads()} says what the kernel accepted. Every read then starts with the
+ * header, parsed into the {@link FrameMetadata} lent with the frame (a header that makes no sense is counted in
+ * {@link #rxDropsBadHeader()} and the frame dropped), and every write carries one made from the metadata given to
+ * {@link #commit(int, FrameMetadata)}. The legacy size rather than the 12-byte {@code virtio_net_hdr_v1}: its
+ * {@code num_buffers} only means something for mergeable receive buffers, which a TAP never uses, and 10 + 14 bytes
+ * of headers put the IP header on an 8-byte boundary of the 64-byte aligned buffers, where the checksum reads
+ * 8-byte words. With {@link OffloadMode#NONE} there is no header at all (the unikernel position).
  */
 public final class TapDevice implements FrameDevice
 {
@@ -72,6 +86,15 @@ public final class TapDevice implements FrameDevice
     private long txBytes;
     private long txDropsBackpressure;
     private long txDropsLinkDown;
+    private long txDropsInvalid;
+    private long rxDropsBadHeader;
+    /** 0 without {@code IFF_VNET_HDR}, else {@link VirtioNetHeader#LEGACY_LENGTH}. */
+    private final int vnetHeaderLength;
+    private final int offloads;
+    /** The frame part of {@link #txBuffer} (after the virtio-net header, if any): what {@link #claim} returns. */
+    private final UnsafeBuffer txFrame;
+    private final FrameMetadata rxMetadata = new FrameMetadata();
+    private final VirtioNetHeader rxHeader = new VirtioNetHeader();
 
     private static final int IFREQ_OFFSET = 0;
     private static final int POLLFD_OFFSET = 48;
@@ -81,8 +104,10 @@ public final class TapDevice implements FrameDevice
     private static final int WAKE_DRAIN_OFFSET = 80;
 
     private TapDevice(final LibC libc, final String name, final boolean created, final int fd, final int controlFd,
-        final int wakeFd)
+        final int wakeFd, final int vnetHeaderLength, final int offloads)
     {
+        this.vnetHeaderLength = vnetHeaderLength;
+        this.offloads = offloads;
         this.wakeFd = wakeFd;
         this.wakeValue = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
         wakeValue.putLong(0, 1L, ByteOrder.nativeOrder());
@@ -92,10 +117,12 @@ public final class TapDevice implements FrameDevice
         this.created = created;
         this.fd = fd;
         this.controlFd = controlFd;
-        this.rxBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_FRAME, 64));
+        // Room for the virtio-net header in front of the largest frame.
+        this.rxBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_FRAME + 64, 64));
         this.rxAddress = rxBuffer.addressOffset();
-        this.txBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_FRAME, 64));
+        this.txBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_FRAME + 64, 64));
         this.txAddress = txBuffer.addressOffset();
+        this.txFrame = new UnsafeBuffer(txAddress + vnetHeaderLength, MAX_FRAME);
         this.scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(128));
         this.scratchAddress = scratch.addressOffset();
     }
@@ -113,6 +140,18 @@ public final class TapDevice implements FrameDevice
      * @throws IllegalArgumentException when {@code ifname} is not a valid interface name.
      */
     public static TapDevice open(final String ifname, final Mode mode)
+    {
+        return open(ifname, mode, OffloadMode.NONE);
+    }
+
+    /**
+     * Opens the TAP {@code ifname} in the calling thread's network namespace, negotiating offloads when
+     * {@code offload} is {@link OffloadMode#AUTO} (see the class comment).
+     *
+     * @throws TapException when a system call fails, with errno and a hint.
+     * @throws IllegalArgumentException when {@code ifname} is not a valid interface name.
+     */
+    public static TapDevice open(final String ifname, final Mode mode, final OffloadMode offload)
     {
         checkName(ifname);
         final LibC libc = Native.libc();
@@ -138,6 +177,11 @@ public final class TapDevice implements FrameDevice
             if (mode == Mode.CREATE)
             {
                 flags |= Linux.IFF_TUN_EXCL;
+            }
+            final boolean vnet = offload == OffloadMode.AUTO;
+            if (vnet)
+            {
+                flags |= Linux.IFF_VNET_HDR;
             }
             ifreq.putShort(Linux.IFNAMSIZ, flags, ByteOrder.nativeOrder());
             if (libc.ioctl(fd, Linux.TUNSETIFF, ifreq.addressOffset()) < 0)
@@ -165,7 +209,20 @@ public final class TapDevice implements FrameDevice
                 throw TapException.of("eventfd", Native.errno(), "cannot make the wake-up eventfd for TAP " + ifname,
                     ifname);
             }
-            return new TapDevice(libc, ifname, !exists, fd, controlFd, wakeFd);
+            int negotiated = Offloads.NONE;
+            if (vnet)
+            {
+                ifreq.putInt(0, VirtioNetHeader.LEGACY_LENGTH, ByteOrder.nativeOrder());
+                if (libc.ioctl(fd, Linux.TUNSETVNETHDRSZ, ifreq.addressOffset()) < 0)
+                {
+                    throw TapException.of("ioctl(TUNSETVNETHDRSZ)", Native.errno(), "cannot open TAP " + ifname,
+                        ifname);
+                }
+                negotiated = OffloadNegotiation.negotiate(OffloadNegotiation.WANTED,
+                    flagsToSet -> libc.ioctl(fd, Linux.TUNSETOFFLOAD, flagsToSet) < 0 ? Native.errno() : 0);
+            }
+            return new TapDevice(libc, ifname, !exists, fd, controlFd, wakeFd,
+                vnet ? VirtioNetHeader.LEGACY_LENGTH : 0, negotiated);
         }
         catch (final RuntimeException ex)
         {
@@ -192,6 +249,19 @@ public final class TapDevice implements FrameDevice
     public boolean created()
     {
         return created;
+    }
+
+    /** What the kernel accepted of the offloads asked ({@link Offloads} bits); {@link Offloads#NONE} when plain. */
+    @Override
+    public int offloads()
+    {
+        return offloads;
+    }
+
+    /** Bytes of virtio-net header before every frame: 0 without {@code IFF_VNET_HDR}, else 10. */
+    public int vnetHeaderLength()
+    {
+        return vnetHeaderLength;
     }
 
     /** The file descriptor, for an owner that polls several devices together. */
@@ -257,7 +327,7 @@ public final class TapDevice implements FrameDevice
         int count = 0;
         while (count < maxFrames)
         {
-            final long n = libc.read(fd, rxAddress, MAX_FRAME);
+            final long n = libc.read(fd, rxAddress, vnetHeaderLength + MAX_FRAME);
             if (n < 0)
             {
                 final int errno = Native.errno();
@@ -275,10 +345,23 @@ public final class TapDevice implements FrameDevice
             {
                 break;
             }
-            rxFrames++;
-            rxBytes += n;
             count++;
-            handler.onFrame(rxBuffer, 0, (int)n);
+            if (vnetHeaderLength == 0)
+            {
+                rxFrames++;
+                rxBytes += n;
+                handler.onFrame(rxBuffer, 0, (int)n, rxMetadata);
+                continue;
+            }
+            final int frameLength = (int)n - vnetHeaderLength;
+            if (!readHeader(rxHeader, rxBuffer, (int)n, vnetHeaderLength, rxMetadata))
+            {
+                rxDropsBadHeader++;
+                continue;
+            }
+            rxFrames++;
+            rxBytes += frameLength;
+            handler.onFrame(rxBuffer, vnetHeaderLength, frameLength, rxMetadata);
         }
         return count;
     }
@@ -297,11 +380,65 @@ public final class TapDevice implements FrameDevice
             throw new IllegalArgumentException("frame of " + maxLength + " bytes exceeds " + MAX_FRAME);
         }
         claimOpen = true;
-        return txBuffer;
+        return txFrame;
+    }
+
+    /**
+     * Parses the virtio-net header at the start of {@code buffer} (a read of {@code readLength} bytes) into
+     * {@code metadata}; false when the read is too short or the header makes no sense for the frame behind it
+     * (unknown GSO type or flags, gso_size 0, checksum offsets past the frame): the frame is then dropped.
+     */
+    static boolean readHeader(final VirtioNetHeader header, final DirectBuffer buffer, final int readLength,
+        final int headerLength, final FrameMetadata metadata)
+    {
+        if (readLength < headerLength || !header.wrap(buffer, 0, readLength))
+        {
+            metadata.clear();
+            return false;
+        }
+        metadata.set(header.flags(), header.gsoType(), header.headerLength(), header.gsoSize(), header.csumStart(),
+            header.csumOffset());
+        return metadata.isConsistent(readLength - headerLength);
     }
 
     @Override
     public void commit(final int length)
+    {
+        if (vnetHeaderLength != 0)
+        {
+            txBuffer.setMemory(0, vnetHeaderLength, (byte)0);
+        }
+        write(length);
+    }
+
+    /**
+     * Sends the claimed frame with {@code metadata} in its virtio-net header.
+     *
+     * @throws IllegalStateException when the metadata asks for an offload that was not negotiated.
+     */
+    @Override
+    public void commit(final int length, final FrameMetadata metadata)
+    {
+        if (metadata.isPlain())
+        {
+            commit(length);
+            return;
+        }
+        final boolean csumMissing = metadata.needsChecksum() && !Offloads.checksum(offloads);
+        final boolean gsoMissing = metadata.isSuperFrame() &&
+            (metadata.gsoType() != FrameMetadata.GSO_TCPV4 || !Offloads.tcpSegmentation(offloads));
+        if (vnetHeaderLength == 0 || csumMissing || gsoMissing)
+        {
+            abort();
+            throw new IllegalStateException("TAP " + name + " with offloads " + Offloads.describe(offloads) +
+                " given " + metadata);
+        }
+        VirtioNetHeader.write(txBuffer, 0, metadata.flags(), metadata.gsoType(), metadata.headerLength(),
+            metadata.gsoSize(), metadata.csumStart(), metadata.csumOffset());
+        write(length);
+    }
+
+    private void write(final int length)
     {
         if (!claimOpen)
         {
@@ -314,7 +451,7 @@ public final class TapDevice implements FrameDevice
         }
         while (true)
         {
-            final long n = libc.write(fd, txAddress, length);
+            final long n = libc.write(fd, txAddress, vnetHeaderLength + length);
             if (n >= 0)
             {
                 txFrames++;
@@ -333,6 +470,14 @@ public final class TapDevice implements FrameDevice
                 case Errno.EIO:
                     txDropsLinkDown++;
                     return;
+                case Errno.EINVAL:
+                    if (vnetHeaderLength != 0)
+                    {
+                        // The kernel refused the virtio-net header (tun_get_user): drop the frame, keep the link.
+                        txDropsInvalid++;
+                        return;
+                    }
+                    throw TapException.of("write", errno, "cannot write to TAP " + name, name);
                 default:
                     throw TapException.of("write", errno, "cannot write to TAP " + name, name);
             }
@@ -437,6 +582,18 @@ public final class TapDevice implements FrameDevice
         return txDropsBackpressure;
     }
 
+    /** Frames the kernel refused with EINVAL (a virtio-net header it did not accept). */
+    public long txDropsInvalid()
+    {
+        return txDropsInvalid;
+    }
+
+    /** Frames read with a virtio-net header that made no sense (see {@link #readHeader}): dropped. */
+    public long rxDropsBadHeader()
+    {
+        return rxDropsBadHeader;
+    }
+
     /** Frames dropped because the interface was down (EIO from write(2)). */
     public long txDropsLinkDown()
     {
@@ -446,7 +603,8 @@ public final class TapDevice implements FrameDevice
     @Override
     public String toString()
     {
-        return "TapDevice{" + name + (closed ? ", closed" : ", fd " + fd) + "}";
+        return "TapDevice{" + name + (closed ? ", closed" : ", fd " + fd) + ", offloads " +
+            Offloads.describe(offloads) + "}";
     }
 
     private void checkOpen()

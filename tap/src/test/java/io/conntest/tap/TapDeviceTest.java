@@ -168,6 +168,74 @@ class TapDeviceTest
     }
 
     @Test
+    void withOffloadsTheKernelAcceptsChecksumAndTsoAndFramesCarryTheirMetadata() throws Exception
+    {
+        final TapDevice tap = ns.call(() -> TapDevice.open("ct1", TapDevice.Mode.CREATE, OffloadMode.AUTO));
+        try (tap)
+        {
+            ns.linkUp("ct1");
+            ns.addAddress("ct1", "10.0.0.1/24");
+            assertEquals(io.conntest.stack.wire.VirtioNetHeader.LEGACY_LENGTH, tap.vnetHeaderLength());
+            assertEquals(io.conntest.stack.phy.Offloads.CSUM | io.conntest.stack.phy.Offloads.TSO4,
+                tap.offloads() & (io.conntest.stack.phy.Offloads.CSUM | io.conntest.stack.phy.Offloads.TSO4),
+                "this kernel takes CSUM and TSO4: " + tap);
+            ns.call(() ->
+            {
+                try (DatagramSocket socket = new DatagramSocket())
+                {
+                    final byte[] payload = "hello vnet".getBytes(StandardCharsets.US_ASCII);
+                    socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName("10.0.0.2"), 9));
+                }
+                return null;
+            });
+            final long[] kernelMac = new long[1];
+            assertTrue(awaitFrame(tap, frame ->
+            {
+                if (isArpRequestFor(frame, OUR_IP))
+                {
+                    kernelMac[0] = mac(frame, 6);
+                    return true;
+                }
+                return false;
+            }), "ARP request for 10.0.0.2 received behind a virtio-net header");
+            final MutableDirectBuffer out = tap.claim(64);
+            tap.commit(writeArpReply(out, kernelMac[0]));
+            assertEquals(1, tap.txFrames());
+            // The kernel's UDP leaves its checksum for the device to fill (CHECKSUM_PARTIAL): NEEDS_CSUM here.
+            final io.conntest.stack.phy.FrameMetadata[] seen = {null};
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (seen[0] == null && System.nanoTime() < deadline)
+            {
+                tap.receive(new io.conntest.stack.phy.FrameHandler()
+                {
+                    @Override
+                    public void onFrame(final DirectBuffer buffer, final int offset, final int length)
+                    {
+                    }
+
+                    @Override
+                    public void onFrame(final DirectBuffer buffer, final int offset, final int length,
+                        final io.conntest.stack.phy.FrameMetadata metadata)
+                    {
+                        if (length >= 52 && buffer.getByte(offset + 23) == 17 &&
+                            buffer.getStringWithoutLengthAscii(offset + 42, 10).equals("hello vnet"))
+                        {
+                            seen[0] = new io.conntest.stack.phy.FrameMetadata().copyFrom(metadata);
+                        }
+                    }
+                }, 64);
+                if (seen[0] == null)
+                {
+                    tap.awaitReceive(100_000_000L);
+                }
+            }
+            assertNotNull(seen[0], "UDP datagram received");
+            assertTrue(seen[0].checksumTrusted(), seen[0].toString());
+            assertEquals(0, tap.rxDropsBadHeader());
+        }
+    }
+
+    @Test
     void mtuAndLinkStateReadBack()
     {
         try (TapDevice tap = ns.call(() -> TapDevice.open("ct0")))
@@ -309,6 +377,40 @@ class TapDeviceTest
             final long allocated = threads.getThreadAllocatedBytes(thread) - before;
             assertTrue(allocated < 16_384, "allocated " + allocated + " bytes over 5000 frames");
             assertEquals(10_000, tap.txFrames());
+        }
+    }
+    @Test
+    void withAVirtioNetHeaderWritingAndReadingAllocatesNothingPerFrame()
+    {
+        final TapDevice tap = ns.call(() -> TapDevice.open("ct2", TapDevice.Mode.CREATE, OffloadMode.AUTO));
+        try (tap)
+        {
+            ns.linkUp("ct2");
+            ns.addAddress("ct2", "10.0.0.1/24");
+            final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+            final long thread = Thread.currentThread().getId();
+            final io.conntest.stack.phy.FrameMetadata plain = new io.conntest.stack.phy.FrameMetadata();
+            long before = 0;
+            final io.conntest.stack.phy.FrameHandler counter = (b, o, l) -> { };
+            for (int round = 0; round < 2; round++)
+            {
+                if (round == 1)
+                {
+                    before = threads.getThreadAllocatedBytes(thread);
+                }
+                for (int i = 0; i < 5_000; i++)
+                {
+                    tap.commit(writeArpReply(tap.claim(64), 0xFFFF_FFFF_FFFFL), plain);
+                    tap.commit(writeArpReply(tap.claim(64), 0xFFFF_FFFF_FFFFL));
+                    tap.receive(counter, 16);
+                    tap.awaitReceive(1);
+                }
+            }
+            final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            assertTrue(allocated < 16_384, "allocated " + allocated + " bytes over 10000 frames");
+            assertEquals(20_000, tap.txFrames());
+            assertEquals(0, tap.txDropsInvalid());
         }
     }
 }

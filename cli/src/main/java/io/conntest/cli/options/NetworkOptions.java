@@ -30,6 +30,11 @@ public final class NetworkOptions
     @Option(names = "--pcap", paramLabel = "FILE", description = "With --tap: record every frame in this pcap file.")
     Path pcap;
 
+    @Option(names = "--offload", paramLabel = "auto|none", description = "With --tap: auto (default) negotiates "
+        + "checksum and TCP segmentation offload with the kernel (64 KB segments per system call); none sends one "
+        + "MTU-sized frame per system call with checksums in Java, as a unikernel on a TAP.")
+    String offload;
+
     /** The TAP interface name, or null for the kernel's sockets. */
     public String tap()
     {
@@ -66,6 +71,12 @@ public final class NetworkOptions
         return pcap;
     }
 
+    /** {@code --offload} as given, or null for the default (auto). */
+    public String offload()
+    {
+        return offload;
+    }
+
     /** Whether any option that only makes sense with --tap was given without it; returns its name or null. */
     public String tapOnlyOptionWithoutTap()
     {
@@ -74,6 +85,6 @@ public final class NetworkOptions
             return null;
         }
         return ipv4 != null ? "--ipv4" : gateway != null ? "--ipv4-gateway" : mac != null ? "--mac"
-            : mtu != null ? "--mtu" : pcap != null ? "--pcap" : null;
+            : mtu != null ? "--mtu" : pcap != null ? "--pcap" : offload != null ? "--offload" : null;
     }
 }

@@ -157,7 +157,7 @@ public final class ProbeCommand implements Callable<Integer>
         }
         final ProbeOutput output = ui == UiMode.JSON ? ProbeOutput.json(out) : ProbeOutput.text(out);
         output.onStart(address, portSpec, options, host == null ? "kernel sockets"
-            : "the own stack " + String.join(" ", tapStack.describe(host.stack().iface().mac())));
+            : "the own stack " + String.join(" ", tapStack.describe(host.stack().iface().mac(), host.device().offloads())));
         final ProbeRunner runner = stackProber == null ? ProbeRunner.kernel(address, portSpec, options, output)
             : new ProbeRunner(stackProber, address, portSpec, options, output);
         final ProbeReport report;

@@ -114,8 +114,8 @@ public final class InstanceRunner
             : new StackTransport(host, true, ReliableUdpConfig.defaults());
         final InstanceInfo info = host == null
             ? new InstanceInfo(instance.name(), "kernel", hostAddresses(), listens, connects)
-            : new InstanceInfo(instance.name(), "tap", tapStack.describe(host.stack().iface().mac()), listens,
-                connects);
+            : new InstanceInfo(instance.name(), "tap", tapStack.describe(host.stack().iface().mac(),
+                host.device().offloads()), listens, connects);
         boolean started = false;
         final EngineRun.Result result;
         try (RunControl control = context.control(); Output o = context.openOutput(output, control))
@@ -230,7 +230,7 @@ public final class InstanceRunner
         final EventLog log = new EventLog(Outputs.mode(output, context.out()) == UiMode.JSON ? context.err()
             : context.out(), settings.name());
         final TapStack tapStack = TapStack.from(network, null);
-        final TapDevice tapDevice = tapStack.openTap(() -> TapDevice.open(settings.tap()));
+        final TapDevice tapDevice = tapStack.openTap();
         if (tapDevice.created())
         {
             log.log("created transient TAP " + tapDevice.name() + " (gone when conntest stops); bring it up and "

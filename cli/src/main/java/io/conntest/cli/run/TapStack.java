@@ -6,6 +6,8 @@ import io.conntest.cli.options.NetworkOptions;
 import io.conntest.core.engine.ListenSpec;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.stack.iface.InterfaceConfig;
+import io.conntest.stack.phy.Offloads;
+import io.conntest.tap.OffloadMode;
 import io.conntest.stack.wire.MacAddress;
 import io.conntest.tap.TapDevice;
 
@@ -28,9 +30,18 @@ import java.util.function.Supplier;
  * @param mtu     MTU (also set on the TAP), 0 to keep the TAP's
  * @param pcap    pcap file, or null
  * @param trace   where frame trace lines go, or null for no tracing
+ * @param offload whether the TAP negotiates offloads ({@code --offload}, default auto)
  */
-public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu, Path pcap, Consumer<String> trace)
+public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu, Path pcap, Consumer<String> trace,
+    OffloadMode offload)
 {
+    /** Without an offload choice: {@link OffloadMode#AUTO}, the default of {@code --offload}. */
+    public TapStack(final String tap, final Ipv4Cidr ipv4, final int gateway, final long mac, final int mtu,
+        final Path pcap, final Consumer<String> trace)
+    {
+        this(tap, ipv4, gateway, mac, mtu, pcap, trace, OffloadMode.AUTO);
+    }
+
     /**
      * The --tap options, checked; a usage error names the option.
      *
@@ -62,8 +73,17 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
                     + InterfaceConfig.MAX_MTU);
             }
         }
+        final OffloadMode offload;
+        try
+        {
+            offload = network.offload() == null ? OffloadMode.AUTO : OffloadMode.parse(network.offload());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new UsageFailure("--" + ex.getMessage());
+        }
         return new TapStack(network.tap(), ipv4, gateway == null ? 0 : gateway,
-            network.mac() == null ? -1 : network.mac(), mtu == null ? 0 : mtu, network.pcap(), trace);
+            network.mac() == null ? -1 : network.mac(), mtu == null ? 0 : mtu, network.pcap(), trace, offload);
     }
 
     /** Opens the TAP with {@code open} and sets its MTU; the caller owns it. */
@@ -119,16 +139,34 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
         return StackHost.builder(openTap(open), interfaceConfig()).pcap(pcap).trace(trace);
     }
 
+    /** Opens the TAP in the calling thread's namespace, negotiating the offloads asked for. */
+    public TapDevice openTap()
+    {
+        return openTap(() -> TapDevice.open(tap, TapDevice.Mode.ATTACH_OR_CREATE, offload));
+    }
+
     /** A stack host on the TAP, opened in the calling thread's namespace, with the plain services in {@code listens}. */
     public StackHost openHost(final List<ListenSpec> listens)
     {
-        return hostBuilder(() -> TapDevice.open(tap)).services(listens, false).build();
+        return hostBuilder(() -> TapDevice.open(tap, TapDevice.Mode.ATTACH_OR_CREATE, offload))
+            .services(listens, false).build();
     }
 
     /** A stack host on the TAP opened by {@code open}, without services (the prober, tests). */
     public StackHost openHost(final Supplier<TapDevice> open)
     {
         return hostBuilder(open).build();
+    }
+
+    /**
+     * What the outputs show as the instance's addresses, with the offloads the TAP negotiated
+     * ({@code offloads csum tso4 tso6}, {@code offloads none}): in the text and JSON start event.
+     */
+    public List<String> describe(final long actualMac, final int offloads)
+    {
+        final List<String> lines = describe(actualMac);
+        lines.add("offloads " + Offloads.describe(offloads));
+        return lines;
     }
 
     /** What the outputs show as the instance's addresses. */

@@ -4,6 +4,8 @@ import io.conntest.cli.CliRun;
 import io.conntest.cli.ui.JsonParser;
 import io.conntest.stack.testing.Privileges;
 import io.conntest.tap.netns.NetworkNamespace;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,9 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TapRunTest
 {
-    @Test
+    /** Both offload modes (issue 9): auto negotiates checksum and segmentation offload, none is the plain TAP. */
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "none"})
     @SuppressWarnings("unchecked")
-    void receiverAndSenderOverTcpAndUdpPrintJsonLinesWithFigures() throws Exception
+    void receiverAndSenderOverTcpAndUdpPrintJsonLinesWithFigures(final String offload) throws Exception
     {
         Privileges.assumeNetworkNamespaces();
         final NetworkNamespace ns = NetworkNamespace.create("ct-cli");
@@ -38,7 +42,7 @@ class TapRunTest
             final int port = 1234;
             final CliRun receiver = new CliRun("--name", "receiver", "--tap", "ct0", "--ipv4", "10.0.0.2/24",
                 "--listen", "tcp:" + port, "--listen", "udp:" + port, "--duration", "6s", "--ui", "json",
-                "--interval", "500ms");
+                "--interval", "500ms", "--offload", offload);
             final CliRun sender = new CliRun("--name", "sender",
                 "--connect", "tcp://10.0.0.2:" + port + "?monitor-bandwidth&packet-size=64kb&bandwidth-bytes=4mb&verify",
                 "--connect", "udp://10.0.0.2:" + port + "?monitor-bandwidth&packet-size=1400&bandwidth-bytes=1mb&verify",
@@ -62,6 +66,8 @@ class TapRunTest
             }
             assertEquals("start", lines.get(0).get("event"));
             assertTrue(receiver.lines().get(0).contains("\"stack\":\"tap\""), receiver.lines().get(0));
+            assertTrue(receiver.lines().get(0).contains("auto".equals(offload) ? "offloads csum tso4" : "offloads none"),
+                "the start event names the negotiated offloads: " + receiver.lines().get(0));
             assertEquals("summary", lines.get(lines.size() - 1).get("event"));
             final Map<String, Object> summary = (Map<String, Object>)lines.get(lines.size() - 1).get("data");
             final List<Object> connections = (List<Object>)summary.get("connections");

@@ -1,6 +1,7 @@
 package io.conntest.stack.iface;
 
 import io.conntest.stack.phy.FrameDevice;
+import io.conntest.stack.phy.FrameMetadata;
 import io.conntest.stack.wire.ArpPacket;
 import io.conntest.stack.wire.ArpRepr;
 import io.conntest.stack.wire.EthernetFrame;
@@ -69,5 +70,18 @@ final class FrameEmitter
         device.commit(length);
         counters.increment(InterfaceCounter.TX_FRAMES);
         counters.add(InterfaceCounter.TX_BYTES, length);
+    }
+
+    /** Commits the open claim of {@code length} bytes with offload work for the device. */
+    void send(final int length, final FrameMetadata metadata)
+    {
+        device.commit(length, metadata);
+        counters.increment(InterfaceCounter.TX_FRAMES);
+        counters.add(InterfaceCounter.TX_BYTES, length);
+        counters.increment(InterfaceCounter.TX_OFFLOADED);
+        if (metadata.isSuperFrame())
+        {
+            counters.increment(InterfaceCounter.TX_SUPER_FRAMES);
+        }
     }
 }

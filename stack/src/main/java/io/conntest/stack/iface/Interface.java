@@ -2,6 +2,7 @@ package io.conntest.stack.iface;
 
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.phy.FrameHandler;
+import io.conntest.stack.phy.FrameMetadata;
 import io.conntest.stack.wire.ArpPacket;
 import io.conntest.stack.wire.ArpRepr;
 import io.conntest.stack.wire.EthernetFrame;
@@ -33,7 +34,23 @@ public final class Interface implements Ipv4Sender
     private final int mtu;
     private final long mac;
     private final int address;
-    private final FrameHandler frameHandler = this::onFrame;
+    private final FrameHandler frameHandler = new FrameHandler()
+    {
+        @Override
+        public void onFrame(final DirectBuffer buffer, final int offset, final int length)
+        {
+            Interface.this.onFrame(buffer, offset, length, false);
+        }
+
+        @Override
+        public void onFrame(final DirectBuffer buffer, final int offset, final int length,
+            final FrameMetadata metadata)
+        {
+            // A super-frame (coalesced by the kernel, or sent whole by an offloading peer) is one IPv4 datagram of
+            // up to 64 KB with its total length set: it goes up like any other; only the checksum flags matter here.
+            Interface.this.onFrame(buffer, offset, length, metadata.checksumTrusted());
+        }
+    };
     private final EthernetFrame eth = new EthernetFrame();
     private final ArpPacket arp = new ArpPacket();
     private final ArpRepr arpRepr = new ArpRepr();
@@ -207,6 +224,26 @@ public final class Interface implements Ipv4Sender
     }
 
     @Override
+    public boolean offloadsChecksum()
+    {
+        return egress.offloadsChecksum();
+    }
+
+    @Override
+    public boolean offloadsTcpSegmentation()
+    {
+        return egress.offloadsTcpSegmentation();
+    }
+
+    @Override
+    public MutableDirectBuffer claimOffloaded(final int dstAddr, final int protocol, final int payloadLength,
+        final int transportHeaderLength, final int segmentSize, final int checksumOffset)
+    {
+        return egress.claimOffloaded(dstAddr, protocol, payloadLength, transportHeaderLength, segmentSize,
+            checksumOffset);
+    }
+
+    @Override
     public void commit()
     {
         egress.commit();
@@ -240,7 +277,7 @@ public final class Interface implements Ipv4Sender
     // Ingress
     // ---------------------------------------------------------------------------------------------------------
 
-    private void onFrame(final DirectBuffer buffer, final int offset, final int length)
+    private void onFrame(final DirectBuffer buffer, final int offset, final int length, final boolean checksumTrusted)
     {
         counters.increment(InterfaceCounter.RX_FRAMES);
         counters.add(InterfaceCounter.RX_BYTES, length);
@@ -265,7 +302,7 @@ public final class Interface implements Ipv4Sender
         {
             case EthernetFrame.ETHERTYPE_IPV4:
                 ingress.processIpv4(eth.buffer(), EthernetFrame.HEADER_LENGTH, eth.payloadLength(), linkBroadcast,
-                    nowNs);
+                    checksumTrusted, nowNs);
                 break;
             case EthernetFrame.ETHERTYPE_ARP:
                 processArp(eth.buffer(), EthernetFrame.HEADER_LENGTH, eth.payloadLength());

@@ -10,6 +10,10 @@ public enum InterfaceCounter
     RX_BYTES(false),
     TX_FRAMES(false),
     TX_BYTES(false),
+    /** Frames handed to the device with offload work in them (a partial checksum, a super-frame to cut). */
+    TX_OFFLOADED(false),
+    /** Of those, super-frames (TSO): each leaves the device as several segments. */
+    TX_SUPER_FRAMES(false),
 
     /** Shorter than an Ethernet header. */
     ETHERNET_MALFORMED(true),

@@ -25,6 +25,18 @@ public interface IpProtocolHandler
     boolean processDatagram(int srcAddr, int dstAddr, DirectBuffer buffer, int offset, int length, long nowNs);
 
     /**
+     * Ingress as {@link #processDatagram(int, int, DirectBuffer, int, int, long)}, with {@code checksumTrusted} when
+     * the device verified the transport checksum or the datagram comes from the local host with the checksum left to
+     * fill (offloads: {@code io.conntest.stack.phy.FrameMetadata#checksumTrusted()}): the handler then skips its
+     * own verification, as the field may hold a partial sum. The default ignores the flag and verifies.
+     */
+    default boolean processDatagram(int srcAddr, int dstAddr, DirectBuffer buffer, int offset, int length,
+        boolean checksumTrusted, long nowNs)
+    {
+        return processDatagram(srcAddr, dstAddr, buffer, offset, length, nowNs);
+    }
+
+    /**
      * An ICMP error (RFC 792, RFC 1122 §3.2.2) arrived about a datagram this host sent with this protocol.
      *
      * @param icmpType     e.g. 3 destination unreachable, 11 time exceeded.

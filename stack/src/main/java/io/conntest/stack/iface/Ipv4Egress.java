@@ -1,6 +1,8 @@
 package io.conntest.stack.iface;
 
 import io.conntest.stack.phy.FrameDevice;
+import io.conntest.stack.phy.FrameMetadata;
+import io.conntest.stack.phy.Offloads;
 import io.conntest.stack.wire.ArpPacket;
 import io.conntest.stack.wire.EthernetFrame;
 import io.conntest.stack.wire.Ipv4Address;
@@ -29,6 +31,7 @@ final class Ipv4Egress implements Ipv4Sender
     private static final int DIRECT = 1;
     private static final int STAGED = 2;
     private static final int HELD = 3;
+    private static final int OFFLOADED = 4;
 
     private final FrameDevice device;
     private final InterfaceCounters counters;
@@ -62,6 +65,8 @@ final class Ipv4Egress implements Ipv4Sender
     private long claimMac;
     private int claimHop;
     private int claimSlot;
+    private final int offloads;
+    private final FrameMetadata txMetadata = new FrameMetadata();
 
 
     Ipv4Egress(final FrameDevice device, final InterfaceConfig config, final int mtu, final InterfaceCounters counters)
@@ -79,6 +84,7 @@ final class Ipv4Egress implements Ipv4Sender
         this.neighbourTtlNs = config.neighbourTtlNs();
         this.arpRetryIntervalNs = config.arpRetryIntervalNs();
         this.arpMaxRequests = config.arpMaxRequests();
+        this.offloads = device.offloads();
         this.emitter = new FrameEmitter(device, counters, mac, address);
         this.fragmenter = new Fragmenter(device, emitter, counters, held, mtu);
         // RFC 6864 §4.1 / RFC 7739 §5.3: per-destination counters, so IDs leak nothing about other traffic.
@@ -171,6 +177,73 @@ final class Ipv4Egress implements Ipv4Sender
     }
 
     @Override
+    public boolean offloadsChecksum()
+    {
+        return Offloads.checksum(offloads);
+    }
+
+    @Override
+    public boolean offloadsTcpSegmentation()
+    {
+        return Offloads.tcpSegmentation(offloads);
+    }
+
+    /**
+     * See {@link Ipv4Sender#claimOffloaded}. Only a unicast datagram whose next hop is resolved, with nothing held
+     * for it and no fragmentation under way, goes this way: everything else is refused as
+     * {@link Refusal#OFFLOAD_UNAVAILABLE} and takes the plain path, which resolves, holds and orders as before.
+     * Never fragmented: DF is set (RFC 791), the device cuts a super-frame at transport level instead.
+     */
+    @Override
+    public MutableDirectBuffer claimOffloaded(final int dstAddr, final int protocol, final int payloadLength,
+        final int transportHeaderLength, final int segmentSize, final int checksumOffset)
+    {
+        if (claimMode != NONE)
+        {
+            throw new IllegalStateException("a datagram claim is already open");
+        }
+        if (!Offloads.checksum(offloads))
+        {
+            throw new UnsupportedOperationException("the device has no checksum offload");
+        }
+        lastRefusal = Refusal.NONE;
+        final int total = Ipv4Packet.MIN_HEADER_LENGTH + payloadLength;
+        final boolean segmented = segmentSize > 0 && payloadLength - transportHeaderLength > segmentSize;
+        if (payloadLength < transportHeaderLength || transportHeaderLength < 8 ||
+            checksumOffset < 0 || checksumOffset + 2 > transportHeaderLength || payloadLength > MAX_PAYLOAD ||
+            (segmented ? !Offloads.tcpSegmentation(offloads) || protocol != Ipv4Packet.PROTOCOL_TCP ||
+                Ipv4Packet.MIN_HEADER_LENGTH + transportHeaderLength + segmentSize > mtu : total > mtu))
+        {
+            counters.increment(InterfaceCounter.IPV4_TOO_BIG);
+            return refuse(Refusal.TOO_BIG);
+        }
+        final int hop = nextHop(dstAddr);
+        final int slot = hop == 0 || groupMac(dstAddr) != 0 ? -1 : neighbours.find(hop);
+        if (slot < 0 || neighbours.state(slot) != NeighbourCache.REACHABLE || held.holdsFor(hop) ||
+            fragmenter.isActive())
+        {
+            return refuse(Refusal.OFFLOAD_UNAVAILABLE);
+        }
+        final MutableDirectBuffer frame = device.claim(EthernetFrame.HEADER_LENGTH + total);
+        if (frame == null)
+        {
+            return refuse(Refusal.DEVICE_BUSY);
+        }
+        claimDst = dstAddr;
+        claimProtocol = protocol;
+        claimLength = payloadLength;
+        claimDontFragment = true;
+        claimHop = hop;
+        claimMac = neighbours.mac(slot);
+        claimMode = OFFLOADED;
+        claimBuffer = frame;
+        claimPayloadOffset = FRAME_HEADERS;
+        txMetadata.set(FrameMetadata.NEEDS_CSUM, segmented ? FrameMetadata.GSO_TCPV4 : FrameMetadata.GSO_NONE,
+            FRAME_HEADERS + transportHeaderLength, segmented ? segmentSize : 0, FRAME_HEADERS, checksumOffset);
+        return frame;
+    }
+
+    @Override
     public int payloadOffset()
     {
         return claimPayloadOffset;
@@ -185,6 +258,12 @@ final class Ipv4Egress implements Ipv4Sender
                 emitter.writeIpv4Headers(claimBuffer, claimMac, claimDst, claimProtocol, claimLength,
                     claimDontFragment, identification.next(claimDst, claimProtocol), false, 0);
                 emitter.send(FRAME_HEADERS + claimLength);
+                counters.increment(InterfaceCounter.IPV4_SENT);
+                break;
+            case OFFLOADED:
+                emitter.writeIpv4Headers(claimBuffer, claimMac, claimDst, claimProtocol, claimLength, true,
+                    identification.next(claimDst, claimProtocol), false, 0);
+                emitter.send(FRAME_HEADERS + claimLength, txMetadata);
                 counters.increment(InterfaceCounter.IPV4_SENT);
                 break;
             case STAGED:
@@ -205,7 +284,7 @@ final class Ipv4Egress implements Ipv4Sender
     @Override
     public void abort()
     {
-        if (claimMode == DIRECT)
+        if (claimMode == DIRECT || claimMode == OFFLOADED)
         {
             device.abort();
         }

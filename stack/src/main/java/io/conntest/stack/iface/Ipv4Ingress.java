@@ -71,6 +71,18 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
     void processIpv4(
         final DirectBuffer buffer, final int offset, final int length, final boolean linkBroadcast, final long nowNs)
     {
+        processIpv4(buffer, offset, length, linkBroadcast, false, nowNs);
+    }
+
+    /**
+     * As above; {@code checksumTrusted} when the device vouches for the transport checksum (see
+     * {@link IpProtocolHandler#processDatagram(int, int, DirectBuffer, int, int, boolean, long)}). Never for a
+     * reassembled datagram, whose fragments came one by one.
+     */
+    void processIpv4(
+        final DirectBuffer buffer, final int offset, final int length, final boolean linkBroadcast,
+        final boolean checksumTrusted, final long nowNs)
+    {
         if (!ip.wrapChecked(buffer, offset, length) || ip.reservedFlag())
         {
             counters.increment(InterfaceCounter.IPV4_MALFORMED);
@@ -121,7 +133,7 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
                 try
                 {
                     deliver(src, dst, ip.protocol(), reassembler.payload(slot), 0, reassembler.length(slot),
-                        broadcast || linkBroadcast, slot, nowNs);
+                        broadcast || linkBroadcast, slot, false, nowNs);
                 }
                 finally
                 {
@@ -131,7 +143,7 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
             return;
         }
         deliver(src, dst, ip.protocol(), ip.buffer(), ip.headerLength(), ip.payloadLength(),
-            broadcast || linkBroadcast, -1, nowNs);
+            broadcast || linkBroadcast, -1, checksumTrusted, nowNs);
     }
 
     /** Sends ICMP time exceeded, "fragment reassembly time exceeded" (RFC 792), as RFC 1122 §3.3.2 asks. */
@@ -152,7 +164,8 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
 
     private void deliver(
         final int src, final int dst, final int protocol, final DirectBuffer buffer, final int offset,
-        final int length, final boolean broadcast, final int reassemblySlot, final long nowNs)
+        final int length, final boolean broadcast, final int reassemblySlot, final boolean checksumTrusted,
+        final long nowNs)
     {
         if (protocol == Ipv4Packet.PROTOCOL_ICMP)
         {
@@ -171,7 +184,7 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
             }
             return;
         }
-        if (!handler.processDatagram(src, dst, buffer, offset, length, nowNs)
+        if (!handler.processDatagram(src, dst, buffer, offset, length, checksumTrusted, nowNs)
             && protocol == Ipv4Packet.PROTOCOL_UDP && !broadcast)
         {
             // RFC 1122 §3.2.2.1 / §4.1.3.1: a host SHOULD answer UDP to a closed port with port unreachable,

@@ -42,6 +42,38 @@ public interface Ipv4Sender
     /** The IPv4 MTU of the interface (e.g. 1500): transports derive their MSS from it (RFC 6691, RFC 9293 §3.7.1). */
     int mtu();
 
+    /** Whether the device completes transport checksums: a transport may then use {@link #claimOffloaded}. */
+    default boolean offloadsChecksum()
+    {
+        return false;
+    }
+
+    /** Whether the device also cuts TCP super-segments ({@link #claimOffloaded} with a segment size, TSO4). */
+    default boolean offloadsTcpSegmentation()
+    {
+        return false;
+    }
+
+    /**
+     * Claims room for a datagram (DF set) that the device finishes: it completes the transport checksum at
+     * {@code checksumOffset} of the payload (the caller writes the pseudo-header sum there, uncomplemented, over the
+     * whole payload length), and, when {@code segmentSize} is above 0 and the data after the
+     * {@code transportHeaderLength}-byte transport header is longer than it, cuts the datagram into segments of
+     * {@code segmentSize} data bytes, each with a copy of the headers (TCP segmentation offload). The datagram may
+     * then be up to 65,535 bytes long; each segment must fit the MTU.
+     *
+     * @return the buffer to write the payload into at {@link #payloadOffset()}, or {@code null}: DEVICE_BUSY as
+     *         for {@link #claim}, TOO_BIG, or {@link Refusal#OFFLOAD_UNAVAILABLE} when it cannot go straight to the
+     *         device now (next hop not resolved yet, ...): the caller then sends it plainly with {@link #claim}.
+     * @throws UnsupportedOperationException when the device has no checksum offload (ask
+     *         {@link #offloadsChecksum()}).
+     */
+    default MutableDirectBuffer claimOffloaded(int dstAddr, int protocol, int payloadLength,
+        int transportHeaderLength, int segmentSize, int checksumOffset)
+    {
+        throw new UnsupportedOperationException("no offloads");
+    }
+
     /** Reasons a claim can be refused. */
     enum Refusal
     {
@@ -55,6 +87,8 @@ public interface Ipv4Sender
         /** Not on-link and no gateway configured (ENETUNREACH). */
         NO_ROUTE,
         /** Larger than IPv4 allows, or larger than the MTU with DF set. */
-        TOO_BIG
+        TOO_BIG,
+        /** {@link #claimOffloaded} cannot go straight to the device now: send the datagram plainly instead. */
+        OFFLOAD_UNAVAILABLE
     }
 }

@@ -17,6 +17,7 @@ public final class FaultCounters
     long rateLimited;
     long queueDrops;
     long oversize;
+    long badOffload;
 
     /** Frames that entered the direction. */
     public long framesIn()
@@ -84,12 +85,18 @@ public final class FaultCounters
         return oversize;
     }
 
+    /** Frames dropped because their offload metadata did not fit them (a super-frame that is not TCP/IPv4, ...). */
+    public long badOffload()
+    {
+        return badOffload;
+    }
+
     @Override
     public String toString()
     {
         return "in=" + framesIn + " out=" + framesOut + " bytesOut=" + bytesOut + " dropped=" + dropped
             + " corrupted=" + corrupted + " duplicated=" + duplicated + " reordered=" + reordered
             + " delayed=" + delayed + " rateLimited=" + rateLimited + " queueDrops=" + queueDrops
-            + " oversize=" + oversize;
+            + " oversize=" + oversize + " badOffload=" + badOffload;
     }
 }

@@ -23,6 +23,11 @@ import java.util.function.LongSupplier;
  * copy). A committed frame that does not fit the queue is dropped and counted in {@link FaultCounters#queueDrops()},
  * as a router's tail drop would. When the inner device pushes back, frames wait in the queue.
  *
+ * <p>Offloads: the decorator reports the inner device's {@link #offloads()}. A direction without faults passes frames
+ * and their {@link FrameMetadata} through untouched (super-frames included). A direction with faults impairs what a
+ * wire would carry: super-frames are cut into segments and partial checksums completed first
+ * ({@link SoftwareOffload}), so a corrupted bit is caught by the receiver's checksum, and the frames leave plain.
+ *
  * <p>Single-threaded, like every device. Nothing is allocated per frame.
  */
 public final class FaultInjectingDevice implements FrameDevice
@@ -41,6 +46,10 @@ public final class FaultInjectingDevice implements FrameDevice
     private final RxIngest rxIngest = new RxIngest();
     private final RxSink rxSink = new RxSink();
     private final TxSink txSink = new TxSink();
+    private final SoftwareOffload rxSoftware;
+    private final SoftwareOffload txSoftware;
+    private final TxAccept txAccept = new TxAccept();
+    private final FrameMetadata plain = new FrameMetadata();
     private boolean claimOpen;
     private boolean closed;
 
@@ -66,7 +75,11 @@ public final class FaultInjectingDevice implements FrameDevice
         final SplittableRandom txRandom = root.split();
         this.rx = rxFaults.isNone() ? null : new FaultPipeline(rxFaults, slotSize, rxRandom, rxCounters);
         this.tx = txFaults.isNone() ? null : new FaultPipeline(txFaults, slotSize, txRandom, txCounters);
-        this.txScratch = tx == null ? null : new UnsafeBuffer(ByteBuffer.allocateDirect(slotSize));
+        final boolean offloads = inner.offloads() != Offloads.NONE;
+        this.txScratch = tx == null ? null :
+            new UnsafeBuffer(ByteBuffer.allocateDirect(offloads ? FrameMetadata.MAX_SUPER_FRAME + 1 : slotSize));
+        this.rxSoftware = rx != null && offloads ? new SoftwareOffload(slotSize) : null;
+        this.txSoftware = tx != null && offloads ? new SoftwareOffload(slotSize) : null;
     }
 
     /** The same faults in both directions (with independent random decisions). */
@@ -114,6 +127,12 @@ public final class FaultInjectingDevice implements FrameDevice
     }
 
     @Override
+    public int offloads()
+    {
+        return inner.offloads();
+    }
+
+    @Override
     public int receive(final FrameHandler handler, final int maxFrames)
     {
         final long nowNs = clockNs.getAsLong();
@@ -156,7 +175,7 @@ public final class FaultInjectingDevice implements FrameDevice
         {
             throw new IllegalStateException("a claim is already open");
         }
-        if (maxLength > slotSize)
+        if (maxLength > txScratch.capacity())
         {
             throw new IllegalArgumentException("frame of " + maxLength + " bytes exceeds slot of " + slotSize);
         }
@@ -167,9 +186,15 @@ public final class FaultInjectingDevice implements FrameDevice
     @Override
     public void commit(final int length)
     {
+        commit(length, plain);
+    }
+
+    @Override
+    public void commit(final int length, final FrameMetadata metadata)
+    {
         if (tx == null)
         {
-            inner.commit(length);
+            inner.commit(length, metadata);
             txCounters.framesIn++;
             txCounters.framesOut++;
             txCounters.bytesOut += length;
@@ -179,13 +204,22 @@ public final class FaultInjectingDevice implements FrameDevice
         {
             throw new IllegalStateException("no open claim");
         }
-        if (length < 0 || length > slotSize)
+        if (length < 0 || length > txScratch.capacity())
         {
             throw new IllegalArgumentException("bad frame length " + length);
         }
         claimOpen = false;
         final long nowNs = clockNs.getAsLong();
-        tx.accept(txScratch, 0, length, nowNs);
+        txAccept.nowNs = nowNs;
+        if (metadata.isPlain())
+        {
+            tx.accept(txScratch, 0, length, nowNs);
+        }
+        else if (txSoftware == null || txSoftware.resolve(txScratch, 0, length, metadata, txAccept) < 0)
+        {
+            txCounters.framesIn++;
+            txCounters.badOffload++;
+        }
         tx.release(nowNs, txSink, Integer.MAX_VALUE);
     }
 
@@ -242,8 +276,8 @@ public final class FaultInjectingDevice implements FrameDevice
         }
     }
 
-    /** Copies frames from the inner device into the receive queue. */
-    private final class RxIngest implements FrameHandler
+    /** Copies frames from the inner device into the receive queue, as plain frames a wire carries. */
+    private final class RxIngest implements FrameHandler, SoftwareOffload.Sink
     {
         long nowNs;
 
@@ -251,6 +285,39 @@ public final class FaultInjectingDevice implements FrameDevice
         public void onFrame(final DirectBuffer buffer, final int offset, final int length)
         {
             rx.accept(buffer, offset, length, nowNs);
+        }
+
+        @Override
+        public void onFrame(final DirectBuffer buffer, final int offset, final int length,
+            final FrameMetadata metadata)
+        {
+            if (metadata.isPlain())
+            {
+                rx.accept(buffer, offset, length, nowNs);
+            }
+            else if (rxSoftware == null || rxSoftware.resolve(buffer, offset, length, metadata, this) < 0)
+            {
+                rxCounters.framesIn++;
+                rxCounters.badOffload++;
+            }
+        }
+
+        @Override
+        public void onSegment(final DirectBuffer buffer, final int offset, final int length)
+        {
+            rx.accept(buffer, offset, length, nowNs);
+        }
+    }
+
+    /** Takes the plain frames a super-frame was cut into into the transmit queue. */
+    private final class TxAccept implements SoftwareOffload.Sink
+    {
+        long nowNs;
+
+        @Override
+        public void onSegment(final DirectBuffer buffer, final int offset, final int length)
+        {
+            tx.accept(buffer, offset, length, nowNs);
         }
     }
 

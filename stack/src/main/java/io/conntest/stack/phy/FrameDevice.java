@@ -1,5 +1,6 @@
 package io.conntest.stack.phy;
 
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -9,6 +10,12 @@ import org.agrona.MutableDirectBuffer;
  * <p>Zero-copy in both directions: received frames are lent to a {@link FrameHandler}; a frame to send is written
  * straight into memory the device owns, between {@link #claim(int)} and {@link #commit(int)}. Nothing here
  * allocates per frame.
+ *
+ * <p>Offloads: a device that reports {@link #offloads()} other than {@link Offloads#NONE} takes frames with
+ * {@link FrameMetadata} through {@link #commit(int, FrameMetadata)} (a partial checksum to complete, a super-frame
+ * to segment, claimed with up to {@link FrameMetadata#MAX_SUPER_FRAME} bytes) and hands up frames with their
+ * metadata through {@link FrameHandler#onFrame(DirectBuffer, int, int, FrameMetadata)}. A device without offloads
+ * sends and receives plain frames only; decorators pass the metadata through.
  */
 public interface FrameDevice extends AutoCloseable
 {
@@ -33,6 +40,32 @@ public interface FrameDevice extends AutoCloseable
 
     /** Sends the first {@code length} bytes of the open claim. */
     void commit(int length);
+
+    /**
+     * Sends the first {@code length} bytes of the open claim with offload {@code metadata} (read during the call
+     * only). A plain {@code metadata} is the same as {@link #commit(int)}.
+     *
+     * @throws IllegalStateException when the metadata asks for an offload this device does not do (a broken
+     *         invariant: senders ask {@link #offloads()} first).
+     */
+    default void commit(final int length, final FrameMetadata metadata)
+    {
+        if (!metadata.isPlain())
+        {
+            abort();
+            throw new IllegalStateException("device without offloads given " + metadata);
+        }
+        commit(length);
+    }
+
+    /**
+     * The offloads this device does, {@link Offloads} bits ({@link Offloads#NONE} unless it says otherwise). Fixed
+     * once the device is open.
+     */
+    default int offloads()
+    {
+        return Offloads.NONE;
+    }
 
     /** Drops the open claim without sending anything. */
     void abort();

@@ -15,4 +15,14 @@ public interface FrameHandler
      * @param length of the frame in bytes.
      */
     void onFrame(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * One frame with its offload metadata (see {@link FrameDevice#offloads()}); {@code metadata} is lent like the
+     * bytes. A handler that ignores offloads keeps the default, which drops the metadata: only devices without
+     * offloads should feed such a handler.
+     */
+    default void onFrame(DirectBuffer buffer, int offset, int length, FrameMetadata metadata)
+    {
+        onFrame(buffer, offset, length);
+    }
 }

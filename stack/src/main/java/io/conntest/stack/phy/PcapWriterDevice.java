@@ -18,6 +18,11 @@ import java.util.function.LongSupplier;
  * 65535) that Wireshark and tshark read. Records go through one pre-allocated direct buffer that is written out
  * when full, at least once a second while frames flow, on {@link #flush()} and on {@link #close()}.
  *
+ * <p>Offloads: a super-frame is recorded whole, as tcpdump records one on a host with TSO or GRO (one record up to
+ * 64 KB, its IPv4 total length the whole datagram's); a frame sent with a partial checksum (NEEDS_CSUM) is recorded
+ * with the pseudo-header sum in its checksum field, as tcpdump shows "incorrect" checksums for outgoing packets on
+ * such a host. tshark does not check TCP checksums unless asked, so such a capture opens clean.
+ *
  * <p>A capture that cannot be written (disk full, ...) stops recording and keeps the link working; the cause is
  * kept in {@link #writeError()}. Single-threaded; nothing is allocated per frame.
  */
@@ -26,7 +31,8 @@ public final class PcapWriterDevice implements FrameDevice
     /** Magic number of a pcap file whose timestamps carry nanoseconds. */
     public static final int MAGIC_NANOS = 0xa1b23c4d;
     public static final int LINKTYPE_ETHERNET = 1;
-    public static final int SNAPLEN = 65535;
+    /** tcpdump's default: room for a whole super-frame (up to 65,549 bytes) as tcpdump records one on a TSO host. */
+    public static final int SNAPLEN = 262_144;
     public static final int FILE_HEADER_LENGTH = 24;
     public static final int RECORD_HEADER_LENGTH = 16;
 
@@ -139,6 +145,24 @@ public final class PcapWriterDevice implements FrameDevice
         }
         inner.commit(length);
         maybeFlush();
+    }
+
+    @Override
+    public void commit(final int length, final FrameMetadata metadata)
+    {
+        if (claimed != null)
+        {
+            record(claimed, 0, length);
+            claimed = null;
+        }
+        inner.commit(length, metadata);
+        maybeFlush();
+    }
+
+    @Override
+    public int offloads()
+    {
+        return inner.offloads();
     }
 
     @Override
@@ -268,6 +292,14 @@ public final class PcapWriterDevice implements FrameDevice
         {
             record(buffer, offset, length);
             downstream.onFrame(buffer, offset, length);
+        }
+
+        @Override
+        public void onFrame(final DirectBuffer buffer, final int offset, final int length,
+            final FrameMetadata metadata)
+        {
+            record(buffer, offset, length);
+            downstream.onFrame(buffer, offset, length, metadata);
         }
     }
 }

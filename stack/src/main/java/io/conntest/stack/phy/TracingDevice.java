@@ -64,6 +64,50 @@ public final class TracingDevice implements FrameDevice
     }
 
     @Override
+    public void commit(final int length, final FrameMetadata metadata)
+    {
+        if (claimed != null)
+        {
+            sink.accept(describe("tx", claimed, 0, length, metadata));
+            claimed = null;
+        }
+        inner.commit(length, metadata);
+    }
+
+    @Override
+    public int offloads()
+    {
+        return inner.offloads();
+    }
+
+    /** {@link #describe(String, DirectBuffer, int, int)} plus the offload metadata, when the frame has any. */
+    public static String describe(final String direction, final DirectBuffer b, final int offset, final int length,
+        final FrameMetadata metadata)
+    {
+        final String line = describe(direction, b, offset, length);
+        if (metadata.isPlain())
+        {
+            return line;
+        }
+        final StringBuilder sb = new StringBuilder(line.length() + 40).append(line);
+        if (metadata.isSuperFrame())
+        {
+            final int type = metadata.gsoType() & ~FrameMetadata.GSO_ECN;
+            sb.append(type == FrameMetadata.GSO_TCPV4 ? " tso4" : type == FrameMetadata.GSO_TCPV6 ? " tso6" :
+                type == FrameMetadata.GSO_UDP_L4 ? " uso" : " gso " + type).append(' ').append(metadata.gsoSize());
+        }
+        if (metadata.needsChecksum())
+        {
+            sb.append(" csum-partial");
+        }
+        if (metadata.dataValid())
+        {
+            sb.append(" csum-valid");
+        }
+        return sb.toString();
+    }
+
+    @Override
     public void abort()
     {
         claimed = null;
@@ -188,6 +232,14 @@ public final class TracingDevice implements FrameDevice
         {
             sink.accept(describe("rx", buffer, offset, length));
             downstream.onFrame(buffer, offset, length);
+        }
+
+        @Override
+        public void onFrame(final DirectBuffer buffer, final int offset, final int length,
+            final FrameMetadata metadata)
+        {
+            sink.accept(describe("rx", buffer, offset, length, metadata));
+            downstream.onFrame(buffer, offset, length, metadata);
         }
     }
 }

@@ -132,13 +132,21 @@ public final class UdpSockets implements IpProtocolHandler
     public boolean processDatagram(final int srcAddr, final int dstAddr, final DirectBuffer buffer, final int offset,
         final int length, final long nowNs)
     {
+        return processDatagram(srcAddr, dstAddr, buffer, offset, length, false, nowNs);
+    }
+
+    /** With {@code checksumTrusted} (offloads) the checksum field may hold a partial sum: it is not verified. */
+    @Override
+    public boolean processDatagram(final int srcAddr, final int dstAddr, final DirectBuffer buffer, final int offset,
+        final int length, final boolean checksumTrusted, final long nowNs)
+    {
         // Malformed or corrupted datagrams are "handled" (true): they are dropped silently, never answered.
         if (!udp.wrapChecked(buffer, offset, length))
         {
             malformed++;
             return true;
         }
-        if (!udpRepr.parse(udp, srcAddr, dstAddr))
+        if (!udpRepr.parse(udp, srcAddr, dstAddr, !checksumTrusted))
         {
             badChecksum++;
             return true;

@@ -342,6 +342,8 @@ final class TcpConnection
         into.bytesOut = counters.bytesOut;
         into.segmentsIn = counters.segmentsIn;
         into.segmentsOut = counters.segmentsOut;
+        into.superSegmentsOut = counters.superSegmentsOut;
+        into.superSegmentsIn = counters.superSegmentsIn;
         into.retransmissions = counters.retransmissions;
         into.rtoExpirations = counters.rtoExpirations;
         into.fastRetransmits = counters.fastRetransmits;

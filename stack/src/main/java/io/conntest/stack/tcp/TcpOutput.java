@@ -11,15 +11,31 @@ import org.agrona.MutableDirectBuffer;
  * and SACK recovery, new data as the peer's window and the congestion window allow with Nagle (RFC 896,
  * RFC 9293 §3.7.4) and sender-side SWS avoidance (RFC 9293 §3.8.6.2.1), FIN, zero-window and keepalive probes,
  * and pure ACKs. Drains everything it may send; stops only when the sender refuses.
+ *
+ * <p>Offloads: on a device with checksum offload every segment goes out with only the pseudo-header sum in its
+ * checksum field (the payload is never summed in Java); on one with TCP segmentation offload new data (and data sent
+ * again after an RTO) leaves as super-segments of whole MSS pieces, up to {@link #MAX_SUPER_SEGMENT_PAYLOAD} bytes,
+ * bounded like any segment by the peer's window and the congestion window, which the device cuts into MSS-sized
+ * segments ({@code gso_size} = the effective MSS). Fast, SACK and tail-loss-probe retransmissions stay one MSS;
+ * congestion control, the SACK scoreboard and RACK keep counting in MSS units, as a super-segment is only a burst of
+ * segments sent at once.
  */
 final class TcpOutput
 {
     /** Bound on segments one connection sends per dispatch, so one flow cannot starve the others forever. */
     private static final int MAX_SEGMENTS_PER_DISPATCH = 4096;
+    /** Payload of a super-segment: an IPv4 datagram of at most 65,535 bytes with a TCP header of up to 60. */
+    static final int MAX_SUPER_SEGMENT_PAYLOAD = 65_535 - 20 - 60;
+    /** RFC 9293 §3.1: where the checksum is in the TCP header. */
+    private static final int TCP_CHECKSUM_OFFSET = 16;
 
     private final TcpProtocol protocol;
     private final TcpRepr repr = new TcpRepr();
     private final TcpPacket view = new TcpPacket();
+    /** What the last successful {@link #emit} sent: payload bytes and flags (less than asked when a super-segment
+     *  had to go out as one plain MSS segment). */
+    private int emittedLength;
+    private int emittedFlags;
 
     TcpOutput(final TcpProtocol protocol)
     {
@@ -143,6 +159,10 @@ final class TcpOutput
                 }
             }
         }
+        // TSO: whole MSS pieces up to 64 KB per segment; never with urgent data, whose pointer the device would copy
+        // into every piece unchanged.
+        final int maxPayload = sender.offloadsTcpSegmentation() && !snd.upValid ?
+            Math.max(snd.mss, MAX_SUPER_SEGMENT_PAYLOAD - MAX_SUPER_SEGMENT_PAYLOAD % snd.mss) : snd.mss;
         while (budget-- > 0)
         {
             final int end = snd.dataEnd();
@@ -154,10 +174,14 @@ final class TcpOutput
             if (avail > 0)
             {
                 final int wndRoom = snd.una + snd.wnd - snd.nxt;
-                final int len = Math.min(Math.min(snd.mss, avail), Math.min(wndRoom, cwndRoom));
+                int len = Math.min(Math.min(maxPayload, avail), Math.min(wndRoom, cwndRoom));
                 if (len <= 0)
                 {
                     break;
+                }
+                if (len > snd.mss)
+                {
+                    len = superSegmentLength(snd, len, avail);
                 }
                 if (len < snd.mss)
                 {
@@ -194,6 +218,29 @@ final class TcpOutput
         return true;
     }
 
+    /**
+     * The length of a super-segment the windows allow {@code len} bytes for: data sent again is not mixed with new
+     * data (so Karn's rule and the retransmission count stay exact), and a short tail goes with it only when it ends
+     * the queued data and Nagle would send it as a segment of its own (RFC 9293 §3.7.4); otherwise the segment is
+     * whole MSS pieces and the tail waits, as it would without offload.
+     */
+    private static int superSegmentLength(final TcpSender snd, final int len, final int avail)
+    {
+        int n = len;
+        final boolean again = SeqNum.lt(snd.nxt, snd.max);
+        if (again)
+        {
+            n = Math.min(n, snd.max - snd.nxt);
+        }
+        final int tail = n % snd.mss;
+        if (tail != 0 && n > snd.mss && !again &&
+            !(n == avail && (snd.noDelay || snd.finQueued || snd.urgentUnsent())))
+        {
+            n -= tail;
+        }
+        return n;
+    }
+
     /** Sends payload {@code [seq, seq + len)} from the send buffer, with FIN when it reaches a queued FIN. */
     private boolean sendSegment(
         final TcpConnection c, final Ipv4Sender sender, final int seq, final int len, final long nowNs)
@@ -214,16 +261,18 @@ final class TcpOutput
         {
             return false;
         }
+        final int sent = emittedLength;
+        final boolean finSent = (emittedFlags & TcpPacketFlags.FIN) != 0;
         final boolean retransmission = SeqNum.lt(seq, snd.max);
-        final int seqLen = len + (fin ? 1 : 0);
-        if (fin)
+        final int seqLen = sent + (finSent ? 1 : 0);
+        if (finSent)
         {
             snd.finSent = true;
             snd.finSeq = end;
         }
         if (!retransmission)
         {
-            c.counters.bytesOut += len;
+            c.counters.bytesOut += sent;
         }
         snd.onSent(seq, seqLen, retransmission, nowNs);
         if (SeqNum.gt(seq + seqLen, snd.nxt))
@@ -273,29 +322,70 @@ final class TcpOutput
                 r.urgentPointer = urgent;
             }
         }
+        // A super-segment (TSO) is cut into MSS pieces that each carry these headers.
+        final int mss = c.snd.mss;
+        final boolean superSegment = len > mss;
+        final int pieceLength = superSegment ? mss : len;
         // The MSS already leaves room for timestamps; SACK blocks on a full data segment would exceed the MTU,
         // so they give way (pure ACKs carry them in full).
         final int maxSegment = sender.mtu() - 20;
-        while (r.sackBlockCount > 0 && r.headerLength() + len > maxSegment)
+        while (r.sackBlockCount > 0 && r.headerLength() + pieceLength > maxSegment)
         {
             r.sackBlockCount--;
         }
-        final int headerLength = r.headerLength();
-        final int total = headerLength + len;
-        final MutableDirectBuffer buffer = sender.claim(c.remoteAddr, TcpProtocol.PROTOCOL, total, true);
+        int headerLength = r.headerLength();
+        int sendLength = len;
+        MutableDirectBuffer buffer = null;
+        boolean partialChecksum = false;
+        if (sender.offloadsChecksum())
+        {
+            buffer = sender.claimOffloaded(c.remoteAddr, TcpProtocol.PROTOCOL, headerLength + len, headerLength,
+                superSegment ? mss : 0, TCP_CHECKSUM_OFFSET);
+            if (buffer != null)
+            {
+                partialChecksum = true;
+            }
+            else if (sender.lastRefusal() != Ipv4Sender.Refusal.OFFLOAD_UNAVAILABLE)
+            {
+                protocol.onRefusal(c, sender.lastRefusal());
+                return false;
+            }
+            else if (superSegment)
+            {
+                // Not straight to the device now (next hop resolving): one plain MSS segment instead.
+                sendLength = mss;
+                r.flags &= ~(TcpPacketFlags.FIN | TcpPacketFlags.PSH);
+                headerLength = r.headerLength();
+            }
+        }
+        final int total = headerLength + sendLength;
         if (buffer == null)
         {
-            protocol.onRefusal(c, sender.lastRefusal());
-            return false;
+            buffer = sender.claim(c.remoteAddr, TcpProtocol.PROTOCOL, total, true);
+            if (buffer == null)
+            {
+                protocol.onRefusal(c, sender.lastRefusal());
+                return false;
+            }
         }
         final int offset = sender.payloadOffset();
-        if (len > 0)
+        if (sendLength > 0)
         {
-            c.snd.ring.copyOut(seq - c.snd.headSeq, buffer, offset + headerLength, len);
+            c.snd.ring.copyOut(seq - c.snd.headSeq, buffer, offset + headerLength, sendLength);
         }
-        r.emit(view, buffer, offset, total, sender.sourceAddress(), c.remoteAddr);
+        r.emit(view, buffer, offset, total, sender.sourceAddress(), c.remoteAddr, partialChecksum);
         sender.commit();
-        c.counters.segmentsOut++;
+        emittedLength = sendLength;
+        emittedFlags = r.flags;
+        if (sendLength > mss)
+        {
+            c.counters.segmentsOut += (sendLength + mss - 1) / mss;
+            c.counters.superSegmentsOut++;
+        }
+        else
+        {
+            c.counters.segmentsOut++;
+        }
         if ((flags & TcpPacketFlags.ACK) != 0)
         {
             c.rcv.onAckSent();

@@ -210,13 +210,26 @@ public final class TcpProtocol implements IpProtocolHandler
         final int srcAddr, final int dstAddr, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs)
     {
+        return processDatagram(srcAddr, dstAddr, buffer, offset, length, false, nowNs);
+    }
+
+    /**
+     * A segment of any size up to 64 KB (a super-segment the kernel coalesced or an offloading peer sent whole is
+     * processed as one); with {@code checksumTrusted} (offloads) its checksum is not verified again.
+     */
+    @Override
+    public boolean processDatagram(
+        final int srcAddr, final int dstAddr, final DirectBuffer buffer, final int offset, final int length,
+        final boolean checksumTrusted, final long nowNs)
+    {
         lastNowNs = nowNs;
         if (!rxView.wrap(buffer, offset, length))
         {
             counters.malformed++;
             return true;
         }
-        final TcpRepr.ParseResult result = rxRepr.parse(rxView, srcAddr, dstAddr, config.verifyChecksum);
+        final TcpRepr.ParseResult result = rxRepr.parse(rxView, srcAddr, dstAddr,
+            config.verifyChecksum && !checksumTrusted);
         if (result != TcpRepr.ParseResult.OK)
         {
             if (result == TcpRepr.ParseResult.BAD_CHECKSUM)
@@ -246,6 +259,10 @@ public final class TcpProtocol implements IpProtocolHandler
         final TcpConnection c = table.get(key(srcAddr, seg.srcPort, seg.dstPort));
         if (c != null && c.state != TcpState.CLOSED)
         {
+            if (seg.payloadLength > mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS)
+            {
+                c.counters.superSegmentsIn++; // larger than our MSS: coalesced by the kernel or sent whole (TSO)
+            }
             TcpInput.process(c, seg, buffer, nowNs);
             c.needsDispatch = true;
             dirty = true;

@@ -27,6 +27,10 @@ public final class TcpStats
     public int mss;
     public long duplicateSegmentsIn;
     public long outOfOrderSegmentsIn;
+    /** Offloads: segments sent as one super-segment the device cut (each also counts in segmentsOut per piece). */
+    public long superSegmentsOut;
+    /** Offloads: segments received with more payload than the MSS (coalesced by the kernel or sent whole). */
+    public long superSegmentsIn;
 
     @Override
     public String toString()
@@ -35,6 +39,8 @@ public final class TcpStats
             ", segmentsIn=" + segmentsIn + ", segmentsOut=" + segmentsOut + ", retransmissions=" + retransmissions +
             ", rtoExpirations=" + rtoExpirations + ", fastRetransmits=" + fastRetransmits +
             ", srttNs=" + srttNs + ", rttvarNs=" + rttvarNs + ", cwnd=" + cwnd + ", ssthresh=" + ssthresh +
-            ", receiveWindow=" + receiveWindow + ", sendWindow=" + sendWindow + ", mss=" + mss + '}';
+            ", receiveWindow=" + receiveWindow + ", sendWindow=" + sendWindow + ", mss=" + mss +
+            (superSegmentsOut + superSegmentsIn == 0 ? "" :
+                ", superSegmentsOut=" + superSegmentsOut + ", superSegmentsIn=" + superSegmentsIn) + '}';
     }
 }

@@ -216,6 +216,16 @@ public final class TcpPacket
     }
 
     /** Computes and writes the checksum over the pseudo-header and {@code [offset, offset + length)}. */
+    /**
+     * Puts the pseudo-header sum (RFC 9293 §3.1) for the segment's length, folded and not complemented, in the
+     * checksum field: what a device with checksum offload completes (Linux's CHECKSUM_PARTIAL, virtio NEEDS_CSUM).
+     */
+    public void fillPseudoHeaderChecksum(final int srcAddr, final int dstAddr)
+    {
+        final long sum = Checksum.addPseudoHeader(0, srcAddr, dstAddr, 6, length);
+        checksum(~Checksum.finish(sum) & 0xFFFF);
+    }
+
     public void fillChecksum(final int srcAddr, final int dstAddr)
     {
         checksum(0);

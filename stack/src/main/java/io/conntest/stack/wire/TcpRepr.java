@@ -253,6 +253,18 @@ public final class TcpRepr
         final TcpPacket view, final MutableDirectBuffer buffer, final int offset, final int segmentLength,
         final int srcAddr, final int dstAddr)
     {
+        return emit(view, buffer, offset, segmentLength, srcAddr, dstAddr, false);
+    }
+
+    /**
+     * As {@link #emit(TcpPacket, MutableDirectBuffer, int, int, int, int)}; with {@code partialChecksum} only the
+     * pseudo-header sum goes into the checksum field, for a device with checksum offload to complete (the payload
+     * is then never summed in Java).
+     */
+    public int emit(
+        final TcpPacket view, final MutableDirectBuffer buffer, final int offset, final int segmentLength,
+        final int srcAddr, final int dstAddr, final boolean partialChecksum)
+    {
         final int headerLength = headerLength();
         if (headerLength > TcpPacket.MAX_HEADER_LENGTH || segmentLength < headerLength)
         {
@@ -323,7 +335,14 @@ public final class TcpRepr
                 i += 8;
             }
         }
-        view.fillChecksum(srcAddr, dstAddr);
+        if (partialChecksum)
+        {
+            view.fillPseudoHeaderChecksum(srcAddr, dstAddr);
+        }
+        else
+        {
+            view.fillChecksum(srcAddr, dstAddr);
+        }
         return headerLength;
     }
 }

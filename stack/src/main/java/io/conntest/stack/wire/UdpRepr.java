@@ -16,7 +16,13 @@ public final class UdpRepr
     /** False when the checksum fails (a zero checksum is accepted as "none", RFC 1122 §4.1.3.4). */
     public boolean parse(final UdpPacket packet, final int srcAddr, final int dstAddr)
     {
-        if (packet.length() < UdpPacket.HEADER_LENGTH || !packet.verifyChecksum(srcAddr, dstAddr))
+        return parse(packet, srcAddr, dstAddr, true);
+    }
+
+    /** As {@link #parse(UdpPacket, int, int)}; the checksum is checked only when {@code verifyChecksum}. */
+    public boolean parse(final UdpPacket packet, final int srcAddr, final int dstAddr, final boolean verifyChecksum)
+    {
+        if (packet.length() < UdpPacket.HEADER_LENGTH || verifyChecksum && !packet.verifyChecksum(srcAddr, dstAddr))
         {
             return false;
         }

@@ -60,7 +60,7 @@ class PcapWriterDeviceTest
         assertEquals(0xa1b23c4d, bytes.getInt(0));
         assertEquals(2, bytes.getShort(4));
         assertEquals(4, bytes.getShort(6));
-        assertEquals(65535, bytes.getInt(16));
+        assertEquals(PcapWriterDevice.SNAPLEN, bytes.getInt(16));
         assertEquals(1, bytes.getInt(20));
         int at = 24;
         long expectedTimeNs = EPOCH_NS;

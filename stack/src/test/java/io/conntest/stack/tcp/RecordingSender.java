@@ -14,11 +14,16 @@ final class RecordingSender implements Ipv4Sender
     {
         final int dstAddr;
         final byte[] bytes;
+        /** Offloads: the checksum field holds only the pseudo-header sum; the segment size the device cuts at. */
+        final boolean partialChecksum;
+        final int segmentSize;
 
-        Datagram(final int dstAddr, final byte[] bytes)
+        Datagram(final int dstAddr, final byte[] bytes, final boolean partialChecksum, final int segmentSize)
         {
             this.dstAddr = dstAddr;
             this.bytes = bytes;
+            this.partialChecksum = partialChecksum;
+            this.segmentSize = segmentSize;
         }
     }
 
@@ -32,6 +37,12 @@ final class RecordingSender implements Ipv4Sender
     int refuseAfter = -1;
     Refusal refusal = Refusal.DEVICE_BUSY;
     private Refusal lastRefusal = Refusal.NONE;
+    /** Emulated device offloads: checksum, TCP segmentation; and whether offloaded claims are possible now. */
+    boolean checksumOffload;
+    boolean segmentationOffload;
+    boolean offloadUnavailable;
+    private boolean claimedOffloaded;
+    private int claimedSegmentSize;
 
     RecordingSender(final int sourceAddress, final int mtu)
     {
@@ -55,6 +66,52 @@ final class RecordingSender implements Ipv4Sender
         }
         claimedDst = dstAddr;
         claimedLength = payloadLength;
+        claimedOffloaded = false;
+        claimedSegmentSize = 0;
+        return buffer;
+    }
+
+    @Override
+    public boolean offloadsChecksum()
+    {
+        return checksumOffload;
+    }
+
+    @Override
+    public boolean offloadsTcpSegmentation()
+    {
+        return segmentationOffload;
+    }
+
+    @Override
+    public MutableDirectBuffer claimOffloaded(final int dstAddr, final int protocol, final int payloadLength,
+        final int transportHeaderLength, final int segmentSize, final int checksumOffset)
+    {
+        if (!checksumOffload)
+        {
+            throw new UnsupportedOperationException();
+        }
+        if (refuseAfter == 0)
+        {
+            lastRefusal = refusal;
+            return null;
+        }
+        if (offloadUnavailable)
+        {
+            lastRefusal = Refusal.OFFLOAD_UNAVAILABLE;
+            return null;
+        }
+        final boolean segmented = segmentSize > 0 && payloadLength - transportHeaderLength > segmentSize;
+        if (checksumOffset != 16 || payloadLength > 65_515 || (segmented ? !segmentationOffload ||
+            transportHeaderLength + segmentSize > mtu - 20 : payloadLength > mtu - 20))
+        {
+            lastRefusal = Refusal.TOO_BIG;
+            return null;
+        }
+        claimedDst = dstAddr;
+        claimedLength = payloadLength;
+        claimedOffloaded = true;
+        claimedSegmentSize = segmented ? segmentSize : 0;
         return buffer;
     }
 
@@ -69,7 +126,7 @@ final class RecordingSender implements Ipv4Sender
     {
         final byte[] bytes = new byte[claimedLength];
         buffer.getBytes(34, bytes);
-        sent.add(new Datagram(claimedDst, bytes));
+        sent.add(new Datagram(claimedDst, bytes, claimedOffloaded, claimedSegmentSize));
         if (refuseAfter > 0)
         {
             refuseAfter--;

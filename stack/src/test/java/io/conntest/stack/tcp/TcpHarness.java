@@ -35,6 +35,9 @@ final class TcpHarness
     {
         final TcpRepr repr = new TcpRepr();
         byte[] payload;
+        /** Offloads: sent with only the pseudo-header sum for the device to complete; the device's segment size. */
+        boolean partialChecksum;
+        int segmentSize;
 
         boolean is(final int flags)
         {
@@ -93,6 +96,23 @@ final class TcpHarness
         tcp.deliver(clock.nowNs());
     }
 
+    /**
+     * Hands the segment over as a device with offloads would: {@code checksumTrusted} (DATA_VALID or a local partial
+     * checksum); with {@code breakChecksum} its checksum field is wrong, which only a trusted frame gets away with.
+     */
+    void sendOffloaded(final TcpRepr r, final byte[] payload, final boolean checksumTrusted,
+        final boolean breakChecksum)
+    {
+        final int hl = r.headerLength();
+        tx.putBytes(hl, payload);
+        r.emit(view, tx, 0, hl + payload.length, REMOTE, LOCAL);
+        if (breakChecksum)
+        {
+            view.checksum(view.checksum() ^ 0x5A5A);
+        }
+        tcp.processDatagram(REMOTE, LOCAL, tx, 0, hl + payload.length, checksumTrusted, clock.nowNs());
+    }
+
     /** Runs one dispatch and returns what went out. */
     List<Seg> poll()
     {
@@ -106,7 +126,17 @@ final class TcpHarness
             final TcpPacket p = new TcpPacket();
             assertTrue(p.wrap(b, 0, d.bytes.length));
             final Seg s = new Seg();
-            assertEquals(TcpRepr.ParseResult.OK, s.repr.parse(p, LOCAL, REMOTE, true), "checksum/options of emitted segment");
+            s.partialChecksum = d.partialChecksum;
+            s.segmentSize = d.segmentSize;
+            if (d.partialChecksum)
+            {
+                // What the device completes: the field must hold the pseudo-header sum over the whole length.
+                final long sum = io.conntest.stack.wire.Checksum.addPseudoHeader(0, LOCAL, REMOTE, 6, d.bytes.length);
+                assertEquals(~io.conntest.stack.wire.Checksum.finish(sum) & 0xFFFF, p.checksum(),
+                    "pseudo-header checksum of an offloaded segment");
+            }
+            assertEquals(TcpRepr.ParseResult.OK, s.repr.parse(p, LOCAL, REMOTE, !d.partialChecksum),
+                "checksum/options of emitted segment");
             s.payload = new byte[s.repr.payloadLength];
             b.getBytes(s.repr.payloadOffset, s.payload);
             out.add(s);

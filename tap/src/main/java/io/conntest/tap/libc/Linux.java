@@ -28,6 +28,14 @@ public final class Linux
     public static final short IFF_NO_PI = 0x1000;
     /** Fail with EBUSY instead of attaching when a device of the name exists. */
     public static final short IFF_TUN_EXCL = (short)0x8000;
+    /** Every frame read or written starts with a {@code struct virtio_net_hdr}. */
+    public static final short IFF_VNET_HDR = 0x4000;
+    /** {@code _IOW('T', 208, unsigned int)}: the offloads the TAP may hand us ({@code TUN_F_*} as the value). */
+    public static final long TUNSETOFFLOAD = 0x400454d0L;
+    /** {@code _IOW('T', 216, int)}: the size of the virtio-net header (pointer to an int). */
+    public static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    /** {@code _IOR('T', 215, int)}: the size of the virtio-net header now. */
+    public static final long TUNGETVNETHDRSZ = 0x800454d7L;
 
     public static final long SIOCGIFFLAGS = 0x8913;
     public static final long SIOCSIFFLAGS = 0x8914;

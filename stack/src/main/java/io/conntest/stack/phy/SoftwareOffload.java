@@ -1,0 +1,156 @@
+package io.conntest.stack.phy;
+
+import io.conntest.stack.wire.Checksum;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Does in software what a device with offloads does in hardware (or Linux's {@code tcp_gso_segment} does for a TAP):
+ * cuts a TCP/IPv4 super-frame into segments of {@code gso_size} payload bytes and completes partial checksums, so
+ * the frames that leave are plain ones a wire carries. Used by the devices that emulate offloads in memory and by
+ * the fault injector, which impairs frames as a wire would.
+ *
+ * <p>Each segment gets the super-frame's headers with the IPv4 total length, identification (+1 per segment, as
+ * Linux does for TSO) and header checksum redone, the sequence number advanced, FIN and PSH on the last segment only,
+ * CWR on the first only (RFC 3168 §6.1.2), and a full TCP checksum. Single-threaded; one scratch frame, no
+ * allocation per frame.
+ */
+public final class SoftwareOffload
+{
+    /** Where the plain frames go. */
+    @FunctionalInterface
+    public interface Sink
+    {
+        /** One plain frame, lent for the duration of the call. */
+        void onSegment(DirectBuffer buffer, int offset, int length);
+    }
+
+    private static final int ETH = 14;
+    private static final int TCP_FLAGS_FIN_PSH = 0x09;
+    private static final int TCP_FLAG_CWR = 0x80;
+
+    private final UnsafeBuffer scratch;
+
+    /** @param maxSegment the largest plain frame produced (Ethernet header included), e.g. MTU + 14. */
+    public SoftwareOffload(final int maxSegment)
+    {
+        this.scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(Math.max(maxSegment, FrameMetadata.MAX_SUPER_FRAME)));
+    }
+
+    /**
+     * Hands {@code sink} the plain frames {@code [offset, offset + length)} of {@code frame} stands for under
+     * {@code metadata}: itself when plain, itself with its checksum completed for NEEDS_CSUM, its segments for a
+     * TCP/IPv4 super-frame.
+     *
+     * @return the number of frames handed over, or -1 when the frame is malformed for its metadata (nothing handed
+     *         over: the caller counts and drops it).
+     */
+    public int resolve(final DirectBuffer frame, final int offset, final int length, final FrameMetadata metadata,
+        final Sink sink)
+    {
+        if (metadata.isPlain() || !metadata.isSuperFrame() && !metadata.needsChecksum())
+        {
+            sink.onSegment(frame, offset, length);
+            return 1;
+        }
+        if (!metadata.isConsistent(length))
+        {
+            return -1;
+        }
+        if (!metadata.isSuperFrame())
+        {
+            scratch.putBytes(0, frame, offset, length);
+            completeChecksum(scratch, metadata.csumStart(), length - metadata.csumStart(),
+                metadata.csumStart() + metadata.csumOffset());
+            sink.onSegment(scratch, 0, length);
+            return 1;
+        }
+        if ((metadata.gsoType() & ~FrameMetadata.GSO_ECN) != FrameMetadata.GSO_TCPV4)
+        {
+            return -1;
+        }
+        return segmentTcpV4(frame, offset, length, metadata.gsoSize(), sink);
+    }
+
+    private int segmentTcpV4(final DirectBuffer frame, final int offset, final int length, final int gsoSize,
+        final Sink sink)
+    {
+        if (length < ETH + 20 + 20 || (frame.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x0800)
+        {
+            return -1;
+        }
+        final int ip = offset + ETH;
+        final int ihl = (frame.getByte(ip) & 0x0F) * 4;
+        final int total = frame.getShort(ip + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if ((frame.getByte(ip) & 0xF0) != 0x40 || ihl < 20 || frame.getByte(ip + 9) != 6 || total < ihl + 20 ||
+            ETH + total > length)
+        {
+            return -1;
+        }
+        final int tcp = ip + ihl;
+        final int thl = ((frame.getByte(tcp + 12) & 0xF0) >>> 4) * 4;
+        if (thl < 20 || ihl + thl > total)
+        {
+            return -1;
+        }
+        final int headers = ETH + ihl + thl;
+        final int payload = total - ihl - thl;
+        final int srcAddr = frame.getInt(ip + 12, ByteOrder.BIG_ENDIAN);
+        final int dstAddr = frame.getInt(ip + 16, ByteOrder.BIG_ENDIAN);
+        final int id = frame.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int seq = frame.getInt(tcp + 4, ByteOrder.BIG_ENDIAN);
+        final int flags = frame.getByte(tcp + 13) & 0xFF;
+        int sent = 0;
+        int done = 0;
+        do
+        {
+            final int piece = Math.min(gsoSize, payload - done);
+            final boolean last = done + piece >= payload;
+            scratch.putBytes(0, frame, offset, headers);
+            scratch.putBytes(headers, frame, offset + headers + done, piece);
+            // IPv4: total length, identification, header checksum.
+            scratch.putShort(ETH + 2, (short)(ihl + thl + piece), ByteOrder.BIG_ENDIAN);
+            scratch.putShort(ETH + 4, (short)(id + sent), ByteOrder.BIG_ENDIAN);
+            scratch.putShort(ETH + 10, (short)0);
+            scratch.putShort(ETH + 10, (short)Checksum.compute(scratch, ETH, ihl), ByteOrder.BIG_ENDIAN);
+            // TCP: sequence number, flags, checksum.
+            final int t = ETH + ihl;
+            scratch.putInt(t + 4, seq + done, ByteOrder.BIG_ENDIAN);
+            int f = flags;
+            if (!last)
+            {
+                f &= ~TCP_FLAGS_FIN_PSH;
+            }
+            if (sent > 0)
+            {
+                f &= ~TCP_FLAG_CWR;
+            }
+            scratch.putByte(t + 13, (byte)f);
+            scratch.putShort(t + 16, (short)0);
+            long sum = Checksum.addPseudoHeader(0, srcAddr, dstAddr, 6, thl + piece);
+            sum = Checksum.add(sum, scratch, t, thl + piece);
+            scratch.putShort(t + 16, (short)Checksum.finish(sum), ByteOrder.BIG_ENDIAN);
+            sink.onSegment(scratch, 0, headers + piece);
+            sent++;
+            done += piece;
+        }
+        while (done < payload);
+        return sent;
+    }
+
+    /**
+     * Completes a partial checksum as a device does for NEEDS_CSUM: the field holds the pseudo-header sum; the sum
+     * over {@code [start, start + length)} with it in place, complemented, goes into the field.
+     */
+    public static void completeChecksum(final MutableDirectBuffer frame, final int start, final int length,
+        final int field)
+    {
+        final long sum = Checksum.add(0, frame, start, length);
+        final int value = Checksum.finish(sum);
+        frame.putShort(field, (short)value, ByteOrder.BIG_ENDIAN);
+    }
+}
