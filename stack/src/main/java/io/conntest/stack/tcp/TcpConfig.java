@@ -43,8 +43,14 @@ public final class TcpConfig
     public boolean sack = true;
     /** "cubic" (RFC 9438, default) or "newreno" (RFC 5681/6582). */
     public String congestionControl = "cubic";
-    /** RFC 5961 §7: challenge ACKs sent per second, for the whole protocol instance. */
-    public int challengeAckLimitPerSecond = 1000;
+    /**
+     * RFC 5961 §7: the most challenge ACKs one connection sends per {@link #challengeAckWindowNs}; each window's
+     * budget is drawn at random between half this and this. Per connection, never global: a shared counter lets an
+     * off-path attacker drain it and learn that another connection exists (CVE-2016-5696).
+     */
+    public int challengeAcksPerWindow = 10;
+    /** RFC 5961 §7 suggests 10 challenge ACKs in 5 s; Linux allows one per 0.5 s per socket (same average). */
+    public long challengeAckWindowNs = 5_000_000_000L;
     /** RFC 6056: the ephemeral port range (IANA's by default). */
     public int ephemeralPortMin = 49152;
     public int ephemeralPortMax = 65535;
@@ -160,9 +166,10 @@ public final class TcpConfig
         return this;
     }
 
-    public TcpConfig challengeAckLimitPerSecond(final int n)
+    public TcpConfig challengeAcks(final int perWindow, final long windowNs)
     {
-        this.challengeAckLimitPerSecond = n;
+        this.challengeAcksPerWindow = perWindow;
+        this.challengeAckWindowNs = windowNs;
         return this;
     }
 
@@ -184,6 +191,10 @@ public final class TcpConfig
             ephemeralPortMin > ephemeralPortMax)
         {
             throw new IllegalArgumentException("bad connection limit or port range");
+        }
+        if (challengeAcksPerWindow < 1 || challengeAckWindowNs <= 0)
+        {
+            throw new IllegalArgumentException("the challenge-ACK budget must be at least 1 per positive window");
         }
         if (delayedAckNs > 500_000_000L)
         {

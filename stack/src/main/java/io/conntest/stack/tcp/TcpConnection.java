@@ -76,6 +76,11 @@ final class TcpConnection
     int keepAliveProbesSent;
     int synRetransmits;
     long lastSegmentInNs;
+    /** RFC 5961 §7 per-connection challenge-ACK budget: the current window, its number and what is left of it. */
+    boolean challengeWindowOpen;
+    long challengeWindowStartNs;
+    int challengeWindows;
+    int challengeAcksLeft;
 
     final TcpStats counters = new TcpStats();
 

@@ -43,8 +43,6 @@ public final class TcpProtocol implements IpProtocolHandler
     private int nextEphemeral;
     private long lastNowNs;
     private boolean dirty;
-    private long challengeWindowStartNs;
-    private int challengeAcksInWindow;
 
     /** A protocol with a random secret key (RFC 6528 §3). */
     public TcpProtocol(final TcpConfig config, final int localAddr)
@@ -341,17 +339,27 @@ public final class TcpProtocol implements IpProtocolHandler
         dirty = true;
     }
 
-    /** RFC 5961 §3.2, §4.2, §5.2 with the rate limit of §7. */
+    /**
+     * RFC 5961 §3.2, §4.2, §5.2 with the rate limit of §7, per connection: each connection has its own budget per
+     * window, drawn at random (keyed hash of the 4-tuple and the window number) between half the configured count
+     * and the count. No counter is shared between connections, so in-window RSTs on one connection tell an attacker
+     * nothing about another (the CVE-2016-5696 side channel), and a flood on one connection is throttled.
+     */
     void challengeAck(final TcpConnection c, final long nowNs)
     {
-        if (nowNs - challengeWindowStartNs >= 1_000_000_000L)
+        if (!c.challengeWindowOpen || nowNs - c.challengeWindowStartNs >= config.challengeAckWindowNs)
         {
-            challengeWindowStartNs = nowNs;
-            challengeAcksInWindow = 0;
+            c.challengeWindowOpen = true;
+            c.challengeWindowStartNs = nowNs;
+            c.challengeWindows++;
+            final int max = config.challengeAcksPerWindow;
+            final int min = Math.max(1, max / 2);
+            final long r = hash.hash(c.key, 0x4341L << 48 | (c.challengeWindows & 0xFFFF_FFFFL)) & 0x7FFF_FFFF;
+            c.challengeAcksLeft = min + (int)(r % (max - min + 1));
         }
-        if (challengeAcksInWindow < config.challengeAckLimitPerSecond)
+        if (c.challengeAcksLeft > 0)
         {
-            challengeAcksInWindow++;
+            c.challengeAcksLeft--;
             counters.challengeAcks++;
             c.rcv.ackNow = true;
         }
