@@ -15,7 +15,17 @@ public final class TcpConfig
      * buffers for a server of many clients.
      */
     public int maxConnections = 256;
+    /** Accept-queue bound of a listener when the caller gives none. */
     public int defaultBacklog = 128;
+    /**
+     * Bound of each listener's SYN queue (half-open connections, Linux tcp_max_syn_backlog). A SYN beyond it is
+     * answered with a SYN cookie (RFC 4987 §3.6) when {@link #synCookies} is on, otherwise dropped.
+     */
+    public int synBacklog = 128;
+    /** RFC 4987 §3.6 SYN cookies when the SYN queue or the connection table is full (Linux tcp_syncookies=1). */
+    public boolean synCookies = true;
+    /** Bound of the queue of cookie SYN,ACKs waiting for the next dispatch; beyond it SYNs are dropped. */
+    public int synAckQueueSize = 256;
     /** RFC 9293 §3.4.2: MSL; TIME-WAIT lasts twice this (Linux: 60 s TIME-WAIT). */
     public long mslNs = 30_000_000_000L;
     /** How long a connection the user has closed may wait in FIN-WAIT-2 for the peer's FIN (Linux: 60 s). */
@@ -173,6 +183,18 @@ public final class TcpConfig
         return this;
     }
 
+    public TcpConfig synBacklog(final int n)
+    {
+        this.synBacklog = n;
+        return this;
+    }
+
+    public TcpConfig synCookies(final boolean on)
+    {
+        this.synCookies = on;
+        return this;
+    }
+
     public TcpConfig defaultBacklog(final int n)
     {
         this.defaultBacklog = n;
@@ -191,6 +213,10 @@ public final class TcpConfig
             ephemeralPortMin > ephemeralPortMax)
         {
             throw new IllegalArgumentException("bad connection limit or port range");
+        }
+        if (synBacklog < 1 || synAckQueueSize < 1 || resetQueueSize < 1)
+        {
+            throw new IllegalArgumentException("the SYN backlog and the reply queues need room for one entry");
         }
         if (challengeAcksPerWindow < 1 || challengeAckWindowNs <= 0)
         {

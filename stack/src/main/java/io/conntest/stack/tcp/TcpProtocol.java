@@ -37,6 +37,8 @@ public final class TcpProtocol implements IpProtocolHandler
     private final TcpPacket rxView = new TcpPacket();
     private final TcpRepr rxRepr = new TcpRepr();
     private final TcpResetQueue resets;
+    private final TcpSynAckQueue cookieSynAcks;
+    private final TcpSynCookies cookies;
     private final TcpCounters counters = new TcpCounters();
 
     private int mtu = 1500;
@@ -58,6 +60,8 @@ public final class TcpProtocol implements IpProtocolHandler
         this.hash = new TcpKeyedHash(key0, key1);
         this.output = new TcpOutput(this);
         this.resets = new TcpResetQueue(config.resetQueueSize);
+        this.cookieSynAcks = new TcpSynAckQueue(config.synAckQueueSize);
+        this.cookies = new TcpSynCookies(hash);
     }
 
     @Override
@@ -113,7 +117,10 @@ public final class TcpProtocol implements IpProtocolHandler
         return new TcpConnection(this, config).socket;
     }
 
-    /** RFC 9293 §3.10.1 passive OPEN: a listener on {@code port} with at most {@code backlog} pending connections. */
+    /**
+     * RFC 9293 §3.10.1 passive OPEN: a listener on {@code port} with at most {@code backlog} established connections
+     * waiting for {@link TcpListener#accept()}, and at most {@link TcpConfig#synBacklog} half-open ones.
+     */
     public TcpListener listen(final int port, final int backlog)
     {
         if (port <= 0 || port > 0xFFFF)
@@ -124,7 +131,7 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             throw new IllegalStateException("port " + port + " is already listening");
         }
-        final TcpListener listener = new TcpListener(this, port, Math.max(1, backlog));
+        final TcpListener listener = new TcpListener(this, port, Math.max(1, backlog), config.synBacklog);
         listeners.put(port, listener);
         return listener;
     }
@@ -192,8 +199,13 @@ public final class TcpProtocol implements IpProtocolHandler
     /** RFC 7323 §5.4: a per-connection random offset for TSval. */
     int timestampOffset(final TcpConnection c)
     {
-        return (int)(hash.hash(((long)c.remoteAddr << 32) | (c.localAddr & 0xFFFF_FFFFL),
-            0x5453L << 32 | ((long)c.localPort << 16) | c.remotePort) >>> 32);
+        return timestampOffset(c.remoteAddr, c.localPort, c.remotePort);
+    }
+
+    private int timestampOffset(final int remoteAddr, final int localPort, final int remotePort)
+    {
+        return (int)(hash.hash(((long)remoteAddr << 32) | (localAddr & 0xFFFF_FFFFL),
+            0x5453L << 32 | ((long)localPort << 16) | remotePort) >>> 32);
     }
 
     private void register(final TcpConnection c)
@@ -252,14 +264,14 @@ public final class TcpProtocol implements IpProtocolHandler
         }
         else
         {
-            processNoConnection(srcAddr, seg, nowNs);
+            processNoConnection(srcAddr, seg, buffer, nowNs);
         }
         fireEvents();
         return true;
     }
 
     /** RFC 9293 §3.10.7.1 (CLOSED) and §3.10.7.2 (LISTEN). */
-    private void processNoConnection(final int srcAddr, final TcpRepr seg, final long nowNs)
+    private void processNoConnection(final int srcAddr, final TcpRepr seg, final DirectBuffer buffer, final long nowNs)
     {
         if (seg.hasFlag(TcpPacketFlags.RST))
         {
@@ -274,6 +286,12 @@ public final class TcpProtocol implements IpProtocolHandler
         }
         if (seg.hasFlag(TcpPacketFlags.ACK))
         {
+            // RFC 4987 §3.6: the ACK of a handshake answered with a SYN cookie finds no connection; it makes one.
+            if (!seg.hasFlag(TcpPacketFlags.SYN) && listener.cookiesRecentlySent(nowNs) &&
+                acceptCookie(srcAddr, seg, listener, buffer, nowNs))
+            {
+                return;
+            }
             // LISTEN, second: any acknowledgment is bad: <SEQ=SEG.ACK><CTL=RST>.
             queueReset(srcAddr, seg.dstPort, seg.srcPort, seg.ack, 0, TcpPacketFlags.RST);
             return;
@@ -288,10 +306,22 @@ public final class TcpProtocol implements IpProtocolHandler
             counters.synFinDropped++;
             return;
         }
-        if (!listener.hasRoom() || connections.size() >= config.maxConnections)
+        if (listener.acceptQueueFull())
         {
-            counters.synDroppedBacklogFull++;
+            counters.synDroppedAcceptQueueFull++;
             return; // as Linux: drop, the peer retransmits the SYN
+        }
+        if (listener.synQueueFull() || connections.size() >= config.maxConnections)
+        {
+            if (config.synCookies)
+            {
+                sendCookie(srcAddr, seg, listener, nowNs);
+            }
+            else
+            {
+                counters.synDroppedSynQueueFull++;
+            }
+            return;
         }
         final TcpConnection c = new TcpConnection(this, config);
         c.socket.receiveBufferBytes = listener.receiveBufferBytes;
@@ -313,6 +343,99 @@ public final class TcpProtocol implements IpProtocolHandler
         listener.onChildCreated(c);
         register(c);
         dirty = true;
+    }
+
+    /**
+     * RFC 4987 §3.6: answers a SYN with a SYN,ACK whose sequence number is a cookie and keeps nothing. Options as
+     * Linux: the MSS always (rounded down to the cookie table); window scale and SACK-permitted only with
+     * timestamps, whose TSval carries them back (see {@link TcpSynCookies}).
+     */
+    private void sendCookie(final int srcAddr, final TcpRepr seg, final TcpListener listener, final long nowNs)
+    {
+        final int mssIndex = TcpSynCookies.mssIndex(seg.mss);
+        final int iss = cookies.encode(srcAddr, seg.srcPort, seg.dstPort, seg.seq, mssIndex, nowNs);
+        final boolean ts = config.timestamps && seg.hasTimestamps;
+        final int peerScale = ts && config.windowScaling ? seg.windowScale : -1;
+        final boolean sack = ts && config.sack && seg.sackPermitted;
+        final int tsVal = ts ? TcpSynCookies.encodeTimestamp(
+            (int)(nowNs / 1_000_000L) + timestampOffset(srcAddr, seg.dstPort, seg.srcPort), peerScale, sack) : 0;
+        final int mss = Math.min(TcpSynCookies.MSS_TABLE[mssIndex], Math.min(0xFFFF, mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS));
+        if (cookieSynAcks.offer(srcAddr, seg.dstPort, seg.srcPort, iss, seg.seq + 1,
+            Math.min(listener.receiveBufferBytes, 0xFFFF), mss,
+            peerScale >= 0 ? TcpReceiver.scaleFor(listener.receiveBufferBytes) : -1, sack, ts, tsVal, seg.tsVal))
+        {
+            counters.synCookiesSent++;
+            listener.onCookieSent(nowNs);
+            dirty = true;
+        }
+        else
+        {
+            counters.synDroppedSynQueueFull++;
+        }
+    }
+
+    /**
+     * RFC 4987 §3.6: an ACK for no connection that returns a valid cookie creates the connection the cookie
+     * describes (MSS from the index; window scale and SACK from the echoed timestamp) and runs the ACK through it,
+     * which completes the handshake and queues it for accept.
+     *
+     * @return false when the cookie is not valid (the caller answers with RST, as for any bad ACK in LISTEN).
+     */
+    private boolean acceptCookie(
+        final int srcAddr, final TcpRepr seg, final TcpListener listener, final DirectBuffer buffer, final long nowNs)
+    {
+        final int peerIsn = seg.seq - 1;
+        final int iss = seg.ack - 1;
+        final int mssIndex = cookies.decode(srcAddr, seg.srcPort, seg.dstPort, peerIsn, iss, nowNs);
+        if (mssIndex < 0)
+        {
+            counters.synCookiesRejected++;
+            return false;
+        }
+        if (listener.acceptQueueFull() || connections.size() >= config.maxConnections)
+        {
+            counters.synDroppedAcceptQueueFull++;
+            return true; // no room: drop; the peer's retransmission brings the cookie back while it is valid
+        }
+        counters.synCookiesAccepted++;
+        final TcpConnection c = new TcpConnection(this, config);
+        c.socket.receiveBufferBytes = listener.receiveBufferBytes;
+        c.socket.sendBufferBytes = listener.sendBufferBytes;
+        c.snd.noDelay = listener.noDelay;
+        c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
+        c.listener = listener;
+        c.setState(TcpState.SYN_RECEIVED);
+        c.iss = iss;
+        c.tsOffset = timestampOffset(c);
+        c.snd.init(iss);
+        c.snd.nxt = iss + 1;
+        c.snd.max = iss + 1;
+        c.rcv.onSyn(peerIsn);
+        final boolean ts = config.timestamps && seg.hasTimestamps;
+        c.tsEnabled = ts;
+        final int peerScale = ts ? TcpSynCookies.windowScaleOf(seg.tsEcr) : -1;
+        c.peerOfferedWindowScale = peerScale >= 0;
+        if (peerScale >= 0 && config.windowScaling)
+        {
+            c.snd.scale = peerScale;
+            c.rcv.scale = c.rcv.chooseScale();
+        }
+        c.sackEnabled = ts && config.sack && TcpSynCookies.sackPermittedOf(seg.tsEcr);
+        if (ts)
+        {
+            c.tsRecent = seg.tsVal;
+            c.tsRecentNs = nowNs;
+        }
+        c.snd.mss = Math.max(64, Math.min(TcpSynCookies.MSS_TABLE[mssIndex], mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS) -
+            (ts ? TcpOptionsNegotiation.TIMESTAMP_OPTION_BYTES : 0));
+        c.rcv.windowField(true); // the right edge the cookie SYN,ACK offered
+        c.snd.wl1 = peerIsn;
+        listener.onChildCreated(c);
+        register(c);
+        TcpInput.process(c, seg, buffer, nowNs);
+        c.needsDispatch = true;
+        dirty = true;
+        return true;
     }
 
     /** RFC 9293 §3.10.7.1: the RST that answers a segment for no connection. */
@@ -472,6 +595,14 @@ public final class TcpProtocol implements IpProtocolHandler
                 dirty = true;
             }
         }
+        while (!deviceBusy && !cookieSynAcks.isEmpty())
+        {
+            if (!cookieSynAcks.sendHead(sender))
+            {
+                dirty = true;
+                deviceBusy = true;
+            }
+        }
         while (!deviceBusy && !resets.isEmpty())
         {
             if (!resets.sendHead(sender, output))
@@ -488,7 +619,7 @@ public final class TcpProtocol implements IpProtocolHandler
     @Override
     public long pollAtNs(final long nowNs)
     {
-        if (dirty || !resets.isEmpty())
+        if (dirty || !resets.isEmpty() || !cookieSynAcks.isEmpty())
         {
             return nowNs;
         }

@@ -175,17 +175,20 @@ class TcpStateMachineTest
     }
 
     @Test
-    void rfc9293_3_10_7_2_synBeyondBacklogIsDropped()
+    void rfc9293_3_10_7_2_synBeyondTheAcceptQueueIsDropped()
     {
-        h.tcp.listen(80, 2);
-        for (int i = 0; i < 3; i++)
-        {
-            final TcpRepr syn = seg(SYN, 1000, 0, 65535);
-            syn.srcPort = 30000 + i;
-            h.send(syn);
-        }
-        assertEquals(2, h.poll().size());
-        assertEquals(1, h.tcp.counters().synDroppedBacklogFull);
+        final TcpListener l = h.tcp.listen(80, 1);
+        final TcpRepr syn = seg(SYN, 1000, 0, 65535);
+        h.send(syn);
+        final Seg synAck = h.expectOne();
+        h.send(seg(ACK, 1001, synAck.repr.seq + 1, 65535));
+        assertEquals(1, l.pending(), "the accept queue is full, nobody accepts");
+        final TcpRepr second = seg(SYN, 5000, 0, 65535);
+        second.srcPort = 30000;
+        h.send(second);
+        h.expectNothing();
+        assertEquals(1, h.tcp.counters().synDroppedAcceptQueueFull);
+        assertEquals(0, l.halfOpen());
     }
 
     // ---- active open -------------------------------------------------------------------------------
