@@ -18,6 +18,8 @@ public final class TcpCounters
     public long synCookiesSent;
     public long synCookiesAccepted;
     public long synCookiesRejected;
+    /** RSTs and cookie SYN,ACKs dropped because their destination has no route or does not resolve. */
+    public long repliesUnsendable;
     /** SYN+FIN to a listener, dropped unanswered (as Linux does). */
     public long synFinDropped;
     public long challengeAcks;
@@ -34,6 +36,7 @@ public final class TcpCounters
             ", resetsDropped=" + resetsDropped + ", synDroppedAcceptQueueFull=" + synDroppedAcceptQueueFull +
             ", synDroppedSynQueueFull=" + synDroppedSynQueueFull + ", synCookiesSent=" + synCookiesSent +
             ", synCookiesAccepted=" + synCookiesAccepted + ", synCookiesRejected=" + synCookiesRejected +
+            ", repliesUnsendable=" + repliesUnsendable +
             ", synFinDropped=" + synFinDropped +
             ", challengeAcks=" + challengeAcks + ", challengeAcksSuppressed=" + challengeAcksSuppressed +
             ", icmpErrors=" + icmpErrors + ", icmpIgnored=" + icmpIgnored + ", sendRefused=" + sendRefused + '}';

@@ -549,7 +549,13 @@ public final class TcpProtocol implements IpProtocolHandler
         counters.sendRefused++;
         if (refusal == Ipv4Sender.Refusal.NEIGHBOUR_UNREACHABLE || refusal == Ipv4Sender.Refusal.NO_ROUTE)
         {
-            if (c.state == TcpState.SYN_SENT)
+            if (c.state == TcpState.SYN_RECEIVED && c.listener != null)
+            {
+                // A SYN from an address we cannot reach (a spoofed flood): give its SYN queue slot back at once
+                // instead of retrying the SYN,ACK for minutes (Linux drops the request when the route fails).
+                c.terminate(TcpError.NONE);
+            }
+            else if (c.state == TcpState.SYN_SENT)
             {
                 c.terminate(TcpError.UNREACHABLE);
             }
@@ -595,22 +601,37 @@ public final class TcpProtocol implements IpProtocolHandler
                 dirty = true;
             }
         }
+        // Stateless replies wait only for a busy device: one to an unroutable or unresolvable address is dropped
+        // (the peer, if real, retransmits), so it cannot hold up the replies behind it.
         while (!deviceBusy && !cookieSynAcks.isEmpty())
         {
             if (!cookieSynAcks.sendHead(sender))
             {
-                dirty = true;
-                deviceBusy = true;
+                deviceBusy = sender.lastRefusal() == Ipv4Sender.Refusal.DEVICE_BUSY;
+                if (!deviceBusy)
+                {
+                    cookieSynAcks.dropHead();
+                    counters.repliesUnsendable++;
+                }
             }
         }
         while (!deviceBusy && !resets.isEmpty())
         {
-            if (!resets.sendHead(sender, output))
+            if (resets.sendHead(sender, output))
             {
-                dirty = true;
-                break;
+                counters.resetsSent++;
+                continue;
             }
-            counters.resetsSent++;
+            deviceBusy = sender.lastRefusal() == Ipv4Sender.Refusal.DEVICE_BUSY;
+            if (!deviceBusy)
+            {
+                resets.dropHead();
+                counters.repliesUnsendable++;
+            }
+        }
+        if (deviceBusy)
+        {
+            dirty = true;
         }
         fireEvents();
         sweep();

@@ -284,6 +284,34 @@ class TcpSynCookieTest
     }
 
     @Test
+    void aCookieSynAckToAnUnroutableAddressIsDroppedAndHoldsNothingUp()
+    {
+        listenerWithFullSynQueue();
+        h.send(clientSyn(1000));
+        h.sender.refuseAfter = 0;
+        h.sender.refusal = io.conntest.stack.iface.Ipv4Sender.Refusal.NO_ROUTE;
+        h.expectNothing();
+        assertEquals(1, h.tcp.counters().repliesUnsendable);
+        h.sender.refuseAfter = -1;
+        h.expectNothing(); // not retried
+        h.send(clientSyn(2000));
+        assertEquals(SYN | ACK, h.expectOne().repr.flags, "the next reply goes out");
+    }
+
+    @Test
+    void aHalfOpenConnectionToAnUnroutableAddressGivesItsSynQueueSlotBack()
+    {
+        final TcpListener l = h.tcp.listen(80, 8);
+        h.sender.refuseAfter = 0;
+        h.sender.refusal = io.conntest.stack.iface.Ipv4Sender.Refusal.NO_ROUTE;
+        h.send(clientSyn(1000));
+        h.expectNothing();
+        assertEquals(0, l.halfOpen());
+        h.poll();
+        assertEquals(0, h.tcp.connectionCount());
+    }
+
+    @Test
     void cookieEncodingRoundTripsEveryMssIndexAndTimestampOption()
     {
         final TcpSynCookies cookies = new TcpSynCookies(new TcpKeyedHash(5, 6));
