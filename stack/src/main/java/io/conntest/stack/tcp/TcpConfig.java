@@ -66,6 +66,8 @@ public final class TcpConfig
     public int ephemeralPortMax = 65535;
     /** Bound of the queue of RSTs waiting to be sent for segments that matched no connection. */
     public int resetQueueSize = 256;
+    /** RFC 9293 §3.8.6.2.1 / RFC 1122 §4.2.3.4: the SWS override timeout, 0.1 - 1 s. */
+    public long swsOverrideNs = 200_000_000L;
     /** RFC 8985 §7 tail loss probes (turn off to see plain RFC 6298 timeouts). */
     public boolean tailLossProbe = true;
     /** Whether the segment checksum is verified on ingress (off only for benchmarks with offload). */
@@ -217,6 +219,10 @@ public final class TcpConfig
         if (synBacklog < 1 || synAckQueueSize < 1 || resetQueueSize < 1)
         {
             throw new IllegalArgumentException("the SYN backlog and the reply queues need room for one entry");
+        }
+        if (swsOverrideNs < 100_000_000L || swsOverrideNs > 1_000_000_000L)
+        {
+            throw new IllegalArgumentException("RFC 1122 §4.2.3.4: the SWS override timeout must be 0.1 - 1 s");
         }
         if (challengeAcksPerWindow < 1 || challengeAckWindowNs <= 0)
         {

@@ -258,6 +258,7 @@ final class TcpConnection
     long nextDeadlineNs()
     {
         long d = Math.min(Math.min(snd.rtoDeadlineNs, snd.tlpDeadlineNs), snd.persistDeadlineNs);
+        d = Math.min(d, snd.swsDeadlineNs);
         d = Math.min(d, rcv.delAckDeadlineNs);
         d = Math.min(d, connectDeadlineNs);
         d = Math.min(d, Math.min(timeWaitDeadlineNs, finWait2DeadlineNs));
@@ -306,6 +307,10 @@ final class TcpConnection
         if (nowNs >= snd.persistDeadlineNs)
         {
             snd.onPersistTimeout(nowNs);
+        }
+        if (nowNs >= snd.swsDeadlineNs)
+        {
+            snd.onSwsOverrideTimeout();
         }
         if (nowNs >= rcv.delAckDeadlineNs)
         {

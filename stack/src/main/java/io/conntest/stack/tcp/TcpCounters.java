@@ -20,6 +20,8 @@ public final class TcpCounters
     public long synCookiesRejected;
     /** RSTs and cookie SYN,ACKs dropped because their destination has no route or does not resolve. */
     public long repliesUnsendable;
+    /** Connections reset because data arrived after the application closed them (RFC 1122 §4.2.2.13). */
+    public long abortsOnDataAfterClose;
     /** SYN+FIN to a listener, dropped unanswered (as Linux does). */
     public long synFinDropped;
     public long challengeAcks;
@@ -36,7 +38,7 @@ public final class TcpCounters
             ", resetsDropped=" + resetsDropped + ", synDroppedAcceptQueueFull=" + synDroppedAcceptQueueFull +
             ", synDroppedSynQueueFull=" + synDroppedSynQueueFull + ", synCookiesSent=" + synCookiesSent +
             ", synCookiesAccepted=" + synCookiesAccepted + ", synCookiesRejected=" + synCookiesRejected +
-            ", repliesUnsendable=" + repliesUnsendable +
+            ", repliesUnsendable=" + repliesUnsendable + ", abortsOnDataAfterClose=" + abortsOnDataAfterClose +
             ", synFinDropped=" + synFinDropped +
             ", challengeAcks=" + challengeAcks + ", challengeAcksSuppressed=" + challengeAcksSuppressed +
             ", icmpErrors=" + icmpErrors + ", icmpIgnored=" + icmpIgnored + ", sendRefused=" + sendRefused + '}';

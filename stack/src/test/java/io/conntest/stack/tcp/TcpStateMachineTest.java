@@ -491,6 +491,35 @@ class TcpStateMachineTest
         assertTrue(out.stream().anyMatch(s -> s.repr.flags == RST), out.toString());
     }
 
+    @Test
+    void rfc1122_4_2_2_13_dataArrivingAfterCloseIsAnsweredWithRst()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        e.socket.close();
+        final Seg fin = h.expectOne();
+        assertEquals(FIN | ACK, fin.repr.flags);
+        e.ourNxt++;
+        e.peerSends(new byte[10], PSH); // acknowledges our FIN and sends data nobody will read
+        final List<Seg> out = h.poll();
+        assertEquals(1, out.size(), out.toString());
+        assertEquals(RST, out.get(0).repr.flags);
+        assertEquals(e.ourNxt, out.get(0).repr.seq);
+        assertEquals(TcpState.CLOSED, e.socket.state());
+        assertEquals(1, h.tcp.counters().abortsOnDataAfterClose);
+    }
+
+    @Test
+    void rfc1122_4_2_2_13_dataAfterShutdownOutputIsStillDelivered()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        e.socket.shutdownOutput();
+        h.expectOne();
+        e.ourNxt++;
+        e.peerSends(new byte[10], PSH);
+        assertEquals(10, e.socket.readableBytes(), "a half close still receives");
+        assertEquals(TcpState.FIN_WAIT_2, e.socket.state());
+    }
+
     // ---- RFC 5961 ----------------------------------------------------------------------------------
 
     @Test
