@@ -237,7 +237,7 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
     /**
      * RFC 1122 §3.2.2.6: a Record Route option (RFC 791 §3.1) in an echo request SHOULD come back in the reply,
      * updated with this host and not truncated, so the route covers the whole round trip. Copies it into
-     * {@link #replyOptions} with our address in the next free slot (none when it is full). The options were checked
+     * {@link #replyOptions} with our address in the next two free slots (fewer when it fills up). The options were checked
      * well formed on arrival ({@link Ipv4Options#firstProblem}).
      */
     private void prepareRecordRoute(final DirectBuffer header, final int headerLength)
@@ -260,11 +260,16 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
             if (type == Ipv4Options.RECORD_ROUTE)
             {
                 replyOptions.putBytes(0, header, i, length);
-                final int pointer = replyOptions.getByte(2) & 0xFF; // 1-based, relative to the option
-                if (pointer + 3 <= length)
+                // Our address twice, as Linux records it: once as the request's receiver, once as the reply's
+                // sender (so ping -R shows the same route against this stack as against a Linux host).
+                for (int r = 0; r < 2; r++)
                 {
-                    replyOptions.putInt(pointer - 1, address, ByteOrder.BIG_ENDIAN);
-                    replyOptions.putByte(2, (byte)(pointer + 4));
+                    final int pointer = replyOptions.getByte(2) & 0xFF; // 1-based, relative to the option
+                    if (pointer + 3 <= length)
+                    {
+                        replyOptions.putInt(pointer - 1, address, ByteOrder.BIG_ENDIAN);
+                        replyOptions.putByte(2, (byte)(pointer + 4));
+                    }
                 }
                 int n = length;
                 while ((n & 3) != 0)

@@ -120,10 +120,11 @@ class Ipv4OptionsTest
         // Record Route first, then End of Option List to pad to 40 bytes.
         assertEquals(7, reply.getByte(ip + 20));
         assertEquals(39, reply.getByte(ip + 21));
-        assertEquals(12, reply.getByte(ip + 22), "pointer moved past our slot");
+        assertEquals(16, reply.getByte(ip + 22), "pointer moved past our two slots");
         assertEquals(RawLink.PEER, reply.getInt(ip + 23, ByteOrder.BIG_ENDIAN), "the request's route kept");
-        assertEquals(RawLink.ADDR, reply.getInt(ip + 27, ByteOrder.BIG_ENDIAN), "this host recorded");
-        assertEquals(0, reply.getInt(ip + 31, ByteOrder.BIG_ENDIAN));
+        assertEquals(RawLink.ADDR, reply.getInt(ip + 27, ByteOrder.BIG_ENDIAN), "this host as receiver");
+        assertEquals(RawLink.ADDR, reply.getInt(ip + 31, ByteOrder.BIG_ENDIAN), "and as sender, as Linux does");
+        assertEquals(0, reply.getInt(ip + 35, ByteOrder.BIG_ENDIAN));
         assertEquals(Ipv4Options.END, reply.getByte(ip + 59));
         final int icmp = ip + 60;
         assertEquals(Icmpv4Packet.TYPE_ECHO_REPLY, reply.getByte(icmp) & 0xFF);
@@ -131,6 +132,19 @@ class Ipv4OptionsTest
         assertEquals(7, reply.getShort(icmp + 6, ByteOrder.BIG_ENDIAN));
         assertEquals(0, Checksum.compute(reply, icmp, 16) & 0xFFFF);
         assertEquals(15, reply.getByte(icmp + 15));
+    }
+
+    @Test
+    void rfc791_anAlmostFullRecordRouteTakesOneAddressAndAFullOneComesBackUnchanged()
+    {
+        final RawLink link = new RawLink();
+        link.introduce();
+        link.sent();
+        link.inject(datagramWithOptions(recordRoute(8), Ipv4Packet.PROTOCOL_ICMP, echoRequest()));
+        final UnsafeBuffer reply = new UnsafeBuffer(link.sent().get(0));
+        final int ip = EthernetFrame.HEADER_LENGTH;
+        assertEquals(40, reply.getByte(ip + 22), "pointer past the end: full");
+        assertEquals(RawLink.ADDR, reply.getInt(ip + 20 + 35, ByteOrder.BIG_ENDIAN));
     }
 
     @Test
