@@ -147,6 +147,47 @@ public final class TcpProtocol implements IpProtocolHandler
         return connections.size();
     }
 
+    /**
+     * Connections whose close handshake is still under way (FIN-WAIT-1, FIN-WAIT-2, CLOSING, LAST-ACK): an owner that
+     * is shutting down waits for this to reach 0, within a bound, before {@link #abortAll()}.
+     */
+    public int closingConnections()
+    {
+        int n = 0;
+        for (int i = 0; i < connections.size(); i++)
+        {
+            switch (connections.get(i).state)
+            {
+                case FIN_WAIT_1:
+                case FIN_WAIT_2:
+                case CLOSING:
+                case LAST_ACK:
+                    n++;
+                    break;
+                default:
+                    break;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * RFC 9293 §3.10.5 ABORT of every connection not CLOSED or in TIME-WAIT, for a stack that is going away: each
+     * synchronized peer gets a RST (sent on the next dispatch) instead of being left half-open.
+     */
+    public void abortAll()
+    {
+        for (int i = 0; i < connections.size(); i++)
+        {
+            final TcpConnection c = connections.get(i);
+            if (c.state != TcpState.CLOSED && c.state != TcpState.TIME_WAIT)
+            {
+                c.abort(lastNowNs);
+            }
+        }
+        fireEvents();
+    }
+
     boolean connect(final TcpConnection c, final int remoteAddr, final int remotePort)
     {
         if (!isUnicast(remoteAddr) || remotePort <= 0 || remotePort > 0xFFFF)

@@ -520,6 +520,24 @@ class TcpStateMachineTest
         assertEquals(TcpState.FIN_WAIT_2, e.socket.state());
     }
 
+    @Test
+    void abortAllResetsEveryOpenConnectionAndCountsTheClosingOnes()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        assertEquals(0, h.tcp.closingConnections());
+        e.socket.close();
+        h.expectOne(); // FIN
+        assertEquals(1, h.tcp.closingConnections(), "FIN-WAIT-1");
+        h.tcp.abortAll();
+        final Seg rst = h.expectOne();
+        assertEquals(RST, rst.repr.flags);
+        assertEquals(e.ourNxt + 1, rst.repr.seq);
+        assertEquals(TcpState.CLOSED, e.socket.state());
+        assertEquals(0, h.tcp.closingConnections());
+        h.tcp.abortAll();
+        h.expectNothing();
+    }
+
     // ---- RFC 5961 ----------------------------------------------------------------------------------
 
     @Test
