@@ -388,8 +388,8 @@ public final class TcpProtocol implements IpProtocolHandler
 
     /**
      * RFC 4987 §3.6: answers a SYN with a SYN,ACK whose sequence number is a cookie and keeps nothing. Options as
-     * Linux: the MSS always (rounded down to the cookie table); window scale and SACK-permitted only with
-     * timestamps, whose TSval carries them back (see {@link TcpSynCookies}).
+     * Linux: our MSS always (the peer's, rounded down to the cookie table, travels in the cookie); window scale and
+     * SACK-permitted only with timestamps, whose TSval carries the peer's back (see {@link TcpSynCookies}).
      */
     private void sendCookie(final int srcAddr, final TcpRepr seg, final TcpListener listener, final long nowNs)
     {
@@ -400,7 +400,8 @@ public final class TcpProtocol implements IpProtocolHandler
         final boolean sack = ts && config.sack && seg.sackPermitted;
         final int tsVal = ts ? TcpSynCookies.encodeTimestamp(
             (int)(nowNs / 1_000_000L) + timestampOffset(srcAddr, seg.dstPort, seg.srcPort), peerScale, sack) : 0;
-        final int mss = Math.min(TcpSynCookies.MSS_TABLE[mssIndex], Math.min(0xFFFF, mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS));
+        // Our MSS option says what we can receive (RFC 6691); the cookie keeps what the peer can (for sending).
+        final int mss = Math.min(0xFFFF, mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS);
         if (cookieSynAcks.offer(srcAddr, seg.dstPort, seg.srcPort, iss, seg.seq + 1,
             Math.min(listener.receiveBufferBytes, 0xFFFF), mss,
             peerScale >= 0 ? TcpReceiver.scaleFor(listener.receiveBufferBytes) : -1, sack, ts, tsVal, seg.tsVal))

@@ -165,12 +165,12 @@ class TcpSynCookieTest
         assertEquals(-1, synAck.repr.windowScale);
         assertFalse(synAck.repr.sackPermitted);
         assertFalse(synAck.repr.hasTimestamps);
-        assertEquals(1300, synAck.repr.mss, "the largest cookie MSS not above the peer's 1400");
+        assertEquals(1460, synAck.repr.mss, "our MSS");
         h.send(cookieAck(synAck, 1000));
         final TcpSocket s = l.accept();
         assertNotNull(s);
         final TcpStats stats = s.stats(new TcpStats());
-        assertEquals(1300, stats.mss);
+        assertEquals(1300, stats.mss, "the largest cookie MSS not above the peer's 1400");
         assertEquals(512, stats.sendWindow, "no window scaling");
     }
 
