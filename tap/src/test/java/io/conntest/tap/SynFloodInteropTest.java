@@ -157,7 +157,8 @@ class SynFloodInteropTest
         // Bounded in time (timeout 3) and count (-c); hping3's own source address, source ports counting up. The
         // kernel answers each SYN,ACK of the stack with a RST (no socket on hping3's ports).
         final CompletableFuture<CommandResult> flood = CompletableFuture.supplyAsync(() -> ns.execWithTimeout(10_000,
-            "timeout", "3", "hping3", "-q", "-S", "--flood", "-c", "2000000", "-p", Integer.toString(PORT), "10.0.0.2"));
+            "timeout", "3", "hping3", "-q", "-S", "--flood", "-c", "2000000", "-p", Integer.toString(PORT),
+            "10.0.0.2"));
         assertTrue(pumpUntil(() -> System.nanoTime() - floodStart > 1_000_000_000L || flood.isDone(), 5_000_000_000L));
         final long duringStart = System.nanoTime();
         final Future<Long> during = kernelConnect();
@@ -172,7 +173,8 @@ class SynFloodInteropTest
         final long duringConnected = during.get();
         final long afterConnected = after.get();
         System.out.printf(Locale.ROOT,
-            "syn flood interop (%s): flood %.2f s (%s); connect during the flood %.3f s; after the flood: connect %.3f s," +
+            "syn flood interop (%s): flood %.2f s (%s); connect during the flood %.3f s; after the flood:" +
+                " connect %.3f s," +
                 " accept %.3f s; %s; halfOpen=%d%n",
             label, (floodEnd - floodStart) / 1e9, flood.get().output().lines().filter(l -> l.contains("packets"))
                 .findFirst().orElse("hping3 gave no statistics").trim(),

@@ -14,7 +14,7 @@ public final class TcpCounters
     public long synDroppedAcceptQueueFull;
     /** SYNs dropped because the SYN queue (or the connection table) was full and SYN cookies are off or queued out. */
     public long synDroppedSynQueueFull;
-    /** SYNs answered with a SYN cookie (RFC 4987 §3.6), ACKs that returned a valid one, and ACKs whose cookie failed. */
+    /** SYNs answered with a SYN cookie (RFC 4987 §3.6), ACKs returning a valid one, ACKs whose cookie failed. */
     public long synCookiesSent;
     public long synCookiesAccepted;
     public long synCookiesRejected;

@@ -468,8 +468,8 @@ public final class TcpProtocol implements IpProtocolHandler
             c.tsRecent = seg.tsVal;
             c.tsRecentNs = nowNs;
         }
-        c.snd.mss = Math.max(64, Math.min(TcpSynCookies.MSS_TABLE[mssIndex], mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS) -
-            (ts ? TcpOptionsNegotiation.TIMESTAMP_OPTION_BYTES : 0));
+        final int mss = Math.min(TcpSynCookies.MSS_TABLE[mssIndex], mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS);
+        c.snd.mss = Math.max(64, mss - (ts ? TcpOptionsNegotiation.TIMESTAMP_OPTION_BYTES : 0));
         c.rcv.windowField(true); // the right edge the cookie SYN,ACK offered
         c.snd.wl1 = peerIsn;
         listener.onChildCreated(c);

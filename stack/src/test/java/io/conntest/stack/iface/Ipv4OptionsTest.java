@@ -178,7 +178,8 @@ class Ipv4OptionsTest
     /** A UDP datagram from the peer to closed port 9 whose IPv4 header carries {@code options} (a multiple of 4). */
     private static byte[] datagramWithOptions(final byte[] options)
     {
-        return datagramWithOptions(options, Ipv4Packet.PROTOCOL_UDP, RawLink.udpDatagram(5000, 9, new byte[] {1, 2, 3, 4}));
+        return datagramWithOptions(options, Ipv4Packet.PROTOCOL_UDP,
+            RawLink.udpDatagram(5000, 9, new byte[] {1, 2, 3, 4}));
     }
 
     private static byte[] datagramWithOptions(final byte[] options, final int protocol, final byte[] udp)
