@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peers and tools the tests use that a fresh Debian machine lacks: ping (iputils-ping), nft (nftables),
-# tshark, iperf3, nmap, socat, netcat. Does nothing for tools already present; needs root and apt-get otherwise.
+# tshark, iperf3, nmap, hping3 (SYN flood interop test), socat, netcat. Does nothing for tools already present;
+# needs root and apt-get otherwise.
 set -euo pipefail
 need=()
 command -v ping    >/dev/null 2>&1 || need+=(iputils-ping)
@@ -8,6 +9,7 @@ command -v nft     >/dev/null 2>&1 || need+=(nftables)
 command -v tshark  >/dev/null 2>&1 || need+=(tshark)
 command -v iperf3  >/dev/null 2>&1 || need+=(iperf3)
 command -v nmap    >/dev/null 2>&1 || need+=(nmap)
+command -v hping3  >/dev/null 2>&1 || need+=(hping3)
 command -v socat   >/dev/null 2>&1 || need+=(socat)
 command -v ip      >/dev/null 2>&1 || need+=(iproute2)
 if [ ${#need[@]} -eq 0 ]; then

@@ -40,10 +40,20 @@ final class FrameEmitter
         final MutableDirectBuffer frame, final long dstMac, final int dst, final int protocol, final int length,
         final boolean dontFragment, final int id, final boolean moreFragments, final int fragmentOffset)
     {
+        writeIpv4Headers(frame, dstMac, dst, protocol, length, dontFragment, id, moreFragments, fragmentOffset, 0);
+    }
+
+    /** As above, with {@code optionsLength} bytes of IPv4 options already in the frame after the fixed header. */
+    void writeIpv4Headers(
+        final MutableDirectBuffer frame, final long dstMac, final int dst, final int protocol, final int length,
+        final boolean dontFragment, final int id, final boolean moreFragments, final int fragmentOffset,
+        final int optionsLength)
+    {
         eth.wrap(frame, 0, FRAME_HEADERS);
         eth.destination(dstMac).source(mac).etherType(EthernetFrame.ETHERTYPE_IPV4);
-        ip.wrap(frame, EthernetFrame.HEADER_LENGTH, Ipv4Packet.MIN_HEADER_LENGTH);
-        ipRepr.set(address, dst, protocol, length, id, dontFragment).fragment(moreFragments, fragmentOffset, length);
+        ip.wrap(frame, EthernetFrame.HEADER_LENGTH, Ipv4Packet.MIN_HEADER_LENGTH + optionsLength);
+        ipRepr.set(address, dst, protocol, length, id, dontFragment).fragment(moreFragments, fragmentOffset, length)
+            .options(optionsLength);
         ipRepr.emit(ip);
     }
 

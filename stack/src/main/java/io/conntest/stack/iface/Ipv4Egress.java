@@ -8,6 +8,7 @@ import io.conntest.stack.wire.EthernetFrame;
 import io.conntest.stack.wire.Ipv4Address;
 import io.conntest.stack.wire.Ipv4Packet;
 import io.conntest.stack.wire.MacAddress;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -61,6 +62,10 @@ final class Ipv4Egress implements Ipv4Sender
     private int claimDst;
     private int claimProtocol;
     private int claimLength;
+    /** IPv4 options in the open DIRECT claim's header, and those the next claim should carry if it can. */
+    private int claimOptionsLength;
+    private DirectBuffer nextOptions;
+    private int nextOptionsLength;
     private boolean claimDontFragment;
     private long claimMac;
     private int claimHop;
@@ -158,14 +163,20 @@ final class Ipv4Egress implements Ipv4Sender
         }
         if (total <= mtu)
         {
-            final MutableDirectBuffer frame = device.claim(EthernetFrame.HEADER_LENGTH + total);
+            final int options = total + nextOptionsLength <= mtu ? nextOptionsLength : 0;
+            final MutableDirectBuffer frame = device.claim(EthernetFrame.HEADER_LENGTH + total + options);
             if (frame == null)
             {
                 return refuse(Refusal.DEVICE_BUSY);
             }
             claimMode = DIRECT;
             claimBuffer = frame;
-            claimPayloadOffset = FRAME_HEADERS;
+            claimOptionsLength = options;
+            if (options > 0)
+            {
+                frame.putBytes(FRAME_HEADERS, nextOptions, 0, options);
+            }
+            claimPayloadOffset = FRAME_HEADERS + options;
         }
         else
         {
@@ -174,6 +185,35 @@ final class Ipv4Egress implements Ipv4Sender
             claimPayloadOffset = 0;
         }
         return claimBuffer;
+    }
+
+    /**
+     * As {@link #claim}, with {@code length} bytes of IPv4 options (a multiple of 4) in the header when the datagram
+     * leaves at once in one frame; when it must wait for ARP or be fragmented it goes without them (the options this
+     * is used for, a reflected Record Route, are not copied into fragments anyway, RFC 791 §3.1).
+     * {@link #claimedOptionsLength()} tells which.
+     */
+    MutableDirectBuffer claimWithOptions(final int dstAddr, final int protocol, final int payloadLength,
+        final boolean dontFragment, final DirectBuffer options, final int length)
+    {
+        nextOptions = options;
+        nextOptionsLength = length;
+        try
+        {
+            claimOptionsLength = 0;
+            return claim(dstAddr, protocol, payloadLength, dontFragment);
+        }
+        finally
+        {
+            nextOptions = null;
+            nextOptionsLength = 0;
+        }
+    }
+
+    /** The options length of the open claim (0 unless {@link #claimWithOptions} could place them). */
+    int claimedOptionsLength()
+    {
+        return claimMode == DIRECT ? claimOptionsLength : 0;
     }
 
     @Override
@@ -256,8 +296,9 @@ final class Ipv4Egress implements Ipv4Sender
         {
             case DIRECT:
                 emitter.writeIpv4Headers(claimBuffer, claimMac, claimDst, claimProtocol, claimLength,
-                    claimDontFragment, identification.next(claimDst, claimProtocol), false, 0);
-                emitter.send(FRAME_HEADERS + claimLength);
+                    claimDontFragment, identification.next(claimDst, claimProtocol), false, 0, claimOptionsLength);
+                emitter.send(FRAME_HEADERS + claimOptionsLength + claimLength);
+                claimOptionsLength = 0;
                 counters.increment(InterfaceCounter.IPV4_SENT);
                 break;
             case OFFLOADED:

@@ -37,6 +37,10 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
     private final UnsafeBuffer quote =
         new UnsafeBuffer(ByteBuffer.allocateDirect(Ipv4Packet.MAX_HEADER_LENGTH + QUOTED_DATA));
     private IcmpEchoListener echoListener;
+    /** The Record Route option for the echo reply being built (RFC 1122 §3.2.2.6), padded to a multiple of 4. */
+    private final UnsafeBuffer replyOptions =
+        new UnsafeBuffer(new byte[Ipv4Packet.MAX_HEADER_LENGTH - Ipv4Packet.MIN_HEADER_LENGTH]);
+    private int replyOptionsLength;
 
     Ipv4Ingress(final InterfaceConfig config, final Ipv4Egress egress, final InterfaceCounters counters)
     {
@@ -169,7 +173,7 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
     {
         if (protocol == Ipv4Packet.PROTOCOL_ICMP)
         {
-            processIcmp(src, buffer, offset, length, broadcast, nowNs);
+            processIcmp(src, buffer, offset, length, broadcast, reassemblySlot, nowNs);
             return;
         }
         final IpProtocolHandler handler = handlers[protocol];
@@ -243,9 +247,60 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
         return dispatchIcmp(dst, true);
     }
 
+    /**
+     * RFC 1122 §3.2.2.6: a Record Route option (RFC 791 §3.1) in an echo request SHOULD come back in the reply,
+     * updated with this host and not truncated, so the route covers the whole round trip. Copies it into
+     * {@link #replyOptions} with our address in the next two free slots (fewer when it fills up). The options were checked
+     * well formed on arrival ({@link Ipv4Options#firstProblem}).
+     */
+    private void prepareRecordRoute(final DirectBuffer header, final int headerLength)
+    {
+        replyOptionsLength = 0;
+        int i = Ipv4Packet.MIN_HEADER_LENGTH;
+        while (i < headerLength)
+        {
+            final int type = header.getByte(i) & 0xFF;
+            if (type == Ipv4Options.END)
+            {
+                return;
+            }
+            if (type == Ipv4Options.NOP)
+            {
+                i++;
+                continue;
+            }
+            final int length = header.getByte(i + 1) & 0xFF;
+            if (type == Ipv4Options.RECORD_ROUTE)
+            {
+                replyOptions.putBytes(0, header, i, length);
+                // Our address twice, as Linux records it: once as the request's receiver, once as the reply's
+                // sender (so ping -R shows the same route against this stack as against a Linux host).
+                for (int r = 0; r < 2; r++)
+                {
+                    final int pointer = replyOptions.getByte(2) & 0xFF; // 1-based, relative to the option
+                    if (pointer + 3 <= length)
+                    {
+                        replyOptions.putInt(pointer - 1, address, ByteOrder.BIG_ENDIAN);
+                        replyOptions.putByte(2, (byte)(pointer + 4));
+                    }
+                }
+                int n = length;
+                while ((n & 3) != 0)
+                {
+                    replyOptions.putByte(n++, (byte)Ipv4Options.END);
+                }
+                replyOptionsLength = n;
+                return;
+            }
+            i += length;
+        }
+    }
+
     private boolean dispatchIcmp(final int dst, final boolean error)
     {
-        final MutableDirectBuffer buffer =
+        final MutableDirectBuffer buffer = replyOptionsLength > 0 ?
+            egress.claimWithOptions(dst, Ipv4Packet.PROTOCOL_ICMP, replyRepr.bufferLength(), false, replyOptions,
+                replyOptionsLength) :
             egress.claim(dst, Ipv4Packet.PROTOCOL_ICMP, replyRepr.bufferLength(), false);
         if (buffer == null)
         {
@@ -260,7 +315,7 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
 
     private void processIcmp(
         final int src, final DirectBuffer buffer, final int offset, final int length, final boolean broadcast,
-        final long nowNs)
+        final int reassemblySlot, final long nowNs)
     {
         if (!icmpIn.wrapChecked(buffer, offset, length))
         {
@@ -284,7 +339,16 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
                 // RFC 1122 §3.2.2.6: the reply carries the request's identifier, sequence and data unchanged.
                 replyRepr.echo(false, requestRepr.identifier(), requestRepr.sequence(),
                     requestRepr.data(), requestRepr.dataOffset(), requestRepr.dataLength());
+                if (reassemblySlot < 0)
+                {
+                    prepareRecordRoute(ip.buffer(), ip.headerLength());
+                }
+                else
+                {
+                    prepareRecordRoute(reassembler.header(reassemblySlot), reassembler.headerLength(reassemblySlot));
+                }
                 dispatchIcmp(src, false);
+                replyOptionsLength = 0;
                 break;
             case Icmpv4Packet.TYPE_ECHO_REPLY:
                 counters.increment(InterfaceCounter.ICMP_ECHO_REPLIES_RECEIVED);

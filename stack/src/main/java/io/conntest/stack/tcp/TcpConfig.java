@@ -15,7 +15,17 @@ public final class TcpConfig
      * buffers for a server of many clients.
      */
     public int maxConnections = 256;
+    /** Accept-queue bound of a listener when the caller gives none. */
     public int defaultBacklog = 128;
+    /**
+     * Bound of each listener's SYN queue (half-open connections, Linux tcp_max_syn_backlog). A SYN beyond it is
+     * answered with a SYN cookie (RFC 4987 §3.6) when {@link #synCookies} is on, otherwise dropped.
+     */
+    public int synBacklog = 128;
+    /** RFC 4987 §3.6 SYN cookies when the SYN queue or the connection table is full (Linux tcp_syncookies=1). */
+    public boolean synCookies = true;
+    /** Bound of the queue of cookie SYN,ACKs waiting for the next dispatch; beyond it SYNs are dropped. */
+    public int synAckQueueSize = 256;
     /** RFC 9293 §3.4.2: MSL; TIME-WAIT lasts twice this (Linux: 60 s TIME-WAIT). */
     public long mslNs = 30_000_000_000L;
     /** How long a connection the user has closed may wait in FIN-WAIT-2 for the peer's FIN (Linux: 60 s). */
@@ -43,13 +53,21 @@ public final class TcpConfig
     public boolean sack = true;
     /** "cubic" (RFC 9438, default) or "newreno" (RFC 5681/6582). */
     public String congestionControl = "cubic";
-    /** RFC 5961 §7: challenge ACKs sent per second, for the whole protocol instance. */
-    public int challengeAckLimitPerSecond = 1000;
+    /**
+     * RFC 5961 §7: the most challenge ACKs one connection sends per {@link #challengeAckWindowNs}; each window's
+     * budget is drawn at random between half this and this. Per connection, never global: a shared counter lets an
+     * off-path attacker drain it and learn that another connection exists (CVE-2016-5696).
+     */
+    public int challengeAcksPerWindow = 10;
+    /** RFC 5961 §7 suggests 10 challenge ACKs in 5 s; Linux allows one per 0.5 s per socket (same average). */
+    public long challengeAckWindowNs = 5_000_000_000L;
     /** RFC 6056: the ephemeral port range (IANA's by default). */
     public int ephemeralPortMin = 49152;
     public int ephemeralPortMax = 65535;
     /** Bound of the queue of RSTs waiting to be sent for segments that matched no connection. */
     public int resetQueueSize = 256;
+    /** RFC 9293 §3.8.6.2.1 / RFC 1122 §4.2.3.4: the SWS override timeout, 0.1 - 1 s. */
+    public long swsOverrideNs = 200_000_000L;
     /** RFC 8985 §7 tail loss probes (turn off to see plain RFC 6298 timeouts). */
     public boolean tailLossProbe = true;
     /** Whether the segment checksum is verified on ingress (off only for benchmarks with offload). */
@@ -160,9 +178,22 @@ public final class TcpConfig
         return this;
     }
 
-    public TcpConfig challengeAckLimitPerSecond(final int n)
+    public TcpConfig challengeAcks(final int perWindow, final long windowNs)
     {
-        this.challengeAckLimitPerSecond = n;
+        this.challengeAcksPerWindow = perWindow;
+        this.challengeAckWindowNs = windowNs;
+        return this;
+    }
+
+    public TcpConfig synBacklog(final int n)
+    {
+        this.synBacklog = n;
+        return this;
+    }
+
+    public TcpConfig synCookies(final boolean on)
+    {
+        this.synCookies = on;
         return this;
     }
 
@@ -184,6 +215,18 @@ public final class TcpConfig
             ephemeralPortMin > ephemeralPortMax)
         {
             throw new IllegalArgumentException("bad connection limit or port range");
+        }
+        if (synBacklog < 1 || synAckQueueSize < 1 || resetQueueSize < 1)
+        {
+            throw new IllegalArgumentException("the SYN backlog and the reply queues need room for one entry");
+        }
+        if (swsOverrideNs < 100_000_000L || swsOverrideNs > 1_000_000_000L)
+        {
+            throw new IllegalArgumentException("RFC 1122 §4.2.3.4: the SWS override timeout must be 0.1 - 1 s");
+        }
+        if (challengeAcksPerWindow < 1 || challengeAckWindowNs <= 0)
+        {
+            throw new IllegalArgumentException("the challenge-ACK budget must be at least 1 per positive window");
         }
         if (delayedAckNs > 500_000_000L)
         {

@@ -76,6 +76,11 @@ final class TcpConnection
     int keepAliveProbesSent;
     int synRetransmits;
     long lastSegmentInNs;
+    /** RFC 5961 §7 per-connection challenge-ACK budget: the current window, its number and what is left of it. */
+    boolean challengeWindowOpen;
+    long challengeWindowStartNs;
+    int challengeWindows;
+    int challengeAcksLeft;
 
     final TcpStats counters = new TcpStats();
 
@@ -253,6 +258,7 @@ final class TcpConnection
     long nextDeadlineNs()
     {
         long d = Math.min(Math.min(snd.rtoDeadlineNs, snd.tlpDeadlineNs), snd.persistDeadlineNs);
+        d = Math.min(d, snd.swsDeadlineNs);
         d = Math.min(d, rcv.delAckDeadlineNs);
         d = Math.min(d, connectDeadlineNs);
         d = Math.min(d, Math.min(timeWaitDeadlineNs, finWait2DeadlineNs));
@@ -301,6 +307,10 @@ final class TcpConnection
         if (nowNs >= snd.persistDeadlineNs)
         {
             snd.onPersistTimeout(nowNs);
+        }
+        if (nowNs >= snd.swsDeadlineNs)
+        {
+            snd.onSwsOverrideTimeout();
         }
         if (nowNs >= rcv.delAckDeadlineNs)
         {

@@ -10,7 +10,18 @@ public final class TcpCounters
     public long resetsForClosedPort;
     public long resetsSent;
     public long resetsDropped;
-    public long synDroppedBacklogFull;
+    /** SYNs dropped because the listener's accept queue was full (the peer retransmits), as Linux does. */
+    public long synDroppedAcceptQueueFull;
+    /** SYNs dropped because the SYN queue (or the connection table) was full and SYN cookies are off or queued out. */
+    public long synDroppedSynQueueFull;
+    /** SYNs answered with a SYN cookie (RFC 4987 §3.6), ACKs returning a valid one, ACKs whose cookie failed. */
+    public long synCookiesSent;
+    public long synCookiesAccepted;
+    public long synCookiesRejected;
+    /** RSTs and cookie SYN,ACKs dropped because their destination has no route or does not resolve. */
+    public long repliesUnsendable;
+    /** Connections reset because data arrived after the application closed them (RFC 1122 §4.2.2.13). */
+    public long abortsOnDataAfterClose;
     /** SYN+FIN to a listener, dropped unanswered (as Linux does). */
     public long synFinDropped;
     public long challengeAcks;
@@ -24,7 +35,10 @@ public final class TcpCounters
     {
         return "TcpCounters{segmentsIn=" + segmentsIn + ", malformed=" + malformed + ", notUnicast=" + notUnicast + ", badChecksum=" + badChecksum +
             ", resetsForClosedPort=" + resetsForClosedPort + ", resetsSent=" + resetsSent +
-            ", resetsDropped=" + resetsDropped + ", synDroppedBacklogFull=" + synDroppedBacklogFull +
+            ", resetsDropped=" + resetsDropped + ", synDroppedAcceptQueueFull=" + synDroppedAcceptQueueFull +
+            ", synDroppedSynQueueFull=" + synDroppedSynQueueFull + ", synCookiesSent=" + synCookiesSent +
+            ", synCookiesAccepted=" + synCookiesAccepted + ", synCookiesRejected=" + synCookiesRejected +
+            ", repliesUnsendable=" + repliesUnsendable + ", abortsOnDataAfterClose=" + abortsOnDataAfterClose +
             ", synFinDropped=" + synFinDropped +
             ", challengeAcks=" + challengeAcks + ", challengeAcksSuppressed=" + challengeAcksSuppressed +
             ", icmpErrors=" + icmpErrors + ", icmpIgnored=" + icmpIgnored + ", sendRefused=" + sendRefused + '}';

@@ -308,6 +308,14 @@ final class TcpInput
                 case ESTABLISHED:
                 case FIN_WAIT_1:
                 case FIN_WAIT_2:
+                    if (c.userClosed)
+                    {
+                        // RFC 1122 §4.2.2.13: new data after the application closed cannot be delivered; a RST
+                        // tells the peer it was lost rather than ACKing it into a void (Linux: TCPAbortOnData).
+                        c.protocol.counters().abortsOnDataAfterClose++;
+                        c.abort(nowNs);
+                        return;
+                    }
                     rcv.processData(buffer, payloadOffset, payloadLength, seq, nowNs);
                     break;
                 default:

@@ -3,9 +3,11 @@ package io.conntest.stack.tcp;
 import java.util.ArrayDeque;
 
 /**
- * A passive open on one port (RFC 9293 §3.10.1, LISTEN): SYNs create connections in SYN-RECEIVED; those that
- * complete the handshake wait in the accept queue. Half-open plus queued connections are bounded by the backlog;
- * SYNs beyond it are dropped (the peer retransmits), as Linux does.
+ * A passive open on one port (RFC 9293 §3.10.1, LISTEN): SYNs create connections in SYN-RECEIVED (the SYN
+ * queue); those that complete the handshake wait in the accept queue. The two have separate bounds, as in Linux:
+ * the accept queue holds at most the backlog, and a SYN that finds it full is dropped (the peer retransmits); the
+ * SYN queue holds at most {@link TcpConfig#synBacklog}, and a SYN that finds it full is answered with a SYN cookie
+ * (RFC 4987 §3.6) so a flood of half-open connections never locks legitimate clients out.
  */
 public final class TcpListener
 {
@@ -18,8 +20,12 @@ public final class TcpListener
     private final TcpProtocol protocol;
     private final int port;
     private final int backlog;
+    private final int synBacklog;
     private final ArrayDeque<TcpConnection> acceptQueue;
     private int halfOpen;
+    /** When this listener last answered a SYN with a cookie: returning ACKs are checked only for a while after. */
+    private long lastCookieNs;
+    private boolean cookieSent;
     private boolean closed;
     private AcceptListener acceptListener;
     boolean queuedForEvents;
@@ -28,11 +34,12 @@ public final class TcpListener
     int sendBufferBytes;
     boolean noDelay;
 
-    TcpListener(final TcpProtocol protocol, final int port, final int backlog)
+    TcpListener(final TcpProtocol protocol, final int port, final int backlog, final int synBacklog)
     {
         this.protocol = protocol;
         this.port = port;
         this.backlog = backlog;
+        this.synBacklog = synBacklog;
         this.acceptQueue = new ArrayDeque<>(backlog);
         this.receiveBufferBytes = protocol.config().receiveBufferBytes;
         this.sendBufferBytes = protocol.config().sendBufferBytes;
@@ -47,6 +54,18 @@ public final class TcpListener
     public int backlog()
     {
         return backlog;
+    }
+
+    /** The bound of the SYN queue (half-open connections); beyond it SYNs get cookies. */
+    public int synBacklog()
+    {
+        return synBacklog;
+    }
+
+    /** Connections in SYN-RECEIVED (the SYN queue). */
+    public int halfOpen()
+    {
+        return halfOpen;
     }
 
     public boolean isClosed()
@@ -122,9 +141,26 @@ public final class TcpListener
         }
     }
 
-    boolean hasRoom()
+    boolean acceptQueueFull()
     {
-        return halfOpen + acceptQueue.size() < backlog;
+        return acceptQueue.size() >= backlog;
+    }
+
+    boolean synQueueFull()
+    {
+        return halfOpen >= synBacklog;
+    }
+
+    void onCookieSent(final long nowNs)
+    {
+        cookieSent = true;
+        lastCookieNs = nowNs;
+    }
+
+    /** Whether an ACK for no connection may carry a cookie of ours (Linux: a recent SYN queue overflow). */
+    boolean cookiesRecentlySent(final long nowNs)
+    {
+        return cookieSent && nowNs - lastCookieNs < (TcpSynCookies.MAX_AGE + 1) * TcpSynCookies.PERIOD_NS;
     }
 
     void onChildCreated(final TcpConnection c)

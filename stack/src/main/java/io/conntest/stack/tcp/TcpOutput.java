@@ -190,9 +190,15 @@ final class TcpOutput
                     final boolean nagleAllows = snd.noDelay || snd.nxt == snd.una || snd.finQueued ||
                         SeqNum.lt(snd.nxt, snd.max) || snd.urgentUnsent();
                     // RFC 9293 §3.8.6.2.1: send a short segment only if it holds everything queued and Nagle
-                    // allows, or if it is at least half the largest window the peer has offered.
-                    if (!(allQueued && nagleAllows) && len < (snd.maxWnd >>> 1))
+                    // allows, or if it is at least half the largest window the peer has offered, or if the peer's
+                    // window has held it back for the override timeout.
+                    final boolean windowLimited = len == wndRoom && len < avail;
+                    if (!(allQueued && nagleAllows) && len < (snd.maxWnd >>> 1) && !(windowLimited && snd.swsOverride))
                     {
+                        if (windowLimited)
+                        {
+                            snd.armSwsOverride(nowNs);
+                        }
                         break;
                     }
                 }
@@ -200,6 +206,7 @@ final class TcpOutput
                 {
                     return false;
                 }
+                snd.clearSwsOverride();
             }
             else if (snd.finQueued && snd.nxt == end && (!snd.finSent || snd.nxt == snd.finSeq))
             {

@@ -38,14 +38,14 @@ public final class TcpProtocol implements IpProtocolHandler
     private final TcpPacket rxView = new TcpPacket();
     private final TcpRepr rxRepr = new TcpRepr();
     private final TcpResetQueue resets;
+    private final TcpSynAckQueue cookieSynAcks;
+    private final TcpSynCookies cookies;
     private final TcpCounters counters = new TcpCounters();
 
     private int mtu = 1500;
     private int nextEphemeral;
     private long lastNowNs;
     private boolean dirty;
-    private long challengeWindowStartNs;
-    private int challengeAcksInWindow;
 
     /** A protocol with a random secret key (RFC 6528 §3). */
     public TcpProtocol(final TcpConfig config, final int localAddr)
@@ -61,6 +61,8 @@ public final class TcpProtocol implements IpProtocolHandler
         this.hash = new TcpKeyedHash(key0, key1);
         this.output = new TcpOutput(this);
         this.resets = new TcpResetQueue(config.resetQueueSize);
+        this.cookieSynAcks = new TcpSynAckQueue(config.synAckQueueSize);
+        this.cookies = new TcpSynCookies(hash);
     }
 
     @Override
@@ -113,7 +115,10 @@ public final class TcpProtocol implements IpProtocolHandler
         return new TcpConnection(this, config).socket;
     }
 
-    /** RFC 9293 §3.10.1 passive OPEN: a listener on {@code port} with at most {@code backlog} pending connections. */
+    /**
+     * RFC 9293 §3.10.1 passive OPEN: a listener on {@code port} with at most {@code backlog} established connections
+     * waiting for {@link TcpListener#accept()}, and at most {@link TcpConfig#synBacklog} half-open ones.
+     */
     public TcpListener listen(final int port, final int backlog)
     {
         if (port <= 0 || port > 0xFFFF)
@@ -124,7 +129,7 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             throw new IllegalStateException("port " + port + " is already listening");
         }
-        final TcpListener listener = new TcpListener(this, port, Math.max(1, backlog));
+        final TcpListener listener = new TcpListener(this, port, Math.max(1, backlog), config.synBacklog);
         listeners.put(port, listener);
         return listener;
     }
@@ -138,6 +143,47 @@ public final class TcpProtocol implements IpProtocolHandler
     public int connectionCount()
     {
         return connections.size();
+    }
+
+    /**
+     * Connections whose close handshake is still under way (FIN-WAIT-1, FIN-WAIT-2, CLOSING, LAST-ACK): an owner that
+     * is shutting down waits for this to reach 0, within a bound, before {@link #abortAll()}.
+     */
+    public int closingConnections()
+    {
+        int n = 0;
+        for (int i = 0; i < connections.size(); i++)
+        {
+            switch (connections.get(i).state)
+            {
+                case FIN_WAIT_1:
+                case FIN_WAIT_2:
+                case CLOSING:
+                case LAST_ACK:
+                    n++;
+                    break;
+                default:
+                    break;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * RFC 9293 §3.10.5 ABORT of every connection not CLOSED or in TIME-WAIT, for a stack that is going away: each
+     * synchronized peer gets a RST (sent on the next dispatch) instead of being left half-open.
+     */
+    public void abortAll()
+    {
+        for (int i = 0; i < connections.size(); i++)
+        {
+            final TcpConnection c = connections.get(i);
+            if (c.state != TcpState.CLOSED && c.state != TcpState.TIME_WAIT)
+            {
+                c.abort(lastNowNs);
+            }
+        }
+        fireEvents();
     }
 
     boolean connect(final TcpConnection c, final int remoteAddr, final int remotePort)
@@ -192,8 +238,13 @@ public final class TcpProtocol implements IpProtocolHandler
     /** RFC 7323 §5.4: a per-connection random offset for TSval. */
     int timestampOffset(final TcpConnection c)
     {
-        return (int)(hash.hash(((long)c.remoteAddr << 32) | (c.localAddr & 0xFFFF_FFFFL),
-            0x5453L << 32 | ((long)c.localPort << 16) | c.remotePort) >>> 32);
+        return timestampOffset(c.remoteAddr, c.localPort, c.remotePort);
+    }
+
+    private int timestampOffset(final int remoteAddr, final int localPort, final int remotePort)
+    {
+        return (int)(hash.hash(((long)remoteAddr << 32) | (localAddr & 0xFFFF_FFFFL),
+            0x5453L << 32 | ((long)localPort << 16) | remotePort) >>> 32);
     }
 
     private void register(final TcpConnection c)
@@ -269,13 +320,13 @@ public final class TcpProtocol implements IpProtocolHandler
         }
         else
         {
-            processNoConnection(srcAddr, seg, nowNs);
+            processNoConnection(srcAddr, seg, buffer, nowNs);
         }
         return true;
     }
 
     /** RFC 9293 §3.10.7.1 (CLOSED) and §3.10.7.2 (LISTEN). */
-    private void processNoConnection(final int srcAddr, final TcpRepr seg, final long nowNs)
+    private void processNoConnection(final int srcAddr, final TcpRepr seg, final DirectBuffer buffer, final long nowNs)
     {
         if (seg.hasFlag(TcpPacketFlags.RST))
         {
@@ -290,6 +341,12 @@ public final class TcpProtocol implements IpProtocolHandler
         }
         if (seg.hasFlag(TcpPacketFlags.ACK))
         {
+            // RFC 4987 §3.6: the ACK of a handshake answered with a SYN cookie finds no connection; it makes one.
+            if (!seg.hasFlag(TcpPacketFlags.SYN) && listener.cookiesRecentlySent(nowNs) &&
+                acceptCookie(srcAddr, seg, listener, buffer, nowNs))
+            {
+                return;
+            }
             // LISTEN, second: any acknowledgment is bad: <SEQ=SEG.ACK><CTL=RST>.
             queueReset(srcAddr, seg.dstPort, seg.srcPort, seg.ack, 0, TcpPacketFlags.RST);
             return;
@@ -304,10 +361,22 @@ public final class TcpProtocol implements IpProtocolHandler
             counters.synFinDropped++;
             return;
         }
-        if (!listener.hasRoom() || connections.size() >= config.maxConnections)
+        if (listener.acceptQueueFull())
         {
-            counters.synDroppedBacklogFull++;
+            counters.synDroppedAcceptQueueFull++;
             return; // as Linux: drop, the peer retransmits the SYN
+        }
+        if (listener.synQueueFull() || connections.size() >= config.maxConnections)
+        {
+            if (config.synCookies)
+            {
+                sendCookie(srcAddr, seg, listener, nowNs);
+            }
+            else
+            {
+                counters.synDroppedSynQueueFull++;
+            }
+            return;
         }
         final TcpConnection c = new TcpConnection(this, config);
         c.socket.receiveBufferBytes = listener.receiveBufferBytes;
@@ -329,6 +398,100 @@ public final class TcpProtocol implements IpProtocolHandler
         listener.onChildCreated(c);
         register(c);
         dirty = true;
+    }
+
+    /**
+     * RFC 4987 §3.6: answers a SYN with a SYN,ACK whose sequence number is a cookie and keeps nothing. Options as
+     * Linux: our MSS always (the peer's, rounded down to the cookie table, travels in the cookie); window scale and
+     * SACK-permitted only with timestamps, whose TSval carries the peer's back (see {@link TcpSynCookies}).
+     */
+    private void sendCookie(final int srcAddr, final TcpRepr seg, final TcpListener listener, final long nowNs)
+    {
+        final int mssIndex = TcpSynCookies.mssIndex(seg.mss);
+        final int iss = cookies.encode(srcAddr, seg.srcPort, seg.dstPort, seg.seq, mssIndex, nowNs);
+        final boolean ts = config.timestamps && seg.hasTimestamps;
+        final int peerScale = ts && config.windowScaling ? seg.windowScale : -1;
+        final boolean sack = ts && config.sack && seg.sackPermitted;
+        final int tsVal = ts ? TcpSynCookies.encodeTimestamp(
+            (int)(nowNs / 1_000_000L) + timestampOffset(srcAddr, seg.dstPort, seg.srcPort), peerScale, sack) : 0;
+        // Our MSS option says what we can receive (RFC 6691); the cookie keeps what the peer can (for sending).
+        final int mss = Math.min(0xFFFF, mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS);
+        if (cookieSynAcks.offer(srcAddr, seg.dstPort, seg.srcPort, iss, seg.seq + 1,
+            Math.min(listener.receiveBufferBytes, 0xFFFF), mss,
+            peerScale >= 0 ? TcpReceiver.scaleFor(listener.receiveBufferBytes) : -1, sack, ts, tsVal, seg.tsVal))
+        {
+            counters.synCookiesSent++;
+            listener.onCookieSent(nowNs);
+            dirty = true;
+        }
+        else
+        {
+            counters.synDroppedSynQueueFull++;
+        }
+    }
+
+    /**
+     * RFC 4987 §3.6: an ACK for no connection that returns a valid cookie creates the connection the cookie
+     * describes (MSS from the index; window scale and SACK from the echoed timestamp) and runs the ACK through it,
+     * which completes the handshake and queues it for accept.
+     *
+     * @return false when the cookie is not valid (the caller answers with RST, as for any bad ACK in LISTEN).
+     */
+    private boolean acceptCookie(
+        final int srcAddr, final TcpRepr seg, final TcpListener listener, final DirectBuffer buffer, final long nowNs)
+    {
+        final int peerIsn = seg.seq - 1;
+        final int iss = seg.ack - 1;
+        final int mssIndex = cookies.decode(srcAddr, seg.srcPort, seg.dstPort, peerIsn, iss, nowNs);
+        if (mssIndex < 0)
+        {
+            counters.synCookiesRejected++;
+            return false;
+        }
+        if (listener.acceptQueueFull() || connections.size() >= config.maxConnections)
+        {
+            counters.synDroppedAcceptQueueFull++;
+            return true; // no room: drop; the peer's retransmission brings the cookie back while it is valid
+        }
+        counters.synCookiesAccepted++;
+        final TcpConnection c = new TcpConnection(this, config);
+        c.socket.receiveBufferBytes = listener.receiveBufferBytes;
+        c.socket.sendBufferBytes = listener.sendBufferBytes;
+        c.snd.noDelay = listener.noDelay;
+        c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
+        c.listener = listener;
+        c.setState(TcpState.SYN_RECEIVED);
+        c.iss = iss;
+        c.tsOffset = timestampOffset(c);
+        c.snd.init(iss);
+        c.snd.nxt = iss + 1;
+        c.snd.max = iss + 1;
+        c.rcv.onSyn(peerIsn);
+        final boolean ts = config.timestamps && seg.hasTimestamps;
+        c.tsEnabled = ts;
+        final int peerScale = ts ? TcpSynCookies.windowScaleOf(seg.tsEcr) : -1;
+        c.peerOfferedWindowScale = peerScale >= 0;
+        if (peerScale >= 0 && config.windowScaling)
+        {
+            c.snd.scale = peerScale;
+            c.rcv.scale = c.rcv.chooseScale();
+        }
+        c.sackEnabled = ts && config.sack && TcpSynCookies.sackPermittedOf(seg.tsEcr);
+        if (ts)
+        {
+            c.tsRecent = seg.tsVal;
+            c.tsRecentNs = nowNs;
+        }
+        final int mss = Math.min(TcpSynCookies.MSS_TABLE[mssIndex], mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS);
+        c.snd.mss = Math.max(64, mss - (ts ? TcpOptionsNegotiation.TIMESTAMP_OPTION_BYTES : 0));
+        c.rcv.windowField(true); // the right edge the cookie SYN,ACK offered
+        c.snd.wl1 = peerIsn;
+        listener.onChildCreated(c);
+        register(c);
+        TcpInput.process(c, seg, buffer, nowNs);
+        c.needsDispatch = true;
+        dirty = true;
+        return true;
     }
 
     /** RFC 9293 §3.10.7.1: the RST that answers a segment for no connection. */
@@ -355,17 +518,27 @@ public final class TcpProtocol implements IpProtocolHandler
         dirty = true;
     }
 
-    /** RFC 5961 §3.2, §4.2, §5.2 with the rate limit of §7. */
+    /**
+     * RFC 5961 §3.2, §4.2, §5.2 with the rate limit of §7, per connection: each connection has its own budget per
+     * window, drawn at random (keyed hash of the 4-tuple and the window number) between half the configured count
+     * and the count. No counter is shared between connections, so in-window RSTs on one connection tell an attacker
+     * nothing about another (the CVE-2016-5696 side channel), and a flood on one connection is throttled.
+     */
     void challengeAck(final TcpConnection c, final long nowNs)
     {
-        if (nowNs - challengeWindowStartNs >= 1_000_000_000L)
+        if (!c.challengeWindowOpen || nowNs - c.challengeWindowStartNs >= config.challengeAckWindowNs)
         {
-            challengeWindowStartNs = nowNs;
-            challengeAcksInWindow = 0;
+            c.challengeWindowOpen = true;
+            c.challengeWindowStartNs = nowNs;
+            c.challengeWindows++;
+            final int max = config.challengeAcksPerWindow;
+            final int min = Math.max(1, max / 2);
+            final long r = hash.hash(c.key, 0x4341L << 48 | (c.challengeWindows & 0xFFFF_FFFFL)) & 0x7FFF_FFFF;
+            c.challengeAcksLeft = min + (int)(r % (max - min + 1));
         }
-        if (challengeAcksInWindow < config.challengeAckLimitPerSecond)
+        if (c.challengeAcksLeft > 0)
         {
-            challengeAcksInWindow++;
+            c.challengeAcksLeft--;
             counters.challengeAcks++;
             c.rcv.ackNow = true;
         }
@@ -431,7 +604,13 @@ public final class TcpProtocol implements IpProtocolHandler
         counters.sendRefused++;
         if (refusal == Ipv4Sender.Refusal.NEIGHBOUR_UNREACHABLE || refusal == Ipv4Sender.Refusal.NO_ROUTE)
         {
-            if (c.state == TcpState.SYN_SENT)
+            if (c.state == TcpState.SYN_RECEIVED && c.listener != null)
+            {
+                // A SYN from an address we cannot reach (a spoofed flood): give its SYN queue slot back at once
+                // instead of retrying the SYN,ACK for minutes (Linux drops the request when the route fails).
+                c.terminate(TcpError.NONE);
+            }
+            else if (c.state == TcpState.SYN_SENT)
             {
                 c.terminate(TcpError.UNREACHABLE);
             }
@@ -477,14 +656,37 @@ public final class TcpProtocol implements IpProtocolHandler
                 dirty = true;
             }
         }
+        // Stateless replies wait only for a busy device: one to an unroutable or unresolvable address is dropped
+        // (the peer, if real, retransmits), so it cannot hold up the replies behind it.
+        while (!deviceBusy && !cookieSynAcks.isEmpty())
+        {
+            if (!cookieSynAcks.sendHead(sender))
+            {
+                deviceBusy = sender.lastRefusal() == Ipv4Sender.Refusal.DEVICE_BUSY;
+                if (!deviceBusy)
+                {
+                    cookieSynAcks.dropHead();
+                    counters.repliesUnsendable++;
+                }
+            }
+        }
         while (!deviceBusy && !resets.isEmpty())
         {
-            if (!resets.sendHead(sender, output))
+            if (resets.sendHead(sender, output))
             {
-                dirty = true;
-                break;
+                counters.resetsSent++;
+                continue;
             }
-            counters.resetsSent++;
+            deviceBusy = sender.lastRefusal() == Ipv4Sender.Refusal.DEVICE_BUSY;
+            if (!deviceBusy)
+            {
+                resets.dropHead();
+                counters.repliesUnsendable++;
+            }
+        }
+        if (deviceBusy)
+        {
+            dirty = true;
         }
         fireEvents();
         sweep();
@@ -493,7 +695,7 @@ public final class TcpProtocol implements IpProtocolHandler
     @Override
     public long pollAtNs(final long nowNs)
     {
-        if (dirty || !resets.isEmpty())
+        if (dirty || !resets.isEmpty() || !cookieSynAcks.isEmpty())
         {
             return nowNs;
         }

@@ -57,8 +57,13 @@ final class TcpReceiver
     /** RFC 7323 §2.3: the smallest shift that lets the 16-bit field express the whole buffer. */
     int chooseScale()
     {
+        return scaleFor(bufferBytes());
+    }
+
+    static int scaleFor(final int bufferBytes)
+    {
         int s = 0;
-        while ((bufferBytes() >> s) > 0xFFFF && s < TcpRepr.MAX_WINDOW_SCALE)
+        while ((bufferBytes >> s) > 0xFFFF && s < TcpRepr.MAX_WINDOW_SCALE)
         {
             s++;
         }

@@ -54,6 +54,13 @@ final class TcpResetQueue
         return true;
     }
 
+    /** Forgets the oldest entry: the sender refused it for good (no route, neighbour unreachable or pending). */
+    void dropHead()
+    {
+        head = head + 1 == seq.length ? 0 : head + 1;
+        size--;
+    }
+
     /** Sends the oldest entry; false (entry kept) when the sender refused. */
     boolean sendHead(final Ipv4Sender sender, final TcpOutput output)
     {

@@ -73,6 +73,13 @@ final class TcpSender
     boolean tlpSent;
     long persistDeadlineNs = NEVER;
     int persistBackoff;
+    /**
+     * RFC 9293 §3.8.6.2.1 / RFC 1122 §4.2.3.4: the SWS override timer, armed when sender-side SWS avoidance holds
+     * back a short segment the peer's usable window would take; when it fires the segment goes anyway, so a peer
+     * that keeps offering a small non-zero window cannot stall the sender forever.
+     */
+    long swsDeadlineNs = NEVER;
+    boolean swsOverride;
     /** Set after the first RTO of a SYN: RFC 6298 §5.7. */
     boolean synLost;
 
@@ -201,6 +208,30 @@ final class TcpSender
         rtoDeadlineNs = NEVER;
         tlpDeadlineNs = NEVER;
         persistDeadlineNs = NEVER;
+        swsDeadlineNs = NEVER;
+        swsOverride = false;
+    }
+
+    /** SWS avoidance held back a window-limited short segment: start the override timeout if not running. */
+    void armSwsOverride(final long nowNs)
+    {
+        if (swsDeadlineNs == NEVER && !swsOverride)
+        {
+            swsDeadlineNs = nowNs + c.config.swsOverrideNs;
+        }
+    }
+
+    void onSwsOverrideTimeout()
+    {
+        swsDeadlineNs = NEVER;
+        swsOverride = true;
+    }
+
+    /** New data went out: whatever SWS avoidance was waiting for is settled. */
+    void clearSwsOverride()
+    {
+        swsDeadlineNs = NEVER;
+        swsOverride = false;
     }
 
     /** Arms the retransmission timer if it is not running (RFC 6298 §5.1). */

@@ -18,6 +18,8 @@ public final class Ipv4Repr
     private boolean moreFragments;
     private int fragmentOffset;
     private int headerLength = Ipv4Packet.MIN_HEADER_LENGTH;
+    /** Bytes of options {@link #emit} counts into the header (the caller writes them); 0 after {@link #set}. */
+    private int optionsLength;
     private int payloadLength;
 
     /**
@@ -54,9 +56,9 @@ public final class Ipv4Repr
      */
     public void emit(final Ipv4Packet packet)
     {
-        packet.versionAndHeaderLength(Ipv4Packet.MIN_HEADER_LENGTH)
+        packet.versionAndHeaderLength(Ipv4Packet.MIN_HEADER_LENGTH + optionsLength)
             .dscpEcn(dscpEcn)
-            .totalLength(Ipv4Packet.MIN_HEADER_LENGTH + payloadLength)
+            .totalLength(Ipv4Packet.MIN_HEADER_LENGTH + optionsLength + payloadLength)
             .identification(identification)
             .fragmentation(dontFragment, moreFragments, fragmentOffset)
             .ttl(ttl)
@@ -82,6 +84,21 @@ public final class Ipv4Repr
         this.ttl = DEFAULT_TTL;
         this.dscpEcn = 0;
         this.headerLength = Ipv4Packet.MIN_HEADER_LENGTH;
+        this.optionsLength = 0;
+        return this;
+    }
+
+    /**
+     * Makes {@link #emit} describe a header with {@code length} bytes of options (a multiple of 4, at most 40) that
+     * the caller has already written after the fixed 20 bytes; the checksum then covers them.
+     */
+    public Ipv4Repr options(final int length)
+    {
+        if (length < 0 || length > Ipv4Packet.MAX_HEADER_LENGTH - Ipv4Packet.MIN_HEADER_LENGTH || (length & 3) != 0)
+        {
+            throw new IllegalArgumentException("options length " + length);
+        }
+        this.optionsLength = length;
         return this;
     }
 

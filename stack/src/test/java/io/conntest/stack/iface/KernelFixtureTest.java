@@ -71,10 +71,13 @@ class KernelFixtureTest
         final List<byte[]> sent = link.sent();
         assertEquals(1, sent.size());
         final byte[] kernel = Fixtures.frame(12);
-        // The kernel reflects the record-route option (RFC 1122 §3.2.2.6 SHOULD); we send no options, but the
-        // ICMP message is the same.
+        // Both reflect the record-route option with the replying host added (RFC 1122 §3.2.2.6), twice (as
+        // receiver and as sender): the same option bytes and the same ICMP message.
+        assertEquals(kernel.length, sent.get(0).length);
+        assertArrayEquals(Arrays.copyOfRange(kernel, 14 + 20, 14 + 60),
+            Arrays.copyOfRange(sent.get(0), 14 + 20, 14 + 60));
         assertArrayEquals(Arrays.copyOfRange(kernel, 14 + 60, kernel.length),
-            Arrays.copyOfRange(sent.get(0), 14 + 20, sent.get(0).length));
+            Arrays.copyOfRange(sent.get(0), 14 + 60, sent.get(0).length));
     }
 
     @Test

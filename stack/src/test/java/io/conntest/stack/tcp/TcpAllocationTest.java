@@ -137,4 +137,50 @@ class TcpAllocationTest
         System.out.println("allocation: " + allocated + " B over " + datagrams + " datagrams, " + received + " B received");
         assertTrue(allocated < 16 * 1024, allocated + " bytes allocated over " + datagrams + " datagrams");
     }
+
+    /** A SYN flood beyond the SYN queue is answered with cookies from primitive queues: nothing per SYN. */
+    @Test
+    void synCookieFloodAllocatesNothingPerSyn()
+    {
+        final TcpProtocol tcp = new TcpProtocol(new TcpConfig().synBacklog(4), TcpSimulation.B, 3, 4);
+        tcp.listen(5001, 4);
+        final DirectLink sink = new DirectLink(TcpSimulation.B);
+        sink.peer = new TcpProtocol(new TcpConfig(), TcpSimulation.A, 1, 2); // answers each SYN,ACK with a RST
+        final io.conntest.stack.wire.TcpRepr syn = new io.conntest.stack.wire.TcpRepr();
+        syn.dstPort = 5001;
+        syn.flags = TcpPacketFlags.SYN;
+        syn.window = 65535;
+        syn.mss = 1460;
+        syn.windowScale = 7;
+        syn.sackPermitted = true;
+        syn.hasTimestamps = true;
+        final io.conntest.stack.wire.TcpPacket view = new io.conntest.stack.wire.TcpPacket();
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[128]);
+        final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long threadId = Thread.currentThread().getId();
+        long now = 1_000_000_000L;
+        long allocatedBefore = 0;
+        for (int i = 0; i < 60_000; i++)
+        {
+            if (i == 20_000)
+            {
+                allocatedBefore = mx.getThreadAllocatedBytes(threadId);
+            }
+            syn.srcPort = 1024 + (i % 60000);
+            syn.seq = i * 7919;
+            syn.tsVal = i;
+            final int length = syn.headerLength();
+            syn.emit(view, frame, 0, length, TcpSimulation.A, TcpSimulation.B);
+            now += 1_000;
+            tcp.processDatagram(TcpSimulation.A, TcpSimulation.B, frame, 0, length, now);
+            if (i % 32 == 31)
+            {
+                tcp.dispatch(sink, now);
+            }
+        }
+        final long allocated = mx.getThreadAllocatedBytes(threadId) - allocatedBefore;
+        assertTrue(tcp.counters().synCookiesSent > 39_000, tcp.counters().toString());
+        System.out.println("allocation: " + allocated + " B over 40000 flood SYNs");
+        assertTrue(allocated < 16 * 1024, allocated + " bytes allocated over 40000 SYNs");
+    }
 }

@@ -261,6 +261,33 @@ class TcpDataTransferTest
     }
 
     @Test
+    void rfc9293_3_8_6_2_1_swsOverrideTimerSendsWhatASmallWindowHoldsBack()
+    {
+        final TcpHarness.Established e = h.establishPassive(false); // the peer offered 65,535 bytes once
+        final TcpRepr small = e.peer(ACK);
+        small.window = 1000;
+        h.send(small);
+        write(e, 4000);
+        final long t0 = h.clock.nowNs();
+        assertEquals(0, h.poll().size(), "1,000 B is short of an MSS and of half the largest window: SWS waits");
+        final List<Seg> out = h.advanceToDeadline();
+        final long waited = h.clock.nowNs() - t0;
+        assertEquals(1, out.size(), out.toString());
+        assertEquals(1000, out.get(0).payload.length, "the whole usable window");
+        assertTrue(waited >= 100_000_000L && waited <= 1_000_000_000L, "RFC 1122 §4.2.3.4: 0.1 - 1 s, was " + waited);
+        // The peer acknowledges and keeps offering 1,000 bytes: the next short segment follows after the timeout again.
+        e.ourNxt += 1000;
+        final TcpRepr again = e.peer(ACK);
+        again.window = 1000;
+        h.send(again);
+        assertEquals(0, h.poll().size());
+        final List<Seg> next = h.advanceToDeadline();
+        assertEquals(1, next.size(), next.toString());
+        assertEquals(1000, next.get(0).payload.length);
+        assertEquals(e.ourNxt, next.get(0).repr.seq);
+    }
+
+    @Test
     void rfc9293_3_10_7_4_zeroWindowStillProcessesAcks()
     {
         h.config.receiveBufferBytes = 2048;

@@ -175,17 +175,20 @@ class TcpStateMachineTest
     }
 
     @Test
-    void rfc9293_3_10_7_2_synBeyondBacklogIsDropped()
+    void rfc9293_3_10_7_2_synBeyondTheAcceptQueueIsDropped()
     {
-        h.tcp.listen(80, 2);
-        for (int i = 0; i < 3; i++)
-        {
-            final TcpRepr syn = seg(SYN, 1000, 0, 65535);
-            syn.srcPort = 30000 + i;
-            h.send(syn);
-        }
-        assertEquals(2, h.poll().size());
-        assertEquals(1, h.tcp.counters().synDroppedBacklogFull);
+        final TcpListener l = h.tcp.listen(80, 1);
+        final TcpRepr syn = seg(SYN, 1000, 0, 65535);
+        h.send(syn);
+        final Seg synAck = h.expectOne();
+        h.send(seg(ACK, 1001, synAck.repr.seq + 1, 65535));
+        assertEquals(1, l.pending(), "the accept queue is full, nobody accepts");
+        final TcpRepr second = seg(SYN, 5000, 0, 65535);
+        second.srcPort = 30000;
+        h.send(second);
+        h.expectNothing();
+        assertEquals(1, h.tcp.counters().synDroppedAcceptQueueFull);
+        assertEquals(0, l.halfOpen());
     }
 
     // ---- active open -------------------------------------------------------------------------------
@@ -488,6 +491,53 @@ class TcpStateMachineTest
         assertTrue(out.stream().anyMatch(s -> s.repr.flags == RST), out.toString());
     }
 
+    @Test
+    void rfc1122_4_2_2_13_dataArrivingAfterCloseIsAnsweredWithRst()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        e.socket.close();
+        final Seg fin = h.expectOne();
+        assertEquals(FIN | ACK, fin.repr.flags);
+        e.ourNxt++;
+        e.peerSends(new byte[10], PSH); // acknowledges our FIN and sends data nobody will read
+        final List<Seg> out = h.poll();
+        assertEquals(1, out.size(), out.toString());
+        assertEquals(RST, out.get(0).repr.flags);
+        assertEquals(e.ourNxt, out.get(0).repr.seq);
+        assertEquals(TcpState.CLOSED, e.socket.state());
+        assertEquals(1, h.tcp.counters().abortsOnDataAfterClose);
+    }
+
+    @Test
+    void rfc1122_4_2_2_13_dataAfterShutdownOutputIsStillDelivered()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        e.socket.shutdownOutput();
+        h.expectOne();
+        e.ourNxt++;
+        e.peerSends(new byte[10], PSH);
+        assertEquals(10, e.socket.readableBytes(), "a half close still receives");
+        assertEquals(TcpState.FIN_WAIT_2, e.socket.state());
+    }
+
+    @Test
+    void abortAllResetsEveryOpenConnectionAndCountsTheClosingOnes()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        assertEquals(0, h.tcp.closingConnections());
+        e.socket.close();
+        h.expectOne(); // FIN
+        assertEquals(1, h.tcp.closingConnections(), "FIN-WAIT-1");
+        h.tcp.abortAll();
+        final Seg rst = h.expectOne();
+        assertEquals(RST, rst.repr.flags);
+        assertEquals(e.ourNxt + 1, rst.repr.seq);
+        assertEquals(TcpState.CLOSED, e.socket.state());
+        assertEquals(0, h.tcp.closingConnections());
+        h.tcp.abortAll();
+        h.expectNothing();
+    }
+
     // ---- RFC 5961 ----------------------------------------------------------------------------------
 
     @Test
@@ -542,9 +592,9 @@ class TcpStateMachineTest
     }
 
     @Test
-    void rfc5961_7_challengeAcksAreRateLimited()
+    void rfc5961_7_challengeAcksAreRateLimitedPerConnection()
     {
-        h.config.challengeAckLimitPerSecond = 3;
+        h.config.challengeAcks(3, 5_000_000_000L);
         final TcpHarness.Established e = h.establishPassive(false);
         int acks = 0;
         for (int i = 0; i < 10; i++)
@@ -552,8 +602,77 @@ class TcpStateMachineTest
             h.send(seg(RST, e.peerNxt + 100 + i, 0, 0));
             acks += h.poll().size();
         }
-        assertEquals(3, acks);
-        assertEquals(7, h.tcp.counters().challengeAcksSuppressed);
+        assertTrue(acks >= 1 && acks <= 3, "budget between half and all of 3, got " + acks);
+        assertEquals(10 - acks, h.tcp.counters().challengeAcksSuppressed);
+    }
+
+    @Test
+    void rfc5961_7_hundredInWindowRstsGetAtMostTenChallengeAcks()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        int acks = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            h.send(seg(RST, e.peerNxt + 100 + i, 0, 0));
+            acks += h.poll().size();
+            h.clock.advanceMs(10); // 100 RSTs over 1 s, all inside one 5 s window
+        }
+        assertTrue(acks >= 5 && acks <= h.config.challengeAcksPerWindow, "got " + acks);
+        assertEquals(TcpState.ESTABLISHED, e.socket.state());
+    }
+
+    @Test
+    void rfc5961_7_budgetRefillsAfterTheWindowAndIsRandomised()
+    {
+        final TcpHarness.Established e = h.establishPassive(false);
+        final java.util.Set<Integer> budgets = new java.util.HashSet<>();
+        for (int w = 0; w < 20; w++)
+        {
+            int acks = 0;
+            for (int i = 0; i < 30; i++)
+            {
+                h.send(seg(RST, e.peerNxt + 100 + i, 0, 0));
+                acks += h.poll().size();
+            }
+            assertTrue(acks >= 5 && acks <= 10, "window " + w + ": " + acks);
+            budgets.add(acks);
+            h.clock.advanceMs(5_000);
+        }
+        assertTrue(budgets.size() > 1, "the budget varies from window to window: " + budgets);
+    }
+
+    @Test
+    void rfc5961_7_cve_2016_5696_rstsOnConnectionADoNotStopTheChallengeAckOfConnectionB()
+    {
+        final TcpHarness.Established a = h.establishPassive(false);
+        // A second connection from another port of the peer.
+        final TcpRepr syn = seg(SYN, 7000, 0, 65535);
+        syn.srcPort = TcpHarness.REMOTE_PORT + 1;
+        h.send(syn);
+        final Seg synAck = h.expectOne();
+        final TcpRepr ack = seg(ACK, 7001, synAck.repr.seq + 1, 65535);
+        ack.srcPort = TcpHarness.REMOTE_PORT + 1;
+        h.send(ack);
+        final TcpSocket b = a.listener.accept();
+        assertEquals(TcpState.ESTABLISHED, b.state());
+
+        int acksOnA = 0;
+        for (int i = 0; i < 2_500; i++)
+        {
+            h.send(seg(RST, a.peerNxt + 100 + (i % 1000), 0, 0));
+            acksOnA += h.poll().size();
+        }
+        assertTrue(acksOnA <= h.config.challengeAcksPerWindow, "A is throttled: " + acksOnA);
+
+        final TcpRepr rstB = seg(RST, 7001 + 100, 0, 0);
+        rstB.srcPort = TcpHarness.REMOTE_PORT + 1;
+        h.send(rstB);
+        final List<Seg> out = h.poll();
+        assertEquals(1, out.size(), "B still gets its challenge ACK: " + out);
+        assertEquals(ACK, out.get(0).repr.flags);
+        assertEquals(TcpHarness.REMOTE_PORT + 1, out.get(0).repr.dstPort);
+        assertEquals(7001, out.get(0).repr.ack);
+        assertEquals(TcpState.ESTABLISHED, b.state());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.conntest.core.transport.stack;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 import io.conntest.core.rudp.ReliableUdpConfig;
 import io.conntest.core.transport.AcceptHandler;
@@ -34,6 +35,12 @@ import io.conntest.stack.wire.Ipv4Address;
  */
 public final class StackTransport implements Transport
 {
+    /**
+     * How long {@link #close()} of a transport that owns its stack keeps the stack running so the FINs of the
+     * connections closed on the way out are acknowledged (and the peers' FINs arrive) before it resets the rest.
+     */
+    public static final long DEFAULT_CLOSE_LINGER_NS = 1_000_000_000L;
+
     private final StackHost host;
     private final boolean ownsHost;
     private final ReliableUdpConfig udpConfig;
@@ -43,6 +50,9 @@ public final class StackTransport implements Transport
     private final List<StackTcpConnection> readPending = new ArrayList<>();
     private long nextId = 1;
     private boolean closed;
+    private long closeLingerNs = DEFAULT_CLOSE_LINGER_NS;
+    private LongSupplier lingerClock = System::nanoTime;
+    private Runnable lingerWait;
 
     /** A transport on a new stack over {@code device} (closed with the transport). */
     public StackTransport(final FrameDevice device, final InterfaceConfig config)
@@ -227,6 +237,52 @@ public final class StackTransport implements Transport
         return work;
     }
 
+    /** Sets how long {@link #close()} waits for closing connections (0: reset them at once). */
+    public StackTransport closeLinger(final long lingerNs)
+    {
+        this.closeLingerNs = Math.max(0, lingerNs);
+        return this;
+    }
+
+    /** For simulations: the clock the linger is measured on and what to do between polls instead of idling. */
+    StackTransport closeLingerHooks(final LongSupplier clock, final Runnable waitBetweenPolls)
+    {
+        this.lingerClock = clock;
+        this.lingerWait = waitBetweenPolls;
+        return this;
+    }
+
+    /**
+     * Keeps the stack polling until every connection has finished its close handshake (our FIN acknowledged and
+     * the peer's received: TIME-WAIT or CLOSED) or the linger bound passes. The stack's clock keeps advancing from
+     * its last poll by the time elapsed.
+     */
+    private void lingerForCloses()
+    {
+        final long startNs = lingerClock.getAsLong();
+        final long baseNs = host.nowNs();
+        while (host.tcp().closingConnections() > 0)
+        {
+            final long elapsedNs = lingerClock.getAsLong() - startNs;
+            if (elapsedNs >= closeLingerNs)
+            {
+                return;
+            }
+            final long nowNs = baseNs + elapsedNs;
+            if (!host.poll(nowNs))
+            {
+                if (lingerWait != null)
+                {
+                    lingerWait.run();
+                }
+                else
+                {
+                    host.idle(nowNs, Math.min(host.pollAtNs(nowNs), baseNs + closeLingerNs));
+                }
+            }
+        }
+    }
+
     @Override
     public long pollAtNs()
     {
@@ -297,8 +353,10 @@ public final class StackTransport implements Transport
         listeners.clear();
         if (ownsHost)
         {
-            // let the resets out before the device goes
-            host.poll(host.nowNs());
+            lingerForCloses();
+            // whatever has not finished its close handshake by now gets a RST, so no peer is left half-open
+            host.tcp().abortAll();
+            host.poll(host.nowNs()); // let the resets out before the device goes
             host.close();
         }
     }
