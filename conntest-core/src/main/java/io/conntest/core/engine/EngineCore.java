@@ -389,8 +389,10 @@ public final class EngineCore
     {
         final ConnectionStats s = session.stats();
         final long bps = ConnectionStats.bitsPerSecond(bytes, durationNs);
-        emit(EventType.BANDWIDTH_RESULT, s, null, (up ? "up " : "down ") + bytes + " bytes in " +
-            durationNs / 1_000 + " us = " + bps + " bit/s" + (errors > 0 ? ", " + errors + " corrupted bytes" : ""));
+        listener.onEvent(new EngineEvent(nowNs, System.currentTimeMillis(), EventType.BANDWIDTH_RESULT, s.key(),
+            s.side(), s.protocol(), s.peerHost, s.peerPort, s.peerName, null, (up ? "up " : "down ") + bytes +
+            " bytes in " + durationNs / 1_000 + " us = " + bps + " bit/s" +
+            (errors > 0 ? ", " + errors + " corrupted bytes" : ""), up ? "up" : "down", bytes, durationNs, bps));
         if (errors > 0)
         {
             emit(EventType.ERROR, s, FailureReason.PROTOCOL, "payload verification found " + errors +

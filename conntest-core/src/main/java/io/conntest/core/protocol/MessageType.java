@@ -65,7 +65,7 @@ public final class MessageType
             case LATENCY_PONG:
                 return LatencyPongBody.LENGTH;
             case BANDWIDTH_REQUEST:
-                return BandwidthRequestBody.LENGTH;
+                return BandwidthRequestBody.LENGTH_WITHOUT_RATE;
             case BANDWIDTH_RESULT:
                 return BandwidthResultBody.LENGTH;
             case GOODBYE:
