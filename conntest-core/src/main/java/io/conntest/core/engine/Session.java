@@ -240,6 +240,7 @@ abstract class Session implements ConnectionHandler, FrameHandler
         {
             return 0;
         }
+        stats.rollThroughputWindow(nowNs);
         int work = 0;
         if (flush() > 0)
         {

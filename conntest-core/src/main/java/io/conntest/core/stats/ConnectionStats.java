@@ -125,9 +125,9 @@ public final class ConnectionStats
     /**
      * Closes the throughput window when {@link #THROUGHPUT_INTERVAL_NS} has passed: the bytes that moved in it,
      * each way, become the per-interval figures (over the window's real length, should nobody have looked for
-     * longer). Called with every snapshot, on the engine thread.
+     * longer). Called on the engine thread by every duty cycle of the session and with every snapshot.
      */
-    private void rollThroughputWindow(final long nowNs)
+    public void rollThroughputWindow(final long nowNs)
     {
         if (windowStartNs < 0 || state != ConnectionState.CONNECTED)
         {
