@@ -32,6 +32,26 @@ final class Snapshots
             990_000_000L, 4, true, 5 * 1024 * 1024, 0, -1, -1, -1, -1, -1, -1, -1, -1, null, null, -1);
     }
 
+    /** The TCP connection of {@link #tcpUp} lost and retrying: its figures are of the earlier connection. */
+    static ConnectionSnapshot tcpStale()
+    {
+        return new ConnectionSnapshot(1, Side.CLIENT, TransportProtocol.TCP, null, 0, "127.0.0.1", 1234,
+            "receiver", ConnectionState.RETRYING, 0, 1, 1, 120, 118, 2_000_000, 2_000_000,
+            45_200, 30_000, 45_000, 60_000, 90_000, 120_000, 42,
+            260_000, 410_000, 700_000, 900_000, 37, 47, -1, -1, 0, true,
+            1_210_000_000L, 1_100_000_000L, 980_000_000L,
+            990_000_000L, 4, true, 5 * 1024 * 1024, 0, -1, -1, -1, -1, -1, -1, -1, -1, FailureReason.RESET, "reset",
+            SECOND);
+    }
+
+    /** The client's BANDWIDTH_RESULT for a test up: 8 MiB in 0.5 s. */
+    static EngineEvent bandwidthResult()
+    {
+        return new EngineEvent(7 * SECOND, 1_764_000_001_000L, EventType.BANDWIDTH_RESULT, 1, Side.CLIENT,
+            TransportProtocol.TCP, "127.0.0.1", 1234, "receiver", null, "up 8388608 bytes in 500000 us = 134217728 bit/s",
+            "up", 8_388_608L, 500_000_000L, 134_217_728L);
+    }
+
     /** An outgoing UDP peer that is refused and waiting to retry. */
     static ConnectionSnapshot udpRetrying()
     {
