@@ -3,6 +3,7 @@ package io.conntest.cli.ui;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EventType;
 import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.stats.ConnectionStats;
 import io.conntest.core.stats.EngineSnapshot;
 import io.conntest.core.stats.ListenerSnapshot;
 
@@ -106,8 +107,9 @@ public final class JsonOutput extends Output
                 .put("interval_ns", elapsedNs)
                 .put("interval_bytes_sent", sent)
                 .put("interval_bytes_received", received)
-                .put("interval_send_bps", sent * 8_000_000_000L / Math.max(1, elapsedNs))
-                .put("interval_receive_bps", received * 8_000_000_000L / Math.max(1, elapsedNs));
+                // in floating point: bytes x 8e9 overflows a long above about 1.15 GB per interval
+                .put("interval_send_bps", ConnectionStats.bitsPerSecond(sent, Math.max(1, elapsedNs)))
+                .put("interval_receive_bps", ConnectionStats.bitsPerSecond(received, Math.max(1, elapsedNs)));
             emit("interval", now, data);
         }
     }

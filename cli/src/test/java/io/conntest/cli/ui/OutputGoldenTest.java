@@ -197,6 +197,18 @@ class OutputGoldenTest
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void intervalRatesDoNotOverflowAtTensOfGigabits()
+    {
+        final JsonOutput json = new JsonOutput(out, err, SECOND);
+        json.onSnapshot(Snapshots.snapshot(10 * SECOND, 1_000_000));
+        json.onSnapshot(Snapshots.snapshot(11 * SECOND, 5_001_000_000L));
+        final Map<String, Object> tcp = (Map<String, Object>)JsonParser.object(lines().get(0)).get("data");
+        // 5 GB in one second: 40 Gbit/s (bytes x 8e9 would overflow a long)
+        assertEquals(40_000_000_000L, tcp.get("interval_send_bps"));
+    }
+
+    @Test
     void aRetryingRowSaysItsFiguresAreStale()
     {
         final String line = Describe.connectionLine("sender", Snapshots.tcpStale());
