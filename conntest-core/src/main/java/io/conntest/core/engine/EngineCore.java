@@ -123,6 +123,15 @@ public final class EngineCore
         return clock == null ? nowNs : Math.max(nowNs, clock.nanoTime());
     }
 
+    /**
+     * The time a frame was received at: the transport's receive timestamp when it gave one and the engine runs on
+     * the real clock (it is on {@link System#nanoTime()}, the latency clock's), else {@link #latencyNowNs()}.
+     */
+    long receiveTimeNs(final boolean hasReceiveTimestamp, final long receivedAtNs)
+    {
+        return hasReceiveTimestamp && latencyClock != null ? receivedAtNs : latencyNowNs();
+    }
+
     /** One duty cycle; returns work done (0 = idle until {@link #nextDeadlineNs()} or I/O). */
     public int doWork(final long nowNs)
     {

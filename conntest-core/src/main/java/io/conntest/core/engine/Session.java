@@ -60,6 +60,9 @@ abstract class Session implements ConnectionHandler, FrameHandler
     long nowNs;
     /** Sequence of our last ping or echo-requesting pong, whose echo gives a latency sample. */
     long echoAwaitedSequence = -1;
+    /** The bytes being handled came with the transport's receive timestamp {@link #receivedAtNs}. */
+    private boolean hasReceiveTimestamp;
+    private long receivedAtNs;
     /** A bandwidth test ran when the awaited probe was sent: its sample is a loaded one. */
     boolean echoAwaitedLoaded;
     private long lastProgressNs;
@@ -206,6 +209,22 @@ abstract class Session implements ConnectionHandler, FrameHandler
         if (phase != PHASE_CLOSED)
         {
             advance(nowNs);
+        }
+    }
+
+    @Override
+    public void onData(final Connection connection, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs, final long receivedAtNs)
+    {
+        this.hasReceiveTimestamp = true;
+        this.receivedAtNs = receivedAtNs;
+        try
+        {
+            onData(connection, buffer, offset, length, nowNs);
+        }
+        finally
+        {
+            this.hasReceiveTimestamp = false;
         }
     }
 
@@ -412,7 +431,8 @@ abstract class Session implements ConnectionHandler, FrameHandler
         }
         if (pongBody.echoSequence() == echoAwaitedSequence)
         {
-            final long rttNs = core.latencyNowNs() - pongBody.echoTimestampNs();
+            // measured against the time the pong was read (next to the system call) when the transport says
+            final long rttNs = core.receiveTimeNs(hasReceiveTimestamp, receivedAtNs) - pongBody.echoTimestampNs();
             final boolean loaded = echoAwaitedLoaded || isTestRunning();
             if (rttNs >= 0)
             {

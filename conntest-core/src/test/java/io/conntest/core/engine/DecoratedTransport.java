@@ -36,6 +36,8 @@ final class DecoratedTransport implements Transport
     final List<RecordingConnection> connections = new ArrayList<>();
     DataHook hook;
     boolean record;
+    /** Delayed bytes are handed on with the time they arrived as their receive timestamp. */
+    boolean stampAtArrival;
     private long nowNs;
 
     DecoratedTransport(final Transport inner, final long delayNs)
@@ -44,7 +46,7 @@ final class DecoratedTransport implements Transport
         this.delayNs = delayNs;
     }
 
-    private record Pending(Relay relay, byte[] bytes, long atNs)
+    private record Pending(Relay relay, byte[] bytes, long arrivedNs, long atNs)
     {
     }
 
@@ -178,21 +180,29 @@ final class DecoratedTransport implements Transport
             adopt(c);
             if (delayNs == 0)
             {
-                deliver(buffer, offset, length, nowNs);
+                deliver(buffer, offset, length, nowNs, nowNs);
                 return;
             }
             final byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
-            pending.add(new Pending(this, copy, nowNs + delayNs));
+            pending.add(new Pending(this, copy, nowNs, nowNs + delayNs));
         }
 
-        void deliver(final DirectBuffer buffer, final int offset, final int length, final long nowNs)
+        void deliver(final DirectBuffer buffer, final int offset, final int length, final long nowNs,
+            final long arrivedNs)
         {
             if (hook != null)
             {
                 hook.beforeData(connection, buffer, offset, length);
             }
-            handler.onData(connection, buffer, offset, length, nowNs);
+            if (stampAtArrival)
+            {
+                handler.onData(connection, buffer, offset, length, nowNs, arrivedNs);
+            }
+            else
+            {
+                handler.onData(connection, buffer, offset, length, nowNs);
+            }
         }
 
         @Override
@@ -250,7 +260,7 @@ final class DecoratedTransport implements Transport
         while (!pending.isEmpty() && pending.peekFirst().atNs() <= nowNs)
         {
             final Pending p = pending.pollFirst();
-            p.relay().deliver(new UnsafeBuffer(p.bytes()), 0, p.bytes().length, nowNs);
+            p.relay().deliver(new UnsafeBuffer(p.bytes()), 0, p.bytes().length, nowNs, p.arrivedNs());
             work++;
         }
         return work;

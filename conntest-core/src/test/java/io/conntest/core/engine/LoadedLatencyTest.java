@@ -217,4 +217,38 @@ class LoadedLatencyTest
         assertTrue(Math.abs(c.latencyP50Ns() - s.latencyP50Ns()) <= c.latencyP50Ns() / 10);
         assertEquals(0, c.latencyLoadedSamples());
     }
+
+    /**
+     * The receive timestamp hook: a transport that says when it read the bytes has probes measured against that
+     * time, not against when the engine got round to them. Here the client's side holds every read 20 ms before
+     * handing it on (as a busy engine would): with the timestamp the RTT/2 is the link's (zero here), without it the
+     * 20 ms of holding count.
+     */
+    @ParameterizedTest
+    @EnumSource(TransportProtocol.class)
+    void probesAreMeasuredAtTheReceiveTimestamp(final TransportProtocol protocol)
+    {
+        final long holdNs = 20 * MS;
+        final SimHarness.Node srv = sim.start("10.0.0.2", server(protocol));
+        final SimHarness.Node stamped = sim.start("10.0.0.1", client(ConnectSpec.of(protocol, "10.0.0.2", 1234)
+            .withLatencyInterval(10 * MS)), t ->
+        {
+            final DecoratedTransport d = new DecoratedTransport(t, holdNs);
+            d.stampAtArrival = true;
+            return d;
+        });
+        final SimHarness.Node unstamped = sim.start("10.0.0.3", client(ConnectSpec.of(protocol, "10.0.0.2", 1234)
+            .withLatencyInterval(10 * MS)), t -> new DecoratedTransport(t, holdNs));
+        // receive timestamps are used only on the real (latency) clock
+        for (final SimHarness.Node n : List.of(srv, stamped, unstamped))
+        {
+            n.core.useLatencyClock(sim.clock::nowNs);
+        }
+        sim.runUntil(() -> stamped.client(sim.clock.nowNs()).latencySamples() >= 10 &&
+            unstamped.client(sim.clock.nowNs()).latencySamples() >= 10, 20_000, "ten samples each");
+        assertTrue(stamped.client(sim.clock.nowNs()).latencyMaxNs() < MS,
+            "stamped " + stamped.client(sim.clock.nowNs()).latencyMaxNs());
+        assertEquals(holdNs / 2, unstamped.client(sim.clock.nowNs()).latencyP50Ns(), holdNs / 20,
+            "unstamped " + unstamped.client(sim.clock.nowNs()).latencyP50Ns());
+    }
 }
