@@ -24,12 +24,12 @@ import io.conntest.core.transport.TransportProtocol;
  * @param packetsReceived     frames received
  * @param bytesSent           bytes handed to the transport (frame headers included)
  * @param bytesReceived       bytes received from the transport
- * @param latencyLastNs       last one-way latency (RTT/2)
- * @param latencyMinNs        minimum RTT/2
- * @param latencyP50Ns        median RTT/2
- * @param latencyP90Ns        90th percentile RTT/2
- * @param latencyP99Ns        99th percentile RTT/2
- * @param latencyMaxNs        maximum RTT/2
+ * @param latencyLastNs       last one-way latency (RTT/2) of any probe, idle or loaded
+ * @param latencyMinNs        minimum RTT/2 of idle probes
+ * @param latencyP50Ns        median RTT/2 of idle probes
+ * @param latencyP90Ns        90th percentile RTT/2 of idle probes
+ * @param latencyP99Ns        99th percentile RTT/2 of idle probes
+ * @param latencyMaxNs        maximum RTT/2 of idle probes
  * @param latencySamples      idle probes measured (no bandwidth test ran while they were out)
  * @param latencyLoadedP50Ns  median RTT/2 of probes sent or answered while a bandwidth test ran (behind its data)
  * @param latencyLoadedP90Ns  90th percentile of the loaded RTT/2
