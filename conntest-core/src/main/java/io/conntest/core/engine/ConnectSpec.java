@@ -226,7 +226,7 @@ public record ConnectSpec(
                         shape = BandwidthShape.parse(required(name, value));
                         break;
                     case "rate":
-                        rateBps = Units.parseBitRate(required(name, value));
+                        rateBps = BitRate.parse(required(name, value));
                         break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + name + "' in '" + uri +

@@ -6,15 +6,12 @@ import java.util.regex.Pattern;
 
 /**
  * Parses sizes ({@code 1400}, {@code 128KB}, {@code 5mb}, {@code 1MiB}; case-insensitive; K = 1024 as in iperf3)
- * durations ({@code 500ms}, {@code 10s}, {@code 2m}; a bare number is seconds) and bit rates ({@code 100M},
- * {@code 2.5Gbit/s}, {@code 500k}; SI multiples of bits per second as iperf's {@code -b}). Bad input throws
+ * and durations ({@code 500ms}, {@code 10s}, {@code 2m}; a bare number is seconds). Bad input throws
  * {@link IllegalArgumentException} with a message that names the value.
  */
 public final class Units
 {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
-    private static final Pattern RATE =
-        Pattern.compile("(\\d{1,12}(?:\\.\\d{1,6})?)\\s*([kmgt])?(bit/s|bps|b/s|bit|b)?");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ns|us|ms|s|m|h)?");
 
     private Units()
@@ -74,36 +71,5 @@ public final class Units
             default:
                 return value * 1_000_000_000L;
         }
-    }
-
-    /** Parses a bit rate in bit/s: {@code 100M} = 100,000,000 (SI, decimal); a bare number is bit/s. */
-    public static long parseBitRate(final String text)
-    {
-        final Matcher m = RATE.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches())
-        {
-            throw new IllegalArgumentException(
-                "bad rate '" + text + "' (expected a number of bit/s with an optional unit k, M, G or T, e.g. 100M)");
-        }
-        final double value = Double.parseDouble(m.group(1));
-        final double multiplier;
-        switch (m.group(2) == null ? ' ' : m.group(2).charAt(0))
-        {
-            case 'k':
-                multiplier = 1e3;
-                break;
-            case 'm':
-                multiplier = 1e6;
-                break;
-            case 'g':
-                multiplier = 1e9;
-                break;
-            case 't':
-                multiplier = 1e12;
-                break;
-            default:
-                multiplier = 1;
-        }
-        return Math.round(value * multiplier);
     }
 }
