@@ -192,6 +192,7 @@ public final class JsonOutput extends Output
             .putKnown("udp_duplicate", c.udpDuplicate())
             .putKnown("udp_retransmitted", c.udpRetransmitted())
             .putKnown("udp_jitter_ns", c.udpJitterNs())
+            .putKnown("udp_lost_incoming", c.udpLostIncoming())
             .putKnown("tcp_retransmissions", c.tcpRetransmissions())
             .putKnown("tcp_srtt_ns", c.tcpSrttNs())
             .putKnown("tcp_cwnd_bytes", c.tcpCwndBytes())

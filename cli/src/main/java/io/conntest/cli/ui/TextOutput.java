@@ -91,7 +91,8 @@ public final class TextOutput extends Output
                     + " failures " + c.connectFailures()
                     + (c.udpLost() >= 0 ? " lost " + c.udpLost() + " out-of-order " + c.udpOutOfOrder()
                         + " duplicate " + c.udpDuplicate() + " retransmitted " + c.udpRetransmitted()
-                        + (c.udpJitterNs() >= 0 ? " jitter " + Human.latency(c.udpJitterNs()) : "") : ""));
+                        + (c.udpJitterNs() >= 0 ? " jitter " + Human.latency(c.udpJitterNs()) : "")
+                        + (c.udpLostIncoming() >= 0 ? " lost-by-peer " + c.udpLostIncoming() : "") : ""));
             }
             line(s.instanceName() + " stopped after " + Human.duration(durationNs)
                 + (s.droppedEvents() > 0 ? " (" + s.droppedEvents() + " events dropped by a slow output)" : ""));

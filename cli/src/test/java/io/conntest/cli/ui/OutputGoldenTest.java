@@ -65,7 +65,7 @@ class OutputGoldenTest
             "sender summary in udp 127.0.0.1:50000 sender RTT/2 idle min/p50/p99/max 70.0 us / 80.0 us / 95.0 us / "
                 + "99.0 us (20 probes) loaded p50/p99/max 150 us / 250 us / 260 us (12 probes) answered 32 up avg "
                 + "50.0 Mbit/s down avg 40.0 Mbit/s tests 2 bytes 700000/710000 retries 0 failures 0 lost 3 "
-                + "out-of-order 1 duplicate 0 retransmitted 2 jitter 35.0 us",
+                + "out-of-order 1 duplicate 0 retransmitted 2 jitter 35.0 us lost-by-peer 4",
             "sender stopped after 4s");
         assertEquals(expected, lines);
         for (final String line : lines())
@@ -94,7 +94,7 @@ class OutputGoldenTest
         Map.entry("latency_loaded_samples", "number"), Map.entry("latency_probes_answered", "number"),
         Map.entry("throughput_send_bps", "number?"), Map.entry("throughput_receive_bps", "number?"),
         Map.entry("throughput_window_ns", "number"), Map.entry("stale", "boolean"),
-        Map.entry("udp_jitter_ns", "number?"),
+        Map.entry("udp_jitter_ns", "number?"), Map.entry("udp_lost_incoming", "number?"),
         Map.entry("bandwidth_up_last_bps", "number?"), Map.entry("bandwidth_up_avg_bps", "number?"),
         Map.entry("bandwidth_down_last_bps", "number?"), Map.entry("bandwidth_down_avg_bps", "number?"),
         Map.entry("bandwidth_tests", "number"), Map.entry("verification_errors", "number"),

@@ -429,6 +429,10 @@ abstract class Session implements ConnectionHandler, FrameHandler
             protocolError(ProtocolError.BAD_BODY, "malformed LATENCY_PONG");
             return;
         }
+        if (pongBody.senderLost() >= 0)
+        {
+            stats.peerUdpLost = pongBody.senderLost();
+        }
         if (pongBody.echoSequence() == echoAwaitedSequence)
         {
             // measured against the time the pong was read (next to the system call) when the transport says
@@ -453,7 +457,9 @@ abstract class Session implements ConnectionHandler, FrameHandler
         final long echoTs = header.timestampNs();
         final long echoSeq = header.sequence();
         final MutableDirectBuffer b = core.scratch();
-        final int body = LatencyPongBody.write(b, FrameHeader.LENGTH, echoTs, echoSeq);
+        // over UDP the pong tells the peer how many of our messages were lost on their way to it
+        final long lost = connection.isStream() ? -1 : Math.max(0, stats.transportStats.udpLost());
+        final int body = LatencyPongBody.write(b, FrameHeader.LENGTH, echoTs, echoSeq, lost);
         final long sequence = txSequence;
         if (sendControl(MessageType.LATENCY_PONG, flags, body, core.latencyNowNs()) && flags != 0)
         {

@@ -40,7 +40,7 @@ public final class MessageType
             case LATENCY_PING:
                 return 0;
             case LATENCY_PONG:
-                return LatencyPongBody.LENGTH;
+                return LatencyPongBody.LENGTH_WITH_LOSS;
             case BANDWIDTH_REQUEST:
                 return BandwidthRequestBody.LENGTH;
             case DATA:

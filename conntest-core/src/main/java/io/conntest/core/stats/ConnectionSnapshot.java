@@ -49,11 +49,13 @@ import io.conntest.core.transport.TransportProtocol;
  * @param monitorBandwidth    bandwidth tests are on for this connection
  * @param packetSize          DATA payload size in bytes
  * @param verificationErrors  corrupted payload bytes found (by this side, plus those the peer reported)
- * @param udpLost             UDP packets declared lost
+ * @param udpLost             UDP messages this side declared lost on their way to the peer (outgoing direction)
  * @param udpOutOfOrder       UDP packets received out of order
  * @param udpDuplicate        UDP duplicates received
  * @param udpRetransmitted    UDP packets retransmitted
  * @param udpJitterNs         RFC 3550 §6.4.1 interarrival jitter of the DATA frames this side received, -1 = none
+ * @param udpLostIncoming     UDP messages the peer declared lost on their way to this side (the peer's
+ *                            {@code udpLost}, told in its pongs), -1 until told
  * @param tcpRetransmissions  TCP retransmissions (userspace stack only)
  * @param tcpSrttNs           TCP smoothed RTT (userspace stack only)
  * @param tcpCwndBytes        TCP congestion window (userspace stack only)
@@ -108,6 +110,7 @@ public record ConnectionSnapshot(
     long udpDuplicate,
     long udpRetransmitted,
     long udpJitterNs,
+    long udpLostIncoming,
     long tcpRetransmissions,
     long tcpSrttNs,
     long tcpCwndBytes,

@@ -63,6 +63,9 @@ public final class ConnectionStats
     private long udpOutOfOrderBase;
     private long udpDuplicateBase;
     private long udpRetransmittedBase;
+    /** The peer's count of messages it declared lost towards us, on the current connection (-1 = not told). */
+    public long peerUdpLost = -1;
+    private long peerUdpLostBase;
     private long windowStartNs = -1;
     private long windowSentBase;
     private long windowReceivedBase;
@@ -100,6 +103,8 @@ public final class ConnectionStats
         udpOutOfOrderBase += Math.max(0, t.udpOutOfOrder());
         udpDuplicateBase += Math.max(0, t.udpDuplicate());
         udpRetransmittedBase += Math.max(0, t.udpRetransmitted());
+        peerUdpLostBase += Math.max(0, peerUdpLost);
+        peerUdpLost = -1;
         transportStats = TransportStats.NONE;
     }
 
@@ -234,6 +239,8 @@ public final class ConnectionStats
             protocol == TransportProtocol.UDP ? udp(udpDuplicateBase, t.udpDuplicate()) : -1,
             protocol == TransportProtocol.UDP ? udp(udpRetransmittedBase, t.udpRetransmitted()) : -1,
             protocol == TransportProtocol.UDP ? jitter.jitterNs() : -1,
+            protocol == TransportProtocol.UDP && (peerUdpLost >= 0 || peerUdpLostBase > 0) ?
+                udp(peerUdpLostBase, peerUdpLost) : -1,
             t.tcpRetransmissions(),
             t.tcpSrttNs(),
             t.tcpCwndBytes(),

@@ -211,6 +211,18 @@ class FrameCodecTest
         assertFalse(hello.wrap(b, 0, helloLength - 1));
         assertFalse(hello.wrap(b, 0, helloLength + 1));
 
+        final LatencyPongBody pongBody = new LatencyPongBody();
+        assertEquals(LatencyPongBody.LENGTH_WITH_LOSS, LatencyPongBody.write(b, 0, 7, 8, 42));
+        assertTrue(pongBody.wrap(b, 0, LatencyPongBody.LENGTH_WITH_LOSS));
+        assertEquals(42, pongBody.senderLost());
+        assertEquals(7, pongBody.echoTimestampNs());
+        assertTrue(pongBody.wrap(b, 0, LatencyPongBody.LENGTH), "a pong without the count is accepted");
+        assertEquals(-1, pongBody.senderLost());
+        LatencyPongBody.write(b, 0, 7, 8, -1);
+        assertTrue(pongBody.wrap(b, 0, LatencyPongBody.LENGTH_WITH_LOSS));
+        assertEquals(-1, pongBody.senderLost(), "over TCP: unknown");
+        assertFalse(pongBody.wrap(b, 0, 20));
+
         final BandwidthRequestBody request = new BandwidthRequestBody();
         BandwidthRequestBody.write(b, 0, BandwidthRequestBody.DOWN, 1, 5 * 1024 * 1024, 0, 1_000_000_000L, 0);
         assertTrue(request.wrap(b, 0, BandwidthRequestBody.LENGTH));
