@@ -195,7 +195,7 @@ final class ClientSession extends Session
         if (direction != BandwidthRequestBody.DOWN)
         {
             send.start(BandwidthRequestBody.UP, testId, packetSize, spec.verify(), spec.bandwidthBytes(),
-                spec.bandwidthDurationNs(), spec.rateBps(), nowNs);
+                spec.bandwidthDurationNs(), spec.rateBps(), dataFrameLimit(spec.rateBps()), nowNs);
         }
         if (direction != BandwidthRequestBody.UP)
         {

@@ -31,14 +31,17 @@ final class SendTest
     /** Target rate in bit/s; 0 = as fast as the connection takes it. */
     long rateBps;
     long startNs;
+    /** Largest payload of one DATA frame (at most {@link ProtocolLimits#MAX_DATA_FRAME_PAYLOAD}). */
+    private int frameLimit = ProtocolLimits.MAX_DATA_FRAME_PAYLOAD;
     /** Bytes still to send of the packet in progress; 0 = the next frame starts a packet. */
     private long packetLeft;
     private boolean nextEnd;
     private boolean nextMore;
 
     void start(final int direction, final long testId, final int packetSize, final boolean verify,
-        final long totalBytes, final long durationNs, final long rateBps, final long nowNs)
+        final long totalBytes, final long durationNs, final long rateBps, final int frameLimit, final long nowNs)
     {
+        this.frameLimit = Math.max(1, Math.min(frameLimit, ProtocolLimits.MAX_DATA_FRAME_PAYLOAD));
         this.active = true;
         this.endSent = false;
         this.direction = direction;
@@ -84,7 +87,7 @@ final class SendTest
         {
             packetLeft = Math.min(packetSize, remaining);
         }
-        final int frame = (int)Math.min(packetLeft, ProtocolLimits.MAX_DATA_FRAME_PAYLOAD);
+        final int frame = (int)Math.min(packetLeft, frameLimit);
         nextMore = frame < packetLeft;
         nextEnd = remaining <= frame;
         return frame;

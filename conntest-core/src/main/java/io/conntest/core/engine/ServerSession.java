@@ -88,7 +88,7 @@ final class ServerSession extends Session
         if (direction != BandwidthRequestBody.UP)
         {
             send.start(BandwidthRequestBody.DOWN, header.sequence(), packetSize, verify, requestBody.totalBytes(),
-                requestBody.durationNs(), requestBody.rateBps(), nowNs);
+                requestBody.durationNs(), requestBody.rateBps(), dataFrameLimit(requestBody.rateBps()), nowNs);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.conntest.core.protocol.LatencyPongBody;
 import io.conntest.core.protocol.MessageType;
 import io.conntest.core.protocol.PeerText;
 import io.conntest.core.protocol.ProtocolError;
+import io.conntest.core.protocol.ProtocolLimits;
 import io.conntest.core.protocol.StreamFrameDecoder;
 import io.conntest.core.stats.ConnectionState;
 import io.conntest.core.stats.ConnectionStats;
@@ -118,6 +119,20 @@ abstract class Session implements ConnectionHandler, FrameHandler
     boolean isTestRunning()
     {
         return send.active || receive.active;
+    }
+
+    /**
+     * The largest DATA frame payload this side sends in a test at {@code rateBps}: 64 KiB, and on a stream at most
+     * 10 ms of a paced rate (at least 1 KiB), so a slow paced test goes out smoothly instead of in 64 KiB steps.
+     * Over UDP a frame is the datagram the packet size asked for.
+     */
+    int dataFrameLimit(final long rateBps)
+    {
+        if (!connection.isStream() || rateBps <= 0)
+        {
+            return ProtocolLimits.MAX_DATA_FRAME_PAYLOAD;
+        }
+        return (int)Math.max(1024, Math.min(ProtocolLimits.MAX_DATA_FRAME_PAYLOAD, rateBps / 8 / 100));
     }
 
     /** Marks {@code sequence} as the probe whose echo gives our next latency sample. */
