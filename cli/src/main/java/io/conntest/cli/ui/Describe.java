@@ -100,8 +100,20 @@ public final class Describe
     }
 
     /**
-     * One text line for a connection: {@code sender out tcp 127.0.0.1:1234 receiver connected latency 45.2 us up
-     * 1.21 Gbit/s down 980 Mbit/s uptime 3s retries 0 packets 123/120 size 64.0 KiB}.
+     * Whether a row's figures are stale: not connected now, but it has figures of an earlier connection (they are
+     * shown, marked, never as if current).
+     */
+    public static boolean stale(final ConnectionSnapshot c)
+    {
+        return c.stale() && (c.latencySamples() + c.latencyLoadedSamples() + c.bandwidthTests() > 0);
+    }
+
+    /**
+     * One text line for a connection: {@code sender out tcp 127.0.0.1:1234 receiver connected RTT/2 45.2 us loaded
+     * 700 us now up 1.15 Gbit/s down 3.00 Mbit/s last test up 1.21 Gbit/s down 980 Mbit/s uptime 3s retries 0
+     * packets 123/120 size 64.0 KiB}: RTT/2 is the last probe's, loaded the median of probes behind a bandwidth
+     * test, "now" what moved in the last second each way, "last test" the result of the last bandwidth test. A row
+     * that is not connected says {@code stale} before figures of its earlier connection.
      */
     public static String connectionLine(final String instance, final ConnectionSnapshot c)
     {
@@ -109,8 +121,12 @@ public final class Describe
         line.append(instance).append(' ').append(direction(c.side())).append(' ').append(c.protocol().lowerName())
             .append(' ').append(c.peerHost()).append(':').append(c.peerPort()).append(' ').append(peer(c))
             .append(' ').append(state(c))
-            .append(" latency ").append(Human.latency(c.latencyLastNs()))
-            .append(" up ").append(Human.bitRate(c.bandwidthUpLastBps()))
+            .append(stale(c) ? " stale" : "")
+            .append(" RTT/2 ").append(Human.latency(c.latencyLastNs()))
+            .append(" loaded ").append(Human.latency(c.latencyLoadedP50Ns()))
+            .append(" now up ").append(Human.bitRate(c.intervalSentBps()))
+            .append(" down ").append(Human.bitRate(c.intervalReceivedBps()))
+            .append(" last test up ").append(Human.bitRate(c.bandwidthUpLastBps()))
             .append(" down ").append(Human.bitRate(c.bandwidthDownLastBps()))
             .append(" uptime ").append(Human.duration(c.uptimeNs()))
             .append(" retries ").append(c.retries())
@@ -119,6 +135,10 @@ public final class Describe
         if (c.udpLost() >= 0)
         {
             line.append(" lost ").append(c.udpLost()).append(" out-of-order ").append(c.udpOutOfOrder());
+            if (c.udpJitterNs() >= 0)
+            {
+                line.append(" jitter ").append(Human.latency(c.udpJitterNs()));
+            }
         }
         if (c.verificationErrors() > 0)
         {

@@ -1,7 +1,9 @@
 package io.conntest.cli.ui;
 
 import io.conntest.core.event.EngineEvent;
+import io.conntest.core.event.EventType;
 import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.stats.ConnectionStats;
 import io.conntest.core.stats.EngineSnapshot;
 import io.conntest.core.stats.ListenerSnapshot;
 
@@ -66,6 +68,14 @@ public final class JsonOutput extends Output
             .put("reason", e.reason() == null ? null : e.reason().name().toLowerCase(Locale.ROOT))
             .put("message", e.message())
             .put("engine_time_ns", e.timeNs());
+        if (e.type() == EventType.BANDWIDTH_RESULT && e.bytes() >= 0)
+        {
+            // the figures as numbers: "up" = this side sent, "down" = this side received (the receiver measured)
+            data.put("test_direction", e.direction())
+                .put("bytes", e.bytes())
+                .put("duration_ns", e.durationNs())
+                .putKnown("bits_per_second", e.bitsPerSecond());
+        }
         emit(e.type().name().toLowerCase(Locale.ROOT), e.epochMillis(), data);
     }
 
@@ -97,8 +107,9 @@ public final class JsonOutput extends Output
                 .put("interval_ns", elapsedNs)
                 .put("interval_bytes_sent", sent)
                 .put("interval_bytes_received", received)
-                .put("interval_send_bps", sent * 8_000_000_000L / Math.max(1, elapsedNs))
-                .put("interval_receive_bps", received * 8_000_000_000L / Math.max(1, elapsedNs));
+                // in floating point: bytes x 8e9 overflows a long above about 1.15 GB per interval
+                .put("interval_send_bps", ConnectionStats.bitsPerSecond(sent, Math.max(1, elapsedNs)))
+                .put("interval_receive_bps", ConnectionStats.bitsPerSecond(received, Math.max(1, elapsedNs)));
             emit("interval", now, data);
         }
     }
@@ -160,6 +171,16 @@ public final class JsonOutput extends Output
             .putKnown("latency_p99_ns", c.latencyP99Ns())
             .putKnown("latency_max_ns", c.latencyMaxNs())
             .put("latency_samples", c.latencySamples())
+            .putKnown("latency_loaded_p50_ns", c.latencyLoadedP50Ns())
+            .putKnown("latency_loaded_p90_ns", c.latencyLoadedP90Ns())
+            .putKnown("latency_loaded_p99_ns", c.latencyLoadedP99Ns())
+            .putKnown("latency_loaded_max_ns", c.latencyLoadedMaxNs())
+            .put("latency_loaded_samples", c.latencyLoadedSamples())
+            .put("latency_probes_answered", c.probesAnswered())
+            .putKnown("throughput_send_bps", c.intervalSentBps())
+            .putKnown("throughput_receive_bps", c.intervalReceivedBps())
+            .put("throughput_window_ns", c.intervalNs())
+            .put("stale", c.stale())
             .putKnown("bandwidth_up_last_bps", c.bandwidthUpLastBps())
             .putKnown("bandwidth_up_avg_bps", c.bandwidthUpAvgBps())
             .putKnown("bandwidth_down_last_bps", c.bandwidthDownLastBps())
@@ -170,6 +191,8 @@ public final class JsonOutput extends Output
             .putKnown("udp_out_of_order", c.udpOutOfOrder())
             .putKnown("udp_duplicate", c.udpDuplicate())
             .putKnown("udp_retransmitted", c.udpRetransmitted())
+            .putKnown("udp_jitter_ns", c.udpJitterNs())
+            .putKnown("udp_lost_incoming", c.udpLostIncoming())
             .putKnown("tcp_retransmissions", c.tcpRetransmissions())
             .putKnown("tcp_srtt_ns", c.tcpSrttNs())
             .putKnown("tcp_cwnd_bytes", c.tcpCwndBytes())

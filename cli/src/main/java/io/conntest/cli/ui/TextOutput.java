@@ -79,15 +79,20 @@ public final class TextOutput extends Output
             {
                 line(s.instanceName() + " summary " + Describe.direction(c.side()) + " " + c.protocol().lowerName()
                     + " " + c.peerHost() + ":" + c.peerPort() + " " + Describe.peer(c)
-                    + " latency min/p50/p99/max " + Human.latency(c.latencyMinNs()) + " / "
+                    + " RTT/2 idle min/p50/p99/max " + Human.latency(c.latencyMinNs()) + " / "
                     + Human.latency(c.latencyP50Ns()) + " / " + Human.latency(c.latencyP99Ns()) + " / "
                     + Human.latency(c.latencyMaxNs()) + " (" + c.latencySamples() + " probes)"
+                    + " loaded p50/p99/max " + Human.latency(c.latencyLoadedP50Ns()) + " / "
+                    + Human.latency(c.latencyLoadedP99Ns()) + " / " + Human.latency(c.latencyLoadedMaxNs())
+                    + " (" + c.latencyLoadedSamples() + " probes) answered " + c.probesAnswered()
                     + " up avg " + Human.bitRate(c.bandwidthUpAvgBps()) + " down avg "
                     + Human.bitRate(c.bandwidthDownAvgBps()) + " tests " + c.bandwidthTests()
                     + " bytes " + c.bytesSent() + "/" + c.bytesReceived() + " retries " + c.retries()
                     + " failures " + c.connectFailures()
                     + (c.udpLost() >= 0 ? " lost " + c.udpLost() + " out-of-order " + c.udpOutOfOrder()
-                        + " duplicate " + c.udpDuplicate() + " retransmitted " + c.udpRetransmitted() : ""));
+                        + " duplicate " + c.udpDuplicate() + " retransmitted " + c.udpRetransmitted()
+                        + (c.udpJitterNs() >= 0 ? " jitter " + Human.latency(c.udpJitterNs()) : "")
+                        + (c.udpLostIncoming() >= 0 ? " lost-by-peer " + c.udpLostIncoming() : "") : ""));
             }
             line(s.instanceName() + " stopped after " + Human.duration(durationNs)
                 + (s.droppedEvents() > 0 ? " (" + s.droppedEvents() + " events dropped by a slow output)" : ""));

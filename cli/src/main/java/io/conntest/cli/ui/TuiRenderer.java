@@ -28,13 +28,19 @@ public final class TuiRenderer
 
     private static final Column[] COLUMNS = {
         new Column("PEER", 12, 0, false),
-        new Column("IP", 15, 4, false),
+        new Column("IP", 15, 3, false),
         new Column("PORT", 5, 5, true),
         new Column("PROTO", 5, 5, false),
         new Column("STATE", 10, 1, false),
-        new Column("LATENCY", 9, 2, true),
-        new Column("UP", 12, 3, true),
-        new Column("DOWN", 12, 3, true),
+        // RTT/2 of the last probe; LOADED: median RTT/2 of probes behind a bandwidth test
+        new Column("RTT/2", 9, 2, true),
+        new Column("LOADED", 9, 4, true),
+        // what moved in the last second, each way
+        new Column("UP NOW", 11, 3, true),
+        new Column("DOWN NOW", 11, 3, true),
+        // the result of the last bandwidth test
+        new Column("UP TEST", 11, 6, true),
+        new Column("DOWN TEST", 11, 6, true),
         new Column("UPTIME", 7, 7, true),
         new Column("RETRY", 5, 8, true),
         new Column("SENT", 8, 9, true),
@@ -206,9 +212,12 @@ public final class TuiRenderer
             Integer.toString(c.peerPort()),
             c.protocol().lowerName(),
             Describe.state(c),
-            Human.latency(c.latencyLastNs()),
-            Human.bitRate(c.bandwidthUpLastBps()),
-            Human.bitRate(c.bandwidthDownLastBps()),
+            figure(c, Human.latency(c.latencyLastNs())),
+            figure(c, Human.latency(c.latencyLoadedP50Ns())),
+            Human.bitRate(c.intervalSentBps()),
+            Human.bitRate(c.intervalReceivedBps()),
+            figure(c, Human.bitRate(c.bandwidthUpLastBps())),
+            figure(c, Human.bitRate(c.bandwidthDownLastBps())),
             c.state() == ConnectionState.CONNECTED ? Human.duration(c.uptimeNs()) : "-",
             Long.toString(c.retries()),
             Long.toString(c.packetsSent()),
@@ -217,6 +226,12 @@ public final class TuiRenderer
             Human.count(c.udpLost()),
             Human.count(c.udpOutOfOrder()),
         }, shown);
+    }
+
+    /** A figure of a connection that is not up is stale: shown in parentheses, never as if current. */
+    private static String figure(final ConnectionSnapshot c, final String value)
+    {
+        return Describe.stale(c) && !"-".equals(value) ? "(" + value + ")" : value;
     }
 
     private static String row(final String[] values, final boolean[] shown)

@@ -46,20 +46,26 @@ class OutputGoldenTest
             "sender start: stack kernel, addresses 192.0.2.2 127.0.0.1, listening udp:1234, connecting "
                 + "tcp://127.0.0.1:1234?packet-size=5242880&monitor-bandwidth",
             "sender: connect-failed out udp 10.0.0.9:7000: refused: Connection refused",
-            "sender out tcp 127.0.0.1:1234 receiver connected latency 45.2 us up 1.21 Gbit/s down 980 Mbit/s uptime 3s "
-                + "retries 0 packets 120/118 size 5.00 MiB",
-            "sender out udp 10.0.0.9:7000 ? retrying latency - up - down - uptime 0s retries 3 packets 0/0 size 1.37 KiB "
-                + "lost 0 out-of-order 0 (refused (Connection refused \"quoted\"\ttab), next try in 2s)",
-            "sender in udp 127.0.0.1:50000 sender connected latency 80.0 us up 50.0 Mbit/s down 40.0 Mbit/s uptime "
-                + "1m05s retries 0 packets 500/510 size 1.37 KiB lost 3 out-of-order 1",
+            "sender out tcp 127.0.0.1:1234 receiver connected RTT/2 45.2 us loaded 260 us now up 1.15 Gbit/s "
+                + "down 3.00 Mbit/s last test up 1.21 Gbit/s down 980 Mbit/s uptime 3s retries 0 packets 120/118 "
+                + "size 5.00 MiB",
+            "sender out udp 10.0.0.9:7000 ? retrying RTT/2 - loaded - now up - down - last test up - down - uptime 0s "
+                + "retries 3 packets 0/0 size 1.37 KiB lost 0 out-of-order 0 (refused (Connection refused "
+                + "\"quoted\"\ttab), next try in 2s)",
+            "sender in udp 127.0.0.1:50000 sender connected RTT/2 80.0 us loaded 150 us now up 40.0 Mbit/s "
+                + "down 50.0 Mbit/s last test up 50.0 Mbit/s down 40.0 Mbit/s uptime 1m05s retries 0 packets 500/510 "
+                + "size 1.37 KiB lost 3 out-of-order 1 jitter 35.0 us",
             "sender: stopped: engine stopped",
-            "sender summary out tcp 127.0.0.1:1234 receiver latency min/p50/p99/max 30.0 us / 45.0 us / 90.0 us / 120 us "
-                + "(42 probes) up avg 1.10 Gbit/s down avg 990 Mbit/s tests 4 bytes 2250000/2000000 retries 0 failures 0",
-            "sender summary out udp 10.0.0.9:7000 ? latency min/p50/p99/max - / - / - / - (0 probes) up avg - down avg - "
-                + "tests 0 bytes 0/0 retries 3 failures 4 lost 0 out-of-order 0 duplicate 0 retransmitted 0",
-            "sender summary in udp 127.0.0.1:50000 sender latency min/p50/p99/max 70.0 us / 80.0 us / 95.0 us / 99.0 us "
-                + "(20 probes) up avg 50.0 Mbit/s down avg 40.0 Mbit/s tests 2 bytes 700000/710000 retries 0 failures 0 "
-                + "lost 3 out-of-order 1 duplicate 0 retransmitted 2",
+            "sender summary out tcp 127.0.0.1:1234 receiver RTT/2 idle min/p50/p99/max 30.0 us / 45.0 us / 90.0 us / "
+                + "120 us (42 probes) loaded p50/p99/max 260 us / 700 us / 900 us (37 probes) answered 47 up avg "
+                + "1.10 Gbit/s down avg 990 Mbit/s tests 4 bytes 2250000/2000000 retries 0 failures 0",
+            "sender summary out udp 10.0.0.9:7000 ? RTT/2 idle min/p50/p99/max - / - / - / - (0 probes) loaded "
+                + "p50/p99/max - / - / - (0 probes) answered 0 up avg - down avg - tests 0 bytes 0/0 retries 3 "
+                + "failures 4 lost 0 out-of-order 0 duplicate 0 retransmitted 0",
+            "sender summary in udp 127.0.0.1:50000 sender RTT/2 idle min/p50/p99/max 70.0 us / 80.0 us / 95.0 us / "
+                + "99.0 us (20 probes) loaded p50/p99/max 150 us / 250 us / 260 us (12 probes) answered 32 up avg "
+                + "50.0 Mbit/s down avg 40.0 Mbit/s tests 2 bytes 700000/710000 retries 0 failures 0 lost 3 "
+                + "out-of-order 1 duplicate 0 retransmitted 2 jitter 35.0 us lost-by-peer 4",
             "sender stopped after 4s");
         assertEquals(expected, lines);
         for (final String line : lines())
@@ -83,6 +89,12 @@ class OutputGoldenTest
         Map.entry("latency_min_ns", "number?"), Map.entry("latency_p50_ns", "number?"),
         Map.entry("latency_p90_ns", "number?"), Map.entry("latency_p99_ns", "number?"),
         Map.entry("latency_max_ns", "number?"), Map.entry("latency_samples", "number"),
+        Map.entry("latency_loaded_p50_ns", "number?"), Map.entry("latency_loaded_p90_ns", "number?"),
+        Map.entry("latency_loaded_p99_ns", "number?"), Map.entry("latency_loaded_max_ns", "number?"),
+        Map.entry("latency_loaded_samples", "number"), Map.entry("latency_probes_answered", "number"),
+        Map.entry("throughput_send_bps", "number?"), Map.entry("throughput_receive_bps", "number?"),
+        Map.entry("throughput_window_ns", "number"), Map.entry("stale", "boolean"),
+        Map.entry("udp_jitter_ns", "number?"), Map.entry("udp_lost_incoming", "number?"),
         Map.entry("bandwidth_up_last_bps", "number?"), Map.entry("bandwidth_up_avg_bps", "number?"),
         Map.entry("bandwidth_down_last_bps", "number?"), Map.entry("bandwidth_down_avg_bps", "number?"),
         Map.entry("bandwidth_tests", "number"), Map.entry("verification_errors", "number"),
@@ -147,9 +159,17 @@ class OutputGoldenTest
         assertEquals(1_250_000L, tcp.get("interval_bytes_sent"), "2,250,000 - 1,000,000 over the interval");
         assertEquals(10_000_000L, tcp.get("interval_send_bps"));
         assertEquals(null, tcp.get("udp_lost"));
+        assertEquals(260_000L, tcp.get("latency_loaded_p50_ns"));
+        assertEquals(37L, tcp.get("latency_loaded_samples"));
+        assertEquals(47L, tcp.get("latency_probes_answered"));
+        assertEquals(1_150_000_000L, tcp.get("throughput_send_bps"));
+        assertEquals(false, tcp.get("stale"));
+        assertEquals(null, tcp.get("udp_jitter_ns"));
         final Map<String, Object> udp = (Map<String, Object>)JsonParser.object(lines.get(3)).get("data");
         assertEquals("Connection refused \"quoted\"\ttab", udp.get("last_error"));
         assertEquals(null, udp.get("latency_last_ns"));
+        assertEquals(true, udp.get("stale"));
+        assertEquals(35_000L, ((Map<String, Object>)JsonParser.object(lines.get(4)).get("data")).get("udp_jitter_ns"));
         final Map<String, Object> summary = (Map<String, Object>)JsonParser.object(lines.get(6)).get("data");
         assertEquals(4 * SECOND, summary.get("duration_ns"));
         assertEquals(3, ((List<Object>)summary.get("connections")).size());
@@ -161,6 +181,41 @@ class OutputGoldenTest
     }
 
     private static final long SECOND = Snapshots.SECOND;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void bandwidthResultCarriesItsNumbers()
+    {
+        final JsonOutput json = new JsonOutput(out, err, SECOND);
+        json.onEvent("sender", Snapshots.bandwidthResult());
+        final Map<String, Object> data = (Map<String, Object>)JsonParser.object(lines().get(0)).get("data");
+        assertEquals("out", data.get("direction"));
+        assertEquals("up", data.get("test_direction"));
+        assertEquals(8_388_608L, data.get("bytes"));
+        assertEquals(500_000_000L, data.get("duration_ns"));
+        assertEquals(134_217_728L, data.get("bits_per_second"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void intervalRatesDoNotOverflowAtTensOfGigabits()
+    {
+        final JsonOutput json = new JsonOutput(out, err, SECOND);
+        json.onSnapshot(Snapshots.snapshot(10 * SECOND, 1_000_000));
+        json.onSnapshot(Snapshots.snapshot(11 * SECOND, 5_001_000_000L));
+        final Map<String, Object> tcp = (Map<String, Object>)JsonParser.object(lines().get(0)).get("data");
+        // 5 GB in one second: 40 Gbit/s (bytes x 8e9 would overflow a long)
+        assertEquals(40_000_000_000L, tcp.get("interval_send_bps"));
+    }
+
+    @Test
+    void aRetryingRowSaysItsFiguresAreStale()
+    {
+        final String line = Describe.connectionLine("sender", Snapshots.tcpStale());
+        assertTrue(line.startsWith("sender out tcp 127.0.0.1:1234 receiver retrying stale RTT/2 45.2 us"), line);
+        assertTrue(!Describe.connectionLine("sender", Snapshots.udpRetrying()).contains("stale"),
+            "no figures, nothing stale");
+    }
 
     @Test
     void jsonEscapesEverythingAndNeverWritesNaN()

@@ -50,7 +50,7 @@ class TuiTest
     @Test
     void drawsTheKnownSnapshotInPlace() throws Exception
     {
-        final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(new TerminalSize(150, 20));
+        final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(new TerminalSize(200, 20));
         final TuiOutput tui = tui(terminal, Emphasis.CYAN, true, () -> { });
         try
         {
@@ -61,12 +61,12 @@ class TuiTest
             assertEquals("sender  stack kernel  192.0.2.2 127.0.0.1", rows.get(0));
             assertEquals("  listening udp:1234 (1 peer)", rows.get(1));
             assertEquals("  Outgoing (2)", rows.get(2));
-            assertEquals(" PEER         IP               PORT PROTO STATE        LATENCY           UP         DOWN  UPTIME "
-                + "RETRY     SENT     RECV      SIZE  LOST   OOO", rows.get(3));
-            assertEquals(" receiver     127.0.0.1        1234 tcp   connected    45.2 us  1.21 Gbit/s   980 Mbit/s      3s"
-                + "     0      120      118  5.00 MiB     -     -", rows.get(4));
-            assertEquals(" ?            10.0.0.9         7000 udp   retrying           -            -            -       -"
-                + "     3        0        0  1.37 KiB     0     0", rows.get(5));
+            assertEquals(" PEER         IP               PORT PROTO STATE          RTT/2    LOADED      UP NOW    DOWN NOW"
+                + "     UP TEST   DOWN TEST  UPTIME RETRY     SENT     RECV      SIZE  LOST   OOO", rows.get(3));
+            assertEquals(" receiver     127.0.0.1        1234 tcp   connected    45.2 us    260 us 1.15 Gbit/s 3.00 Mbit/s"
+                + " 1.21 Gbit/s  980 Mbit/s      3s     0      120      118  5.00 MiB     -     -", rows.get(4));
+            assertEquals(" ?            10.0.0.9         7000 udp   retrying           -         -           -           -"
+                + "           -           -       -     3        0        0  1.37 KiB     0     0", rows.get(5));
             assertEquals("    -> refused (Connection refused \"quoted\"\ttab), next try in 2s".replace("\t", " "),
                 rows.get(6).replace("\t", " "));
             assertEquals("  Incoming (1)", rows.get(7));
@@ -81,7 +81,7 @@ class TuiTest
             terminal.setTerminalSize(new TerminalSize(80, 20));
             tui.redraw();
             final List<String> narrow = screenText(terminal);
-            assertEquals(" PEER         IP              STATE        LATENCY           UP         DOWN", narrow.get(3));
+            assertEquals(" PEER         IP              STATE          RTT/2      UP NOW    DOWN NOW", narrow.get(3));
             assertFalse(narrow.get(3).contains("OOO"), narrow.get(3));
             assertTrue(narrow.stream().allMatch(r -> r.length() <= 80));
         }
@@ -95,7 +95,7 @@ class TuiTest
     @Test
     void noColourWhenNoColorIsSetAndNoneEmphasis() throws Exception
     {
-        final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(new TerminalSize(150, 20));
+        final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(new TerminalSize(200, 20));
         final TuiOutput tui = tui(terminal, Emphasis.RED, false, () -> { });
         try
         {

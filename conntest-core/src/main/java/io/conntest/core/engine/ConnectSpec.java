@@ -15,7 +15,10 @@ import io.conntest.core.transport.UdpLimits;
  * {@code verify} (the receiver checks the payload pattern); {@code bandwidth-bytes=N[B|KB|MB]} and
  * {@code bandwidth-duration=T[ms|s]} (a test ends at whichever comes first; default 1 s);
  * {@code latency-interval=T[ms|s]} (the pause between two latency probes on this connection, from the answer of one
- * to the sending of the next; default the engine's, 200 ms; 0 probes back to back).
+ * to the sending of the next; default the engine's, 200 ms; 0 probes back to back; probes go on during bandwidth
+ * tests, whose samples are kept apart as loaded latency); {@code bandwidth=turn|up|down|duplex} (what one test
+ * moves, see {@link BandwidthShape}; default turn); {@code rate=R} (paces every sender of a test to R bit/s, e.g.
+ * {@code 100M}; default unpaced).
  *
  * @param protocol            tcp or udp
  * @param host                peer host name or address
@@ -26,6 +29,8 @@ import io.conntest.core.transport.UdpLimits;
  * @param bandwidthBytes      bytes per test direction, 0 = limited by duration only
  * @param bandwidthDurationNs duration per test direction, 0 = limited by bytes only
  * @param latencyIntervalNs   pause between latency probes, or {@link #ENGINE_LATENCY_INTERVAL} for the engine's
+ * @param bandwidthShape      what one bandwidth test moves
+ * @param rateBps             target rate of each sender in bit/s, 0 = unpaced
  */
 public record ConnectSpec(
     TransportProtocol protocol,
@@ -36,7 +41,9 @@ public record ConnectSpec(
     boolean verify,
     long bandwidthBytes,
     long bandwidthDurationNs,
-    long latencyIntervalNs)
+    long latencyIntervalNs,
+    BandwidthShape bandwidthShape,
+    long rateBps)
 {
     /** {@link #latencyIntervalNs()} when the engine's interval applies. */
     public static final long ENGINE_LATENCY_INTERVAL = -1;
@@ -46,6 +53,8 @@ public record ConnectSpec(
     public static final int DEFAULT_TCP_PACKET_SIZE = 64 * 1024;
     public static final int DEFAULT_UDP_PACKET_SIZE = 1_400;
     public static final long DEFAULT_BANDWIDTH_DURATION_NS = 1_000_000_000L;
+    /** Lowest target rate: below it one 64 KB frame would take minutes and outlast the connection timeout. */
+    public static final long MIN_RATE_BPS = 10_000L;
 
     public ConnectSpec
     {
@@ -73,24 +82,41 @@ public record ConnectSpec(
             throw new IllegalArgumentException("bad latency interval " + latencyIntervalNs / 1_000_000 +
                 " ms (expected 0 to " + MAX_LATENCY_INTERVAL_NS / 1_000_000_000L + " s)");
         }
+        if (bandwidthShape == null)
+        {
+            throw new IllegalArgumentException("missing bandwidth shape");
+        }
+        if (rateBps != 0 && rateBps < MIN_RATE_BPS)
+        {
+            throw new IllegalArgumentException("bad rate " + rateBps + " bit/s (expected at least " + MIN_RATE_BPS +
+                " bit/s, or 0 for unpaced)");
+        }
     }
 
     /** A spec with the defaults. */
     public static ConnectSpec of(final TransportProtocol protocol, final String host, final int port)
     {
         return new ConnectSpec(protocol, host, port, false, defaultPacketSize(protocol), false, 0,
-            DEFAULT_BANDWIDTH_DURATION_NS, ENGINE_LATENCY_INTERVAL);
+            DEFAULT_BANDWIDTH_DURATION_NS, ENGINE_LATENCY_INTERVAL, BandwidthShape.TURN, 0);
     }
 
     public ConnectSpec withBandwidth(final int packetSize, final long bytes, final long durationNs)
     {
-        return new ConnectSpec(protocol, host, port, true, packetSize, verify, bytes, durationNs, latencyIntervalNs);
+        return new ConnectSpec(protocol, host, port, true, packetSize, verify, bytes, durationNs, latencyIntervalNs,
+            bandwidthShape, rateBps);
+    }
+
+    /** The same with another test shape and target rate (0 = unpaced). */
+    public ConnectSpec withShape(final BandwidthShape shape, final long rateBps)
+    {
+        return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
+            bandwidthDurationNs, latencyIntervalNs, shape, rateBps);
     }
 
     public ConnectSpec withLatencyInterval(final long intervalNs)
     {
         return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
-            bandwidthDurationNs, intervalNs);
+            bandwidthDurationNs, intervalNs, bandwidthShape, rateBps);
     }
 
     /** The pause between probes on this connection: its own, or {@code engineDefaultNs}. */
@@ -102,7 +128,7 @@ public record ConnectSpec(
     public ConnectSpec withVerify(final boolean verify)
     {
         return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
-            bandwidthDurationNs, latencyIntervalNs);
+            bandwidthDurationNs, latencyIntervalNs, bandwidthShape, rateBps);
     }
 
     public static int defaultPacketSize(final TransportProtocol protocol)
@@ -158,6 +184,8 @@ public record ConnectSpec(
         long bytes = 0;
         long durationNs = -1;
         long latencyIntervalNs = ENGINE_LATENCY_INTERVAL;
+        BandwidthShape shape = BandwidthShape.TURN;
+        long rateBps = 0;
         if (queryStart >= 0 && queryStart + 1 < text.length())
         {
             for (final String option : text.substring(queryStart + 1).split("&"))
@@ -194,10 +222,16 @@ public record ConnectSpec(
                     case "latency-interval":
                         latencyIntervalNs = Units.parseDurationNs(required(name, value));
                         break;
+                    case "bandwidth":
+                        shape = BandwidthShape.parse(required(name, value));
+                        break;
+                    case "rate":
+                        rateBps = BitRate.parse(required(name, value));
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + name + "' in '" + uri +
                             "' (known: monitor-bandwidth, packet-size, verify, bandwidth-bytes, bandwidth-duration, " +
-                            "latency-interval)");
+                            "latency-interval, bandwidth, rate)");
                 }
             }
         }
@@ -206,7 +240,7 @@ public record ConnectSpec(
             durationNs = bytes > 0 ? 0 : DEFAULT_BANDWIDTH_DURATION_NS;
         }
         return new ConnectSpec(protocol, host, port, monitor, packetSize, verify, bytes, durationNs,
-            latencyIntervalNs);
+            latencyIntervalNs, shape, rateBps);
     }
 
     static int parsePort(final String text, final String context)
@@ -271,6 +305,14 @@ public record ConnectSpec(
         if (latencyIntervalNs != ENGINE_LATENCY_INTERVAL)
         {
             sb.append("&latency-interval=").append(latencyIntervalNs / 1_000).append("us");
+        }
+        if (bandwidthShape != BandwidthShape.TURN)
+        {
+            sb.append("&bandwidth=").append(bandwidthShape.optionValue());
+        }
+        if (rateBps > 0)
+        {
+            sb.append("&rate=").append(rateBps);
         }
         return sb.toString();
     }

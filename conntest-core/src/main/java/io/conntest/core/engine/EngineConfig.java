@@ -18,7 +18,8 @@ import io.conntest.core.protocol.ProtocolLimits;
  * @param retryMaxNs            cap of the backed-off reconnect delay (default 8 s)
  * @param retryMultiplier       backoff factor per consecutive failure (default 2)
  * @param latencyIntervalNs     pause between latency probes (default 200 ms)
- * @param latencyProbesPerRound probes between two bandwidth rounds (default 5)
+ * @param latencyProbesPerRound idle probes between two bandwidth tests (default 5; probes during a test go on but
+ *                              do not count)
  * @param publishIntervalNs     how often a snapshot is published (default 250 ms)
  * @param busyPoll              never sleep between duty cycles: the lowest latency, one core at 100 % (benchmarks)
  * @param tracePackets          emit a {@code PACKET} event per control frame and per test's first and last DATA

@@ -123,6 +123,15 @@ public final class EngineCore
         return clock == null ? nowNs : Math.max(nowNs, clock.nanoTime());
     }
 
+    /**
+     * The time a frame was received at: the transport's receive timestamp when it gave one and the engine runs on
+     * the real clock (it is on {@link System#nanoTime()}, the latency clock's), else {@link #latencyNowNs()}.
+     */
+    long receiveTimeNs(final boolean hasReceiveTimestamp, final long receivedAtNs)
+    {
+        return hasReceiveTimestamp && latencyClock != null ? receivedAtNs : latencyNowNs();
+    }
+
     /** One duty cycle; returns work done (0 = idle until {@link #nextDeadlineNs()} or I/O). */
     public int doWork(final long nowNs)
     {
@@ -389,8 +398,10 @@ public final class EngineCore
     {
         final ConnectionStats s = session.stats();
         final long bps = ConnectionStats.bitsPerSecond(bytes, durationNs);
-        emit(EventType.BANDWIDTH_RESULT, s, null, (up ? "up " : "down ") + bytes + " bytes in " +
-            durationNs / 1_000 + " us = " + bps + " bit/s" + (errors > 0 ? ", " + errors + " corrupted bytes" : ""));
+        listener.onEvent(new EngineEvent(nowNs, System.currentTimeMillis(), EventType.BANDWIDTH_RESULT, s.key(),
+            s.side(), s.protocol(), s.peerHost, s.peerPort, s.peerName, null, (up ? "up " : "down ") + bytes +
+            " bytes in " + durationNs / 1_000 + " us = " + bps + " bit/s" +
+            (errors > 0 ? ", " + errors + " corrupted bytes" : ""), up ? "up" : "down", bytes, durationNs, bps));
         if (errors > 0)
         {
             emit(EventType.ERROR, s, FailureReason.PROTOCOL, "payload verification found " + errors +

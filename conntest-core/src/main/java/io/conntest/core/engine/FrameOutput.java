@@ -18,6 +18,11 @@ import io.conntest.core.transport.Connection;
  * to the transport in slices. A DATA frame starts only when the outbox is empty, and the outbox waits while a
  * DATA frame is unfinished, so frames never interleave on the stream. On a message connection every frame is
  * one write, all or nothing.
+ *
+ * <p>The bound a latency probe sees: a control frame enqueued while DATA flows goes out right after the DATA frame
+ * in progress, before the next one starts, so it waits behind at most one DATA frame of this queue, and a DATA frame
+ * carries at most {@link io.conntest.core.protocol.ProtocolLimits#MAX_DATA_FRAME_PAYLOAD} (a bigger packet is cut
+ * into frames by {@link SendTest}). Checked by {@code LoadedLatencyTest.aProbeWaitsBehindAtMostOneDataFrame}.
  */
 final class FrameOutput
 {

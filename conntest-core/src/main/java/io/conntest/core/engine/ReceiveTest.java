@@ -14,7 +14,10 @@ final class ReceiveTest
     boolean verify;
     int seed;
     long bytes;
+    /** Packets completed (a packet may span several frames, see {@link FrameHeader#FLAG_MORE}). */
     long packets;
+    /** DATA frames received. */
+    long frames;
     long errors;
     long startNs;
     private int currentFlags;
@@ -28,6 +31,7 @@ final class ReceiveTest
         this.seed = (int)testId;
         this.bytes = 0;
         this.packets = 0;
+        this.frames = 0;
         this.errors = 0;
         this.startNs = nowNs;
     }
@@ -48,7 +52,12 @@ final class ReceiveTest
             return "DATA of " + header.bodyLength() + " bytes, packet size is " + packetSize;
         }
         currentFlags = header.flags();
-        packets++;
+        if ((currentFlags & FrameHeader.FLAG_MORE) == 0)
+        {
+            // a packet cut into frames counts once, at its last frame
+            packets++;
+        }
+        frames++;
         return null;
     }
 

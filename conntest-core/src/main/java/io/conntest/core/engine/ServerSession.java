@@ -80,14 +80,15 @@ final class ServerSession extends Session
         stats.packetSize = packetSize;
         stats.monitorBandwidth = true;
         final boolean verify = (requestBody.flags() & BandwidthRequestBody.FLAG_VERIFY) != 0;
-        if (requestBody.direction() == BandwidthRequestBody.UP)
+        final int direction = requestBody.direction();
+        if (direction != BandwidthRequestBody.DOWN)
         {
             receive.start(BandwidthRequestBody.UP, header.sequence(), packetSize, verify, nowNs);
         }
-        else
+        if (direction != BandwidthRequestBody.UP)
         {
             send.start(BandwidthRequestBody.DOWN, header.sequence(), packetSize, verify, requestBody.totalBytes(),
-                requestBody.durationNs(), nowNs);
+                requestBody.durationNs(), requestBody.rateBps(), dataFrameLimit(requestBody.rateBps()), nowNs);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.conntest.core.protocol.LatencyPongBody;
 import io.conntest.core.protocol.MessageType;
 import io.conntest.core.protocol.PeerText;
 import io.conntest.core.protocol.ProtocolError;
+import io.conntest.core.protocol.ProtocolLimits;
 import io.conntest.core.protocol.StreamFrameDecoder;
 import io.conntest.core.stats.ConnectionState;
 import io.conntest.core.stats.ConnectionStats;
@@ -35,7 +36,8 @@ abstract class Session implements ConnectionHandler, FrameHandler
     static final int PHASE_LATENCY = 2;
     static final int PHASE_BANDWIDTH_UP = 3;
     static final int PHASE_BANDWIDTH_DOWN = 4;
-    static final int PHASE_CLOSED = 5;
+    static final int PHASE_BANDWIDTH_DUPLEX = 5;
+    static final int PHASE_CLOSED = 6;
     private static final int MAX_FRAMES_PER_PUMP = 256;
     /** GOODBYE code: this connection duplicates another one between the same pair (docs/protocol.md). */
     static final int CLOSE_CODE_DUPLICATE = 256;
@@ -59,6 +61,11 @@ abstract class Session implements ConnectionHandler, FrameHandler
     long nowNs;
     /** Sequence of our last ping or echo-requesting pong, whose echo gives a latency sample. */
     long echoAwaitedSequence = -1;
+    /** The bytes being handled came with the transport's receive timestamp {@link #receivedAtNs}. */
+    private boolean hasReceiveTimestamp;
+    private long receivedAtNs;
+    /** A bandwidth test ran when the awaited probe was sent: its sample is a loaded one. */
+    boolean echoAwaitedLoaded;
     private long lastProgressNs;
     private long helloDeadlineNs = Long.MAX_VALUE;
 
@@ -100,9 +107,39 @@ abstract class Session implements ConnectionHandler, FrameHandler
         return Long.MAX_VALUE;
     }
 
-    /** Our ping was answered. */
-    void onProbeAnswered(final long nowNs)
+    /** Our ping was answered; {@code loaded}: a bandwidth test ran while it was out. */
+    void onProbeAnswered(final long nowNs, final boolean loaded)
     {
+    }
+
+    /**
+     * A bandwidth test runs on this connection (either side of it, until its result is known): probes sent or
+     * answered now measure loaded latency.
+     */
+    boolean isTestRunning()
+    {
+        return send.active || receive.active;
+    }
+
+    /**
+     * The largest DATA frame payload this side sends in a test at {@code rateBps}: 64 KiB, and on a stream at most
+     * 10 ms of a paced rate (at least 1 KiB), so a slow paced test goes out smoothly instead of in 64 KiB steps.
+     * Over UDP a frame is the datagram the packet size asked for.
+     */
+    int dataFrameLimit(final long rateBps)
+    {
+        if (!connection.isStream() || rateBps <= 0)
+        {
+            return ProtocolLimits.MAX_DATA_FRAME_PAYLOAD;
+        }
+        return (int)Math.max(1024, Math.min(ProtocolLimits.MAX_DATA_FRAME_PAYLOAD, rateBps / 8 / 100));
+    }
+
+    /** Marks {@code sequence} as the probe whose echo gives our next latency sample. */
+    void awaitEcho(final long sequence)
+    {
+        echoAwaitedSequence = sequence;
+        echoAwaitedLoaded = isTestRunning();
     }
 
     /** The peer reported the result of a test we sent. */
@@ -191,6 +228,22 @@ abstract class Session implements ConnectionHandler, FrameHandler
     }
 
     @Override
+    public void onData(final Connection connection, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs, final long receivedAtNs)
+    {
+        this.hasReceiveTimestamp = true;
+        this.receivedAtNs = receivedAtNs;
+        try
+        {
+            onData(connection, buffer, offset, length, nowNs);
+        }
+        finally
+        {
+            this.hasReceiveTimestamp = false;
+        }
+    }
+
+    @Override
     public void onWritable(final Connection connection, final long nowNs)
     {
         if (phase != PHASE_CLOSED)
@@ -221,6 +274,7 @@ abstract class Session implements ConnectionHandler, FrameHandler
         {
             return 0;
         }
+        stats.rollThroughputWindow(nowNs);
         int work = 0;
         if (flush() > 0)
         {
@@ -251,7 +305,7 @@ abstract class Session implements ConnectionHandler, FrameHandler
         }
         if (send.isSending() && output.canStartData())
         {
-            return nowNs;
+            return send.nextFrameAtNs(nowNs);
         }
         long at = Math.min(lastProgressNs + core.config().timeoutNs(), helloDone ? Long.MAX_VALUE : helloDeadlineNs);
         at = Math.min(at, scheduleDeadlineNs());
@@ -285,6 +339,10 @@ abstract class Session implements ConnectionHandler, FrameHandler
                     break;
                 }
             }
+            if (send.nextFrameAtNs(nowNs) > nowNs)
+            {
+                break;
+            }
             final int payload = send.nextPayload(nowNs);
             final int flags = send.nextFlags();
             if (core.tracing() && (send.bytes == 0 || (flags & FrameHeader.FLAG_END) != 0))
@@ -292,8 +350,10 @@ abstract class Session implements ConnectionHandler, FrameHandler
                 core.tracePacket(this, true, MessageType.DATA, txSequence, FrameHeader.LENGTH + payload,
                     send.bytes == 0 ? "(first of test)" : "(last of test)");
             }
-            output.startData(flags, sessionId, txSequence++, nowNs, payload, send.bytes, send.seed);
-            send.onPacketStarted(payload);
+            // each frame is stamped with a fresh clock reading (not the cycle's), so the receiver's RFC 3550 jitter
+            // sees the real spacing of the frames of one burst
+            output.startData(flags, sessionId, txSequence++, core.latencyNowNs(), payload, send.bytes, send.seed);
+            send.onFrameStarted(payload);
             frames++;
             flush();
         }
@@ -331,6 +391,7 @@ abstract class Session implements ConnectionHandler, FrameHandler
                 onHello(header, buffer, bodyOffset, bodyLength);
                 break;
             case MessageType.LATENCY_PING:
+                stats.probesAnswered++;
                 reply(header, FrameHeader.FLAG_ECHO_REQUEST);
                 break;
             case MessageType.LATENCY_PONG:
@@ -383,15 +444,21 @@ abstract class Session implements ConnectionHandler, FrameHandler
             protocolError(ProtocolError.BAD_BODY, "malformed LATENCY_PONG");
             return;
         }
+        if (pongBody.senderLost() >= 0)
+        {
+            stats.peerUdpLost = pongBody.senderLost();
+        }
         if (pongBody.echoSequence() == echoAwaitedSequence)
         {
-            final long rttNs = core.latencyNowNs() - pongBody.echoTimestampNs();
+            // measured against the time the pong was read (next to the system call) when the transport says
+            final long rttNs = core.receiveTimeNs(hasReceiveTimestamp, receivedAtNs) - pongBody.echoTimestampNs();
+            final boolean loaded = echoAwaitedLoaded || isTestRunning();
             if (rttNs >= 0)
             {
-                stats.recordLatency(rttNs / 2);
+                stats.recordLatency(rttNs / 2, loaded);
             }
             echoAwaitedSequence = -1;
-            onProbeAnswered(nowNs);
+            onProbeAnswered(nowNs, loaded);
         }
         if ((header.flags() & FrameHeader.FLAG_ECHO_REQUEST) != 0)
         {
@@ -405,11 +472,13 @@ abstract class Session implements ConnectionHandler, FrameHandler
         final long echoTs = header.timestampNs();
         final long echoSeq = header.sequence();
         final MutableDirectBuffer b = core.scratch();
-        final int body = LatencyPongBody.write(b, FrameHeader.LENGTH, echoTs, echoSeq);
+        // over UDP the pong tells the peer how many of our messages were lost on their way to it
+        final long lost = connection.isStream() ? -1 : Math.max(0, stats.transportStats.udpLost());
+        final int body = LatencyPongBody.write(b, FrameHeader.LENGTH, echoTs, echoSeq, lost);
         final long sequence = txSequence;
         if (sendControl(MessageType.LATENCY_PONG, flags, body, core.latencyNowNs()) && flags != 0)
         {
-            echoAwaitedSequence = sequence;
+            awaitEcho(sequence);
         }
     }
 
@@ -466,10 +535,18 @@ abstract class Session implements ConnectionHandler, FrameHandler
                 ProtocolError.UNEXPECTED, problem);
             return;
         }
-        if (core.tracing() && (receive.packets == 1 || receive.isCurrentLast()))
+        if (!connection.isStream())
+        {
+            if (receive.frames == 1)
+            {
+                stats.jitter.restartStream();
+            }
+            stats.jitter.onPacket(header.timestampNs(), core.latencyNowNs());
+        }
+        if (core.tracing() && (receive.frames == 1 || receive.isCurrentLast()))
         {
             core.tracePacket(this, false, MessageType.DATA, header.sequence(), FrameHeader.LENGTH + header.bodyLength(),
-                receive.packets == 1 ? "(first of test)" : "(last of test)");
+                receive.frames == 1 ? "(first of test)" : "(last of test)");
         }
     }
 

@@ -18,6 +18,10 @@ import io.conntest.core.transport.TransportProtocol;
  * @param peerName        the peer's instance name once known, else null
  * @param reason          the classified failure for CONNECT_FAILED, CLOSED, ERROR, else null
  * @param message         a human-readable line
+ * @param direction       BANDWIDTH_RESULT: "up" (this side sent) or "down" (this side received), else null
+ * @param bytes           BANDWIDTH_RESULT: payload bytes the receiver counted, else -1
+ * @param durationNs      BANDWIDTH_RESULT: the receiver's duration of the test, else -1
+ * @param bitsPerSecond   BANDWIDTH_RESULT: bytes × 8 / duration, else -1
  */
 public record EngineEvent(
     long timeNs,
@@ -30,6 +34,18 @@ public record EngineEvent(
     int port,
     String peerName,
     FailureReason reason,
-    String message)
+    String message,
+    String direction,
+    long bytes,
+    long durationNs,
+    long bitsPerSecond)
 {
+    /** An event without bandwidth figures. */
+    public EngineEvent(final long timeNs, final long epochMillis, final EventType type, final long connectionKey,
+        final Side side, final TransportProtocol protocol, final String host, final int port, final String peerName,
+        final FailureReason reason, final String message)
+    {
+        this(timeNs, epochMillis, type, connectionKey, side, protocol, host, port, peerName, reason, message, null, -1,
+            -1, -1);
+    }
 }

@@ -7,13 +7,16 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * BANDWIDTH_REQUEST body: {@code direction u8, flags u8, reserved u16, packet size u32, total bytes u64,
- * duration ns u64}. Direction {@link #UP}: the requester sends; {@link #DOWN}: the responder sends. The test
- * ends at whichever of total bytes or duration comes first (0 = no limit, but not both 0).
+ * duration ns u64[, rate bit/s u64]}. Direction {@link #UP}: the requester sends; {@link #DOWN}: the responder
+ * sends; {@link #DUPLEX}: both send at once, each its own limits. The test ends at whichever of total bytes or
+ * duration comes first (0 = no limit, but not both 0). The optional rate (0 = as fast as possible) paces every
+ * sender of the test; a body of {@link #LENGTH_WITHOUT_RATE} bytes (older peers) means no pacing.
  */
 public final class BandwidthRequestBody
 {
     public static final int UP = 0;
     public static final int DOWN = 1;
+    public static final int DUPLEX = 2;
     public static final int FLAG_VERIFY = 0x1;
 
     public static final int DIRECTION_OFFSET = 0;
@@ -21,18 +24,21 @@ public final class BandwidthRequestBody
     public static final int PACKET_SIZE_OFFSET = 4;
     public static final int TOTAL_BYTES_OFFSET = 8;
     public static final int DURATION_OFFSET = 16;
-    public static final int LENGTH = 24;
+    public static final int RATE_OFFSET = 24;
+    public static final int LENGTH_WITHOUT_RATE = 24;
+    public static final int LENGTH = 32;
 
     private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
 
     private DirectBuffer buffer;
     private int offset;
+    private int length;
 
     /** Wraps and validates direction, packet size (1..{@link ProtocolLimits#MAX_DATA_PAYLOAD}) and limits. */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
     {
         this.buffer = null;
-        if (length != LENGTH)
+        if (length != LENGTH && length != LENGTH_WITHOUT_RATE)
         {
             return false;
         }
@@ -40,13 +46,15 @@ public final class BandwidthRequestBody
         final long packetSize = buffer.getInt(offset + PACKET_SIZE_OFFSET, BE) & 0xFFFF_FFFFL;
         final long total = buffer.getLong(offset + TOTAL_BYTES_OFFSET, BE);
         final long duration = buffer.getLong(offset + DURATION_OFFSET, BE);
-        if ((direction != UP && direction != DOWN) || packetSize < 1 || packetSize > ProtocolLimits.MAX_DATA_PAYLOAD ||
+        final long rate = length == LENGTH ? buffer.getLong(offset + RATE_OFFSET, BE) : 0;
+        if ((direction != UP && direction != DOWN && direction != DUPLEX) || rate < 0 || packetSize < 1 || packetSize > ProtocolLimits.MAX_DATA_PAYLOAD ||
             total < 0 || duration < 0 || (total == 0 && duration == 0))
         {
             return false;
         }
         this.buffer = buffer;
         this.offset = offset;
+        this.length = length;
         return true;
     }
 
@@ -75,6 +83,12 @@ public final class BandwidthRequestBody
         return buffer.getLong(offset + DURATION_OFFSET, BE);
     }
 
+    /** Target rate of every sender in bit/s, 0 = unpaced. */
+    public long rateBps()
+    {
+        return length == LENGTH ? buffer.getLong(offset + RATE_OFFSET, BE) : 0;
+    }
+
     public static int write(
         final MutableDirectBuffer buffer,
         final int offset,
@@ -82,7 +96,8 @@ public final class BandwidthRequestBody
         final int flags,
         final int packetSize,
         final long totalBytes,
-        final long durationNs)
+        final long durationNs,
+        final long rateBps)
     {
         buffer.putByte(offset + DIRECTION_OFFSET, (byte)direction);
         buffer.putByte(offset + FLAGS_OFFSET, (byte)flags);
@@ -90,6 +105,7 @@ public final class BandwidthRequestBody
         buffer.putInt(offset + PACKET_SIZE_OFFSET, packetSize, BE);
         buffer.putLong(offset + TOTAL_BYTES_OFFSET, totalBytes, BE);
         buffer.putLong(offset + DURATION_OFFSET, durationNs, BE);
+        buffer.putLong(offset + RATE_OFFSET, rateBps, BE);
         return LENGTH;
     }
 }

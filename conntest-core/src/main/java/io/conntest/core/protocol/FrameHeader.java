@@ -37,6 +37,11 @@ public final class FrameHeader
     public static final int FLAG_VERIFY = 0x2;
     /** LATENCY_PONG: the receiver answers with a pong of its own so both sides measure the round trip. */
     public static final int FLAG_ECHO_REQUEST = 0x4;
+    /**
+     * DATA: more frames of the same packet follow. A packet larger than {@link ProtocolLimits#MAX_DATA_FRAME_PAYLOAD}
+     * is cut into frames so that a control frame (a latency probe) never waits behind more than one frame.
+     */
+    public static final int FLAG_MORE = 0x8;
 
     private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
 

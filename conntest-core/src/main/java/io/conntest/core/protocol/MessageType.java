@@ -40,7 +40,7 @@ public final class MessageType
             case LATENCY_PING:
                 return 0;
             case LATENCY_PONG:
-                return LatencyPongBody.LENGTH;
+                return LatencyPongBody.LENGTH_WITH_LOSS;
             case BANDWIDTH_REQUEST:
                 return BandwidthRequestBody.LENGTH;
             case DATA:
@@ -65,7 +65,7 @@ public final class MessageType
             case LATENCY_PONG:
                 return LatencyPongBody.LENGTH;
             case BANDWIDTH_REQUEST:
-                return BandwidthRequestBody.LENGTH;
+                return BandwidthRequestBody.LENGTH_WITHOUT_RATE;
             case BANDWIDTH_RESULT:
                 return BandwidthResultBody.LENGTH;
             case GOODBYE:

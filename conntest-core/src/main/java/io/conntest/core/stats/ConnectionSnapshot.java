@@ -24,13 +24,23 @@ import io.conntest.core.transport.TransportProtocol;
  * @param packetsReceived     frames received
  * @param bytesSent           bytes handed to the transport (frame headers included)
  * @param bytesReceived       bytes received from the transport
- * @param latencyLastNs       last one-way latency (RTT/2)
- * @param latencyMinNs        minimum RTT/2
- * @param latencyP50Ns        median RTT/2
- * @param latencyP90Ns        90th percentile RTT/2
- * @param latencyP99Ns        99th percentile RTT/2
- * @param latencyMaxNs        maximum RTT/2
- * @param latencySamples      probes measured
+ * @param latencyLastNs       last one-way latency (RTT/2) of any probe, idle or loaded
+ * @param latencyMinNs        minimum RTT/2 of idle probes
+ * @param latencyP50Ns        median RTT/2 of idle probes
+ * @param latencyP90Ns        90th percentile RTT/2 of idle probes
+ * @param latencyP99Ns        99th percentile RTT/2 of idle probes
+ * @param latencyMaxNs        maximum RTT/2 of idle probes
+ * @param latencySamples      idle probes measured (no bandwidth test ran while they were out)
+ * @param latencyLoadedP50Ns  median RTT/2 of probes sent or answered while a bandwidth test ran (behind its data)
+ * @param latencyLoadedP90Ns  90th percentile of the loaded RTT/2
+ * @param latencyLoadedP99Ns  99th percentile of the loaded RTT/2
+ * @param latencyLoadedMaxNs  maximum loaded RTT/2
+ * @param latencyLoadedSamples loaded probes measured
+ * @param probesAnswered      the peer's probes this side answered (the peer measures those)
+ * @param intervalSentBps     bytes this side sent in the last throughput interval, as bits/s (-1 before one ended)
+ * @param intervalReceivedBps bytes this side received in the last throughput interval, as bits/s
+ * @param intervalNs          length of that interval (about {@link ConnectionStats#THROUGHPUT_INTERVAL_NS}), 0 = none
+ * @param stale               not connected now (retrying or closed): the figures are of an earlier connection
  * @param bandwidthUpLastBps  this side to the peer, last test, bits/s (as the peer measured it)
  * @param bandwidthUpAvgBps   this side to the peer, all tests, bits/s
  * @param bandwidthDownLastBps the peer to this side, last test, bits/s
@@ -39,10 +49,13 @@ import io.conntest.core.transport.TransportProtocol;
  * @param monitorBandwidth    bandwidth tests are on for this connection
  * @param packetSize          DATA payload size in bytes
  * @param verificationErrors  corrupted payload bytes found (by this side, plus those the peer reported)
- * @param udpLost             UDP packets declared lost
+ * @param udpLost             UDP messages this side declared lost on their way to the peer (outgoing direction)
  * @param udpOutOfOrder       UDP packets received out of order
  * @param udpDuplicate        UDP duplicates received
  * @param udpRetransmitted    UDP packets retransmitted
+ * @param udpJitterNs         RFC 3550 §6.4.1 interarrival jitter of the DATA frames this side received, -1 = none
+ * @param udpLostIncoming     UDP messages the peer declared lost on their way to this side (the peer's
+ *                            {@code udpLost}, told in its pongs), -1 until told
  * @param tcpRetransmissions  TCP retransmissions (userspace stack only)
  * @param tcpSrttNs           TCP smoothed RTT (userspace stack only)
  * @param tcpCwndBytes        TCP congestion window (userspace stack only)
@@ -74,6 +87,16 @@ public record ConnectionSnapshot(
     long latencyP99Ns,
     long latencyMaxNs,
     long latencySamples,
+    long latencyLoadedP50Ns,
+    long latencyLoadedP90Ns,
+    long latencyLoadedP99Ns,
+    long latencyLoadedMaxNs,
+    long latencyLoadedSamples,
+    long probesAnswered,
+    long intervalSentBps,
+    long intervalReceivedBps,
+    long intervalNs,
+    boolean stale,
     long bandwidthUpLastBps,
     long bandwidthUpAvgBps,
     long bandwidthDownLastBps,
@@ -86,6 +109,8 @@ public record ConnectionSnapshot(
     long udpOutOfOrder,
     long udpDuplicate,
     long udpRetransmitted,
+    long udpJitterNs,
+    long udpLostIncoming,
     long tcpRetransmissions,
     long tcpSrttNs,
     long tcpCwndBytes,

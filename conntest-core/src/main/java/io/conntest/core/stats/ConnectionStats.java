@@ -18,7 +18,15 @@ public final class ConnectionStats
     private final long key;
     private final Side side;
     private final TransportProtocol protocol;
+    /** How long the window of the per-interval throughput is: what moved in the last second, each way. */
+    public static final long THROUGHPUT_INTERVAL_NS = 1_000_000_000L;
+
+    /** RTT/2 of probes sent and answered while no bandwidth test ran on the connection. */
     private final Histogram latency = new Histogram(1, HIGHEST_LATENCY_NS, 3);
+    /** RTT/2 of probes that were out while a bandwidth test ran (behind its data). */
+    private final Histogram latencyLoaded = new Histogram(1, HIGHEST_LATENCY_NS, 3);
+    /** RFC 3550 jitter of the DATA frames this side received (reported for UDP). */
+    public final InterarrivalJitter jitter = new InterarrivalJitter();
 
     public String localHost;
     public int localPort;
@@ -34,6 +42,8 @@ public final class ConnectionStats
     public long bytesSent;
     public long bytesReceived;
     public long latencyLastNs = -1;
+    /** The peer's probes (LATENCY_PING) this side answered. */
+    public long probesAnswered;
     public long bandwidthUpLastBps = -1;
     public long bandwidthUpTotalBytes;
     public long bandwidthUpTotalNs;
@@ -53,6 +63,15 @@ public final class ConnectionStats
     private long udpOutOfOrderBase;
     private long udpDuplicateBase;
     private long udpRetransmittedBase;
+    /** The peer's count of messages it declared lost towards us, on the current connection (-1 = not told). */
+    public long peerUdpLost = -1;
+    private long peerUdpLostBase;
+    private long windowStartNs = -1;
+    private long windowSentBase;
+    private long windowReceivedBase;
+    private long intervalSentBps = -1;
+    private long intervalReceivedBps = -1;
+    private long intervalNs;
 
     public ConnectionStats(final long key, final Side side, final TransportProtocol protocol)
     {
@@ -84,6 +103,8 @@ public final class ConnectionStats
         udpOutOfOrderBase += Math.max(0, t.udpOutOfOrder());
         udpDuplicateBase += Math.max(0, t.udpDuplicate());
         udpRetransmittedBase += Math.max(0, t.udpRetransmitted());
+        peerUdpLostBase += Math.max(0, peerUdpLost);
+        peerUdpLost = -1;
         transportStats = TransportStats.NONE;
     }
 
@@ -92,12 +113,50 @@ public final class ConnectionStats
         return base + Math.max(0, current);
     }
 
-    /** Records one probe's RTT/2. */
-    public void recordLatency(final long oneWayNs)
+    /** Records one probe's RTT/2, idle or {@code loaded} (a bandwidth test ran while it was out). */
+    public void recordLatency(final long oneWayNs, final boolean loaded)
     {
         final long value = Math.max(1, Math.min(oneWayNs, HIGHEST_LATENCY_NS));
-        latency.recordValue(value);
+        (loaded ? latencyLoaded : latency).recordValue(value);
         latencyLastNs = value;
+    }
+
+    /** Records one idle probe's RTT/2. */
+    public void recordLatency(final long oneWayNs)
+    {
+        recordLatency(oneWayNs, false);
+    }
+
+    /**
+     * Closes the throughput window when {@link #THROUGHPUT_INTERVAL_NS} has passed: the bytes that moved in it,
+     * each way, become the per-interval figures (over the window's real length, should nobody have looked for
+     * longer). Called on the engine thread by every duty cycle of the session and with every snapshot.
+     */
+    public void rollThroughputWindow(final long nowNs)
+    {
+        if (windowStartNs < 0 || state != ConnectionState.CONNECTED)
+        {
+            windowStartNs = nowNs;
+            windowSentBase = bytesSent;
+            windowReceivedBase = bytesReceived;
+            if (state != ConnectionState.CONNECTED)
+            {
+                intervalSentBps = -1;
+                intervalReceivedBps = -1;
+                intervalNs = 0;
+            }
+            return;
+        }
+        final long elapsed = nowNs - windowStartNs;
+        if (elapsed >= THROUGHPUT_INTERVAL_NS)
+        {
+            intervalSentBps = bitsPerSecond(bytesSent - windowSentBase, elapsed);
+            intervalReceivedBps = bitsPerSecond(bytesReceived - windowReceivedBase, elapsed);
+            intervalNs = elapsed;
+            windowStartNs = nowNs;
+            windowSentBase = bytesSent;
+            windowReceivedBase = bytesReceived;
+        }
     }
 
     /** This side sent {@code bytes} in {@code durationNs} as the receiving peer measured it. */
@@ -129,7 +188,9 @@ public final class ConnectionStats
 
     public ConnectionSnapshot snapshot(final long nowNs)
     {
+        rollThroughputWindow(nowNs);
         final boolean hasLatency = latency.getTotalCount() > 0;
+        final boolean hasLoaded = latencyLoaded.getTotalCount() > 0;
         final TransportStats t = transportStats;
         return new ConnectionSnapshot(
             key,
@@ -155,6 +216,16 @@ public final class ConnectionStats
             hasLatency ? latency.getValueAtPercentile(99) : -1,
             hasLatency ? latency.getMaxValue() : -1,
             latency.getTotalCount(),
+            hasLoaded ? latencyLoaded.getValueAtPercentile(50) : -1,
+            hasLoaded ? latencyLoaded.getValueAtPercentile(90) : -1,
+            hasLoaded ? latencyLoaded.getValueAtPercentile(99) : -1,
+            hasLoaded ? latencyLoaded.getMaxValue() : -1,
+            latencyLoaded.getTotalCount(),
+            probesAnswered,
+            intervalSentBps,
+            intervalReceivedBps,
+            intervalNs,
+            state != ConnectionState.CONNECTED,
             bandwidthUpLastBps,
             bandwidthUpTotalNs > 0 ? bitsPerSecond(bandwidthUpTotalBytes, bandwidthUpTotalNs) : -1,
             bandwidthDownLastBps,
@@ -167,6 +238,9 @@ public final class ConnectionStats
             protocol == TransportProtocol.UDP ? udp(udpOutOfOrderBase, t.udpOutOfOrder()) : -1,
             protocol == TransportProtocol.UDP ? udp(udpDuplicateBase, t.udpDuplicate()) : -1,
             protocol == TransportProtocol.UDP ? udp(udpRetransmittedBase, t.udpRetransmitted()) : -1,
+            protocol == TransportProtocol.UDP ? jitter.jitterNs() : -1,
+            protocol == TransportProtocol.UDP && (peerUdpLost >= 0 || peerUdpLostBase > 0) ?
+                udp(peerUdpLostBase, peerUdpLost) : -1,
             t.tcpRetransmissions(),
             t.tcpSrttNs(),
             t.tcpCwndBytes(),

@@ -138,7 +138,8 @@ final class KernelTcpConnection extends KernelConnection
             {
                 return;
             }
-            handler.onData(this, transport.readView, 0, n, nowNs);
+            // the receive timestamp next to the read system call: latency probes are measured against it
+            handler.onData(this, transport.readView, 0, n, nowNs, System.nanoTime());
             if (n < buffer.capacity())
             {
                 return;

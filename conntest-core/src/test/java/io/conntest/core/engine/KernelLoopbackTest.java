@@ -101,6 +101,35 @@ class KernelLoopbackTest
                 "?monitor-bandwidth&packet-size=1400&bandwidth-bytes=2mb&verify");
     }
 
+    /**
+     * Latency under load on kernel sockets: probes go on during the tests (5 MB packets over TCP, cut into 64 KiB
+     * frames), both ends keep loaded samples apart, and the server answers the client's probes. No timing
+     * is asserted, only that the figures exist and are sane.
+     */
+    @ParameterizedTest
+    @EnumSource(TransportProtocol.class)
+    void loadedLatencyOnBothEnds(final TransportProtocol protocol)
+    {
+        final Engine server = start(fast("receiver").listen(new ListenSpec(protocol, "127.0.0.1", 0)).build(),
+            new Events());
+        final int port = boundPort(server);
+        final String options = protocol == TransportProtocol.TCP ? "packet-size=5mb" : "packet-size=1400&rate=200M";
+        final Engine client = start(fast("sender").connect(ConnectSpec.parse(protocol.lowerName() + "://127.0.0.1:" +
+            port + "?monitor-bandwidth&bandwidth-duration=300ms&latency-interval=2ms&" + options)).build(),
+            new Events());
+        final ConnectionSnapshot c = await(() -> client(client).filter(x -> x.bandwidthTests() >= 2 &&
+            x.latencyLoadedSamples() >= 10 && x.latencySamples() >= 5), 20_000, "loaded probes on the client");
+        final ConnectionSnapshot s = await(() -> server(server).filter(x -> x.latencyLoadedSamples() >= 10), 5_000,
+            "loaded probes on the server");
+        assertTrue(c.latencyLoadedP50Ns() > 0 && c.latencyLoadedP50Ns() <= c.latencyLoadedMaxNs());
+        assertTrue(s.latencyLoadedP50Ns() > 0 && s.latencyLoadedP50Ns() <= s.latencyLoadedMaxNs());
+        // (each engine publishes its own snapshots, so the two counts are not from the same instant)
+        assertTrue(s.probesAnswered() >= 15, "server answered " + s.probesAnswered());
+        System.out.printf("%s kernel loopback: RTT/2 idle p50 %d us, loaded p50 %d us (client); idle p50 %d us, "
+            + "loaded p50 %d us (server)%n", protocol, c.latencyP50Ns() / 1000, c.latencyLoadedP50Ns() / 1000,
+            s.latencyP50Ns() / 1000, s.latencyLoadedP50Ns() / 1000);
+    }
+
     @ParameterizedTest
     @EnumSource(TransportProtocol.class)
     void busyPollingEnginesMeasureLatencyAndStop(final TransportProtocol protocol)

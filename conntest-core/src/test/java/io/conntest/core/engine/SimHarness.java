@@ -36,9 +36,15 @@ final class SimHarness
 
         Node(final String host, final InMemoryTransport transport, final EngineConfig config)
         {
+            this(host, transport, transport, config);
+        }
+
+        Node(final String host, final InMemoryTransport transport, final Transport engineTransport,
+            final EngineConfig config)
+        {
             this.host = host;
             this.transport = transport;
-            this.core = new EngineCore(config, transport, this);
+            this.core = new EngineCore(config, engineTransport, this);
         }
 
         @Override
@@ -68,6 +74,17 @@ final class SimHarness
     Node start(final String host, final EngineConfig config)
     {
         final Node node = new Node(host, network.newTransport(host), config);
+        nodes.add(node);
+        node.core.start(clock.nowNs());
+        return node;
+    }
+
+    /** A node whose engine sees its in-memory transport through {@code decorate}. */
+    Node start(final String host, final EngineConfig config,
+        final java.util.function.Function<InMemoryTransport, Transport> decorate)
+    {
+        final InMemoryTransport transport = network.newTransport(host);
+        final Node node = new Node(host, transport, decorate.apply(transport), config);
         nodes.add(node);
         node.core.start(clock.nowNs());
         return node;

@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.conntest.core.transport.TransportProtocol;
 
 /**
- * The hot path allocates nothing: thousands of duty cycles of latency probing and bandwidth streaming (over the
- * in-memory transport) leave the thread's allocated-bytes counter where it was, apart from a small allowance
+ * The hot path allocates nothing: thousands of duty cycles of bandwidth streaming with latency probes behind the
+ * data (the loaded-latency path; over the in-memory transport) leave the thread's allocated-bytes counter where it was, apart from a small allowance
  * for the JIT's first compilations.
  */
 class SteadyStateAllocationTest
@@ -35,6 +35,7 @@ class SteadyStateAllocationTest
         sim.runFor(3_000);
         assertTrue(cli.client(sim.clock.nowNs()).latencySamples() >= 50);
         final long bytesBefore = cli.client(sim.clock.nowNs()).bytesSent();
+        final long loadedBefore = cli.client(sim.clock.nowNs()).latencyLoadedSamples();
 
         final long threadId = Thread.currentThread().getId();
         final long before = threads.getThreadAllocatedBytes(threadId);
@@ -46,6 +47,9 @@ class SteadyStateAllocationTest
         final long streamed = cli.client(sim.clock.nowNs()).bytesSent() - bytesBefore;
         System.out.println(protocol + ": allocated " + allocated + " bytes in 2000 duty cycles, streamed " + streamed);
         assertTrue(streamed > 10_000_000L, "data flowed during the measurement: " + streamed);
+        // probes go on behind the data (the loaded-latency path, answered and measured on both ends)
+        final long loaded = cli.client(sim.clock.nowNs()).latencyLoadedSamples() - loadedBefore;
+        assertTrue(loaded >= 100, "loaded probes during the measurement: " + loaded);
         assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes over 2,000 duty cycles while streaming " +
             streamed + " bytes");
     }

@@ -100,5 +100,8 @@ class UdpFaultSimulationTest
         assertEquals(serverLost, s.udpLost(), "server lost");
         assertEquals(serverDuplicate, s.udpDuplicate(), "server duplicate");
         assertEquals(0, c.udpOutOfOrder() + s.udpOutOfOrder());
+        // loss per direction: each end also learns, from the peer's pongs, what was lost on the way to it
+        assertEquals(serverLost, c.udpLostIncoming(), "client told the server's loss");
+        assertEquals(clientLost, s.udpLostIncoming(), "server told the client's loss");
     }
 }

@@ -211,15 +211,39 @@ class FrameCodecTest
         assertFalse(hello.wrap(b, 0, helloLength - 1));
         assertFalse(hello.wrap(b, 0, helloLength + 1));
 
+        final LatencyPongBody pongBody = new LatencyPongBody();
+        assertEquals(LatencyPongBody.LENGTH_WITH_LOSS, LatencyPongBody.write(b, 0, 7, 8, 42));
+        assertTrue(pongBody.wrap(b, 0, LatencyPongBody.LENGTH_WITH_LOSS));
+        assertEquals(42, pongBody.senderLost());
+        assertEquals(7, pongBody.echoTimestampNs());
+        assertTrue(pongBody.wrap(b, 0, LatencyPongBody.LENGTH), "a pong without the count is accepted");
+        assertEquals(-1, pongBody.senderLost());
+        LatencyPongBody.write(b, 0, 7, 8, -1);
+        assertTrue(pongBody.wrap(b, 0, LatencyPongBody.LENGTH_WITH_LOSS));
+        assertEquals(-1, pongBody.senderLost(), "over TCP: unknown");
+        assertFalse(pongBody.wrap(b, 0, 20));
+
         final BandwidthRequestBody request = new BandwidthRequestBody();
-        BandwidthRequestBody.write(b, 0, BandwidthRequestBody.DOWN, 1, 5 * 1024 * 1024, 0, 1_000_000_000L);
+        BandwidthRequestBody.write(b, 0, BandwidthRequestBody.DOWN, 1, 5 * 1024 * 1024, 0, 1_000_000_000L, 0);
         assertTrue(request.wrap(b, 0, BandwidthRequestBody.LENGTH));
         assertEquals(5 * 1024 * 1024, request.packetSize());
-        BandwidthRequestBody.write(b, 0, BandwidthRequestBody.UP, 0, 0, 10, 0);
+        assertEquals(0, request.rateBps());
+        BandwidthRequestBody.write(b, 0, BandwidthRequestBody.DUPLEX, 0, 1000, 0, 1_000_000_000L, 100_000_000L);
+        assertTrue(request.wrap(b, 0, BandwidthRequestBody.LENGTH));
+        assertEquals(BandwidthRequestBody.DUPLEX, request.direction());
+        assertEquals(100_000_000L, request.rateBps());
+        // a body without the rate (24 bytes, the first protocol version's) is accepted as unpaced
+        assertTrue(request.wrap(b, 0, BandwidthRequestBody.LENGTH_WITHOUT_RATE));
+        assertEquals(0, request.rateBps());
+        BandwidthRequestBody.write(b, 0, BandwidthRequestBody.UP, 0, 1000, 0, 1_000_000_000L, -1);
+        assertFalse(request.wrap(b, 0, BandwidthRequestBody.LENGTH), "negative rate");
+        BandwidthRequestBody.write(b, 0, 3, 0, 1000, 0, 1_000_000_000L, 0);
+        assertFalse(request.wrap(b, 0, BandwidthRequestBody.LENGTH), "unknown direction");
+        BandwidthRequestBody.write(b, 0, BandwidthRequestBody.UP, 0, 0, 10, 0, 0);
         assertFalse(request.wrap(b, 0, BandwidthRequestBody.LENGTH), "packet size 0");
-        BandwidthRequestBody.write(b, 0, BandwidthRequestBody.UP, 0, ProtocolLimits.MAX_DATA_PAYLOAD + 1, 10, 0);
+        BandwidthRequestBody.write(b, 0, BandwidthRequestBody.UP, 0, ProtocolLimits.MAX_DATA_PAYLOAD + 1, 10, 0, 0);
         assertFalse(request.wrap(b, 0, BandwidthRequestBody.LENGTH), "packet size too big");
-        BandwidthRequestBody.write(b, 0, BandwidthRequestBody.UP, 0, 10, 0, 0);
+        BandwidthRequestBody.write(b, 0, BandwidthRequestBody.UP, 0, 10, 0, 0, 0);
         assertFalse(request.wrap(b, 0, BandwidthRequestBody.LENGTH), "no limit");
 
         final BandwidthResultBody result = new BandwidthResultBody();
