@@ -26,12 +26,10 @@ final class SimHarness
     final List<Runnable> extraPollers = new ArrayList<>();
 
     /** One engine with its transport and the events it emitted. */
-    static final class Node implements EngineListener
+    static final class Node extends RecordingEngine
     {
         final String host;
         final InMemoryTransport transport;
-        final EngineCore core;
-        final List<EngineEvent> events = new ArrayList<>();
         boolean alive = true;
 
         Node(final String host, final InMemoryTransport transport, final EngineConfig config)
@@ -42,32 +40,9 @@ final class SimHarness
         Node(final String host, final InMemoryTransport transport, final Transport engineTransport,
             final EngineConfig config)
         {
+            super(engineTransport, config);
             this.host = host;
             this.transport = transport;
-            this.core = new EngineCore(config, engineTransport, this);
-        }
-
-        @Override
-        public void onEvent(final EngineEvent event)
-        {
-            events.add(event);
-        }
-
-        List<EngineEvent> events(final EventType type)
-        {
-            return events.stream().filter(e -> e.type() == type).collect(Collectors.toList());
-        }
-
-        ConnectionSnapshot client(final long nowNs)
-        {
-            return core.snapshot(nowNs).connections().stream().filter(c -> c.side() == Side.CLIENT).findFirst()
-                .orElseThrow();
-        }
-
-        List<ConnectionSnapshot> servers(final long nowNs)
-        {
-            return core.snapshot(nowNs).connections().stream().filter(c -> c.side() == Side.SERVER)
-                .collect(Collectors.toList());
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import io.conntest.core.engine.EngineConfig;
+import io.conntest.core.engine.RecordingEngine;
 import io.conntest.core.engine.EngineCore;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EngineListener;
@@ -58,39 +59,14 @@ final class StackSim
     }
 
     /** One engine with its transport and the events it emitted. */
-    static final class Node implements EngineListener
+    static final class Node extends RecordingEngine
     {
         final StackTransport transport;
-        final EngineCore core;
-        final List<EngineEvent> events = new ArrayList<>();
 
         Node(final StackTransport transport, final EngineConfig config)
         {
+            super(transport, config);
             this.transport = transport;
-            this.core = new EngineCore(config, transport, this);
-        }
-
-        @Override
-        public void onEvent(final EngineEvent event)
-        {
-            events.add(event);
-        }
-
-        List<EngineEvent> events(final EventType type)
-        {
-            return events.stream().filter(e -> e.type() == type).collect(Collectors.toList());
-        }
-
-        ConnectionSnapshot client(final long nowNs)
-        {
-            return core.snapshot(nowNs).connections().stream().filter(c -> c.side() == Side.CLIENT).findFirst()
-                .orElseThrow();
-        }
-
-        List<ConnectionSnapshot> servers(final long nowNs)
-        {
-            return core.snapshot(nowNs).connections().stream().filter(c -> c.side() == Side.SERVER)
-                .collect(Collectors.toList());
         }
     }
 
