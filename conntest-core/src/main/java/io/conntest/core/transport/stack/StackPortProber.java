@@ -47,10 +47,12 @@ public final class StackPortProber implements PortProber
     private final StackHost host;
     private final boolean ownsHost;
     private final int capacity;
-    private final UnsafeBuffer udpPayload;
+    private final ProbeOptions options;
     private final UdpReplyClassifier classifier;
     private final List<Probe> active = new ArrayList<>();
     private final ArrayDeque<Probe> finished = new ArrayDeque<>();
+    /** Sockets of finished probes with a farewell queued: closed after the next stack poll has sent it. */
+    private final ArrayDeque<UdpSocket> lingering = new ArrayDeque<>();
     private long nowNs;
     private boolean closed;
 
@@ -64,10 +66,7 @@ public final class StackPortProber implements PortProber
         this.host = host;
         this.ownsHost = ownsHost;
         this.capacity = options.maxInFlight();
-        final ByteBuffer payload = options.udpPayload();
-        final byte[] bytes = new byte[payload.remaining()];
-        payload.get(bytes);
-        this.udpPayload = new UnsafeBuffer(bytes);
+        this.options = options;
         this.classifier = options.udpReplyClassifier();
         this.nowNs = host.nowNs();
     }
@@ -128,13 +127,22 @@ public final class StackPortProber implements PortProber
             return 0;
         }
         this.nowNs = nowNs;
+        // Probes started since the last poll leave in this host.poll (once their next hop is resolved): their RTT
+        // starts here, not at the older time the runner started them.
+        stampSent(nowNs);
         host.poll(nowNs);
         for (int i = active.size() - 1; i >= 0; i--)
         {
             active.get(i).onPoll(nowNs); // may finish and remove itself
         }
         // what the probes queued (SYNs, datagrams) leaves now rather than on the next turn
+        stampSent(nowNs);
         host.poll(nowNs);
+        UdpSocket socket;
+        while ((socket = lingering.poll()) != null)
+        {
+            socket.close();
+        }
         int delivered = 0;
         Probe done;
         while ((done = finished.poll()) != null)
@@ -143,6 +151,19 @@ public final class StackPortProber implements PortProber
             done.callback.onProbeResult(done.result);
         }
         return delivered;
+    }
+
+    private void stampSent(final long sentNs)
+    {
+        for (int i = 0; i < active.size(); i++)
+        {
+            final Probe probe = active.get(i);
+            if (probe.unsent)
+            {
+                probe.unsent = false;
+                probe.sentNs = sentNs;
+            }
+        }
     }
 
     @Override
@@ -195,6 +216,12 @@ public final class StackPortProber implements PortProber
             closed = true;
             if (ownsHost)
             {
+                host.poll(nowNs); // farewells still queued leave first
+            }
+            lingering.forEach(UdpSocket::close);
+            lingering.clear();
+            if (ownsHost)
+            {
                 host.poll(nowNs);
                 host.close();
             }
@@ -213,6 +240,9 @@ public final class StackPortProber implements PortProber
         int addr;
         int attempt;
         long sentNs;
+        /** Queued by {@link #dispatch} and not yet handed to the stack's poll, which sends it. */
+        boolean unsent;
+        boolean lingerUdp;
         long deadlineNs = Long.MAX_VALUE;
         TcpSocket tcp;
         UdpSocket udp;
@@ -233,6 +263,7 @@ public final class StackPortProber implements PortProber
         {
             attempt++;
             sentNs = nowNs;
+            unsent = true;
             deadlineNs = nowNs + timeoutNs;
             if (protocol == ProbeProtocol.TCP)
             {
@@ -259,11 +290,20 @@ public final class StackPortProber implements PortProber
                     return;
                 }
             }
-            if (!udp.sendTo(addr, port, udpPayload, 0, udpPayload.capacity()))
+            final UnsafeBuffer payload = udpPayload();
+            if (!udp.sendTo(addr, port, payload, 0, payload.capacity()))
             {
                 attempt--; // the send queue is full: try again on the next poll
                 deadlineNs = nowNs;
             }
+        }
+
+        private UnsafeBuffer udpPayload()
+        {
+            final ByteBuffer payload = options.udpPayloadFor(port);
+            final byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            return new UnsafeBuffer(bytes);
         }
 
         void onPoll(final long nowNs)
@@ -318,6 +358,10 @@ public final class StackPortProber implements PortProber
                 case UNREACHABLE:
                     finish(PortState.FILTERED, ProbeReason.HOST_UNREACH, rtt, "host unreachable");
                     break;
+                case PROHIBITED:
+                    finish(PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, rtt,
+                        "ICMP communication administratively prohibited: a firewall rejected it");
+                    break;
                 case TIMEOUT:
                     deadlineNs = host.nowNs(); // our timer decides: retry or no-response
                     break;
@@ -339,7 +383,30 @@ public final class StackPortProber implements PortProber
             buffer.getBytes(offset, reply, length);
             reply.flip();
             final ProbeReason reason = classifier.classify(reply.asReadOnlyBuffer());
+            final byte[] farewell = classifier.farewell(reply.asReadOnlyBuffer());
+            if (farewell != null && udp != null)
+            {
+                // best effort; the socket stays open until the stack has sent it
+                lingerUdp = udp.sendTo(addr, port, new UnsafeBuffer(farewell), 0, farewell.length);
+            }
             finish(PortState.OPEN, reason == null ? ProbeReason.UDP_RESPONSE : reason, host.nowNs() - sentNs, null);
+        }
+
+        @Override
+        public void onIcmpError(final UdpSocket socket, final int errno, final int icmpType, final int icmpCode,
+            final int remoteAddr, final int remotePort)
+        {
+            // type 3 codes 9, 10, 13: administratively prohibited (RFC 1122 §3.2.2.1, RFC 1812 §5.2.7.1), as nmap
+            if (icmpType == 3 && (icmpCode == 9 || icmpCode == 10 || icmpCode == 13))
+            {
+                if (result == null && remoteAddr == addr && remotePort == port)
+                {
+                    finish(PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, host.nowNs() - sentNs,
+                        "ICMP communication administratively prohibited: a firewall rejected it");
+                }
+                return;
+            }
+            onError(socket, errno, remoteAddr, remotePort);
         }
 
         @Override
@@ -356,10 +423,10 @@ public final class StackPortProber implements PortProber
                     finish(PortState.CLOSED, ProbeReason.PORT_UNREACH, rtt, null);
                     break;
                 case Errno.ENETUNREACH:
-                    finish(PortState.FILTERED, ProbeReason.NET_UNREACH, rtt, Errno.name(errno));
+                    finish(PortState.FILTERED, ProbeReason.NET_UNREACH, rtt, "network is unreachable");
                     break;
                 case Errno.EHOSTUNREACH:
-                    finish(PortState.FILTERED, ProbeReason.HOST_UNREACH, rtt, Errno.name(errno));
+                    finish(PortState.FILTERED, ProbeReason.HOST_UNREACH, rtt, "no route to host");
                     break;
                 default:
                     break; // EMSGSIZE, EPROTO: not an answer about the port
@@ -383,7 +450,14 @@ public final class StackPortProber implements PortProber
             releaseTcp();
             if (udp != null)
             {
-                udp.close();
+                if (lingerUdp)
+                {
+                    lingering.add(udp);
+                }
+                else
+                {
+                    udp.close();
+                }
                 udp = null;
             }
         }
