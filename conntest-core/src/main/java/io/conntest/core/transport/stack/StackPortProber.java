@@ -127,16 +127,18 @@ public final class StackPortProber implements PortProber
             return 0;
         }
         this.nowNs = nowNs;
-        // Probes started since the last poll leave in this host.poll (once their next hop is resolved): their RTT
-        // starts here, not at the older time the runner started them.
-        stampSent(nowNs);
+        // RTT: from just before the host.poll that sends a probe to the socket's callback for its answer, both on
+        // System.nanoTime(); not from the runner's older nowNs, and not read off the poll's nowNs, which would make
+        // an answer handled in the same poll as its send 0. A probe whose next hop needs ARP includes it, as a
+        // kernel socket's connect does.
+        stampSent(System.nanoTime());
         host.poll(nowNs);
         for (int i = active.size() - 1; i >= 0; i--)
         {
             active.get(i).onPoll(nowNs); // may finish and remove itself
         }
         // what the probes queued (SYNs, datagrams) leaves now rather than on the next turn
-        stampSent(nowNs);
+        stampSent(System.nanoTime());
         host.poll(nowNs);
         UdpSocket socket;
         while ((socket = lingering.poll()) != null)
@@ -338,7 +340,7 @@ public final class StackPortProber implements PortProber
         {
             if (socket == tcp)
             {
-                finish(PortState.OPEN, ProbeReason.SYN_ACK, host.nowNs() - sentNs, null);
+                finish(PortState.OPEN, ProbeReason.SYN_ACK, System.nanoTime() - sentNs, null);
             }
         }
 
@@ -349,7 +351,7 @@ public final class StackPortProber implements PortProber
             {
                 return;
             }
-            final long rtt = host.nowNs() - sentNs;
+            final long rtt = System.nanoTime() - sentNs;
             switch (error)
             {
                 case REFUSED:
@@ -389,7 +391,8 @@ public final class StackPortProber implements PortProber
                 // best effort; the socket stays open until the stack has sent it
                 lingerUdp = udp.sendTo(addr, port, new UnsafeBuffer(farewell), 0, farewell.length);
             }
-            finish(PortState.OPEN, reason == null ? ProbeReason.UDP_RESPONSE : reason, host.nowNs() - sentNs, null);
+            finish(PortState.OPEN, reason == null ? ProbeReason.UDP_RESPONSE : reason, System.nanoTime() - sentNs,
+                null);
         }
 
         @Override
@@ -401,7 +404,7 @@ public final class StackPortProber implements PortProber
             {
                 if (result == null && remoteAddr == addr && remotePort == port)
                 {
-                    finish(PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, host.nowNs() - sentNs,
+                    finish(PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, System.nanoTime() - sentNs,
                         "ICMP communication administratively prohibited: a firewall rejected it");
                 }
                 return;
@@ -416,7 +419,7 @@ public final class StackPortProber implements PortProber
             {
                 return;
             }
-            final long rtt = host.nowNs() - sentNs;
+            final long rtt = System.nanoTime() - sentNs;
             switch (errno)
             {
                 case Errno.ECONNREFUSED:
@@ -439,7 +442,9 @@ public final class StackPortProber implements PortProber
             {
                 return;
             }
-            result = new ProbeResult(protocol, address, port, state, reason, rttNs, attempt, detail);
+            // nothing left yet (no ARP answer): no RTT rather than one from another clock
+            final long rtt = rttNs < 0 || unsent ? -1 : rttNs;
+            result = new ProbeResult(protocol, address, port, state, reason, rtt, attempt, detail);
             release();
             active.remove(this);
             finished.add(this);
