@@ -339,7 +339,9 @@ public final class Main implements Callable<Integer>
     {
         final InstanceSettings settings = settings();
         // The stack alone only logs; with --ui json those lines go to stderr so stdout stays JSON only (empty).
-        final EventLog log = new EventLog(Outputs.mode(output, out) == io.conntest.cli.options.UiMode.JSON ? err : out,
+        final io.conntest.cli.options.UiMode mode = Outputs.mode(output, out);
+        final EventLog log = new EventLog(mode == io.conntest.cli.options.UiMode.JSON
+            || mode == io.conntest.cli.options.UiMode.CSV ? err : out,
             settings.name());
         final TapDevice tapDevice = TapDevice.open(settings.tap());
         if (settings.mtu() != 0 && tapDevice.mtu() != settings.mtu())

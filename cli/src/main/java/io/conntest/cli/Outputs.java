@@ -4,6 +4,7 @@ import io.conntest.cli.options.Emphasis;
 import io.conntest.cli.options.UiMode;
 import io.conntest.cli.ui.AfterTuiSummary;
 import io.conntest.cli.ui.CombinedOutput;
+import io.conntest.cli.ui.CsvOutput;
 import io.conntest.cli.ui.JsonOutput;
 import io.conntest.cli.ui.LogOutput;
 import io.conntest.cli.ui.Output;
@@ -89,6 +90,9 @@ final class Outputs
                 break;
             case JSON:
                 main = new JsonOutput(target, err, intervalNs);
+                break;
+            case CSV:
+                main = new CsvOutput(target, err, intervalNs);
                 break;
             default:
                 main = new TextOutput(target, err, intervalNs);

@@ -105,9 +105,15 @@ public final class Describe
      */
     public static String connectionLine(final String instance, final ConnectionSnapshot c)
     {
+        return connectionLine(instance, c, peer(c));
+    }
+
+    /** As {@link #connectionLine(String, ConnectionSnapshot)}, with the peer's name shown as {@code peerShown}. */
+    public static String connectionLine(final String instance, final ConnectionSnapshot c, final String peerShown)
+    {
         final StringBuilder line = new StringBuilder(160);
         line.append(instance).append(' ').append(direction(c.side())).append(' ').append(c.protocol().lowerName())
-            .append(' ').append(c.peerHost()).append(':').append(c.peerPort()).append(' ').append(peer(c))
+            .append(' ').append(c.peerHost()).append(':').append(c.peerPort()).append(' ').append(peerShown)
             .append(' ').append(state(c))
             .append(" latency ").append(Human.latency(c.latencyLastNs()))
             .append(" up ").append(Human.bitRate(c.bandwidthUpLastBps()))

@@ -49,7 +49,7 @@ class OutputGoldenTest
             "sender out tcp 127.0.0.1:1234 receiver connected latency 45.2 us up 1.21 Gbit/s down 980 Mbit/s uptime 3s "
                 + "retries 0 packets 120/118 size 5.00 MiB",
             "sender out udp 10.0.0.9:7000 ? retrying latency - up - down - uptime 0s retries 3 packets 0/0 size 1.37 KiB "
-                + "lost 0 out-of-order 0 (refused (Connection refused \"quoted\"\ttab), next try in 2s)",
+                + "lost 0 out-of-order 0 (refused (Connection refused \"quoted\"\\ttab), next try in 2s)",
             "sender in udp 127.0.0.1:50000 sender connected latency 80.0 us up 50.0 Mbit/s down 40.0 Mbit/s uptime "
                 + "1m05s retries 0 packets 500/510 size 1.37 KiB lost 3 out-of-order 1",
             "sender: stopped: engine stopped",
