@@ -3,6 +3,7 @@ package io.conntest.cli.ui;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EventType;
 import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.stats.ConnectionState;
 import io.conntest.core.stats.EngineSnapshot;
 
 import java.io.PrintStream;
@@ -84,6 +85,7 @@ public final class TextOutput extends Output
             {
                 line(s.instanceName() + " summary " + Describe.direction(c.side()) + " " + c.protocol().lowerName()
                     + " " + c.peerHost() + ":" + c.peerPort() + " " + peer(c)
+                    + (c.state() == ConnectionState.COVERED ? " covered (figures of the shared connection in)" : "")
                     + " latency min/p50/p99/max " + Human.latency(c.latencyMinNs()) + " / "
                     + Human.latency(c.latencyP50Ns()) + " / " + Human.latency(c.latencyP99Ns()) + " / "
                     + Human.latency(c.latencyMaxNs()) + " (" + c.latencySamples() + " probes)"
