@@ -4,7 +4,12 @@ import io.conntest.cli.lab.LabException;
 import io.conntest.tap.libc.NativeCallException;
 import io.conntest.tap.netns.NamespaceException;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.io.UncheckedIOException;
 
 /**
@@ -21,6 +26,42 @@ public final class Failures
     {
     }
 
+    /**
+     * The line for a usage error: the message and the hint to see {@code --help}, unless the message brings its own
+     * {@code (see ...)} hint: one hint per line, never two.
+     */
+    public static String usageLine(final String message)
+    {
+        return "conntest: " + message + (message != null && message.contains("(see ") ? ""
+            : " (see conntest --help)");
+    }
+
+    /**
+     * Why a file operation failed, in strerror's words: the JDK's {@code NoSuchFileException} and
+     * {@code AccessDeniedException} carry only the path as their message, so "cannot write x.pcap: x.pcap" would
+     * say nothing.
+     */
+    public static String why(final IOException ex)
+    {
+        if (ex instanceof NoSuchFileException)
+        {
+            return "no such file or directory";
+        }
+        if (ex instanceof AccessDeniedException)
+        {
+            return "permission denied";
+        }
+        if (ex instanceof NotDirectoryException)
+        {
+            return "not a directory";
+        }
+        if (ex instanceof FileSystemException && ((FileSystemException)ex).getReason() != null)
+        {
+            return ((FileSystemException)ex).getReason().toLowerCase(java.util.Locale.ROOT);
+        }
+        return ex.getMessage() == null ? "i/o error" : ex.getMessage();
+    }
+
     /** Prints the line for a runtime failure and returns its exit code. */
     static int report(final Throwable failure, final PrintWriter err)
     {
@@ -34,7 +75,7 @@ public final class Failures
         else if (failure instanceof IllegalArgumentException)
         {
             // Values that parse but do not fit together (e.g. a gateway off-link) are usage errors.
-            err.println("conntest: " + failure.getMessage() + " (see conntest --help)");
+            err.println(usageLine(failure.getMessage()));
             err.flush();
             return USAGE;
         }

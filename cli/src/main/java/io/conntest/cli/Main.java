@@ -137,6 +137,10 @@ public final class Main implements Callable<Integer>
 
     public static void main(final String[] args)
     {
+        // --connect names are looked up again at every attempt (a peer's address may change while we retry): no
+        // positive or negative cache of the JVM's in between. Set before the first lookup reads the policy.
+        java.security.Security.setProperty("networkaddress.cache.ttl", "0");
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
         System.exit(run(System.out, System.err, args));
     }
 
@@ -163,7 +167,7 @@ public final class Main implements Callable<Integer>
             .setCaseInsensitiveEnumValuesAllowed(true)
             .setParameterExceptionHandler((ex, arguments) ->
             {
-                ex.getCommandLine().getErr().println("conntest: " + ex.getMessage() + " (see conntest --help)");
+                ex.getCommandLine().getErr().println(Failures.usageLine(ex.getMessage()));
                 ex.getCommandLine().getErr().flush();
                 return Failures.USAGE;
             })
@@ -201,7 +205,8 @@ public final class Main implements Callable<Integer>
     {
         if (instance.name == null)
         {
-            throw new ParameterException(spec.commandLine(), "missing --name NAME (see the examples)");
+            throw new ParameterException(spec.commandLine(),
+                "missing --name NAME (see the examples in conntest --help)");
         }
         if (output.interval != null && output.interval.toMillis() < 100)
         {

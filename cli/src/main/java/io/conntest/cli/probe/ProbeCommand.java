@@ -7,6 +7,7 @@ import io.conntest.cli.run.TapStack;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.core.transport.stack.StackPortProber;
 import io.conntest.cli.options.UiMode;
+import io.conntest.cli.ui.LogFile;
 import io.conntest.cli.run.RunControl;
 import io.conntest.core.probe.ConntestUdpHello;
 import io.conntest.core.probe.PortSpec;
@@ -21,13 +22,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -107,6 +104,8 @@ public final class ProbeCommand implements Callable<Integer>
 
     @Option(names = "--logfile", paramLabel = "FILE", description = "Write the output to FILE (appending).")
     private Path logfile;
+
+    private LogFile logFile;
 
     @Override
     public Integer call()
@@ -219,9 +218,9 @@ public final class ProbeCommand implements Callable<Integer>
                 {
                     stackProber.close();
                 }
-                if (out != stdout())
+                if (logFile != null)
                 {
-                    out.close();
+                    logFile.close(); // a write error (a full disk, /dev/full) is exit 1
                 }
             }
         }
@@ -248,13 +247,7 @@ public final class ProbeCommand implements Callable<Integer>
         {
             return stdout();
         }
-        try
-        {
-            return new PrintStream(new FileOutputStream(logfile.toFile(), true), true, StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot open log file " + logfile + ": " + ex.getMessage(), ex);
-        }
+        logFile = LogFile.open(logfile, parent == null ? System.err : parent.err());
+        return logFile.stream();
     }
 }

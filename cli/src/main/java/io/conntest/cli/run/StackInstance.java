@@ -78,7 +78,8 @@ public final class StackInstance implements AutoCloseable
         catch (final IOException ex)
         {
             baseDevice.close();
-            throw new UncheckedIOException("cannot write pcap file " + settings.pcap() + ": " + ex.getMessage(), ex);
+            throw new UncheckedIOException("cannot write pcap file " + settings.pcap() + ": "
+                + io.conntest.cli.Failures.why(ex) + " (check the directory exists and is writable)", ex);
         }
         if (settings.trace())
         {

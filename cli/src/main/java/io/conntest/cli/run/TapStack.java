@@ -51,7 +51,8 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
         catch (final IOException ex)
         {
             device.close();
-            throw new UncheckedIOException("cannot write pcap file " + pcap + ": " + ex.getMessage(), ex);
+            throw new UncheckedIOException("cannot write pcap file " + pcap + ": "
+                + io.conntest.cli.Failures.why(ex) + " (check the directory exists and is writable)", ex);
         }
         catch (final RuntimeException ex)
         {
