@@ -87,6 +87,25 @@ public final class Describe
         return why.toString();
     }
 
+    /**
+     * A connection's figures at the end of a run, as the text and log outputs print them: {@code latency
+     * min/p50/p99/max 30.0 us / 45.0 us / 90.0 us / 120 us (42 probes) up avg 1.10 Gbit/s down avg 990 Mbit/s tests 4
+     * bytes 2250000/2000000 retries 0 failures 0}, then for UDP {@code lost N out-of-order N duplicate N
+     * retransmitted N}.
+     */
+    public static String summaryFigures(final ConnectionSnapshot c)
+    {
+        return "latency min/p50/p99/max " + Human.latency(c.latencyMinNs()) + " / "
+            + Human.latency(c.latencyP50Ns()) + " / " + Human.latency(c.latencyP99Ns()) + " / "
+            + Human.latency(c.latencyMaxNs()) + " (" + c.latencySamples() + " probes)"
+            + " up avg " + Human.bitRate(c.bandwidthUpAvgBps()) + " down avg "
+            + Human.bitRate(c.bandwidthDownAvgBps()) + " tests " + c.bandwidthTests()
+            + " bytes " + c.bytesSent() + "/" + c.bytesReceived() + " retries " + c.retries()
+            + " failures " + c.connectFailures()
+            + (c.udpLost() >= 0 ? " lost " + c.udpLost() + " out-of-order " + c.udpOutOfOrder()
+                + " duplicate " + c.udpDuplicate() + " retransmitted " + c.udpRetransmitted() : "");
+    }
+
     /** The peer's name, or {@code ?} until its hello. */
     public static String peer(final ConnectionSnapshot c)
     {

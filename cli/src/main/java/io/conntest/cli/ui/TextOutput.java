@@ -86,15 +86,7 @@ public final class TextOutput extends Output
                 line(s.instanceName() + " summary " + Describe.direction(c.side()) + " " + c.protocol().lowerName()
                     + " " + c.peerHost() + ":" + c.peerPort() + " " + peer(c)
                     + (c.state() == ConnectionState.COVERED ? " covered (figures of the shared connection in)" : "")
-                    + " latency min/p50/p99/max " + Human.latency(c.latencyMinNs()) + " / "
-                    + Human.latency(c.latencyP50Ns()) + " / " + Human.latency(c.latencyP99Ns()) + " / "
-                    + Human.latency(c.latencyMaxNs()) + " (" + c.latencySamples() + " probes)"
-                    + " up avg " + Human.bitRate(c.bandwidthUpAvgBps()) + " down avg "
-                    + Human.bitRate(c.bandwidthDownAvgBps()) + " tests " + c.bandwidthTests()
-                    + " bytes " + c.bytesSent() + "/" + c.bytesReceived() + " retries " + c.retries()
-                    + " failures " + c.connectFailures()
-                    + (c.udpLost() >= 0 ? " lost " + c.udpLost() + " out-of-order " + c.udpOutOfOrder()
-                        + " duplicate " + c.udpDuplicate() + " retransmitted " + c.udpRetransmitted() : ""));
+                    + " " + Describe.summaryFigures(c));
             }
             line(s.instanceName() + " stopped after " + Human.duration(durationNs)
                 + (s.droppedEvents() > 0 ? " (" + s.droppedEvents() + " events dropped by a slow output)" : ""));

@@ -30,11 +30,12 @@ public final class TuiRenderer
         new Column("PEER", 12, 0, false),
         new Column("IP", 15, 4, false),
         new Column("PORT", 5, 5, true),
-        new Column("PROTO", 5, 5, false),
+        // PROTO goes with STATE: tcp or udp tells two rows of the same peer apart, and stays at 80 columns
+        new Column("PROTO", 5, 1, false),
         new Column("STATE", 10, 1, false),
-        new Column("LATENCY", 9, 2, true),
-        new Column("UP", 12, 3, true),
-        new Column("DOWN", 12, 3, true),
+        new Column("LATENCY", 8, 2, true),   // Human.latency: at most 7 characters ("45.2 us")
+        new Column("UP", 11, 3, true),       // Human.bitRate: at most 11 ("1.21 Gbit/s")
+        new Column("DOWN", 11, 3, true),
         new Column("UPTIME", 7, 7, true),
         new Column("RETRY", 5, 8, true),
         new Column("SENT", 8, 9, true),

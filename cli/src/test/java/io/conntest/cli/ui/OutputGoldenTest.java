@@ -187,8 +187,14 @@ class OutputGoldenTest
         final LogOutput log = new LogOutput(out);
         story(log);
         final List<String> lines = lines();
-        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertEquals(7, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(1).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} sender: connect-failed out udp 10.0.0.9:7000: "
             + "refused: Connection refused"), lines.get(1));
+        // the end: one summary line per connection with its figures, then the final line with the totals
+        assertTrue(lines.get(3).endsWith(" sender: summary out tcp 127.0.0.1:1234 (receiver): latency min/p50/p99/max "
+            + "30.0 us / 45.0 us / 90.0 us / 120 us (42 probes) up avg 1.10 Gbit/s down avg 990 Mbit/s tests 4 bytes "
+            + "2250000/2000000 retries 0 failures 0"), lines.get(3));
+        assertTrue(lines.get(6).endsWith(" sender: stopped after 4s, 3 connections: 62 latency probes, bytes "
+            + "2950000/2710000, failures 4"), lines.get(6));
     }
 }
