@@ -195,6 +195,11 @@ public final class ProbeCommand implements Callable<Integer>
             : ProbeOutput.text(out, new ProbeTable(reasons, openOnly, !allPorts));
         output.onStart(address, portSpec, options, host == null ? "kernel" : "tap",
             host == null ? List.of() : tapStack.describe(host.stack().iface().mac()));
+        if (stackProber != null)
+        {
+            // as nmap's ARP/ICMP ping before a scan on the link: the first probes then measure the path
+            output.onPing(stackProber.ping(address, options.timeoutNs()));
+        }
         final ProbeRunner runner = stackProber == null ? ProbeRunner.kernel(address, portSpec, options, output)
             : new ProbeRunner(stackProber, address, portSpec, options, output);
         final ProbeReport report;

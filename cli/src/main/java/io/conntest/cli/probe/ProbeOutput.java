@@ -29,6 +29,13 @@ public abstract class ProbeOutput implements ProbeListener
         List<String> addresses);
 
     /**
+     * The result of the host discovery ping before a scan from the own stack (not called for kernel sockets).
+     *
+     * @param rttNs the echo reply's RTT, or -1 when none came
+     */
+    public abstract void onPing(long rttNs);
+
+    /**
      * nmap's report: the start line, then at the end the sorted {@link ProbeTable} and the summary. Results are
      * held until the scan ends, since the table is sorted and crowded states are collapsed.
      */
@@ -47,6 +54,15 @@ public abstract class ProbeOutput implements ProbeListener
                     + (options.ratePerSecond() == 0 ? "unlimited" : options.ratePerSecond() + "/s") + ", "
                     + options.maxInFlight() + " in flight, timeout "
                     + options.timeoutNs() / 1_000_000 + " ms");
+                out.flush();
+            }
+
+            @Override
+            public void onPing(final long rttNs)
+            {
+                // nmap: "Host is up (0.00030s latency)."
+                out.println(rttNs >= 0 ? String.format(Locale.ROOT, "Host is up (%.3f ms latency).", rttNs / 1e6)
+                    : "No echo reply from the host (ICMP may be filtered); probing anyway.");
                 out.flush();
             }
 
@@ -89,6 +105,12 @@ public abstract class ProbeOutput implements ProbeListener
                     .put("count", ports.count()).put("stack", stack).putStrings("addresses", addresses)
                     .put("rate_per_second", options.ratePerSecond())
                     .put("max_in_flight", options.maxInFlight()).put("timeout_ns", options.timeoutNs()));
+            }
+
+            @Override
+            public void onPing(final long rttNs)
+            {
+                emit("probe_ping", new Json().putKnown("rtt_ns", rttNs));
             }
 
             @Override

@@ -71,6 +71,70 @@ public final class StackPortProber implements PortProber
         this.nowNs = host.nowNs();
     }
 
+    /**
+     * nmap's host discovery on the link before a scan: ICMP echo requests (RFC 792) to {@code address}, one round at
+     * a time, up to three rounds within {@code timeoutNs}. The first resolves the next hop by ARP and runs the
+     * stack's receive and send paths once, so the scan's first probes measure the path, not the address resolution
+     * and the JVM's first run of that code. Call it before the scan, on the thread that will run it.
+     *
+     * @return the RTT of the last answered round in ns, or -1 when no echo reply came (ICMP may be filtered: the scan
+     *         goes on regardless)
+     */
+    public long ping(final InetAddress address, final long timeoutNs)
+    {
+        if (closed || !(address instanceof Inet4Address))
+        {
+            return -1;
+        }
+        final byte[] b = address.getAddress();
+        final int dst = (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+        final int identifier = 0x6374; // "ct"
+        final long[] replyAtNs = {-1};
+        final UnsafeBuffer data = new UnsafeBuffer(new byte[32]);
+        host.stack().iface().echoListener((src, id, seq, buffer, offset, length, nowNs) ->
+        {
+            if (src == dst && id == identifier && replyAtNs[0] < 0)
+            {
+                replyAtNs[0] = System.nanoTime();
+            }
+        });
+        long rtt = -1;
+        try
+        {
+            final long endNs = System.nanoTime() + timeoutNs;
+            for (int round = 1; round <= 3 && System.nanoTime() < endNs; round++)
+            {
+                replyAtNs[0] = -1;
+                final long sentNs = System.nanoTime();
+                if (!host.stack().iface().sendEchoRequest(dst, identifier, round, data, 0, data.capacity()))
+                {
+                    break; // no route: the scan reports it port by port
+                }
+                host.poll(sentNs); // sends it, or its next hop's ARP request
+                while (replyAtNs[0] < 0)
+                {
+                    final long nowNs = System.nanoTime();
+                    if (nowNs >= endNs)
+                    {
+                        break;
+                    }
+                    host.idle(nowNs, Math.min(endNs, host.pollAtNs(nowNs)));
+                    host.poll(System.nanoTime());
+                }
+                if (replyAtNs[0] >= 0)
+                {
+                    rtt = replyAtNs[0] - sentNs;
+                }
+            }
+        }
+        finally
+        {
+            host.stack().iface().echoListener(null);
+        }
+        this.nowNs = System.nanoTime();
+        return rtt;
+    }
+
     @Override
     public int capacity()
     {
