@@ -71,6 +71,10 @@ public final class Main implements Callable<Integer>, CommandContext
 
     public static void main(final String[] args)
     {
+        // --connect names are looked up again at every attempt (a peer's address may change while we retry): no
+        // positive or negative cache of the JVM's in between. Set before the first lookup reads the policy.
+        java.security.Security.setProperty("networkaddress.cache.ttl", "0");
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
         System.exit(run(System.out, System.err, args));
     }
 

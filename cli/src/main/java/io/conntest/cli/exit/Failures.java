@@ -4,6 +4,7 @@ import io.conntest.core.transport.TransportException;
 import io.conntest.tap.libc.NativeCallException;
 import io.conntest.tap.netns.NamespaceException;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
@@ -50,8 +51,28 @@ public final class Failures
     /** Prints a usage error's line and returns {@link ExitStatus#USAGE}. */
     public static int usage(final String message, final PrintWriter err)
     {
-        err.println("conntest: " + message + " (see conntest --help)");
+        err.println(usageLine(message));
         err.flush();
         return ExitStatus.USAGE;
+    }
+
+    /**
+     * The line for a usage error: the message and the hint to see {@code --help}, unless the message brings its own
+     * {@code (see ...)} hint: one hint per line, never two.
+     */
+    public static String usageLine(final String message)
+    {
+        return "conntest: " + message + (message != null && message.contains("(see ") ? ""
+            : " (see conntest --help)");
+    }
+
+    /**
+     * Why a file operation failed, in strerror's words: the JDK's {@code NoSuchFileException} and
+     * {@code AccessDeniedException} carry only the path as their message, so "cannot write x.pcap: x.pcap" would
+     * say nothing.
+     */
+    public static String why(final IOException ex)
+    {
+        return io.conntest.core.IoErrors.why(ex);
     }
 }

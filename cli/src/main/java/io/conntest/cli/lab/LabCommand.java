@@ -92,6 +92,12 @@ public final class LabCommand implements Callable<Integer>
         {
             return stackDemo(duration == null ? Duration.ofSeconds(10) : duration);
         }
+        if (pcap != null)
+        {
+            // the mesh has one stack per instance and no single capture point: say so rather than ignore it
+            throw new ParameterException(spec.commandLine(), "--pcap needs --stack-demo (the mesh records no "
+                + "frames; capture on its bridge with tcpdump -i " + LabMesh.BRIDGE + " inside the lab's namespace)");
+        }
         final CommandContext main = parent != null ? parent : CommandContext.system();
         final long durationNs = duration == null ? 30_000_000_000L : duration.toNanos();
         if (stack != null && !stack.equals("tap") && !stack.equals("kernel"))

@@ -8,9 +8,10 @@ import java.time.Duration;
 /** The output options: which UI, its emphasis colour, the reporting interval and a log file. */
 public final class OutputOptions
 {
-    @Option(names = "--ui", paramLabel = "tui|log|text|json", converter = Converters.UiConverter.class,
+    @Option(names = "--ui", paramLabel = "tui|log|text|json|csv", converter = Converters.UiConverter.class,
         description = "Output: tui (live table; 'notty' too), log (a line per event and packet), text (a line per "
-            + "connection per interval), json (JSON lines). Default: tui on a terminal, else text.")
+            + "connection per interval), json (JSON lines), csv (a header, then a row per connection per "
+            + "interval). Default: tui on a terminal, else text.")
     UiMode ui;
 
     @Option(names = "--ui-emphasis", paramLabel = "COLOUR", converter = Converters.EmphasisConverter.class,

@@ -12,7 +12,9 @@ public enum UiMode
     /** One plain line per connection per interval, the default when stdout is not a terminal. */
     TEXT,
     /** JSON lines: one object per line. */
-    JSON;
+    JSON,
+    /** Comma-separated values: a header line, then one row per connection per interval. */
+    CSV;
 
     /** Parses a {@code --ui} value, case-insensitively. */
     public static UiMode parse(final String text)
@@ -29,8 +31,10 @@ public enum UiMode
                 return TEXT;
             case "json":
                 return JSON;
+            case "csv":
+                return CSV;
             default:
-                throw new IllegalArgumentException("'" + text + "' is not an output (tui, log, text, json)");
+                throw new IllegalArgumentException("'" + text + "' is not an output (tui, log, text, json, csv)");
         }
     }
 

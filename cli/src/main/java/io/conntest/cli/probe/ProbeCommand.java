@@ -7,7 +7,9 @@ import io.conntest.cli.run.TapStack;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.core.transport.stack.StackPortProber;
 import io.conntest.cli.options.UiMode;
+import io.conntest.cli.ui.LogFile;
 import io.conntest.cli.run.RunControl;
+import io.conntest.core.probe.ConntestUdpHello;
 import io.conntest.core.probe.PortSpec;
 import io.conntest.core.probe.ProbeOptions;
 import io.conntest.core.probe.ProbeReport;
@@ -20,15 +22,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -42,10 +42,12 @@ import java.util.concurrent.TimeUnit;
         + "open|filtered with the reason (syn-ack, conn-refused, no-response, port-unreach, ...).",
     footer = {
         "",
-        "Ports use nmap's syntax: 22,80,1000-2000, -1024, 60000-, '-' (all), T: and U: prefixes (T:22,U:53).",
+        "Ports use nmap's syntax: 22,80,1000-2000, -1024, 60000-, '-' (all), T: and U: prefixes (T:22,U:53),",
+        "as PORTS or with -p. Output as nmap's: sorted, a state with more than 25 ports collapsed into 'Not shown:'.",
         "Examples:",
         "  conntest probe 127.0.0.1 22,80,443",
-        "  conntest probe 10.0.0.3 T:1-1024,U:53,123 --rate 500 --ui json",
+        "  conntest probe 10.0.0.3 -p T:1-1024,U:53,123 --open --reason",
+        "  conntest probe 10.0.0.3 -p- --rate 500 --ui json",
         "Exit status: 0 when a port is open, 1 when none is, 2 on a usage error."
     })
 public final class ProbeCommand implements Callable<Integer>
@@ -59,8 +61,23 @@ public final class ProbeCommand implements Callable<Integer>
     @Parameters(index = "0", paramLabel = "HOST", description = "The host to probe (name or IPv4 address).")
     private String host;
 
-    @Parameters(index = "1", paramLabel = "PORTS", description = "The ports, nmap syntax (TCP unless U:).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PORTS",
+        description = "The ports, nmap syntax (TCP unless U:); or -p.")
     private String ports;
+
+    @Option(names = {"-p", "--ports"}, paramLabel = "PORTS", description = "The ports, as nmap's -p: "
+        + "-p 22,80,1000-1100,U:53,T:80; -p- for all TCP ports.")
+    private String portsOption;
+
+    @Option(names = "--open", description = "List only open (and open|filtered) ports, as nmap's --open.")
+    private boolean openOnly;
+
+    @Option(names = "--reason", description = "Add the REASON and ATTEMPTS columns, as nmap's --reason.")
+    private boolean reasons;
+
+    @Option(names = "--all-ports", description = "Never collapse a state into 'Not shown:' (nmap collapses a "
+        + "state with more than 25 ports).")
+    private boolean allPorts;
 
     @Option(names = "--rate", paramLabel = "N", description = "Probes started per second, 0 = unlimited "
         + "(default: 1000).")
@@ -88,41 +105,59 @@ public final class ProbeCommand implements Callable<Integer>
     @Option(names = "--logfile", paramLabel = "FILE", description = "Write the output to FILE (appending).")
     private Path logfile;
 
+    private LogFile logFile;
+
     @Override
     public Integer call()
     {
+        if (ports != null && portsOption != null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "ports given twice: as PORTS '" + ports + "' and with -p '" + portsOption + "'; give one");
+        }
+        if (ports == null && portsOption == null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "no ports given: add PORTS or -p, e.g. conntest probe " + host + " -p 22,80,U:53");
+        }
         final PortSpec portSpec;
         try
         {
-            portSpec = PortSpec.parse(ports);
+            portSpec = PortSpec.parse(ports != null ? ports : portsOption);
         }
         catch (final IllegalArgumentException ex)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
-        ProbeOptions options = ProbeOptions.DEFAULTS;
-        try
+        // A UDP port with a conntest listener answers this handshake: open conntest-hello.
+        final ConntestUdpHello hello = new ConntestUdpHello(new SecureRandom().nextLong());
+        ProbeOptions options = ProbeOptions.DEFAULTS.withUdpProbe(hello.payload(), hello);
+        if (rate != null)
         {
-            if (rate != null)
-            {
-                options = options.withRatePerSecond(rate);
-            }
-            if (maxInFlight != null)
-            {
-                options = options.withMaxInFlight(maxInFlight);
-            }
-            if (timeout != null)
-            {
-                options = options.withTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            }
-            if (maxDuration != null)
-            {
-                options = options.withMaxDuration(maxDuration.toNanos(), TimeUnit.NANOSECONDS);
-            }
+            requireRange("--rate", rate, 0, 1_000_000);
+            options = options.withRatePerSecond(rate);
         }
-        catch (final IllegalArgumentException ex)
+        if (maxInFlight != null)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+            requireRange("--max-in-flight", maxInFlight, 1, ProbeOptions.MAX_IN_FLIGHT_LIMIT);
+            options = options.withMaxInFlight(maxInFlight);
+        }
+        if (timeout != null)
+        {
+            if (timeout.isZero() || timeout.isNegative())
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be positive, got "
+                    + timeout.toMillis() + " ms");
+            }
+            options = options.withTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (maxDuration != null)
+        {
+            if (maxDuration.isNegative())
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-duration must not be negative");
+            }
+            options = options.withMaxDuration(maxDuration.toNanos(), TimeUnit.NANOSECONDS);
         }
         final String tapOnly = network.tapOnlyOptionWithoutTap();
         if (tapOnly != null)
@@ -137,7 +172,8 @@ public final class ProbeCommand implements Callable<Integer>
         }
         catch (final UnknownHostException ex)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), "cannot resolve host '" + host + "'");
+            throw new CommandLine.ParameterException(spec.commandLine(), "cannot resolve host '" + host
+                + "': the name does not resolve (no such host, or no DNS answer)");
         }
         // The TAP is opened before any output, so a failure is a plain one-line error (exit 1).
         final StackHost host = tapStack == null ? null : tapStack.openHost(java.util.List.of());
@@ -155,9 +191,15 @@ public final class ProbeCommand implements Callable<Integer>
             }
             throw ex;
         }
-        final ProbeOutput output = ui == UiMode.JSON ? ProbeOutput.json(out) : ProbeOutput.text(out);
-        output.onStart(address, portSpec, options, host == null ? "kernel sockets"
-            : "the own stack " + String.join(" ", tapStack.describe(host.stack().iface().mac(), host.device().offloads())));
+        final ProbeOutput output = ui == UiMode.JSON ? ProbeOutput.json(out)
+            : ProbeOutput.text(out, new ProbeTable(reasons, openOnly, !allPorts));
+        output.onStart(address, portSpec, options, host == null ? "kernel" : "tap",
+            host == null ? List.of() : tapStack.describe(host.stack().iface().mac(), host.device().offloads()));
+        if (stackProber != null)
+        {
+            // as nmap's ARP/ICMP ping before a scan on the link: the first probes then measure the path
+            output.onPing(stackProber.ping(address, options.timeoutNs()));
+        }
         final ProbeRunner runner = stackProber == null ? ProbeRunner.kernel(address, portSpec, options, output)
             : new ProbeRunner(stackProber, address, portSpec, options, output);
         final ProbeReport report;
@@ -181,13 +223,22 @@ public final class ProbeCommand implements Callable<Integer>
                 {
                     stackProber.close();
                 }
-                if (out != stdout())
+                if (logFile != null)
                 {
-                    out.close();
+                    logFile.close(); // a write error (a full disk, /dev/full) is exit 1
                 }
             }
         }
         return report.exitCode();
+    }
+
+    private void requireRange(final String option, final int value, final int min, final int max)
+    {
+        if (value < min || value > max)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + value + " out of range "
+                + min + "-" + max);
+        }
     }
 
     private PrintStream stdout()
@@ -201,13 +252,7 @@ public final class ProbeCommand implements Callable<Integer>
         {
             return stdout();
         }
-        try
-        {
-            return new PrintStream(new FileOutputStream(logfile.toFile(), true), true, StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot open log file " + logfile + ": " + ex.getMessage(), ex);
-        }
+        logFile = LogFile.open(logfile, parent == null ? System.err : parent.err());
+        return logFile.stream();
     }
 }

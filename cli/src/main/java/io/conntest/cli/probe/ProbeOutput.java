@@ -10,6 +10,7 @@ import io.conntest.core.probe.ProbeResult;
 
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,41 +19,66 @@ import java.util.Locale;
  */
 public abstract class ProbeOutput implements ProbeListener
 {
-    /** Before the first probe. */
-    public abstract void onStart(InetAddress host, PortSpec ports, ProbeOptions options, String stack);
+    /**
+     * Before the first probe.
+     *
+     * @param stack     {@code kernel} or {@code tap}, the word an instance's JSON uses
+     * @param addresses the own stack's address, MAC and TAP (empty for kernel sockets)
+     */
+    public abstract void onStart(InetAddress host, PortSpec ports, ProbeOptions options, String stack,
+        List<String> addresses);
 
-    /** nmap's table: {@code 22/tcp  open  syn-ack  0.081ms}. */
-    public static ProbeOutput text(final PrintStream out)
+    /**
+     * The result of the host discovery ping before a scan from the own stack (not called for kernel sockets).
+     *
+     * @param rttNs the echo reply's RTT, or -1 when none came
+     */
+    public abstract void onPing(long rttNs);
+
+    /**
+     * nmap's report: the start line, then at the end the sorted {@link ProbeTable} and the summary. Results are
+     * held until the scan ends, since the table is sorted and crowded states are collapsed.
+     */
+    public static ProbeOutput text(final PrintStream out, final ProbeTable table)
     {
         return new ProbeOutput()
         {
             @Override
             public void onStart(final InetAddress host, final PortSpec ports, final ProbeOptions options,
-                final String stack)
+                final String stack, final List<String> addresses)
             {
                 out.println("conntest probe " + host.getHostAddress() + ": " + ports.count()
-                    + (ports.count() == 1 ? " port" : " ports") + " (" + ports + ") from " + stack + ", rate "
+                    + (ports.count() == 1 ? " port" : " ports") + " (" + ports + ") from "
+                    + (addresses.isEmpty() ? "kernel sockets" : "the own stack " + String.join(" ", addresses))
+                    + ", rate "
                     + (options.ratePerSecond() == 0 ? "unlimited" : options.ratePerSecond() + "/s") + ", "
                     + options.maxInFlight() + " in flight, timeout "
                     + options.timeoutNs() / 1_000_000 + " ms");
-                out.println(String.format(Locale.ROOT, "%-11s %-14s %-17s %10s  %s", "PORT", "STATE", "REASON",
-                    "RTT", "ATTEMPTS"));
+                out.flush();
+            }
+
+            @Override
+            public void onPing(final long rttNs)
+            {
+                // nmap: "Host is up (0.00030s latency)."
+                out.println(rttNs >= 0 ? String.format(Locale.ROOT, "Host is up (%.3f ms latency).", rttNs / 1e6)
+                    : "No echo reply from the host (ICMP may be filtered); probing anyway.");
                 out.flush();
             }
 
             @Override
             public void onResult(final ProbeResult r)
             {
-                out.println(String.format(Locale.ROOT, "%-11s %-14s %-17s %10s  %d%s",
-                    r.port() + "/" + r.protocol(), r.state(), r.reason(),
-                    r.hasRtt() ? String.format(Locale.ROOT, "%.3fms", r.rttNs() / 1e6) : "-", r.attempts(),
-                    r.detail() == null ? "" : "  (" + r.detail() + ")"));
-                out.flush();
+                table.add(r);
             }
 
             @Override
             public void onDone(final ProbeReport report)
             {
+                for (final String line : table.lines(report.host().getHostAddress()))
+                {
+                    out.println(line);
+                }
                 out.println(report);
                 out.flush();
             }
@@ -73,11 +99,18 @@ public abstract class ProbeOutput implements ProbeListener
 
             @Override
             public void onStart(final InetAddress host, final PortSpec ports, final ProbeOptions options,
-                final String stack)
+                final String stack, final List<String> addresses)
             {
                 emit("probe_start", new Json().put("host", host.getHostAddress()).put("ports", ports.toString())
-                    .put("count", ports.count()).put("stack", stack).put("rate_per_second", options.ratePerSecond())
+                    .put("count", ports.count()).put("stack", stack).putStrings("addresses", addresses)
+                    .put("rate_per_second", options.ratePerSecond())
                     .put("max_in_flight", options.maxInFlight()).put("timeout_ns", options.timeoutNs()));
+            }
+
+            @Override
+            public void onPing(final long rttNs)
+            {
+                emit("probe_ping", new Json().putKnown("rtt_ns", rttNs));
             }
 
             @Override

@@ -55,7 +55,7 @@ public final class InstanceRunner
     {
         if (instance.name() == null)
         {
-            throw new UsageFailure("missing --name NAME (see the examples)");
+            throw new UsageFailure("missing --name NAME (see the examples in conntest --help)");
         }
         if (output.interval() != null && output.interval().toMillis() < 100)
         {
@@ -227,8 +227,9 @@ public final class InstanceRunner
     {
         final InstanceSettings settings = settings(instance, network);
         // The stack alone only logs; with --ui json those lines go to stderr so stdout stays JSON only (empty).
-        final EventLog log = new EventLog(Outputs.mode(output, context.out()) == UiMode.JSON ? context.err()
-            : context.out(), settings.name());
+        final UiMode mode = Outputs.mode(output, context.out());
+        final EventLog log = new EventLog(mode == UiMode.JSON || mode == UiMode.CSV ? context.err() : context.out(),
+            settings.name());
         final TapStack tapStack = TapStack.from(network, null);
         final TapDevice tapDevice = tapStack.openTap();
         if (tapDevice.created())

@@ -87,6 +87,30 @@ public final class Describe
         return why.toString();
     }
 
+    /**
+     * A connection's figures at the end of a run, as the text and log outputs print them: {@code latency
+     * min/p50/p99/max 30.0 us / 45.0 us / 90.0 us / 120 us (42 probes) up avg 1.10 Gbit/s down avg 990 Mbit/s tests 4
+     * bytes 2250000/2000000 retries 0 failures 0}, then for UDP {@code lost N out-of-order N duplicate N
+     * retransmitted N}.
+     */
+    public static String summaryFigures(final ConnectionSnapshot c)
+    {
+        return "RTT/2 idle min/p50/p99/max " + Human.latency(c.latencyMinNs()) + " / "
+            + Human.latency(c.latencyP50Ns()) + " / " + Human.latency(c.latencyP99Ns()) + " / "
+            + Human.latency(c.latencyMaxNs()) + " (" + c.latencySamples() + " probes)"
+            + " loaded p50/p99/max " + Human.latency(c.latencyLoadedP50Ns()) + " / "
+            + Human.latency(c.latencyLoadedP99Ns()) + " / " + Human.latency(c.latencyLoadedMaxNs())
+            + " (" + c.latencyLoadedSamples() + " probes) answered " + c.probesAnswered()
+            + " up avg " + Human.bitRate(c.bandwidthUpAvgBps()) + " down avg "
+            + Human.bitRate(c.bandwidthDownAvgBps()) + " tests " + c.bandwidthTests()
+            + " bytes " + c.bytesSent() + "/" + c.bytesReceived() + " retries " + c.retries()
+            + " failures " + c.connectFailures()
+            + (c.udpLost() >= 0 ? " lost " + c.udpLost() + " out-of-order " + c.udpOutOfOrder()
+                + " duplicate " + c.udpDuplicate() + " retransmitted " + c.udpRetransmitted()
+                + (c.udpJitterNs() >= 0 ? " jitter " + Human.latency(c.udpJitterNs()) : "")
+                + (c.udpLostIncoming() >= 0 ? " lost-by-peer " + c.udpLostIncoming() : "") : "");
+    }
+
     /** The peer's name, or {@code ?} until its hello. */
     public static String peer(final ConnectionSnapshot c)
     {
@@ -117,9 +141,15 @@ public final class Describe
      */
     public static String connectionLine(final String instance, final ConnectionSnapshot c)
     {
+        return connectionLine(instance, c, peer(c));
+    }
+
+    /** As {@link #connectionLine(String, ConnectionSnapshot)}, with the peer's name shown as {@code peerShown}. */
+    public static String connectionLine(final String instance, final ConnectionSnapshot c, final String peerShown)
+    {
         final StringBuilder line = new StringBuilder(160);
         line.append(instance).append(' ').append(direction(c.side())).append(' ').append(c.protocol().lowerName())
-            .append(' ').append(c.peerHost()).append(':').append(c.peerPort()).append(' ').append(peer(c))
+            .append(' ').append(c.peerHost()).append(':').append(c.peerPort()).append(' ').append(peerShown)
             .append(' ').append(state(c))
             .append(stale(c) ? " stale" : "")
             .append(" RTT/2 ").append(Human.latency(c.latencyLastNs()))

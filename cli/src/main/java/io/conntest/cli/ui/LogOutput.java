@@ -1,6 +1,8 @@
 package io.conntest.cli.ui;
 
 import io.conntest.core.event.EngineEvent;
+import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.stats.ConnectionState;
 import io.conntest.core.stats.EngineSnapshot;
 
 import java.io.PrintStream;
@@ -50,10 +52,38 @@ public final class LogOutput extends Output
     {
         for (final EngineSnapshot s : finals)
         {
-            out.println(Describe.CLOCK_MS.format(Instant.now()) + " " + s.instanceName() + ": stopped after "
-                + Human.duration(durationNs) + ", " + s.connections().size() + " connection rows");
+            final String time = Describe.CLOCK_MS.format(Instant.now());
+            // the figures of every connection, then the final line: the log ends with what the run measured
+            for (final ConnectionSnapshot c : s.connections())
+            {
+                out.println(time + " " + s.instanceName() + ": summary " + Describe.direction(c.side()) + " "
+                    + c.protocol().lowerName() + " " + c.peerHost() + ":" + c.peerPort() + " (" + Describe.peer(c)
+                    + ")" + (c.state() == ConnectionState.COVERED ? " covered" : "") + ": "
+                    + Describe.summaryFigures(c));
+            }
+            out.println(time + " " + s.instanceName() + ": stopped after " + Human.duration(durationNs) + ", "
+                + s.connections().size() + (s.connections().size() == 1 ? " connection" : " connections")
+                + summaryTotals(s));
         }
         out.flush();
+    }
+
+    /** {@code : latency p50 45.0 us (42 probes), bytes 2250000/2000000, failures 0} over all rows, or empty. */
+    private static String summaryTotals(final EngineSnapshot s)
+    {
+        long sent = 0;
+        long received = 0;
+        long failures = 0;
+        long probes = 0;
+        for (final ConnectionSnapshot c : s.connections())
+        {
+            sent += c.bytesSent();
+            received += c.bytesReceived();
+            failures += c.connectFailures();
+            probes += c.latencySamples();
+        }
+        return s.connections().isEmpty() ? "" : ": " + probes + " latency probes, bytes " + sent + "/" + received
+            + ", failures " + failures;
     }
 
     @Override

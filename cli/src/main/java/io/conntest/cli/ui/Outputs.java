@@ -4,11 +4,9 @@ import io.conntest.cli.options.Emphasis;
 import io.conntest.cli.options.OutputOptions;
 import io.conntest.cli.options.UiMode;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Builds the output the options ask for. */
@@ -52,20 +50,9 @@ public final class Outputs
     {
         UiMode mode = mode(options, out);
         final long intervalNs = intervalNs(options);
-        PrintStream file = null;
-        if (options.logfile() != null)
-        {
-            try
-            {
-                file = new PrintStream(new FileOutputStream(options.logfile().toFile(), true), true,
-                    StandardCharsets.UTF_8);
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException("cannot open log file " + options.logfile() + ": " + ex.getMessage()
-                    + " (check the directory exists and is writable)", ex);
-            }
-        }
+        // A write error (a full disk, /dev/full) ends the run with exit 1 when the output closes: LogFile.
+        final LogFile logFile = options.logfile() == null ? null : LogFile.open(options.logfile(), err);
+        final PrintStream file = logFile == null ? null : logFile.stream();
         if (mode == UiMode.TUI && !interactive(out))
         {
             err.println("conntest: stdout is not a terminal; using --ui text instead of tui");
@@ -84,6 +71,9 @@ public final class Outputs
             case JSON:
                 main = new JsonOutput(target, err, intervalNs);
                 break;
+            case CSV:
+                main = new CsvOutput(target, err, intervalNs);
+                break;
             default:
                 main = new TextOutput(target, err, intervalNs);
         }
@@ -92,9 +82,9 @@ public final class Outputs
             // The TUI is closed first (terminal restored), then the summary is printed on the normal screen.
             final AfterTuiSummary after = new AfterTuiSummary(out, err);
             return file == null ? new CombinedOutput(List.of(main, after), List.of())
-                : new CombinedOutput(List.of(main, after, new LogOutput(file)), List.of(file));
+                : new CombinedOutput(List.of(main, after, new LogOutput(file)), List.of(logFile));
         }
-        return file == null ? main : new CombinedOutput(List.of(main), List.of(file));
+        return file == null ? main : new CombinedOutput(List.of(main), List.of(logFile));
     }
 
     private static Output tui(final OutputOptions options, final PrintStream out, final Runnable quit)

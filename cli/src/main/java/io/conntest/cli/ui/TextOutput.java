@@ -3,6 +3,7 @@ package io.conntest.cli.ui;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EventType;
 import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.stats.ConnectionState;
 import io.conntest.core.stats.EngineSnapshot;
 
 import java.io.PrintStream;
@@ -12,13 +13,18 @@ import java.util.List;
 /**
  * Plain lines without escape codes, for consoles that split output on newlines (albatross) and for pipes: one line
  * per connection per interval, a line per connection-level event (failed attempts included), and a summary per
- * connection at the end. Every line starts with the time of day.
+ * connection at the end. Every line starts with the time of day, holds one record, is printable ASCII (anything
+ * else escaped) and at most {@link AsciiLine#MAX_CHARS} characters ({@link AsciiLine}); a peer's name is shown to
+ * {@link #MAX_NAME} characters so that a long one cannot push the figures off the line.
  */
 public final class TextOutput extends Output
 {
     private final PrintStream out;
     private final PrintStream err;
     private final IntervalClock clock;
+
+    /** Longest peer name shown on a line, escapes included. */
+    static final int MAX_NAME = 48;
 
     public TextOutput(final PrintStream out, final PrintStream err, final long intervalNs)
     {
@@ -29,7 +35,7 @@ public final class TextOutput extends Output
 
     private void line(final String text)
     {
-        out.println(Describe.CLOCK.format(Instant.now()) + " " + text);
+        out.println(AsciiLine.of(Describe.CLOCK.format(Instant.now()) + " " + text));
         out.flush();
     }
 
@@ -66,7 +72,7 @@ public final class TextOutput extends Output
         }
         for (final ConnectionSnapshot c : snapshot.connections())
         {
-            line(Describe.connectionLine(snapshot.instanceName(), c));
+            line(Describe.connectionLine(snapshot.instanceName(), c, peer(c)));
         }
     }
 
@@ -78,31 +84,25 @@ public final class TextOutput extends Output
             for (final ConnectionSnapshot c : s.connections())
             {
                 line(s.instanceName() + " summary " + Describe.direction(c.side()) + " " + c.protocol().lowerName()
-                    + " " + c.peerHost() + ":" + c.peerPort() + " " + Describe.peer(c)
-                    + " RTT/2 idle min/p50/p99/max " + Human.latency(c.latencyMinNs()) + " / "
-                    + Human.latency(c.latencyP50Ns()) + " / " + Human.latency(c.latencyP99Ns()) + " / "
-                    + Human.latency(c.latencyMaxNs()) + " (" + c.latencySamples() + " probes)"
-                    + " loaded p50/p99/max " + Human.latency(c.latencyLoadedP50Ns()) + " / "
-                    + Human.latency(c.latencyLoadedP99Ns()) + " / " + Human.latency(c.latencyLoadedMaxNs())
-                    + " (" + c.latencyLoadedSamples() + " probes) answered " + c.probesAnswered()
-                    + " up avg " + Human.bitRate(c.bandwidthUpAvgBps()) + " down avg "
-                    + Human.bitRate(c.bandwidthDownAvgBps()) + " tests " + c.bandwidthTests()
-                    + " bytes " + c.bytesSent() + "/" + c.bytesReceived() + " retries " + c.retries()
-                    + " failures " + c.connectFailures()
-                    + (c.udpLost() >= 0 ? " lost " + c.udpLost() + " out-of-order " + c.udpOutOfOrder()
-                        + " duplicate " + c.udpDuplicate() + " retransmitted " + c.udpRetransmitted()
-                        + (c.udpJitterNs() >= 0 ? " jitter " + Human.latency(c.udpJitterNs()) : "")
-                        + (c.udpLostIncoming() >= 0 ? " lost-by-peer " + c.udpLostIncoming() : "") : ""));
+                    + " " + c.peerHost() + ":" + c.peerPort() + " " + peer(c)
+                    + (c.state() == ConnectionState.COVERED ? " covered (figures of the shared connection in)" : "")
+                    + " " + Describe.summaryFigures(c));
             }
             line(s.instanceName() + " stopped after " + Human.duration(durationNs)
                 + (s.droppedEvents() > 0 ? " (" + s.droppedEvents() + " events dropped by a slow output)" : ""));
         }
     }
 
+    /** The peer's name for a text line: ASCII and bounded. */
+    private static String peer(final ConnectionSnapshot c)
+    {
+        return AsciiLine.of(Describe.peer(c), MAX_NAME);
+    }
+
     @Override
     public void note(final String message)
     {
-        err.println("conntest: " + message);
+        err.println(AsciiLine.of("conntest: " + message));
         err.flush();
     }
 }

@@ -19,9 +19,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -40,7 +38,8 @@ public final class TuiOutput extends Output
     private final Runnable onQuit;
     private final List<InstanceInfo> instances = new ArrayList<>();
     private final List<EngineSnapshot> snapshots = new ArrayList<>();
-    private final Deque<String> events = new ArrayDeque<>();
+    /** The latest events, oldest first by the time they happened (several engines deliver on their own threads). */
+    private final List<TimedLine> events = new ArrayList<>();
     private final Thread thread;
     private final Thread restoreHook;
     private volatile boolean closed;
@@ -104,7 +103,8 @@ public final class TuiOutput extends Output
         {
             infos = List.copyOf(instances);
             snaps = new ArrayList<>(snapshots);
-            recent = new ArrayList<>(events);
+            recent = new ArrayList<>(events.size());
+            events.forEach(e -> recent.add(e.line()));
         }
         synchronized (screen)
         {
@@ -195,10 +195,29 @@ public final class TuiOutput extends Output
         {
             return;
         }
-        events.addLast(Describe.eventLine(instance, event));
+        addEvent(event.epochMillis(), Describe.eventLine(instance, event));
+    }
+
+    /** One line of the event area and when it happened. */
+    private record TimedLine(long epochMillis, String line)
+    {
+    }
+
+    /**
+     * Inserts a line in time order: an event that a slower engine's dispatcher delivers late still lands where it
+     * happened, not below later ones. Keeps the latest {@link #MAX_EVENTS}.
+     */
+    private void addEvent(final long epochMillis, final String line)
+    {
+        int at = events.size();
+        while (at > 0 && events.get(at - 1).epochMillis() > epochMillis)
+        {
+            at--;
+        }
+        events.add(at, new TimedLine(epochMillis, line));
         while (events.size() > MAX_EVENTS)
         {
-            events.removeFirst();
+            events.remove(0);
         }
     }
 
@@ -231,7 +250,8 @@ public final class TuiOutput extends Output
     @Override
     public synchronized void note(final String message)
     {
-        events.addLast(Describe.CLOCK_MS.format(Instant.now()) + " conntest: " + message);
+        final Instant now = Instant.now();
+        addEvent(now.toEpochMilli(), Describe.CLOCK_MS.format(now) + " conntest: " + message);
     }
 
     /** Stops redrawing and restores the terminal. Idempotent. */

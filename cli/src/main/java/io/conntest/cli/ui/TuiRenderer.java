@@ -30,14 +30,15 @@ public final class TuiRenderer
         new Column("PEER", 12, 0, false),
         new Column("IP", 15, 3, false),
         new Column("PORT", 5, 5, true),
-        new Column("PROTO", 5, 5, false),
+        // PROTO goes with STATE: tcp or udp tells two rows of the same peer apart, and stays at 80 columns
+        new Column("PROTO", 5, 1, false),
         new Column("STATE", 10, 1, false),
         // RTT/2 of the last probe; LOADED: median RTT/2 of probes behind a bandwidth test
         new Column("RTT/2", 9, 2, true),
-        new Column("LOADED", 9, 4, true),
+        new Column("LOADED", 9, 5, true),
         // what moved in the last second, each way
-        new Column("UP NOW", 11, 3, true),
-        new Column("DOWN NOW", 11, 3, true),
+        new Column("UP NOW", 11, 4, true),
+        new Column("DOWN NOW", 11, 4, true),
         // the result of the last bandwidth test
         new Column("UP TEST", 11, 6, true),
         new Column("DOWN TEST", 11, 6, true),

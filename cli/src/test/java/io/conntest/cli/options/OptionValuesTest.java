@@ -75,6 +75,7 @@ class OptionValuesTest
         assertEquals(UiMode.JSON, UiMode.parse("json"));
         assertEquals(UiMode.LOG, UiMode.parse("Log"));
         assertEquals(UiMode.TEXT, UiMode.parse("text"));
+        assertEquals(UiMode.CSV, UiMode.parse("CSV"));
         assertThrows(IllegalArgumentException.class, () -> UiMode.parse("html"));
         assertEquals(Emphasis.RED, Emphasis.parse("red"));
         assertEquals(Emphasis.BRIGHT_RED, Emphasis.parse("bright-red"));

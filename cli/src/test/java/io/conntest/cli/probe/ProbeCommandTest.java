@@ -72,16 +72,24 @@ class ProbeCommandTest
             assertEquals(0L, summary.get("exit_code"));
             assertEquals("", json.err());
 
-            final CliRun text = new CliRun("probe", "127.0.0.1", "7001-7003", "--timeout", "300ms", "--rate", "100",
-                "--max-in-flight", "2");
+            final CliRun text = new CliRun("probe", "127.0.0.1", "-p", "7003,7001-7002", "--timeout", "300ms",
+                "--rate", "100", "--max-in-flight", "2", "--reason");
             assertEquals(0, ns.call(text::run), text.err());
             final String table = text.out();
             assertTrue(table.contains("PORT        STATE          REASON"), table);
+            assertTrue(table.indexOf("7001/tcp") < table.indexOf("7002/tcp")
+                && table.indexOf("7002/tcp") < table.indexOf("7003/tcp"), "sorted by port: " + table);
             assertTrue(table.matches("(?s).*7001/tcp +open +syn-ack +[0-9.]+ms +1.*"), table);
             assertTrue(table.matches("(?s).*7002/tcp +closed +conn-refused.*"), table);
             assertTrue(table.matches("(?s).*7003/tcp +filtered +no-response +- +1.*"), table);
             assertTrue(table.contains("3 ports probed in"), table);
             assertFalse(table.contains("\u001b"));
+
+            final CliRun open1 = new CliRun("probe", "127.0.0.1", "-p", "T:7001-7002,U:7006", "--open");
+            assertEquals(0, ns.call(open1::run), open1.err());
+            assertTrue(open1.out().contains("Not shown: 1 closed tcp port (conn-refused), 1 closed udp port "
+                + "(port-unreach)"), open1.out());
+            assertTrue(open1.out().matches("(?s).*PORT +STATE +RTT\n7001/tcp +open +[0-9.]+ms\n.*"), open1.out());
 
             final CliRun none = new CliRun("probe", "127.0.0.1", "7002,7003", "--timeout", "200ms", "--ui", "log");
             assertEquals(1, ns.call(none::run), "nothing open: exit 1");
@@ -102,6 +110,39 @@ class ProbeCommandTest
     }
 
     @Test
+    void aConntestUdpListenerIsOpenConntestHello() throws Exception
+    {
+        final int port;
+        try (DatagramSocket free = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0)))
+        {
+            port = free.getLocalPort();
+        }
+        final CliRun listener = new CliRun("--name", "rx", "--listen", "udp:127.0.0.1:" + port, "--ui", "log",
+            "--duration", "6s");
+        final Thread instance = new Thread(listener::run, "probe-test-listener");
+        instance.setDaemon(true);
+        instance.start();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!listener.out().contains("listening on udp") && System.nanoTime() < deadline)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertTrue(listener.out().contains("listening on udp"), listener.out() + listener.err());
+        final CliRun probe = new CliRun("probe", "127.0.0.1", "-p", "U:" + port, "--reason");
+        assertEquals(0, probe.run(), probe.out() + probe.err());
+        assertTrue(probe.out().matches("(?s).*" + port + "/udp +open +conntest-hello .*"), probe.out());
+        // the probe closed the session its handshake opened: the listener logs it closed by the peer
+        final long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!listener.out().contains("peer closed the connection") && System.nanoTime() < closeDeadline)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertTrue(listener.out().contains("peer closed the connection"), listener.out());
+        instance.join(TimeUnit.SECONDS.toMillis(15));
+        assertEquals(0, listener.exitCode(), listener.err());
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void fromTheOwnStackOnATap() throws Exception
     {
@@ -118,20 +159,31 @@ class ProbeCommandTest
             ns.exec("nft", "add", "chain", "inet", "conntest_cli", "in", "{ type filter hook input priority 0 ; }")
                 .check();
             ns.exec("nft", "add", "rule", "inet", "conntest_cli", "in", "tcp", "dport", "7003", "drop").check();
+            // what nmap reports as admin-prohibited: ICMP type 3 code 13 (icmpx admin-prohibited for IPv4)
+            ns.exec("nft", "add", "rule", "inet", "conntest_cli", "in", "tcp", "dport", "7005", "reject", "with",
+                "icmpx", "type", "admin-prohibited").check();
+            ns.exec("nft", "add", "rule", "inet", "conntest_cli", "in", "udp", "dport", "7007", "reject", "with",
+                "icmpx", "type", "admin-prohibited").check();
             open = ns.call(() -> new ServerSocket(7001, 50, InetAddress.getByName("10.0.0.1")));
             final CliRun json = new CliRun("probe", "--tap", "ct0", "--ipv4", "10.0.0.2/24", "10.0.0.1",
-                "T:7001-7003,U:7006", "--timeout", "500ms", "--ui", "json");
+                "-p", "T:7001-7003,7005,U:7006,7007", "--timeout", "500ms", "--ui", "json");
             assertEquals(0, ns.call(json::run), json.out() + json.err());
             final Map<String, String> found = new HashMap<>();
             final List<String> lines = json.lines();
-            assertTrue(lines.get(0).contains("the own stack 10.0.0.2/24"), lines.get(0));
-            for (final String line : lines.subList(1, lines.size() - 1))
+            assertTrue(lines.get(0).contains("\"stack\":\"tap\",\"addresses\":[\"10.0.0.2/24"), lines.get(0));
+            // host discovery first, as nmap's ping on the link: the kernel side answers the echo
+            final Map<String, Object> ping = JsonParser.object(lines.get(1));
+            assertEquals("probe_ping", ping.get("event"), lines.get(1));
+            assertTrue((Long)((Map<String, Object>)ping.get("data")).get("rtt_ns") > 0, lines.get(1));
+            for (final String line : lines.subList(2, lines.size() - 1))
             {
                 final Map<String, Object> d = (Map<String, Object>)JsonParser.object(line).get("data");
-                found.put(d.get("port") + "/" + d.get("protocol"), (String)d.get("state"));
+                found.put(d.get("port") + "/" + d.get("protocol"), d.get("state") + " " + d.get("reason"));
             }
-            assertEquals(Map.of("7001/tcp", "open", "7002/tcp", "closed", "7003/tcp", "filtered", "7006/udp",
-                "closed"), found, json.out());
+            assertEquals(Map.of("7001/tcp", "open syn-ack", "7002/tcp", "closed conn-refused",
+                "7003/tcp", "filtered no-response", "7005/tcp", "filtered admin-prohibited",
+                "7006/udp", "closed port-unreach", "7007/udp", "filtered admin-prohibited"), found, json.out());
+            assertFalse(json.out().contains("Exception"), json.out());
             System.out.println(json.out());
         }
         finally

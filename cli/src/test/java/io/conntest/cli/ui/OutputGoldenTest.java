@@ -51,7 +51,7 @@ class OutputGoldenTest
                 + "size 5.00 MiB",
             "sender out udp 10.0.0.9:7000 ? retrying RTT/2 - loaded - now up - down - last test up - down - uptime 0s "
                 + "retries 3 packets 0/0 size 1.37 KiB lost 0 out-of-order 0 (refused (Connection refused "
-                + "\"quoted\"\ttab), next try in 2s)",
+                + "\"quoted\"\\ttab), next try in 2s)",
             "sender in udp 127.0.0.1:50000 sender connected RTT/2 80.0 us loaded 150 us now up 40.0 Mbit/s "
                 + "down 50.0 Mbit/s last test up 50.0 Mbit/s down 40.0 Mbit/s uptime 1m05s retries 0 packets 500/510 "
                 + "size 1.37 KiB lost 3 out-of-order 1 jitter 35.0 us",
@@ -242,8 +242,15 @@ class OutputGoldenTest
         final LogOutput log = new LogOutput(out);
         story(log);
         final List<String> lines = lines();
-        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertEquals(7, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(1).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} sender: connect-failed out udp 10.0.0.9:7000: "
             + "refused: Connection refused"), lines.get(1));
+        // the end: one summary line per connection with its figures, then the final line with the totals
+        assertTrue(lines.get(3).endsWith(" sender: summary out tcp 127.0.0.1:1234 (receiver): RTT/2 idle "
+            + "min/p50/p99/max 30.0 us / 45.0 us / 90.0 us / 120 us (42 probes) loaded p50/p99/max 260 us / 700 us / "
+            + "900 us (37 probes) answered 47 up avg 1.10 Gbit/s down avg 990 Mbit/s tests 4 bytes "
+            + "2250000/2000000 retries 0 failures 0"), lines.get(3));
+        assertTrue(lines.get(6).endsWith(" sender: stopped after 4s, 3 connections: 62 latency probes, bytes "
+            + "2950000/2710000, failures 4"), lines.get(6));
     }
 }

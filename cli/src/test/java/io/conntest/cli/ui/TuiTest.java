@@ -81,7 +81,9 @@ class TuiTest
             terminal.setTerminalSize(new TerminalSize(80, 20));
             tui.redraw();
             final List<String> narrow = screenText(terminal);
-            assertEquals(" PEER         IP              STATE          RTT/2      UP NOW    DOWN NOW", narrow.get(3));
+            // at 80 columns PROTO stays (it tells a peer's TCP and UDP rows apart); PORT and the rest go
+            assertEquals(" PEER         IP              PROTO STATE          RTT/2", narrow.get(3).stripTrailing());
+            assertTrue(narrow.get(4).startsWith(" receiver     127.0.0.1       tcp   connected"), narrow.get(4));
             assertFalse(narrow.get(3).contains("OOO"), narrow.get(3));
             assertTrue(narrow.stream().allMatch(r -> r.length() <= 80));
         }
@@ -90,6 +92,33 @@ class TuiTest
             tui.close();
         }
         assertTrue(tui.isClosed());
+    }
+
+    @Test
+    void eventsAreShownInTheOrderTheyHappened() throws Exception
+    {
+        final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(new TerminalSize(150, 30));
+        final TuiOutput tui = tui(terminal, Emphasis.CYAN, false, () -> { });
+        try
+        {
+            // another engine's dispatcher delivers an earlier event after a later one (failed() is at ...000.123)
+            tui.onEvent("bravo", new io.conntest.core.event.EngineEvent(7 * Snapshots.SECOND, 1_764_000_002_000L,
+                io.conntest.core.event.EventType.CLOSED, 4, io.conntest.core.stats.Side.SERVER,
+                io.conntest.core.transport.TransportProtocol.TCP, "10.0.0.12", 7000, null, null, "later"));
+            tui.onEvent("alpha", new io.conntest.core.event.EngineEvent(6 * Snapshots.SECOND, 1_764_000_001_000L,
+                io.conntest.core.event.EventType.CLOSED, 3, io.conntest.core.stats.Side.SERVER,
+                io.conntest.core.transport.TransportProtocol.TCP, "10.0.0.11", 7000, null, null, "earlier"));
+            tui.redraw();
+            final String screen = String.join("\n", screenText(terminal));
+            final int failed = screen.indexOf("connect-failed out udp 10.0.0.9:7000");
+            final int earlier = screen.indexOf("alpha: closed");
+            final int later = screen.indexOf("bravo: closed");
+            assertTrue(failed >= 0 && earlier > failed && later > earlier, screen);
+        }
+        finally
+        {
+            tui.close();
+        }
     }
 
     @Test

@@ -206,10 +206,23 @@ public record ConnectSpec(
                         verify = flag(name, value);
                         break;
                     case "packet-size":
-                        final long size = Units.parseSize(required(name, value));
+                        final int maxSize = protocol == TransportProtocol.UDP ? maxUdpPacketSize()
+                            : ProtocolLimits.MAX_DATA_PAYLOAD;
+                        final long size;
+                        try
+                        {
+                            size = Units.parseSize(required(name, value));
+                        }
+                        catch (final IllegalArgumentException ex)
+                        {
+                            throw new IllegalArgumentException(ex.getMessage() + " (packet-size: expected 1 to "
+                                + maxSize + " over " + protocol.lowerName() + ")", ex);
+                        }
                         if (size < 1 || size > Integer.MAX_VALUE)
                         {
-                            throw new IllegalArgumentException("bad packet size '" + value + "'");
+                            // the range, always: the same words as the check in the constructor
+                            throw new IllegalArgumentException("bad packet size '" + value + "' (expected 1 to "
+                                + maxSize + " over " + protocol.lowerName() + ")");
                         }
                         packetSize = (int)size;
                         break;

@@ -249,7 +249,10 @@ public final class EngineCore
         final List<ConnectionSnapshot> cs = new ArrayList<>(peers.size() + sessions.size());
         for (final PeerConnector peer : peers)
         {
-            cs.add(peer.stats().snapshot(nowNs));
+            // a covered peer shows the figures of the connection that carries its pair, not its parked zeros
+            final Session carrier = peer.coveredBy();
+            cs.add(carrier == null ? peer.stats().snapshot(nowNs)
+                : peer.stats().snapshot(nowNs).withFiguresOf(carrier.stats().snapshot(nowNs)));
         }
         for (final Session session : sessions)
         {

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * A {@link PortProber} on the JDK's sockets, every probe on one NIO {@link Selector} in the owner's thread (nmap's
@@ -46,6 +47,7 @@ public final class KernelPortProber implements PortProber
     private final Selector selector;
     private final int capacity;
     private final ByteBuffer udpPayload;
+    private final IntFunction<ByteBuffer> udpPayloadForPort;
     private final UdpReplyClassifier udpReplyClassifier;
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
     private final PriorityQueue<Probe> timers = new PriorityQueue<>(Comparator.comparingLong(Probe::deadlineNs));
@@ -53,6 +55,8 @@ public final class KernelPortProber implements PortProber
     private int inFlight;
     private boolean closed;
     private boolean closesPending;
+    /** When the last {@link #awaitWork} select returned: the arrival bound of the keys it selected. */
+    private long selectedAtNs;
 
     /**
      * @param capacity           most probes in flight (each holds a file descriptor)
@@ -62,6 +66,16 @@ public final class KernelPortProber implements PortProber
      */
     public KernelPortProber(final int capacity, final ByteBuffer udpPayload,
         final UdpReplyClassifier udpReplyClassifier)
+    {
+        this(capacity, udpPayload, null, udpReplyClassifier);
+    }
+
+    /**
+     * As above, with a payload per port: {@code udpPayloadForPort} gives the payload for a port (between position
+     * and limit), or null for {@code udpPayload}.
+     */
+    public KernelPortProber(final int capacity, final ByteBuffer udpPayload,
+        final IntFunction<ByteBuffer> udpPayloadForPort, final UdpReplyClassifier udpReplyClassifier)
     {
         if (capacity < 1 || capacity > ProbeOptions.MAX_IN_FLIGHT_LIMIT)
         {
@@ -76,6 +90,7 @@ public final class KernelPortProber implements PortProber
         final ByteBuffer payload = ByteBuffer.allocateDirect(udpPayload.remaining());
         payload.put(udpPayload.duplicate()).flip();
         this.udpPayload = payload;
+        this.udpPayloadForPort = udpPayloadForPort;
         this.udpReplyClassifier = Objects.requireNonNull(udpReplyClassifier, "udpReplyClassifier");
         try
         {
@@ -90,7 +105,10 @@ public final class KernelPortProber implements PortProber
     /** A prober sized and configured by {@code options} (in-flight bound, UDP payload and classifier). */
     public static KernelPortProber create(final ProbeOptions options)
     {
-        return new KernelPortProber(options.maxInFlight(), options.udpPayload(), options.udpReplyClassifier());
+        return new KernelPortProber(options.maxInFlight(), options.udpPayload(),
+            options.wellKnownUdpPayloads() ? port -> UdpPayloads.forPort(port) == null ? null
+                : options.udpPayloadFor(port) : null,
+            options.udpReplyClassifier());
     }
 
     @Override
@@ -147,6 +165,13 @@ public final class KernelPortProber implements PortProber
         {
             return 0;
         }
+        // An answer's time is the moment its readiness was seen: the keys the last wait selected were ready when that
+        // select returned; the rest when selectNow returns. Not the caller's nowNs, which is older than both by the
+        // time spent starting other probes, so each RTT runs from its own send to its own answer.
+        if (!selector.selectedKeys().isEmpty())
+        {
+            processSelected(selectedAtNs);
+        }
         try
         {
             selector.selectNow();
@@ -155,24 +180,7 @@ public final class KernelPortProber implements PortProber
         {
             throw new UncheckedIOException("selectNow failed", ex);
         }
-        final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-        while (keys.hasNext())
-        {
-            final SelectionKey key = keys.next();
-            keys.remove();
-            final Probe probe = (Probe)key.attachment();
-            if (key.isValid() && probe.channel == key.channel() && !probe.done)
-            {
-                if (probe.protocol == ProbeProtocol.TCP)
-                {
-                    processConnect(probe, nowNs);
-                }
-                else
-                {
-                    processDatagram(probe, nowNs);
-                }
-            }
-        }
+        processSelected(System.nanoTime());
         flushCloses();
         Probe due = timers.peek();
         while (due != null && due.deadlineNs <= nowNs)
@@ -183,6 +191,28 @@ public final class KernelPortProber implements PortProber
         }
         flushCloses();
         return deliver();
+    }
+
+    private void processSelected(final long readyNs)
+    {
+        final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext())
+        {
+            final SelectionKey key = keys.next();
+            keys.remove();
+            final Probe probe = (Probe)key.attachment();
+            if (key.isValid() && probe.channel == key.channel() && !probe.done)
+            {
+                if (probe.protocol == ProbeProtocol.TCP)
+                {
+                    processConnect(probe, readyNs);
+                }
+                else
+                {
+                    processDatagram(probe, readyNs);
+                }
+            }
+        }
     }
 
     @Override
@@ -206,6 +236,7 @@ public final class KernelPortProber implements PortProber
         try
         {
             selector.select(timeoutMs);
+            selectedAtNs = System.nanoTime();
         }
         catch (final IOException ex)
         {
@@ -263,9 +294,10 @@ public final class KernelPortProber implements PortProber
             probe.channel = channel;
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            probe.sentNs = System.nanoTime(); // the SYN leaves in connect(): the RTT starts here
             if (channel.connect(probe.address))
             {
-                onConnected(probe, channel, nowNs);
+                onConnected(probe, channel, System.nanoTime());
                 return;
             }
             channel.register(selector, SelectionKey.OP_CONNECT, probe);
@@ -273,7 +305,8 @@ public final class KernelPortProber implements PortProber
         }
         catch (final IOException ex)
         {
-            finishWithError(probe, ex, -1);
+            // loopback answers (or refuses) inside connect() itself
+            finishWithError(probe, ex, System.nanoTime() - probe.sentNs);
         }
     }
 
@@ -355,8 +388,10 @@ public final class KernelPortProber implements PortProber
     private void sendDatagram(final Probe probe, final long nowNs) throws IOException
     {
         probe.attempt++;
-        probe.sentNs = nowNs;
-        ((DatagramChannel)probe.channel).write(udpPayload.duplicate());
+        final ByteBuffer specific = udpPayloadForPort == null ? null
+            : udpPayloadForPort.apply(probe.address.getPort());
+        probe.sentNs = System.nanoTime(); // the RTT starts at the send, not at the caller's older nowNs
+        ((DatagramChannel)probe.channel).write(specific != null ? specific.duplicate() : udpPayload.duplicate());
     }
 
     private void processDatagram(final Probe probe, final long nowNs)
@@ -370,6 +405,11 @@ public final class KernelPortProber implements PortProber
             }
             receiveBuffer.flip();
             final ProbeReason reason = udpReplyClassifier.classify(receiveBuffer.asReadOnlyBuffer());
+            final byte[] farewell = udpReplyClassifier.farewell(receiveBuffer.asReadOnlyBuffer());
+            if (farewell != null)
+            {
+                ((DatagramChannel)probe.channel).write(ByteBuffer.wrap(farewell)); // best effort
+            }
             timers.remove(probe);
             finish(probe, PortState.OPEN, reason == null ? ProbeReason.UDP_RESPONSE : reason, nowNs - probe.sentNs,
                 null);
@@ -418,7 +458,7 @@ public final class KernelPortProber implements PortProber
     {
         final String message = String.valueOf(ex.getMessage()).toLowerCase(Locale.ROOT);
         final boolean tcp = probe.protocol == ProbeProtocol.TCP;
-        final String detail = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+        final String detail = errnoWords(ex);
         if (ex instanceof PortUnreachableException)
         {
             finish(probe, PortState.CLOSED, ProbeReason.PORT_UNREACH, rttNs, null);
@@ -430,15 +470,18 @@ public final class KernelPortProber implements PortProber
         else if (ex instanceof NoRouteToHostException || message.contains("no route to host")
             || message.contains("host is unreachable"))
         {
-            finish(probe, PortState.FILTERED, ProbeReason.HOST_UNREACH, rttNs, detail);
+            finish(probe, PortState.FILTERED, ProbeReason.HOST_UNREACH, rttNs, detail
+                + " (no ARP answer on the link, or an ICMP error from a router or firewall)");
         }
         else if (message.contains("network is unreachable"))
         {
-            finish(probe, PortState.FILTERED, ProbeReason.NET_UNREACH, rttNs, detail);
+            finish(probe, PortState.FILTERED, ProbeReason.NET_UNREACH, rttNs, detail
+                + " (no route to it here: see ip route get " + probe.address.getAddress().getHostAddress() + ")");
         }
         else if (message.contains("operation not permitted"))
         {
-            finish(probe, PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, -1, "local firewall: " + detail);
+            finish(probe, PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, -1,
+                "operation not permitted: a firewall rule on this host refused to send");
         }
         else if (message.contains("timed out"))
         {
@@ -448,6 +491,21 @@ public final class KernelPortProber implements PortProber
         {
             finish(probe, PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1, detail);
         }
+    }
+
+    /**
+     * The error as the words of its errno (strerror's, lower case), never a Java exception name: what a user sees
+     * in the detail column. The JDK's message is strerror's text already; only its class name is dropped.
+     */
+    static String errnoWords(final IOException ex)
+    {
+        final String message = ex.getMessage();
+        if (message == null || message.isBlank())
+        {
+            return ex instanceof NoRouteToHostException ? "no route to host" : "i/o error";
+        }
+        final String words = message.strip().toLowerCase(Locale.ROOT);
+        return words.endsWith(".") ? words.substring(0, words.length() - 1) : words;
     }
 
     private void finish(final Probe probe, final PortState state, final ProbeReason reason, final long rttNs,

@@ -17,7 +17,7 @@ public final class ProbeOptions
 {
     /** The defaults described above. */
     public static final ProbeOptions DEFAULTS = new ProbeOptions(100, 1000, TimeUnit.SECONDS.toNanos(1), 1, 2, 0,
-        new byte[] {0}, UdpReplyClassifier.ANY_REPLY);
+        new byte[] {0}, UdpReplyClassifier.ANY_REPLY, true);
 
     /** Upper bound on {@link #maxInFlight()}: each probe holds a file descriptor. */
     public static final int MAX_IN_FLIGHT_LIMIT = 4096;
@@ -34,10 +34,11 @@ public final class ProbeOptions
     private final long maxDurationNs;
     private final byte[] udpPayload;
     private final UdpReplyClassifier udpReplyClassifier;
+    private final boolean wellKnownUdpPayloads;
 
     private ProbeOptions(final int maxInFlight, final int ratePerSecond, final long timeoutNs, final int tcpAttempts,
         final int udpAttempts, final long maxDurationNs, final byte[] udpPayload,
-        final UdpReplyClassifier udpReplyClassifier)
+        final UdpReplyClassifier udpReplyClassifier, final boolean wellKnownUdpPayloads)
     {
         this.maxInFlight = requireRange("maxInFlight", maxInFlight, 1, MAX_IN_FLIGHT_LIMIT);
         this.ratePerSecond = requireRange("ratePerSecond", ratePerSecond, 0, 1_000_000);
@@ -60,6 +61,7 @@ public final class ProbeOptions
         }
         this.udpPayload = udpPayload;
         this.udpReplyClassifier = Objects.requireNonNull(udpReplyClassifier, "udpReplyClassifier");
+        this.wellKnownUdpPayloads = wellKnownUdpPayloads;
     }
 
     private static int requireRange(final String name, final int value, final int min, final int max)
@@ -119,6 +121,29 @@ public final class ProbeOptions
         return ByteBuffer.wrap(udpPayload).asReadOnlyBuffer();
     }
 
+    /**
+     * The payload a UDP probe of {@code port} carries: the protocol request of {@link UdpPayloads} for a well-known
+     * port (unless {@link #withWellKnownUdpPayloads} turned them off), else {@link #udpPayload()}. Read-only.
+     */
+    public ByteBuffer udpPayloadFor(final int port)
+    {
+        final byte[] known = wellKnownUdpPayloads ? UdpPayloads.forPort(port) : null;
+        return known == null ? udpPayload() : ByteBuffer.wrap(known).asReadOnlyBuffer();
+    }
+
+    /** Whether well-known UDP ports get their protocol's request ({@link UdpPayloads}); default true. */
+    public boolean wellKnownUdpPayloads()
+    {
+        return wellKnownUdpPayloads;
+    }
+
+    /** A copy that sends (true) or does not send (false) the {@link UdpPayloads} to their ports. */
+    public ProbeOptions withWellKnownUdpPayloads(final boolean enabled)
+    {
+        return new ProbeOptions(maxInFlight, ratePerSecond, timeoutNs, tcpAttempts, udpAttempts, maxDurationNs,
+            udpPayload, udpReplyClassifier, enabled);
+    }
+
     /** What a UDP reply proves. */
     public UdpReplyClassifier udpReplyClassifier()
     {
@@ -129,35 +154,35 @@ public final class ProbeOptions
     public ProbeOptions withMaxInFlight(final int maxInFlight)
     {
         return new ProbeOptions(maxInFlight, ratePerSecond, timeoutNs, tcpAttempts, udpAttempts, maxDurationNs,
-            udpPayload, udpReplyClassifier);
+            udpPayload, udpReplyClassifier, wellKnownUdpPayloads);
     }
 
     /** A copy with {@code ratePerSecond} (0 = unlimited). */
     public ProbeOptions withRatePerSecond(final int ratePerSecond)
     {
         return new ProbeOptions(maxInFlight, ratePerSecond, timeoutNs, tcpAttempts, udpAttempts, maxDurationNs,
-            udpPayload, udpReplyClassifier);
+            udpPayload, udpReplyClassifier, wellKnownUdpPayloads);
     }
 
     /** A copy with a per-attempt timeout. */
     public ProbeOptions withTimeout(final long timeout, final TimeUnit unit)
     {
         return new ProbeOptions(maxInFlight, ratePerSecond, unit.toNanos(timeout), tcpAttempts, udpAttempts,
-            maxDurationNs, udpPayload, udpReplyClassifier);
+            maxDurationNs, udpPayload, udpReplyClassifier, wellKnownUdpPayloads);
     }
 
     /** A copy with the attempts per TCP and per UDP port. */
     public ProbeOptions withAttempts(final int tcpAttempts, final int udpAttempts)
     {
         return new ProbeOptions(maxInFlight, ratePerSecond, timeoutNs, tcpAttempts, udpAttempts, maxDurationNs,
-            udpPayload, udpReplyClassifier);
+            udpPayload, udpReplyClassifier, wellKnownUdpPayloads);
     }
 
     /** A copy with an overall deadline (0 = none). */
     public ProbeOptions withMaxDuration(final long maxDuration, final TimeUnit unit)
     {
         return new ProbeOptions(maxInFlight, ratePerSecond, timeoutNs, tcpAttempts, udpAttempts,
-            unit.toNanos(maxDuration), udpPayload, udpReplyClassifier);
+            unit.toNanos(maxDuration), udpPayload, udpReplyClassifier, wellKnownUdpPayloads);
     }
 
     /**
@@ -167,7 +192,7 @@ public final class ProbeOptions
     public ProbeOptions withUdpProbe(final byte[] payload, final UdpReplyClassifier classifier)
     {
         return new ProbeOptions(maxInFlight, ratePerSecond, timeoutNs, tcpAttempts, udpAttempts, maxDurationNs,
-            payload.clone(), classifier);
+            payload.clone(), classifier, wellKnownUdpPayloads);
     }
 
     @Override

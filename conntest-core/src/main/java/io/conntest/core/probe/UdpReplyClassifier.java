@@ -18,4 +18,15 @@ public interface UdpReplyClassifier
      * @return the reason to report (the state is {@link PortState#OPEN})
      */
     ProbeReason classify(ByteBuffer reply);
+
+    /**
+     * A datagram to send back after {@code reply} before the probe's socket closes, or null (the default): how a
+     * probe that opened a session at the port (a conntest listener's handshake) closes it again at once.
+     *
+     * @param reply the datagram received, as given to {@link #classify}
+     */
+    default byte[] farewell(final ByteBuffer reply)
+    {
+        return null;
+    }
 }

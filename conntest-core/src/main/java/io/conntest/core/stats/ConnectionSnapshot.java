@@ -118,4 +118,27 @@ public record ConnectionSnapshot(
     String lastError,
     long nextRetryInNs)
 {
+    /**
+     * This row (an outgoing peer in state {@link ConnectionState#COVERED}) with the figures of {@code carrier}, the
+     * peer's own connection that carries the pair: uptime, packets, bytes, latency, bandwidth, verification and
+     * transport figures come from it, so the row shows the pair's health instead of a parked connector's zeros.
+     * The row keeps its identity (key, side, protocol, configured peer address), its state, retries, failures and
+     * why it is covered; the local address is the carrier's and the peer's name the carrier's when not yet known.
+     */
+    public ConnectionSnapshot withFiguresOf(final ConnectionSnapshot carrier)
+    {
+        return new ConnectionSnapshot(key, side, protocol, carrier.localHost, carrier.localPort, peerHost, peerPort,
+            peerName != null ? peerName : carrier.peerName, state, carrier.uptimeNs, retries, connectFailures,
+            carrier.packetsSent, carrier.packetsReceived, carrier.bytesSent, carrier.bytesReceived,
+            carrier.latencyLastNs, carrier.latencyMinNs, carrier.latencyP50Ns, carrier.latencyP90Ns,
+            carrier.latencyP99Ns, carrier.latencyMaxNs, carrier.latencySamples, carrier.latencyLoadedP50Ns,
+            carrier.latencyLoadedP90Ns, carrier.latencyLoadedP99Ns, carrier.latencyLoadedMaxNs,
+            carrier.latencyLoadedSamples, carrier.probesAnswered, carrier.intervalSentBps, carrier.intervalReceivedBps,
+            carrier.intervalNs, carrier.stale, carrier.bandwidthUpLastBps, carrier.bandwidthUpAvgBps,
+            carrier.bandwidthDownLastBps, carrier.bandwidthDownAvgBps, carrier.bandwidthTests,
+            carrier.monitorBandwidth, carrier.packetSize, carrier.verificationErrors, carrier.udpLost,
+            carrier.udpOutOfOrder, carrier.udpDuplicate, carrier.udpRetransmitted, carrier.udpJitterNs,
+            carrier.udpLostIncoming, carrier.tcpRetransmissions, carrier.tcpSrttNs, carrier.tcpCwndBytes,
+            lastFailure, lastError, nextRetryInNs);
+    }
 }

@@ -53,9 +53,16 @@ public final class ErrorClassifier
         return t instanceof ConnectException ? FailureReason.REFUSED : FailureReason.LOCAL;
     }
 
-    /** A one-line description: the exception's message, or its class when it has none. */
+    /**
+     * A one-line description: the exception's message (the errno's words), "the name does not resolve" for a host
+     * name without an address (the JDK's UnresolvedAddressException has no message), never a bare class name.
+     */
     public static String describe(final Throwable t)
     {
+        if (t instanceof UnresolvedAddressException)
+        {
+            return "the name does not resolve (no such host, or no answer from DNS)";
+        }
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 }

@@ -81,8 +81,15 @@ class OneConnectionPerPairTest
         assertTrue(waiting.lastError().startsWith("duplicate connection: sharing the one from " + keeperName),
             waiting.lastError());
         assertEquals(-1, waiting.nextRetryInNs());
-        assertEquals(0, waiting.uptimeNs());
-        assertEquals(keeperName, covered.servers(nowNs).get(0).peerName());
+        // the covered row shows the figures of the connection that carries the pair (issue 12 item 3)
+        final ConnectionSnapshot carrier = covered.servers(nowNs).get(0);
+        assertEquals(keeperName, carrier.peerName());
+        assertEquals(carrier.uptimeNs(), waiting.uptimeNs());
+        assertEquals(carrier.packetsSent(), waiting.packetsSent());
+        assertEquals(carrier.bytesReceived(), waiting.bytesReceived());
+        assertEquals(carrier.latencySamples(), waiting.latencySamples());
+        assertEquals(carrier.latencyP50Ns(), waiting.latencyP50Ns());
+        assertEquals(keeperName, waiting.peerName());
         final EngineEvent event = covered.events(EventType.COVERED).get(covered.events(EventType.COVERED).size() - 1);
         assertTrue(event.message().contains("sharing the one from " + keeperName), event.message());
         assertEquals(waiting.key(), event.connectionKey());
@@ -128,8 +135,10 @@ class OneConnectionPerPairTest
         sim.runFor(1_000);
         final ConnectionSnapshot stillWaiting = beta.client(now());
         assertEquals(ConnectionState.COVERED, stillWaiting.state());
-        assertEquals(waiting.packetsSent(), stillWaiting.packetsSent(), "the covered peer sends nothing");
-        assertEquals(waiting.retries(), stillWaiting.retries(), "nor dials");
+        assertEquals(beta.servers(now()).get(0).packetsSent(), stillWaiting.packetsSent(),
+            "the covered row counts the carrier's packets");
+        assertTrue(stillWaiting.latencySamples() > waiting.latencySamples(), "and its latency probes, not 0");
+        assertEquals(waiting.retries(), stillWaiting.retries(), "the covered peer does not dial");
         assertEquals(1, beta.events(EventType.COVERED).size());
     }
 

@@ -67,7 +67,8 @@ class SpecParsingTest
         assertMessage("bad port '99999'", "tcp://h:99999");
         assertMessage("missing port", "tcp://h");
         assertMessage("unknown protocol 'sctp'", "sctp://h:1");
-        assertMessage("bad packet size '0'", "tcp://h:1?packet-size=0");
+        assertMessage("bad packet size '0' (expected 1 to 67108864 over tcp)", "tcp://h:1?packet-size=0");
+        assertMessage("(packet-size: expected 1 to", "udp://h:1?packet-size=5xb");
         assertMessage("expected 1 to", "udp://h:1?packet-size=1mb");
         assertMessage("bad connect URI", "127.0.0.1:1234");
         assertMessage("needs a value", "tcp://h:1?packet-size");

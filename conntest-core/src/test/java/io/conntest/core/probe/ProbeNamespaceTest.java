@@ -73,19 +73,21 @@ class ProbeNamespaceTest
         // A SYN dropped on output looks like silence to a non-blocking connect...
         assertEquals("filtered no-response 1 null", results.get("127.0.0.1 7007/tcp"), diagnostics);
         // ICMP administratively prohibited is a hard error (RFC 1122 4.2.3.9): connect fails with EHOSTUNREACH.
-        assertTrue(results.get("127.0.0.1 7009/tcp").startsWith("filtered host-unreach 1 NoRouteToHostException"),
+        assertTrue(results.get("127.0.0.1 7009/tcp").startsWith("filtered host-unreach 1 no route to host ("),
             diagnostics);
         assertEquals("open udp-response 1 null", results.get("127.0.0.1 7004/udp"), diagnostics);
         assertEquals("open|filtered no-response 2 null", results.get("127.0.0.1 7005/udp"), diagnostics);
         assertEquals("closed port-unreach 1 null", results.get("127.0.0.1 7006/udp"), diagnostics);
         // ...but a datagram dropped on output fails its send with EPERM: the local firewall said no.
-        assertTrue(results.get("127.0.0.1 7008/udp").startsWith("filtered admin-prohibited 1 local firewall:"),
+        assertTrue(results.get("127.0.0.1 7008/udp").startsWith("filtered admin-prohibited 1 operation not permitted"),
             diagnostics);
         assertTrue(results.get("127.0.0.1 7010/udp").startsWith("filtered host-unreach 1"), diagnostics);
         assertTrue(results.get("192.0.2.1 80/tcp").startsWith("filtered net-unreach 1"), diagnostics);
         assertTrue(results.get("192.0.2.1 53/udp").startsWith("filtered net-unreach 0"),
             "no route: the connect failed before anything was sent; " + diagnostics);
         assertEquals(12, results.size(), diagnostics);
+        assertTrue(results.values().stream().noneMatch(r -> r.contains("Exception")),
+            "errno words, never Java exception names: " + diagnostics);
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("DONE 127.0.0.1 0 COMPLETE 10 2 ")), diagnostics);
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("DONE 192.0.2.1 1 COMPLETE 2 0 ")), diagnostics);
         assertFalse(Files.exists(Path.of("/run/netns", name)), "namespace " + name + " removed");

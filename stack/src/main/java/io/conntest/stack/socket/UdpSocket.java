@@ -282,6 +282,17 @@ public final class UdpSocket
         inReadyList = true;
     }
 
+    void onIcmpError(final int errno, final int icmpType, final int icmpCode, final int remoteAddr,
+        final int remotePort)
+    {
+        sendErrors++;
+        pendingError = errno;
+        if (listener != null)
+        {
+            listener.onIcmpError(this, errno, icmpType, icmpCode, remoteAddr, remotePort);
+        }
+    }
+
     void onError(final int errno, final int remoteAddr, final int remotePort)
     {
         sendErrors++;

@@ -35,4 +35,15 @@ public interface UdpSocketListener
     default void onError(final UdpSocket socket, final int errno, final int remoteAddr, final int remotePort)
     {
     }
+
+    /**
+     * The same failure when an ICMP error carried it, with the message's type and code (what Linux's
+     * {@code IP_RECVERR} adds to the errno, e.g. to tell "administratively prohibited", type 3 code 13, from other
+     * host-unreachable errors). By default it is {@link #onError}; an owner that overrides this gets only this call.
+     */
+    default void onIcmpError(final UdpSocket socket, final int errno, final int icmpType, final int icmpCode,
+        final int remoteAddr, final int remotePort)
+    {
+        onError(socket, errno, remoteAddr, remotePort);
+    }
 }

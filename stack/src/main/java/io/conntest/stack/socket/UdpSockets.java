@@ -178,7 +178,7 @@ public final class UdpSockets implements IpProtocolHandler
             return;
         }
         icmpErrors++;
-        socket.onError(errno, dstAddr, remotePort);
+        socket.onIcmpError(errno, icmpType, icmpCode, dstAddr, remotePort);
     }
 
     @Override

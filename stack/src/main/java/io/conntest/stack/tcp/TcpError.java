@@ -12,6 +12,11 @@ public enum TcpError
     TIMEOUT,
     /** No route or the neighbour did not answer ARP, or ICMP host/net unreachable (EHOSTUNREACH). */
     UNREACHABLE,
+    /**
+     * ICMP communication administratively prohibited (type 3 code 9, 10 or 13) answered our SYN: a firewall refused
+     * the connection. Fatal in SYN-SENT as on Linux (whose errno for it is EHOSTUNREACH or ECONNREFUSED).
+     */
+    PROHIBITED,
     /** The connection table or the ephemeral port range is full (EADDRNOTAVAIL). */
     NO_RESOURCES
 }

@@ -588,7 +588,15 @@ public final class TcpProtocol implements IpProtocolHandler
             return; // time exceeded, parameter problem: soft errors, not reported
         }
         final boolean hard = icmpCode == 2 || icmpCode == 3 || icmpCode == 4;
-        if (c.state == TcpState.SYN_SENT && hard)
+        // Codes 9, 10 (RFC 1122 §3.2.2.1) and 13 (RFC 1812 §5.2.7.1): communication administratively prohibited.
+        // RFC 1122 §4.2.3.9 names them neither soft nor hard; Linux (icmp_err_convert) treats them as fatal, so a
+        // connect to a port a firewall rejects fails at once instead of timing out.
+        final boolean prohibited = icmpCode == 9 || icmpCode == 10 || icmpCode == 13;
+        if (c.state == TcpState.SYN_SENT && prohibited)
+        {
+            c.terminate(TcpError.PROHIBITED);
+        }
+        else if (c.state == TcpState.SYN_SENT && hard)
         {
             // RFC 1122 §4.2.3.9 and RFC 5461: port (or protocol) unreachable in SYN-SENT means refused.
             c.terminate(TcpError.REFUSED);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.conntest.core.IoErrors;
 import io.conntest.core.engine.ListenSpec;
 import io.conntest.stack.NetworkStack;
 import io.conntest.stack.iface.InterfaceConfig;
@@ -283,7 +284,8 @@ public final class StackHost implements AutoCloseable
             catch (final IOException ex)
             {
                 chain.close();
-                throw new UncheckedIOException("cannot write pcap file " + pcapFile + ": " + ex.getMessage(), ex);
+                throw new UncheckedIOException("cannot write pcap file " + pcapFile + ": " + IoErrors.why(ex)
+                    + " (check the directory exists and is writable)", ex);
             }
             catch (final RuntimeException ex)
             {

@@ -47,10 +47,12 @@ public final class StackPortProber implements PortProber
     private final StackHost host;
     private final boolean ownsHost;
     private final int capacity;
-    private final UnsafeBuffer udpPayload;
+    private final ProbeOptions options;
     private final UdpReplyClassifier classifier;
     private final List<Probe> active = new ArrayList<>();
     private final ArrayDeque<Probe> finished = new ArrayDeque<>();
+    /** Sockets of finished probes with a farewell queued: closed after the next stack poll has sent it. */
+    private final ArrayDeque<UdpSocket> lingering = new ArrayDeque<>();
     private long nowNs;
     private boolean closed;
 
@@ -64,12 +66,73 @@ public final class StackPortProber implements PortProber
         this.host = host;
         this.ownsHost = ownsHost;
         this.capacity = options.maxInFlight();
-        final ByteBuffer payload = options.udpPayload();
-        final byte[] bytes = new byte[payload.remaining()];
-        payload.get(bytes);
-        this.udpPayload = new UnsafeBuffer(bytes);
+        this.options = options;
         this.classifier = options.udpReplyClassifier();
         this.nowNs = host.nowNs();
+    }
+
+    /**
+     * nmap's host discovery on the link before a scan: ICMP echo requests (RFC 792) to {@code address}, one round at
+     * a time, up to three rounds within {@code timeoutNs}. The first resolves the next hop by ARP and runs the
+     * stack's receive and send paths once, so the scan's first probes measure the path, not the address resolution
+     * and the JVM's first run of that code. Call it before the scan, on the thread that will run it.
+     *
+     * @return the RTT of the last answered round in ns, or -1 when no echo reply came (ICMP may be filtered: the scan
+     *         goes on regardless)
+     */
+    public long ping(final InetAddress address, final long timeoutNs)
+    {
+        if (closed || !(address instanceof Inet4Address))
+        {
+            return -1;
+        }
+        final byte[] b = address.getAddress();
+        final int dst = (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+        final int identifier = 0x6374; // "ct"
+        final long[] replyAtNs = {-1};
+        final UnsafeBuffer data = new UnsafeBuffer(new byte[32]);
+        host.stack().iface().echoListener((src, id, seq, buffer, offset, length, nowNs) ->
+        {
+            if (src == dst && id == identifier && replyAtNs[0] < 0)
+            {
+                replyAtNs[0] = System.nanoTime();
+            }
+        });
+        long rtt = -1;
+        try
+        {
+            final long endNs = System.nanoTime() + timeoutNs;
+            for (int round = 1; round <= 3 && System.nanoTime() < endNs; round++)
+            {
+                replyAtNs[0] = -1;
+                final long sentNs = System.nanoTime();
+                if (!host.stack().iface().sendEchoRequest(dst, identifier, round, data, 0, data.capacity()))
+                {
+                    break; // no route: the scan reports it port by port
+                }
+                host.poll(sentNs); // sends it, or its next hop's ARP request
+                while (replyAtNs[0] < 0)
+                {
+                    final long nowNs = System.nanoTime();
+                    if (nowNs >= endNs)
+                    {
+                        break;
+                    }
+                    host.idle(nowNs, Math.min(endNs, host.pollAtNs(nowNs)));
+                    host.poll(System.nanoTime());
+                }
+                if (replyAtNs[0] >= 0)
+                {
+                    rtt = replyAtNs[0] - sentNs;
+                }
+            }
+        }
+        finally
+        {
+            host.stack().iface().echoListener(null);
+        }
+        this.nowNs = System.nanoTime();
+        return rtt;
     }
 
     @Override
@@ -128,13 +191,24 @@ public final class StackPortProber implements PortProber
             return 0;
         }
         this.nowNs = nowNs;
+        // RTT: from just before the host.poll that sends a probe to the socket's callback for its answer, both on
+        // System.nanoTime(); not from the runner's older nowNs, and not read off the poll's nowNs, which would make
+        // an answer handled in the same poll as its send 0. A probe whose next hop needs ARP includes it, as a
+        // kernel socket's connect does.
+        stampSent(System.nanoTime());
         host.poll(nowNs);
         for (int i = active.size() - 1; i >= 0; i--)
         {
             active.get(i).onPoll(nowNs); // may finish and remove itself
         }
         // what the probes queued (SYNs, datagrams) leaves now rather than on the next turn
+        stampSent(System.nanoTime());
         host.poll(nowNs);
+        UdpSocket socket;
+        while ((socket = lingering.poll()) != null)
+        {
+            socket.close();
+        }
         int delivered = 0;
         Probe done;
         while ((done = finished.poll()) != null)
@@ -143,6 +217,19 @@ public final class StackPortProber implements PortProber
             done.callback.onProbeResult(done.result);
         }
         return delivered;
+    }
+
+    private void stampSent(final long sentNs)
+    {
+        for (int i = 0; i < active.size(); i++)
+        {
+            final Probe probe = active.get(i);
+            if (probe.unsent)
+            {
+                probe.unsent = false;
+                probe.sentNs = sentNs;
+            }
+        }
     }
 
     @Override
@@ -195,6 +282,12 @@ public final class StackPortProber implements PortProber
             closed = true;
             if (ownsHost)
             {
+                host.poll(nowNs); // farewells still queued leave first
+            }
+            lingering.forEach(UdpSocket::close);
+            lingering.clear();
+            if (ownsHost)
+            {
                 host.poll(nowNs);
                 host.close();
             }
@@ -213,6 +306,9 @@ public final class StackPortProber implements PortProber
         int addr;
         int attempt;
         long sentNs;
+        /** Queued by {@link #dispatch} and not yet handed to the stack's poll, which sends it. */
+        boolean unsent;
+        boolean lingerUdp;
         long deadlineNs = Long.MAX_VALUE;
         TcpSocket tcp;
         UdpSocket udp;
@@ -233,6 +329,7 @@ public final class StackPortProber implements PortProber
         {
             attempt++;
             sentNs = nowNs;
+            unsent = true;
             deadlineNs = nowNs + timeoutNs;
             if (protocol == ProbeProtocol.TCP)
             {
@@ -259,11 +356,20 @@ public final class StackPortProber implements PortProber
                     return;
                 }
             }
-            if (!udp.sendTo(addr, port, udpPayload, 0, udpPayload.capacity()))
+            final UnsafeBuffer payload = udpPayload();
+            if (!udp.sendTo(addr, port, payload, 0, payload.capacity()))
             {
                 attempt--; // the send queue is full: try again on the next poll
                 deadlineNs = nowNs;
             }
+        }
+
+        private UnsafeBuffer udpPayload()
+        {
+            final ByteBuffer payload = options.udpPayloadFor(port);
+            final byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            return new UnsafeBuffer(bytes);
         }
 
         void onPoll(final long nowNs)
@@ -298,7 +404,7 @@ public final class StackPortProber implements PortProber
         {
             if (socket == tcp)
             {
-                finish(PortState.OPEN, ProbeReason.SYN_ACK, host.nowNs() - sentNs, null);
+                finish(PortState.OPEN, ProbeReason.SYN_ACK, System.nanoTime() - sentNs, null);
             }
         }
 
@@ -309,7 +415,7 @@ public final class StackPortProber implements PortProber
             {
                 return;
             }
-            final long rtt = host.nowNs() - sentNs;
+            final long rtt = System.nanoTime() - sentNs;
             switch (error)
             {
                 case REFUSED:
@@ -317,6 +423,10 @@ public final class StackPortProber implements PortProber
                     break;
                 case UNREACHABLE:
                     finish(PortState.FILTERED, ProbeReason.HOST_UNREACH, rtt, "host unreachable");
+                    break;
+                case PROHIBITED:
+                    finish(PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, rtt,
+                        "ICMP communication administratively prohibited: a firewall rejected it");
                     break;
                 case TIMEOUT:
                     deadlineNs = host.nowNs(); // our timer decides: retry or no-response
@@ -339,7 +449,31 @@ public final class StackPortProber implements PortProber
             buffer.getBytes(offset, reply, length);
             reply.flip();
             final ProbeReason reason = classifier.classify(reply.asReadOnlyBuffer());
-            finish(PortState.OPEN, reason == null ? ProbeReason.UDP_RESPONSE : reason, host.nowNs() - sentNs, null);
+            final byte[] farewell = classifier.farewell(reply.asReadOnlyBuffer());
+            if (farewell != null && udp != null)
+            {
+                // best effort; the socket stays open until the stack has sent it
+                lingerUdp = udp.sendTo(addr, port, new UnsafeBuffer(farewell), 0, farewell.length);
+            }
+            finish(PortState.OPEN, reason == null ? ProbeReason.UDP_RESPONSE : reason, System.nanoTime() - sentNs,
+                null);
+        }
+
+        @Override
+        public void onIcmpError(final UdpSocket socket, final int errno, final int icmpType, final int icmpCode,
+            final int remoteAddr, final int remotePort)
+        {
+            // type 3 codes 9, 10, 13: administratively prohibited (RFC 1122 §3.2.2.1, RFC 1812 §5.2.7.1), as nmap
+            if (icmpType == 3 && (icmpCode == 9 || icmpCode == 10 || icmpCode == 13))
+            {
+                if (result == null && remoteAddr == addr && remotePort == port)
+                {
+                    finish(PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, System.nanoTime() - sentNs,
+                        "ICMP communication administratively prohibited: a firewall rejected it");
+                }
+                return;
+            }
+            onError(socket, errno, remoteAddr, remotePort);
         }
 
         @Override
@@ -349,17 +483,17 @@ public final class StackPortProber implements PortProber
             {
                 return;
             }
-            final long rtt = host.nowNs() - sentNs;
+            final long rtt = System.nanoTime() - sentNs;
             switch (errno)
             {
                 case Errno.ECONNREFUSED:
                     finish(PortState.CLOSED, ProbeReason.PORT_UNREACH, rtt, null);
                     break;
                 case Errno.ENETUNREACH:
-                    finish(PortState.FILTERED, ProbeReason.NET_UNREACH, rtt, Errno.name(errno));
+                    finish(PortState.FILTERED, ProbeReason.NET_UNREACH, rtt, "network is unreachable");
                     break;
                 case Errno.EHOSTUNREACH:
-                    finish(PortState.FILTERED, ProbeReason.HOST_UNREACH, rtt, Errno.name(errno));
+                    finish(PortState.FILTERED, ProbeReason.HOST_UNREACH, rtt, "no route to host");
                     break;
                 default:
                     break; // EMSGSIZE, EPROTO: not an answer about the port
@@ -372,7 +506,9 @@ public final class StackPortProber implements PortProber
             {
                 return;
             }
-            result = new ProbeResult(protocol, address, port, state, reason, rttNs, attempt, detail);
+            // nothing left yet (no ARP answer): no RTT rather than one from another clock
+            final long rtt = rttNs < 0 || unsent ? -1 : rttNs;
+            result = new ProbeResult(protocol, address, port, state, reason, rtt, attempt, detail);
             release();
             active.remove(this);
             finished.add(this);
@@ -383,7 +519,14 @@ public final class StackPortProber implements PortProber
             releaseTcp();
             if (udp != null)
             {
-                udp.close();
+                if (lingerUdp)
+                {
+                    lingering.add(udp);
+                }
+                else
+                {
+                    udp.close();
+                }
                 udp = null;
             }
         }

@@ -167,6 +167,10 @@ final class StackTcpConnection implements Connection, TcpSocketListener, TcpRead
             case UNREACHABLE:
                 end(FailureReason.UNREACHABLE, where + "host unreachable", transport.host().nowNs());
                 break;
+            case PROHIBITED:
+                end(FailureReason.UNREACHABLE, where + "administratively prohibited (a firewall rejected it)",
+                    transport.host().nowNs());
+                break;
             default:
                 end(FailureReason.LOCAL, where + "no free port or connection slot", transport.host().nowNs());
                 break;
