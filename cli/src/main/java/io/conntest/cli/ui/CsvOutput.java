@@ -143,7 +143,7 @@ public final class CsvOutput extends Output
         number(line, c.latencyLoadedP99Ns());
         number(line, c.latencyLoadedMaxNs());
         number(line, c.latencyLoadedSamples());
-        text(line, c.stale() ? "true" : "false");
+        number(line, c.stale() ? 1 : 0);
         number(line, c.bandwidthUpLastBps());
         number(line, c.bandwidthDownLastBps());
         number(line, c.packetsSent());
