@@ -1,7 +1,7 @@
 package io.conntest.stack.tcp;
 
-import io.conntest.stack.tcp.cc.RttEstimator;
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.rtt.RttEstimator;
+import io.conntest.stack.tcp.seq.SeqNum;
 
 /**
  * One transmission control block (RFC 9293 §3.3.1): the 4-tuple, the state, the negotiated options, the timers

@@ -1,6 +1,6 @@
 package io.conntest.stack.tcp;
 
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.seq.SeqNum;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
 

@@ -3,7 +3,7 @@ package io.conntest.stack.tcp;
 import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.iface.IpProtocolHandler;
 import io.conntest.stack.iface.Ipv4Sender;
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.seq.SeqNum;
 import io.conntest.stack.wire.TcpPacket;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;

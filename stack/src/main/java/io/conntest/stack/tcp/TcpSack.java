@@ -1,7 +1,7 @@
 package io.conntest.stack.tcp;
 
-import io.conntest.stack.tcp.cc.SackScoreboard;
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.sack.SackScoreboard;
+import io.conntest.stack.tcp.seq.SeqNum;
 import io.conntest.stack.wire.TcpRepr;
 
 /**

@@ -1,8 +1,8 @@
 package io.conntest.stack.tcp;
 
 import io.conntest.stack.tcp.cc.CongestionControl;
-import io.conntest.stack.tcp.cc.RttEstimator;
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.rtt.RttEstimator;
+import io.conntest.stack.tcp.seq.SeqNum;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
 

@@ -10,8 +10,9 @@
  * The public face is {@link io.conntest.stack.tcp.TcpSocket}, {@link io.conntest.stack.tcp.TcpListener},
  * {@link io.conntest.stack.tcp.TcpSocketListener} and {@link io.conntest.stack.tcp.TcpStats}.
  *
- * <p>Owns: this package (except {@code tcp.cc}, whose sequence arithmetic, RTT estimator, congestion control,
- * SACK scoreboard and receive assembler it uses) and {@code wire/Tcp*}. It may not touch the interface, ARP, IPv4
+ * <p>Owns: this package and {@code wire/Tcp*}; it uses, and never the other way round, {@code tcp.seq} (sequence
+ * arithmetic), {@code tcp.rtt} (RFC 6298 estimator), {@code tcp.cc} (congestion control) and {@code tcp.sack}
+ * (SACK scoreboard and receive assembler). It may not touch the interface, ARP, IPv4
  * or the devices: it sees the network only through {@link io.conntest.stack.iface.Ipv4Sender} and
  * {@link io.conntest.stack.iface.IpProtocolHandler}. Single-threaded; no allocation per segment in steady state.
  */
