@@ -95,7 +95,7 @@ final class TcpConnection
         this.wantTimestamps = config.timestamps;
         this.wantSack = config.sack;
         this.wantWindowScale = config.windowScaling;
-        this.snd.noDelay = config.noDelay;
+        this.snd.setNoDelay(config.noDelay);
     }
 
     void setTuple(final int localAddr, final int localPort, final int remoteAddr, final int remotePort)
@@ -182,7 +182,7 @@ final class TcpConnection
     {
         if (state == TcpState.SYN_RECEIVED || state.isSynchronized() && state != TcpState.TIME_WAIT)
         {
-            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt, 0, TcpPacketFlags.RST);
+            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt(), 0, TcpPacketFlags.RST);
         }
         terminate(TcpError.NONE);
     }
@@ -206,7 +206,7 @@ final class TcpConnection
             raise(EV_CLOSED | EV_READABLE);
         }
         snd.stopTimers();
-        rcv.delAckDeadlineNs = NEVER;
+        rcv.stopDelayedAck();
         connectDeadlineNs = NEVER;
         keepAliveDeadlineNs = NEVER;
         timeWaitDeadlineNs = NEVER;
@@ -257,9 +257,8 @@ final class TcpConnection
 
     long nextDeadlineNs()
     {
-        long d = Math.min(Math.min(snd.rtoDeadlineNs, snd.tlpDeadlineNs), snd.persistDeadlineNs);
-        d = Math.min(d, snd.swsDeadlineNs);
-        d = Math.min(d, rcv.delAckDeadlineNs);
+        long d = snd.nextDeadlineNs();
+        d = Math.min(d, rcv.delayedAckDeadlineNs());
         d = Math.min(d, connectDeadlineNs);
         d = Math.min(d, Math.min(timeWaitDeadlineNs, finWait2DeadlineNs));
         return Math.min(d, keepAliveDeadlineNs);
@@ -267,7 +266,7 @@ final class TcpConnection
 
     boolean hasOutput()
     {
-        return needsDispatch || synToSend || rcv.ackNow || probeToSend;
+        return needsDispatch || synToSend || rcv.ackNow() || probeToSend;
     }
 
     /** Runs the timers that are due (RFC 9293 §3.8; RFC 6298 §5; RFC 1122 §4.2.3.6). */
@@ -292,31 +291,12 @@ final class TcpConnection
             fail(softError != TcpError.NONE ? softError : TcpError.TIMEOUT);
             return;
         }
-        if (nowNs >= snd.rtoDeadlineNs)
+        snd.onTimers(nowNs);
+        if (state == TcpState.CLOSED)
         {
-            snd.onRetransmitTimeout(nowNs);
-            if (state == TcpState.CLOSED)
-            {
-                return;
-            }
+            return;
         }
-        if (nowNs >= snd.tlpDeadlineNs)
-        {
-            snd.onTlpTimeout(nowNs);
-        }
-        if (nowNs >= snd.persistDeadlineNs)
-        {
-            snd.onPersistTimeout(nowNs);
-        }
-        if (nowNs >= snd.swsDeadlineNs)
-        {
-            snd.onSwsOverrideTimeout();
-        }
-        if (nowNs >= rcv.delAckDeadlineNs)
-        {
-            rcv.delAckDeadlineNs = NEVER;
-            rcv.ackNow = true;
-        }
+        rcv.onTimers(nowNs);
         if (nowNs >= keepAliveDeadlineNs)
         {
             if (keepAliveProbesSent >= config.keepAliveProbes)
@@ -335,14 +315,14 @@ final class TcpConnection
     {
         if (state.isSynchronized() && state != TcpState.TIME_WAIT || state == TcpState.SYN_RECEIVED)
         {
-            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt, 0, TcpPacketFlags.RST);
+            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt(), 0, TcpPacketFlags.RST);
         }
         terminate(reason);
     }
 
     boolean isSeqAcceptable(final int seq)
     {
-        return SeqNum.inRange(seq, rcv.nxt, rcv.nxt + Math.max(1, rcv.window()));
+        return SeqNum.inRange(seq, rcv.nxt(), rcv.nxt() + Math.max(1, rcv.window()));
     }
 
     void fillStats(final TcpStats into)
@@ -359,13 +339,13 @@ final class TcpConnection
         into.fastRetransmits = counters.fastRetransmits;
         into.duplicateSegmentsIn = counters.duplicateSegmentsIn;
         into.outOfOrderSegmentsIn = counters.outOfOrderSegmentsIn;
-        into.srttNs = snd.rtt.srttNs();
-        into.rttvarNs = snd.rtt.rttvarNs();
-        into.rtoNs = snd.rtt.rtoNs();
+        into.srttNs = snd.rtt().srttNs();
+        into.rttvarNs = snd.rtt().rttvarNs();
+        into.rtoNs = snd.rtt().rtoNs();
         into.cwnd = snd.cwnd();
         into.ssthresh = snd.ssthresh();
         into.receiveWindow = rcv.window();
-        into.sendWindow = snd.wnd & 0xFFFF_FFFFL;
-        into.mss = snd.mss;
+        into.sendWindow = snd.wnd() & 0xFFFF_FFFFL;
+        into.mss = snd.mss();
     }
 }

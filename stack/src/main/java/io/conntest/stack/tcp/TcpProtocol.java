@@ -381,7 +381,7 @@ public final class TcpProtocol implements IpProtocolHandler
         final TcpConnection c = new TcpConnection(this, config);
         c.socket.receiveBufferBytes = listener.receiveBufferBytes;
         c.socket.sendBufferBytes = listener.sendBufferBytes;
-        c.snd.noDelay = listener.noDelay;
+        c.snd.setNoDelay(listener.noDelay);
         c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
         c.listener = listener;
         c.setState(TcpState.SYN_RECEIVED);
@@ -390,8 +390,7 @@ public final class TcpProtocol implements IpProtocolHandler
         c.snd.init(c.iss);
         c.rcv.onSyn(seg.seq);
         TcpOptionsNegotiation.onPeerSyn(c, seg);
-        c.snd.wnd = seg.window;
-        c.snd.wl1 = seg.seq;
+        c.snd.onPeerSyn(seg.seq, seg.window);
         c.synToSend = true;
         c.lastSegmentInNs = nowNs;
         c.counters.segmentsIn++;
@@ -457,15 +456,13 @@ public final class TcpProtocol implements IpProtocolHandler
         final TcpConnection c = new TcpConnection(this, config);
         c.socket.receiveBufferBytes = listener.receiveBufferBytes;
         c.socket.sendBufferBytes = listener.sendBufferBytes;
-        c.snd.noDelay = listener.noDelay;
+        c.snd.setNoDelay(listener.noDelay);
         c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
         c.listener = listener;
         c.setState(TcpState.SYN_RECEIVED);
         c.iss = iss;
         c.tsOffset = timestampOffset(c);
-        c.snd.init(iss);
-        c.snd.nxt = iss + 1;
-        c.snd.max = iss + 1;
+        c.snd.initFromCookie(iss, peerIsn);
         c.rcv.onSyn(peerIsn);
         final boolean ts = config.timestamps && seg.hasTimestamps;
         c.tsEnabled = ts;
@@ -473,8 +470,8 @@ public final class TcpProtocol implements IpProtocolHandler
         c.peerOfferedWindowScale = peerScale >= 0;
         if (peerScale >= 0 && config.windowScaling)
         {
-            c.snd.scale = peerScale;
-            c.rcv.scale = c.rcv.chooseScale();
+            c.snd.setWindowScale(peerScale);
+            c.rcv.setWindowScale(c.rcv.chooseScale());
         }
         c.sackEnabled = ts && config.sack && TcpSynCookies.sackPermittedOf(seg.tsEcr);
         if (ts)
@@ -483,9 +480,8 @@ public final class TcpProtocol implements IpProtocolHandler
             c.tsRecentNs = nowNs;
         }
         final int mss = Math.min(TcpSynCookies.MSS_TABLE[mssIndex], mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS);
-        c.snd.mss = Math.max(64, mss - (ts ? TcpOptionsNegotiation.TIMESTAMP_OPTION_BYTES : 0));
+        c.snd.setMss(Math.max(64, mss - (ts ? TcpOptionsNegotiation.TIMESTAMP_OPTION_BYTES : 0)));
         c.rcv.windowField(true); // the right edge the cookie SYN,ACK offered
-        c.snd.wl1 = peerIsn;
         listener.onChildCreated(c);
         register(c);
         TcpInput.process(c, seg, buffer, nowNs);
@@ -540,7 +536,7 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             c.challengeAcksLeft--;
             counters.challengeAcks++;
-            c.rcv.ackNow = true;
+            c.rcv.requestAck();
         }
         else
         {
@@ -567,7 +563,7 @@ public final class TcpProtocol implements IpProtocolHandler
             return;
         }
         // RFC 5927 §4.1: the quoted sequence number must be one we have sent and not yet had acknowledged.
-        if (!SeqNum.inRangeInclusive(seq, c.snd.una, c.snd.max))
+        if (!SeqNum.inRangeInclusive(seq, c.snd.una(), c.snd.max()))
         {
             counters.icmpIgnored++;
             return;
@@ -577,10 +573,7 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             final int mss = nextHopMtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS -
                 (c.tsEnabled ? TcpOptionsNegotiation.TIMESTAMP_OPTION_BYTES : 0);
-            if (mss > 0 && mss < c.snd.mss)
-            {
-                c.snd.mss = mss; // RFC 1191 path MTU discovery
-            }
+            c.snd.onPathMtu(mss); // RFC 1191 path MTU discovery
             return;
         }
         if (icmpType != 3)

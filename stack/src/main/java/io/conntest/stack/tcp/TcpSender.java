@@ -5,83 +5,88 @@ import io.conntest.stack.tcp.rtt.RttEstimator;
 import io.conntest.stack.tcp.seq.SeqNum;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * The sending half of a connection (RFC 9293 §3.8, §3.10.7.4 "fifth, check the ACK field"): the send buffer from
  * SND.UNA onwards, the send sequence variables, the peer's window, RTT measurement (RFC 6298, Karn), the
  * retransmission and persist timers, fast retransmit and recovery (RFC 5681, RFC 6582, RFC 6675) with the
  * congestion controller of {@code tcp.cc}. What goes on the wire, when, is decided in {@link TcpOutput}.
+ *
+ * <p>It owns SND.* and everything it keeps: its fields are private, other classes read them through accessors and
+ * tell it what happened ({@link #onSynAcked}, {@link #onAck}, {@link #onSegmentSent}, {@link #onTimers}, ...), so
+ * every change of SND.UNA, SND.NXT, SND.WND and the timers is made here.
  */
 final class TcpSender
 {
     static final long NEVER = Long.MAX_VALUE;
     static final int DUPACK_THRESHOLD = 3;
 
-    final TcpConnection c;
-    final RttEstimator rtt;
-    CongestionControl cc;
-    TcpSack sack;
-    ByteRing ring;
+    private final TcpConnection c;
+    private final RttEstimator rtt;
+    private CongestionControl cc;
+    private TcpSack sack;
+    private ByteRing ring;
 
     /** SND.UNA, SND.NXT, and the highest sequence number sent so far plus one (SND.MAX). */
-    int una;
-    int nxt;
-    int max;
+    private int una;
+    private int nxt;
+    private int max;
     /** Sequence number of the first byte in the ring. */
-    int headSeq;
+    private int headSeq;
     /** SND.WND in bytes (already scaled), SND.WL1, SND.WL2, and the largest window seen (RFC 9293 §3.8.6.2.1). */
-    int wnd;
-    int wl1;
-    int wl2;
-    int maxWnd;
+    private int wnd;
+    private int wl1;
+    private int wl2;
+    private int maxWnd;
     /** The peer's window shift (RFC 7323 §2.3); 0 without window scaling. */
-    int scale;
+    private int scale;
     /** Effective send MSS: payload bytes per segment after options (RFC 6691, RFC 9293 §3.7.1). */
-    int mss = 536;
-    boolean noDelay;
+    private int mss = 536;
+    private boolean noDelay;
 
     /**
      * SND.UP (RFC 9293 §3.8.5): the sequence number of the octet after the urgent data (MUST-62), valid while
      * {@code upValid}; cleared once SND.UNA reaches it, so the wrap-safe comparison never spans a stale pointer.
      */
-    int up;
-    boolean upValid;
+    private int up;
+    private boolean upValid;
 
-    boolean finQueued;
-    boolean finSent;
-    int finSeq;
+    private boolean finQueued;
+    private boolean finSent;
+    private int finSeq;
 
-    boolean inRecovery;
-    int recoverSeq;
-    boolean recoverValid;
-    int dupAcks;
+    private boolean inRecovery;
+    private int recoverSeq;
+    private boolean recoverValid;
+    private int dupAcks;
     /** A fast retransmit or NewReno partial-ACK retransmit of the segment at SND.UNA is due. */
-    boolean retransmitHead;
+    private boolean retransmitHead;
     /** When SND.UNA last advanced or its segment was last sent again: the lost-retransmission check below. */
-    long headProgressNs;
+    private long headProgressNs;
 
     /** RTT timing of one segment at a time (RFC 6298 §3, Karn: never a retransmitted one). */
-    boolean timing;
-    int timedSeq;
-    long timedStartNs;
+    private boolean timing;
+    private int timedSeq;
+    private long timedStartNs;
 
-    int rtoRetries;
-    long rtoDeadlineNs = NEVER;
+    private int rtoRetries;
+    private long rtoDeadlineNs = NEVER;
     /** RFC 8985 §7 tail loss probe: when it fires, and whether a probe is due or already sent for this tail. */
-    long tlpDeadlineNs = NEVER;
-    boolean tlpDue;
-    boolean tlpSent;
-    long persistDeadlineNs = NEVER;
-    int persistBackoff;
+    private long tlpDeadlineNs = NEVER;
+    private boolean tlpDue;
+    private boolean tlpSent;
+    private long persistDeadlineNs = NEVER;
+    private int persistBackoff;
     /**
      * RFC 9293 §3.8.6.2.1 / RFC 1122 §4.2.3.4: the SWS override timer, armed when sender-side SWS avoidance holds
      * back a short segment the peer's usable window would take; when it fires the segment goes anyway, so a peer
      * that keeps offering a small non-zero window cannot stall the sender forever.
      */
-    long swsDeadlineNs = NEVER;
-    boolean swsOverride;
+    private long swsDeadlineNs = NEVER;
+    private boolean swsOverride;
     /** Set after the first RTO of a SYN: RFC 6298 §5.7. */
-    boolean synLost;
+    private boolean synLost;
 
     TcpSender(final TcpConnection c, final RttEstimator rtt)
     {
@@ -95,6 +100,188 @@ final class TcpSender
         nxt = iss;
         max = iss;
         headSeq = iss + 1;
+    }
+
+    /**
+     * A SYN,ACK of a stateless SYN cookie (RFC 4987 §3.6) already left with ISS: SND.NXT = SND.MAX = ISS + 1, and the
+     * peer's SYN was at {@code peerIsn}.
+     */
+    void initFromCookie(final int iss, final int peerIsn)
+    {
+        init(iss);
+        nxt = iss + 1;
+        max = iss + 1;
+        wl1 = peerIsn;
+    }
+
+    /**
+     * The peer's SYN (passive or simultaneous open, RFC 9293 §3.10.7.2 / §3.10.7.3): its window, never scaled in a SYN
+     * (RFC 7323 §2.2), until the handshake's ACK sets the real one.
+     */
+    void onPeerSyn(final int segSeq, final int window)
+    {
+        wnd = window;
+        wl1 = segSeq;
+    }
+
+    /**
+     * The peer acknowledged our SYN (RFC 9293 §3.10.7.3 SYN-SENT, §3.10.7.4 SYN-RECEIVED): SND.UNA = SEG.ACK, the
+     * peer's window ({@code window} already scaled as the segment demands), the SYN's RTT sample unless the SYN was
+     * sent twice (Karn: timing stops on a retransmission, RFC 6298 §3), and the retransmission timer stops.
+     */
+    void onSynAcked(final int segSeq, final int segAck, final int window, final long nowNs)
+    {
+        una = segAck;
+        nxt = SeqNum.max(nxt, segAck);
+        rtoDeadlineNs = NEVER;
+        rtoRetries = 0;
+        if (timing)
+        {
+            rtt.sample(nowNs - timedStartNs);
+        }
+        timing = false;
+        wnd = window;
+        maxWnd = window;
+        wl1 = segSeq;
+        wl2 = segAck;
+    }
+
+    /** The peer's window shift from its SYN (RFC 7323 §2.3), 0 when window scaling is not in use. */
+    void setWindowScale(final int shift)
+    {
+        scale = shift;
+    }
+
+    /** The effective send MSS negotiated on the SYN exchange (RFC 6691, RFC 9293 §3.7.1). */
+    void setMss(final int bytes)
+    {
+        mss = bytes;
+    }
+
+    /** RFC 1191: an ICMP "fragmentation needed" lowers the MSS, never raises it. */
+    void onPathMtu(final int bytes)
+    {
+        if (bytes > 0 && bytes < mss)
+        {
+            mss = bytes;
+        }
+    }
+
+    void setNoDelay(final boolean on)
+    {
+        noDelay = on;
+    }
+
+    // ---- read-only views of SND.* ----------------------------------------------------------------------
+
+    int una()
+    {
+        return una;
+    }
+
+    int nxt()
+    {
+        return nxt;
+    }
+
+    /** SND.MAX: one past the highest sequence number sent so far. */
+    int max()
+    {
+        return max;
+    }
+
+    /** SND.WND, scaled. */
+    int wnd()
+    {
+        return wnd;
+    }
+
+    /** The largest window the peer has offered (RFC 9293 §3.8.6.2.1). */
+    int maxWnd()
+    {
+        return maxWnd;
+    }
+
+    int scale()
+    {
+        return scale;
+    }
+
+    int mss()
+    {
+        return mss;
+    }
+
+    boolean noDelay()
+    {
+        return noDelay;
+    }
+
+    boolean finQueued()
+    {
+        return finQueued;
+    }
+
+    /** Our FIN was sent and SND.UNA passed it. */
+    boolean finAcked()
+    {
+        return finSent && SeqNum.gt(una, finSeq);
+    }
+
+    /** The FIN may go (again) at SND.NXT: queued, and not yet sent or sent again from here. */
+    boolean finSendableAt(final int seq)
+    {
+        return finQueued && seq == dataEnd() && (!finSent || seq == finSeq);
+    }
+
+    /** Urgent data is queued or in flight (SND.UP valid). */
+    boolean urgentMode()
+    {
+        return upValid;
+    }
+
+    boolean inRecovery()
+    {
+        return inRecovery;
+    }
+
+    int dupAcks()
+    {
+        return dupAcks;
+    }
+
+    boolean swsOverride()
+    {
+        return swsOverride;
+    }
+
+    RttEstimator rtt()
+    {
+        return rtt;
+    }
+
+    /** Bytes the user wrote that are not yet acknowledged. */
+    int bufferedBytes()
+    {
+        return ring == null ? 0 : ring.size();
+    }
+
+    /** Bytes written and not yet sent: from SND.NXT to the end of the data. */
+    int unsentBytes()
+    {
+        return dataEnd() - nxt;
+    }
+
+    /** The peer's usable window at SND.NXT: SND.UNA + SND.WND - SND.NXT (RFC 9293 §3.8.6.2.1). */
+    int usableWindow()
+    {
+        return una + wnd - nxt;
+    }
+
+    /** Copies {@code [seq, seq + length)} of the send buffer into a frame. */
+    void copyOut(final int seq, final MutableDirectBuffer dst, final int offset, final int length)
+    {
+        ring.copyOut(seq - headSeq, dst, offset, length);
     }
 
     void onEstablished(final long nowNs)
@@ -118,7 +305,7 @@ final class TcpSender
         {
             rtt.onSynLost();
         }
-        if (c.snd.una == c.snd.max)
+        if (una == max)
         {
             rtoDeadlineNs = NEVER;
         }
@@ -221,7 +408,7 @@ final class TcpSender
         }
     }
 
-    void onSwsOverrideTimeout()
+    private void onSwsOverrideTimeout()
     {
         swsDeadlineNs = NEVER;
         swsOverride = true;
@@ -235,7 +422,7 @@ final class TcpSender
     }
 
     /** Arms the retransmission timer if it is not running (RFC 6298 §5.1). */
-    void armRto(final long nowNs)
+    private void armRto(final long nowNs)
     {
         if (rtoDeadlineNs == NEVER)
         {
@@ -243,8 +430,38 @@ final class TcpSender
         }
     }
 
+    /** Our SYN (or SYN,ACK) at ISS went out; {@code again} when it was sent before. */
+    void onSynSent(final int iss, final boolean again, final long nowNs)
+    {
+        nxt = iss + 1;
+        onSent(iss, 1, again, nowNs);
+    }
+
+    /**
+     * A segment of {@code payload} bytes at {@code seq} went out, with our FIN when {@code fin}: SND.NXT and SND.MAX
+     * move past it, the FIN's place is remembered, the timers and the RTT measurement follow.
+     *
+     * @return whether it was a retransmission (it started below SND.MAX)
+     */
+    boolean onSegmentSent(final int seq, final int payload, final boolean fin, final long nowNs)
+    {
+        final boolean retransmission = SeqNum.lt(seq, max);
+        final int seqLen = payload + (fin ? 1 : 0);
+        if (fin)
+        {
+            finSent = true;
+            finSeq = seq + payload;
+        }
+        onSent(seq, seqLen, retransmission, nowNs);
+        if (SeqNum.gt(seq + seqLen, nxt))
+        {
+            nxt = seq + seqLen;
+        }
+        return retransmission;
+    }
+
     /** Records that {@code [seq, seq + len)} (len counts SYN/FIN) just went out. */
-    void onSent(final int seq, final int len, final boolean retransmission, final long nowNs)
+    private void onSent(final int seq, final int len, final boolean retransmission, final long nowNs)
     {
         final int end = seq + len;
         if (retransmission)
@@ -280,7 +497,7 @@ final class TcpSender
      * RFC 8985 §7.2: PTO = 2 * SRTT (plus a delayed-ACK allowance when one segment is in flight), not beyond the
      * RTO. One probe per tail; none during recovery or before an RTT sample.
      */
-    void armTlp(final long nowNs)
+    private void armTlp(final long nowNs)
     {
         if (!c.config.tailLossProbe || inRecovery || tlpSent || !rtt.hasSample() || c.state != TcpState.ESTABLISHED &&
             c.state != TcpState.CLOSE_WAIT && c.state != TcpState.FIN_WAIT_1 && c.state != TcpState.LAST_ACK)
@@ -297,7 +514,95 @@ final class TcpSender
         tlpDeadlineNs = Math.min(nowNs + pto, rtoDeadlineNs);
     }
 
-    void onTlpTimeout(final long nowNs)
+    /** Whether the segment at SND.UNA is due to be sent again now (fast retransmit, partial ACK, lost retransmission). */
+    boolean headRetransmitDue()
+    {
+        return retransmitHead;
+    }
+
+    /** The payload of the head retransmission: one MSS from SND.UNA at most. */
+    int headRetransmitLength()
+    {
+        return Math.min(mss, Math.max(0, dataEnd() - una));
+    }
+
+    /** The segment at SND.UNA of {@code length} bytes went out again. */
+    void onHeadRetransmitted(final int length)
+    {
+        retransmitHead = false;
+        if (sack != null)
+        {
+            sack.onRetransmitted(una, Math.max(length, 1));
+        }
+    }
+
+    /** In SACK recovery (RFC 6675 §5 (4)): whether the scoreboard names a hole to send again; see {@link #holeSeq()}. */
+    boolean nextHole()
+    {
+        if (!inRecovery || sack == null)
+        {
+            return false;
+        }
+        final boolean canSendNew = unsentBytes() > 0 && usableWindow() > 0;
+        return sack.nextHole(una, nxt, mss, canSendNew);
+    }
+
+    int holeSeq()
+    {
+        return sack.holeSeq;
+    }
+
+    /** The length of the hole {@link #nextHole()} found, not beyond the data written. */
+    int holeLength()
+    {
+        return Math.min(sack.holeLength, Math.max(0, dataEnd() - sack.holeSeq));
+    }
+
+    void onHoleRetransmitted(final int seq, final int length)
+    {
+        sack.onRetransmitted(seq, length);
+    }
+
+    /** Takes the tail loss probe that is due (RFC 8985 §7.3), if any. */
+    boolean takeTlpProbe()
+    {
+        final boolean due = tlpDue;
+        tlpDue = false;
+        return due;
+    }
+
+    /** The earliest of the sender's timers, {@link #NEVER} when none runs. */
+    long nextDeadlineNs()
+    {
+        return Math.min(Math.min(rtoDeadlineNs, tlpDeadlineNs), Math.min(persistDeadlineNs, swsDeadlineNs));
+    }
+
+    /** Runs the sender's timers that are due: retransmission, tail loss probe, persist, SWS override. */
+    void onTimers(final long nowNs)
+    {
+        if (nowNs >= rtoDeadlineNs)
+        {
+            onRetransmitTimeout(nowNs);
+            if (c.state == TcpState.CLOSED)
+            {
+                return;
+            }
+        }
+        if (nowNs >= tlpDeadlineNs)
+        {
+            onTlpTimeout(nowNs);
+        }
+        if (nowNs >= persistDeadlineNs)
+        {
+            onPersistTimeout(nowNs);
+        }
+        if (nowNs >= swsDeadlineNs)
+        {
+            onSwsOverrideTimeout();
+        }
+    }
+
+    private void onTlpTimeout(final long nowNs)
     {
         tlpDeadlineNs = NEVER;
         if (una != max && !inRecovery)
@@ -494,7 +799,7 @@ final class TcpSender
     // ---- timers ---------------------------------------------------------------------------------------
 
     /** RFC 6298 §5.4 - §5.7: retransmit the earliest unacknowledged segment, back off, collapse the window. */
-    void onRetransmitTimeout(final long nowNs)
+    private void onRetransmitTimeout(final long nowNs)
     {
         rtoDeadlineNs = NEVER;
         tlpDeadlineNs = NEVER;
@@ -539,7 +844,7 @@ final class TcpSender
     }
 
     /** RFC 9293 §3.8.6.1: probe a zero window; the interval backs off like the RTO but never gives up. */
-    void onPersistTimeout(final long nowNs)
+    private void onPersistTimeout(final long nowNs)
     {
         c.probeToSend = true;
         persistBackoff = Math.min(persistBackoff + 1, 10);
