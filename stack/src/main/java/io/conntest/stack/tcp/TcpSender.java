@@ -10,8 +10,8 @@ import org.agrona.MutableDirectBuffer;
 /**
  * The sending half of a connection (RFC 9293 §3.8, §3.10.7.4 "fifth, check the ACK field"): the send buffer from
  * SND.UNA onwards, the send sequence variables, the peer's window, RTT measurement (RFC 6298, Karn), the
- * retransmission and persist timers, fast retransmit and recovery (RFC 5681, RFC 6582, RFC 6675) with the
- * congestion controller of {@code tcp.cc}. What goes on the wire, when, is decided in {@link TcpOutput}.
+ * retransmission and persist timers, fast retransmit and recovery (RFC 5681; RFC 6582 or RFC 6675 behind
+ * {@link LossRecovery}) with the congestion controller of {@code tcp.cc}. What goes on the wire, when, is decided in {@link TcpOutput}.
  *
  * <p>It owns SND.* and everything it keeps: its fields are private, other classes read them through accessors and
  * tell it what happened ({@link #onSynAcked}, {@link #onAck}, {@link #onSegmentSent}, {@link #onTimers}, ...), so
@@ -25,7 +25,8 @@ final class TcpSender
     private final TcpConnection c;
     private final RttEstimator rtt;
     private CongestionControl cc;
-    private TcpSack sack;
+    /** NewReno until the handshake shows both sides SACK-permitted (then SACK-based, RFC 6675). */
+    private LossRecovery recovery = new NewRenoRecovery();
     private ByteRing ring;
 
     /** SND.UNA, SND.NXT, and the highest sequence number sent so far plus one (SND.MAX). */
@@ -298,9 +299,9 @@ final class TcpSender
         }
         if (c.sackEnabled)
         {
-            sack = new TcpSack();
-            sack.init(una);
+            recovery = new SackRecovery();
         }
+        recovery.init(una);
         if (synLost)
         {
             rtt.onSynLost();
@@ -530,37 +531,34 @@ final class TcpSender
     void onHeadRetransmitted(final int length)
     {
         retransmitHead = false;
-        if (sack != null)
-        {
-            sack.onRetransmitted(una, Math.max(length, 1));
-        }
+        recovery.onRetransmitted(una, Math.max(length, 1));
     }
 
-    /** In SACK recovery (RFC 6675 §5 (4)): whether the scoreboard names a hole to send again; see {@link #holeSeq()}. */
+    /** In recovery (RFC 6675 §5 (4)): whether the loss recovery names a hole to send again; see {@link #holeSeq()}. */
     boolean nextHole()
     {
-        if (!inRecovery || sack == null)
+        if (!inRecovery)
         {
             return false;
         }
         final boolean canSendNew = unsentBytes() > 0 && usableWindow() > 0;
-        return sack.nextHole(una, nxt, mss, canSendNew);
+        return recovery.nextHole(una, nxt, mss, canSendNew);
     }
 
     int holeSeq()
     {
-        return sack.holeSeq;
+        return recovery.holeSeq();
     }
 
     /** The length of the hole {@link #nextHole()} found, not beyond the data written. */
     int holeLength()
     {
-        return Math.min(sack.holeLength, Math.max(0, dataEnd() - sack.holeSeq));
+        return Math.min(recovery.holeLength(), Math.max(0, dataEnd() - recovery.holeSeq()));
     }
 
     void onHoleRetransmitted(final int seq, final int length)
     {
-        sack.onRetransmitted(seq, length);
+        recovery.onRetransmitted(seq, length);
     }
 
     /** Takes the tail loss probe that is due (RFC 8985 §7.3), if any. */
@@ -629,7 +627,7 @@ final class TcpSender
         }
         final int segWnd = (seg.hasFlag(TcpPacketFlags.SYN) ? seg.window : seg.window << scale);
         final boolean windowChanged = segWnd != wnd;
-        final int newlySacked = sack != null && seg.sackBlockCount > 0 ? sack.onSack(una, nxt, seg) : 0;
+        final int newlySacked = recovery.onAck(seg, una, nxt);
         if (SeqNum.gt(ack, una))
         {
             onNewAck(seg, ack, nowNs);
@@ -687,10 +685,7 @@ final class TcpSender
         }
         rtoRetries = 0;
         rtt.resetBackoff();
-        if (sack != null)
-        {
-            sack.onCumulativeAck(una);
-        }
+        recovery.onCumulativeAck(una);
         if (cc != null)
         {
             if (inRecovery)
@@ -704,7 +699,7 @@ final class TcpSender
                 else
                 {
                     cc.onPartialAck(acked);
-                    if (sack == null)
+                    if (recovery.retransmitsHeadOnPartialAck())
                     {
                         // RFC 6582 §3.2 step 5: a partial ACK retransmits the next unacknowledged segment at once.
                         retransmitHead = true;
@@ -738,16 +733,13 @@ final class TcpSender
         {
             return;
         }
-        if (sack == null)
-        {
-            cc.onDupAck(); // RFC 5681 §3.2 step 4: counted, or inflates cwnd during recovery
-        }
+        recovery.onDuplicateAck(cc);
         if (inRecovery)
         {
             // A lost retransmission (RFC 6675 cannot see one; RFC 8985 RACK's idea in its simplest form): ACKs keep
             // arriving with SACK information for a whole RTT, yet SND.UNA does not move, so the retransmission of
             // the head was lost too. Send it again rather than wait for the RTO.
-            if (sack != null && !retransmitHead && rtt.hasSample() &&
+            if (recovery.detectsLostRetransmission() && !retransmitHead && rtt.hasSample() &&
                 nowNs - headProgressNs > rtt.srttNs() + (rtt.srttNs() >> 2) + 2_000_000L)
             {
                 retransmitHead = true;
@@ -759,11 +751,9 @@ final class TcpSender
         // duplicate ACKs can never come; the threshold is the flight less one segment.
         final int flightSegments = (bytesInFlight() + mss - 1) / mss;
         final boolean early = flightSegments < 4 && nxt == dataEnd() && dupAcks >= Math.max(1, flightSegments - 1);
-        final boolean lost = dupAcks >= DUPACK_THRESHOLD || early || sack != null && sack.isLost(una, mss);
-        // RFC 6582 §3.2 step 2: without SACK, do not enter recovery again for losses of the same window (the
-        // duplicate ACKs may come from data sent twice). With SACK (RFC 6675 §5) the scoreboard tells real losses
-        // apart, so only being in recovery already prevents a new one.
-        if (lost && (sack != null || !recoverValid || SeqNum.gt(una, recoverSeq)))
+        final boolean lost = dupAcks >= DUPACK_THRESHOLD || early || recovery.isLost(una, mss);
+        // RFC 6582 §3.2 step 2 / RFC 6675 §5: whether these losses may start a new recovery.
+        if (lost && recovery.mayEnterRecovery(una, recoverValid, recoverSeq))
         {
             inRecovery = true;
             tlpDeadlineNs = NEVER;
@@ -773,27 +763,17 @@ final class TcpSender
             retransmitHead = true;
             headProgressNs = nowNs;
             c.counters.fastRetransmits++;
-            if (sack != null)
-            {
-                sack.onEnterRecovery(una);
-            }
+            recovery.onEnterRecovery(una);
         }
     }
 
     /**
-     * The number of bytes still in the network for the congestion window check: during SACK recovery the
-     * RFC 6675 pipe; otherwise SND.NXT - SND.UNA.
+     * The number of bytes still in the network for the congestion window check: in recovery what the loss recovery
+     * counts (RFC 6675 pipe with SACK); otherwise SND.NXT - SND.UNA.
      */
     int pipe()
     {
-        if (inRecovery)
-        {
-            if (sack != null)
-            {
-                return sack.pipe(una, nxt, mss);
-            }
-        }
-        return bytesInFlight(); // without SACK, cc inflates cwnd per duplicate ACK instead (RFC 5681 §3.2)
+        return inRecovery ? recovery.pipe(una, nxt, mss) : bytesInFlight();
     }
 
     // ---- timers ---------------------------------------------------------------------------------------
@@ -831,10 +811,7 @@ final class TcpSender
         recoverSeq = max;
         dupAcks = 0;
         retransmitHead = false;
-        if (sack != null)
-        {
-            sack.onRetransmitTimeout(una);
-        }
+        recovery.onRetransmitTimeout(una);
         // Go back: everything from SND.UNA is sent again as the window allows (RFC 5681 §3.1, RFC 6298 §5.4).
         nxt = una;
         if (finSent && SeqNum.le(nxt, finSeq))
