@@ -2,6 +2,9 @@ package io.conntest.stack.tcp;
 
 import io.conntest.stack.tcp.rtt.RttEstimator;
 import io.conntest.stack.tcp.seq.SeqNum;
+import io.conntest.stack.time.Deadline;
+
+import static io.conntest.stack.time.Deadline.NEVER;
 
 /**
  * One transmission control block (RFC 9293 §3.3.1): the 4-tuple, the state, the negotiated options, the timers
@@ -16,8 +19,6 @@ final class TcpConnection
     static final int EV_CLOSED = 8;
     static final int EV_ERROR = 16;
     static final int EV_URGENT = 32;
-
-    static final long NEVER = Long.MAX_VALUE;
 
     final TcpProtocol protocol;
     final TcpConfig config;
@@ -257,11 +258,10 @@ final class TcpConnection
 
     long nextDeadlineNs()
     {
-        long d = snd.nextDeadlineNs();
-        d = Math.min(d, rcv.delayedAckDeadlineNs());
-        d = Math.min(d, connectDeadlineNs);
-        d = Math.min(d, Math.min(timeWaitDeadlineNs, finWait2DeadlineNs));
-        return Math.min(d, keepAliveDeadlineNs);
+        long d = Deadline.earliest(snd.nextDeadlineNs(), rcv.delayedAckDeadlineNs());
+        d = Deadline.earliest(d, connectDeadlineNs);
+        d = Deadline.earliest(d, Deadline.earliest(timeWaitDeadlineNs, finWait2DeadlineNs));
+        return Deadline.earliest(d, keepAliveDeadlineNs);
     }
 
     boolean hasOutput()
@@ -273,19 +273,19 @@ final class TcpConnection
     void onTimers(final long nowNs)
     {
         needsDispatch = true;
-        if (nowNs >= finWait2DeadlineNs)
+        if (Deadline.isDue(finWait2DeadlineNs, nowNs))
         {
             finWait2DeadlineNs = NEVER;
             terminate(TcpError.NONE);
             return;
         }
-        if (nowNs >= timeWaitDeadlineNs)
+        if (Deadline.isDue(timeWaitDeadlineNs, nowNs))
         {
             timeWaitDeadlineNs = NEVER;
             terminate(TcpError.NONE);
             return;
         }
-        if (nowNs >= connectDeadlineNs)
+        if (Deadline.isDue(connectDeadlineNs, nowNs))
         {
             connectDeadlineNs = NEVER;
             fail(softError != TcpError.NONE ? softError : TcpError.TIMEOUT);
@@ -297,7 +297,7 @@ final class TcpConnection
             return;
         }
         rcv.onTimers(nowNs);
-        if (nowNs >= keepAliveDeadlineNs)
+        if (Deadline.isDue(keepAliveDeadlineNs, nowNs))
         {
             if (keepAliveProbesSent >= config.keepAliveProbes)
             {

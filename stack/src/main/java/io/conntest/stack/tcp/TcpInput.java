@@ -1,6 +1,7 @@
 package io.conntest.stack.tcp;
 
 import io.conntest.stack.tcp.seq.SeqNum;
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
 
@@ -233,7 +234,7 @@ final class TcpInput
             default:
                 break;
         }
-        if (c.keepAliveDeadlineNs != TcpConnection.NEVER)
+        if (Deadline.isSet(c.keepAliveDeadlineNs))
         {
             c.scheduleKeepAlive(nowNs);
         }

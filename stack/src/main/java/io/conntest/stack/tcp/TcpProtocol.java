@@ -4,6 +4,7 @@ import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.iface.IpProtocolHandler;
 import io.conntest.stack.iface.Ipv4Sender;
 import io.conntest.stack.tcp.seq.SeqNum;
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.TcpPacket;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
@@ -630,7 +631,7 @@ public final class TcpProtocol implements IpProtocolHandler
             {
                 continue;
             }
-            if (nowNs >= c.nextDeadlineNs())
+            if (Deadline.isDue(c.nextDeadlineNs(), nowNs))
             {
                 c.onTimers(nowNs);
             }
@@ -692,7 +693,7 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             return nowNs;
         }
-        long at = Long.MAX_VALUE;
+        long at = Deadline.NEVER;
         for (int i = 0; i < connections.size(); i++)
         {
             final TcpConnection c = connections.get(i);
@@ -704,7 +705,7 @@ public final class TcpProtocol implements IpProtocolHandler
             {
                 return nowNs;
             }
-            at = Math.min(at, c.nextDeadlineNs());
+            at = Deadline.earliest(at, c.nextDeadlineNs());
         }
         return at;
     }

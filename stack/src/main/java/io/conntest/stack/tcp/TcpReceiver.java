@@ -1,9 +1,12 @@
 package io.conntest.stack.tcp;
 
 import io.conntest.stack.tcp.seq.SeqNum;
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+
+import static io.conntest.stack.time.Deadline.NEVER;
 
 /**
  * The receiving half of a connection (RFC 9293 §3.8.6, §3.10.7.4 "seventh, process the segment text"): the
@@ -16,7 +19,6 @@ import org.agrona.MutableDirectBuffer;
  */
 final class TcpReceiver
 {
-    static final long NEVER = Long.MAX_VALUE;
     /** Room past the buffer for window rounding with window scaling (RFC 7323 §2.3): at most 2^14 bytes. */
     private static final int SCALE_SLACK = 1 << TcpRepr.MAX_WINDOW_SCALE;
 
@@ -87,7 +89,7 @@ final class TcpReceiver
         scale = shift;
     }
 
-    /** The delayed-ACK deadline, {@link #NEVER} when no ACK is being delayed. */
+    /** The delayed-ACK deadline, {@link Deadline#NEVER} when no ACK is being delayed. */
     long delayedAckDeadlineNs()
     {
         return delAckDeadlineNs;
@@ -102,7 +104,7 @@ final class TcpReceiver
     /** RFC 1122 §4.2.3.2: the delayed ACK is due now. */
     void onTimers(final long nowNs)
     {
-        if (nowNs >= delAckDeadlineNs)
+        if (Deadline.isDue(delAckDeadlineNs, nowNs))
         {
             delAckDeadlineNs = NEVER;
             ackNow = true;

@@ -3,9 +3,12 @@ package io.conntest.stack.tcp;
 import io.conntest.stack.tcp.cc.CongestionControl;
 import io.conntest.stack.tcp.rtt.RttEstimator;
 import io.conntest.stack.tcp.seq.SeqNum;
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+
+import static io.conntest.stack.time.Deadline.NEVER;
 
 /**
  * The sending half of a connection (RFC 9293 §3.8, §3.10.7.4 "fifth, check the ACK field"): the send buffer from
@@ -19,7 +22,6 @@ import org.agrona.MutableDirectBuffer;
  */
 final class TcpSender
 {
-    static final long NEVER = Long.MAX_VALUE;
     static final int DUPACK_THRESHOLD = 3;
 
     private final TcpConnection c;
@@ -512,7 +514,7 @@ final class TcpSender
             pto += 200_000_000L; // RFC 8985 §7.2 WCDelAckT
         }
         pto = Math.max(pto, 10_000_000L);
-        tlpDeadlineNs = Math.min(nowNs + pto, rtoDeadlineNs);
+        tlpDeadlineNs = Deadline.earliest(nowNs + pto, rtoDeadlineNs);
     }
 
     /** Whether the segment at SND.UNA is due to be sent again now (fast retransmit, partial ACK, lost retransmission). */
@@ -569,16 +571,17 @@ final class TcpSender
         return due;
     }
 
-    /** The earliest of the sender's timers, {@link #NEVER} when none runs. */
+    /** The earliest of the sender's timers, {@link Deadline#NEVER} when none runs. */
     long nextDeadlineNs()
     {
-        return Math.min(Math.min(rtoDeadlineNs, tlpDeadlineNs), Math.min(persistDeadlineNs, swsDeadlineNs));
+        return Deadline.earliest(Deadline.earliest(rtoDeadlineNs, tlpDeadlineNs),
+            Deadline.earliest(persistDeadlineNs, swsDeadlineNs));
     }
 
     /** Runs the sender's timers that are due: retransmission, tail loss probe, persist, SWS override. */
     void onTimers(final long nowNs)
     {
-        if (nowNs >= rtoDeadlineNs)
+        if (Deadline.isDue(rtoDeadlineNs, nowNs))
         {
             onRetransmitTimeout(nowNs);
             if (c.state == TcpState.CLOSED)
@@ -586,15 +589,15 @@ final class TcpSender
                 return;
             }
         }
-        if (nowNs >= tlpDeadlineNs)
+        if (Deadline.isDue(tlpDeadlineNs, nowNs))
         {
             onTlpTimeout(nowNs);
         }
-        if (nowNs >= persistDeadlineNs)
+        if (Deadline.isDue(persistDeadlineNs, nowNs))
         {
             onPersistTimeout(nowNs);
         }
-        if (nowNs >= swsDeadlineNs)
+        if (Deadline.isDue(swsDeadlineNs, nowNs))
         {
             onSwsOverrideTimeout();
         }
