@@ -379,13 +379,7 @@ public final class TcpProtocol implements IpProtocolHandler
             }
             return;
         }
-        final TcpConnection c = new TcpConnection(this, config);
-        c.socket.receiveBufferBytes = listener.receiveBufferBytes;
-        c.socket.sendBufferBytes = listener.sendBufferBytes;
-        c.snd.setNoDelay(listener.noDelay);
-        c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
-        c.listener = listener;
-        c.setState(TcpState.SYN_RECEIVED);
+        final TcpConnection c = newChild(listener, seg, localAddr, srcAddr);
         c.iss = initialSequenceNumber(c, nowNs);
         c.tsOffset = timestampOffset(c);
         c.snd.init(c.iss);
@@ -454,13 +448,7 @@ public final class TcpProtocol implements IpProtocolHandler
             return true; // no room: drop; the peer's retransmission brings the cookie back while it is valid
         }
         counters.synCookiesAccepted++;
-        final TcpConnection c = new TcpConnection(this, config);
-        c.socket.receiveBufferBytes = listener.receiveBufferBytes;
-        c.socket.sendBufferBytes = listener.sendBufferBytes;
-        c.snd.setNoDelay(listener.noDelay);
-        c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
-        c.listener = listener;
-        c.setState(TcpState.SYN_RECEIVED);
+        final TcpConnection c = newChild(listener, seg, localAddr, srcAddr);
         c.iss = iss;
         c.tsOffset = timestampOffset(c);
         c.snd.initFromCookie(iss, peerIsn);
@@ -684,6 +672,19 @@ public final class TcpProtocol implements IpProtocolHandler
         }
         fireEvents();
         sweep();
+    }
+
+    /** A connection for a SYN to {@code listener} (kept state or a returning cookie): SYN-RECEIVED, its options. */
+    private TcpConnection newChild(final TcpListener listener, final TcpRepr seg, final int localAddr, final int srcAddr)
+    {
+        final TcpConnection c = new TcpConnection(this, config);
+        c.socket.receiveBufferBytes = listener.receiveBufferBytes;
+        c.socket.sendBufferBytes = listener.sendBufferBytes;
+        c.snd.setNoDelay(listener.noDelay);
+        c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
+        c.listener = listener;
+        c.setState(TcpState.SYN_RECEIVED);
+        return c;
     }
 
     @Override
