@@ -1,6 +1,6 @@
 package io.conntest.core.rudp;
 
-import io.conntest.stack.tcp.cc.RttEstimator;
+import io.conntest.stack.tcp.rtt.RttEstimator;
 
 /**
  * The sending half's control: the send buffer plus what decides when to (re)send: the RFC 6298 retransmission timer

@@ -3,6 +3,7 @@ package io.conntest.stack.iface;
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.phy.FrameHandler;
 import io.conntest.stack.phy.FrameMetadata;
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.ArpPacket;
 import io.conntest.stack.wire.ArpRepr;
 import io.conntest.stack.wire.EthernetFrame;
@@ -160,10 +161,10 @@ public final class Interface implements Ipv4Sender
         {
             return nowNs;
         }
-        long at = Math.min(egress.pollAtNs(), ingress.reassembler().pollAtNs());
+        long at = Deadline.earliest(egress.pollAtNs(), ingress.reassembler().pollAtNs());
         for (final IpProtocolHandler handler : protocols)
         {
-            at = Math.min(at, handler.pollAtNs(nowNs));
+            at = Deadline.earliest(at, handler.pollAtNs(nowNs));
         }
         return at;
     }

@@ -67,6 +67,6 @@ public interface IpProtocolHandler
      */
     void dispatch(Ipv4Sender sender, long nowNs);
 
-    /** The earliest time (nanoseconds, same clock as {@code nowNs}) this protocol needs a poll; Long.MAX_VALUE for none. */
+    /** The earliest time (nanoseconds, same clock as {@code nowNs}) this protocol needs a poll; {@link io.conntest.stack.time.Deadline#NEVER} for none. */
     long pollAtNs(long nowNs);
 }

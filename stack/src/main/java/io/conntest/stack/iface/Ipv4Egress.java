@@ -3,6 +3,7 @@ package io.conntest.stack.iface;
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.phy.FrameMetadata;
 import io.conntest.stack.phy.Offloads;
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.ArpPacket;
 import io.conntest.stack.wire.EthernetFrame;
 import io.conntest.stack.wire.Ipv4Address;
@@ -446,7 +447,7 @@ final class Ipv4Egress implements Ipv4Sender
         for (int slot = 0; slot < neighbours.capacity(); slot++)
         {
             final int state = neighbours.state(slot);
-            if (state == NeighbourCache.FREE || nowNs - neighbours.deadlineNs(slot) < 0)
+            if (state == NeighbourCache.FREE || !Deadline.isDue(neighbours.deadlineNs(slot), nowNs))
             {
                 continue;
             }
@@ -487,12 +488,12 @@ final class Ipv4Egress implements Ipv4Sender
         {
             return nowNs;
         }
-        long at = Long.MAX_VALUE;
+        long at = Deadline.NEVER;
         for (int slot = 0; slot < neighbours.capacity(); slot++)
         {
             if (neighbours.state(slot) != NeighbourCache.FREE)
             {
-                at = Math.min(at, neighbours.deadlineNs(slot));
+                at = Deadline.earliest(at, neighbours.deadlineNs(slot));
             }
         }
         for (int i = 0; i < held.count(); i++)

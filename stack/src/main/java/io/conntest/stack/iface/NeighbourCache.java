@@ -1,5 +1,6 @@
 package io.conntest.stack.iface;
 
+import io.conntest.stack.time.Deadline;
 import org.agrona.collections.Int2IntHashMap;
 
 /**
@@ -151,11 +152,11 @@ final class NeighbourCache
     {
         int best = -1;
         int bestRank = Integer.MAX_VALUE;
-        long bestDeadline = Long.MAX_VALUE;
+        long bestDeadline = Deadline.NEVER;
         for (int i = 0; i < capacity; i++)
         {
             final int rank = state[i] == FAILED ? 0 : state[i] == REACHABLE ? 1 : 2;
-            if (state[i] != FREE && (rank < bestRank || (rank == bestRank && deadlineNs[i] < bestDeadline)))
+            if (state[i] != FREE && (rank < bestRank || (rank == bestRank && Deadline.isBefore(deadlineNs[i], bestDeadline))))
             {
                 best = i;
                 bestRank = rank;

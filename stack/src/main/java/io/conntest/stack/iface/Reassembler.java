@@ -1,5 +1,6 @@
 package io.conntest.stack.iface;
 
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.Ipv4Packet;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -179,7 +180,7 @@ final class Reassembler
         boolean worked = false;
         for (int i = 0; i < slots; i++)
         {
-            if (active[i] && nowNs - (startedNs[i] + timeoutNs) >= 0)
+            if (active[i] && Deadline.isDue(startedNs[i] + timeoutNs, nowNs))
             {
                 counters.increment(InterfaceCounter.REASSEMBLY_TIMEOUT);
                 if (headerLength[i] > 0)
@@ -195,12 +196,12 @@ final class Reassembler
 
     long pollAtNs()
     {
-        long at = Long.MAX_VALUE;
+        long at = Deadline.NEVER;
         for (int i = 0; i < slots; i++)
         {
             if (active[i])
             {
-                at = Math.min(at, startedNs[i] + timeoutNs);
+                at = Deadline.earliest(at, startedNs[i] + timeoutNs);
             }
         }
         return at;

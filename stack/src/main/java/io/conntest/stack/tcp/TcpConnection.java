@@ -1,7 +1,10 @@
 package io.conntest.stack.tcp;
 
-import io.conntest.stack.tcp.cc.RttEstimator;
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.rtt.RttEstimator;
+import io.conntest.stack.tcp.seq.SeqNum;
+import io.conntest.stack.time.Deadline;
+
+import static io.conntest.stack.time.Deadline.NEVER;
 
 /**
  * One transmission control block (RFC 9293 §3.3.1): the 4-tuple, the state, the negotiated options, the timers
@@ -16,8 +19,6 @@ final class TcpConnection
     static final int EV_CLOSED = 8;
     static final int EV_ERROR = 16;
     static final int EV_URGENT = 32;
-
-    static final long NEVER = Long.MAX_VALUE;
 
     final TcpProtocol protocol;
     final TcpConfig config;
@@ -95,7 +96,7 @@ final class TcpConnection
         this.wantTimestamps = config.timestamps;
         this.wantSack = config.sack;
         this.wantWindowScale = config.windowScaling;
-        this.snd.noDelay = config.noDelay;
+        this.snd.setNoDelay(config.noDelay);
     }
 
     void setTuple(final int localAddr, final int localPort, final int remoteAddr, final int remotePort)
@@ -182,7 +183,7 @@ final class TcpConnection
     {
         if (state == TcpState.SYN_RECEIVED || state.isSynchronized() && state != TcpState.TIME_WAIT)
         {
-            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt, 0, TcpPacketFlags.RST);
+            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt(), 0, TcpPacketFlags.RST);
         }
         terminate(TcpError.NONE);
     }
@@ -206,7 +207,7 @@ final class TcpConnection
             raise(EV_CLOSED | EV_READABLE);
         }
         snd.stopTimers();
-        rcv.delAckDeadlineNs = NEVER;
+        rcv.stopDelayedAck();
         connectDeadlineNs = NEVER;
         keepAliveDeadlineNs = NEVER;
         timeWaitDeadlineNs = NEVER;
@@ -257,67 +258,46 @@ final class TcpConnection
 
     long nextDeadlineNs()
     {
-        long d = Math.min(Math.min(snd.rtoDeadlineNs, snd.tlpDeadlineNs), snd.persistDeadlineNs);
-        d = Math.min(d, snd.swsDeadlineNs);
-        d = Math.min(d, rcv.delAckDeadlineNs);
-        d = Math.min(d, connectDeadlineNs);
-        d = Math.min(d, Math.min(timeWaitDeadlineNs, finWait2DeadlineNs));
-        return Math.min(d, keepAliveDeadlineNs);
+        long d = Deadline.earliest(snd.nextDeadlineNs(), rcv.delayedAckDeadlineNs());
+        d = Deadline.earliest(d, connectDeadlineNs);
+        d = Deadline.earliest(d, Deadline.earliest(timeWaitDeadlineNs, finWait2DeadlineNs));
+        return Deadline.earliest(d, keepAliveDeadlineNs);
     }
 
     boolean hasOutput()
     {
-        return needsDispatch || synToSend || rcv.ackNow || probeToSend;
+        return needsDispatch || synToSend || rcv.ackNow() || probeToSend;
     }
 
     /** Runs the timers that are due (RFC 9293 §3.8; RFC 6298 §5; RFC 1122 §4.2.3.6). */
     void onTimers(final long nowNs)
     {
         needsDispatch = true;
-        if (nowNs >= finWait2DeadlineNs)
+        if (Deadline.isDue(finWait2DeadlineNs, nowNs))
         {
             finWait2DeadlineNs = NEVER;
             terminate(TcpError.NONE);
             return;
         }
-        if (nowNs >= timeWaitDeadlineNs)
+        if (Deadline.isDue(timeWaitDeadlineNs, nowNs))
         {
             timeWaitDeadlineNs = NEVER;
             terminate(TcpError.NONE);
             return;
         }
-        if (nowNs >= connectDeadlineNs)
+        if (Deadline.isDue(connectDeadlineNs, nowNs))
         {
             connectDeadlineNs = NEVER;
             fail(softError != TcpError.NONE ? softError : TcpError.TIMEOUT);
             return;
         }
-        if (nowNs >= snd.rtoDeadlineNs)
+        snd.onTimers(nowNs);
+        if (state == TcpState.CLOSED)
         {
-            snd.onRetransmitTimeout(nowNs);
-            if (state == TcpState.CLOSED)
-            {
-                return;
-            }
+            return;
         }
-        if (nowNs >= snd.tlpDeadlineNs)
-        {
-            snd.onTlpTimeout(nowNs);
-        }
-        if (nowNs >= snd.persistDeadlineNs)
-        {
-            snd.onPersistTimeout(nowNs);
-        }
-        if (nowNs >= snd.swsDeadlineNs)
-        {
-            snd.onSwsOverrideTimeout();
-        }
-        if (nowNs >= rcv.delAckDeadlineNs)
-        {
-            rcv.delAckDeadlineNs = NEVER;
-            rcv.ackNow = true;
-        }
-        if (nowNs >= keepAliveDeadlineNs)
+        rcv.onTimers(nowNs);
+        if (Deadline.isDue(keepAliveDeadlineNs, nowNs))
         {
             if (keepAliveProbesSent >= config.keepAliveProbes)
             {
@@ -335,14 +315,14 @@ final class TcpConnection
     {
         if (state.isSynchronized() && state != TcpState.TIME_WAIT || state == TcpState.SYN_RECEIVED)
         {
-            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt, 0, TcpPacketFlags.RST);
+            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt(), 0, TcpPacketFlags.RST);
         }
         terminate(reason);
     }
 
     boolean isSeqAcceptable(final int seq)
     {
-        return SeqNum.inRange(seq, rcv.nxt, rcv.nxt + Math.max(1, rcv.window()));
+        return SeqNum.inRange(seq, rcv.nxt(), rcv.nxt() + Math.max(1, rcv.window()));
     }
 
     void fillStats(final TcpStats into)
@@ -359,13 +339,13 @@ final class TcpConnection
         into.fastRetransmits = counters.fastRetransmits;
         into.duplicateSegmentsIn = counters.duplicateSegmentsIn;
         into.outOfOrderSegmentsIn = counters.outOfOrderSegmentsIn;
-        into.srttNs = snd.rtt.srttNs();
-        into.rttvarNs = snd.rtt.rttvarNs();
-        into.rtoNs = snd.rtt.rtoNs();
+        into.srttNs = snd.rtt().srttNs();
+        into.rttvarNs = snd.rtt().rttvarNs();
+        into.rtoNs = snd.rtt().rtoNs();
         into.cwnd = snd.cwnd();
         into.ssthresh = snd.ssthresh();
         into.receiveWindow = rcv.window();
-        into.sendWindow = snd.wnd & 0xFFFF_FFFFL;
-        into.mss = snd.mss;
+        into.sendWindow = snd.wnd() & 0xFFFF_FFFFL;
+        into.mss = snd.mss();
     }
 }

@@ -1,6 +1,7 @@
 package io.conntest.stack.tcp;
 
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.seq.SeqNum;
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
 
@@ -41,7 +42,7 @@ final class TcpInput
         final TcpSender snd = c.snd;
         final boolean hasAck = seg.hasFlag(TcpPacketFlags.ACK);
         // First: an ACK outside ISS < SEG.ACK =< SND.NXT is unacceptable (MUST-?? §3.10.7.3): RST unless a RST.
-        if (hasAck && (SeqNum.le(seg.ack, c.iss) || SeqNum.gt(seg.ack, snd.max)))
+        if (hasAck && (SeqNum.le(seg.ack, c.iss) || SeqNum.gt(seg.ack, snd.max())))
         {
             if (!seg.hasFlag(TcpPacketFlags.RST))
             {
@@ -67,29 +68,15 @@ final class TcpInput
         TcpOptionsNegotiation.onPeerSyn(c, seg);
         if (hasAck)
         {
-            snd.una = seg.ack;
-            snd.nxt = SeqNum.max(snd.nxt, seg.ack);
-            snd.rtoDeadlineNs = TcpConnection.NEVER;
-            snd.rtoRetries = 0;
-            if (snd.timing && !snd.synLost)
-            {
-                snd.rtt.sample(nowNs - snd.timedStartNs);
-            }
-            snd.timing = false;
-            snd.wnd = seg.window; // RFC 7323 §2.2: never scaled in a SYN
-            snd.maxWnd = snd.wnd;
-            snd.wl1 = seg.seq;
-            snd.wl2 = seg.ack;
+            snd.onSynAcked(seg.seq, seg.ack, seg.window, nowNs); // RFC 7323 §2.2: never scaled in a SYN
             c.onEstablished(nowNs);
-            c.rcv.ackNow = true;
+            c.rcv.requestAck();
         }
         else
         {
             // Simultaneous open (RFC 9293 §3.5 figure 7): SYN-RECEIVED, send SYN,ACK with the same ISS.
             c.setState(TcpState.SYN_RECEIVED);
-            snd.wnd = seg.window;
-            snd.wl1 = seg.seq;
-            snd.wl2 = seg.ack;
+            snd.onPeerSyn(seg.seq, seg.window);
             c.synToSend = true;
         }
     }
@@ -106,7 +93,7 @@ final class TcpInput
             nowNs - c.tsRecentNs < PAWS_IDLE_NS)
         {
             c.counters.duplicateSegmentsIn++;
-            rcv.ackNow = true;
+            rcv.requestAck();
             return;
         }
 
@@ -116,15 +103,15 @@ final class TcpInput
         boolean acceptable;
         if (segLen == 0)
         {
-            acceptable = rcvWnd == 0 ? seg.seq == rcv.nxt : SeqNum.inRange(seg.seq, rcv.nxt, rcv.nxt + rcvWnd);
+            acceptable = rcvWnd == 0 ? seg.seq == rcv.nxt() : SeqNum.inRange(seg.seq, rcv.nxt(), rcv.nxt() + rcvWnd);
         }
         else
         {
-            acceptable = rcvWnd != 0 && (SeqNum.inRange(seg.seq, rcv.nxt, rcv.nxt + rcvWnd) ||
-                SeqNum.inRange(seg.seq + segLen - 1, rcv.nxt, rcv.nxt + rcvWnd));
+            acceptable = rcvWnd != 0 && (SeqNum.inRange(seg.seq, rcv.nxt(), rcv.nxt() + rcvWnd) ||
+                SeqNum.inRange(seg.seq + segLen - 1, rcv.nxt(), rcv.nxt() + rcvWnd));
         }
         boolean zeroWindowData = false;
-        if (!acceptable && rcvWnd == 0 && seg.seq == rcv.nxt && segLen > 0)
+        if (!acceptable && rcvWnd == 0 && seg.seq == rcv.nxt() && segLen > 0)
         {
             // RFC 9293 §3.10.7.4 (MUST-66? "special allowance ... to accept valid ACKs, URGs, and RSTs"):
             // with a zero window the text is dropped but the ACK still counts.
@@ -136,7 +123,7 @@ final class TcpInput
             if (!rst)
             {
                 c.counters.duplicateSegmentsIn++;
-                rcv.ackNow = true; // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+                rcv.requestAck(); // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
                 if (c.state == TcpState.TIME_WAIT && seg.hasFlag(TcpPacketFlags.FIN))
                 {
                     c.timeWaitDeadlineNs = nowNs + 2 * c.config.mslNs;
@@ -152,7 +139,7 @@ final class TcpInput
             {
                 return; // RFC 1337 §3 (TIME-WAIT assassination): ignore RST in TIME-WAIT.
             }
-            if (seg.seq != rcv.nxt)
+            if (seg.seq != rcv.nxt())
             {
                 c.protocol.challengeAck(c, nowNs);
                 return;
@@ -196,20 +183,9 @@ final class TcpInput
         final TcpSender snd = c.snd;
         if (c.state == TcpState.SYN_RECEIVED)
         {
-            if (SeqNum.gt(seg.ack, snd.una) && SeqNum.le(seg.ack, snd.max))
+            if (SeqNum.gt(seg.ack, snd.una()) && SeqNum.le(seg.ack, snd.max()))
             {
-                snd.wnd = seg.window << snd.scale;
-                snd.maxWnd = snd.wnd;
-                snd.wl1 = seg.seq;
-                snd.wl2 = seg.ack;
-                snd.una = seg.ack;
-                snd.rtoDeadlineNs = TcpConnection.NEVER;
-                snd.rtoRetries = 0;
-                if (snd.timing)
-                {
-                    snd.rtt.sample(nowNs - snd.timedStartNs);
-                    snd.timing = false;
-                }
+                snd.onSynAcked(seg.seq, seg.ack, seg.window << snd.scale(), nowNs);
                 c.onEstablished(nowNs);
             }
             else
@@ -219,7 +195,7 @@ final class TcpInput
             }
         }
         // RFC 5961 §5.2: an ACK outside [SND.UNA - MAX.SND.WND, SND.MAX] is answered by an ACK and dropped.
-        if (SeqNum.lt(seg.ack, snd.una - Math.max(snd.maxWnd, 1)) || SeqNum.gt(seg.ack, snd.max))
+        if (SeqNum.lt(seg.ack, snd.una() - Math.max(snd.maxWnd(), 1)) || SeqNum.gt(seg.ack, snd.max()))
         {
             c.protocol.challengeAck(c, nowNs);
             return;
@@ -258,7 +234,7 @@ final class TcpInput
             default:
                 break;
         }
-        if (c.keepAliveDeadlineNs != TcpConnection.NEVER)
+        if (Deadline.isSet(c.keepAliveDeadlineNs))
         {
             c.scheduleKeepAlive(nowNs);
         }
@@ -284,9 +260,9 @@ final class TcpInput
         int payloadLength = zeroWindowData ? 0 : seg.payloadLength;
         int seq = seg.seq;
         boolean fin = !zeroWindowData && seg.hasFlag(TcpPacketFlags.FIN);
-        if (SeqNum.lt(seq, rcv.nxt))
+        if (SeqNum.lt(seq, rcv.nxt()))
         {
-            final int skip = Math.min(rcv.nxt - seq, payloadLength);
+            final int skip = Math.min(rcv.nxt() - seq, payloadLength);
             payloadOffset += skip;
             payloadLength -= skip;
             seq += skip;
@@ -295,7 +271,7 @@ final class TcpInput
                 c.counters.duplicateSegmentsIn++;
             }
         }
-        final int room = rcv.nxt + rcvWnd - seq;
+        final int room = rcv.nxt() + rcvWnd - seq;
         if (payloadLength > room)
         {
             payloadLength = Math.max(0, room);
@@ -325,7 +301,7 @@ final class TcpInput
         }
         else if (seg.payloadLength > 0)
         {
-            rcv.ackNow = true; // a duplicate or zero-window segment: tell the peer where we are
+            rcv.requestAck(); // a duplicate or zero-window segment: tell the peer where we are
         }
 
         // Eighth: FIN.
@@ -333,7 +309,7 @@ final class TcpInput
         {
             if (c.state == TcpState.TIME_WAIT)
             {
-                rcv.ackNow = true;
+                rcv.requestAck();
                 c.timeWaitDeadlineNs = nowNs + 2 * c.config.mslNs;
             }
             else if (c.state != TcpState.CLOSE_WAIT && c.state != TcpState.CLOSING && c.state != TcpState.LAST_ACK)
@@ -345,22 +321,13 @@ final class TcpInput
             }
             else
             {
-                rcv.ackNow = true;
+                rcv.requestAck();
             }
         }
     }
 
-    /** A FIN that was waiting behind a gap is now in order. */
-    static void onFinReached(final TcpConnection c, final long nowNs)
-    {
-        if (c.rcv.onFin(c.rcv.finPendingSeq, nowNs))
-        {
-            onFinConsumed(c, nowNs);
-        }
-    }
-
     /** RFC 9293 §3.10.7.4 eighth: the state changes a FIN causes. */
-    private static void onFinConsumed(final TcpConnection c, final long nowNs)
+    static void onFinConsumed(final TcpConnection c, final long nowNs)
     {
         switch (c.state)
         {
@@ -388,13 +355,13 @@ final class TcpInput
 
     static boolean finAcked(final TcpConnection c)
     {
-        return c.snd.finSent && SeqNum.gt(c.snd.una, c.snd.finSeq);
+        return c.snd.finAcked();
     }
 
     /** RFC 7323 §4.3 (3): TS.Recent takes SEG.TSval when SEG.SEQ =< Last.ACK.sent. */
     private static void updateTsRecent(final TcpConnection c, final TcpRepr seg, final long nowNs)
     {
-        if (c.tsEnabled && seg.hasTimestamps && SeqNum.le(seg.seq, c.rcv.lastAckSent) &&
+        if (c.tsEnabled && seg.hasTimestamps && SeqNum.le(seg.seq, c.rcv.lastAckSent()) &&
             SeqNum.ge(seg.tsVal, c.tsRecent))
         {
             c.tsRecent = seg.tsVal;

@@ -115,7 +115,7 @@ public final class TcpListener
         {
             events |= TcpConnection.EV_WRITABLE;
         }
-        if (c.rcv.readable() > 0 || c.rcv.finReceived)
+        if (c.rcv.readable() > 0 || c.rcv.finReceived())
         {
             events |= TcpConnection.EV_READABLE;
         }

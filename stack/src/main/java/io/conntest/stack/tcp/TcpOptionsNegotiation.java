@@ -23,14 +23,15 @@ final class TcpOptionsNegotiation
         final boolean synAck = c.state == TcpState.SYN_RECEIVED;
         // RFC 6691 §2 / RFC 9293 §3.7.1: MSS = MTU - 20 (IPv4 header) - 20 (TCP header), options excluded.
         repr.mss = Math.min(0xFFFF, mtu - IPV4_TCP_HEADERS);
-        if (c.wantWindowScale && (!synAck || c.snd.scale >= 0 && c.peerOfferedWindowScale))
+        if (c.wantWindowScale && (!synAck || c.snd.scale() >= 0 && c.peerOfferedWindowScale))
         {
-            c.rcv.scale = c.rcv.chooseScale();
-            repr.windowScale = c.rcv.scale;
+            final int scale = c.rcv.chooseScale();
+            c.rcv.setWindowScale(scale);
+            repr.windowScale = scale;
         }
         else
         {
-            c.rcv.scale = 0;
+            c.rcv.setWindowScale(0);
         }
         repr.sackPermitted = c.wantSack && (!synAck || c.sackEnabled);
         if (c.wantTimestamps && (!synAck || c.tsEnabled))
@@ -48,17 +49,17 @@ final class TcpOptionsNegotiation
         c.peerOfferedWindowScale = seg.windowScale >= 0;
         if (c.wantWindowScale && seg.windowScale >= 0)
         {
-            c.snd.scale = seg.windowScale;
+            c.snd.setWindowScale(seg.windowScale);
             if (!active)
             {
-                c.rcv.scale = c.rcv.chooseScale();
+                c.rcv.setWindowScale(c.rcv.chooseScale());
             }
         }
         else
         {
             // RFC 7323 §2.2: both sides must send the option, or neither side scales.
-            c.snd.scale = 0;
-            c.rcv.scale = 0;
+            c.snd.setWindowScale(0);
+            c.rcv.setWindowScale(0);
         }
         c.tsEnabled = c.wantTimestamps && seg.hasTimestamps;
         if (c.tsEnabled)
@@ -69,6 +70,6 @@ final class TcpOptionsNegotiation
         final int peerMss = seg.mss != 0 ? seg.mss : DEFAULT_MSS;
         final int ours = c.protocol.mtu() - IPV4_TCP_HEADERS;
         // RFC 6691 §3 / RFC 7323 §2.3: the data per segment is the MSS less the options every segment carries.
-        c.snd.mss = Math.max(64, Math.min(peerMss, ours) - (c.tsEnabled ? TIMESTAMP_OPTION_BYTES : 0));
+        c.snd.setMss(Math.max(64, Math.min(peerMss, ours) - (c.tsEnabled ? TIMESTAMP_OPTION_BYTES : 0)));
     }
 }

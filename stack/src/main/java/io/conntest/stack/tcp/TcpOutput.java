@@ -1,7 +1,7 @@
 package io.conntest.stack.tcp;
 
 import io.conntest.stack.iface.Ipv4Sender;
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.seq.SeqNum;
 import io.conntest.stack.wire.TcpPacket;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.MutableDirectBuffer;
@@ -52,7 +52,7 @@ final class TcpOutput
         if (c.synToSend)
         {
             final int flags = TcpPacketFlags.SYN | (c.state == TcpState.SYN_RECEIVED ? TcpPacketFlags.ACK : 0);
-            final boolean again = c.snd.max != c.iss;
+            final boolean again = c.snd.max() != c.iss;
             if (!emit(c, sender, c.iss, 0, flags, nowNs))
             {
                 return false;
@@ -62,8 +62,7 @@ final class TcpOutput
             {
                 c.startConnectTimer(nowNs);
             }
-            c.snd.nxt = c.iss + 1;
-            c.snd.onSent(c.iss, 1, again, nowNs);
+            c.snd.onSynSent(c.iss, again, nowNs);
             if (again)
             {
                 c.counters.retransmissions--; // counted in onRetransmitTimeout already
@@ -80,15 +79,15 @@ final class TcpOutput
         {
             // Zero-window and keepalive probe: an old sequence number that makes the peer answer with its
             // current ACK and window (RFC 9293 §3.8.6.1, RFC 1122 §4.2.3.6).
-            if (!emit(c, sender, c.snd.una - 1, 0, TcpPacketFlags.ACK, nowNs))
+            if (!emit(c, sender, c.snd.una() - 1, 0, TcpPacketFlags.ACK, nowNs))
             {
                 return false;
             }
             c.probeToSend = false;
         }
-        if (c.rcv.ackNow && c.state != TcpState.SYN_SENT)
+        if (c.rcv.ackNow() && c.state != TcpState.SYN_SENT)
         {
-            if (!emit(c, sender, c.snd.nxt, 0, TcpPacketFlags.ACK, nowNs))
+            if (!emit(c, sender, c.snd.nxt(), 0, TcpPacketFlags.ACK, nowNs))
             {
                 return false;
             }
@@ -100,31 +99,22 @@ final class TcpOutput
     {
         final TcpSender snd = c.snd;
         int budget = MAX_SEGMENTS_PER_DISPATCH;
-        if (snd.retransmitHead)
+        if (snd.headRetransmitDue())
         {
-            final int len = Math.min(snd.mss, Math.max(0, snd.dataEnd() - snd.una));
-            if (!sendSegment(c, sender, snd.una, len, nowNs))
+            final int len = snd.headRetransmitLength();
+            if (!sendSegment(c, sender, snd.una(), len, nowNs))
             {
                 return false;
             }
-            snd.retransmitHead = false;
-            if (snd.sack != null)
-            {
-                snd.sack.onRetransmitted(snd.una, Math.max(len, 1));
-            }
+            snd.onHeadRetransmitted(len);
         }
         // RFC 6675 §5 (4): while pipe < cwnd, retransmit what the scoreboard says is lost.
-        if (snd.inRecovery && snd.sack != null)
+        if (snd.inRecovery())
         {
-            while (budget-- > 0 && snd.pipe() < snd.cwnd())
+            while (budget-- > 0 && snd.pipe() < snd.cwnd() && snd.nextHole())
             {
-                final boolean canSendNew = snd.dataEnd() - snd.nxt > 0 && snd.una + snd.wnd - snd.nxt > 0;
-                if (!snd.sack.nextHole(snd.una, snd.nxt, snd.mss, canSendNew))
-                {
-                    break;
-                }
-                final int seq = snd.sack.holeSeq;
-                final int len = Math.min(snd.sack.holeLength, Math.max(0, snd.dataEnd() - seq));
+                final int seq = snd.holeSeq();
+                final int len = snd.holeLength();
                 if (len <= 0)
                 {
                     break;
@@ -133,26 +123,24 @@ final class TcpOutput
                 {
                     return false;
                 }
-                snd.sack.onRetransmitted(seq, len);
+                snd.onHoleRetransmitted(seq, len);
             }
         }
-        if (snd.tlpDue)
+        if (snd.takeTlpProbe())
         {
             // RFC 8985 §7.3: the probe is new data if the windows allow, otherwise the last segment sent again.
-            snd.tlpDue = false;
-            final int avail = snd.dataEnd() - snd.nxt;
-            if (avail > 0 && snd.una + snd.wnd - snd.nxt > 0)
+            final int avail = snd.unsentBytes();
+            if (avail > 0 && snd.usableWindow() > 0)
             {
-                if (!sendSegment(c, sender, snd.nxt, Math.min(snd.mss, Math.min(avail, snd.una + snd.wnd - snd.nxt)),
-                    nowNs))
+                if (!sendSegment(c, sender, snd.nxt(), Math.min(snd.mss(), Math.min(avail, snd.usableWindow())), nowNs))
                 {
                     return false;
                 }
             }
             else
             {
-                final int dataMax = SeqNum.min(snd.max, snd.dataEnd());
-                final int len = Math.min(snd.mss, dataMax - snd.una);
+                final int dataMax = SeqNum.min(snd.max(), snd.dataEnd());
+                final int len = Math.min(snd.mss(), dataMax - snd.una());
                 if (len > 0 && !sendSegment(c, sender, dataMax - len, len, nowNs))
                 {
                     return false;
@@ -161,39 +149,41 @@ final class TcpOutput
         }
         // TSO: whole MSS pieces up to 64 KB per segment; never with urgent data, whose pointer the device would copy
         // into every piece unchanged.
-        final int maxPayload = sender.offloadsTcpSegmentation() && !snd.upValid ?
-            Math.max(snd.mss, MAX_SUPER_SEGMENT_PAYLOAD - MAX_SUPER_SEGMENT_PAYLOAD % snd.mss) : snd.mss;
+        final int mss = snd.mss();
+        final int maxPayload = sender.offloadsTcpSegmentation() && !snd.urgentMode() ?
+            Math.max(mss, MAX_SUPER_SEGMENT_PAYLOAD - MAX_SUPER_SEGMENT_PAYLOAD % mss) : mss;
         while (budget-- > 0)
         {
-            final int end = snd.dataEnd();
-            final int avail = end - snd.nxt;
+            final int avail = snd.unsentBytes();
             // RFC 3042 limited transmit: one new segment for each of the first two duplicate ACKs.
-            final int limited = !snd.inRecovery && snd.dupAcks > 0 && snd.dupAcks < TcpSender.DUPACK_THRESHOLD ?
-                snd.dupAcks * snd.mss : 0;
+            final int dupAcks = snd.dupAcks();
+            final int limited = !snd.inRecovery() && dupAcks > 0 && dupAcks < TcpSender.DUPACK_THRESHOLD ?
+                dupAcks * mss : 0;
             final int cwndRoom = snd.cwnd() + limited - snd.pipe();
             if (avail > 0)
             {
-                final int wndRoom = snd.una + snd.wnd - snd.nxt;
+                final int wndRoom = snd.usableWindow();
                 int len = Math.min(Math.min(maxPayload, avail), Math.min(wndRoom, cwndRoom));
                 if (len <= 0)
                 {
                     break;
                 }
-                if (len > snd.mss)
+                if (len > mss)
                 {
                     len = superSegmentLength(snd, len, avail);
                 }
-                if (len < snd.mss)
+                if (len < mss)
                 {
                     final boolean allQueued = len == avail;
                     // Urgent data is sent at once: Nagle does not hold it back (RFC 9293 §3.8.5, §3.7.4).
-                    final boolean nagleAllows = snd.noDelay || snd.nxt == snd.una || snd.finQueued ||
-                        SeqNum.lt(snd.nxt, snd.max) || snd.urgentUnsent();
+                    final boolean nagleAllows = snd.noDelay() || snd.nxt() == snd.una() || snd.finQueued() ||
+                        SeqNum.lt(snd.nxt(), snd.max()) || snd.urgentUnsent();
                     // RFC 9293 §3.8.6.2.1: send a short segment only if it holds everything queued and Nagle
                     // allows, or if it is at least half the largest window the peer has offered, or if the peer's
                     // window has held it back for the override timeout.
                     final boolean windowLimited = len == wndRoom && len < avail;
-                    if (!(allQueued && nagleAllows) && len < (snd.maxWnd >>> 1) && !(windowLimited && snd.swsOverride))
+                    if (!(allQueued && nagleAllows) && len < (snd.maxWnd() >>> 1) &&
+                        !(windowLimited && snd.swsOverride()))
                     {
                         if (windowLimited)
                         {
@@ -202,15 +192,15 @@ final class TcpOutput
                         break;
                     }
                 }
-                if (!sendSegment(c, sender, snd.nxt, len, nowNs))
+                if (!sendSegment(c, sender, snd.nxt(), len, nowNs))
                 {
                     return false;
                 }
                 snd.clearSwsOverride();
             }
-            else if (snd.finQueued && snd.nxt == end && (!snd.finSent || snd.nxt == snd.finSeq))
+            else if (snd.finSendableAt(snd.nxt()))
             {
-                if (!sendSegment(c, sender, snd.nxt, 0, nowNs))
+                if (!sendSegment(c, sender, snd.nxt(), 0, nowNs))
                 {
                     return false;
                 }
@@ -234,14 +224,14 @@ final class TcpOutput
     private static int superSegmentLength(final TcpSender snd, final int len, final int avail)
     {
         int n = len;
-        final boolean again = SeqNum.lt(snd.nxt, snd.max);
+        final boolean again = SeqNum.lt(snd.nxt(), snd.max());
         if (again)
         {
-            n = Math.min(n, snd.max - snd.nxt);
+            n = Math.min(n, snd.max() - snd.nxt());
         }
-        final int tail = n % snd.mss;
-        if (tail != 0 && n > snd.mss && !again &&
-            !(n == avail && (snd.noDelay || snd.finQueued || snd.urgentUnsent())))
+        final int tail = n % snd.mss();
+        if (tail != 0 && n > snd.mss() && !again &&
+            !(n == avail && (snd.noDelay() || snd.finQueued() || snd.urgentUnsent())))
         {
             n -= tail;
         }
@@ -255,7 +245,7 @@ final class TcpOutput
         final TcpSender snd = c.snd;
         final int end = snd.dataEnd();
         int flags = TcpPacketFlags.ACK;
-        final boolean fin = snd.finQueued && seq + len == end;
+        final boolean fin = snd.finQueued() && seq + len == end;
         if (fin)
         {
             flags |= TcpPacketFlags.FIN;
@@ -270,21 +260,9 @@ final class TcpOutput
         }
         final int sent = emittedLength;
         final boolean finSent = (emittedFlags & TcpPacketFlags.FIN) != 0;
-        final boolean retransmission = SeqNum.lt(seq, snd.max);
-        final int seqLen = sent + (finSent ? 1 : 0);
-        if (finSent)
-        {
-            snd.finSent = true;
-            snd.finSeq = end;
-        }
-        if (!retransmission)
+        if (!snd.onSegmentSent(seq, sent, finSent, nowNs))
         {
             c.counters.bytesOut += sent;
-        }
-        snd.onSent(seq, seqLen, retransmission, nowNs);
-        if (SeqNum.gt(seq + seqLen, snd.nxt))
-        {
-            snd.nxt = seq + seqLen;
         }
         return true;
     }
@@ -302,7 +280,7 @@ final class TcpOutput
         final boolean syn = (flags & TcpPacketFlags.SYN) != 0;
         if ((flags & TcpPacketFlags.ACK) != 0)
         {
-            r.ack = c.rcv.nxt;
+            r.ack = c.rcv.nxt();
         }
         if (syn)
         {
@@ -330,7 +308,7 @@ final class TcpOutput
             }
         }
         // A super-segment (TSO) is cut into MSS pieces that each carry these headers.
-        final int mss = c.snd.mss;
+        final int mss = c.snd.mss();
         final boolean superSegment = len > mss;
         final int pieceLength = superSegment ? mss : len;
         // The MSS already leaves room for timestamps; SACK blocks on a full data segment would exceed the MTU,
@@ -378,7 +356,7 @@ final class TcpOutput
         final int offset = sender.payloadOffset();
         if (sendLength > 0)
         {
-            c.snd.ring.copyOut(seq - c.snd.headSeq, buffer, offset + headerLength, sendLength);
+            c.snd.copyOut(seq, buffer, offset + headerLength, sendLength);
         }
         r.emit(view, buffer, offset, total, sender.sourceAddress(), c.remoteAddr, partialChecksum);
         sender.commit();

@@ -3,7 +3,8 @@ package io.conntest.stack.tcp;
 import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.iface.IpProtocolHandler;
 import io.conntest.stack.iface.Ipv4Sender;
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.seq.SeqNum;
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.TcpPacket;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
@@ -378,20 +379,13 @@ public final class TcpProtocol implements IpProtocolHandler
             }
             return;
         }
-        final TcpConnection c = new TcpConnection(this, config);
-        c.socket.receiveBufferBytes = listener.receiveBufferBytes;
-        c.socket.sendBufferBytes = listener.sendBufferBytes;
-        c.snd.noDelay = listener.noDelay;
-        c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
-        c.listener = listener;
-        c.setState(TcpState.SYN_RECEIVED);
+        final TcpConnection c = newChild(listener, seg, localAddr, srcAddr);
         c.iss = initialSequenceNumber(c, nowNs);
         c.tsOffset = timestampOffset(c);
         c.snd.init(c.iss);
         c.rcv.onSyn(seg.seq);
         TcpOptionsNegotiation.onPeerSyn(c, seg);
-        c.snd.wnd = seg.window;
-        c.snd.wl1 = seg.seq;
+        c.snd.onPeerSyn(seg.seq, seg.window);
         c.synToSend = true;
         c.lastSegmentInNs = nowNs;
         c.counters.segmentsIn++;
@@ -454,18 +448,10 @@ public final class TcpProtocol implements IpProtocolHandler
             return true; // no room: drop; the peer's retransmission brings the cookie back while it is valid
         }
         counters.synCookiesAccepted++;
-        final TcpConnection c = new TcpConnection(this, config);
-        c.socket.receiveBufferBytes = listener.receiveBufferBytes;
-        c.socket.sendBufferBytes = listener.sendBufferBytes;
-        c.snd.noDelay = listener.noDelay;
-        c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
-        c.listener = listener;
-        c.setState(TcpState.SYN_RECEIVED);
+        final TcpConnection c = newChild(listener, seg, localAddr, srcAddr);
         c.iss = iss;
         c.tsOffset = timestampOffset(c);
-        c.snd.init(iss);
-        c.snd.nxt = iss + 1;
-        c.snd.max = iss + 1;
+        c.snd.initFromCookie(iss, peerIsn);
         c.rcv.onSyn(peerIsn);
         final boolean ts = config.timestamps && seg.hasTimestamps;
         c.tsEnabled = ts;
@@ -473,8 +459,8 @@ public final class TcpProtocol implements IpProtocolHandler
         c.peerOfferedWindowScale = peerScale >= 0;
         if (peerScale >= 0 && config.windowScaling)
         {
-            c.snd.scale = peerScale;
-            c.rcv.scale = c.rcv.chooseScale();
+            c.snd.setWindowScale(peerScale);
+            c.rcv.setWindowScale(c.rcv.chooseScale());
         }
         c.sackEnabled = ts && config.sack && TcpSynCookies.sackPermittedOf(seg.tsEcr);
         if (ts)
@@ -483,9 +469,8 @@ public final class TcpProtocol implements IpProtocolHandler
             c.tsRecentNs = nowNs;
         }
         final int mss = Math.min(TcpSynCookies.MSS_TABLE[mssIndex], mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS);
-        c.snd.mss = Math.max(64, mss - (ts ? TcpOptionsNegotiation.TIMESTAMP_OPTION_BYTES : 0));
+        c.snd.setMss(Math.max(64, mss - (ts ? TcpOptionsNegotiation.TIMESTAMP_OPTION_BYTES : 0)));
         c.rcv.windowField(true); // the right edge the cookie SYN,ACK offered
-        c.snd.wl1 = peerIsn;
         listener.onChildCreated(c);
         register(c);
         TcpInput.process(c, seg, buffer, nowNs);
@@ -540,7 +525,7 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             c.challengeAcksLeft--;
             counters.challengeAcks++;
-            c.rcv.ackNow = true;
+            c.rcv.requestAck();
         }
         else
         {
@@ -567,7 +552,7 @@ public final class TcpProtocol implements IpProtocolHandler
             return;
         }
         // RFC 5927 §4.1: the quoted sequence number must be one we have sent and not yet had acknowledged.
-        if (!SeqNum.inRangeInclusive(seq, c.snd.una, c.snd.max))
+        if (!SeqNum.inRangeInclusive(seq, c.snd.una(), c.snd.max()))
         {
             counters.icmpIgnored++;
             return;
@@ -577,10 +562,7 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             final int mss = nextHopMtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS -
                 (c.tsEnabled ? TcpOptionsNegotiation.TIMESTAMP_OPTION_BYTES : 0);
-            if (mss > 0 && mss < c.snd.mss)
-            {
-                c.snd.mss = mss; // RFC 1191 path MTU discovery
-            }
+            c.snd.onPathMtu(mss); // RFC 1191 path MTU discovery
             return;
         }
         if (icmpType != 3)
@@ -645,7 +627,7 @@ public final class TcpProtocol implements IpProtocolHandler
             {
                 continue;
             }
-            if (nowNs >= c.nextDeadlineNs())
+            if (Deadline.isDue(c.nextDeadlineNs(), nowNs))
             {
                 c.onTimers(nowNs);
             }
@@ -700,6 +682,19 @@ public final class TcpProtocol implements IpProtocolHandler
         sweep();
     }
 
+    /** A connection for a SYN to {@code listener} (kept state or a returning cookie): SYN-RECEIVED, its options. */
+    private TcpConnection newChild(final TcpListener listener, final TcpRepr seg, final int localAddr, final int srcAddr)
+    {
+        final TcpConnection c = new TcpConnection(this, config);
+        c.socket.receiveBufferBytes = listener.receiveBufferBytes;
+        c.socket.sendBufferBytes = listener.sendBufferBytes;
+        c.snd.setNoDelay(listener.noDelay);
+        c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
+        c.listener = listener;
+        c.setState(TcpState.SYN_RECEIVED);
+        return c;
+    }
+
     @Override
     public long pollAtNs(final long nowNs)
     {
@@ -707,7 +702,7 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             return nowNs;
         }
-        long at = Long.MAX_VALUE;
+        long at = Deadline.NEVER;
         for (int i = 0; i < connections.size(); i++)
         {
             final TcpConnection c = connections.get(i);
@@ -719,7 +714,7 @@ public final class TcpProtocol implements IpProtocolHandler
             {
                 return nowNs;
             }
-            at = Math.min(at, c.nextDeadlineNs());
+            at = Deadline.earliest(at, c.nextDeadlineNs());
         }
         return at;
     }

@@ -1,6 +1,6 @@
 package io.conntest.stack.tcp;
 
-import io.conntest.stack.tcp.cc.ReceiveAssembler;
+import io.conntest.stack.tcp.sack.ReceiveAssembler;
 
 /**
  * Out-of-order ranges beyond RCV.NXT for one connection, over tcp.cc's {@link ReceiveAssembler} (bounded number of

@@ -1,52 +1,114 @@
 package io.conntest.stack.tcp;
 
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.seq.SeqNum;
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+
+import static io.conntest.stack.time.Deadline.NEVER;
 
 /**
  * The receiving half of a connection (RFC 9293 §3.8.6, §3.10.7.4 "seventh, process the segment text"): the
  * receive buffer with room for out-of-order bytes, RCV.NXT, the window we offer (never shrunk, without silly
  * window syndrome, RFC 9293 §3.8.6.2.2), delayed ACKs (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2), SACK blocks
  * (RFC 2018) and a FIN that arrived ahead of a gap.
+ *
+ * <p>It owns RCV.*: its fields are private; other classes read them through accessors and ask for what they need
+ * ({@link #requestAck()}, {@link #setWindowScale(int)}, {@link #stopDelayedAck()}).
  */
 final class TcpReceiver
 {
-    static final long NEVER = Long.MAX_VALUE;
     /** Room past the buffer for window rounding with window scaling (RFC 7323 §2.3): at most 2^14 bytes. */
     private static final int SCALE_SLACK = 1 << TcpRepr.MAX_WINDOW_SCALE;
 
-    final TcpConnection c;
-    ByteRing ring;
-    TcpReassembly ooo;
+    private final TcpConnection c;
+    private ByteRing ring;
+    private TcpReassembly ooo;
 
-    int nxt;
+    private int nxt;
     /** RCV.NXT + RCV.WND as last advertised: the right edge never moves left (RFC 9293 §3.8.6, MUST-35? SHLD-14). */
-    int advEdge;
+    private int advEdge;
     /** Our window shift (RFC 7323), 0 when not negotiated. */
-    int scale;
-    int lastAckSent;
+    private int scale;
+    private int lastAckSent;
 
-    boolean ackNow;
-    long delAckDeadlineNs = NEVER;
-    int unackedBytes;
+    private boolean ackNow;
+    private long delAckDeadlineNs = NEVER;
+    private int unackedBytes;
 
-    boolean finReceived;
-    boolean finPending;
-    int finPendingSeq;
+    private boolean finReceived;
+    private boolean finPending;
+    private int finPendingSeq;
 
     /**
      * RCV.UP (RFC 9293 §3.8.5, §3.10.7.4 sixth): the sequence number of the octet after the peer's urgent data
      * (MUST-62); meaningful only while {@link #urgentBytesPending()} is above 0. Urgent bytes stay inline in the
      * stream (RFC 6093 §5 recommends inline delivery): the pointer only marks where the urgent data ends.
      */
-    int up;
-    boolean upValid;
+    private int up;
+    private boolean upValid;
 
     TcpReceiver(final TcpConnection c)
     {
         this.c = c;
+    }
+
+    /** RCV.NXT. */
+    int nxt()
+    {
+        return nxt;
+    }
+
+    /** The RCV.NXT our last ACK carried (RFC 7323 §4.3 Last.ACK.sent). */
+    int lastAckSent()
+    {
+        return lastAckSent;
+    }
+
+    /** An ACK must go out on the next dispatch. */
+    boolean ackNow()
+    {
+        return ackNow;
+    }
+
+    /** Asks for an ACK on the next dispatch (RFC 9293 §3.10.7.4: duplicates, challenges, window probes). */
+    void requestAck()
+    {
+        ackNow = true;
+    }
+
+    boolean finReceived()
+    {
+        return finReceived;
+    }
+
+    /** Our window shift (RFC 7323 §2.3), 0 when window scaling is not in use. */
+    void setWindowScale(final int shift)
+    {
+        scale = shift;
+    }
+
+    /** The delayed-ACK deadline, {@link Deadline#NEVER} when no ACK is being delayed. */
+    long delayedAckDeadlineNs()
+    {
+        return delAckDeadlineNs;
+    }
+
+    /** The connection closed: no ACK is delayed any more. */
+    void stopDelayedAck()
+    {
+        delAckDeadlineNs = NEVER;
+    }
+
+    /** RFC 1122 §4.2.3.2: the delayed ACK is due now. */
+    void onTimers(final long nowNs)
+    {
+        if (Deadline.isDue(delAckDeadlineNs, nowNs))
+        {
+            delAckDeadlineNs = NEVER;
+            ackNow = true;
+        }
     }
 
     int bufferBytes()
@@ -167,7 +229,7 @@ final class TcpReceiver
         final int current = window();
         final int free = freeSpace();
         int offer = current;
-        if (free - current >= Math.min(bufferBytes() / 2, c.snd.mss))
+        if (free - current >= Math.min(bufferBytes() / 2, c.snd.mss()))
         {
             offer = free;
         }
@@ -190,7 +252,7 @@ final class TcpReceiver
     {
         final int current = window();
         final int free = freeSpace();
-        return free - current >= Math.min(bufferBytes() / 2, c.snd.mss) && current < free / 2;
+        return free - current >= Math.min(bufferBytes() / 2, c.snd.mss()) && current < free / 2;
     }
 
     /** Called for every segment we send: it carries the ACK, so pending ACKs are done. */
@@ -230,7 +292,7 @@ final class TcpReceiver
             unackedBytes += length;
             // RFC 5681 §4.2: an ACK at once when a gap is filled; RFC 1122 §4.2.3.2 at least every second
             // full-sized segment; otherwise delayed, at most 500 ms.
-            if (hadGap || unackedBytes >= 2 * c.snd.mss)
+            if (hadGap || unackedBytes >= 2 * c.snd.mss())
             {
                 ackNow = true;
             }
@@ -277,7 +339,10 @@ final class TcpReceiver
     {
         if (finPending && finPendingSeq == nxt)
         {
-            TcpInput.onFinReached(c, nowNs);
+            if (onFin(finPendingSeq, nowNs))
+            {
+                TcpInput.onFinConsumed(c, nowNs);
+            }
         }
     }
 

@@ -1,87 +1,95 @@
 package io.conntest.stack.tcp;
 
 import io.conntest.stack.tcp.cc.CongestionControl;
-import io.conntest.stack.tcp.cc.RttEstimator;
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.rtt.RttEstimator;
+import io.conntest.stack.tcp.seq.SeqNum;
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import static io.conntest.stack.time.Deadline.NEVER;
 
 /**
  * The sending half of a connection (RFC 9293 §3.8, §3.10.7.4 "fifth, check the ACK field"): the send buffer from
  * SND.UNA onwards, the send sequence variables, the peer's window, RTT measurement (RFC 6298, Karn), the
- * retransmission and persist timers, fast retransmit and recovery (RFC 5681, RFC 6582, RFC 6675) with the
- * congestion controller of {@code tcp.cc}. What goes on the wire, when, is decided in {@link TcpOutput}.
+ * retransmission and persist timers, fast retransmit and recovery (RFC 5681; RFC 6582 or RFC 6675 behind
+ * {@link LossRecovery}) with the congestion controller of {@code tcp.cc}. What goes on the wire, when, is decided in {@link TcpOutput}.
+ *
+ * <p>It owns SND.* and everything it keeps: its fields are private, other classes read them through accessors and
+ * tell it what happened ({@link #onSynAcked}, {@link #onAck}, {@link #onSegmentSent}, {@link #onTimers}, ...), so
+ * every change of SND.UNA, SND.NXT, SND.WND and the timers is made here.
  */
 final class TcpSender
 {
-    static final long NEVER = Long.MAX_VALUE;
     static final int DUPACK_THRESHOLD = 3;
 
-    final TcpConnection c;
-    final RttEstimator rtt;
-    CongestionControl cc;
-    TcpSack sack;
-    ByteRing ring;
+    private final TcpConnection c;
+    private final RttEstimator rtt;
+    private CongestionControl cc;
+    /** NewReno until the handshake shows both sides SACK-permitted (then SACK-based, RFC 6675). */
+    private LossRecovery recovery = new NewRenoRecovery();
+    private ByteRing ring;
 
     /** SND.UNA, SND.NXT, and the highest sequence number sent so far plus one (SND.MAX). */
-    int una;
-    int nxt;
-    int max;
+    private int una;
+    private int nxt;
+    private int max;
     /** Sequence number of the first byte in the ring. */
-    int headSeq;
+    private int headSeq;
     /** SND.WND in bytes (already scaled), SND.WL1, SND.WL2, and the largest window seen (RFC 9293 §3.8.6.2.1). */
-    int wnd;
-    int wl1;
-    int wl2;
-    int maxWnd;
+    private int wnd;
+    private int wl1;
+    private int wl2;
+    private int maxWnd;
     /** The peer's window shift (RFC 7323 §2.3); 0 without window scaling. */
-    int scale;
+    private int scale;
     /** Effective send MSS: payload bytes per segment after options (RFC 6691, RFC 9293 §3.7.1). */
-    int mss = 536;
-    boolean noDelay;
+    private int mss = 536;
+    private boolean noDelay;
 
     /**
      * SND.UP (RFC 9293 §3.8.5): the sequence number of the octet after the urgent data (MUST-62), valid while
      * {@code upValid}; cleared once SND.UNA reaches it, so the wrap-safe comparison never spans a stale pointer.
      */
-    int up;
-    boolean upValid;
+    private int up;
+    private boolean upValid;
 
-    boolean finQueued;
-    boolean finSent;
-    int finSeq;
+    private boolean finQueued;
+    private boolean finSent;
+    private int finSeq;
 
-    boolean inRecovery;
-    int recoverSeq;
-    boolean recoverValid;
-    int dupAcks;
+    private boolean inRecovery;
+    private int recoverSeq;
+    private boolean recoverValid;
+    private int dupAcks;
     /** A fast retransmit or NewReno partial-ACK retransmit of the segment at SND.UNA is due. */
-    boolean retransmitHead;
+    private boolean retransmitHead;
     /** When SND.UNA last advanced or its segment was last sent again: the lost-retransmission check below. */
-    long headProgressNs;
+    private long headProgressNs;
 
     /** RTT timing of one segment at a time (RFC 6298 §3, Karn: never a retransmitted one). */
-    boolean timing;
-    int timedSeq;
-    long timedStartNs;
+    private boolean timing;
+    private int timedSeq;
+    private long timedStartNs;
 
-    int rtoRetries;
-    long rtoDeadlineNs = NEVER;
+    private int rtoRetries;
+    private long rtoDeadlineNs = NEVER;
     /** RFC 8985 §7 tail loss probe: when it fires, and whether a probe is due or already sent for this tail. */
-    long tlpDeadlineNs = NEVER;
-    boolean tlpDue;
-    boolean tlpSent;
-    long persistDeadlineNs = NEVER;
-    int persistBackoff;
+    private long tlpDeadlineNs = NEVER;
+    private boolean tlpDue;
+    private boolean tlpSent;
+    private long persistDeadlineNs = NEVER;
+    private int persistBackoff;
     /**
      * RFC 9293 §3.8.6.2.1 / RFC 1122 §4.2.3.4: the SWS override timer, armed when sender-side SWS avoidance holds
      * back a short segment the peer's usable window would take; when it fires the segment goes anyway, so a peer
      * that keeps offering a small non-zero window cannot stall the sender forever.
      */
-    long swsDeadlineNs = NEVER;
-    boolean swsOverride;
+    private long swsDeadlineNs = NEVER;
+    private boolean swsOverride;
     /** Set after the first RTO of a SYN: RFC 6298 §5.7. */
-    boolean synLost;
+    private boolean synLost;
 
     TcpSender(final TcpConnection c, final RttEstimator rtt)
     {
@@ -95,6 +103,188 @@ final class TcpSender
         nxt = iss;
         max = iss;
         headSeq = iss + 1;
+    }
+
+    /**
+     * A SYN,ACK of a stateless SYN cookie (RFC 4987 §3.6) already left with ISS: SND.NXT = SND.MAX = ISS + 1, and the
+     * peer's SYN was at {@code peerIsn}.
+     */
+    void initFromCookie(final int iss, final int peerIsn)
+    {
+        init(iss);
+        nxt = iss + 1;
+        max = iss + 1;
+        wl1 = peerIsn;
+    }
+
+    /**
+     * The peer's SYN (passive or simultaneous open, RFC 9293 §3.10.7.2 / §3.10.7.3): its window, never scaled in a SYN
+     * (RFC 7323 §2.2), until the handshake's ACK sets the real one.
+     */
+    void onPeerSyn(final int segSeq, final int window)
+    {
+        wnd = window;
+        wl1 = segSeq;
+    }
+
+    /**
+     * The peer acknowledged our SYN (RFC 9293 §3.10.7.3 SYN-SENT, §3.10.7.4 SYN-RECEIVED): SND.UNA = SEG.ACK, the
+     * peer's window ({@code window} already scaled as the segment demands), the SYN's RTT sample unless the SYN was
+     * sent twice (Karn: timing stops on a retransmission, RFC 6298 §3), and the retransmission timer stops.
+     */
+    void onSynAcked(final int segSeq, final int segAck, final int window, final long nowNs)
+    {
+        una = segAck;
+        nxt = SeqNum.max(nxt, segAck);
+        rtoDeadlineNs = NEVER;
+        rtoRetries = 0;
+        if (timing)
+        {
+            rtt.sample(nowNs - timedStartNs);
+        }
+        timing = false;
+        wnd = window;
+        maxWnd = window;
+        wl1 = segSeq;
+        wl2 = segAck;
+    }
+
+    /** The peer's window shift from its SYN (RFC 7323 §2.3), 0 when window scaling is not in use. */
+    void setWindowScale(final int shift)
+    {
+        scale = shift;
+    }
+
+    /** The effective send MSS negotiated on the SYN exchange (RFC 6691, RFC 9293 §3.7.1). */
+    void setMss(final int bytes)
+    {
+        mss = bytes;
+    }
+
+    /** RFC 1191: an ICMP "fragmentation needed" lowers the MSS, never raises it. */
+    void onPathMtu(final int bytes)
+    {
+        if (bytes > 0 && bytes < mss)
+        {
+            mss = bytes;
+        }
+    }
+
+    void setNoDelay(final boolean on)
+    {
+        noDelay = on;
+    }
+
+    // ---- read-only views of SND.* ----------------------------------------------------------------------
+
+    int una()
+    {
+        return una;
+    }
+
+    int nxt()
+    {
+        return nxt;
+    }
+
+    /** SND.MAX: one past the highest sequence number sent so far. */
+    int max()
+    {
+        return max;
+    }
+
+    /** SND.WND, scaled. */
+    int wnd()
+    {
+        return wnd;
+    }
+
+    /** The largest window the peer has offered (RFC 9293 §3.8.6.2.1). */
+    int maxWnd()
+    {
+        return maxWnd;
+    }
+
+    int scale()
+    {
+        return scale;
+    }
+
+    int mss()
+    {
+        return mss;
+    }
+
+    boolean noDelay()
+    {
+        return noDelay;
+    }
+
+    boolean finQueued()
+    {
+        return finQueued;
+    }
+
+    /** Our FIN was sent and SND.UNA passed it. */
+    boolean finAcked()
+    {
+        return finSent && SeqNum.gt(una, finSeq);
+    }
+
+    /** The FIN may go (again) at SND.NXT: queued, and not yet sent or sent again from here. */
+    boolean finSendableAt(final int seq)
+    {
+        return finQueued && seq == dataEnd() && (!finSent || seq == finSeq);
+    }
+
+    /** Urgent data is queued or in flight (SND.UP valid). */
+    boolean urgentMode()
+    {
+        return upValid;
+    }
+
+    boolean inRecovery()
+    {
+        return inRecovery;
+    }
+
+    int dupAcks()
+    {
+        return dupAcks;
+    }
+
+    boolean swsOverride()
+    {
+        return swsOverride;
+    }
+
+    RttEstimator rtt()
+    {
+        return rtt;
+    }
+
+    /** Bytes the user wrote that are not yet acknowledged. */
+    int bufferedBytes()
+    {
+        return ring == null ? 0 : ring.size();
+    }
+
+    /** Bytes written and not yet sent: from SND.NXT to the end of the data. */
+    int unsentBytes()
+    {
+        return dataEnd() - nxt;
+    }
+
+    /** The peer's usable window at SND.NXT: SND.UNA + SND.WND - SND.NXT (RFC 9293 §3.8.6.2.1). */
+    int usableWindow()
+    {
+        return una + wnd - nxt;
+    }
+
+    /** Copies {@code [seq, seq + length)} of the send buffer into a frame. */
+    void copyOut(final int seq, final MutableDirectBuffer dst, final int offset, final int length)
+    {
+        ring.copyOut(seq - headSeq, dst, offset, length);
     }
 
     void onEstablished(final long nowNs)
@@ -111,14 +301,14 @@ final class TcpSender
         }
         if (c.sackEnabled)
         {
-            sack = new TcpSack();
-            sack.init(una);
+            recovery = new SackRecovery();
         }
+        recovery.init(una);
         if (synLost)
         {
             rtt.onSynLost();
         }
-        if (c.snd.una == c.snd.max)
+        if (una == max)
         {
             rtoDeadlineNs = NEVER;
         }
@@ -221,7 +411,7 @@ final class TcpSender
         }
     }
 
-    void onSwsOverrideTimeout()
+    private void onSwsOverrideTimeout()
     {
         swsDeadlineNs = NEVER;
         swsOverride = true;
@@ -235,7 +425,7 @@ final class TcpSender
     }
 
     /** Arms the retransmission timer if it is not running (RFC 6298 §5.1). */
-    void armRto(final long nowNs)
+    private void armRto(final long nowNs)
     {
         if (rtoDeadlineNs == NEVER)
         {
@@ -243,8 +433,38 @@ final class TcpSender
         }
     }
 
+    /** Our SYN (or SYN,ACK) at ISS went out; {@code again} when it was sent before. */
+    void onSynSent(final int iss, final boolean again, final long nowNs)
+    {
+        nxt = iss + 1;
+        onSent(iss, 1, again, nowNs);
+    }
+
+    /**
+     * A segment of {@code payload} bytes at {@code seq} went out, with our FIN when {@code fin}: SND.NXT and SND.MAX
+     * move past it, the FIN's place is remembered, the timers and the RTT measurement follow.
+     *
+     * @return whether it was a retransmission (it started below SND.MAX)
+     */
+    boolean onSegmentSent(final int seq, final int payload, final boolean fin, final long nowNs)
+    {
+        final boolean retransmission = SeqNum.lt(seq, max);
+        final int seqLen = payload + (fin ? 1 : 0);
+        if (fin)
+        {
+            finSent = true;
+            finSeq = seq + payload;
+        }
+        onSent(seq, seqLen, retransmission, nowNs);
+        if (SeqNum.gt(seq + seqLen, nxt))
+        {
+            nxt = seq + seqLen;
+        }
+        return retransmission;
+    }
+
     /** Records that {@code [seq, seq + len)} (len counts SYN/FIN) just went out. */
-    void onSent(final int seq, final int len, final boolean retransmission, final long nowNs)
+    private void onSent(final int seq, final int len, final boolean retransmission, final long nowNs)
     {
         final int end = seq + len;
         if (retransmission)
@@ -280,7 +500,7 @@ final class TcpSender
      * RFC 8985 §7.2: PTO = 2 * SRTT (plus a delayed-ACK allowance when one segment is in flight), not beyond the
      * RTO. One probe per tail; none during recovery or before an RTT sample.
      */
-    void armTlp(final long nowNs)
+    private void armTlp(final long nowNs)
     {
         if (!c.config.tailLossProbe || inRecovery || tlpSent || !rtt.hasSample() || c.state != TcpState.ESTABLISHED &&
             c.state != TcpState.CLOSE_WAIT && c.state != TcpState.FIN_WAIT_1 && c.state != TcpState.LAST_ACK)
@@ -294,10 +514,96 @@ final class TcpSender
             pto += 200_000_000L; // RFC 8985 §7.2 WCDelAckT
         }
         pto = Math.max(pto, 10_000_000L);
-        tlpDeadlineNs = Math.min(nowNs + pto, rtoDeadlineNs);
+        tlpDeadlineNs = Deadline.earliest(nowNs + pto, rtoDeadlineNs);
     }
 
-    void onTlpTimeout(final long nowNs)
+    /** Whether the segment at SND.UNA is due to be sent again now (fast retransmit, partial ACK, lost retransmission). */
+    boolean headRetransmitDue()
+    {
+        return retransmitHead;
+    }
+
+    /** The payload of the head retransmission: one MSS from SND.UNA at most. */
+    int headRetransmitLength()
+    {
+        return Math.min(mss, Math.max(0, dataEnd() - una));
+    }
+
+    /** The segment at SND.UNA of {@code length} bytes went out again. */
+    void onHeadRetransmitted(final int length)
+    {
+        retransmitHead = false;
+        recovery.onRetransmitted(una, Math.max(length, 1));
+    }
+
+    /** In recovery (RFC 6675 §5 (4)): whether the loss recovery names a hole to send again; see {@link #holeSeq()}. */
+    boolean nextHole()
+    {
+        if (!inRecovery)
+        {
+            return false;
+        }
+        final boolean canSendNew = unsentBytes() > 0 && usableWindow() > 0;
+        return recovery.nextHole(una, nxt, mss, canSendNew);
+    }
+
+    int holeSeq()
+    {
+        return recovery.holeSeq();
+    }
+
+    /** The length of the hole {@link #nextHole()} found, not beyond the data written. */
+    int holeLength()
+    {
+        return Math.min(recovery.holeLength(), Math.max(0, dataEnd() - recovery.holeSeq()));
+    }
+
+    void onHoleRetransmitted(final int seq, final int length)
+    {
+        recovery.onRetransmitted(seq, length);
+    }
+
+    /** Takes the tail loss probe that is due (RFC 8985 §7.3), if any. */
+    boolean takeTlpProbe()
+    {
+        final boolean due = tlpDue;
+        tlpDue = false;
+        return due;
+    }
+
+    /** The earliest of the sender's timers, {@link Deadline#NEVER} when none runs. */
+    long nextDeadlineNs()
+    {
+        return Deadline.earliest(Deadline.earliest(rtoDeadlineNs, tlpDeadlineNs),
+            Deadline.earliest(persistDeadlineNs, swsDeadlineNs));
+    }
+
+    /** Runs the sender's timers that are due: retransmission, tail loss probe, persist, SWS override. */
+    void onTimers(final long nowNs)
+    {
+        if (Deadline.isDue(rtoDeadlineNs, nowNs))
+        {
+            onRetransmitTimeout(nowNs);
+            if (c.state == TcpState.CLOSED)
+            {
+                return;
+            }
+        }
+        if (Deadline.isDue(tlpDeadlineNs, nowNs))
+        {
+            onTlpTimeout(nowNs);
+        }
+        if (Deadline.isDue(persistDeadlineNs, nowNs))
+        {
+            onPersistTimeout(nowNs);
+        }
+        if (Deadline.isDue(swsDeadlineNs, nowNs))
+        {
+            onSwsOverrideTimeout();
+        }
+    }
+
+    private void onTlpTimeout(final long nowNs)
     {
         tlpDeadlineNs = NEVER;
         if (una != max && !inRecovery)
@@ -324,7 +630,7 @@ final class TcpSender
         }
         final int segWnd = (seg.hasFlag(TcpPacketFlags.SYN) ? seg.window : seg.window << scale);
         final boolean windowChanged = segWnd != wnd;
-        final int newlySacked = sack != null && seg.sackBlockCount > 0 ? sack.onSack(una, nxt, seg) : 0;
+        final int newlySacked = recovery.onAck(seg, una, nxt);
         if (SeqNum.gt(ack, una))
         {
             onNewAck(seg, ack, nowNs);
@@ -382,10 +688,7 @@ final class TcpSender
         }
         rtoRetries = 0;
         rtt.resetBackoff();
-        if (sack != null)
-        {
-            sack.onCumulativeAck(una);
-        }
+        recovery.onCumulativeAck(una);
         if (cc != null)
         {
             if (inRecovery)
@@ -399,7 +702,7 @@ final class TcpSender
                 else
                 {
                     cc.onPartialAck(acked);
-                    if (sack == null)
+                    if (recovery.retransmitsHeadOnPartialAck())
                     {
                         // RFC 6582 §3.2 step 5: a partial ACK retransmits the next unacknowledged segment at once.
                         retransmitHead = true;
@@ -433,16 +736,13 @@ final class TcpSender
         {
             return;
         }
-        if (sack == null)
-        {
-            cc.onDupAck(); // RFC 5681 §3.2 step 4: counted, or inflates cwnd during recovery
-        }
+        recovery.onDuplicateAck(cc);
         if (inRecovery)
         {
             // A lost retransmission (RFC 6675 cannot see one; RFC 8985 RACK's idea in its simplest form): ACKs keep
             // arriving with SACK information for a whole RTT, yet SND.UNA does not move, so the retransmission of
             // the head was lost too. Send it again rather than wait for the RTO.
-            if (sack != null && !retransmitHead && rtt.hasSample() &&
+            if (recovery.detectsLostRetransmission() && !retransmitHead && rtt.hasSample() &&
                 nowNs - headProgressNs > rtt.srttNs() + (rtt.srttNs() >> 2) + 2_000_000L)
             {
                 retransmitHead = true;
@@ -454,11 +754,9 @@ final class TcpSender
         // duplicate ACKs can never come; the threshold is the flight less one segment.
         final int flightSegments = (bytesInFlight() + mss - 1) / mss;
         final boolean early = flightSegments < 4 && nxt == dataEnd() && dupAcks >= Math.max(1, flightSegments - 1);
-        final boolean lost = dupAcks >= DUPACK_THRESHOLD || early || sack != null && sack.isLost(una, mss);
-        // RFC 6582 §3.2 step 2: without SACK, do not enter recovery again for losses of the same window (the
-        // duplicate ACKs may come from data sent twice). With SACK (RFC 6675 §5) the scoreboard tells real losses
-        // apart, so only being in recovery already prevents a new one.
-        if (lost && (sack != null || !recoverValid || SeqNum.gt(una, recoverSeq)))
+        final boolean lost = dupAcks >= DUPACK_THRESHOLD || early || recovery.isLost(una, mss);
+        // RFC 6582 §3.2 step 2 / RFC 6675 §5: whether these losses may start a new recovery.
+        if (lost && recovery.mayEnterRecovery(una, recoverValid, recoverSeq))
         {
             inRecovery = true;
             tlpDeadlineNs = NEVER;
@@ -468,33 +766,23 @@ final class TcpSender
             retransmitHead = true;
             headProgressNs = nowNs;
             c.counters.fastRetransmits++;
-            if (sack != null)
-            {
-                sack.onEnterRecovery(una);
-            }
+            recovery.onEnterRecovery(una);
         }
     }
 
     /**
-     * The number of bytes still in the network for the congestion window check: during SACK recovery the
-     * RFC 6675 pipe; otherwise SND.NXT - SND.UNA.
+     * The number of bytes still in the network for the congestion window check: in recovery what the loss recovery
+     * counts (RFC 6675 pipe with SACK); otherwise SND.NXT - SND.UNA.
      */
     int pipe()
     {
-        if (inRecovery)
-        {
-            if (sack != null)
-            {
-                return sack.pipe(una, nxt, mss);
-            }
-        }
-        return bytesInFlight(); // without SACK, cc inflates cwnd per duplicate ACK instead (RFC 5681 §3.2)
+        return inRecovery ? recovery.pipe(una, nxt, mss) : bytesInFlight();
     }
 
     // ---- timers ---------------------------------------------------------------------------------------
 
     /** RFC 6298 §5.4 - §5.7: retransmit the earliest unacknowledged segment, back off, collapse the window. */
-    void onRetransmitTimeout(final long nowNs)
+    private void onRetransmitTimeout(final long nowNs)
     {
         rtoDeadlineNs = NEVER;
         tlpDeadlineNs = NEVER;
@@ -526,10 +814,7 @@ final class TcpSender
         recoverSeq = max;
         dupAcks = 0;
         retransmitHead = false;
-        if (sack != null)
-        {
-            sack.onRetransmitTimeout(una);
-        }
+        recovery.onRetransmitTimeout(una);
         // Go back: everything from SND.UNA is sent again as the window allows (RFC 5681 §3.1, RFC 6298 §5.4).
         nxt = una;
         if (finSent && SeqNum.le(nxt, finSeq))
@@ -539,7 +824,7 @@ final class TcpSender
     }
 
     /** RFC 9293 §3.8.6.1: probe a zero window; the interval backs off like the RTO but never gives up. */
-    void onPersistTimeout(final long nowNs)
+    private void onPersistTimeout(final long nowNs)
     {
         c.probeToSend = true;
         persistBackoff = Math.min(persistBackoff + 1, 10);

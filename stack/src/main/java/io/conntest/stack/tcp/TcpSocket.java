@@ -32,7 +32,7 @@ public final class TcpSocket
     /** Turns Nagle's algorithm (RFC 896) off ({@code true}) or on; latency probes want it off. */
     public TcpSocket setNoDelay(final boolean noDelay)
     {
-        c.snd.noDelay = noDelay;
+        c.snd.setNoDelay(noDelay);
         c.protocol.markOutput(c);
         return this;
     }
@@ -122,7 +122,7 @@ public final class TcpSocket
      */
     public int write(final DirectBuffer src, final int offset, final int length)
     {
-        if (c.state != TcpState.ESTABLISHED && c.state != TcpState.CLOSE_WAIT || c.snd.finQueued)
+        if (c.state != TcpState.ESTABLISHED && c.state != TcpState.CLOSE_WAIT || c.snd.finQueued())
         {
             return c.state == TcpState.SYN_SENT || c.state == TcpState.SYN_RECEIVED ? 0 : -1;
         }
@@ -162,8 +162,8 @@ public final class TcpSocket
      */
     public void markUrgent()
     {
-        if ((c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT) && !c.snd.finQueued &&
-            c.snd.ring != null && c.snd.ring.size() > 0)
+        if ((c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT) && !c.snd.finQueued() &&
+            c.snd.bufferedBytes() > 0)
         {
             c.snd.markUrgent();
             c.protocol.markOutput(c);
@@ -194,7 +194,7 @@ public final class TcpSocket
     /** Bytes written but not yet acknowledged by the peer. */
     public int unacknowledgedBytes()
     {
-        return c.snd.ring == null ? 0 : c.snd.ring.size();
+        return c.snd.bufferedBytes();
     }
 
     /** Sends a FIN after the queued bytes (half-close); reading goes on. */
@@ -235,7 +235,7 @@ public final class TcpSocket
     /** The FIN was received: after the readable bytes, the stream ends. */
     public boolean isInputShutdown()
     {
-        return c.rcv.finReceived;
+        return c.rcv.finReceived();
     }
 
     public int localAddress()

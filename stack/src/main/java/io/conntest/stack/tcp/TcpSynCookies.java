@@ -1,6 +1,6 @@
 package io.conntest.stack.tcp;
 
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.seq.SeqNum;
 
 /**
  * SYN cookies (RFC 4987 §3.6), encoded as Linux does, so a listener whose SYN queue is full still answers a SYN

@@ -154,6 +154,36 @@ class TcpDataTransferTest
     }
 
     @Test
+    void rfc6298_5_timersKeepTheirOrderAcrossTheWrapOfTheClock()
+    {
+        // System.nanoTime() may be anywhere: start 1.5 s before the long wraps, with the keep-alive timer 2 h ahead
+        // (past the wrap, a negative number) and the RTO 1 s ahead (before it). Compared as plain numbers the
+        // keep-alive would look due at once; compared by their difference, the RTO comes first, then doubles.
+        final TcpConfig config = new TcpConfig();
+        config.tailLossProbe = false;
+        config.keepAlive = true;
+        final TcpHarness w = new TcpHarness(config, Long.MAX_VALUE - 1_500_000_000L);
+        final TcpHarness.Established e = w.establishPassive(false);
+        write(e, 100);
+        final Seg first = w.expectOne();
+        final long t0 = w.clock.nowNs();
+        List<Seg> again = w.advanceToDeadline();
+        assertEquals(1, again.size());
+        assertEquals(first.repr.seq, again.get(0).repr.seq);
+        assertArrayEquals(first.payload, again.get(0).payload);
+        final long rto1 = w.clock.nowNs() - t0;
+        assertEquals(1_000_000_000L, rto1);
+        again = w.advanceToDeadline();
+        assertTrue(w.clock.nowNs() < 0, "the clock wrapped");
+        assertEquals(1, again.size());
+        assertEquals(first.repr.seq, again.get(0).repr.seq);
+        assertEquals(3 * rto1, w.clock.nowNs() - t0, "RFC 6298 §5.5: the RTO doubles");
+        final TcpStats stats = e.socket.stats(new TcpStats());
+        assertEquals(2, stats.retransmissions);
+        assertEquals(2, stats.rtoExpirations);
+    }
+
+    @Test
     void rfc8985_7_tailLossProbeResendsTheLastSegmentBeforeTheRto()
     {
         final TcpHarness.Established e = h.establishPassive(false);

@@ -1,6 +1,7 @@
 package io.conntest.stack.tcp;
 
 import io.conntest.stack.testing.ManualClock;
+import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.TcpPacket;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -23,7 +24,7 @@ final class TcpHarness
     static final int REMOTE = 0x0A000002;
     static final int REMOTE_PORT = 40000;
 
-    final ManualClock clock = new ManualClock(1_000_000_000L);
+    final ManualClock clock;
     final TcpConfig config;
     final TcpProtocol tcp;
     final RecordingSender sender = new RecordingSender(LOCAL, 1500);
@@ -60,6 +61,13 @@ final class TcpHarness
 
     TcpHarness(final TcpConfig config)
     {
+        this(config, 1_000_000_000L);
+    }
+
+    /** A harness whose clock starts at {@code startNs}: any value, as {@code System.nanoTime()} may return. */
+    TcpHarness(final TcpConfig config, final long startNs)
+    {
+        this.clock = new ManualClock(startNs);
         this.config = config;
         this.tcp = new TcpProtocol(config, LOCAL, 11, 22);
     }
@@ -168,13 +176,13 @@ final class TcpHarness
     List<Seg> advanceToDeadline()
     {
         final List<Seg> out = new ArrayList<>();
-        if (tcp.pollAtNs(clock.nowNs()) <= clock.nowNs())
+        if (Deadline.isDue(tcp.pollAtNs(clock.nowNs()), clock.nowNs()))
         {
             out.addAll(poll()); // work that is due now first
         }
         final long at = tcp.pollAtNs(clock.nowNs());
-        assertTrue(at != Long.MAX_VALUE, "no deadline");
-        if (at > clock.nowNs())
+        assertTrue(Deadline.isSet(at), "no deadline");
+        if (Deadline.isBefore(clock.nowNs(), at))
         {
             clock.setNs(at);
         }

@@ -1,7 +1,7 @@
 package io.conntest.stack.tcp;
 
 import io.conntest.stack.tcp.TcpHarness.Seg;
-import io.conntest.stack.tcp.cc.SeqNum;
+import io.conntest.stack.tcp.seq.SeqNum;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

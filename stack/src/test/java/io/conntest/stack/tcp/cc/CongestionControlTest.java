@@ -1,5 +1,7 @@
 package io.conntest.stack.tcp.cc;
 
+import io.conntest.stack.tcp.rtt.RttEstimator;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,5 +1,9 @@
 package io.conntest.stack.tcp.cc;
 
+import io.conntest.stack.tcp.rtt.RttEstimator;
+import io.conntest.stack.tcp.sack.ReceiveAssembler;
+import io.conntest.stack.tcp.sack.SackScoreboard;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,6 @@
-package io.conntest.stack.tcp.cc;
+package io.conntest.stack.tcp.sack;
+
+import io.conntest.stack.tcp.seq.SeqNum;
 
 /**
  * The receiver's record of out-of-order data: which byte ranges above RCV.NXT have arrived. The bytes themselves

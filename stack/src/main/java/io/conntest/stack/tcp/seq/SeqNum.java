@@ -1,4 +1,4 @@
-package io.conntest.stack.tcp.cc;
+package io.conntest.stack.tcp.seq;
 
 /**
  * Wrap-safe arithmetic on 32-bit TCP sequence numbers held in an {@code int}.

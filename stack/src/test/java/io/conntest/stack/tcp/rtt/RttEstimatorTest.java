@@ -1,4 +1,4 @@
-package io.conntest.stack.tcp.cc;
+package io.conntest.stack.tcp.rtt;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,6 @@
-package io.conntest.stack.tcp.cc;
+package io.conntest.stack.tcp.sack;
+
+import io.conntest.stack.tcp.seq.SeqNum;
 
 /**
  * The sender's record of which data above SND.UNA the receiver has selectively acknowledged (RFC 2018), and the

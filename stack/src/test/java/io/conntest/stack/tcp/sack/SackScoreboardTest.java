@@ -1,4 +1,6 @@
-package io.conntest.stack.tcp.cc;
+package io.conntest.stack.tcp.sack;
+
+import io.conntest.stack.tcp.seq.SeqNum;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.conntest.stack.tcp.cc;
+package io.conntest.stack.tcp.rtt;
 
 /**
  * The retransmission timeout of RFC 6298: smoothed RTT, RTT variation, exponential backoff.
