@@ -59,6 +59,8 @@ public final class Scenarios
             new Scenario("udp-kernel-veth", "UDP 1472 B kernel → kernel over veth", Scenarios::udpKernelVeth),
             new Scenario("udp-stack-tx", "UDP 1472 B stack → kernel over TAP", Scenarios::udpStackTx),
             new Scenario("udp-stack-rx", "UDP 1472 B kernel → stack over TAP", Scenarios::udpStackRx),
+            new Scenario("udp-stack-rx-vnet", "UDP 1472 B kernel → stack, TAP with offloads (USO)",
+                (lab, mode) -> udpStackRx(lab, mode, OffloadMode.AUTO)),
             new Scenario("conntest-tcp-kernel", "conntest TCP kernel → kernel over veth (64 KB packets)",
                 ConntestScenarios::kernelTcp),
             new Scenario("conntest-udp-kernel", "conntest reliable UDP 1472 B kernel → kernel over veth",
@@ -294,7 +296,16 @@ public final class Scenarios
 
     static Map<Metric, Double> udpStackRx(final Lab lab, final BenchMode mode)
     {
-        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        return udpStackRx(lab, mode, OffloadMode.NONE);
+    }
+
+    /**
+     * The kernel's GSO sender to the stack's discard service; with offloads and USO negotiated each 64 KB write
+     * reaches the stack as one super-datagram, split by its interface.
+     */
+    static Map<Metric, Double> udpStackRx(final Lab lab, final BenchMode mode, final OffloadMode offload)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP, offload);
         final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Discard(SINK_PORT));
         final GsoUdpSource source = new GsoUdpSource(Lab.KERNEL_ADDRESS, Lab.STACK_ADDRESS, SINK_PORT,
             FramePump.PAYLOAD, MAX_DATAGRAMS);
