@@ -13,10 +13,11 @@ import io.conntest.tap.libc.Errno;
 final class OffloadNegotiation
 {
     /**
-     * What conntest asks for: checksum and TCP segmentation offload. USO is not asked yet: it would let the kernel
-     * hand us UDP super-datagrams, which the stack's UDP does not split yet (issue 9, later step).
+     * What conntest asks for: checksum and TCP segmentation offload, and UDP segmentation offload (Linux 6.2+), with
+     * which the kernel may hand up UDP super-datagrams ({@code GSO_UDP_L4}): the stack's interface splits them into
+     * their datagrams before any socket sees them. A kernel without USO refuses it (EINVAL) and keeps the rest.
      */
-    static final int WANTED = Offloads.CSUM | Offloads.TSO4 | Offloads.TSO6;
+    static final int WANTED = Offloads.CSUM | Offloads.TSO4 | Offloads.TSO6 | Offloads.USO4 | Offloads.USO6;
 
     /** Flags dropped on EINVAL, first to last (the last is the one worth most). */
     private static final int[] FALLBACK_ORDER = {

@@ -41,12 +41,23 @@ class OffloadNegotiationTest
         assertEquals(List.of(OffloadNegotiation.WANTED), kernel.calls);
     }
 
+    /** TCP's offloads only: the fallback below USO. */
+    private static final int TCP = Offloads.CSUM | Offloads.TSO4 | Offloads.TSO6;
+
     @Test
     void aRefusedTso6FallsBackToChecksumAndTso4()
     {
         final RefusingKernel kernel = new RefusingKernel(Offloads.TSO6, Errno.EINVAL);
-        assertEquals(Offloads.CSUM | Offloads.TSO4, OffloadNegotiation.negotiate(OffloadNegotiation.WANTED, kernel));
-        assertEquals(List.of(OffloadNegotiation.WANTED, Offloads.CSUM | Offloads.TSO4), kernel.calls);
+        assertEquals(Offloads.CSUM | Offloads.TSO4, OffloadNegotiation.negotiate(TCP, kernel));
+        assertEquals(List.of(TCP, Offloads.CSUM | Offloads.TSO4), kernel.calls);
+    }
+
+    @Test
+    void conntestAsksForUsoTooAndAKernelWithoutItKeepsTcpOffloads()
+    {
+        assertEquals(TCP | Offloads.USO4 | Offloads.USO6, OffloadNegotiation.WANTED);
+        final RefusingKernel kernel = new RefusingKernel(Offloads.USO4 | Offloads.USO6, Errno.EINVAL);
+        assertEquals(TCP, OffloadNegotiation.negotiate(OffloadNegotiation.WANTED, kernel));
     }
 
     @Test
@@ -63,8 +74,8 @@ class OffloadNegotiationTest
     void aRefusedTso4LeavesChecksumOffloadOnly()
     {
         final RefusingKernel kernel = new RefusingKernel(Offloads.TSO4 | Offloads.TSO6, Errno.EINVAL);
-        assertEquals(Offloads.CSUM, OffloadNegotiation.negotiate(OffloadNegotiation.WANTED, kernel));
-        assertEquals(List.of(OffloadNegotiation.WANTED, Offloads.CSUM | Offloads.TSO4, Offloads.CSUM), kernel.calls);
+        assertEquals(Offloads.CSUM, OffloadNegotiation.negotiate(TCP, kernel));
+        assertEquals(List.of(TCP, Offloads.CSUM | Offloads.TSO4, Offloads.CSUM), kernel.calls);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.conntest.core.transport.TransportProtocol;
 import io.conntest.core.transport.stack.StackTransport;
 import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.tap.OffloadMode;
 import io.conntest.tap.TapDevice;
 import io.conntest.tap.netns.NetworkNamespace;
 
@@ -24,7 +25,8 @@ import java.util.Map;
  * {@code tap} on the userspace stack) against a server engine on kernel sockets ({@code kernel} ↔ {@code kernel}
  * over the veth pair, {@code tap} → {@code kernel} over the TAP), until one bandwidth test has run each way.
  * Goodput is the client → server test as the server measured it. (An engine's threads are started from a
- * thread inside the namespace, so they and their sockets belong to it.)
+ * thread inside the namespace, so they and their sockets belong to it.) {@code tap} ↔ {@code tap}: the server engine
+ * on a second stack on tap1 (the pump's address and MAC), over the bridge; a TAP is opened plain or with offloads.
  */
 final class ConntestScenarios
 {
@@ -37,24 +39,57 @@ final class ConntestScenarios
     {
     }
 
+    /** Where an engine runs: kernel sockets, or a stack on a TAP. */
+    private enum Side
+    {
+        KERNEL, TAP
+    }
+
     static Map<Metric, Double> kernelUdp(final Lab lab, final BenchMode mode) throws InterruptedException
     {
-        return run(lab, mode, TransportProtocol.UDP, FramePump.PAYLOAD, false);
+        return run(lab, mode, TransportProtocol.UDP, FramePump.PAYLOAD, Side.KERNEL, Side.KERNEL, OffloadMode.NONE);
     }
 
     static Map<Metric, Double> kernelTcp(final Lab lab, final BenchMode mode) throws InterruptedException
     {
-        return run(lab, mode, TransportProtocol.TCP, ConnectSpec.DEFAULT_TCP_PACKET_SIZE, false);
+        return run(lab, mode, TransportProtocol.TCP, ConnectSpec.DEFAULT_TCP_PACKET_SIZE, Side.KERNEL, Side.KERNEL,
+            OffloadMode.NONE);
     }
 
     static Map<Metric, Double> tapUdp(final Lab lab, final BenchMode mode) throws InterruptedException
     {
-        return run(lab, mode, TransportProtocol.UDP, FramePump.PAYLOAD, true);
+        return tapUdp(lab, mode, OffloadMode.NONE);
     }
 
     static Map<Metric, Double> tapTcp(final Lab lab, final BenchMode mode) throws InterruptedException
     {
-        return run(lab, mode, TransportProtocol.TCP, ConnectSpec.DEFAULT_TCP_PACKET_SIZE, true);
+        return tapTcp(lab, mode, OffloadMode.NONE);
+    }
+
+    static Map<Metric, Double> tapUdp(final Lab lab, final BenchMode mode, final OffloadMode offload)
+        throws InterruptedException
+    {
+        return run(lab, mode, TransportProtocol.UDP, FramePump.PAYLOAD, Side.TAP, Side.KERNEL, offload);
+    }
+
+    static Map<Metric, Double> tapTcp(final Lab lab, final BenchMode mode, final OffloadMode offload)
+        throws InterruptedException
+    {
+        return run(lab, mode, TransportProtocol.TCP, ConnectSpec.DEFAULT_TCP_PACKET_SIZE, Side.TAP, Side.KERNEL,
+            offload);
+    }
+
+    static Map<Metric, Double> tapTapUdp(final Lab lab, final BenchMode mode, final OffloadMode offload)
+        throws InterruptedException
+    {
+        return run(lab, mode, TransportProtocol.UDP, FramePump.PAYLOAD, Side.TAP, Side.TAP, offload);
+    }
+
+    static Map<Metric, Double> tapTapTcp(final Lab lab, final BenchMode mode, final OffloadMode offload)
+        throws InterruptedException
+    {
+        return run(lab, mode, TransportProtocol.TCP, ConnectSpec.DEFAULT_TCP_PACKET_SIZE, Side.TAP, Side.TAP,
+            offload);
     }
 
     /**
@@ -62,10 +97,13 @@ final class ConntestScenarios
      * server engine on kernel sockets (in the peer namespace over the veth, or on the bridge for {@code tap}).
      */
     private static Map<Metric, Double> run(final Lab lab, final BenchMode mode, final TransportProtocol protocol,
-        final int packetSize, final boolean tap) throws InterruptedException
+        final int packetSize, final Side clientSide, final Side serverSide, final OffloadMode offload)
+        throws InterruptedException
     {
+        final boolean tap = clientSide == Side.TAP;
         final long testNs = mode.measureMs() * 1_000_000L;
-        final String serverHost = tap ? Ipv4Address.toString(Lab.KERNEL_ADDRESS) : Lab.VETH_PEER_ADDRESS;
+        final String serverHost = serverSide == Side.TAP ? Ipv4Address.toString(Lab.PUMP_ADDRESS)
+            : tap ? Ipv4Address.toString(Lab.KERNEL_ADDRESS) : Lab.VETH_PEER_ADDRESS;
         final NetworkNamespace serverNamespace = tap ? lab.lab() : lab.peer();
         final EngineConfig serverConfig = EngineConfig.builder("bench-server")
             .listen(new ListenSpec(protocol, serverHost, PORT)).build();
@@ -75,12 +113,22 @@ final class ConntestScenarios
         Engine server = null;
         Engine client = null;
         TapDevice device = null;
+        TapDevice serverDevice = null;
         try
         {
-            server = serverNamespace.call(() -> Engine.start(serverConfig, new KernelTransport(), QUIET));
+            if (serverSide == Side.TAP)
+            {
+                serverDevice = openTap(lab, Lab.PUMP_TAP, offload);
+                server = Engine.start(serverConfig, new StackTransport(serverDevice, InterfaceConfig.builder(
+                    Lab.PUMP_ADDRESS, Lab.PREFIX).mac(Lab.PUMP_MAC).seed(8).build()), QUIET);
+            }
+            else
+            {
+                server = serverNamespace.call(() -> Engine.start(serverConfig, new KernelTransport(), QUIET));
+            }
             if (tap)
             {
-                device = lab.openTap(Lab.STACK_TAP);
+                device = openTap(lab, Lab.STACK_TAP, offload);
                 client = Engine.start(clientConfig, new StackTransport(device, StackLoadThread.interfaceConfig()), QUIET);
             }
             else
@@ -131,6 +179,20 @@ final class ConntestScenarios
             {
                 device.close();
             }
+            if (serverDevice != null)
+            {
+                serverDevice.close();
+            }
         }
+    }
+
+    private static TapDevice openTap(final Lab lab, final String name, final OffloadMode offload)
+    {
+        final TapDevice device = lab.openTap(name, offload);
+        if (offload == OffloadMode.AUTO)
+        {
+            Scenarios.requireTso(device);
+        }
+        return device;
     }
 }

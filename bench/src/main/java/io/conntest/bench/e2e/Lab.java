@@ -1,6 +1,7 @@
 package io.conntest.bench.e2e;
 
 import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.tap.OffloadMode;
 import io.conntest.tap.TapDevice;
 import io.conntest.tap.netns.NetworkNamespace;
 
@@ -95,10 +96,20 @@ public final class Lab implements AutoCloseable
         return peer;
     }
 
-    /** Opens (attaches to) one of the lab's TAPs; closed with the lab unless closed before. */
+    /** Opens (attaches to) one of the lab's TAPs plain (no virtio-net header); closed with the lab unless before. */
     public TapDevice openTap(final String name)
     {
-        final TapDevice tap = lab.call(() -> TapDevice.open(name, TapDevice.Mode.ATTACH));
+        return openTap(name, OffloadMode.NONE);
+    }
+
+    /**
+     * Opens (attaches to) one of the lab's TAPs in the given mode: {@link OffloadMode#AUTO} negotiates the
+     * virtio-net header with checksum and TCP segmentation offload, {@link OffloadMode#NONE} moves one frame per
+     * system call. Closed with the lab unless closed before.
+     */
+    public TapDevice openTap(final String name, final OffloadMode offload)
+    {
+        final TapDevice tap = lab.call(() -> TapDevice.open(name, TapDevice.Mode.ATTACH, offload));
         owned.add(tap);
         return tap;
     }

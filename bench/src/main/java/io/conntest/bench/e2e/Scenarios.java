@@ -2,6 +2,7 @@ package io.conntest.bench.e2e;
 
 import io.conntest.bench.report.Metric;
 import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.tap.OffloadMode;
 import io.conntest.tap.TapDevice;
 import org.HdrHistogram.Histogram;
 
@@ -21,6 +22,8 @@ public final class Scenarios
     static final int ECHO_PORT = 7;
     /** A UDP port no socket is bound to in the lab. */
     static final int NO_SOCKET_PORT = 9_009;
+    /** The TCP port the vnet-header pump answers on. */
+    static final int VNET_PUMP_PORT = 9_010;
     static final int PING_PAYLOAD = 32;
     private static final long MAX_DATAGRAMS = 100_000_000L;
 
@@ -47,11 +50,17 @@ public final class Scenarios
             new Scenario("pump-tx", "raw TAP pump → kernel UDP socket (ceiling)", Scenarios::pumpTx),
             new Scenario("pump-tx-ip", "raw TAP pump → kernel IP/UDP, no socket (ceiling)", Scenarios::pumpTxIp),
             new Scenario("pump-rx", "kernel UDP socket → raw TAP pump (ceiling)", Scenarios::pumpRx),
+            new Scenario("vnet-pump-tx", "vnet-header pump, 64 KB TSO frames → kernel TCP socket (ceiling)",
+                Scenarios::vnetPumpTx),
+            new Scenario("vnet-pump-rx", "kernel TCP socket → vnet-header pump, coalesced segments (ceiling)",
+                Scenarios::vnetPumpRx),
             new Scenario("iperf3-veth", "iperf3 TCP kernel → kernel over veth", (lab, mode) ->
                 Iperf3.run(lab, mode.iperfSeconds(), false)),
             new Scenario("udp-kernel-veth", "UDP 1472 B kernel → kernel over veth", Scenarios::udpKernelVeth),
             new Scenario("udp-stack-tx", "UDP 1472 B stack → kernel over TAP", Scenarios::udpStackTx),
             new Scenario("udp-stack-rx", "UDP 1472 B kernel → stack over TAP", Scenarios::udpStackRx),
+            new Scenario("udp-stack-rx-vnet", "UDP 1472 B kernel → stack, TAP with offloads (USO)",
+                (lab, mode) -> udpStackRx(lab, mode, OffloadMode.AUTO)),
             new Scenario("conntest-tcp-kernel", "conntest TCP kernel → kernel over veth (64 KB packets)",
                 ConntestScenarios::kernelTcp),
             new Scenario("conntest-udp-kernel", "conntest reliable UDP 1472 B kernel → kernel over veth",
@@ -60,10 +69,26 @@ public final class Scenarios
                 ConntestScenarios::tapTcp),
             new Scenario("conntest-udp-tap", "conntest reliable UDP 1472 B tap → kernel over TAP",
                 ConntestScenarios::tapUdp),
+            new Scenario("conntest-tcp-tap-vnet", "conntest TCP tap → kernel over TAP with offloads",
+                (lab, mode) -> ConntestScenarios.tapTcp(lab, mode, OffloadMode.AUTO)),
+            new Scenario("conntest-udp-tap-vnet", "conntest reliable UDP 1472 B tap → kernel, TAP with offloads",
+                (lab, mode) -> ConntestScenarios.tapUdp(lab, mode, OffloadMode.AUTO)),
+            new Scenario("conntest-tcp-tap-tap", "conntest TCP tap → tap over the bridge (64 KB packets)",
+                (lab, mode) -> ConntestScenarios.tapTapTcp(lab, mode, OffloadMode.NONE)),
+            new Scenario("conntest-tcp-tap-tap-vnet", "conntest TCP tap → tap over the bridge with offloads",
+                (lab, mode) -> ConntestScenarios.tapTapTcp(lab, mode, OffloadMode.AUTO)),
+            new Scenario("conntest-udp-tap-tap", "conntest reliable UDP 1472 B tap → tap over the bridge",
+                (lab, mode) -> ConntestScenarios.tapTapUdp(lab, mode, OffloadMode.NONE)),
+            new Scenario("conntest-udp-tap-tap-vnet", "conntest reliable UDP 1472 B tap → tap, offloads",
+                (lab, mode) -> ConntestScenarios.tapTapUdp(lab, mode, OffloadMode.AUTO)),
             new Scenario("tcp-kernel-veth", "TCP kernel → kernel over veth (Java sockets)",
                 TcpScenarios::kernelVeth),
             new Scenario("tcp-stack-tx", "TCP stack source → kernel socket over TAP", TcpScenarios::stackTx),
             new Scenario("tcp-stack-rx", "TCP kernel socket → stack discard over TAP", TcpScenarios::stackRx),
+            new Scenario("tcp-stack-tx-vnet", "TCP stack source → kernel socket, TAP with offloads",
+                (lab, mode) -> TcpScenarios.stackTx(lab, mode, OffloadMode.AUTO)),
+            new Scenario("tcp-stack-rx-vnet", "TCP kernel socket → stack discard, TAP with offloads",
+                (lab, mode) -> TcpScenarios.stackRx(lab, mode, OffloadMode.AUTO)),
             new Scenario("tcp-rr-kernel", "TCP request/response 32 B kernel ↔ kernel over veth",
                 TcpScenarios::rrKernel),
             new Scenario("tcp-rr-stack", "TCP request/response 32 B kernel → stack echo over TAP",
@@ -168,6 +193,66 @@ public final class Scenarios
         }
     }
 
+    /** The vnet-header pump sending 64 KB TSO frames to a kernel TCP socket that connected to it. */
+    static Map<Metric, Double> vnetPumpTx(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.PUMP_TAP, OffloadMode.AUTO);
+        requireTso(tap);
+        final VnetPump.Transmitter pump = new VnetPump.Transmitter(tap, lab.bridgeMac(), VNET_PUMP_PORT);
+        final KernelTcp.Reader reader = new KernelTcp.Reader(null, Ipv4Address.toString(Lab.PUMP_ADDRESS),
+            VNET_PUMP_PORT);
+        try
+        {
+            pump.start(null, mode.maxLoadNs());
+            reader.start(lab.lab(), mode.maxLoadNs());
+            final LoadThread.Sample[] d = window(mode, pump, reader);
+            final Map<Metric, Double> m = throughput(d[1], d[0], d[1]);
+            m.remove(Metric.FRAMES_PER_S);
+            return m;
+        }
+        finally
+        {
+            reader.stop();
+            pump.stop();
+            tap.close();
+        }
+    }
+
+    /** A kernel TCP socket sending to the vnet-header pump, which counts the kernel's 64 KB segments. */
+    static Map<Metric, Double> vnetPumpRx(final Lab lab, final BenchMode mode)
+    {
+        final TapDevice tap = lab.openTap(Lab.PUMP_TAP, OffloadMode.AUTO);
+        requireTso(tap);
+        final VnetPump.Receiver pump = new VnetPump.Receiver(tap, lab.bridgeMac(), VNET_PUMP_PORT);
+        final KernelTcp.Writer writer = new KernelTcp.Writer(null, Ipv4Address.toString(Lab.PUMP_ADDRESS),
+            VNET_PUMP_PORT);
+        try
+        {
+            pump.start(null, mode.maxLoadNs());
+            writer.start(lab.lab(), mode.maxLoadNs());
+            final LoadThread.Sample[] d = window(mode, pump, writer);
+            // kframe/s here counts super-frames (the kernel's coalesced segments), not wire frames.
+            return throughput(d[0], d[0], d[1]);
+        }
+        finally
+        {
+            writer.stop();
+            pump.stop();
+            tap.close();
+        }
+    }
+
+    /** A vnet scenario on a kernel that refused TSO would measure the plain path under the vnet name. */
+    static void requireTso(final TapDevice tap)
+    {
+        if (!io.conntest.stack.phy.Offloads.tcpSegmentation(tap.offloads()))
+        {
+            tap.close();
+            throw new IllegalStateException("the kernel did not accept TSO on the TAP (offloads "
+                + io.conntest.stack.phy.Offloads.describe(tap.offloads()) + ")");
+        }
+    }
+
     static Map<Metric, Double> udpKernelVeth(final Lab lab, final BenchMode mode)
     {
         final KernelUdp.Sink sink = new KernelUdp.Sink(Lab.VETH_PEER_ADDRESS, SINK_PORT, Lab.VETH_LAB_ADDRESS);
@@ -211,7 +296,16 @@ public final class Scenarios
 
     static Map<Metric, Double> udpStackRx(final Lab lab, final BenchMode mode)
     {
-        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        return udpStackRx(lab, mode, OffloadMode.NONE);
+    }
+
+    /**
+     * The kernel's GSO sender to the stack's discard service; with offloads and USO negotiated each 64 KB write
+     * reaches the stack as one super-datagram, split by its interface.
+     */
+    static Map<Metric, Double> udpStackRx(final Lab lab, final BenchMode mode, final OffloadMode offload)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP, offload);
         final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Discard(SINK_PORT));
         final GsoUdpSource source = new GsoUdpSource(Lab.KERNEL_ADDRESS, Lab.STACK_ADDRESS, SINK_PORT,
             FramePump.PAYLOAD, MAX_DATAGRAMS);

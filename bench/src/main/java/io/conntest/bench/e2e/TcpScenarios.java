@@ -2,6 +2,7 @@ package io.conntest.bench.e2e;
 
 import io.conntest.bench.report.Metric;
 import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.tap.OffloadMode;
 import io.conntest.tap.TapDevice;
 
 import java.util.Map;
@@ -42,7 +43,17 @@ final class TcpScenarios
 
     static Map<Metric, Double> stackTx(final Lab lab, final BenchMode mode)
     {
-        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        return stackTx(lab, mode, OffloadMode.NONE);
+    }
+
+    /** The stack's TCP source to a kernel socket, on a TAP opened in {@code offload} mode. */
+    static Map<Metric, Double> stackTx(final Lab lab, final BenchMode mode, final OffloadMode offload)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP, offload);
+        if (offload == OffloadMode.AUTO)
+        {
+            Scenarios.requireTso(tap);
+        }
         final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Tcp("source", SOURCE_PORT));
         final KernelTcp.Reader reader = new KernelTcp.Reader(null, Ipv4Address.toString(Lab.STACK_ADDRESS),
             SOURCE_PORT);
@@ -63,7 +74,17 @@ final class TcpScenarios
 
     static Map<Metric, Double> stackRx(final Lab lab, final BenchMode mode)
     {
-        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        return stackRx(lab, mode, OffloadMode.NONE);
+    }
+
+    /** A kernel socket to the stack's TCP discard service, on a TAP opened in {@code offload} mode. */
+    static Map<Metric, Double> stackRx(final Lab lab, final BenchMode mode, final OffloadMode offload)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP, offload);
+        if (offload == OffloadMode.AUTO)
+        {
+            Scenarios.requireTso(tap);
+        }
         final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Tcp("discard", DISCARD_PORT));
         final KernelTcp.Writer writer = new KernelTcp.Writer(null, Ipv4Address.toString(Lab.STACK_ADDRESS),
             DISCARD_PORT);

@@ -11,6 +11,7 @@ import io.conntest.core.engine.ListenSpec;
 import io.conntest.cli.run.EventLog;
 import io.conntest.cli.run.InstanceSettings;
 import io.conntest.cli.run.StackInstance;
+import io.conntest.tap.OffloadMode;
 import io.conntest.tap.TapDevice;
 import io.conntest.tap.netns.NetworkNamespace;
 import picocli.CommandLine.ArgGroup;
@@ -74,6 +75,11 @@ public final class LabCommand implements Callable<Integer>
             + "kernel sockets on loopback. Default: tap when possible.")
     private String stack;
 
+    @Option(names = "--offload", paramLabel = "auto|none", description = "With the TAPs: auto (default) negotiates "
+        + "checksum and TCP segmentation offload with the kernel (64 KB segments per system call); none sends one "
+        + "MTU-sized frame per system call with checksums in Java.")
+    private String offload;
+
     @Option(names = "--stack-demo", description = "Run the own-stack demo (root: TAP, ping, UDP echo) instead.")
     private boolean stackDemo;
 
@@ -88,9 +94,18 @@ public final class LabCommand implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), "--instances " + instances + " is not in 2.."
                 + LabMesh.MAX_INSTANCES);
         }
+        final OffloadMode offloadMode;
+        try
+        {
+            offloadMode = offload == null ? OffloadMode.AUTO : OffloadMode.parse(offload);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ParameterException(spec.commandLine(), "--" + ex.getMessage());
+        }
         if (stackDemo)
         {
-            return stackDemo(duration == null ? Duration.ofSeconds(10) : duration);
+            return stackDemo(offloadMode, duration == null ? Duration.ofSeconds(10) : duration);
         }
         if (pcap != null)
         {
@@ -126,14 +141,14 @@ public final class LabCommand implements Callable<Integer>
                 out.note("lab: no TAP devices here (" + missingTap + "); running the mesh on kernel sockets");
             }
             final NetworkNamespace ns = NetworkNamespace.create("ct-lab");
-            try
+            try (LabMesh mesh = new LabMesh(instances, ns, tap, offloadMode))
             {
-                final LabMesh mesh = new LabMesh(instances, ns, tap);
                 if (tap)
                 {
                     mesh.createTaps();
                     out.note("lab: " + instances + " instances, each on its own stack on a TAP (ctlab0..) on bridge "
-                        + LabMesh.BRIDGE + " in namespace " + ns.name() + " (10.0.0.11..); removed at the end");
+                        + LabMesh.BRIDGE + " in namespace " + ns.name() + " (10.0.0.11..), offload "
+                        + offloadMode.name().toLowerCase(Locale.ROOT) + "; removed at the end");
                 }
                 else
                 {
@@ -152,7 +167,7 @@ public final class LabCommand implements Callable<Integer>
     }
 
     /** The single-instance demo of the own stack on a TAP (root only). */
-    private int stackDemo(final Duration demoDuration) throws Exception
+    private int stackDemo(final OffloadMode offloadMode, final Duration demoDuration) throws Exception
     {
         final PrintStream out = parent == null ? System.out : parent.out();
         final String missing = missingPrivileges();
@@ -166,12 +181,13 @@ public final class LabCommand implements Callable<Integer>
         {
             out.println("conntest lab: namespace " + ns.name() + ", TAP " + TAP + "; kernel " + KERNEL_ADDRESS
                 + "/24, own stack " + STACK_ADDRESS + "/24");
-            final TapDevice tap = ns.call(() -> TapDevice.open(TAP, TapDevice.Mode.CREATE));
+            final TapDevice tap = ns.call(() -> TapDevice.open(TAP, TapDevice.Mode.CREATE, offloadMode));
             final StackInstance instance;
             try
             {
                 ns.linkUp(TAP);
                 ns.addAddress(TAP, KERNEL_ADDRESS + "/24");
+                out.println("offloads " + io.conntest.stack.phy.Offloads.describe(tap.offloads()));
                 instance = new StackInstance(settings(), tap, tap::linkWarning, log);
             }
             catch (final RuntimeException ex)

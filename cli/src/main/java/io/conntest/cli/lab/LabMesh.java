@@ -9,6 +9,8 @@ import io.conntest.core.engine.ListenSpec;
 import io.conntest.core.stats.ListenerSnapshot;
 import io.conntest.core.transport.KernelTransport;
 import io.conntest.core.transport.TransportProtocol;
+import io.conntest.stack.phy.Offloads;
+import io.conntest.tap.OffloadMode;
 import io.conntest.tap.TapDevice;
 import io.conntest.tap.netns.NetworkNamespace;
 import io.conntest.stack.wire.MacAddress;
@@ -27,9 +29,11 @@ import java.util.concurrent.locks.LockSupport;
  * connection per pair, as conntest instances in production), pairs alternating TCP and UDP, two of every three
  * pairs with bandwidth monitoring (tests bounded to a few MB so the lab stays light). Inside a private namespace
  * each instance has its own loopback address (127.0.0.11, .12, ...) and port 7000; without one, all share
- * 127.0.0.1 on ports the kernel picks.
+ * 127.0.0.1 on ports the kernel picks. The TAPs are opened with the {@code --offload} mode when they are made
+ * ({@link #createTaps}), so the start event names what each one negotiated; a device no instance took is closed
+ * by {@link #close}.
  */
-final class LabMesh
+final class LabMesh implements AutoCloseable
 {
     static final String[] NAMES = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
         "india", "juliett"};
@@ -42,6 +46,9 @@ final class LabMesh
     private final int count;
     private final NetworkNamespace ns;
     private final boolean tap;
+    private final OffloadMode offload;
+    /** The TAPs opened by {@link #createTaps}, until an instance takes its own (then null). */
+    private final TapDevice[] devices;
     private final String[] hosts;
     /** Bound ports per instance: [i][0] tcp, [i][1] udp. */
     private final int[][] ports;
@@ -52,9 +59,21 @@ final class LabMesh
      */
     LabMesh(final int count, final NetworkNamespace ns, final boolean tap)
     {
+        this(count, ns, tap, OffloadMode.AUTO);
+    }
+
+    /**
+     * @param ns      the namespace the instances run in, or null for the host's loopback.
+     * @param tap     whether each instance runs on its own stack on a TAP on a bridge (needs {@code ns})
+     * @param offload whether the TAPs negotiate offloads ({@code --offload})
+     */
+    LabMesh(final int count, final NetworkNamespace ns, final boolean tap, final OffloadMode offload)
+    {
         this.count = count;
         this.ns = ns;
         this.tap = tap;
+        this.offload = offload;
+        this.devices = new TapDevice[count];
         this.hosts = new String[count];
         this.ports = new int[count][2];
         for (int i = 0; i < count; i++)
@@ -99,7 +118,7 @@ final class LabMesh
             }
             final InstanceInfo info = new InstanceInfo(NAMES[j], tap ? "tap" : "kernel",
                 tap ? List.of(hosts[j] + "/24", "mac " + MacAddress.toString(mac(j)), "on " + tapName(j) + " in "
-                    + ns.name()) : List.of(hosts[j] + (ns != null ? " in " + ns.name() : "")),
+                    + ns.name(), "offloads " + offloadsOf(j)) : List.of(hosts[j] + (ns != null ? " in " + ns.name() : "")),
                 List.of("tcp:" + hosts[j] + ":" + (ports[j][0] == 0 ? "auto" : ports[j][0]),
                     "udp:" + hosts[j] + ":" + (ports[j][1] == 0 ? "auto" : ports[j][1])), connects);
             list.add(new EngineRun.Instance(info, listener ->
@@ -107,7 +126,7 @@ final class LabMesh
                 final EngineConfig config = config(self);
                 if (tap)
                 {
-                    final TapDevice device = ns.call(() -> TapDevice.open(tapName(self), TapDevice.Mode.ATTACH));
+                    final TapDevice device = take(self);
                     final StackHost host = new StackHost(device,
                         InterfaceConfig.builder(hosts[self] + "/24").mac(mac(self)).build());
                     return Engine.start(config, new StackTransport(host, true, ReliableUdpConfig.defaults()),
@@ -130,7 +149,10 @@ final class LabMesh
         return 0x02_00_0A_00_00_0BL + i;
     }
 
-    /** Makes the bridge (with the kernel's 10.0.0.1/24) and one TAP per instance on it, all up. */
+    /**
+     * Makes the bridge (with the kernel's 10.0.0.1/24) and one TAP per instance on it, all up, and opens each with
+     * the offload mode (negotiated here, so the start event can name what each TAP accepted).
+     */
     void createTaps()
     {
         ns.addBridge(BRIDGE);
@@ -140,6 +162,39 @@ final class LabMesh
             ns.addTap(tapName(i));
             ns.setMaster(tapName(i), BRIDGE);
             ns.linkUp(tapName(i));
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final String name = tapName(i);
+            devices[i] = ns.call(() -> TapDevice.open(name, TapDevice.Mode.ATTACH, offload));
+        }
+    }
+
+    /** What instance {@code i}'s TAP negotiated ({@code csum tso4 tso6}, {@code none}). */
+    private String offloadsOf(final int i)
+    {
+        return devices[i] == null ? "none" : Offloads.describe(devices[i].offloads());
+    }
+
+    /** Hands instance {@code i} its TAP (its stack then owns it), opening it if it was not opened before. */
+    private TapDevice take(final int i)
+    {
+        final TapDevice device = devices[i];
+        devices[i] = null;
+        return device != null ? device : ns.call(() -> TapDevice.open(tapName(i), TapDevice.Mode.ATTACH, offload));
+    }
+
+    /** Closes the TAPs no instance took (a run that failed before starting them all). */
+    @Override
+    public void close()
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (devices[i] != null)
+            {
+                devices[i].close();
+                devices[i] = null;
+            }
         }
     }
 

@@ -5,7 +5,7 @@ import io.conntest.cli.ui.JsonParser;
 import io.conntest.stack.testing.Privileges;
 import io.conntest.tap.netns.NetworkNamespace;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -26,15 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LabMeshTest
 {
     @ParameterizedTest
-    @ValueSource(strings = {"tap", "kernel"})
+    @CsvSource({"tap,auto", "tap,none", "kernel,auto"})
     @SuppressWarnings("unchecked")
-    void threeInstancesMeshThenNothingIsLeft(final String stack)
+    void threeInstancesMeshThenNothingIsLeft(final String stack, final String offload)
     {
         if (stack.equals("tap"))
         {
             Privileges.assumeNetworkNamespaces();
         }
-        final CliRun lab = new CliRun("lab", "--instances", "3", "--duration", "4s", "--ui", "json", "--stack", stack);
+        final CliRun lab = new CliRun("lab", "--instances", "3", "--duration", "4s", "--ui", "json", "--stack", stack,
+            "--offload", offload);
         assertEquals(0, lab.run(), lab.err());
         final List<Map<String, Object>> lines = new ArrayList<>();
         for (final String line : lab.lines())
@@ -60,6 +61,19 @@ class LabMeshTest
         assertEquals(Set.of("alpha", "bravo", "charlie"), started);
         assertTrue(lines.stream().filter(l -> "start".equals(l.get("event")))
             .allMatch(l -> stack.equals(((Map<String, Object>)l.get("data")).get("stack"))), stack);
+        if (stack.equals("tap"))
+        {
+            // Each start event names what its TAP negotiated: checksum and TSO with auto, nothing with none.
+            for (final Map<String, Object> l : lines)
+            {
+                if ("start".equals(l.get("event")))
+                {
+                    final String addresses = String.valueOf(((Map<String, Object>)l.get("data")).get("addresses"));
+                    assertTrue(offload.equals("auto") ? addresses.contains("offloads csum tso4")
+                        : addresses.contains("offloads none"), addresses);
+                }
+            }
+        }
         assertEquals(Set.of("bravo->alpha", "charlie->alpha", "charlie->bravo"), pairs);
         assertEquals(Set.of("tcp", "udp"), protocols);
         assertTrue(lines.stream().anyMatch(l -> "bandwidth_result".equals(l.get("event"))), "bandwidth on some pairs");

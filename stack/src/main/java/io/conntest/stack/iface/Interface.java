@@ -3,6 +3,7 @@ package io.conntest.stack.iface;
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.phy.FrameHandler;
 import io.conntest.stack.phy.FrameMetadata;
+import io.conntest.stack.phy.SoftwareOffload;
 import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.ArpPacket;
 import io.conntest.stack.wire.ArpRepr;
@@ -47,11 +48,26 @@ public final class Interface implements Ipv4Sender
         public void onFrame(final DirectBuffer buffer, final int offset, final int length,
             final FrameMetadata metadata)
         {
-            // A super-frame (coalesced by the kernel, or sent whole by an offloading peer) is one IPv4 datagram of
-            // up to 64 KB with its total length set: it goes up like any other; only the checksum flags matter here.
+            // A TCP super-frame (coalesced by the kernel, or sent whole by an offloading peer) is one IPv4 datagram
+            // of up to 64 KB with its total length set: it goes up like any other; only the checksum flags matter.
+            // A UDP one (GSO_UDP_L4) is many datagrams whose boundaries only gso_size keeps: split here, so every
+            // socket sees the datagrams that were sent (each with a checksum computed by the split).
+            if ((metadata.gsoType() & ~FrameMetadata.GSO_ECN) == FrameMetadata.GSO_UDP_L4)
+            {
+                counters.increment(InterfaceCounter.RX_UDP_SUPER_FRAMES);
+                if (udpSplitter().resolve(buffer, offset, length, metadata, udpPieces) < 0)
+                {
+                    counters.increment(InterfaceCounter.RX_UDP_SUPER_FRAME_MALFORMED);
+                }
+                return;
+            }
             Interface.this.onFrame(buffer, offset, length, metadata.checksumTrusted());
         }
     };
+    /** Each datagram of a split UDP super-datagram: its checksum was just computed, so it is trusted. */
+    private final SoftwareOffload.Sink udpPieces = (buffer, offset, length) -> onFrame(buffer, offset, length, true);
+    /** Made at the first UDP super-datagram (a 64 KB scratch frame), only on devices that hand such frames up. */
+    private SoftwareOffload udpSplitter;
     private final EthernetFrame eth = new EthernetFrame();
     private final ArpPacket arp = new ArpPacket();
     private final ArpRepr arpRepr = new ArpRepr();
@@ -277,6 +293,15 @@ public final class Interface implements Ipv4Sender
     // ---------------------------------------------------------------------------------------------------------
     // Ingress
     // ---------------------------------------------------------------------------------------------------------
+
+    private SoftwareOffload udpSplitter()
+    {
+        if (udpSplitter == null)
+        {
+            udpSplitter = new SoftwareOffload(mtu + EthernetFrame.HEADER_LENGTH);
+        }
+        return udpSplitter;
+    }
 
     private void onFrame(final DirectBuffer buffer, final int offset, final int length, final boolean checksumTrusted)
     {

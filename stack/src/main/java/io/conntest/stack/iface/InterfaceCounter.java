@@ -14,6 +14,10 @@ public enum InterfaceCounter
     TX_OFFLOADED(false),
     /** Of those, super-frames (TSO): each leaves the device as several segments. */
     TX_SUPER_FRAMES(false),
+    /** UDP super-datagrams received (USO/UDP GRO, {@code GSO_UDP_L4}), each split into its datagrams. */
+    RX_UDP_SUPER_FRAMES(false),
+    /** A UDP super-datagram whose headers do not match its offload metadata. */
+    RX_UDP_SUPER_FRAME_MALFORMED(true),
 
     /** Shorter than an Ethernet header. */
     ETHERNET_MALFORMED(true),

@@ -10,9 +10,10 @@ import java.nio.ByteOrder;
 
 /**
  * Does in software what a device with offloads does in hardware (or Linux's {@code tcp_gso_segment} does for a TAP):
- * cuts a TCP/IPv4 super-frame into segments of {@code gso_size} payload bytes and completes partial checksums, so
- * the frames that leave are plain ones a wire carries. Used by the devices that emulate offloads in memory and by
- * the fault injector, which impairs frames as a wire would.
+ * cuts a TCP/IPv4 super-frame into segments of {@code gso_size} payload bytes (and a UDP/IPv4 super-datagram into
+ * its datagrams) and completes partial checksums, so the frames that leave are plain ones a wire carries. Used by
+ * the devices that emulate offloads in memory, by the fault injector, which impairs frames as a wire would, and by
+ * the interface to split UDP super-datagrams before the sockets see them.
  *
  * <p>Each segment gets the super-frame's headers with the IPv4 total length, identification (+1 per segment, as
  * Linux does for TSO) and header checksum redone, the sequence number advanced, FIN and PSH on the last segment only,
@@ -69,11 +70,72 @@ public final class SoftwareOffload
             sink.onSegment(scratch, 0, length);
             return 1;
         }
-        if ((metadata.gsoType() & ~FrameMetadata.GSO_ECN) != FrameMetadata.GSO_TCPV4)
+        final int type = metadata.gsoType() & ~FrameMetadata.GSO_ECN;
+        if (type == FrameMetadata.GSO_UDP_L4)
+        {
+            return segmentUdpV4(frame, offset, length, metadata.gsoSize(), sink);
+        }
+        if (type != FrameMetadata.GSO_TCPV4)
         {
             return -1;
         }
         return segmentTcpV4(frame, offset, length, metadata.gsoSize(), sink);
+    }
+
+    /**
+     * Cuts a UDP/IPv4 super-datagram ({@code GSO_UDP_L4}: USO on send, UDP GRO on receive) into datagrams of
+     * {@code gsoSize} payload bytes (the last may be shorter), as Linux's {@code __udp_gso_segment} does: each gets
+     * the headers with the IPv4 total length, identification (+1 per datagram) and header checksum redone, the UDP
+     * length set to its own (RFC 768), and a full UDP checksum (0 sent as 0xFFFF).
+     */
+    private int segmentUdpV4(final DirectBuffer frame, final int offset, final int length, final int gsoSize,
+        final Sink sink)
+    {
+        if (length < ETH + 20 + 8 || (frame.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x0800)
+        {
+            return -1;
+        }
+        final int ip = offset + ETH;
+        final int ihl = (frame.getByte(ip) & 0x0F) * 4;
+        final int total = frame.getShort(ip + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if ((frame.getByte(ip) & 0xF0) != 0x40 || ihl < 20 || frame.getByte(ip + 9) != 17 || total < ihl + 8
+            || ETH + total > length)
+        {
+            return -1;
+        }
+        final int headers = ETH + ihl + 8;
+        final int payload = total - ihl - 8;
+        if (headers + Math.min(gsoSize, payload) > scratch.capacity())
+        {
+            return -1;
+        }
+        final int srcAddr = frame.getInt(ip + 12, ByteOrder.BIG_ENDIAN);
+        final int dstAddr = frame.getInt(ip + 16, ByteOrder.BIG_ENDIAN);
+        final int id = frame.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        int sent = 0;
+        int done = 0;
+        do
+        {
+            final int piece = Math.min(gsoSize, payload - done);
+            scratch.putBytes(0, frame, offset, headers);
+            scratch.putBytes(headers, frame, offset + headers + done, piece);
+            scratch.putShort(ETH + 2, (short)(ihl + 8 + piece), ByteOrder.BIG_ENDIAN);
+            scratch.putShort(ETH + 4, (short)(id + sent), ByteOrder.BIG_ENDIAN);
+            scratch.putShort(ETH + 10, (short)0);
+            scratch.putShort(ETH + 10, (short)Checksum.compute(scratch, ETH, ihl), ByteOrder.BIG_ENDIAN);
+            final int u = ETH + ihl;
+            scratch.putShort(u + 4, (short)(8 + piece), ByteOrder.BIG_ENDIAN);
+            scratch.putShort(u + 6, (short)0);
+            long sum = Checksum.addPseudoHeader(0, srcAddr, dstAddr, 17, 8 + piece);
+            sum = Checksum.add(sum, scratch, u, 8 + piece);
+            final int checksum = Checksum.finish(sum);
+            scratch.putShort(u + 6, (short)(checksum == 0 ? 0xFFFF : checksum), ByteOrder.BIG_ENDIAN);
+            sink.onSegment(scratch, 0, headers + piece);
+            sent++;
+            done += piece;
+        }
+        while (done < payload);
+        return sent;
     }
 
     private int segmentTcpV4(final DirectBuffer frame, final int offset, final int length, final int gsoSize,

@@ -2,6 +2,8 @@ package io.conntest.stack.wire;
 
 import org.agrona.DirectBuffer;
 
+import static org.agrona.UnsafeAccess.UNSAFE;
+
 import java.nio.ByteOrder;
 
 /**
@@ -14,6 +16,8 @@ import java.nio.ByteOrder;
  */
 public final class Checksum
 {
+    private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
     private Checksum()
     {
     }
@@ -22,30 +26,72 @@ public final class Checksum
      * Adds the bytes {@code [offset, offset + length)} to a running sum, as big-endian 16-bit words; an odd last
      * byte is padded with zero (RFC 1071 §4.1). The sum must be folded with {@link #finish(long)}.
      * A run with an odd length may only be the last one added.
+     *
+     * <p>How: eight bytes per load in the machine's byte order, with no byte swap and one bounds check for the whole
+     * run, added as two 32-bit halves into 64-bit accumulators (two of them, so consecutive adds do not wait for
+     * each other; 2^32 halves fit before one could overflow, far beyond any IP datagram). On a little-endian machine
+     * that sums byte-swapped 16-bit words, which RFC 1071 §2 (B) allows: one's complement addition commutes with
+     * swapping bytes, so the run's sum is folded to 16 bits and swapped back once at the end.
+     *
+     * @throws IndexOutOfBoundsException when the range is not inside {@code buffer} (a caller's broken invariant).
      */
     public static long add(final long sum, final DirectBuffer buffer, final int offset, final int length)
     {
-        long acc = sum;
-        int i = offset;
-        final int end = offset + length;
-        // Eight bytes at a time as two big-endian 32-bit halves; one's complement addition is order independent
-        // so adding 32-bit words and folding later gives the same result as 16-bit words.
-        while (end - i >= 8)
+        if (length <= 0)
         {
-            final long word = buffer.getLong(i, ByteOrder.BIG_ENDIAN);
-            acc += (word >>> 32) + (word & 0xFFFF_FFFFL);
-            i += 8;
+            return sum;
         }
-        while (end - i >= 2)
+        buffer.boundsCheck(offset, length);
+        final byte[] array = buffer.byteArray();
+        long address = buffer.addressOffset() + offset;
+        final long end = address + length;
+        long acc0 = 0;
+        long acc1 = 0;
+        while (end - address >= 32)
         {
-            acc += buffer.getShort(i, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            i += 2;
+            final long w0 = UNSAFE.getLong(array, address);
+            final long w1 = UNSAFE.getLong(array, address + 8);
+            final long w2 = UNSAFE.getLong(array, address + 16);
+            final long w3 = UNSAFE.getLong(array, address + 24);
+            acc0 += (w0 >>> 32) + (w0 & 0xFFFF_FFFFL) + (w2 >>> 32) + (w2 & 0xFFFF_FFFFL);
+            acc1 += (w1 >>> 32) + (w1 & 0xFFFF_FFFFL) + (w3 >>> 32) + (w3 & 0xFFFF_FFFFL);
+            address += 32;
         }
-        if (i < end)
+        while (end - address >= 8)
         {
-            acc += (buffer.getByte(i) & 0xFF) << 8;
+            final long w = UNSAFE.getLong(array, address);
+            acc0 += (w >>> 32) + (w & 0xFFFF_FFFFL);
+            address += 8;
         }
-        return acc;
+        if (end - address >= 4)
+        {
+            acc1 += UNSAFE.getInt(array, address) & 0xFFFF_FFFFL;
+            address += 4;
+        }
+        if (end - address >= 2)
+        {
+            acc0 += UNSAFE.getShort(array, address) & 0xFFFF;
+            address += 2;
+        }
+        final boolean little = NATIVE_LITTLE_ENDIAN;
+        if (address < end)
+        {
+            // The odd last byte is the high half of a big-endian word padded with zero (RFC 1071 §4.1): the low
+            // half of a byte-swapped one.
+            final int last = UNSAFE.getByte(array, address) & 0xFF;
+            acc1 += little ? last : last << 8;
+        }
+        final int folded = fold16(acc0 + acc1);
+        return sum + (little ? ((folded & 0xFF) << 8) | (folded >>> 8) : folded);
+    }
+
+    /** {@code s} folded to 16 bits with end-around carries; 0 only when {@code s} is 0. */
+    private static int fold16(final long s)
+    {
+        long r = (s & 0xFFFF_FFFFL) + (s >>> 32);
+        r = (r & 0xFFFF) + (r >>> 16);
+        r = (r & 0xFFFF) + (r >>> 16);
+        return (int)((r & 0xFFFF) + (r >>> 16));
     }
 
     /** Adds the IPv4 pseudo-header (RFC 768, RFC 9293 §3.1) for a transport segment of {@code length} bytes. */
