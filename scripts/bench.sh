@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces, TAP devices)" >&2; exit 1; }
 scripts/install-test-tools.sh || true
+# sockperf is the latency scenarios' peer-tool reference (lat-sockperf-*); only the bench uses it
+command -v sockperf >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sockperf >/dev/null 2>&1 || true
 jar=bench/target/benchmarks.jar
 if [ ! -f "$jar" ] || [ -n "$(find stack tap conntest-core cli bench -name '*.java' -newer "$jar" -print -quit)" ]; then
   echo "bench: building $jar" >&2

@@ -56,7 +56,7 @@ public final class BenchRunner
                     case "-h", "--help" ->
                     {
                         System.out.println("usage: bench.sh [--quick|--full] [--out DIR] [--only ID,ID]\n"
-                            + "scenarios: " + Scenarios.all().stream().map(Scenarios.Scenario::id).toList());
+                            + "scenarios: " + scenarios().stream().map(Scenarios.Scenario::id).toList());
                         return;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -95,9 +95,9 @@ public final class BenchRunner
                 + " mode, " + mode.runs() + " run(s) per scenario");
             final List<Scenarios.Scenario> chosen = new ArrayList<>();
             final Map<String, String> lastErrors = new HashMap<>();
-            for (final Scenarios.Scenario scenario : Scenarios.all())
+            for (final Scenarios.Scenario scenario : scenarios())
             {
-                if (only != null && !only.contains(scenario.id()))
+                if (only != null && !selected(only, scenario.id()))
                 {
                     continue;
                 }
@@ -145,7 +145,29 @@ public final class BenchRunner
         }
         results.elapsed(Duration.ofNanos(System.nanoTime() - startNs));
         ratios().forEach(results::addRatio);
+        LatencyScenarios.ratios().forEach(results::addRatio);
         return results;
+    }
+
+    /** Every scenario: the stack's and conntest's throughput and latency, then the latency comparisons. */
+    private static List<Scenarios.Scenario> scenarios()
+    {
+        final List<Scenarios.Scenario> all = new ArrayList<>(Scenarios.all());
+        all.addAll(LatencyScenarios.all());
+        return all;
+    }
+
+    /** {@code --only} names scenarios, or groups of them with a trailing {@code *} ({@code lat-*}). */
+    private static boolean selected(final Set<String> only, final String id)
+    {
+        for (final String name : only)
+        {
+            if (name.equals(id) || name.endsWith("*") && id.startsWith(name.substring(0, name.length() - 1)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The comparisons the report makes, with the targets where it sets one. */

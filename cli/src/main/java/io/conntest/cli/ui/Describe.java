@@ -165,6 +165,10 @@ public final class Describe
         if (c.udpLost() >= 0)
         {
             line.append(" lost ").append(c.udpLost()).append(" out-of-order ").append(c.udpOutOfOrder());
+            if (c.udpReorderMax() > 0)
+            {
+                line.append(" reorder-max ").append(c.udpReorderMax());
+            }
             if (c.udpJitterNs() >= 0)
             {
                 line.append(" jitter ").append(Human.latency(c.udpJitterNs()));

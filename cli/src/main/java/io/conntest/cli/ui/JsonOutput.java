@@ -189,6 +189,7 @@ public final class JsonOutput extends Output
             .put("verification_errors", c.verificationErrors())
             .putKnown("udp_lost", c.udpLost())
             .putKnown("udp_out_of_order", c.udpOutOfOrder())
+            .putKnown("udp_reorder_max", c.udpReorderMax())
             .putKnown("udp_duplicate", c.udpDuplicate())
             .putKnown("udp_retransmitted", c.udpRetransmitted())
             .putKnown("udp_jitter_ns", c.udpJitterNs())

@@ -54,7 +54,7 @@ class OutputGoldenTest
                 + "\"quoted\"\\ttab), next try in 2s)",
             "sender in udp 127.0.0.1:50000 sender connected RTT/2 80.0 us loaded 150 us now up 40.0 Mbit/s "
                 + "down 50.0 Mbit/s last test up 50.0 Mbit/s down 40.0 Mbit/s uptime 1m05s retries 0 packets 500/510 "
-                + "size 1.37 KiB lost 3 out-of-order 1 jitter 35.0 us",
+                + "size 1.37 KiB lost 3 out-of-order 1 reorder-max 2 jitter 35.0 us",
             "sender: stopped: engine stopped",
             "sender summary out tcp 127.0.0.1:1234 receiver RTT/2 idle min/p50/p99/max 30.0 us / 45.0 us / 90.0 us / "
                 + "120 us (42 probes) loaded p50/p99/max 260 us / 700 us / 900 us (37 probes) answered 47 up avg "
@@ -99,6 +99,7 @@ class OutputGoldenTest
         Map.entry("bandwidth_down_last_bps", "number?"), Map.entry("bandwidth_down_avg_bps", "number?"),
         Map.entry("bandwidth_tests", "number"), Map.entry("verification_errors", "number"),
         Map.entry("udp_lost", "number?"), Map.entry("udp_out_of_order", "number?"),
+        Map.entry("udp_reorder_max", "number?"),
         Map.entry("udp_duplicate", "number?"), Map.entry("udp_retransmitted", "number?"),
         Map.entry("tcp_retransmissions", "number?"), Map.entry("tcp_srtt_ns", "number?"),
         Map.entry("tcp_cwnd_bytes", "number?"), Map.entry("last_failure", "string?"),

@@ -47,6 +47,8 @@ final class Receiver
         if (seq < receive.highest)
         {
             stats.outOfOrder++;
+            // reorder distance: how far past it the sequence had gone when it arrived (RFC 4737 §4.2)
+            stats.reorderMax = Math.max(stats.reorderMax, receive.highest - seq);
         }
         final boolean hadGap = receive.hasGap();
         if (verdict == ReceiveBuffer.BUFFERED)

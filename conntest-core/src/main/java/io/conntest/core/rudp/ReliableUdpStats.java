@@ -15,6 +15,7 @@ public final class ReliableUdpStats
     long retransmitted;
     long lost;
     long outOfOrder;
+    long reorderMax;
     long duplicate;
     long dropped;
     long acksSent;
@@ -80,6 +81,16 @@ public final class ReliableUdpStats
     public long outOfOrder()
     {
         return outOfOrder;
+    }
+
+    /**
+     * The largest reorder distance seen: for a message that arrived after later ones, how many sequence numbers
+     * past it had arrived already (the highest received minus its own; RFC 4737 §4.2's reordering extent counted
+     * in messages). 0 when nothing arrived out of order.
+     */
+    public long reorderMax()
+    {
+        return reorderMax;
     }
 
     /** DATA for a message already received (re-acknowledged each time). */

@@ -51,6 +51,8 @@ import io.conntest.core.transport.TransportProtocol;
  * @param verificationErrors  corrupted payload bytes found (by this side, plus those the peer reported)
  * @param udpLost             UDP messages this side declared lost on their way to the peer (outgoing direction)
  * @param udpOutOfOrder       UDP packets received out of order
+ * @param udpReorderMax       UDP: the largest reorder distance of a received message, in sequence numbers (the
+ *                            highest already received minus its own), over every connection of the row
  * @param udpDuplicate        UDP duplicates received
  * @param udpRetransmitted    UDP packets retransmitted
  * @param udpJitterNs         RFC 3550 §6.4.1 interarrival jitter of the DATA frames this side received, -1 = none
@@ -107,6 +109,7 @@ public record ConnectionSnapshot(
     long verificationErrors,
     long udpLost,
     long udpOutOfOrder,
+    long udpReorderMax,
     long udpDuplicate,
     long udpRetransmitted,
     long udpJitterNs,

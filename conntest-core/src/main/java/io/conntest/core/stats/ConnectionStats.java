@@ -62,6 +62,7 @@ public final class ConnectionStats
     private long udpLostBase;
     private long udpOutOfOrderBase;
     private long udpDuplicateBase;
+    private long udpReorderMaxBase;
     private long udpRetransmittedBase;
     /** The peer's count of messages it declared lost towards us, on the current connection (-1 = not told). */
     public long peerUdpLost = -1;
@@ -102,6 +103,7 @@ public final class ConnectionStats
         udpLostBase += Math.max(0, t.udpLost());
         udpOutOfOrderBase += Math.max(0, t.udpOutOfOrder());
         udpDuplicateBase += Math.max(0, t.udpDuplicate());
+        udpReorderMaxBase = Math.max(udpReorderMaxBase, t.udpReorderMax());
         udpRetransmittedBase += Math.max(0, t.udpRetransmitted());
         peerUdpLostBase += Math.max(0, peerUdpLost);
         peerUdpLost = -1;
@@ -236,6 +238,7 @@ public final class ConnectionStats
             verificationErrors,
             protocol == TransportProtocol.UDP ? udp(udpLostBase, t.udpLost()) : -1,
             protocol == TransportProtocol.UDP ? udp(udpOutOfOrderBase, t.udpOutOfOrder()) : -1,
+            protocol == TransportProtocol.UDP ? Math.max(udpReorderMaxBase, Math.max(0, t.udpReorderMax())) : -1,
             protocol == TransportProtocol.UDP ? udp(udpDuplicateBase, t.udpDuplicate()) : -1,
             protocol == TransportProtocol.UDP ? udp(udpRetransmittedBase, t.udpRetransmitted()) : -1,
             protocol == TransportProtocol.UDP ? jitter.jitterNs() : -1,

@@ -44,9 +44,14 @@ public final class KernelTransport implements Transport
     final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
     final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
     final UnsafeBuffer writeView = new UnsafeBuffer(writeBuffer);
-    private static final Consumer<SelectionKey> IGNORE_READY = KernelTransport::ignoreReady;
+    /** Ready keys {@link #idle} keeps for the next {@link #poll}; past this many, the poll selects afresh. */
+    static final int MAX_STASHED_KEYS = 64;
 
     private final ReadyKeyHandler readyKeys = new ReadyKeyHandler();
+    private final SelectionKey[] stashedKeys = new SelectionKey[MAX_STASHED_KEYS];
+    private final Consumer<SelectionKey> stashReady = this::stash;
+    private int stashedCount;
+    private boolean stashOverflowed;
     private long nextId = 1;
     private long nowNs;
     private boolean closed;
@@ -194,7 +199,22 @@ public final class KernelTransport implements Transport
             // The Consumer form of select hands each ready key to a pre-built handler: no selected-key set, so no
             // iterator per poll (the only per-cycle allocation this transport had).
             readyKeys.work = 0;
-            selector.selectNow(readyKeys);
+            if (stashedCount > 0 && !stashOverflowed)
+            {
+                // the keys idle() woke up for: delivered without a second select, so a probe that woke an idle
+                // instance is read one system call sooner (others that became ready since wait for the next poll)
+                for (int i = 0; i < stashedCount; i++)
+                {
+                    readyKeys.accept(stashedKeys[i]);
+                    stashedKeys[i] = null;
+                }
+                stashedCount = 0;
+            }
+            else
+            {
+                clearStash();
+                selector.selectNow(readyKeys);
+            }
             work += readyKeys.work;
         }
         catch (final IOException ex)
@@ -230,9 +250,11 @@ public final class KernelTransport implements Transport
         final long timeoutMs = Math.max(1, (deadlineNs - nowNs + 999_999) / 1_000_000);
         try
         {
-            // Only waits: the keys found ready here are ready again (level-triggered) for the next poll's
-            // selectNow, which delivers them, so every callback still runs inside poll.
-            selector.select(IGNORE_READY, timeoutMs);
+            // Only waits and keeps the keys found ready: the next poll delivers them (every callback still runs
+            // inside poll) without selecting again. Had more been ready than the stash holds, the next poll selects
+            // afresh (level-triggered: they are ready again).
+            clearStash();
+            selector.select(stashReady, timeoutMs);
         }
         catch (final IOException ex)
         {
@@ -311,9 +333,26 @@ public final class KernelTransport implements Transport
         }
     }
 
-    private static void ignoreReady(final SelectionKey key)
+    private void stash(final SelectionKey key)
     {
-        // idle() only waits; poll() delivers
+        if (stashedCount < MAX_STASHED_KEYS)
+        {
+            stashedKeys[stashedCount++] = key;
+        }
+        else
+        {
+            stashOverflowed = true;
+        }
+    }
+
+    private void clearStash()
+    {
+        for (int i = 0; i < stashedCount; i++)
+        {
+            stashedKeys[i] = null;
+        }
+        stashedCount = 0;
+        stashOverflowed = false;
     }
 
     static void configure(final SocketChannel channel) throws IOException

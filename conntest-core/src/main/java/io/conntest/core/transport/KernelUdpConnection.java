@@ -142,7 +142,8 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
             {
                 return;
             }
-            onDatagram(transport.readView, 0, n, nowNs);
+            // the receive timestamp next to the read system call: latency probes are measured against it
+            onDatagram(transport.readView, 0, n, nowNs, System.nanoTime());
         }
     }
 

@@ -65,13 +65,15 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
             {
                 return;
             }
+            // the receive timestamp next to the read system call: latency probes are measured against it
+            final long receivedAtNs = System.nanoTime();
             if (from != lastSource)
             {
                 lastSource = from;
                 lastKey = key((InetSocketAddress)from);
             }
             source = (InetSocketAddress)from;
-            demux.onDatagram(lastKey, transport.readView, 0, buffer.position(), nowNs);
+            demux.onDatagram(lastKey, transport.readView, 0, buffer.position(), nowNs, receivedAtNs);
         }
     }
 

@@ -22,6 +22,9 @@ import io.conntest.core.rudp.Role;
  */
 public abstract class ReliableUdpConnection implements Connection, MessageHandler, DatagramSink
 {
+    /** A datagram's receive time when the I/O side does not know it: messages are handled at the engine's time. */
+    public static final long NO_RECEIVE_TIMESTAMP = Long.MIN_VALUE;
+
     private final long id;
     private final ReliableUdpChannel reliable;
     private final TransportStats stats;
@@ -35,6 +38,9 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
     private FailureReason pendingReason;
     private String pendingDetail;
     private long nowNs;
+    private long receivedAtNs = NO_RECEIVE_TIMESTAMP;
+    private boolean delivering;
+    private boolean wroteWhileDelivering;
 
     protected ReliableUdpConnection(final long id, final ReliableUdpConfig config, final Role role,
         final ConnectionHandler handler, final long nowNs)
@@ -81,15 +87,44 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
         }
     }
 
-    /** Hands one received datagram to the channel; its messages come back through {@link #onMessage}. */
+    /** Hands one received datagram to the channel, with no receive timestamp. */
     public final int onDatagram(final DirectBuffer buffer, final int offset, final int length, final long nowNs)
+    {
+        return onDatagram(buffer, offset, length, nowNs, NO_RECEIVE_TIMESTAMP);
+    }
+
+    /**
+     * Hands one received datagram to the channel; its messages come back through {@link #onMessage} and reach the
+     * handler with {@code receivedAtNs} (when the datagram was read from the system, on {@link System#nanoTime()};
+     * {@link #NO_RECEIVE_TIMESTAMP} when unknown). What the handler wrote while taking them in (a latency probe's
+     * answer) is sent before this returns, in the I/O event that read the probe, not at the next poll.
+     */
+    public final int onDatagram(final DirectBuffer buffer, final int offset, final int length, final long nowNs,
+        final long receivedAtNs)
     {
         this.nowNs = nowNs;
         if (finished && !closing)
         {
             return 0;
         }
-        return reliable.onDatagram(buffer, offset, length, nowNs, this);
+        this.receivedAtNs = receivedAtNs;
+        delivering = true;
+        wroteWhileDelivering = false;
+        final int result;
+        try
+        {
+            result = reliable.onDatagram(buffer, offset, length, nowNs, this);
+        }
+        finally
+        {
+            delivering = false;
+            this.receivedAtNs = NO_RECEIVE_TIMESTAMP;
+        }
+        if (wroteWhileDelivering && open && !finished)
+        {
+            reliable.poll(nowNs, this);
+        }
+        return result;
     }
 
     @Override
@@ -97,7 +132,14 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
     {
         if (open && !finished && handler != null)
         {
-            handler.onData(this, buffer, offset, length, nowNs);
+            if (receivedAtNs == NO_RECEIVE_TIMESTAMP)
+            {
+                handler.onData(this, buffer, offset, length, nowNs);
+            }
+            else
+            {
+                handler.onData(this, buffer, offset, length, nowNs, receivedAtNs);
+            }
         }
     }
 
@@ -255,6 +297,7 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
         }
         if (reliable.offer(buffer, offset, length, nowNs))
         {
+            wroteWhileDelivering |= delivering;
             return length;
         }
         blocked = true;

@@ -61,14 +61,24 @@ public final class ReliableUdpDemux<P extends ReliableUdpConnection>
         return peers.get(key);
     }
 
-    /** Handles one datagram from the source {@code key}. */
+    /** Handles one datagram from the source {@code key}, with no receive timestamp. */
     public void onDatagram(final long key, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs)
+    {
+        onDatagram(key, buffer, offset, length, nowNs, ReliableUdpConnection.NO_RECEIVE_TIMESTAMP);
+    }
+
+    /**
+     * Handles one datagram from the source {@code key}, read from the system at {@code receivedAtNs}
+     * ({@link ReliableUdpConnection#NO_RECEIVE_TIMESTAMP} when unknown).
+     */
+    public void onDatagram(final long key, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs, final long receivedAtNs)
     {
         final P known = peers.get(key);
         if (known != null)
         {
-            known.onDatagram(buffer, offset, length, nowNs);
+            known.onDatagram(buffer, offset, length, nowNs, receivedAtNs);
             if (!known.reliable().isPeerRestarted())
             {
                 return;
@@ -92,7 +102,7 @@ public final class ReliableUdpDemux<P extends ReliableUdpConnection>
             return;
         }
         final P fresh = io.newPeer(key, nowNs);
-        if (fresh.onDatagram(buffer, offset, length, nowNs) == ReliableUdpChannel.MALFORMED ||
+        if (fresh.onDatagram(buffer, offset, length, nowNs, receivedAtNs) == ReliableUdpChannel.MALFORMED ||
             !fresh.reliable().isOpen())
         {
             junkDatagrams++;

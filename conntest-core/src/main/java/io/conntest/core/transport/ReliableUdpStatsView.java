@@ -25,6 +25,12 @@ public final class ReliableUdpStatsView implements TransportStats
     }
 
     @Override
+    public long udpReorderMax()
+    {
+        return stats.reorderMax();
+    }
+
+    @Override
     public long udpDuplicate()
     {
         return stats.duplicate();

@@ -20,6 +20,12 @@ public interface TransportStats
         return -1;
     }
 
+    /** The largest reorder distance of a received message, in sequence numbers (see ReliableUdpStats). */
+    default long udpReorderMax()
+    {
+        return -1;
+    }
+
     default long udpDuplicate()
     {
         return -1;

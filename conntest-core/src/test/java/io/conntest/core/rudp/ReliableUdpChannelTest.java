@@ -84,6 +84,8 @@ class ReliableUdpChannelTest
         assertEquals(1, c.fastRetransmits(), c::toString);
         assertEquals(0, c.tailLossProbes(), c::toString);
         assertEquals(1, s.outOfOrder(), s::toString);
+        // the resent third message came after the fourth and fifth: two sequence numbers past it (RFC 4737 §4.2)
+        assertEquals(2, s.reorderMax(), s::toString);
         assertEquals(0, s.duplicate(), s::toString);
         assertEquals(0, s.malformed(), s::toString);
     }
@@ -124,6 +126,7 @@ class ReliableUdpChannelTest
         assertEquals(1, c.lost(), c::toString);
         assertEquals(0, c.timeouts(), c::toString);
         assertEquals(0, s.outOfOrder(), s::toString); // nothing later overtook it
+        assertEquals(0, s.reorderMax(), s::toString);
         assertEquals(0, s.duplicate(), s::toString);
     }
 

@@ -1,5 +1,7 @@
 package io.conntest.stack.iface;
 
+import java.util.function.LongSupplier;
+
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.phy.FrameHandler;
 import io.conntest.stack.phy.FrameMetadata;
@@ -10,6 +12,7 @@ import io.conntest.stack.wire.ArpRepr;
 import io.conntest.stack.wire.EthernetFrame;
 import io.conntest.stack.wire.Ipv4Packet;
 import io.conntest.stack.wire.MacAddress;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -75,6 +78,8 @@ public final class Interface implements Ipv4Sender
     private IpProtocolHandler[] protocols = new IpProtocolHandler[0];
     private boolean announced;
     private long nowNs;
+    private LongSupplier receiveClock;
+    private long receivedAtNs;
 
     public Interface(final FrameDevice device, final InterfaceConfig config)
     {
@@ -110,6 +115,28 @@ public final class Interface implements Ipv4Sender
         protocols = grown;
     }
 
+    /**
+     * The clock the frames read in a poll are stamped with (see {@link #receivedAtNs()}); null (the default) stamps
+     * them with the poll's time, so a stack on a manual clock stays deterministic. The owner of a stack on the real
+     * clock passes {@code System::nanoTime}: one reading per frame read.
+     */
+    public void receiveClock(final LongSupplier clock)
+    {
+        this.receiveClock = clock;
+    }
+
+    /**
+     * When the newest frame of the current (or last) poll was read from the device, on the {@link #receiveClock}
+     * (the poll's time without one, or when the poll read nothing). Read in the delivery phase, it is a receive
+     * timestamp for what the sockets' owners take in: exact for the one frame of an idle poll; for a batch, never
+     * before any of its frames was read (a probe in a batch is measured long rather than short, by at most the
+     * batch's ingress).
+     */
+    public long receivedAtNs()
+    {
+        return receivedAtNs;
+    }
+
     /** Receives ICMP echo replies (for a ping client); null to stop. */
     public void echoListener(final IcmpEchoListener listener)
     {
@@ -136,6 +163,7 @@ public final class Interface implements Ipv4Sender
     public boolean poll(final long nowNs)
     {
         this.nowNs = nowNs;
+        this.receivedAtNs = nowNs;
         egress.nowNs(nowNs);
         final long txBefore = counters.get(InterfaceCounter.TX_FRAMES);
         boolean worked = false;
@@ -305,6 +333,12 @@ public final class Interface implements Ipv4Sender
 
     private void onFrame(final DirectBuffer buffer, final int offset, final int length, final boolean checksumTrusted)
     {
+        final LongSupplier clock = receiveClock;
+        if (clock != null)
+        {
+            // right after the device's read returned this frame, before any of its processing
+            receivedAtNs = clock.getAsLong();
+        }
         counters.increment(InterfaceCounter.RX_FRAMES);
         counters.add(InterfaceCounter.RX_BYTES, length);
         if (!eth.wrapChecked(buffer, offset, length))

@@ -69,6 +69,8 @@ public final class StackHost implements AutoCloseable
         // dispatch tells TCP the MTU gets its MSS from this
         tcp.mtu(stack.iface().mtu());
         stack.addProtocol(tcp);
+        // frames are stamped as they are read from the device, on the engine's clock (receive timestamps)
+        stack.iface().receiveClock(System::nanoTime);
         this.lastNowNs = System.nanoTime();
     }
 
@@ -119,6 +121,15 @@ public final class StackHost implements AutoCloseable
     public long nowNs()
     {
         return lastNowNs;
+    }
+
+    /**
+     * When the newest frame of the last {@link #poll} was read from the device ({@link System#nanoTime()}; the
+     * poll's time if it read none): the receive timestamp of what is delivered in or right after that poll.
+     */
+    public long receivedAtNs()
+    {
+        return stack.iface().receivedAtNs();
     }
 
     /** One turn of the stack (ingress, egress of every socket, timers); socket callbacks run inside. */

@@ -38,6 +38,7 @@ final class StackTcpConnection implements Connection, TcpSocketListener, TcpRead
     private FailureReason pendingReason;
     /** The time of the poll whose delivery is reading (the read callback carries none). */
     private long deliveryNowNs;
+    private long deliveryReceivedAtNs;
     private String pendingDetail;
 
     StackTcpConnection(final StackTransport transport, final TcpSocket socket, final String remoteHost,
@@ -106,6 +107,9 @@ final class StackTcpConnection implements Connection, TcpSocketListener, TcpRead
     public void onReadable(final TcpSocket s)
     {
         deliveryNowNs = transport.host().nowNs();
+        // when the newest frame was read from the device: the bytes read here arrived by then (a read left pending
+        // from this poll is read after it and stamped with the same time)
+        deliveryReceivedAtNs = transport.host().receivedAtNs();
         for (int i = 0; i < READS_PER_READY && open && !finished; i++)
         {
             final int n = socket.readInPlace(this, READ_BYTES_PER_READY);
@@ -135,7 +139,7 @@ final class StackTcpConnection implements Connection, TcpSocketListener, TcpRead
     {
         if (open && !finished)
         {
-            handler.onData(this, buffer, offset, length, deliveryNowNs);
+            handler.onData(this, buffer, offset, length, deliveryNowNs, deliveryReceivedAtNs);
         }
     }
 

@@ -26,6 +26,7 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
     private final int port;
     private final ReliableUdpDemux<StackUdpPeer> demux;
     private long nowNs;
+    private long receivedAtNs;
     private int sourceAddr;
     private int sourcePort;
     private boolean closed;
@@ -69,6 +70,7 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
         }
         // the receive's callbacks (onDatagram) carry no time: the time of this one delivery, for them
         this.nowNs = nowNs;
+        this.receivedAtNs = transport.host().receivedAtNs();
         socket.receive(this, MAX_DATAGRAMS_PER_POLL);
     }
 
@@ -78,7 +80,7 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
     {
         sourceAddr = srcAddr;
         sourcePort = srcPort;
-        demux.onDatagram(key(srcAddr, srcPort), buffer, offset, length, nowNs);
+        demux.onDatagram(key(srcAddr, srcPort), buffer, offset, length, nowNs, receivedAtNs);
     }
 
     @Override

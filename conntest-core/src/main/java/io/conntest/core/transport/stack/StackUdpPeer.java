@@ -30,6 +30,7 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     private final String localHost;
     private final int localPort;
     private long deliveryNowNs;
+    private long deliveryReceivedAtNs;
 
     private StackUdpPeer(final StackTransport transport, final UdpSocket socket, final StackUdpListener listener,
         final int remoteAddr, final int remotePort, final String remoteHost, final Role role,
@@ -94,6 +95,7 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
         }
         // the receive's callbacks (onDatagram) carry no time: the time of this one delivery, for them
         deliveryNowNs = nowNs;
+        deliveryReceivedAtNs = transport.host().receivedAtNs();
         socket.receive(this, MAX_DATAGRAMS_PER_POLL);
     }
 
@@ -103,7 +105,7 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     {
         if (srcAddr == remoteAddr && srcPort == remotePort)
         {
-            onDatagram(buffer, offset, length, deliveryNowNs);
+            onDatagram(buffer, offset, length, deliveryNowNs, deliveryReceivedAtNs);
         }
     }
 
