@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Soak (issue 14): 4 conntest instances on the own stack (TAPs on a bridge) and 4 on kernel sockets, every pair
 # connected both ways (the pair rule keeps one connection per pair), latency probes all the time and paced bandwidth
-# tests on two pairs of each mesh, for MINUTES minutes. Every minute it samples each instance's RSS and thread count
-# (/proc/PID/status), open file descriptors (/proc/PID/fd), heap in use and the live heap after a full GC (jcmd
-# GC.run, then jstat -gc) into a CSV, and prints a table (first, last, min, max per instance) at the end.
+# tests on two pairs of each mesh, for MINUTES minutes. Every minute (by the wall clock) it samples each instance's
+# RSS and thread count (/proc/PID/status), open file descriptors (/proc/PID/fd), heap in use and old generation in
+# use (one jstat -gc per instance: a JVM start each, so a sample takes seconds on a loaded machine) into a CSV with
+# the seconds since the first sample, and prints a table (first, last, min, max per instance) at the end.
 #
 #   scripts/soak.sh [MINUTES] [OUTDIR]      # default 60 minutes, docs/soak
 #
@@ -91,9 +92,9 @@ start_instance() {
 for i in 0 1 2 3 4 5 6 7; do start_instance "$i"; done
 echo "soak: namespace $ns, 8 instances (pids ${pids[*]}), $minutes min, logs in $logs" >&2
 
-echo "minute,instance,stack,rss_kib,threads,fds,heap_used_kib,live_heap_kib" > "$csv"
+echo "minute,elapsed_s,instance,stack,rss_kib,threads,fds,heap_used_kib,old_used_kib" > "$csv"
 sample() {
-    local minute=$1 i pid rss threads fds heap live
+    local minute=$1 i pid rss threads fds gc elapsed
     for i in 0 1 2 3 4 5 6 7; do
         pid=${pids[$i]}
         if ! kill -0 "$pid" 2>/dev/null; then
@@ -104,20 +105,21 @@ sample() {
         rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
         threads=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status")
         fds=$(ls "/proc/$pid/fd" | wc -l)
-        # jstat -gc: S0U S1U EU OU are columns 3, 4, 6, 8 (KiB).
-        heap=$("$jbin/jstat" -gc "$pid" | awk 'NR == 2 {printf "%d", $3 + $4 + $6 + $8}')
-        "$jbin/jcmd" "$pid" GC.run > /dev/null
-        live=$("$jbin/jstat" -gc "$pid" | awk 'NR == 2 {printf "%d", $3 + $4 + $6 + $8}')
-        echo "$minute,${names[$i]},$([ "$i" -lt 4 ] && echo tap || echo kernel),$rss,$threads,$fds,$heap,$live" >> "$csv"
+        # jstat -gc: S0U S1U EU OU are columns 3, 4, 6, 8 (KiB); OU is what survived into the old generation.
+        gc=$("$jbin/jstat" -J-XX:TieredStopAtLevel=1 -gc "$pid" | awk 'NR == 2 {printf "%d,%d", $3 + $4 + $6 + $8, $8}')
+        elapsed=$(( $(date +%s) - first ))
+        echo "$minute,$elapsed,${names[$i]},$([ "$i" -lt 4 ] && echo tap || echo kernel),$rss,$threads,$fds,$gc" >> "$csv"
     done
 }
 
 sleep 30 # let every pair connect and the JIT settle before the first sample
 # Attach once before the first sample: the JVM's attach listener is one thread more for good, not growth.
 for pid in "${pids[@]}"; do "$jbin/jcmd" "$pid" VM.version > /dev/null; done
+first=$(date +%s)
 for m in $(seq 0 "$minutes"); do
+    # Sample at minute m by the wall clock (a late sample is not made up for: the loop stays bounded).
+    while [ $(( $(date +%s) - first )) -lt $((60 * m)) ]; do sleep 1; done
     sample "$m"
-    [ "$m" = "$minutes" ] || sleep 60
 done
 
 # Events over the whole run, from each instance's JSON lines.
@@ -127,15 +129,15 @@ count() { grep -c "\"event\":\"$2\"" "$logs/$1.jsonl" || true; }
     echo "each connecting to the 3 others of its stack (TCP pairs with a 20 Mbit/s bandwidth test after each round of"
     echo "probes, reliable-UDP pairs with probes only), probes every 200 ms; samples every minute."
     echo
-    echo "| instance | stack | RSS KiB first / last (min - max) | live heap KiB first / last (min - max) | heap in use KiB max | threads first / last (max) | fds first / last (max) | connected | closed | bandwidth results |"
+    echo "| instance | stack | RSS KiB first / last (min - max) | old gen in use KiB first / last (min - max) | heap in use KiB max | threads first / last (max) | fds first / last (max) | connected | closed | bandwidth results |"
     echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     for name in "${names[@]}"; do
-        awk -F, -v n="$name" '$2 == n {
-            if (!seen) { r0 = $4; t0 = $5; f0 = $6; l0 = $8; rmin = rmax = $4; lmin = lmax = $8; tmax = $5; fmax = $6; hmax = $7; seen = 1 }
-            r1 = $4; t1 = $5; f1 = $6; l1 = $8; st = $3
-            if ($4 < rmin) rmin = $4; if ($4 > rmax) rmax = $4
-            if ($8 < lmin) lmin = $8; if ($8 > lmax) lmax = $8
-            if ($5 > tmax) tmax = $5; if ($6 > fmax) fmax = $6; if ($7 > hmax) hmax = $7
+        awk -F, -v n="$name" '$3 == n {
+            if (!seen) { r0 = $5; t0 = $6; f0 = $7; l0 = $9; rmin = rmax = $5; lmin = lmax = $9; tmax = $6; fmax = $7; hmax = $8; seen = 1 }
+            r1 = $5; t1 = $6; f1 = $7; l1 = $9; st = $4
+            if ($5 < rmin) rmin = $5; if ($5 > rmax) rmax = $5
+            if ($9 < lmin) lmin = $9; if ($9 > lmax) lmax = $9
+            if ($6 > tmax) tmax = $6; if ($7 > fmax) fmax = $7; if ($8 > hmax) hmax = $8
         } END { printf "| %s | %s | %d / %d (%d - %d) | %d / %d (%d - %d) | %d | %d / %d (%d) | %d / %d (%d) ", n, st, r0, r1, rmin, rmax, l0, l1, lmin, lmax, hmax, t0, t1, tmax, f0, f1, fmax }' "$csv"
         echo "| $(count "$name" connected) | $(count "$name" closed) | $(count "$name" bandwidth_result) |"
     done

@@ -49,6 +49,7 @@ ip -n "$ns" tuntap add tap100 mode tap
 ip -n "$ns" link set tap100 master service
 ip -n "$ns" link set tap100 up
 [ -z "$(ip -n "$ns" route show default)" ] || { echo "storms: namespace has a default route" >&2; exit 1; }
+# (background jobs below call ip netns exec directly, so $! is the process itself and cleanup reaches it)
 nsx() { ip netns exec "$ns" "$@"; }
 
 wait_for() { # wait_for FILE PATTERN SECONDS
@@ -58,12 +59,12 @@ wait_for() { # wait_for FILE PATTERN SECONDS
         sleep 0.1
     done
 }
-nsx "$java" -Xmx256m -jar "$jar" --name loaded --tap tap100 --ipv4 10.0.0.2/24 --listen tcp:1234 --ui json \
+ip netns exec "$ns" "$java" -Xmx256m -jar "$jar" --name loaded --tap tap100 --ipv4 10.0.0.2/24 --listen tcp:1234 --ui json \
     --logfile "$logs/loaded.jsonl" 2> "$logs/loaded.err" &
 pids+=($!)
 wait_for "$logs/loaded.jsonl" '"event":"listening"' 120
 # One long duplex test per round, so a transfer runs through each storm; probes every 100 ms.
-nsx "$java" -Xmx256m -jar "$jar" --name tester --timeout 10 --ui json --logfile "$logs/tester.jsonl" \
+ip netns exec "$ns" "$java" -Xmx256m -jar "$jar" --name tester --timeout 10 --ui json --logfile "$logs/tester.jsonl" \
     --connect 'tcp://10.0.0.2:1234?monitor-bandwidth&bandwidth=duplex&bandwidth-duration=20s&latency-interval=100ms' \
     2> "$logs/tester.err" &
 pids+=($!)
@@ -105,7 +106,7 @@ for storm in syn-flood ack-storm rst-storm; do
     esac
     exec 9> "$lock"
     flock -w 600 9 || { echo "storms: $lock held for 10 min" >&2; exit 1; }
-    nsx timeout "$secs" hping3 "${args[@]}" --flood -c 2000000 10.0.0.2 > "$logs/$storm.hping" 2>&1 &
+    ip netns exec "$ns" timeout "$secs" hping3 "${args[@]}" --flood -c 2000000 10.0.0.2 > "$logs/$storm.hping" 2>&1 &
     h=$!
     sleep 1
     probe > "$logs/$storm.during"
