@@ -51,15 +51,15 @@ for target in "${targets[@]}"; do
     last="$(grep -aE '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1 || true)"
     runs="$(grep -aoE 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 | awk '{print $2 " " $5}' || true)"
     execs=${runs%% *}; secs=${runs##* }
-    if [ -z "$runs" ]; then execs="$(echo "$last" | grep -oE '^#[0-9]+' | tr -d '#')"; secs=$t; fi
-    cov="$(echo "$last" | grep -oE 'cov: [0-9]+' | awk '{print $2}')"
-    corp="$(echo "$last" | grep -oE 'corp: [0-9]+' | awk '{print $2}')"
+    # (a run that printed no status line, e.g. killed, leaves these empty rather than ending the campaign)
+    if [ -z "$runs" ]; then execs="$(echo "$last" | grep -oE '^#[0-9]+' | tr -d '#' || true)"; secs=$t; fi
+    cov="$(echo "$last" | grep -oE 'cov: [0-9]+' | awk '{print $2}' || true)"
+    corp="$(echo "$last" | grep -oE 'corp: [0-9]+' | awk '{print $2}' || true)"
     after="$(find "$root/stack/src/test/resources" -name 'crash-*' | sort)"
     crashes="$(comm -13 <(echo "$before") <(echo "$after") | xargs -r -n1 basename | tr '\n' ' ')"
     [ "$status" = 0 ] || crashes="${crashes}(mvn exit $status, see $log)"
     rate="–"; [ -n "$execs" ] && [ "${secs:-0}" -gt 0 ] && rate=$((execs / secs))
     printf '| `%s` | %s s (%s s with Maven) | %s | %s | %s | %s | %s |\n' "$target" "${secs:-?}" "$took" \
-        "$(printf "%'d" "${execs:-0}")" "$(printf "%'d" "$rate" 2>/dev/null || echo "$rate")" "${cov:-?}" \
-        "${corp:-?}" "${crashes:-0}"
+        "${execs:-0}" "$rate" "${cov:-?}" "${corp:-?}" "${crashes:-0}"
 done
 echo "fuzz-campaign: logs in $logs" >&2
