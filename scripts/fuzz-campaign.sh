@@ -39,9 +39,9 @@ for target in "${targets[@]}"; do
     log="$logs/$target.log"
     before="$(find "$root/stack/src/test/resources" -name 'crash-*' | sort)"
     start=$(date +%s)
-    # timeout bounds the run even if the fuzzer ignores -max_total_time (Maven's start and the JVM's included).
+    # timeout bounds the run even if the fuzzer ignores -max_total_time (Maven's start and the JVM's included; under nice on a loaded machine Maven alone can take minutes).
     (cd "$root" && JAVA_TOOL_OPTIONS=-XX:-OmitStackTraceInFastThrow JAZZER_FUZZ=1 \
-        timeout --kill-after=30 $((t + 180)) nice -n 15 mvn -o -B -pl stack test -Dtest="$target" \
+        timeout --kill-after=30 $((t + 600)) nice -n 15 mvn -o -B -pl stack test -Dtest="$target" \
         -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.internal.arg.0=fake \
         -Djazzer.internal.arg.1=-max_total_time="$t" -Djazzer.internal.arg.2=-max_len="$(max_len "$target")" \
         > "$log" 2>&1) & child=$!
