@@ -55,7 +55,7 @@ class Iperf3RunTest
             final boolean tap = stack.equals("tap");
             final String server = tap ? "10.0.0.2" : "127.0.0.1";
             final List<String> args = new ArrayList<>(List.of("--name", "ip3", "--listen",
-                "tcp:" + PORT + "?service=iperf3", "--duration", "32s", "--ui", "json"));
+                "tcp:" + PORT + "?service=iperf3", "--duration", "38s", "--ui", "json"));
             if (tap)
             {
                 args.addAll(List.of("--tap", "ct0", "--ipv4", "10.0.0.2/24"));
@@ -67,7 +67,8 @@ class Iperf3RunTest
 
             int test = 0;
             for (final String options : new String[] {"-t 2", "-t 2 -R", "-t 2 --bidir", "-t 2 -P 4", "-n 100M",
-                "-t 2 -O 1 -R -i 0.5 --get-server-output"})
+                "-t 2 -O 1 -R -i 0.5 --get-server-output",
+                "-t 2 -u -b 500M", "-t 2 -u -b 100M -R"})
             {
                 test++;
                 final Map<String, Object> end = iperf3(ns, server, options);
@@ -94,6 +95,16 @@ class Iperf3RunTest
                 System.out.println(what);
                 assertTrue(serverBytes > 0, what);
                 assertEquals(serverBytes, reported, "what the client reports for the server is its count: " + what);
+                if (options.contains("-u"))
+                {
+                    // UDP loses what the receiver could not take: never more arrives than was sent.
+                    assertTrue(options.contains("-R") ? ownCount <= serverBytes : ownCount >= serverBytes, what);
+                    final Map<String, Object> sum = sum(end);
+                    System.out.println(stack + " iperf3 " + options + ": lost " + sum.get("lost_packets") + " of "
+                        + sum.get("packets") + ", jitter " + sum.get("jitter_ms") + " ms");
+                    assertTrue(((Number)sum.get("packets")).longValue() > 0, what);
+                    continue;
+                }
                 assertTrue(Math.abs(ownCount - serverBytes) <= SLACK * Math.max(ownCount, serverBytes), what);
                 if (options.startsWith("-n"))
                 {
@@ -162,6 +173,12 @@ class Iperf3RunTest
                 result.output());
         }
         return (Map<String, Object>)json.get("end");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> sum(final Map<String, Object> end)
+    {
+        return (Map<String, Object>)end.get("sum");
     }
 
     @SuppressWarnings("unchecked")

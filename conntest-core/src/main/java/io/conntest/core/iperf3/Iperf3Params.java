@@ -18,12 +18,13 @@ import java.util.Map;
  * @param omitS         {@code -O} seconds
  * @param bandwidth     {@code -b} bits per second (0: unlimited for TCP)
  * @param serverOutput  {@code --get-server-output}
+ * @param counters64    UDP: 64-bit sequence numbers ({@code --udp-counters-64bit})
  * @param clientVersion the client's version string, or null
  * @param rejected      the first parameter not served, or null
  * @param rejectCode    iperf3's error number for it
  */
 public record Iperf3Params(boolean udp, int parallel, boolean reverse, boolean bidirectional, double timeS, long bytes,
-    long blocks, int blockLength, int omitS, long bandwidth, boolean serverOutput, String clientVersion,
+    long blocks, int blockLength, int omitS, long bandwidth, boolean serverOutput, boolean counters64, String clientVersion,
     String rejected, int rejectCode)
 {
     /** Reads the parameters object; never throws for values of a wrong type (they count as unsupported). */
@@ -37,11 +38,6 @@ public record Iperf3Params(boolean udp, int parallel, boolean reverse, boolean b
             rejected = "sctp";
             code = Iperf3Protocol.IEUNIMP;
         }
-        else if (udp)
-        {
-            rejected = "udp";
-            code = Iperf3Protocol.IEUNIMP;
-        }
         final int parallel = (int)number(json, "parallel", 1);
         if (rejected == null && (parallel < 1 || parallel > Iperf3Protocol.MAX_STREAMS))
         {
@@ -49,10 +45,17 @@ public record Iperf3Params(boolean udp, int parallel, boolean reverse, boolean b
             code = Iperf3Protocol.IENUMSTREAMS;
         }
         final int len = (int)number(json, "len", 0);
-        if (rejected == null && (len < 0 || len > Iperf3Protocol.MAX_BLOCK))
+        if (rejected == null && !udp && (len < 0 || len > Iperf3Protocol.MAX_BLOCK))
         {
             rejected = "len " + len;
             code = Iperf3Protocol.IEBLOCKSIZE;
+        }
+        final boolean counters64 = json.containsKey("udp_counters_64bit");
+        if (rejected == null && udp && len != 0
+            && (len < UdpStreams.headerLength(counters64) || len > Iperf3Protocol.MAX_UDP_BLOCK))
+        {
+            rejected = "udp len " + len;
+            code = Iperf3Protocol.IEUDPBLOCKSIZE;
         }
         final int omit = (int)number(json, "omit", 0);
         if (rejected == null && (omit < 0 || omit > Iperf3Protocol.MAX_OMIT_S))
@@ -86,7 +89,8 @@ public record Iperf3Params(boolean udp, int parallel, boolean reverse, boolean b
         final Object version = json.get("client_version");
         return new Iperf3Params(udp, parallel, json.get("reverse") == Boolean.TRUE,
             json.get("bidirectional") == Boolean.TRUE, time, bytes, blocks, len, omit,
-            (long)number(json, "bandwidth", 0), json.containsKey("get_server_output"),
+            (long)number(json, "bandwidth", udp ? Iperf3Protocol.DEFAULT_UDP_RATE : 0),
+            json.containsKey("get_server_output"), counters64,
             version instanceof String s ? s : null, rejected, code);
     }
 
@@ -116,7 +120,7 @@ public record Iperf3Params(boolean udp, int parallel, boolean reverse, boolean b
     /** The length of one block (what {@code -k} counts). */
     public int block()
     {
-        return blockLength > 0 ? blockLength : Iperf3Protocol.DEFAULT_TCP_BLOCK;
+        return blockLength > 0 ? blockLength : udp ? Iperf3Protocol.DEFAULT_UDP_BLOCK : Iperf3Protocol.DEFAULT_TCP_BLOCK;
     }
 
     /** Whether stream {@code index} (0-based, in the order the client connects) is one the server sends on. */

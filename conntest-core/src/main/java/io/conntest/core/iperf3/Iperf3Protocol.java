@@ -34,6 +34,10 @@ public final class Iperf3Protocol
     public static final int IEOMIT = 12;
     /** "An option you are trying to set is not implemented yet": our answer to what we do not support. */
     public static final int IEUNIMP = 13;
+    /** "Block size invalid" (UDP). */
+    public static final int IEUDPBLOCKSIZE = 20;
+    /** "Unable to start listener for connections". */
+    public static final int IELISTEN = 102;
     /** "Unable to receive parameters from client". */
     public static final int IERECVPARAMS = 114;
 
@@ -43,6 +47,12 @@ public final class Iperf3Protocol
     public static final int MAX_BLOCK = 1 << 20;
     /** iperf3's default TCP block (128 KiB). */
     public static final int DEFAULT_TCP_BLOCK = 128 * 1024;
+    /** iperf3's default UDP datagram (DEFAULT_UDP_BLKSIZE). */
+    public static final int DEFAULT_UDP_BLOCK = 1460;
+    /** The largest UDP payload over IPv4. */
+    public static final int MAX_UDP_BLOCK = 65_507;
+    /** iperf3's default UDP rate, 1 Mbit/s (UDP_RATE). */
+    public static final long DEFAULT_UDP_RATE = 1024 * 1024;
     /** iperf3's MAX_TIME for {@code -t} (one day). */
     public static final int MAX_TIME_S = 86_400;
     /** iperf3's MAX_OMIT_TIME for {@code -O}. */

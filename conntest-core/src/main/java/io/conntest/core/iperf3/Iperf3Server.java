@@ -9,6 +9,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.conntest.core.transport.AcceptHandler;
 import io.conntest.core.transport.Connection;
 import io.conntest.core.transport.ConnectionHandler;
+import io.conntest.core.transport.DatagramHandler;
+import io.conntest.core.transport.DatagramPort;
 import io.conntest.core.transport.Listener;
 import io.conntest.core.transport.Transport;
 import io.conntest.core.transport.TransportProtocol;
@@ -132,6 +134,12 @@ public final class Iperf3Server implements AcceptHandler, AutoCloseable
             ? "refused: a stream the test did not ask for" : "refused: the server is busy with test from "
             + test.clientHost() + ":" + test.clientPort(), -1, -1);
         c.refuse(oneByte);
+    }
+
+    /** The UDP socket of a {@code -u} test, on the listener's port. */
+    DatagramPort openDatagram(final DatagramHandler handler)
+    {
+        return transport.openDatagram(host, port(), handler);
     }
 
     void onClosed(final Iperf3Connection c)

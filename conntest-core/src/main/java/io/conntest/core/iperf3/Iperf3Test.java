@@ -52,6 +52,8 @@ final class Iperf3Test
     private long nextPumpNs = Long.MAX_VALUE;
     private boolean closeWhenFlushed;
     private String clientReport = "";
+    /** The UDP socket and datagram work of a {@code -u} test, else null. */
+    private UdpStreams udp;
 
     Iperf3Test(final Iperf3Server server, final Connection control, final byte[] cookie, final int number,
         final long nowNs)
@@ -169,6 +171,23 @@ final class Iperf3Test
             finish();
             return;
         }
+        if (params.udp())
+        {
+            udp = new UdpStreams(this, params.counters64(), params.block(), nowNs);
+            try
+            {
+                udp.port = server.openDatagram(udp);
+            }
+            catch (final RuntimeException ex)
+            {
+                out.state(Iperf3Protocol.SERVER_ERROR);
+                out.int32(Iperf3Protocol.IELISTEN);
+                out.int32(0);
+                server.log(nowNs, this, true, "refused: cannot open the UDP port: " + ex.getMessage(), -1, -1);
+                finish();
+                return;
+            }
+        }
         server.log(nowNs, this, false, "test #" + number + " begins: " + params.describe(), -1, -1);
         phase = Phase.STREAMS;
         in.expect(1);
@@ -182,6 +201,43 @@ final class Iperf3Test
         lastProgressNs = nowNs;
         final int index = streams.size();
         streams.add(new Iperf3Stream(connection, index, params.serverSends(index)));
+        streamAdded(nowNs);
+    }
+
+    /** A UDP stream: a new client address that sent iperf3's connect message. */
+    void addUdpStream(final int addr, final int port, final long nowNs)
+    {
+        lastProgressNs = nowNs;
+        final int index = streams.size();
+        streams.add(new Iperf3Stream(addr, port, index, params.serverSends(index)));
+        streamAdded(nowNs);
+    }
+
+    Iperf3Stream udpStream(final int addr, final int port)
+    {
+        for (int i = 0; i < streams.size(); i++)
+        {
+            final Iperf3Stream s = streams.get(i);
+            if (s.isUdp() && s.udpAddr == addr && s.udpPort == port)
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    boolean running()
+    {
+        return phase == Phase.RUNNING;
+    }
+
+    void progress(final long nowNs)
+    {
+        lastProgressNs = nowNs;
+    }
+
+    private void streamAdded(final long nowNs)
+    {
         if (streams.size() == params.streamCount())
         {
             phase = Phase.RUNNING;
@@ -224,10 +280,7 @@ final class Iperf3Test
         {
             endNs = nowNs;
             markOmitEnd(nowNs);
-            for (final Iperf3Stream s : streams)
-            {
-                s.connection.close();
-            }
+            closeStreams();
             phase = Phase.RESULTS;
             in.expect(4);
             awaitingLength = true;
@@ -289,10 +342,35 @@ final class Iperf3Test
             }
         }
         final double seconds = durationNs / 1e9;
+        if (udp != null)
+        {
+            clientReport += udpSummary();
+        }
         server.log(nowNs, this, false, String.format(Locale.ROOT,
             "test #%d done: %s; server received %d bytes, sent %d bytes in %.2f s (%.1f Mbit/s)%s", number,
             params.describe(), received, sent, seconds, (received + sent) * 8 / seconds / 1e6, clientReport),
             received + sent, durationNs);
+    }
+
+    /** The receiving UDP streams' datagrams, losses and jitter, as iperf3's receiver line shows them. */
+    private String udpSummary()
+    {
+        long packets = 0;
+        long lost = 0;
+        double jitter = 0;
+        int receiving = 0;
+        for (final Iperf3Stream s : streams)
+        {
+            if (!s.serverSends)
+            {
+                packets += s.packetCount - s.packetsAtOmitEnd;
+                lost += s.lost - s.lostAtOmitEnd;
+                jitter += s.jitter;
+                receiving++;
+            }
+        }
+        return receiving == 0 ? "" : String.format(Locale.ROOT, "; udp received: %d/%d lost, jitter %.3f ms", lost,
+            packets, jitter / receiving * 1e3);
     }
 
     private long measureStartNs()
@@ -316,9 +394,12 @@ final class Iperf3Test
         w.beginArray("streams");
         for (final Iperf3Stream s : streams)
         {
+            // UDP: packets is the highest sequence number (received) or the count sent, errors the losses, each
+            // with what fell in the omit period beside it, as iperf3's get_results subtracts them.
             w.beginObject().number("id", s.id).number("bytes", s.measuredBytes()).number("retransmits", -1)
-                .number("jitter", 0.0).number("errors", 0).number("omitted_errors", 0).number("packets", 0)
-                .number("omitted_packets", 0).number("start_time", 0.0).number("end_time", seconds).endObject();
+                .number("jitter", s.jitter).number("errors", s.lost).number("omitted_errors", s.lostAtOmitEnd)
+                .number("packets", s.packetCount).number("omitted_packets", s.packetsAtOmitEnd)
+                .number("start_time", 0.0).number("end_time", seconds).endObject();
         }
         return w.endArray().endObject().toString();
     }
@@ -357,6 +438,22 @@ final class Iperf3Test
             {
                 continue;
             }
+            if (s.isUdp())
+            {
+                // -b paces UDP always (iperf3's default is 1 Mbit/s): what rate × elapsed allows by now.
+                final long allowed = (long)(params.bandwidth() / 8.0 * (nowNs - startNs) / 1e9) + params.block();
+                final long n = udp.send(s, Math.min(limit - sentTotal, allowed - s.bytes), nowNs);
+                sentTotal += n;
+                if (n > 0)
+                {
+                    lastProgressNs = nowNs;
+                }
+                if (limit - sentTotal > 0)
+                {
+                    nextPumpNs = Math.min(nextPumpNs, nowNs + PACE_TICK_NS);
+                }
+                continue;
+            }
             long budget = Math.min(limit - sentTotal, 4L * params.block());
             if (params.bandwidth() > 0)
             {
@@ -392,6 +489,8 @@ final class Iperf3Test
             for (final Iperf3Stream s : streams)
             {
                 s.bytesAtOmitEnd = s.bytes;
+                s.packetsAtOmitEnd = s.packetCount;
+                s.lostAtOmitEnd = s.lost;
             }
         }
     }
@@ -477,10 +576,7 @@ final class Iperf3Test
     private void finish()
     {
         closeWhenFlushed = true;
-        for (final Iperf3Stream s : streams)
-        {
-            s.connection.close();
-        }
+        closeStreams();
         phase = Phase.ENDED;
         flush();
     }
@@ -489,9 +585,21 @@ final class Iperf3Test
     void end()
     {
         phase = Phase.ENDED;
+        closeStreams();
+    }
+
+    private void closeStreams()
+    {
         for (final Iperf3Stream s : streams)
         {
-            s.connection.close();
+            if (s.connection != null)
+            {
+                s.connection.close();
+            }
+        }
+        if (udp != null)
+        {
+            udp.close();
         }
     }
 
