@@ -432,8 +432,9 @@ final class Iperf3Test
         final long limit = params.bytes() > 0 ? params.bytes()
             : params.blocks() > 0 ? params.blocks() * params.block() : Long.MAX_VALUE;
         final DirectBuffer block = server.block(params.block());
-        for (final Iperf3Stream s : streams)
+        for (int i = 0; i < streams.size(); i++)
         {
+            final Iperf3Stream s = streams.get(i);
             if (!s.serverSends || limit - sentTotal <= 0)
             {
                 continue;
