@@ -369,8 +369,9 @@ final class Iperf3Test
                 receiving++;
             }
         }
-        return receiving == 0 ? "" : String.format(Locale.ROOT, "; udp received: %d/%d lost, jitter %.3f ms", lost,
-            packets, jitter / receiving * 1e3);
+        return receiving == 0 ? "" : String.format(Locale.ROOT,
+            "; udp received: %d/%d lost (%d dropped by a full socket queue), jitter %.3f ms", lost, packets,
+            udp.socketDrops, jitter / receiving * 1e3);
     }
 
     private long measureStartNs()

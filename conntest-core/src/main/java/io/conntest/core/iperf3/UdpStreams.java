@@ -34,6 +34,8 @@ final class UdpStreams implements DatagramHandler
     private final long baseNs;
     DatagramPort port;
     long ignored;
+    /** Datagrams the socket dropped because its receive queue was full (read when it closes). */
+    long socketDrops;
 
     UdpStreams(final Iperf3Test test, final boolean counters64, final int length, final long nowNs)
     {
@@ -139,6 +141,7 @@ final class UdpStreams implements DatagramHandler
     {
         if (port != null)
         {
+            socketDrops = port.receiveDrops();
             port.close();
             port = null;
         }
