@@ -18,7 +18,8 @@ public final class InstanceOptions
     @Option(names = "--listen", paramLabel = "PROTO:PORT", converter = Converters.ListenConverter.class,
         description = "Accept conntest peers on tcp:PORT or udp:PORT (repeatable; PROTO:ADDR:PORT binds one "
             + "address). With --tap also udp:PORT?service=echo|discard and tcp:PORT?service=echo|discard|source, "
-            + "beside conntest listeners and peers.")
+            + "beside conntest listeners and peers; tcp:PORT?service=iperf3 (kernel or --tap) serves iperf3 3.x "
+            + "clients (docs/iperf3.md).")
     List<ListenSpec> listens = new ArrayList<>();
 
     @Option(names = "--connect", paramLabel = "URI", converter = Converters.ConnectConverter.class,

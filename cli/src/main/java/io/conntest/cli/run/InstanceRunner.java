@@ -67,9 +67,9 @@ public final class InstanceRunner
         }
         checkPortsOnce(instance.listens());
         // On --tap, an instance with only plain services (or nothing: it still answers ping) is the stack alone;
-        // anything with a conntest listener or peer runs the engine on the stack, with the services beside it.
+        // anything with a conntest or iperf3 listener or peer runs the engine on the stack, with the services beside it.
         final boolean servicesOnly = instance.connects().isEmpty()
-            && instance.listens().stream().noneMatch(ListenSpec::isConntest);
+            && instance.listens().stream().noneMatch(ListenSpec::isEngineService);
         return network.tap() != null && servicesOnly ? runStackAlone(instance, network, output)
             : runEngine(instance, network, output);
     }
@@ -160,7 +160,7 @@ public final class InstanceRunner
         final EngineConfig.Builder config = EngineConfig.builder(instance.name());
         for (final ListenSpec l : instance.listens())
         {
-            if (!l.isConntest())
+            if (!l.isEngineService())
             {
                 if (!onStack)
                 {

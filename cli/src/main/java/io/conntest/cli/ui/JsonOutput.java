@@ -68,7 +68,7 @@ public final class JsonOutput extends Output
             .put("reason", e.reason() == null ? null : e.reason().name().toLowerCase(Locale.ROOT))
             .put("message", e.message())
             .put("engine_time_ns", e.timeNs());
-        if (e.type() == EventType.BANDWIDTH_RESULT && e.bytes() >= 0)
+        if ((e.type() == EventType.BANDWIDTH_RESULT || e.type() == EventType.IPERF3) && e.bytes() >= 0)
         {
             // the figures as numbers: "up" = this side sent, "down" = this side received (the receiver measured)
             data.put("test_direction", e.direction())

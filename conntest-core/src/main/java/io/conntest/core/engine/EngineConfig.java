@@ -88,7 +88,7 @@ public record EngineConfig(
 
         public Builder listen(final ListenSpec spec)
         {
-            if (!spec.isConntest())
+            if (!spec.isEngineService())
             {
                 throw new IllegalArgumentException("--listen " + spec + ": a plain service is the stack's, not the "
                     + "engine's");

@@ -12,6 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EngineListener;
 import io.conntest.core.event.EventType;
+import io.conntest.core.iperf3.Iperf3Server;
 import io.conntest.core.protocol.FrameHeader;
 import io.conntest.core.protocol.ProtocolLimits;
 import io.conntest.core.protocol.VerificationPattern;
@@ -48,6 +49,8 @@ public final class EngineCore
     private final List<PeerConnector> peers = new ArrayList<>();
     private final List<ListenerState> listeners = new ArrayList<>();
     private final List<Session> sessions = new ArrayList<>();
+    /** The {@code ?service=iperf3} listeners: run beside the conntest ones on the same transport and thread. */
+    private final List<Iperf3Server> iperf3 = new ArrayList<>();
     private final SplittableRandom random = new SplittableRandom(System.nanoTime());
     private long nextKey = 1;
     private long nowNs;
@@ -70,6 +73,11 @@ public final class EngineCore
         this.instanceNameBytes = config.instanceName().getBytes(StandardCharsets.UTF_8);
         for (final ListenSpec spec : config.listens())
         {
+            if (spec.service() == ListenSpec.Service.IPERF3)
+            {
+                iperf3.add(new Iperf3Server(transport, spec.host(), spec.port(), this::emitIperf3));
+                continue;
+            }
             listeners.add(new ListenerState(spec));
         }
         for (final ConnectSpec spec : config.connects())
@@ -103,6 +111,37 @@ public final class EngineCore
         {
             peer.scheduleNow(nowNs);
         }
+        for (final Iperf3Server server : iperf3)
+        {
+            startIperf3(server);
+        }
+    }
+
+    private void startIperf3(final Iperf3Server server)
+    {
+        try
+        {
+            server.start();
+            listener.onEvent(new EngineEvent(nowNs, System.currentTimeMillis(), EventType.LISTENING, 0, null,
+                io.conntest.core.transport.TransportProtocol.TCP, null, server.port(), null, null,
+                "iperf3 server listening on tcp port " + server.port()));
+        }
+        catch (final TransportException ex)
+        {
+            listener.onEvent(new EngineEvent(nowNs, System.currentTimeMillis(), EventType.LISTEN_FAILED, 0, null,
+                io.conntest.core.transport.TransportProtocol.TCP, null, server.port(), null, ex.reason(),
+                "iperf3 server: " + ex.getMessage()));
+        }
+    }
+
+    /** An iperf3 test began or ended, or a client was refused or cut off: one event in every output mode. */
+    private void emitIperf3(final long eventNs, final String host, final int port, final boolean problem,
+        final String message, final long bytes, final long durationNs)
+    {
+        listener.onEvent(new EngineEvent(eventNs, System.currentTimeMillis(), EventType.IPERF3, 0, Side.SERVER,
+            io.conntest.core.transport.TransportProtocol.TCP, host, port, null,
+            problem ? FailureReason.PROTOCOL : null, message, null, bytes, durationNs,
+            bytes >= 0 && durationNs > 0 ? (long)(bytes * 8e9 / durationNs) : -1));
     }
 
     /**
@@ -169,6 +208,10 @@ public final class EngineCore
             work += sessions.get(i).doWork(nowNs);
         }
         sessions.removeIf(Session::isClosed);
+        for (int i = 0; i < iperf3.size(); i++)
+        {
+            work += iperf3.get(i).doWork(nowNs);
+        }
         return work;
     }
 
@@ -191,6 +234,10 @@ public final class EngineCore
         {
             at = Math.min(at, sessions.get(i).nextDeadlineNs());
         }
+        for (int i = 0; i < iperf3.size(); i++)
+        {
+            at = Math.min(at, iperf3.get(i).nextDeadlineNs());
+        }
         return at;
     }
 
@@ -211,6 +258,10 @@ public final class EngineCore
             session.closeGracefully(nowNs);
         }
         sessions.clear();
+        for (final Iperf3Server server : iperf3)
+        {
+            server.close();
+        }
         for (final ListenerState l : listeners)
         {
             if (l.bound != null)

@@ -9,7 +9,8 @@ import io.conntest.stack.wire.Ipv4Address;
  * A {@code --listen} value: a conntest listener as in the seed's {@code --listen tcp:1234} ({@code tcp:1234},
  * {@code udp:1234}, {@code tcp:127.0.0.1:1234}), or a plain service of the own stack,
  * {@code udp:PORT?service=echo|discard} or {@code tcp:PORT?service=echo|discard|source} (RFC 862, RFC 863 and
- * endless bytes), so kernel tools (nc, socat, ping) can test the stack with nothing of ours on the other side.
+ * endless bytes), so kernel tools (nc, socat, ping) can test the stack with nothing of ours on the other side, or
+ * {@code tcp:PORT?service=iperf3}, an iperf3 server the engine runs on its transport (kernel sockets or the stack).
  * The one listen value of the project: the command line parses into it and the engine takes it.
  *
  * @param protocol tcp or udp
@@ -31,7 +32,9 @@ public record ListenSpec(TransportProtocol protocol, String host, int port, Serv
         /** Drops everything it gets (RFC 863). */
         DISCARD,
         /** TCP only: sends endless bytes to whoever connects (a character-generator-like source). */
-        SOURCE;
+        SOURCE,
+        /** TCP only: an iperf3 server (iperf3 3.x clients measure against it), run by the engine on its transport. */
+        IPERF3;
 
         /** The name in {@code ?service=NAME}. */
         public String lowerName()
@@ -46,9 +49,9 @@ public record ListenSpec(TransportProtocol protocol, String host, int port, Serv
         {
             throw new IllegalArgumentException("bad port " + port + " (expected 0-65535)");
         }
-        if (service == Service.SOURCE && protocol != TransportProtocol.TCP)
+        if ((service == Service.SOURCE || service == Service.IPERF3) && protocol != TransportProtocol.TCP)
         {
-            throw new IllegalArgumentException("service source is TCP only");
+            throw new IllegalArgumentException("service " + service.lowerName() + " is TCP only");
         }
     }
 
@@ -64,10 +67,16 @@ public record ListenSpec(TransportProtocol protocol, String host, int port, Serv
         this(protocol, ANY_HOST, port, Service.CONNTEST);
     }
 
-    /** Whether this listener speaks conntest (else it is a plain service of the own stack). */
+    /** Whether this listener speaks conntest (else it is a plain service of the own stack, or iperf3). */
     public boolean isConntest()
     {
         return service == Service.CONNTEST;
+    }
+
+    /** Whether the engine runs this listener on its transport (conntest or iperf3), on kernel sockets or a TAP. */
+    public boolean isEngineService()
+    {
+        return service == Service.CONNTEST || service == Service.IPERF3;
     }
 
     /** Parses {@code PROTO:[HOST:]PORT[?service=NAME]}; the service defaults to conntest. */
@@ -116,9 +125,9 @@ public record ListenSpec(TransportProtocol protocol, String host, int port, Serv
             throw new IllegalArgumentException("'" + text + "': port " + port + " is not in 1..65535");
         }
         final Service service = query < 0 ? Service.CONNTEST : parseService(text, text.substring(query + 1));
-        if (service == Service.SOURCE && protocol != TransportProtocol.TCP)
+        if ((service == Service.SOURCE || service == Service.IPERF3) && protocol != TransportProtocol.TCP)
         {
-            throw new IllegalArgumentException("'" + text + "': service source is TCP only");
+            throw new IllegalArgumentException("'" + text + "': service " + service.lowerName() + " is TCP only");
         }
         return new ListenSpec(protocol, host, port, service);
     }
@@ -146,7 +155,7 @@ public record ListenSpec(TransportProtocol protocol, String host, int port, Serv
             if (service == null)
             {
                 throw new IllegalArgumentException("'" + text + "': unknown service '" + value
-                    + "' (known: conntest, echo, discard, source)");
+                    + "' (known: conntest, echo, discard, source, iperf3)");
             }
         }
         return service;

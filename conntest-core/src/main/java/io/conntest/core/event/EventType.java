@@ -35,5 +35,11 @@ public enum EventType
      * An outgoing peer's connection was closed as a duplicate: the pair shares the connection the peer opened to
      * this instance, and this peer dials again only when that one is lost. The message names it.
      */
-    COVERED
+    COVERED,
+    /**
+     * An iperf3 test began or finished on an {@code ?service=iperf3} listener, or an iperf3 client was refused or
+     * cut off; {@code host}/{@code port} name the client, a finished test carries {@code bytes} and
+     * {@code durationNs}.
+     */
+    IPERF3
 }

@@ -140,7 +140,7 @@ public record ConnectionSnapshot(
             carrier.intervalNs, carrier.stale, carrier.bandwidthUpLastBps, carrier.bandwidthUpAvgBps,
             carrier.bandwidthDownLastBps, carrier.bandwidthDownAvgBps, carrier.bandwidthTests,
             carrier.monitorBandwidth, carrier.packetSize, carrier.verificationErrors, carrier.udpLost,
-            carrier.udpOutOfOrder, carrier.udpDuplicate, carrier.udpRetransmitted, carrier.udpJitterNs,
+            carrier.udpOutOfOrder, carrier.udpReorderMax, carrier.udpDuplicate, carrier.udpRetransmitted, carrier.udpJitterNs,
             carrier.udpLostIncoming, carrier.tcpRetransmissions, carrier.tcpSrttNs, carrier.tcpCwndBytes,
             lastFailure, lastError, nextRetryInNs);
     }

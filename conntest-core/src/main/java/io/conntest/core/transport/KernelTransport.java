@@ -165,6 +165,27 @@ public final class KernelTransport implements Transport
         }
     }
 
+    @Override
+    public DatagramPort openDatagram(final String host, final int port, final DatagramHandler handler)
+    {
+        try
+        {
+            final KernelDatagramPort datagrams = new KernelDatagramPort(this, selector, host, port, handler);
+            connections.add(datagrams);
+            return datagrams;
+        }
+        catch (final java.net.BindException ex)
+        {
+            throw new TransportException(FailureReason.IN_USE, "cannot bind udp " + host + ":" + port + ": "
+                + ex.getMessage(), ex);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new TransportException(FailureReason.LOCAL, "cannot bind udp " + host + ":" + port + ": "
+                + ex.getMessage(), ex);
+        }
+    }
+
     void removeListener(final AutoCloseable listener)
     {
         listeners.remove(listener);

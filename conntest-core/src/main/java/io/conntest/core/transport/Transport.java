@@ -24,6 +24,16 @@ public interface Transport extends AutoCloseable
      */
     Connection connect(TransportProtocol protocol, String host, int port, long timeoutNs, ConnectionHandler handler);
 
+    /**
+     * Binds a plain UDP socket (no reliability layer) on {@code port} for a foreign protocol on UDP (iperf3's UDP
+     * streams). Fails synchronously with a {@link TransportException}; a transport without plain datagrams (the
+     * in-memory one) throws {@link UnsupportedOperationException}.
+     */
+    default DatagramPort openDatagram(final String host, final int port, final DatagramHandler handler)
+    {
+        throw new UnsupportedOperationException(name() + " transport has no plain datagram sockets");
+    }
+
     /** Does pending I/O and timers and delivers callbacks; returns a count of work done (0 = idle). */
     int poll(long nowNs);
 

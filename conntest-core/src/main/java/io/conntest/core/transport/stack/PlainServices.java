@@ -38,6 +38,11 @@ public final class PlainServices implements AutoCloseable
             for (final ListenSpec listen : listens)
             {
                 ListenSpec.Service service = listen.service();
+                if (service == ListenSpec.Service.IPERF3)
+                {
+                    // iperf3 runs at the transport level, in the engine (core.iperf3.Iperf3Server).
+                    continue;
+                }
                 if (service == ListenSpec.Service.CONNTEST)
                 {
                     if (!conntestAsEcho)

@@ -8,6 +8,8 @@ import io.conntest.core.rudp.ReliableUdpConfig;
 import io.conntest.core.transport.AcceptHandler;
 import io.conntest.core.transport.Connection;
 import io.conntest.core.transport.ConnectionHandler;
+import io.conntest.core.transport.DatagramHandler;
+import io.conntest.core.transport.DatagramPort;
 import io.conntest.core.transport.FailureReason;
 import io.conntest.core.transport.Listener;
 import io.conntest.core.transport.ReliableUdpConnection;
@@ -47,6 +49,7 @@ public final class StackTransport implements Transport
     private final List<StackTcpConnection> tcpConnections = new ArrayList<>();
     private final List<StackUdpPeer> udpPeers = new ArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
+    private final List<StackDatagramPort> datagramPorts = new ArrayList<>();
     private final List<StackTcpConnection> readPending = new ArrayList<>();
     private long nextId = 1;
     private boolean closed;
@@ -114,6 +117,34 @@ public final class StackTransport implements Transport
     void removeListener(final Listener listener)
     {
         listeners.remove(listener);
+    }
+
+    @Override
+    public DatagramPort openDatagram(final String bindHost, final int port, final DatagramHandler handler)
+    {
+        checkOpen();
+        final int bindAddr = parseOrNull(bindHost);
+        if (bindAddr != Ipv4Address.ANY && bindAddr != host.address())
+        {
+            throw new TransportException(FailureReason.LOCAL, "cannot bind udp " + bindHost + ":" + port
+                + ": not this interface's address " + Ipv4Address.toString(host.address()), null);
+        }
+        try
+        {
+            final StackDatagramPort datagrams = new StackDatagramPort(this, port, handler);
+            datagramPorts.add(datagrams);
+            return datagrams;
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new TransportException(FailureReason.IN_USE, "cannot bind udp " + bindHost + ":" + port + ": "
+                + ex.getMessage(), ex);
+        }
+    }
+
+    void forget(final StackDatagramPort datagrams)
+    {
+        datagramPorts.remove(datagrams);
     }
 
     @Override
@@ -347,6 +378,10 @@ public final class StackTransport implements Transport
         for (final Listener l : new ArrayList<>(listeners))
         {
             l.close();
+        }
+        for (final StackDatagramPort d : new ArrayList<>(datagramPorts))
+        {
+            d.close();
         }
         tcpConnections.clear();
         udpPeers.clear();

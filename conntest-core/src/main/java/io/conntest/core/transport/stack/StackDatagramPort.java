@@ -1,0 +1,82 @@
+package io.conntest.core.transport.stack;
+
+import org.agrona.DirectBuffer;
+
+import io.conntest.core.transport.DatagramHandler;
+import io.conntest.core.transport.DatagramPort;
+import io.conntest.stack.socket.UdpDatagramHandler;
+import io.conntest.stack.socket.UdpSocket;
+import io.conntest.stack.socket.UdpSocketListener;
+
+/**
+ * A {@link DatagramPort} on a stack {@link UdpSocket}: datagrams are taken in place from the socket's queue in the
+ * stack's delivery phase and handed on with that poll's time.
+ */
+final class StackDatagramPort implements DatagramPort, UdpSocketListener, UdpDatagramHandler
+{
+    private static final int MAX_DATAGRAMS_PER_POLL = 1024;
+    /** Queues large enough for a burst at a few hundred Mbit/s between the engine's cycles. */
+    static final int QUEUE_BYTES = 4 << 20;
+
+    private final StackTransport transport;
+    private final UdpSocket socket;
+    private final DatagramHandler handler;
+    private final int port;
+    private long nowNs;
+
+    StackDatagramPort(final StackTransport transport, final int port, final DatagramHandler handler)
+    {
+        this.transport = transport;
+        this.handler = handler;
+        this.socket = transport.host().stack().udp().open(this, QUEUE_BYTES, QUEUE_BYTES);
+        try
+        {
+            this.port = socket.bind(port);
+        }
+        catch (final IllegalStateException ex)
+        {
+            socket.close();
+            throw ex;
+        }
+    }
+
+    @Override
+    public int localPort()
+    {
+        return port;
+    }
+
+    @Override
+    public void onReadable(final UdpSocket s, final long nowNs)
+    {
+        this.nowNs = nowNs;
+        socket.receive(this, MAX_DATAGRAMS_PER_POLL);
+    }
+
+    @Override
+    public void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        handler.onDatagram(this, srcAddr, srcPort, buffer, offset, length, nowNs);
+    }
+
+    @Override
+    public boolean send(final int dstAddr, final int dstPort, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        return socket.isOpen() && socket.sendTo(dstAddr, dstPort, buffer, offset, length);
+    }
+
+    @Override
+    public long receiveDrops()
+    {
+        return socket.receiveDrops();
+    }
+
+    @Override
+    public void close()
+    {
+        socket.close();
+        transport.forget(this);
+    }
+}
