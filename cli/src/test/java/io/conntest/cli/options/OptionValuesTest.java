@@ -58,8 +58,11 @@ class OptionValuesTest
         assertEquals(new ListenSpec(TransportProtocol.TCP, "0.0.0.0", 19, ListenSpec.Service.SOURCE), ListenSpec.parse("tcp:19?service=source"));
         assertEquals(new ListenSpec(TransportProtocol.TCP, "0.0.0.0", 7, ListenSpec.Service.ECHO), ListenSpec.parse("TCP:7?service=ECHO"));
         assertEquals("tcp:127.0.0.2:80", ListenSpec.parse("tcp:127.0.0.2:80").toString());
+        assertEquals(new ListenSpec(TransportProtocol.TCP, "0.0.0.0", 5201, ListenSpec.Service.IPERF3),
+            ListenSpec.parse("tcp:5201?service=iperf3"));
+        assertTrue(ListenSpec.parse("tcp:5201?service=iperf3").isEngineService());
         for (final String bad : new String[] {"udp", "udp:0", "udp:65536", "udp:x", "sctp:80", "udp:7?service=chargen",
-            "udp:7?colour=red", "udp:7?service=source", "tcp:1.2.3:80", "tcp:a:b:c"})
+            "udp:7?colour=red", "udp:7?service=source", "udp:5201?service=iperf3", "tcp:1.2.3:80", "tcp:a:b:c"})
         {
             final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
                 () -> ListenSpec.parse(bad));
