@@ -67,6 +67,9 @@ public interface IpProtocolHandler
      */
     void dispatch(Ipv4Sender sender, long nowNs);
 
-    /** The earliest time (nanoseconds, same clock as {@code nowNs}) this protocol needs a poll; {@link io.conntest.stack.time.Deadline#NEVER} for none. */
+    /**
+     * The earliest time (nanoseconds, same clock as {@code nowNs}) this protocol needs a poll;
+     * {@link io.conntest.stack.time.Deadline#NEVER} for none.
+     */
     long pollAtNs(long nowNs);
 }

@@ -156,7 +156,8 @@ final class NeighbourCache
         for (int i = 0; i < capacity; i++)
         {
             final int rank = state[i] == FAILED ? 0 : state[i] == REACHABLE ? 1 : 2;
-            if (state[i] != FREE && (rank < bestRank || (rank == bestRank && Deadline.isBefore(deadlineNs[i], bestDeadline))))
+            if (state[i] != FREE &&
+                (rank < bestRank || (rank == bestRank && Deadline.isBefore(deadlineNs[i], bestDeadline))))
             {
                 best = i;
                 bestRank = rank;

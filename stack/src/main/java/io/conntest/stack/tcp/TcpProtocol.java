@@ -683,7 +683,8 @@ public final class TcpProtocol implements IpProtocolHandler
     }
 
     /** A connection for a SYN to {@code listener} (kept state or a returning cookie): SYN-RECEIVED, its options. */
-    private TcpConnection newChild(final TcpListener listener, final TcpRepr seg, final int localAddr, final int srcAddr)
+    private TcpConnection newChild(
+        final TcpListener listener, final TcpRepr seg, final int localAddr, final int srcAddr)
     {
         final TcpConnection c = new TcpConnection(this, config);
         c.socket.receiveBufferBytes = listener.receiveBufferBytes;

@@ -14,7 +14,8 @@ import static io.conntest.stack.time.Deadline.NEVER;
  * The sending half of a connection (RFC 9293 §3.8, §3.10.7.4 "fifth, check the ACK field"): the send buffer from
  * SND.UNA onwards, the send sequence variables, the peer's window, RTT measurement (RFC 6298, Karn), the
  * retransmission and persist timers, fast retransmit and recovery (RFC 5681; RFC 6582 or RFC 6675 behind
- * {@link LossRecovery}) with the congestion controller of {@code tcp.cc}. What goes on the wire, when, is decided in {@link TcpOutput}.
+ * {@link LossRecovery}) with the congestion controller of {@code tcp.cc}. What goes on the wire, when, is decided
+ * in {@link TcpOutput}.
  *
  * <p>It owns SND.* and everything it keeps: its fields are private, other classes read them through accessors and
  * tell it what happened ({@link #onSynAcked}, {@link #onAck}, {@link #onSegmentSent}, {@link #onTimers}, ...), so
@@ -118,8 +119,8 @@ final class TcpSender
     }
 
     /**
-     * The peer's SYN (passive or simultaneous open, RFC 9293 §3.10.7.2 / §3.10.7.3): its window, never scaled in a SYN
-     * (RFC 7323 §2.2), until the handshake's ACK sets the real one.
+     * The peer's SYN (passive or simultaneous open, RFC 9293 §3.10.7.2 / §3.10.7.3): its window, never scaled in a
+     * SYN (RFC 7323 §2.2), until the handshake's ACK sets the real one.
      */
     void onPeerSyn(final int segSeq, final int window)
     {
@@ -517,7 +518,9 @@ final class TcpSender
         tlpDeadlineNs = Deadline.earliest(nowNs + pto, rtoDeadlineNs);
     }
 
-    /** Whether the segment at SND.UNA is due to be sent again now (fast retransmit, partial ACK, lost retransmission). */
+    /**
+     * Whether the segment at SND.UNA is due to be sent again now (fast retransmit, partial ACK, lost retransmission).
+     */
     boolean headRetransmitDue()
     {
         return retransmitHead;
