@@ -1,6 +1,7 @@
 package io.conntest.cli.lab;
 
 import io.conntest.cli.run.EngineRun;
+import io.conntest.cli.run.KernelTcpInfo;
 import io.conntest.cli.ui.InstanceInfo;
 import io.conntest.core.engine.ConnectSpec;
 import io.conntest.core.engine.Engine;
@@ -132,8 +133,8 @@ final class LabMesh implements AutoCloseable
                     return Engine.start(config, new StackTransport(host, true, ReliableUdpConfig.defaults()),
                         listener);
                 }
-                return ns == null ? Engine.start(config, new KernelTransport(), listener)
-                    : ns.call(() -> Engine.start(config, new KernelTransport(), listener));
+                return ns == null ? Engine.start(config, KernelTcpInfo.attachTo(new KernelTransport()), listener)
+                    : ns.call(() -> Engine.start(config, KernelTcpInfo.attachTo(new KernelTransport()), listener));
             }));
         }
         return list;

@@ -110,7 +110,7 @@ public final class InstanceRunner
         instance.connects().forEach(c -> connects.add(c.toUri()));
         // The TAP is opened before the output, so a failure to open it is a plain one-line error (exit 1).
         final StackHost host = tapStack == null ? null : tapStack.openHost(instance.listens());
-        final Transport transport = host == null ? new KernelTransport()
+        final Transport transport = host == null ? KernelTcpInfo.attachTo(new KernelTransport())
             : new StackTransport(host, true, ReliableUdpConfig.defaults());
         final InstanceInfo info = host == null
             ? new InstanceInfo(instance.name(), "kernel", hostAddresses(), listens, connects)

@@ -174,6 +174,15 @@ public final class Describe
                 line.append(" jitter ").append(Human.latency(c.udpJitterNs()));
             }
         }
+        if (c.tcpSrttNs() >= 0)
+        {
+            // the transport's own view of the connection: the stack's figures, or the kernel's TCP_INFO
+            line.append(" tcp srtt ").append(Human.latency(c.tcpSrttNs()))
+                .append(" rttvar ").append(Human.latency(c.tcpRttVarNs()))
+                .append(" cwnd ").append(Human.bytes(c.tcpCwndBytes()))
+                .append(" retransmits ").append(c.tcpRetransmissions())
+                .append(" pmtu ").append(c.tcpPmtuBytes());
+        }
         if (c.verificationErrors() > 0)
         {
             line.append(" corrupted ").append(c.verificationErrors());

@@ -197,6 +197,8 @@ public final class JsonOutput extends Output
             .putKnown("tcp_retransmissions", c.tcpRetransmissions())
             .putKnown("tcp_srtt_ns", c.tcpSrttNs())
             .putKnown("tcp_cwnd_bytes", c.tcpCwndBytes())
+            .putKnown("tcp_rttvar_ns", c.tcpRttVarNs())
+            .putKnown("tcp_pmtu_bytes", c.tcpPmtuBytes())
             .put("last_failure", c.lastFailure() == null ? null : c.lastFailure().name().toLowerCase(Locale.ROOT))
             .put("last_error", c.lastError())
             .putKnown("next_retry_in_ns", c.nextRetryInNs());

@@ -78,6 +78,13 @@ class TwoInstanceRunTest
                     (Long)c.get("latency_p50_ns") / 1000, (Long)c.get("bandwidth_up_avg_bps") / 1e6,
                     (Long)c.get("bandwidth_down_avg_bps") / 1e6);
             }
+            // the kernel's own view of a live TCP connection through TCP_INFO (loopback: 64 KiB MTU)
+            final Map<String, Object> tcp = lines.stream().filter(l -> "interval".equals(l.get("event")))
+                .map(l -> (Map<String, Object>)l.get("data")).filter(d -> "tcp".equals(d.get("protocol")) &&
+                    d.get("tcp_srtt_ns") != null).findFirst().orElseThrow(() -> new AssertionError("no TCP_INFO"));
+            assertTrue((Long)tcp.get("tcp_srtt_ns") > 0 && (Long)tcp.get("tcp_cwnd_bytes") > 0, tcp::toString);
+            assertTrue((Long)tcp.get("tcp_rttvar_ns") >= 0 && (Long)tcp.get("tcp_retransmissions") >= 0, tcp::toString);
+            assertTrue((Long)tcp.get("tcp_pmtu_bytes") >= 65_535L, tcp::toString);
             final long intervals = lines.stream().filter(l -> "interval".equals(l.get("event"))).count();
             assertTrue(intervals >= 8, "about two per second per connection: " + intervals);
             assertTrue(lines.stream().anyMatch(l -> "bandwidth_result".equals(l.get("event"))));

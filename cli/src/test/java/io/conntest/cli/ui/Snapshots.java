@@ -29,7 +29,7 @@ final class Snapshots
             45_200, 30_000, 45_000, 60_000, 90_000, 120_000, 42,
             260_000, 410_000, 700_000, 900_000, 37, 47, 1_150_000_000L, 3_000_000L, 1_000_000_000L, false,
             1_210_000_000L, 1_100_000_000L, 980_000_000L,
-            990_000_000L, 4, true, 5 * 1024 * 1024, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, null, null, -1);
+            990_000_000L, 4, true, 5 * 1024 * 1024, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, null, null, -1);
     }
 
     /** The TCP connection of {@link #tcpUp} lost and retrying: its figures are of the earlier connection. */
@@ -40,8 +40,8 @@ final class Snapshots
             45_200, 30_000, 45_000, 60_000, 90_000, 120_000, 42,
             260_000, 410_000, 700_000, 900_000, 37, 47, -1, -1, 0, true,
             1_210_000_000L, 1_100_000_000L, 980_000_000L,
-            990_000_000L, 4, true, 5 * 1024 * 1024, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, FailureReason.RESET,
-            "reset", SECOND);
+            990_000_000L, 4, true, 5 * 1024 * 1024, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+            FailureReason.RESET, "reset", SECOND);
     }
 
     /** The client's BANDWIDTH_RESULT for a test up: 8 MiB in 0.5 s. */
@@ -59,7 +59,7 @@ final class Snapshots
             ConnectionState.RETRYING, 0, 3, 4, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, 0,
             -1, -1, -1, -1, 0, 0, -1, -1, 0, true,
             -1, -1, -1, -1, 0, false, 1400,
-            0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, FailureReason.REFUSED, "Connection refused \"quoted\"\ttab",
+            0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, FailureReason.REFUSED, "Connection refused \"quoted\"\ttab",
             2 * SECOND);
     }
 
@@ -71,7 +71,7 @@ final class Snapshots
             80_000, 90_000, 95_000, 99_000, 20,
             150_000, 200_000, 250_000, 260_000, 12, 32, 40_000_000, 50_000_000, 1_000_000_000L, false,
             50_000_000, 50_000_000, 40_000_000, 40_000_000, 2, false, 1400, 0,
-            3, 1, 2, 0, 2, 35_000, 4, -1, -1, -1, null, null, -1);
+            3, 1, 2, 0, 2, 35_000, 4, -1, -1, -1, -1, -1, null, null, -1);
     }
 
     static EngineSnapshot snapshot(final long timeNs, final long bytesSent)

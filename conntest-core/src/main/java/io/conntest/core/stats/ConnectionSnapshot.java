@@ -58,9 +58,11 @@ import io.conntest.core.transport.TransportProtocol;
  * @param udpJitterNs         RFC 3550 §6.4.1 interarrival jitter of the DATA frames this side received, -1 = none
  * @param udpLostIncoming     UDP messages the peer declared lost on their way to this side (the peer's
  *                            {@code udpLost}, told in its pongs), -1 until told
- * @param tcpRetransmissions  TCP retransmissions (userspace stack only)
- * @param tcpSrttNs           TCP smoothed RTT (userspace stack only)
- * @param tcpCwndBytes        TCP congestion window (userspace stack only)
+ * @param tcpRetransmissions  TCP retransmissions (the stack's own, or the kernel's TCP_INFO)
+ * @param tcpSrttNs           TCP smoothed RTT (the same sources)
+ * @param tcpCwndBytes        TCP congestion window (the same sources)
+ * @param tcpRttVarNs         TCP RTT variation
+ * @param tcpPmtuBytes        TCP path MTU (the stack: its interface MTU)
  * @param lastFailure         why the last attempt or connection ended, or null
  * @param lastError           its description, or null
  * @param nextRetryInNs       while retrying: time until the next attempt, else -1
@@ -117,6 +119,8 @@ public record ConnectionSnapshot(
     long tcpRetransmissions,
     long tcpSrttNs,
     long tcpCwndBytes,
+    long tcpRttVarNs,
+    long tcpPmtuBytes,
     FailureReason lastFailure,
     String lastError,
     long nextRetryInNs)

@@ -247,6 +247,8 @@ public final class ConnectionStats
             t.tcpRetransmissions(),
             t.tcpSrttNs(),
             t.tcpCwndBytes(),
+            t.tcpRttVarNs(),
+            t.tcpPmtuBytes(),
             lastFailure,
             lastError,
             state == ConnectionState.RETRYING && nextRetryAtNs >= 0 ? Math.max(0, nextRetryAtNs - nowNs) : -1);

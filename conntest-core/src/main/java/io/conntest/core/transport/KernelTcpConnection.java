@@ -60,6 +60,7 @@ final class KernelTcpConnection extends KernelConnection
 
     private boolean pendingConnected;
     private boolean writeBlocked;
+    private TransportStats kernelStats;
 
     void onEstablished() throws IOException
     {
@@ -291,6 +292,62 @@ final class KernelTcpConnection extends KernelConnection
     @Override
     public TransportStats stats()
     {
-        return TransportStats.NONE;
+        if (transport.tcpInfoSource() == null || channel == null)
+        {
+            return TransportStats.NONE;
+        }
+        if (kernelStats == null)
+        {
+            kernelStats = new KernelTcpStats();
+        }
+        return kernelStats;
+    }
+
+    /** The kernel's TCP_INFO of this socket, read at most once per poll cycle (a snapshot asks for each field). */
+    private final class KernelTcpStats implements TransportStats
+    {
+        private final TcpInfoSource.TcpInfo info = new TcpInfoSource.TcpInfo();
+        private long readAtNs = Long.MIN_VALUE;
+
+        private TcpInfoSource.TcpInfo info()
+        {
+            final long nowNs = transport.nowNs();
+            if (nowNs != readAtNs && channel.isOpen())
+            {
+                readAtNs = nowNs;
+                transport.tcpInfoSource().read(channel, info);
+            }
+            return info;
+        }
+
+        @Override
+        public long tcpRetransmissions()
+        {
+            return info().retransmissions;
+        }
+
+        @Override
+        public long tcpSrttNs()
+        {
+            return info().srttNs;
+        }
+
+        @Override
+        public long tcpCwndBytes()
+        {
+            return info().cwndBytes;
+        }
+
+        @Override
+        public long tcpRttVarNs()
+        {
+            return info().rttVarNs;
+        }
+
+        @Override
+        public long tcpPmtuBytes()
+        {
+            return info().pmtuBytes;
+        }
     }
 }

@@ -51,6 +51,7 @@ public final class KernelTransport implements Transport
     private final SelectionKey[] stashedKeys = new SelectionKey[MAX_STASHED_KEYS];
     private final Consumer<SelectionKey> stashReady = this::stash;
     private int stashedCount;
+    private TcpInfoSource tcpInfoSource;
     private boolean stashOverflowed;
     private long nextId = 1;
     private long nowNs;
@@ -79,6 +80,18 @@ public final class KernelTransport implements Transport
     public String name()
     {
         return "kernel";
+    }
+
+    /** Where TCP connections read their kernel figures ({@code TCP_INFO}); null (the default): unknown. */
+    public KernelTransport tcpInfo(final TcpInfoSource source)
+    {
+        this.tcpInfoSource = source;
+        return this;
+    }
+
+    TcpInfoSource tcpInfoSource()
+    {
+        return tcpInfoSource;
     }
 
     long nowNs()

@@ -2,7 +2,7 @@ package io.conntest.core.transport;
 
 /**
  * Figures a transport keeps per connection. Values not known for a transport are -1 (for example, kernel TCP
- * exposes no retransmission count here; the userspace stack will).
+ * without a {@link TcpInfoSource}). The TCP figures are the userspace stack's own, or the kernel's TCP_INFO.
  */
 public interface TransportStats
 {
@@ -47,6 +47,18 @@ public interface TransportStats
     }
 
     default long tcpCwndBytes()
+    {
+        return -1;
+    }
+
+    /** TCP RTT variation, ns. */
+    default long tcpRttVarNs()
+    {
+        return -1;
+    }
+
+    /** TCP path MTU (kernel sockets: the kernel's; the stack: its interface MTU), bytes. */
+    default long tcpPmtuBytes()
     {
         return -1;
     }

@@ -39,6 +39,9 @@ public interface LibC
 
     int socket(int domain, int type, int protocol);
 
+    /** {@code getsockopt(2)}: {@code optlenAddress} points to a {@code socklen_t} (in: room, out: length). */
+    int getsockopt(int fd, int level, int optname, long optvalAddress, long optlenAddress);
+
     /** Index of the interface named {@code name} in the calling thread's network namespace, 0 when none. */
     int if_nametoindex(String name);
 

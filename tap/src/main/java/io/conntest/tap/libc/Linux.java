@@ -11,7 +11,11 @@ public final class Linux
     public static final int F_SETFL = 4;
 
     public static final int AF_INET = 2;
+    public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;
+    public static final int IPPROTO_TCP = 6;
+    /** {@code getsockopt(fd, IPPROTO_TCP, TCP_INFO)}: a {@code struct tcp_info} (linux/tcp.h). */
+    public static final int TCP_INFO = 11;
     public static final int SOCK_CLOEXEC = 0x80000;
 
     public static final short POLLIN = 0x1;

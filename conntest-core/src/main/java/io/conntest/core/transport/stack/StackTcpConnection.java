@@ -328,4 +328,16 @@ final class StackTcpConnection implements Connection, TcpSocketListener, TcpRead
     {
         return socket.stats(tcpStats).cwnd;
     }
+
+    @Override
+    public long tcpRttVarNs()
+    {
+        return socket.stats(tcpStats).rttvarNs;
+    }
+
+    @Override
+    public long tcpPmtuBytes()
+    {
+        return transport.host().stack().iface().mtu();
+    }
 }
