@@ -24,7 +24,7 @@ class CoveredRowTest
         final ConnectionSnapshot parked = new ConnectionSnapshot(1, Side.CLIENT, TransportProtocol.TCP, null, 0,
             "127.0.0.1", 1234, "alpha", ConnectionState.COVERED, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, 0,
             -1, -1, -1, -1, 0, 0, -1, -1, 0, false,
-            -1, -1, -1, -1, 0, false, 1400, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, FailureReason.CLOSED,
+            -1, -1, -1, -1, 0, false, 1400, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, FailureReason.CLOSED,
             "duplicate connection: sharing the one from alpha", -1);
         final ConnectionSnapshot carrier = Snapshots.tcpUp(2_250_000);
         final ConnectionSnapshot covered = parked.withFiguresOf(carrier);

@@ -145,7 +145,8 @@ public record ConnectionSnapshot(
             carrier.bandwidthDownLastBps, carrier.bandwidthDownAvgBps, carrier.bandwidthTests,
             carrier.monitorBandwidth, carrier.packetSize, carrier.verificationErrors, carrier.udpLost,
             carrier.udpOutOfOrder, carrier.udpReorderMax, carrier.udpDuplicate, carrier.udpRetransmitted, carrier.udpJitterNs,
-            carrier.udpLostIncoming, carrier.tcpRetransmissions, carrier.tcpSrttNs, carrier.tcpCwndBytes,
+            carrier.udpLostIncoming, carrier.tcpRetransmissions, carrier.tcpSrttNs, carrier.tcpCwndBytes, carrier.tcpRttVarNs,
+            carrier.tcpPmtuBytes,
             lastFailure, lastError, nextRetryInNs);
     }
 }
