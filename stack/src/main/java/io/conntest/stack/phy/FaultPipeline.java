@@ -96,13 +96,24 @@ public final class FaultPipeline
     /** Takes in one frame, applies drop, corrupt, duplicate, reorder and delay, and queues it. */
     public void accept(final DirectBuffer buffer, final int offset, final int length, final long nowNs)
     {
+        accept(buffer, offset, length, nowNs, true);
+    }
+
+    /**
+     * As {@link #accept(DirectBuffer, int, int, long)}, but a frame with {@code mayDrop} false is exempt from the
+     * random drop (no random number is drawn for it): for a caller that loses only some kinds of frame, e.g. a
+     * simulation dropping data but never acknowledgements. Its other faults apply as usual.
+     */
+    public void accept(final DirectBuffer buffer, final int offset, final int length, final long nowNs,
+        final boolean mayDrop)
+    {
         counters.framesIn++;
         if (length > slotSize)
         {
             counters.oversize++;
             return;
         }
-        if (config.dropProbability() > 0 && random.nextDouble() < config.dropProbability())
+        if (mayDrop && config.dropProbability() > 0 && random.nextDouble() < config.dropProbability())
         {
             counters.dropped++;
             return;

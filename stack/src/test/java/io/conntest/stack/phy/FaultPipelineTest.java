@@ -18,6 +18,21 @@ class FaultPipelineTest
     }
 
     @Test
+    void framesExemptFromDropAreNeverDroppedAndDrawNoRandomNumber()
+    {
+        final FaultCounters counters = new FaultCounters();
+        final FaultPipeline pipeline = new FaultPipeline(FaultConfig.none().drop(1.0), 64, 1, counters);
+        int out = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            pipeline.accept(frame, 0, 64, i, (i & 1) == 0);
+            out += pipeline.release(i, (b, o, l) -> true, Integer.MAX_VALUE);
+        }
+        assertEquals(50, out, "the exempt half passes a link that drops everything else");
+        assertEquals(50, counters.dropped());
+    }
+
+    @Test
     void aDelayedFrameIsDueAfterItsDelay()
     {
         final FaultPipeline pipeline = new FaultPipeline(FaultConfig.none().delayNs(1_000, 0), 64, 1,
