@@ -1,16 +1,22 @@
 package io.conntest.core.rudp;
 
+import io.conntest.stack.phy.FaultConfig;
+import io.conntest.stack.phy.FaultCounters;
+import io.conntest.stack.phy.FaultPipeline;
 import io.conntest.stack.testing.ManualClock;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.Random;
+import java.nio.ByteOrder;
 
 /**
- * One direction of a simulated UDP path for tests: seeded loss (of everything, DATA only or ACKs only), duplication,
- * reordering (extra delay), a base delay, scripted drops of chosen DATA sequence numbers, and a bounded queue (a full
- * queue makes {@link #send} return false, i.e. "would block"). Slots are allocated the first time the queue gets that
- * deep (free slots are reused last-in first-out), so nothing is allocated per datagram in steady state.
+ * One direction of a simulated UDP path for tests. Its random impairments go through the stack's one seeded
+ * impairment engine, {@link FaultPipeline}: seeded loss (of everything, DATA only or ACKs only), duplication,
+ * reordering (a datagram held back {@link #reorderDelayNs} while later ones overtake it), a base delay and a
+ * bounded queue (a full queue makes {@link #send} return false, i.e. "would block"). The deterministic
+ * serialisation (each datagram leaves length / rate after the previous one) and the scripted faults stay here:
+ * drops of chosen DATA sequence numbers, of the next ACKs or HANDSHAKE_REPLYs, and a cut cable. The fields
+ * configure the link before its first datagram (the pipeline is built then); slots are pre-allocated, so nothing
+ * is allocated per datagram.
  */
 final class SimulatedLink implements DatagramSink
 {
@@ -20,19 +26,12 @@ final class SimulatedLink implements DatagramSink
     }
 
     private final ManualClock clock;
-    private final Random random;
+    private final long seed;
     private final int capacity;
     private final int slotSize;
-    private final UnsafeBuffer[] slots;
-    private final int[] lengths;
-    private final int[] freeSlots;
-    private int freeCount;
-    // min-heap of (deliverAtNs, order) -> slot
-    private final long[] heapAt;
-    private final long[] heapOrder;
-    private final int[] heapSlot;
-    private int heapSize;
-    private long order;
+    private final FaultCounters counters = new FaultCounters();
+    private final Delivery delivery = new Delivery();
+    private FaultPipeline pipeline;
 
     double lossRate;
     LossFilter lossFilter = LossFilter.ALL;
@@ -57,26 +56,14 @@ final class SimulatedLink implements DatagramSink
 
     long sent;
     long delivered;
-    long droppedByLoss;
     long bytes;
 
     SimulatedLink(final ManualClock clock, final long seed, final int capacity, final int slotSize)
     {
         this.clock = clock;
-        this.random = new Random(seed);
+        this.seed = seed;
         this.capacity = capacity;
         this.slotSize = slotSize;
-        this.slots = new UnsafeBuffer[capacity];
-        this.lengths = new int[capacity];
-        this.freeSlots = new int[capacity];
-        for (int i = 0; i < capacity; i++)
-        {
-            freeSlots[i] = capacity - 1 - i;
-        }
-        freeCount = capacity;
-        heapAt = new long[capacity];
-        heapOrder = new long[capacity];
-        heapSlot = new int[capacity];
     }
 
     SimulatedLink dropDataOnce(final long seq)
@@ -85,10 +72,17 @@ final class SimulatedLink implements DatagramSink
         return this;
     }
 
+    /** Datagrams lost at random (the scripted drops not included). */
+    long droppedByLoss()
+    {
+        return counters.dropped();
+    }
+
     @Override
     public boolean send(final DirectBuffer buf, final int offset, final int length)
     {
-        if (freeCount == 0)
+        final FaultPipeline faults = pipeline();
+        if (faults.queuedFrames() >= capacity)
         {
             return false;
         }
@@ -105,20 +99,37 @@ final class SimulatedLink implements DatagramSink
         {
             return true;
         }
-        final boolean eligible = lossFilter == LossFilter.ALL ||
+        final boolean mayDrop = lossFilter == LossFilter.ALL ||
             (lossFilter == LossFilter.DATA_ONLY && type == RudpHeader.TYPE_DATA) ||
             (lossFilter == LossFilter.ACKS_ONLY && type == RudpHeader.TYPE_ACK);
-        if (eligible && lossRate > 0 && random.nextDouble() < lossRate)
+        // Serialisation is deterministic, so it stays here: the datagram leaves when the link is free and has
+        // carried it; the pipeline adds the delay and the random faults from there.
+        long departNs = clock.nowNs();
+        if (bytesPerSecond > 0)
         {
-            droppedByLoss++;
-            return true;
+            departNs = Math.max(departNs, linkFreeAtNs) + length * 1_000_000_000L / bytesPerSecond;
+            linkFreeAtNs = departNs;
         }
-        enqueue(buf, offset, length);
-        if (duplicateRate > 0 && freeCount > 0 && random.nextDouble() < duplicateRate)
-        {
-            enqueue(buf, offset, length);
-        }
+        faults.accept(buf, offset, length, departNs, mayDrop);
         return true;
+    }
+
+    private FaultPipeline pipeline()
+    {
+        if (pipeline == null)
+        {
+            FaultConfig config = FaultConfig.none()
+                .drop(lossRate)
+                .duplicate(duplicateRate)
+                .delayNs(delayNs, 0)
+                .queue(capacity, capacity * slotSize);
+            if (reorderRate > 0)
+            {
+                config = config.reorder(reorderRate, Integer.MAX_VALUE, Math.max(1, reorderDelayNs));
+            }
+            pipeline = new FaultPipeline(config, slotSize, seed, counters);
+        }
+        return pipeline;
     }
 
     private boolean scriptedDrop(final DirectBuffer buf, final int offset, final int type)
@@ -127,7 +138,7 @@ final class SimulatedLink implements DatagramSink
         {
             return false;
         }
-        final long seq = buf.getInt(offset + RudpHeader.SEQ_OFFSET, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
+        final long seq = buf.getInt(offset + RudpHeader.SEQ_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
         for (int i = 0; i < scriptedDropCount; i++)
         {
             if (scriptedDrops[i] == seq)
@@ -139,116 +150,42 @@ final class SimulatedLink implements DatagramSink
         return false;
     }
 
-    private void enqueue(final DirectBuffer buf, final int offset, final int length)
-    {
-        final int slot = freeSlots[--freeCount];
-        if (slots[slot] == null)
-        {
-            slots[slot] = new UnsafeBuffer(new byte[slotSize]); // lazily: a slot is only ever touched at queue depth
-        }
-        slots[slot].putBytes(0, buf, offset, length);
-        lengths[slot] = length;
-        long departNs = clock.nowNs();
-        if (bytesPerSecond > 0)
-        {
-            departNs = Math.max(departNs, linkFreeAtNs) + length * 1_000_000_000L / bytesPerSecond;
-            linkFreeAtNs = departNs;
-        }
-        long at = departNs + delayNs;
-        if (reorderRate > 0 && random.nextDouble() < reorderRate)
-        {
-            at += 1 + (long)(random.nextDouble() * reorderDelayNs);
-        }
-        push(at, order++, slot);
-    }
-
     long nextDeliveryNs()
     {
-        return heapSize == 0 ? Long.MAX_VALUE : heapAt[0];
+        return pipeline == null ? Long.MAX_VALUE : pipeline.nextDeadlineNs(clock.nowNs());
     }
 
     boolean isEmpty()
     {
-        return heapSize == 0;
+        return pipeline == null || pipeline.queuedFrames() == 0;
     }
 
     /** Hands every datagram due by now to {@code to}. @return how many. */
     int deliverDue(final ReliableUdpChannel to, final MessageHandler handler)
     {
-        int count = 0;
-        final long now = clock.nowNs();
-        while (heapSize > 0 && heapAt[0] <= now)
+        if (pipeline == null)
         {
-            final int slot = heapSlot[0];
-            pop();
-            delivered++;
-            count++;
-            to.onDatagram(slots[slot], 0, lengths[slot], now, handler);
-            freeSlots[freeCount++] = slot;
+            return 0;
         }
+        delivery.to = to;
+        delivery.handler = handler;
+        delivery.nowNs = clock.nowNs();
+        final int count = pipeline.release(delivery.nowNs, delivery, Integer.MAX_VALUE);
+        delivered += count;
         return count;
     }
 
-    private void push(final long at, final long ord, final int slot)
+    private static final class Delivery implements FaultPipeline.Sink
     {
-        int i = heapSize++;
-        while (i > 0)
-        {
-            final int parent = (i - 1) / 2;
-            if (less(at, ord, heapAt[parent], heapOrder[parent]))
-            {
-                heapAt[i] = heapAt[parent];
-                heapOrder[i] = heapOrder[parent];
-                heapSlot[i] = heapSlot[parent];
-                i = parent;
-            }
-            else
-            {
-                break;
-            }
-        }
-        heapAt[i] = at;
-        heapOrder[i] = ord;
-        heapSlot[i] = slot;
-    }
+        ReliableUdpChannel to;
+        MessageHandler handler;
+        long nowNs;
 
-    private void pop()
-    {
-        final int last = --heapSize;
-        final long at = heapAt[last];
-        final long ord = heapOrder[last];
-        final int slot = heapSlot[last];
-        int i = 0;
-        while (true)
+        @Override
+        public boolean emit(final DirectBuffer buffer, final int offset, final int length)
         {
-            int child = 2 * i + 1;
-            if (child >= heapSize)
-            {
-                break;
-            }
-            if (child + 1 < heapSize && less(heapAt[child + 1], heapOrder[child + 1], heapAt[child], heapOrder[child]))
-            {
-                child++;
-            }
-            if (!less(heapAt[child], heapOrder[child], at, ord))
-            {
-                break;
-            }
-            heapAt[i] = heapAt[child];
-            heapOrder[i] = heapOrder[child];
-            heapSlot[i] = heapSlot[child];
-            i = child;
+            to.onDatagram(buffer, offset, length, nowNs, handler);
+            return true;
         }
-        if (heapSize > 0)
-        {
-            heapAt[i] = at;
-            heapOrder[i] = ord;
-            heapSlot[i] = slot;
-        }
-    }
-
-    private static boolean less(final long at1, final long o1, final long at2, final long o2)
-    {
-        return at1 < at2 || (at1 == at2 && o1 < o2);
     }
 }

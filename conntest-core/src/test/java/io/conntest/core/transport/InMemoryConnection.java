@@ -7,6 +7,7 @@ import io.conntest.core.rudp.DatagramSink;
 import io.conntest.core.rudp.MessageHandler;
 import io.conntest.core.rudp.ReliableUdpChannel;
 import io.conntest.core.rudp.Role;
+import io.conntest.stack.phy.FaultPipeline;
 
 /**
  * One end of an in-memory connection: a bounded receive buffer the peer end writes into, and for UDP optionally a
@@ -42,8 +43,9 @@ final class InMemoryConnection implements Connection, MessageHandler, DatagramSi
     long connectDeadlineNs = Long.MAX_VALUE;
     final ReliableUdpChannel reliable;
     private final TransportStats stats;
-    private final UnsafeBuffer held;
-    private int heldLength = -1;
+    /** The link's random impairments of this connection's datagrams; null when there are none. */
+    private final FaultPipeline faults;
+    private final FaultPipeline.Sink toPeer = this::emitToPeer;
     private boolean blocked;
     private int blockedLength;
     private long nowNs;
@@ -66,7 +68,7 @@ final class InMemoryConnection implements Connection, MessageHandler, DatagramSi
             new ReliableUdpChannel(network.reliableUdp(), serverSide ? Role.SERVER : Role.CLIENT,
                 transport.lastPollNs()) : null;
         this.stats = useReliable ? new ReliableUdpStatsView(reliable.stats()) : TransportStats.NONE;
-        this.held = useReliable ? new UnsafeBuffer(new byte[InMemoryNetwork.UDP_MAX_MESSAGE]) : null;
+        this.faults = useReliable ? network.faults().newPipeline(InMemoryNetwork.UDP_MAX_MESSAGE) : null;
         this.protocol = protocol;
         this.localPort = localPort;
         this.remoteHost = remoteHost;
@@ -85,7 +87,8 @@ final class InMemoryConnection implements Connection, MessageHandler, DatagramSi
 
     boolean hasPendingWork()
     {
-        if (reliable != null && !finished && (reliable.pollAtNs() <= transport.lastPollNs() || heldLength >= 0))
+        if (reliable != null && !finished && (reliable.pollAtNs() <= transport.lastPollNs() ||
+            faults != null && faults.nextDeadlineNs(transport.lastPollNs()) <= transport.lastPollNs()))
         {
             return true;
         }
@@ -232,41 +235,42 @@ final class InMemoryConnection implements Connection, MessageHandler, DatagramSi
         {
             return true;
         }
-        switch (network.faults().decide(host, buffer, offset, length))
+        if (network.faults().dropsScripted(host, buffer, offset, length))
         {
-            case DROP:
-                return true;
-            case DUPLICATE:
-                if (peer.receive(buffer, offset, length) == 0)
-                {
-                    return false;
-                }
-                peer.receive(buffer, offset, length);
-                return true;
-            case REORDER:
-                if (heldLength < 0)
-                {
-                    held.putBytes(0, buffer, offset, length);
-                    heldLength = length;
-                    return true;
-                }
-                return peer.receive(buffer, offset, length) != 0;
-            default:
-                if (peer.receive(buffer, offset, length) == 0)
-                {
-                    return false;
-                }
-                releaseHeld();
-                return true;
+            return true;
         }
+        if (faults == null)
+        {
+            return peer.receive(buffer, offset, length) != 0;
+        }
+        faults.release(nowNs, toPeer, Integer.MAX_VALUE);
+        if (faults.nextDeadlineNs(nowNs) <= nowNs)
+        {
+            return false; // the peer cannot take what is due: would block, as without faults
+        }
+        faults.accept(buffer, offset, length, nowNs);
+        faults.release(nowNs, toPeer, Integer.MAX_VALUE);
+        return true;
+    }
+
+    /** When the link's next datagram is due, {@link Long#MAX_VALUE} when none waits. */
+    long faultsDueNs(final long nowNs)
+    {
+        return faults == null ? Long.MAX_VALUE : faults.nextDeadlineNs(nowNs);
     }
 
     private void releaseHeld()
     {
-        if (heldLength >= 0 && peer != null && !peer.finished && peer.receive(held, 0, heldLength) != 0)
+        if (faults != null)
         {
-            heldLength = -1;
+            faults.release(nowNs, toPeer, Integer.MAX_VALUE);
         }
+    }
+
+    private boolean emitToPeer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        // a peer gone meanwhile loses the datagram, as the network would
+        return peer == null || peer.finished || peer.receive(buffer, offset, length) != 0;
     }
 
     private int deliver(final long nowNs)

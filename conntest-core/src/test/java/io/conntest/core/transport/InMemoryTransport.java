@@ -155,7 +155,7 @@ public final class InMemoryTransport implements Transport
             at = Math.min(at, c.connectDeadlineNs);
             if (c.reliable != null && !c.finished)
             {
-                at = Math.min(at, c.reliable.pollAtNs());
+                at = Math.min(at, Math.min(c.reliable.pollAtNs(), c.faultsDueNs(lastPollNs)));
             }
         }
         return at;

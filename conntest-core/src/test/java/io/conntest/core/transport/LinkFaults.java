@@ -10,40 +10,39 @@ import java.util.SplittableRandom;
 import org.agrona.DirectBuffer;
 
 import io.conntest.core.protocol.FrameHeader;
+import io.conntest.stack.phy.FaultConfig;
+import io.conntest.stack.phy.FaultCounters;
+import io.conntest.stack.phy.FaultPipeline;
 
 /**
  * What an {@link InMemoryNetwork} does to each UDP datagram: seeded random drop / duplicate / reorder
- * percentages, plus scripted drops of the n-th datagram a host sends (for tests that expect exact counters).
+ * percentages, applied by the stack's one seeded impairment engine ({@link FaultPipeline}, one per connection,
+ * each seeded from this link's seed in the order the connections open), plus scripted drops of the n-th datagram
+ * a host sends and of a chosen conntest frame (for tests that expect exact counters), which stay here.
  */
 public final class LinkFaults
 {
-    /** The fate of one datagram. */
-    public enum Action
-    {
-        DELIVER,
-        DROP,
-        DUPLICATE,
-        /** Held back and delivered after the next datagram of the same sender. */
-        REORDER
-    }
+    /** How long a reordered datagram is held back at most when no later one overtakes it: one harness step. */
+    private static final long REORDER_MAX_HOLD_NS = 1_000_000L;
 
-    private final SplittableRandom random;
-    private final int dropPercent;
-    private final int duplicatePercent;
-    private final int reorderPercent;
+    private final SplittableRandom seeds;
+    private final FaultConfig config;
+    private final FaultCounters counters = new FaultCounters();
     private final Map<String, Set<Long>> scriptedDrops = new HashMap<>();
     private final Map<String, long[]> sentByHost = new HashMap<>();
     private final Map<String, int[]> framesToDrop = new HashMap<>();
-    private long dropped;
-    private long duplicated;
-    private long reordered;
+    private long scriptedDropped;
 
     private LinkFaults(final long seed, final int dropPercent, final int duplicatePercent, final int reorderPercent)
     {
-        this.random = new SplittableRandom(seed);
-        this.dropPercent = dropPercent;
-        this.duplicatePercent = duplicatePercent;
-        this.reorderPercent = reorderPercent;
+        this.seeds = new SplittableRandom(seed);
+        FaultConfig faults = FaultConfig.none().drop(dropPercent / 100.0).duplicate(duplicatePercent / 100.0);
+        if (reorderPercent > 0)
+        {
+            // held back until the next datagram of the same sender went out, as a late datagram would be
+            faults = faults.reorder(reorderPercent / 100.0, 1, REORDER_MAX_HOLD_NS);
+        }
+        this.config = faults;
     }
 
     public static LinkFaults none()
@@ -78,39 +77,33 @@ public final class LinkFaults
         return this;
     }
 
-    /** Decides one datagram's fate; counts it. */
-    Action decide(final String fromHost, final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * The random impairments of one connection's outgoing datagrams, null when there are none (datagrams then go
+     * straight to the peer).
+     */
+    FaultPipeline newPipeline(final int maxDatagramBytes)
+    {
+        return config.isNone() ? null : new FaultPipeline(config, maxDatagramBytes, seeds.nextLong(), counters);
+    }
+
+    /** Counts one datagram {@code fromHost} sends; true when a scripted drop takes it. */
+    boolean dropsScripted(final String fromHost, final DirectBuffer buffer, final int offset, final int length)
     {
         final long[] counter = sentByHost.computeIfAbsent(fromHost, h -> new long[1]);
         final long index = counter[0]++;
         final int[] frame = framesToDrop.get(fromHost);
         if (frame != null && frame[1] > 0 && carriesFrame(buffer, offset, length, frame[0]) && --frame[1] == 0)
         {
-            dropped++;
-            return Action.DROP;
+            scriptedDropped++;
+            return true;
         }
         final Set<Long> drops = scriptedDrops.get(fromHost);
         if (drops != null && drops.contains(index))
         {
-            dropped++;
-            return Action.DROP;
+            scriptedDropped++;
+            return true;
         }
-        if (dropPercent > 0 && random.nextInt(100) < dropPercent)
-        {
-            dropped++;
-            return Action.DROP;
-        }
-        if (duplicatePercent > 0 && random.nextInt(100) < duplicatePercent)
-        {
-            duplicated++;
-            return Action.DUPLICATE;
-        }
-        if (reorderPercent > 0 && random.nextInt(100) < reorderPercent)
-        {
-            reordered++;
-            return Action.REORDER;
-        }
-        return Action.DELIVER;
+        return false;
     }
 
     private static boolean carriesFrame(final DirectBuffer buffer, final int offset, final int length, final int type)
@@ -133,18 +126,19 @@ public final class LinkFaults
         return counter == null ? 0 : counter[0];
     }
 
+    /** Datagrams dropped, scripted or at random (a full fault queue included). */
     public long dropped()
     {
-        return dropped;
+        return scriptedDropped + counters.dropped() + counters.queueDrops();
     }
 
     public long duplicated()
     {
-        return duplicated;
+        return counters.duplicated();
     }
 
     public long reordered()
     {
-        return reordered;
+        return counters.reordered();
     }
 }

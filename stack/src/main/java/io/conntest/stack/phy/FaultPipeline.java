@@ -7,14 +7,16 @@ import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
 /**
- * One direction of a {@link FaultInjectingDevice}: frames are copied into a pool of pre-allocated slots, given
- * their faults, and released to a {@link Sink} when their time (and the rate limit) allows. Single-threaded and
- * allocation-free once built.
+ * The one seeded impairment engine of the project: one direction of a {@link FaultInjectingDevice}, and the
+ * engine behind every simulated link of the tests (TCP segments, reliable-UDP datagrams, the in-memory
+ * transport). Frames are copied into a pool of pre-allocated slots, given their faults, and released to a
+ * {@link Sink} when their time (and the rate limit) allows. Single-threaded and allocation-free once built; the
+ * same config, seed and input give the same output.
  */
-final class FaultPipeline
+public final class FaultPipeline
 {
-    /** Where released frames go: the handler of the stack (receive) or the inner device (transmit). */
-    interface Sink
+    /** Where released frames go: the handler of the stack (receive), the inner device (transmit), a test's peer. */
+    public interface Sink
     {
         /** @return false when the frame cannot be taken now; it stays queued. */
         boolean emit(DirectBuffer buffer, int offset, int length);
@@ -49,6 +51,15 @@ final class FaultPipeline
     private double tokenBits;
     private long lastRefillNs = Long.MIN_VALUE;
 
+    /**
+     * A pipeline of {@code config.queueFrames()} slots of {@code slotSize} bytes each, its random decisions drawn
+     * from {@code seed}, counting into {@code counters}.
+     */
+    public FaultPipeline(final FaultConfig config, final int slotSize, final long seed, final FaultCounters counters)
+    {
+        this(config, slotSize, new SplittableRandom(seed), counters);
+    }
+
     FaultPipeline(final FaultConfig config, final int slotSize, final SplittableRandom random,
         final FaultCounters counters)
     {
@@ -77,13 +88,24 @@ final class FaultPipeline
     }
 
     /** Number of frames waiting. */
-    int queuedFrames()
+    public int queuedFrames()
     {
         return capacity - freeCount;
     }
 
     /** Takes in one frame, applies drop, corrupt, duplicate, reorder and delay, and queues it. */
-    void accept(final DirectBuffer buffer, final int offset, final int length, final long nowNs)
+    public void accept(final DirectBuffer buffer, final int offset, final int length, final long nowNs)
+    {
+        accept(buffer, offset, length, nowNs, true);
+    }
+
+    /**
+     * As {@link #accept(DirectBuffer, int, int, long)}, but a frame with {@code mayDrop} false is exempt from the
+     * random drop (no random number is drawn for it): for a caller that loses only some kinds of frame, e.g. a
+     * simulation dropping data but never acknowledgements. Its other faults apply as usual.
+     */
+    public void accept(final DirectBuffer buffer, final int offset, final int length, final long nowNs,
+        final boolean mayDrop)
     {
         counters.framesIn++;
         if (length > slotSize)
@@ -91,7 +113,7 @@ final class FaultPipeline
             counters.oversize++;
             return;
         }
-        if (config.dropProbability() > 0 && random.nextDouble() < config.dropProbability())
+        if (mayDrop && config.dropProbability() > 0 && random.nextDouble() < config.dropProbability())
         {
             counters.dropped++;
             return;
@@ -158,7 +180,7 @@ final class FaultPipeline
      *
      * @return the number of frames released.
      */
-    int release(final long nowNs, final Sink sink, final int maxFrames)
+    public int release(final long nowNs, final Sink sink, final int maxFrames)
     {
         refillTokens(nowNs);
         int released = 0;
@@ -221,7 +243,7 @@ final class FaultPipeline
     }
 
     /** When the next queued frame may leave, {@link Long#MAX_VALUE} when none waits. May be in the past. */
-    long nextDeadlineNs(final long nowNs)
+    public long nextDeadlineNs(final long nowNs)
     {
         long deadline = Long.MAX_VALUE;
         int nextLength = 0;

@@ -1,70 +1,65 @@
 package io.conntest.stack.tcp;
 
 import io.conntest.stack.iface.Ipv4Sender;
+import io.conntest.stack.phy.FaultConfig;
+import io.conntest.stack.phy.FaultCounters;
+import io.conntest.stack.phy.FaultPipeline;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.PriorityQueue;
-import java.util.Random;
-
 /**
  * One direction of a simulated link for {@link TcpSimulationTest}: an {@link Ipv4Sender} whose datagrams arrive at
- * the other protocol after a propagation delay plus serialisation at a fixed rate, through a drop-tail queue, with
- * seeded loss, duplication and reordering (extra delay for some datagrams).
+ * the other protocol through the stack's seeded impairment engine, {@link FaultPipeline}: a propagation delay,
+ * the link rate (a token bucket of one frame, so frames leave one serialisation time apart), a bounded queue, and
+ * seeded loss, duplication and reordering (a reordered datagram is held back one extra delay).
+ *
+ * <p>Each datagram occupies a pipeline slot as {@value #WIRE_OVERHEAD} bytes of wire overhead (IPv4 header plus
+ * Ethernet framing; its first 8 bytes carry the source and destination addresses) followed by the TCP segment, so
+ * the rate limit charges what the wire would.
  */
 final class SimLink implements Ipv4Sender
 {
-    static final class InFlight implements Comparable<InFlight>
-    {
-        long atNs;
-        long order;
-        byte[] bytes;
-        int length;
-        int src;
-        int dst;
-
-        @Override
-        public int compareTo(final InFlight o)
-        {
-            final int c = Long.compare(atNs, o.atNs);
-            return c != 0 ? c : Long.compare(order, o.order);
-        }
-    }
+    /** IPv4 header (20) and Ethernet header, FCS, preamble and gap as counted before (18). */
+    static final int WIRE_OVERHEAD = 38;
 
     private final int source;
     private final int mtu;
-    private final Random random;
-    private final double loss;
-    private final double duplicate;
-    private final double reorder;
-    private final long delayNs;
-    private final long nsPerByte100;
-    private final int queueLimitBytes;
-    private final UnsafeBuffer claimBuffer = new UnsafeBuffer(new byte[70_000]);
-    final PriorityQueue<InFlight> inFlight = new PriorityQueue<>();
-    private long linkFreeAtNs;
-    private long order;
+    private final UnsafeBuffer claimBuffer;
+    private final FaultPipeline pipeline;
+    private final FaultCounters counters = new FaultCounters();
+    private final Delivery delivery = new Delivery();
     private int claimedDst;
     private int claimedLength;
     long nowNs;
     long sent;
-    long dropped;
 
     /**
-     * @param bitsPerSecond link rate; the queue holds {@code queueLimitBytes} beyond what is on the wire.
+     * @param seed          the seed of the link's random decisions.
+     * @param reorder       probability that a datagram is held back {@code delayNs} more than the others (so
+     *                      later ones overtake it).
+     * @param bitsPerSecond link rate; the queue holds {@code queueLimitBytes} beyond what is in flight.
      */
     SimLink(final int source, final int mtu, final long seed, final double loss, final double duplicate,
         final double reorder, final long delayNs, final long bitsPerSecond, final int queueLimitBytes)
     {
         this.source = source;
         this.mtu = mtu;
-        this.random = new Random(seed);
-        this.loss = loss;
-        this.duplicate = duplicate;
-        this.reorder = reorder;
-        this.delayNs = delayNs;
-        this.nsPerByte100 = 800_000_000_000L / bitsPerSecond; // ns per byte, times 100
-        this.queueLimitBytes = queueLimitBytes;
+        final int slotSize = WIRE_OVERHEAD + mtu - 20;
+        this.claimBuffer = new UnsafeBuffer(new byte[slotSize]);
+        final long inFlightBytes = delayNs * bitsPerSecond / 8_000_000_000L;
+        final int queueBytes = (int)Math.min(Integer.MAX_VALUE, queueLimitBytes + inFlightBytes + slotSize);
+        FaultConfig config = FaultConfig.none()
+            .drop(loss)
+            .duplicate(duplicate)
+            .delayNs(delayNs, 0)
+            .rateBitsPerSecond(bitsPerSecond, slotSize)
+            .queue(4096, queueBytes);
+        if (reorder > 0)
+        {
+            config = config.reorder(reorder, Integer.MAX_VALUE, Math.max(1, delayNs));
+        }
+        this.pipeline = new FaultPipeline(config, slotSize, seed, counters);
     }
 
     @Override
@@ -83,50 +78,43 @@ final class SimLink implements Ipv4Sender
     @Override
     public int payloadOffset()
     {
-        return 0;
+        return WIRE_OVERHEAD;
     }
 
     @Override
     public void commit()
     {
         sent++;
-        final long serialNs = (claimedLength + 38) * nsPerByte100 / 100;
-        final long start = Math.max(nowNs, linkFreeAtNs);
-        // Drop-tail: the backlog waiting for the wire is bounded.
-        if ((start - nowNs) / Math.max(1, nsPerByte100 / 100) > queueLimitBytes)
-        {
-            dropped++;
-            return;
-        }
-        linkFreeAtNs = start + serialNs;
-        if (random.nextDouble() < loss)
-        {
-            dropped++;
-            return;
-        }
-        long at = linkFreeAtNs + delayNs;
-        if (random.nextDouble() < reorder)
-        {
-            at += 1 + random.nextInt((int)Math.max(1, delayNs));
-        }
-        enqueue(at);
-        if (random.nextDouble() < duplicate)
-        {
-            enqueue(at + 1 + random.nextInt(100_000));
-        }
+        claimBuffer.putInt(0, source);
+        claimBuffer.putInt(4, claimedDst);
+        pipeline.accept(claimBuffer, 0, WIRE_OVERHEAD + claimedLength, nowNs);
     }
 
-    private void enqueue(final long at)
+    /**
+     * Hands every datagram due at {@code nowNs} to {@code to}, then lets it run its delivery phase (as
+     * Interface.poll does after ingress).
+     *
+     * @return the number of datagrams delivered.
+     */
+    int deliver(final TcpProtocol to, final long nowNs)
     {
-        final InFlight f = new InFlight();
-        f.atNs = at;
-        f.order = order++;
-        f.bytes = new byte[claimedLength];
-        claimBuffer.getBytes(0, f.bytes);
-        f.length = claimedLength;
-        f.src = source;
-        f.dst = claimedDst;
-        inFlight.add(f);
+        delivery.to = to;
+        delivery.nowNs = nowNs;
+        final int n = pipeline.release(nowNs, delivery, Integer.MAX_VALUE);
+        to.deliver(nowNs);
+        return n;
+    }
+
+    /** When the next datagram arrives, {@link Long#MAX_VALUE} when none is in flight. */
+    long nextArrivalNs(final long nowNs)
+    {
+        return pipeline.nextDeadlineNs(nowNs);
+    }
+
+    /** Datagrams lost on the way: dropped at random or by the full queue. */
+    long dropped()
+    {
+        return counters.dropped() + counters.queueDrops();
     }
 
     @Override
@@ -150,5 +138,19 @@ final class SimLink implements Ipv4Sender
     public int mtu()
     {
         return mtu;
+    }
+
+    private static final class Delivery implements FaultPipeline.Sink
+    {
+        TcpProtocol to;
+        long nowNs;
+
+        @Override
+        public boolean emit(final DirectBuffer buffer, final int offset, final int length)
+        {
+            to.processDatagram(buffer.getInt(offset), buffer.getInt(offset + 4), buffer, offset + WIRE_OVERHEAD,
+                length - WIRE_OVERHEAD, nowNs);
+            return true;
+        }
     }
 }

@@ -35,34 +35,13 @@ class TcpServiceTest
             bToA.nowNs = nowNs;
             client.dispatch(aToB, nowNs);
             server.dispatch(bToA, nowNs);
-            int delivered = 0;
-            while (!aToB.inFlight.isEmpty() && aToB.inFlight.peek().atNs <= nowNs)
-            {
-                final SimLink.InFlight f = aToB.inFlight.poll();
-                server.processDatagram(f.src, f.dst, new UnsafeBuffer(f.bytes), 0, f.length, nowNs);
-                delivered++;
-            }
-            server.deliver(nowNs);
-            while (!bToA.inFlight.isEmpty() && bToA.inFlight.peek().atNs <= nowNs)
-            {
-                final SimLink.InFlight f = bToA.inFlight.poll();
-                client.processDatagram(f.src, f.dst, new UnsafeBuffer(f.bytes), 0, f.length, nowNs);
-                delivered++;
-            }
-            client.deliver(nowNs);
+            final int delivered = aToB.deliver(server, nowNs) + bToA.deliver(client, nowNs);
             if (delivered > 0)
             {
                 continue;
             }
-            long next = Math.min(client.pollAtNs(nowNs), server.pollAtNs(nowNs));
-            if (!aToB.inFlight.isEmpty())
-            {
-                next = Math.min(next, aToB.inFlight.peek().atNs);
-            }
-            if (!bToA.inFlight.isEmpty())
-            {
-                next = Math.min(next, bToA.inFlight.peek().atNs);
-            }
+            final long next = Math.min(Math.min(client.pollAtNs(nowNs), server.pollAtNs(nowNs)),
+                Math.min(aToB.nextArrivalNs(nowNs), bToA.nextArrivalNs(nowNs)));
             nowNs = next <= nowNs ? nowNs + 1_000 : Math.min(next, nowNs + 10_000_000L);
         }
     }

@@ -114,15 +114,8 @@ final class TcpSimulation
             {
                 continue;
             }
-            long next = Math.min(client.pollAtNs(nowNs), server.pollAtNs(nowNs));
-            if (!aToB.inFlight.isEmpty())
-            {
-                next = Math.min(next, aToB.inFlight.peek().atNs);
-            }
-            if (!bToA.inFlight.isEmpty())
-            {
-                next = Math.min(next, bToA.inFlight.peek().atNs);
-            }
+            final long next = Math.min(Math.min(client.pollAtNs(nowNs), server.pollAtNs(nowNs)),
+                Math.min(aToB.nextArrivalNs(nowNs), bToA.nextArrivalNs(nowNs)));
             if (next <= nowNs)
             {
                 // Work now (e.g. a write opened room): go round again, but let time move at least a little so a
@@ -149,15 +142,6 @@ final class TcpSimulation
 
     private int deliver(final SimLink link, final TcpProtocol to)
     {
-        int n = 0;
-        while (!link.inFlight.isEmpty() && link.inFlight.peek().atNs <= nowNs)
-        {
-            final SimLink.InFlight f = link.inFlight.poll();
-            to.processDatagram(f.src, f.dst, new UnsafeBuffer(f.bytes), 0, f.length, nowNs);
-            n++;
-        }
-        // as Interface.poll: the readiness callbacks in the delivery phase after ingress
-        to.deliver(nowNs);
-        return n;
+        return link.deliver(to, nowNs);
     }
 }
