@@ -4,9 +4,10 @@ import io.conntest.stack.wire.UdpPacket;
 import org.agrona.DirectBuffer;
 
 /**
- * A UDP socket (RFC 768) of a {@link UdpSockets}, non-blocking: {@link #sendTo} queues a copy of a datagram
- * (false when the bounded send queue is full: try again after {@link UdpSocketListener#onWritable}), the interface
- * sends queued datagrams on its next poll; received datagrams wait in a bounded queue (overflow is dropped and
+ * A UDP socket (RFC 768) of a {@link UdpSockets}, non-blocking: {@link #sendTo} writes a datagram straight into a
+ * frame of the device when nothing waits before it and the next hop is known (one copy out), else queues a copy
+ * (false when the bounded send queue is full: try again after {@link UdpSocketListener#onWritable}) that the
+ * interface sends on its next poll; received datagrams wait in a bounded queue (overflow is dropped and
  * counted) until {@link #receive}, and the owner hears of them in the poll's delivery phase
  * ({@link UdpSocketListener#onReadable(UdpSocket, long)}), never from inside a datagram's processing, as TCP's
  * sockets. Single-threaded: use it only from the interface's thread.
@@ -92,6 +93,11 @@ public final class UdpSocket
         if (localPort == 0)
         {
             bind(0);
+        }
+        // nothing queued before it: straight into a frame (one copy), else in order behind the queue
+        if (sendQueue.isEmpty() && owner.sendNow(this, dstAddr, dstPort, src, offset, length))
+        {
+            return true;
         }
         if (!sendQueue.offer(dstAddr, dstPort, src, offset, length))
         {

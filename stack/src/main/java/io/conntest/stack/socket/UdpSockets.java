@@ -38,6 +38,11 @@ public final class UdpSockets implements IpProtocolHandler
     private final Random random;
     private final UdpPacket udp = new UdpPacket();
     private final UdpRepr udpRepr = new UdpRepr();
+    /** The flyweights of {@link #sendNow}, apart from dispatch's (a send may come from a callback of any phase). */
+    private final UdpPacket directUdp = new UdpPacket();
+    private final UdpRepr directRepr = new UdpRepr();
+    /** The interface, known from the first dispatch: where {@link #sendNow} claims frames. */
+    private Ipv4Sender sender;
     private int sendListSize;
     /** Sockets of the send list whose head datagram waits for ARP: nothing to do until a frame arrives. */
     private int waitingForNeighbour;
@@ -184,6 +189,7 @@ public final class UdpSockets implements IpProtocolHandler
     @Override
     public void dispatch(final Ipv4Sender sender, final long nowNs)
     {
+        this.sender = sender;
         final int size = sendListSize;
         waitingForNeighbour = 0;
         int kept = 0;
@@ -306,6 +312,33 @@ public final class UdpSockets implements IpProtocolHandler
         }
         byPort.put(chosen, socket);
         return chosen;
+    }
+
+    /**
+     * Sends one datagram straight into a frame of the device (the one copy out: from the caller's buffer into the
+     * frame), when the interface can take it now. False when it cannot (no dispatch yet, the next hop being
+     * resolved or unreachable, the device busy): the caller queues it and dispatch sends it, or reports the error,
+     * as for any queued datagram.
+     */
+    boolean sendNow(final UdpSocket socket, final int dstAddr, final int dstPort, final DirectBuffer src,
+        final int offset, final int length)
+    {
+        final Ipv4Sender s = sender;
+        if (s == null)
+        {
+            return false;
+        }
+        final MutableDirectBuffer buffer =
+            s.claim(dstAddr, Ipv4Packet.PROTOCOL_UDP, UdpPacket.HEADER_LENGTH + length, false);
+        if (buffer == null)
+        {
+            return false;
+        }
+        directUdp.wrap(buffer, s.payloadOffset(), UdpPacket.HEADER_LENGTH + length);
+        directRepr.set(socket.localPort(), dstPort, length).emit(directUdp, s.sourceAddress(), dstAddr, src, offset);
+        s.commit();
+        socket.onSent(length);
+        return true;
     }
 
     void onReadable(final UdpSocket socket)
