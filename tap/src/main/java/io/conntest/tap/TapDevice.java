@@ -221,6 +221,13 @@ public final class TapDevice implements FrameDevice
                 negotiated = OffloadNegotiation.negotiate(OffloadNegotiation.WANTED,
                     flagsToSet -> libc.ioctl(fd, Linux.TUNSETOFFLOAD, flagsToSet) < 0 ? Native.errno() : 0);
             }
+            else
+            {
+                // The offloads are the device's, not the file's: a persistent TAP opened with offloads before keeps
+                // them after that file is closed, and the kernel would then hand this plain reader 64 KB frames and
+                // partial checksums it cannot tell apart. Plain means none: clear them (never refused by Linux).
+                libc.ioctl(fd, Linux.TUNSETOFFLOAD, Offloads.NONE);
+            }
             return new TapDevice(libc, ifname, !exists, fd, controlFd, wakeFd,
                 vnet ? VirtioNetHeader.LEGACY_LENGTH : 0, negotiated);
         }

@@ -258,6 +258,50 @@ class TapDeviceTest
         }
     }
 
+    /**
+     * Offloads belong to the device: a persistent TAP opened with them, closed, then opened plain must not keep
+     * them, or the kernel hands the plain reader partial checksums (found by the bench: a plain stack after an
+     * offloaded one on the same TAP could not connect). The kernel's UDP datagram arrives with a full checksum.
+     */
+    @Test
+    void aPlainOpenClearsTheOffloadsAnEarlierOpenLeftOnAPersistentTap() throws Exception
+    {
+        ns.addTap("ct6");
+        ns.call(() -> TapDevice.open("ct6", TapDevice.Mode.ATTACH, OffloadMode.AUTO)).close();
+        try (TapDevice tap = ns.call(() -> TapDevice.open("ct6", TapDevice.Mode.ATTACH, OffloadMode.NONE)))
+        {
+            ns.linkUp("ct6");
+            ns.addAddress("ct6", "10.0.0.1/24");
+            ns.ip("neigh", "replace", "10.0.0.2", "lladdr", io.conntest.stack.wire.MacAddress.toString(OUR_MAC),
+                "dev", "ct6", "nud", "permanent");
+            ns.call(() ->
+            {
+                try (DatagramSocket socket = new DatagramSocket())
+                {
+                    final byte[] payload = "plain again".getBytes(StandardCharsets.US_ASCII);
+                    socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName("10.0.0.2"), 9));
+                }
+                return null;
+            });
+            final boolean[] valid = {false};
+            assertTrue(awaitFrame(tap, frame ->
+            {
+                if (frame.capacity() < 53 || frame.getByte(23) != 17
+                    || !frame.getStringWithoutLengthAscii(42, 11).equals("plain again"))
+                {
+                    return false;
+                }
+                final int udpLength = 8 + 11;
+                final long sum = io.conntest.stack.wire.Checksum.add(io.conntest.stack.wire.Checksum
+                    .addPseudoHeader(0, KERNEL_IP, OUR_IP, 17, udpLength), frame, 34, udpLength);
+                valid[0] = io.conntest.stack.wire.Checksum.verifies(sum);
+                return true;
+            }), "UDP datagram received");
+            assertEquals(io.conntest.stack.phy.Offloads.NONE, tap.offloads());
+            assertTrue(valid[0], "a full UDP checksum: the earlier open's checksum offload was cleared");
+        }
+    }
+
     @Test
     void attachesToAPersistentTapMadeByIp()
     {

@@ -5,6 +5,7 @@ import java.util.function.LongSupplier;
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.phy.FrameHandler;
 import io.conntest.stack.phy.FrameMetadata;
+import io.conntest.stack.phy.Offloads;
 import io.conntest.stack.phy.SoftwareOffload;
 import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.ArpPacket;
@@ -44,6 +45,7 @@ public final class Interface implements Ipv4Sender
         @Override
         public void onFrame(final DirectBuffer buffer, final int offset, final int length)
         {
+            ingressDatagrams++;
             Interface.this.onFrame(buffer, offset, length, false);
         }
 
@@ -58,12 +60,15 @@ public final class Interface implements Ipv4Sender
             if ((metadata.gsoType() & ~FrameMetadata.GSO_ECN) == FrameMetadata.GSO_UDP_L4)
             {
                 counters.increment(InterfaceCounter.RX_UDP_SUPER_FRAMES);
-                if (udpSplitter().resolve(buffer, offset, length, metadata, udpPieces) < 0)
+                final int pieces = udpSplitter().resolve(buffer, offset, length, metadata, udpPieces);
+                if (pieces < 0)
                 {
                     counters.increment(InterfaceCounter.RX_UDP_SUPER_FRAME_MALFORMED);
                 }
+                ingressDatagrams += Math.max(1, pieces);
                 return;
             }
+            ingressDatagrams++;
             Interface.this.onFrame(buffer, offset, length, metadata.checksumTrusted());
         }
     };
@@ -71,6 +76,10 @@ public final class Interface implements Ipv4Sender
     private final SoftwareOffload.Sink udpPieces = (buffer, offset, length) -> onFrame(buffer, offset, length, true);
     /** Made at the first UDP super-datagram (a 64 KB scratch frame), only on devices that hand such frames up. */
     private SoftwareOffload udpSplitter;
+    /** Whether the device negotiated USO, so frames may be UDP super-datagrams ({@link #receiveBatch}). */
+    private final boolean mayReceiveUdpSuperFrames;
+    /** Datagrams received in this poll's batch: one per frame, each datagram of a split super-datagram. */
+    private int ingressDatagrams;
     private final EthernetFrame eth = new EthernetFrame();
     private final ArpPacket arp = new ArpPacket();
     private final ArpRepr arpRepr = new ArpRepr();
@@ -88,6 +97,7 @@ public final class Interface implements Ipv4Sender
         this.mtu = config.mtu() != 0 ? Math.min(config.mtu(), device.mtu()) : device.mtu();
         this.mac = config.mac();
         this.address = config.address();
+        this.mayReceiveUdpSuperFrames = (device.offloads() & (Offloads.USO4 | Offloads.USO6)) != 0;
         this.egress = new Ipv4Egress(device, config, mtu, counters);
         this.ingress = new Ipv4Ingress(config, egress, counters);
     }
@@ -178,7 +188,7 @@ public final class Interface implements Ipv4Sender
             }
         }
         egress.flush();
-        final int received = device.receive(frameHandler, config.ingressBatch());
+        final int received = receiveBatch();
         worked |= received > 0;
         egress.flush();
         final IpProtocolHandler[] handlers = protocols;
@@ -321,6 +331,28 @@ public final class Interface implements Ipv4Sender
     // ---------------------------------------------------------------------------------------------------------
     // Ingress
     // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Reads up to {@link InterfaceConfig#ingressBatch()} frames. On a device that may hand up UDP super-datagrams
+     * (USO) one frame can be 44 datagrams, so the batch counts datagrams and frames are read one at a time until it
+     * is full: otherwise a batch of 64 super-datagrams (4 MB) would overflow the sockets' receive queues before the
+     * delivery phase. (The device's read that finds nothing ends the loop, as it ends a batch read: no extra call.)
+     */
+    private int receiveBatch()
+    {
+        final int batch = config.ingressBatch();
+        if (!mayReceiveUdpSuperFrames)
+        {
+            return device.receive(frameHandler, batch);
+        }
+        ingressDatagrams = 0;
+        int received = 0;
+        while (ingressDatagrams < batch && device.receive(frameHandler, 1) == 1)
+        {
+            received++;
+        }
+        return received;
+    }
 
     private SoftwareOffload udpSplitter()
     {

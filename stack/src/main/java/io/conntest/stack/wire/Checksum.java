@@ -2,8 +2,6 @@ package io.conntest.stack.wire;
 
 import org.agrona.DirectBuffer;
 
-import static org.agrona.UnsafeAccess.UNSAFE;
-
 import java.nio.ByteOrder;
 
 /**
@@ -27,8 +25,8 @@ public final class Checksum
      * byte is padded with zero (RFC 1071 §4.1). The sum must be folded with {@link #finish(long)}.
      * A run with an odd length may only be the last one added.
      *
-     * <p>How: eight bytes per load in the machine's byte order, with no byte swap and one bounds check for the whole
-     * run, added as two 32-bit halves into 64-bit accumulators (two of them, so consecutive adds do not wait for
+     * <p>How: eight bytes per load in the machine's byte order (agrona's native-order accessors), with no byte swap,
+     * added as two 32-bit halves into 64-bit accumulators (two of them, so consecutive adds do not wait for
      * each other; 2^32 halves fit before one could overflow, far beyond any IP datagram). On a little-endian machine
      * that sums byte-swapped 16-bit words, which RFC 1071 §2 (B) allows: one's complement addition commutes with
      * swapping bytes, so the run's sum is folded to 16 bits and swapped back once at the end.
@@ -42,43 +40,42 @@ public final class Checksum
             return sum;
         }
         buffer.boundsCheck(offset, length);
-        final byte[] array = buffer.byteArray();
-        long address = buffer.addressOffset() + offset;
-        final long end = address + length;
+        int i = offset;
+        final int end = offset + length;
         long acc0 = 0;
         long acc1 = 0;
-        while (end - address >= 32)
+        while (end - i >= 32)
         {
-            final long w0 = UNSAFE.getLong(array, address);
-            final long w1 = UNSAFE.getLong(array, address + 8);
-            final long w2 = UNSAFE.getLong(array, address + 16);
-            final long w3 = UNSAFE.getLong(array, address + 24);
+            final long w0 = buffer.getLong(i);
+            final long w1 = buffer.getLong(i + 8);
+            final long w2 = buffer.getLong(i + 16);
+            final long w3 = buffer.getLong(i + 24);
             acc0 += (w0 >>> 32) + (w0 & 0xFFFF_FFFFL) + (w2 >>> 32) + (w2 & 0xFFFF_FFFFL);
             acc1 += (w1 >>> 32) + (w1 & 0xFFFF_FFFFL) + (w3 >>> 32) + (w3 & 0xFFFF_FFFFL);
-            address += 32;
+            i += 32;
         }
-        while (end - address >= 8)
+        while (end - i >= 8)
         {
-            final long w = UNSAFE.getLong(array, address);
+            final long w = buffer.getLong(i);
             acc0 += (w >>> 32) + (w & 0xFFFF_FFFFL);
-            address += 8;
+            i += 8;
         }
-        if (end - address >= 4)
+        if (end - i >= 4)
         {
-            acc1 += UNSAFE.getInt(array, address) & 0xFFFF_FFFFL;
-            address += 4;
+            acc1 += buffer.getInt(i) & 0xFFFF_FFFFL;
+            i += 4;
         }
-        if (end - address >= 2)
+        if (end - i >= 2)
         {
-            acc0 += UNSAFE.getShort(array, address) & 0xFFFF;
-            address += 2;
+            acc0 += buffer.getShort(i) & 0xFFFF;
+            i += 2;
         }
         final boolean little = NATIVE_LITTLE_ENDIAN;
-        if (address < end)
+        if (i < end)
         {
             // The odd last byte is the high half of a big-endian word padded with zero (RFC 1071 §4.1): the low
             // half of a byte-swapped one.
-            final int last = UNSAFE.getByte(array, address) & 0xFF;
+            final int last = buffer.getByte(i) & 0xFF;
             acc1 += little ? last : last << 8;
         }
         final int folded = fold16(acc0 + acc1);
