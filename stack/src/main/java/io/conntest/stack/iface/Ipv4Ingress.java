@@ -119,9 +119,9 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
             if (problem != Ipv4Options.VALID)
             {
                 // RFC 1122 §3.2.2.5: a host SHOULD send Parameter Problem (pointer = the faulty octet) and drop it;
-                // never in reply to a broadcast (RFC 1122 §3.2.2).
+                // never in reply to a broadcast, nor about a non-initial fragment (RFC 1122 §3.2.2).
                 counters.increment(InterfaceCounter.IPV4_BAD_OPTIONS);
-                if (!broadcast && !linkBroadcast)
+                if (!broadcast && !linkBroadcast && ip.fragmentOffset() == 0)
                 {
                     quoteOffender(ip.buffer(), ip.headerLength(), ip.payloadLength(), -1);
                     dispatchIcmpError(Icmpv4Packet.TYPE_PARAMETER_PROBLEM, 0, src, quoteLength, problem << 24);

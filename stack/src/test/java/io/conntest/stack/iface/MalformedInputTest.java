@@ -161,6 +161,33 @@ class MalformedInputTest
         assertTrue(!sent.isEmpty(), "the interface still answers a good ping: " + link.iface.counters());
     }
 
+    /**
+     * RFC 1122 §3.2.2: no ICMP error about a non-initial fragment, so a fragment at a non-zero offset with malformed
+     * options is dropped and counted without the Parameter Problem an unfragmented datagram gets (found by the fuzz
+     * campaign of issue 14: crash-77b5e72a... in NetworkStackFuzzTest's inputs).
+     */
+    @Test
+    void rfc1122_3_2_2_malformedOptionsOnANonInitialFragmentGetNoParameterProblem()
+    {
+        final byte[] fragment = Fixtures.frame(3);
+        fragment[14] = 0x4F;                 // 40 bytes of the ICMP message read as (malformed) options
+        fragment[20] = 0x00;
+        fragment[21] = (byte)0x64;           // fragment offset 100 x 8 bytes, no MF: a last, non-initial fragment
+        fixIpChecksum(fragment);
+        expectDrop(fragment, InterfaceCounter.IPV4_BAD_OPTIONS);
+        assertTrue(link.sent().isEmpty(), "no ICMP error about a non-initial fragment");
+
+        final byte[] first = Fixtures.frame(3);
+        first[14] = 0x4F;
+        first[20] = 0x20;                    // MF, offset 0: the initial fragment still gets its Parameter Problem
+        first[21] = 0x00;
+        fixIpChecksum(first);
+        expectDrop(first, InterfaceCounter.IPV4_BAD_OPTIONS);
+        final List<byte[]> problem = link.sent();
+        assertEquals(1, problem.size());
+        assertEquals(Icmpv4Packet.TYPE_PARAMETER_PROBLEM, problem.get(0)[14 + 20] & 0xFF);
+    }
+
     private void expectDrop(final byte[] frame, final InterfaceCounter counter)
     {
         final long before = link.count(counter);
