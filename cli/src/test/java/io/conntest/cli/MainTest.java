@@ -239,4 +239,28 @@ class MainTest
         assertEquals(2, run("--name", "a", "--tap", "bad/name", "--ipv4", "10.0.0.2/24", "--listen", "tcp:1"));
         assertTrue(err().contains("bad/name"), err());
     }
+
+    @Test
+    void theStacksTcpBoundsAreTunableFromTheCommandLine()
+    {
+        final Main main = new Main();
+        new CommandLine(main).parseArgs("--name", "a", "--tap", "tap100", "--ipv4", "10.0.0.2/24", "--listen", "tcp:1",
+            "--tcp-max-connections", "512", "--tcp-syn-backlog", "64", "--tcp-buffer", "256kb");
+        final io.conntest.stack.tcp.TcpConfig tcp = io.conntest.cli.run.TapStack.from(main.network, null).tcp();
+        assertEquals(512, tcp.maxConnections);
+        assertEquals(64, tcp.synBacklog);
+        assertEquals(256 * 1024, tcp.sendBufferBytes);
+        assertEquals(256 * 1024, tcp.receiveBufferBytes);
+        for (final String[] bad : new String[][] {{"--tcp-syn-backlog", "0"}, {"--tcp-max-connections", "0"},
+            {"--tcp-buffer", "10"}})
+        {
+            final Main m = new Main();
+            new CommandLine(m).parseArgs("--name", "a", "--tap", "tap100", "--ipv4", "10.0.0.2/24", bad[0], bad[1]);
+            final UsageFailure ex = org.junit.jupiter.api.Assertions.assertThrows(UsageFailure.class,
+                () -> io.conntest.cli.run.TapStack.from(m.network, null), String.join(" ", bad));
+            assertTrue(ex.getMessage().contains(bad[0].substring(2, 6)), ex.getMessage());
+        }
+        assertEquals(2, run("--name", "a", "--listen", "tcp:1", "--tcp-buffer", "1mb"), err());
+        assertTrue(err().contains("--tcp-buffer needs --tap"), err());
+    }
 }

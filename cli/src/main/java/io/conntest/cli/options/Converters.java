@@ -47,6 +47,16 @@ public final class Converters
         }
     }
 
+    /** Sizes in bytes: {@code 256kb}, {@code 1mb}, {@code 65536} (core's {@code Units.parseSize}). */
+    public static final class SizeConverter implements CommandLine.ITypeConverter<Long>
+    {
+        @Override
+        public Long convert(final String value)
+        {
+            return wrap(() -> Units.parseSize(value));
+        }
+    }
+
     /** {@code --listen}. */
     public static final class ListenConverter implements CommandLine.ITypeConverter<ListenSpec>
     {

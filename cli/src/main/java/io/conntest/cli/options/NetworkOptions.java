@@ -35,6 +35,36 @@ public final class NetworkOptions
         + "MTU-sized frame per system call with checksums in Java, as a unikernel on a TAP.")
     String offload;
 
+    @Option(names = "--tcp-max-connections", paramLabel = "N", description = "With --tap: the stack's TCP "
+        + "connection table, every state (default 256; each connection has its own buffers).")
+    Integer tcpMaxConnections;
+
+    @Option(names = "--tcp-syn-backlog", paramLabel = "N", description = "With --tap: half-open connections per "
+        + "listener before SYN cookies answer (default 128).")
+    Integer tcpSynBacklog;
+
+    @Option(names = "--tcp-buffer", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
+        description = "With --tap: send and receive buffer of each TCP connection (default 1MB; 1KB..1GB).")
+    Long tcpBuffer;
+
+    /** {@code --tcp-max-connections}, or null for the default. */
+    public Integer tcpMaxConnections()
+    {
+        return tcpMaxConnections;
+    }
+
+    /** {@code --tcp-syn-backlog}, or null for the default. */
+    public Integer tcpSynBacklog()
+    {
+        return tcpSynBacklog;
+    }
+
+    /** {@code --tcp-buffer} in bytes, or null for the default. */
+    public Long tcpBuffer()
+    {
+        return tcpBuffer;
+    }
+
     /** The TAP interface name, or null for the kernel's sockets. */
     public String tap()
     {
@@ -85,6 +115,8 @@ public final class NetworkOptions
             return null;
         }
         return ipv4 != null ? "--ipv4" : gateway != null ? "--ipv4-gateway" : mac != null ? "--mac"
-            : mtu != null ? "--mtu" : pcap != null ? "--pcap" : offload != null ? "--offload" : null;
+            : mtu != null ? "--mtu" : pcap != null ? "--pcap" : offload != null ? "--offload"
+            : tcpMaxConnections != null ? "--tcp-max-connections" : tcpSynBacklog != null ? "--tcp-syn-backlog"
+            : tcpBuffer != null ? "--tcp-buffer" : null;
     }
 }

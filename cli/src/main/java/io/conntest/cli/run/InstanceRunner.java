@@ -237,7 +237,8 @@ public final class InstanceRunner
             log.log("created transient TAP " + tapDevice.name() + " (gone when conntest stops); bring it up and "
                 + "attach it to a bridge to use it");
         }
-        final StackInstance stackInstance = new StackInstance(settings, tapDevice, tapDevice::linkWarning, log);
+        final StackInstance stackInstance = new StackInstance(settings, tapDevice, tapDevice::linkWarning, log,
+            tapStack.tcp());
         try (RunControl control = context.control())
         {
             final Thread stopper = new Thread(() ->

@@ -7,6 +7,7 @@ import io.conntest.stack.iface.InterfaceCounter;
 import io.conntest.stack.iface.InterfaceCounters;
 import io.conntest.stack.NetworkStack;
 import io.conntest.stack.phy.FrameDevice;
+import io.conntest.stack.tcp.TcpConfig;
 import io.conntest.stack.wire.MacAddress;
 
 import java.io.UncheckedIOException;
@@ -43,12 +44,20 @@ public final class StackInstance implements AutoCloseable
     public StackInstance(final InstanceSettings settings, final FrameDevice baseDevice,
         final Supplier<String> linkWarning, final EventLog log)
     {
+        this(settings, baseDevice, linkWarning, log, new TcpConfig());
+    }
+
+    /** As {@link #StackInstance(InstanceSettings, FrameDevice, Supplier, EventLog)} with this TCP configuration. */
+    public StackInstance(final InstanceSettings settings, final FrameDevice baseDevice,
+        final Supplier<String> linkWarning, final EventLog log, final TcpConfig tcp)
+    {
         this.settings = settings;
         this.log = log;
         this.linkWarning = linkWarning;
         this.host = StackHost.builder(baseDevice, interfaceConfig(settings))
             .pcap(settings.pcap())
             .trace(settings.trace() ? log::log : null)
+            .tcpConfig(tcp)
             .services(settings.listens(), true)
             .build();
     }

@@ -7,6 +7,7 @@ import io.conntest.core.engine.ListenSpec;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.phy.Offloads;
+import io.conntest.stack.tcp.TcpConfig;
 import io.conntest.tap.OffloadMode;
 import io.conntest.stack.wire.MacAddress;
 import io.conntest.tap.TapDevice;
@@ -31,10 +32,19 @@ import java.util.function.Supplier;
  * @param pcap    pcap file, or null
  * @param trace   where frame trace lines go, or null for no tracing
  * @param offload whether the TAP negotiates offloads ({@code --offload}, default auto)
+ * @param tcp     the stack's TCP configuration ({@code --tcp-max-connections}, {@code --tcp-syn-backlog},
+ *                {@code --tcp-buffer}; defaults otherwise)
  */
 public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu, Path pcap, Consumer<String> trace,
-    OffloadMode offload)
+    OffloadMode offload, TcpConfig tcp)
 {
+    /** With the default TCP configuration. */
+    public TapStack(final String tap, final Ipv4Cidr ipv4, final int gateway, final long mac, final int mtu,
+        final Path pcap, final Consumer<String> trace, final OffloadMode offload)
+    {
+        this(tap, ipv4, gateway, mac, mtu, pcap, trace, offload, new TcpConfig());
+    }
+
     /** Without an offload choice: {@link OffloadMode#AUTO}, the default of {@code --offload}. */
     public TapStack(final String tap, final Ipv4Cidr ipv4, final int gateway, final long mac, final int mtu,
         final Path pcap, final Consumer<String> trace)
@@ -83,7 +93,40 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
             throw new UsageFailure("--" + ex.getMessage());
         }
         return new TapStack(network.tap(), ipv4, gateway == null ? 0 : gateway,
-            network.mac() == null ? -1 : network.mac(), mtu == null ? 0 : mtu, network.pcap(), trace, offload);
+            network.mac() == null ? -1 : network.mac(), mtu == null ? 0 : mtu, network.pcap(), trace, offload,
+            tcpConfig(network));
+    }
+
+    /** The stack's TCP configuration from the --tcp-* options, checked by TcpConfig's own rules. */
+    static TcpConfig tcpConfig(final NetworkOptions network)
+    {
+        final TcpConfig tcp = new TcpConfig();
+        if (network.tcpMaxConnections() != null)
+        {
+            tcp.maxConnections(network.tcpMaxConnections());
+        }
+        if (network.tcpSynBacklog() != null)
+        {
+            tcp.synBacklog(network.tcpSynBacklog());
+        }
+        if (network.tcpBuffer() != null)
+        {
+            final long bytes = network.tcpBuffer();
+            if (bytes < 1024 || bytes > (1 << 30))
+            {
+                throw new UsageFailure("--tcp-buffer " + bytes + " is not in 1KB..1GB");
+            }
+            tcp.sendBufferBytes((int)bytes).receiveBufferBytes((int)bytes);
+        }
+        try
+        {
+            tcp.validate();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new UsageFailure("--tcp-max-connections / --tcp-syn-backlog: " + ex.getMessage());
+        }
+        return tcp;
     }
 
     /** Opens the TAP with {@code open} and sets its MTU; the caller owns it. */
@@ -136,7 +179,7 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
     /** A host builder on the TAP opened by {@code open}, with the pcap writer and tracer asked for. */
     public StackHost.Builder hostBuilder(final Supplier<TapDevice> open)
     {
-        return StackHost.builder(openTap(open), interfaceConfig()).pcap(pcap).trace(trace);
+        return StackHost.builder(openTap(open), interfaceConfig()).pcap(pcap).trace(trace).tcpConfig(tcp);
     }
 
     /** Opens the TAP in the calling thread's namespace, negotiating the offloads asked for. */
