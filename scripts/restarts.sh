@@ -32,28 +32,15 @@ table="$out/restarts-$stamp.md"
 logs="$(mktemp -d /tmp/ct-restarts.XXXXXX)"
 declare -A pid=()
 
+. "$root/scripts/lib/netns-lab.sh"
 cleanup() {
-    for p in "${pid[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    for p in "${pid[@]}"; do
-        for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$p" 2>/dev/null || true
-    done
+    stop_pids "${pid[@]}"
     ip netns del "$ns" 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-ip -n "$ns" link add service type bridge
-ip -n "$ns" addr add 10.0.0.1/24 dev service
-ip -n "$ns" link set service up
-for tap in tap100 tap101; do
-    ip -n "$ns" tuntap add "$tap" mode tap
-    ip -n "$ns" link set "$tap" master service
-    ip -n "$ns" link set "$tap" up
-done
-[ -z "$(ip -n "$ns" route show default)" ] || { echo "restarts: namespace has a default route" >&2; exit 1; }
+lab_up "$ns" tap100 tap101
 
 run() { # run NAME ARGS...: one instance in the namespace, JSON lines to $logs/NAME.jsonl
     local name=$1; shift

@@ -31,29 +31,15 @@ table="$out/soak-$stamp.md"
 logs="$(mktemp -d /tmp/ct-soak.XXXXXX)"
 pids=()
 
+. "$root/scripts/lib/netns-lab.sh"
 cleanup() {
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
+    stop_pids "${pids[@]}"
     ip netns del "$ns" 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-ip -n "$ns" link add service type bridge
-ip -n "$ns" addr add 10.0.0.1/24 dev service
-ip -n "$ns" link set service up
-for i in 0 1 2 3; do
-    ip -n "$ns" tuntap add "tap10$i" mode tap
-    ip -n "$ns" link set "tap10$i" master service
-    ip -n "$ns" link set "tap10$i" up
-done
-# No route out: only the bridge's /24 and loopback exist in the namespace.
-[ -z "$(ip -n "$ns" route show default)" ] || { echo "soak: namespace has a default route" >&2; exit 1; }
+lab_up "$ns" tap100 tap101 tap102 tap103
 
 names=(s0 s1 s2 s3 k0 k1 k2 k3)
 host() { # the address instance $1 listens on

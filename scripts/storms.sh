@@ -14,7 +14,7 @@
 #
 # Network safety: everything in a private network namespace made here (no route out: only 10.0.0.0/24 and
 # loopback), removed on exit also on failure; every storm bounded by `timeout` and hping3's -c; hping3 sends only
-# to 10.0.0.2 inside the namespace. The storms take /work/notes/bench.lock (they load the machine).
+# to 10.0.0.2 inside the namespace. The storms take the bench lock ($CONNTEST_BENCH_LOCK, default /tmp/conntest-bench.lock: they load the machine).
 set -euo pipefail
 secs=${1:-3}
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -24,31 +24,20 @@ jar="$root/cli/target/conntest.jar"
 command -v hping3 > /dev/null || { echo "storms: needs hping3 (scripts/install-test-tools.sh)" >&2; exit 1; }
 [ -f "$jar" ] || { echo "storms: build the jar first: mvn -o -q -pl cli -am package -DskipTests" >&2; exit 1; }
 java="$(readlink -f "$(command -v java)")"
-lock=/work/notes/bench.lock
+lock="${CONNTEST_BENCH_LOCK:-/tmp/conntest-bench.lock}"
 
 ns="ct-storms-$$"
 logs="$(mktemp -d /tmp/ct-storms.XXXXXX)"
 pids=()
+. "$root/scripts/lib/netns-lab.sh"
 cleanup() {
-    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    for p in "${pids[@]}"; do
-        for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$p" 2>/dev/null || true
-    done
+    stop_pids "${pids[@]}"
     ip netns del "$ns" 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-ip -n "$ns" link add service type bridge
-ip -n "$ns" addr add 10.0.0.1/24 dev service
-ip -n "$ns" link set service up
-ip -n "$ns" tuntap add tap100 mode tap
-ip -n "$ns" link set tap100 master service
-ip -n "$ns" link set tap100 up
-[ -z "$(ip -n "$ns" route show default)" ] || { echo "storms: namespace has a default route" >&2; exit 1; }
+lab_up "$ns" tap100
 # (background jobs below call ip netns exec directly, so $! is the process itself and cleanup reaches it)
 nsx() { ip netns exec "$ns" "$@"; }
 
