@@ -14,11 +14,11 @@ final class TcpResetQueue
     private final int[] seq;
     private final int[] ack;
     private final int[] flags;
-    private int head;
-    private int size;
+    private final SlotRing ring;
 
     TcpResetQueue(final int capacity)
     {
+        ring = new SlotRing(capacity);
         remoteAddr = new int[capacity];
         localPort = new int[capacity];
         remotePort = new int[capacity];
@@ -29,20 +29,16 @@ final class TcpResetQueue
 
     boolean isEmpty()
     {
-        return size == 0;
+        return ring.isEmpty();
     }
 
     boolean offer(final int remoteAddr, final int localPort, final int remotePort, final int seq, final int ack,
         final int flags)
     {
-        if (size == this.seq.length)
+        final int i = ring.claimTail();
+        if (i < 0)
         {
             return false;
-        }
-        int i = head + size;
-        if (i >= this.seq.length)
-        {
-            i -= this.seq.length;
         }
         this.remoteAddr[i] = remoteAddr;
         this.localPort[i] = localPort;
@@ -50,27 +46,24 @@ final class TcpResetQueue
         this.seq[i] = seq;
         this.ack[i] = ack;
         this.flags[i] = flags;
-        size++;
         return true;
     }
 
     /** Forgets the oldest entry: the sender refused it for good (no route, neighbour unreachable or pending). */
     void dropHead()
     {
-        head = head + 1 == seq.length ? 0 : head + 1;
-        size--;
+        ring.dropHead();
     }
 
     /** Sends the oldest entry; false (entry kept) when the sender refused. */
     boolean sendHead(final Ipv4Sender sender, final TcpOutput output)
     {
-        final int i = head;
+        final int i = ring.head();
         if (!output.emitBare(sender, remoteAddr[i], localPort[i], remotePort[i], seq[i], ack[i], flags[i]))
         {
             return false;
         }
-        head = head + 1 == seq.length ? 0 : head + 1;
-        size--;
+        ring.dropHead();
         return true;
     }
 }

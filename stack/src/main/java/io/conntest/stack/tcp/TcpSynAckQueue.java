@@ -26,11 +26,11 @@ final class TcpSynAckQueue
     private final int[] tsEcr;
     private final TcpRepr repr = new TcpRepr();
     private final TcpPacket view = new TcpPacket();
-    private int head;
-    private int size;
+    private final SlotRing ring;
 
     TcpSynAckQueue(final int capacity)
     {
+        ring = new SlotRing(capacity);
         remoteAddr = new int[capacity];
         localPort = new int[capacity];
         remotePort = new int[capacity];
@@ -47,7 +47,7 @@ final class TcpSynAckQueue
 
     boolean isEmpty()
     {
-        return size == 0;
+        return ring.isEmpty();
     }
 
     /** Queues a SYN,ACK; {@code windowScale} -1 for none; false when the queue is full. */
@@ -55,14 +55,10 @@ final class TcpSynAckQueue
         final int window, final int mss, final int windowScale, final boolean sackPermitted, final boolean timestamps,
         final int tsVal, final int tsEcr)
     {
-        if (size == this.seq.length)
+        final int i = ring.claimTail();
+        if (i < 0)
         {
             return false;
-        }
-        int i = head + size;
-        if (i >= this.seq.length)
-        {
-            i -= this.seq.length;
         }
         this.remoteAddr[i] = remoteAddr;
         this.localPort[i] = localPort;
@@ -76,21 +72,19 @@ final class TcpSynAckQueue
         this.timestamps[i] = timestamps;
         this.tsVal[i] = tsVal;
         this.tsEcr[i] = tsEcr;
-        size++;
         return true;
     }
 
     /** Forgets the oldest entry: the sender refused it for good (no route, neighbour unreachable or pending). */
     void dropHead()
     {
-        head = head + 1 == seq.length ? 0 : head + 1;
-        size--;
+        ring.dropHead();
     }
 
     /** Sends the oldest entry; false (entry kept) when the sender refused. */
     boolean sendHead(final Ipv4Sender sender)
     {
-        final int i = head;
+        final int i = ring.head();
         final TcpRepr r = repr.clear();
         r.srcPort = localPort[i];
         r.dstPort = remotePort[i];
@@ -112,8 +106,7 @@ final class TcpSynAckQueue
         }
         r.emit(view, buffer, sender.payloadOffset(), total, sender.sourceAddress(), remoteAddr[i]);
         sender.commit();
-        head = head + 1 == seq.length ? 0 : head + 1;
-        size--;
+        ring.dropHead();
         return true;
     }
 }
