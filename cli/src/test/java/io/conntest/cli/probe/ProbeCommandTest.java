@@ -122,22 +122,14 @@ class ProbeCommandTest
         final Thread instance = new Thread(listener::run, "probe-test-listener");
         instance.setDaemon(true);
         instance.start();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!listener.out().contains("listening on udp") && System.nanoTime() < deadline)
-        {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        assertTrue(listener.out().contains("listening on udp"), listener.out() + listener.err());
+        io.conntest.stack.testing.Await.until(() -> listener.out().contains("listening on udp"), 20_000,
+            () -> "the listener up: " + listener.out() + listener.err());
         final CliRun probe = new CliRun("probe", "127.0.0.1", "-p", "U:" + port, "--reason");
         assertEquals(0, probe.run(), probe.out() + probe.err());
         assertTrue(probe.out().matches("(?s).*" + port + "/udp +open +conntest-hello .*"), probe.out());
         // the probe closed the session its handshake opened: the listener logs it closed by the peer
-        final long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!listener.out().contains("peer closed the connection") && System.nanoTime() < closeDeadline)
-        {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        assertTrue(listener.out().contains("peer closed the connection"), listener.out());
+        io.conntest.stack.testing.Await.until(() -> listener.out().contains("peer closed the connection"), 10_000,
+            listener::out);
         instance.join(TimeUnit.SECONDS.toMillis(15));
         assertEquals(0, listener.exitCode(), listener.err());
     }
