@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the bytes the client reports must match the server's own count in its iperf3 event; a second client during a
  * test is told the server is busy; clients that lie or leave are cut off and the next test still runs.
  */
-@Timeout(value = 150, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class Iperf3RunTest
 {
     private static final int PORT = 5201;
@@ -55,7 +55,7 @@ class Iperf3RunTest
             final boolean tap = stack.equals("tap");
             final String server = tap ? "10.0.0.2" : "127.0.0.1";
             final List<String> args = new ArrayList<>(List.of("--name", "ip3", "--listen",
-                "tcp:" + PORT + "?service=iperf3", "--duration", "38s", "--ui", "json"));
+                "tcp:" + PORT + "?service=iperf3", "--duration", "60s", "--ui", "json"));
             if (tap)
             {
                 args.addAll(List.of("--tap", "ct0", "--ipv4", "10.0.0.2/24"));
@@ -71,7 +71,20 @@ class Iperf3RunTest
                 "-t 2 -u -b 500M", "-t 2 -u -b 100M -R"})
             {
                 test++;
-                final Map<String, Object> end = iperf3(ns, server, options);
+                CommandResult result = iperf3(ns, server, options);
+                if (result.exitCode() != 0 && options.contains("-u"))
+                {
+                    // iperf3 3.12 sends its UDP connect message once and never again (later versions retry): one
+                    // lost datagram there costs a whole run. Say so loudly and run it once more; the second run
+                    // must pass. The server's own account of the failed run goes into the output for the record.
+                    System.out.println("RETRY " + stack + " iperf3 " + options + " after exit " + result.exitCode()
+                        + ":\n" + result.output() + "\nthe instance said:\n" + tail(instance));
+                    test++;
+                    result = iperf3(ns, server, options);
+                }
+                assertEquals(0, result.exitCode(), options + ":\n" + result.output() + "\nthe instance said:\n"
+                    + tail(instance));
+                final Map<String, Object> end = end(result, options);
                 final long serverBytes = serverCount(instance, test);
                 final long reported;
                 final long ownCount;
@@ -141,7 +154,7 @@ class Iperf3RunTest
             assertEquals(0, firstResult.exitCode(), firstResult.output());
             instance.awaitLine(l -> l.contains("the server is busy with test"), 5_000);
 
-            t.join(40_000);
+            t.join(70_000);
             assertEquals(0, instance.exitCode(), instance.err());
             final long iperf3Events = instance.lines().stream().filter(l -> l.contains("\"event\":\"iperf3\""))
                 .count();
@@ -154,15 +167,29 @@ class Iperf3RunTest
         }
     }
 
-    /** Runs {@code iperf3 -c -J} with {@code options}; returns the {@code end} object of its JSON. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> iperf3(final NetworkNamespace ns, final String server, final String options)
+    /**
+     * Runs {@code iperf3 -c -J} with {@code options}. The bound is longer than iperf3's own 30 s wait for a UDP
+     * connect reply, so a lost handshake ends with iperf3's error message rather than our kill.
+     */
+    private static CommandResult iperf3(final NetworkNamespace ns, final String server, final String options)
     {
         final List<String> command = new ArrayList<>(List.of("iperf3", "-c", server, "-p", String.valueOf(PORT),
             "-J"));
         command.addAll(List.of(options.split(" ")));
-        final CommandResult result = ns.execWithTimeout(30_000, command.toArray(String[]::new));
-        assertEquals(0, result.exitCode(), options + ":\n" + result.output());
+        return ns.execWithTimeout(45_000, command.toArray(String[]::new));
+    }
+
+    /** The last lines the instance printed. */
+    private static String tail(final CliRun instance)
+    {
+        final List<String> lines = instance.lines();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
+    }
+
+    /** The {@code end} object of a successful run's JSON. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> end(final CommandResult result, final String options)
+    {
         // iperf3 3.12 repeats keys in --bidir output (start.sock_bufsize): the strict test parser refuses that, the
         // iperf3 codec keeps the last, as cJSON's readers do.
         final Map<String, Object> json = Iperf3Json.parseObject(result.output().strip());
