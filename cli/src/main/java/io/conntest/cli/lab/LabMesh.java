@@ -1,14 +1,13 @@
 package io.conntest.cli.lab;
 
 import io.conntest.cli.run.EngineRun;
-import io.conntest.cli.run.KernelTcpInfo;
+import io.conntest.cli.run.KernelTransports;
 import io.conntest.cli.ui.InstanceInfo;
 import io.conntest.core.engine.ConnectSpec;
 import io.conntest.core.engine.Engine;
 import io.conntest.core.engine.EngineConfig;
 import io.conntest.core.engine.ListenSpec;
 import io.conntest.core.stats.ListenerSnapshot;
-import io.conntest.core.transport.KernelTransport;
 import io.conntest.core.transport.TransportProtocol;
 import io.conntest.stack.phy.Offloads;
 import io.conntest.tap.OffloadMode;
@@ -133,8 +132,8 @@ final class LabMesh implements AutoCloseable
                     return Engine.start(config, new StackTransport(host, true, ReliableUdpConfig.defaults()),
                         listener);
                 }
-                return ns == null ? Engine.start(config, KernelTcpInfo.attachTo(new KernelTransport()), listener)
-                    : ns.call(() -> Engine.start(config, KernelTcpInfo.attachTo(new KernelTransport()), listener));
+                return ns == null ? Engine.start(config, KernelTransports.open(offload), listener)
+                    : ns.call(() -> Engine.start(config, KernelTransports.open(offload), listener));
             }));
         }
         return list;

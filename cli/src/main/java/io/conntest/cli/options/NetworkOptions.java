@@ -30,9 +30,10 @@ public final class NetworkOptions
     @Option(names = "--pcap", paramLabel = "FILE", description = "With --tap: record every frame in this pcap file.")
     Path pcap;
 
-    @Option(names = "--offload", paramLabel = "auto|none", description = "With --tap: auto (default) negotiates "
-        + "checksum and TCP segmentation offload with the kernel (64 KB segments per system call); none sends one "
-        + "MTU-sized frame per system call with checksums in Java, as a unikernel on a TAP.")
+    @Option(names = "--offload", paramLabel = "auto|none", description = "auto (default): with --tap, negotiate "
+        + "checksum and TCP/UDP segmentation offload with the kernel (64 KB segments per system call); on kernel "
+        + "sockets, send and receive reliable UDP with UDP_SEGMENT/UDP_GRO (up to 64 datagrams per system call). "
+        + "none: one MTU-sized frame (or one datagram) per system call, checksums in Java, as a unikernel on a TAP.")
     String offload;
 
     @Option(names = "--tcp-max-connections", paramLabel = "N", description = "With --tap: the stack's TCP "
@@ -115,7 +116,7 @@ public final class NetworkOptions
             return null;
         }
         return ipv4 != null ? "--ipv4" : gateway != null ? "--ipv4-gateway" : mac != null ? "--mac"
-            : mtu != null ? "--mtu" : pcap != null ? "--pcap" : offload != null ? "--offload"
+            : mtu != null ? "--mtu" : pcap != null ? "--pcap"
             : tcpMaxConnections != null ? "--tcp-max-connections" : tcpSynBacklog != null ? "--tcp-syn-backlog"
             : tcpBuffer != null ? "--tcp-buffer" : null;
     }

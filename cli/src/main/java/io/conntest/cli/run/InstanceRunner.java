@@ -14,7 +14,7 @@ import io.conntest.core.engine.Engine;
 import io.conntest.core.engine.EngineConfig;
 import io.conntest.core.engine.ListenSpec;
 import io.conntest.core.rudp.ReliableUdpConfig;
-import io.conntest.core.transport.KernelTransport;
+import io.conntest.tap.OffloadMode;
 import io.conntest.core.transport.Transport;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.core.transport.stack.StackTransport;
@@ -110,7 +110,7 @@ public final class InstanceRunner
         instance.connects().forEach(c -> connects.add(c.toUri()));
         // The TAP is opened before the output, so a failure to open it is a plain one-line error (exit 1).
         final StackHost host = tapStack == null ? null : tapStack.openHost(instance.listens());
-        final Transport transport = host == null ? KernelTcpInfo.attachTo(new KernelTransport())
+        final Transport transport = host == null ? KernelTransports.open(kernelOffload(network))
             : new StackTransport(host, true, ReliableUdpConfig.defaults());
         final InstanceInfo info = host == null
             ? new InstanceInfo(instance.name(), "kernel", hostAddresses(), listens, connects)
@@ -265,6 +265,19 @@ public final class InstanceRunner
     }
 
     /** The --tap options of the stack alone, checked; a usage error names the option. */
+    /** {@code --offload} for the kernel's sockets (a wrong value is a usage error, before anything is opened). */
+    private static OffloadMode kernelOffload(final NetworkOptions network)
+    {
+        try
+        {
+            return network.offload() == null ? OffloadMode.AUTO : OffloadMode.parse(network.offload());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new UsageFailure("--" + ex.getMessage());
+        }
+    }
+
     public static InstanceSettings settings(final InstanceOptions instance, final NetworkOptions network)
     {
         if (instance.name() == null)

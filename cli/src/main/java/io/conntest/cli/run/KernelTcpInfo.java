@@ -1,6 +1,5 @@
 package io.conntest.cli.run;
 
-import java.lang.reflect.Method;
 import java.nio.channels.SocketChannel;
 
 import io.conntest.core.transport.KernelTransport;
@@ -9,36 +8,34 @@ import io.conntest.tap.libc.TcpInfoReader;
 
 /**
  * The {@code kernel} transport's TCP figures from the kernel itself: {@code getsockopt(TCP_INFO)} through jnr-ffi
- * (the tap module's {@link TcpInfoReader}) on the file descriptor of the connection's {@link SocketChannel}. The JDK
- * has no public way to that descriptor: it is read through {@code sun.nio.ch.SelChImpl.getFDVal()}, which the
- * runnable jar's manifest exports to conntest ({@code Add-Exports: java.base/sun.nio.ch}; tests: the same flag on
- * the command line). Where that export or the native library is missing, {@link #attachTo} leaves the transport
- * without a source and the figures stay unknown.
+ * (the tap module's {@link TcpInfoReader}) on the file descriptor of the connection's {@link SocketChannel}
+ * ({@link ChannelDescriptors}). Where the descriptor or the native library is out of reach, {@link #attachTo}
+ * leaves the transport without a source and the figures stay unknown.
  */
 public final class KernelTcpInfo implements TcpInfoSource
 {
-    private final Method fdOf;
+    private final ChannelDescriptors descriptors;
     private final TcpInfoReader reader;
 
-    private KernelTcpInfo(final Method fdOf, final TcpInfoReader reader)
+    private KernelTcpInfo(final ChannelDescriptors descriptors, final TcpInfoReader reader)
     {
-        this.fdOf = fdOf;
+        this.descriptors = descriptors;
         this.reader = reader;
     }
 
     /** Gives {@code transport} this source when the platform allows it; returns the transport. */
     public static KernelTransport attachTo(final KernelTransport transport)
     {
+        final ChannelDescriptors descriptors = ChannelDescriptors.available();
+        if (descriptors == null)
+        {
+            return transport;
+        }
         try
         {
-            final Method fdOf = Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal");
-            try (SocketChannel probe = SocketChannel.open())
-            {
-                fdOf.invoke(probe); // fails here, once, when sun.nio.ch is not exported to us
-            }
-            return transport.tcpInfo(new KernelTcpInfo(fdOf, new TcpInfoReader()));
+            return transport.tcpInfo(new KernelTcpInfo(descriptors, new TcpInfoReader()));
         }
-        catch (final ReflectiveOperationException | RuntimeException | LinkageError | java.io.IOException ex)
+        catch (final RuntimeException | LinkageError ex)
         {
             return transport;
         }
@@ -47,15 +44,7 @@ public final class KernelTcpInfo implements TcpInfoSource
     @Override
     public boolean read(final SocketChannel channel, final TcpInfo out)
     {
-        final int fd;
-        try
-        {
-            fd = (Integer)fdOf.invoke(channel);
-        }
-        catch (final ReflectiveOperationException | RuntimeException ex)
-        {
-            return false;
-        }
+        final int fd = descriptors.of(channel);
         if (fd < 0 || !reader.read(fd))
         {
             return false;

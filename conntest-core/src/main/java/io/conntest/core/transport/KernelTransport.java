@@ -52,6 +52,8 @@ public final class KernelTransport implements Transport
     private final Consumer<SelectionKey> stashReady = this::stash;
     private int stashedCount;
     private TcpInfoSource tcpInfoSource;
+    private UdpSegmentation udpSegmentation;
+    private UdpSendBatch udpBatch;
     private boolean stashOverflowed;
     private long nextId = 1;
     private long nowNs;
@@ -92,6 +94,61 @@ public final class KernelTransport implements Transport
     TcpInfoSource tcpInfoSource()
     {
         return tcpInfoSource;
+    }
+
+    /**
+     * Reliable UDP sends and receives through {@code segmentation} (many datagrams per system call) on the sockets
+     * opened from now on; null (the default): one datagram per call.
+     */
+    public KernelTransport udpSegmentation(final UdpSegmentation segmentation)
+    {
+        this.udpSegmentation = segmentation;
+        this.udpBatch = segmentation == null ? null : new UdpSendBatch(segmentation);
+        return this;
+    }
+
+    UdpSegmentation udpSegmentation()
+    {
+        return udpSegmentation;
+    }
+
+    UdpSendBatch udpBatch()
+    {
+        return udpBatch;
+    }
+
+    /** The channel's descriptor with the offloads on, or -1 when it works plainly. */
+    int attachSegmentation(final DatagramChannel channel)
+    {
+        return udpSegmentation == null ? -1 : udpSegmentation.attach(channel);
+    }
+
+    /** Receive calls that returned several datagrams coalesced ({@code UDP_GRO}), and how many they held. */
+    long coalescedReceives;
+    long coalescedDatagrams;
+
+    /** Receive calls that returned coalesced datagrams ({@code UDP_GRO}; 0 without segmentation). */
+    public long coalescedReceives()
+    {
+        return coalescedReceives;
+    }
+
+    /** The datagrams those calls held. */
+    public long coalescedDatagrams()
+    {
+        return coalescedDatagrams;
+    }
+
+    /** System calls that sent reliable-UDP datagrams through segmentation (0 without it). */
+    public long segmentedSendCalls()
+    {
+        return udpBatch == null ? 0 : udpBatch.sendCalls;
+    }
+
+    /** The datagrams those calls carried. */
+    public long segmentedDatagramsSent()
+    {
+        return udpBatch == null ? 0 : udpBatch.datagramsSent;
     }
 
     long nowNs()
@@ -258,6 +315,10 @@ public final class KernelTransport implements Transport
         for (int i = 0; i < connections.size(); i++)
         {
             work += connections.get(i).onPoll(nowNs);
+        }
+        if (udpBatch != null)
+        {
+            udpBatch.flush(); // what a connection could not send when its socket was full
         }
         connections.removeIf(KernelChannel::isFinished);
         return work;

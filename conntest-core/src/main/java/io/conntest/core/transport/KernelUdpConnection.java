@@ -29,6 +29,11 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
     private String localHost;
     private int localPort;
     private SelectionKey key;
+    /** The socket's descriptor when it sends and receives through {@link UdpSegmentation}; -1: plainly. */
+    private int fd = -1;
+    /** The peer for a segmented send on the listener's unconnected socket; -1: the connected peer. */
+    private final int dstAddress;
+    private final int dstPort;
 
     private KernelUdpConnection(final KernelTransport transport, final DatagramChannel channel,
         final SocketAddress peerAddress, final String remoteHost, final int remotePort, final ConnectionHandler handler,
@@ -41,6 +46,9 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
         this.listener = listener;
         this.remoteHost = remoteHost;
         this.remotePort = remotePort;
+        final boolean shared = listener != null && peerAddress instanceof InetSocketAddress;
+        this.dstAddress = shared ? ((InetSocketAddress)peerAddress).getAddress().hashCode() : 0;
+        this.dstPort = shared ? ((InetSocketAddress)peerAddress).getPort() : -1;
     }
 
     static KernelUdpConnection connect(final KernelTransport transport, final String host, final int port,
@@ -63,6 +71,7 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
             connection.localHost = local.getAddress().getHostAddress();
             connection.localPort = local.getPort();
             connection.key = channel.register(transport.selector(), SelectionKey.OP_READ, connection);
+            connection.fd = transport.attachSegmentation(channel);
             return connection;
         }
         catch (final IOException | RuntimeException ex)
@@ -94,6 +103,7 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
             peer.getAddress().getHostAddress(), peer.getPort(), null, listener, Role.SERVER, nowNs);
         connection.localHost = listener.host();
         connection.localPort = listener.port();
+        connection.fd = listener.segmentationFd();
         return connection;
     }
 
@@ -103,6 +113,10 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
         if (channel == null)
         {
             return true;
+        }
+        if (fd >= 0)
+        {
+            return transport.udpBatch().add(this, fd, dstAddress, dstPort, buffer, offset, length);
         }
         final ByteBuffer out = transport.writeBuffer;
         transport.writeView.putBytes(0, buffer, offset, length);
@@ -119,10 +133,24 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
         }
     }
 
+    @Override
+    protected void flushSends()
+    {
+        if (fd >= 0)
+        {
+            transport.udpBatch().flush(this);
+        }
+    }
+
     /** A client's own channel is readable: every waiting datagram goes to the channel, bounded per turn. */
     @Override
     public void onReady(final int readyOps, final long nowNs)
     {
+        if (fd >= 0)
+        {
+            readSegmented(nowNs);
+            return;
+        }
         final ByteBuffer buffer = transport.readBuffer;
         for (int i = 0; i < KernelTransport.MAX_READS_PER_READY * 8 && !isFinished(); i++)
         {
@@ -147,9 +175,47 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
         }
     }
 
+    /** The same with {@link UdpSegmentation}: one system call may bring many datagrams of one size. */
+    private void readSegmented(final long nowNs)
+    {
+        final UdpSegmentation segmentation = transport.udpSegmentation();
+        for (int i = 0; i < KernelTransport.MAX_READS_PER_READY * 8 && !isFinished(); i++)
+        {
+            final long n = segmentation.receive(fd, transport.readView.addressOffset(), transport.readView.capacity());
+            if (n < 0)
+            {
+                final java.io.IOException ex = new java.io.IOException(segmentation.describe((int)-n));
+                fail(ErrorClassifier.classify(ex), "udp " + remoteHost + ":" + remotePort + ": " +
+                    ErrorClassifier.describe(ex), nowNs);
+                return;
+            }
+            if (n == 0)
+            {
+                return;
+            }
+            // the receive timestamp next to the read system call: latency probes are measured against it
+            final long receivedAtNs = System.nanoTime();
+            final int length = (int)n;
+            final int size = segmentation.segmentSize() > 0 ? segmentation.segmentSize() : length;
+            if (size < length)
+            {
+                transport.coalescedReceives++;
+                transport.coalescedDatagrams += (length + size - 1) / size;
+            }
+            for (int at = 0; at < length && !isFinished(); at += size)
+            {
+                onDatagram(transport.readView, at, Math.min(size, length - at), nowNs, receivedAtNs);
+            }
+        }
+    }
+
     @Override
     protected void release()
     {
+        if (fd >= 0)
+        {
+            transport.udpBatch().discard(this);
+        }
         if (listener != null)
         {
             listener.remove(this, peerAddress);

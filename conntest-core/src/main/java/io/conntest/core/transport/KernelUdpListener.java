@@ -29,6 +29,11 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
     private SocketAddress lastSource;
     private long lastKey;
     private InetSocketAddress source;
+    /** The socket's descriptor when it goes through {@link UdpSegmentation}; -1: plainly. */
+    private final int fd;
+    /** With {@link UdpSegmentation}: the last source, made an address only when a new peer or a reply needs it. */
+    private int segmentedSourceAddress;
+    private int segmentedSourcePort;
 
     KernelUdpListener(final KernelTransport transport, final DatagramChannel channel, final String host,
         final AcceptHandler acceptHandler) throws IOException
@@ -38,6 +43,13 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
         this.host = host;
         this.port = ((InetSocketAddress)channel.getLocalAddress()).getPort();
         this.demux = new ReliableUdpDemux<>(KernelTransport.MAX_CONNECTIONS_PER_LISTENER, acceptHandler, this);
+        this.fd = transport.attachSegmentation(channel);
+    }
+
+    /** The descriptor its peers send through with {@link UdpSegmentation}, or -1. */
+    int segmentationFd()
+    {
+        return fd;
     }
 
     /** An IPv4 source as one number: its address (Inet4Address's hash code is the address) and port. */
@@ -48,6 +60,11 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
 
     void onReadable(final long nowNs)
     {
+        if (fd >= 0)
+        {
+            readSegmented(nowNs);
+            return;
+        }
         final ByteBuffer buffer = transport.readBuffer;
         for (int i = 0; i < MAX_DATAGRAMS_PER_READY; i++)
         {
@@ -77,10 +94,65 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
         }
     }
 
+    /** The same with {@link UdpSegmentation}: one system call may bring many datagrams of one size from one source. */
+    private void readSegmented(final long nowNs)
+    {
+        final UdpSegmentation segmentation = transport.udpSegmentation();
+        for (int i = 0; i < MAX_DATAGRAMS_PER_READY; i++)
+        {
+            final long n = segmentation.receive(fd, transport.readView.addressOffset(), transport.readView.capacity());
+            if (n <= 0)
+            {
+                return; // nothing waits, or an error of an unconnected socket: nothing to tell a peer
+            }
+            final long receivedAtNs = System.nanoTime();
+            final int address = segmentation.sourceAddress();
+            final int port = segmentation.sourcePort();
+            if (source == null || address != segmentedSourceAddress || port != segmentedSourcePort)
+            {
+                segmentedSourceAddress = address;
+                segmentedSourcePort = port;
+                source = null; // made on demand (newPeer, sendToSource)
+            }
+            // the same key as key(InetSocketAddress): an Inet4Address's hash code is its address
+            final long key = ((long)address << 16) | (port & 0xFFFF);
+            final int length = (int)n;
+            final int size = segmentation.segmentSize() > 0 ? segmentation.segmentSize() : length;
+            if (size < length)
+            {
+                transport.coalescedReceives++;
+                transport.coalescedDatagrams += (length + size - 1) / size;
+            }
+            for (int at = 0; at < length; at += size)
+            {
+                demux.onDatagram(key, transport.readView, at, Math.min(size, length - at), nowNs, receivedAtNs);
+            }
+        }
+    }
+
+    /** The source of the datagram being handled as an address (made once per change of source). */
+    private InetSocketAddress source()
+    {
+        if (source == null && fd >= 0)
+        {
+            final byte[] bytes = {(byte)(segmentedSourceAddress >>> 24), (byte)(segmentedSourceAddress >>> 16),
+                (byte)(segmentedSourceAddress >>> 8), (byte)segmentedSourceAddress};
+            try
+            {
+                source = new InetSocketAddress(java.net.InetAddress.getByAddress(bytes), segmentedSourcePort);
+            }
+            catch (final java.net.UnknownHostException ex)
+            {
+                throw new IllegalStateException("four bytes are an IPv4 address", ex);
+            }
+        }
+        return source;
+    }
+
     @Override
     public KernelUdpConnection newPeer(final long key, final long nowNs)
     {
-        return KernelUdpConnection.accept(transport, this, channel, source, nowNs);
+        return KernelUdpConnection.accept(transport, this, channel, source(), nowNs);
     }
 
     @Override
@@ -97,7 +169,7 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
         out.clear().limit(length);
         try
         {
-            channel.send(out, source);
+            channel.send(out, source());
         }
         catch (final IOException ignored)
         {

@@ -59,6 +59,21 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
     /** Releases the datagram port (or leaves the listener's demultiplexer); no callbacks. */
     protected abstract void release();
 
+    /**
+     * Sends what {@link #send} gathered during this turn, for an I/O side that batches datagrams (one system call for
+     * many); the default sends each at once and has nothing to do here.
+     */
+    protected void flushSends()
+    {
+    }
+
+    /** The channel sends what is due, then the I/O side sends what it gathered. */
+    private void pollReliable(final long nowNs)
+    {
+        reliable.poll(nowNs, this);
+        flushSends();
+    }
+
     public final ReliableUdpChannel reliable()
     {
         return reliable;
@@ -122,7 +137,11 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
         }
         if (wroteWhileDelivering && open && !finished)
         {
-            reliable.poll(nowNs, this);
+            pollReliable(nowNs);
+        }
+        else
+        {
+            flushSends();
         }
         return result;
     }
@@ -151,7 +170,7 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
         {
             if (closing)
             {
-                reliable.poll(nowNs, this);
+                pollReliable(nowNs);
                 if (reliable.isClosed() || reliable.pollAtNs() == Long.MAX_VALUE)
                 {
                     closing = false;
@@ -166,7 +185,7 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
             return 1;
         }
         int work = 0;
-        reliable.poll(nowNs, this);
+        pollReliable(nowNs);
         if (!open && reliable.isOpen())
         {
             open = true;
@@ -198,7 +217,7 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
         {
             blocked = false;
             handler.onWritable(this, nowNs);
-            reliable.poll(nowNs, this);
+            pollReliable(nowNs);
             work++;
         }
         return work;
@@ -315,11 +334,11 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
             finished = true;
             // Send what the window allows first: the reliable channel's close drops unsent messages, and the last
             // one is usually the session's GOODBYE saying why.
-            reliable.poll(nowNs, this);
+            pollReliable(nowNs);
             reliable.close(nowNs);
             closing = true;
             // and the CLOSE itself at once, so a peer learns of the end even if no poll follows
-            reliable.poll(nowNs, this);
+            pollReliable(nowNs);
             if (reliable.isClosed())
             {
                 closing = false;

@@ -42,6 +42,15 @@ public interface LibC
     /** {@code getsockopt(2)}: {@code optlenAddress} points to a {@code socklen_t} (in: room, out: length). */
     int getsockopt(int fd, int level, int optname, long optvalAddress, long optlenAddress);
 
+    /** {@code setsockopt(2)}: {@code optvalAddress} points to {@code optlen} bytes. */
+    int setsockopt(int fd, int level, int optname, long optvalAddress, int optlen);
+
+    /** {@code sendmsg(2)}: {@code msghdrAddress} points to a {@code struct msghdr}. */
+    @ssize_t long sendmsg(int fd, long msghdrAddress, int flags);
+
+    /** {@code recvmsg(2)}: {@code msghdrAddress} points to a {@code struct msghdr}. */
+    @ssize_t long recvmsg(int fd, long msghdrAddress, int flags);
+
     /** Index of the interface named {@code name} in the calling thread's network namespace, 0 when none. */
     int if_nametoindex(String name);
 

@@ -17,6 +17,12 @@ public final class Linux
     /** {@code getsockopt(fd, IPPROTO_TCP, TCP_INFO)}: a {@code struct tcp_info} (linux/tcp.h). */
     public static final int TCP_INFO = 11;
     public static final int SOCK_CLOEXEC = 0x80000;
+    /** {@code SOL_UDP} (= IPPROTO_UDP): the level of the UDP socket options below (linux/udp.h). */
+    public static final int SOL_UDP = 17;
+    /** Send: the datagram size a large write is cut into (UDP GSO, Linux 4.18). As a cmsg: a {@code uint16_t}. */
+    public static final int UDP_SEGMENT = 103;
+    /** Receive: let the kernel hand up same-flow datagrams coalesced, their size in a cmsg (Linux 5.0). */
+    public static final int UDP_GRO = 104;
 
     public static final short POLLIN = 0x1;
     /** {@code eventfd(2)} flags: the same values as O_NONBLOCK and O_CLOEXEC. */

@@ -1,0 +1,271 @@
+package io.conntest.core.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import io.conntest.core.rudp.ReliableUdpConfig;
+import io.conntest.core.rudp.Role;
+
+/**
+ * How reliable-UDP datagrams are gathered into segmented sends ({@code UDP_SEGMENT}): same-sized ones together, a
+ * shorter one last, never more than the kernel takes, another connection's or size's datagram after a send; a
+ * socket that would block keeps what was gathered and refuses more (nothing dropped); an error is the connection's.
+ * The kernel's side is a recording fake.
+ */
+class UdpSendBatchTest
+{
+    /** One segmented send as the kernel would see it: the datagrams it is cut into. */
+    record Sent(int fd, int dstAddress, int dstPort, List<byte[]> datagrams)
+    {
+    }
+
+    static final class FakeSegmentation implements UdpSegmentation
+    {
+        final List<Sent> sent = new ArrayList<>();
+        long nextResult = Long.MIN_VALUE; // MIN_VALUE: accept everything
+        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+
+        @Override
+        public int attach(final DatagramChannel channel)
+        {
+            return 3;
+        }
+
+        @Override
+        public int maxSegments()
+        {
+            return 4;
+        }
+
+        @Override
+        public long send(final int fd, final long address, final int length, final int segmentSize,
+            final int dstAddress, final int dstPort)
+        {
+            if (nextResult != Long.MIN_VALUE)
+            {
+                return nextResult;
+            }
+            view.wrap(address, length);
+            final List<byte[]> datagrams = new ArrayList<>();
+            for (int at = 0; at < length; at += segmentSize)
+            {
+                final byte[] d = new byte[Math.min(segmentSize, length - at)];
+                view.getBytes(at, d);
+                datagrams.add(d);
+            }
+            sent.add(new Sent(fd, dstAddress, dstPort, datagrams));
+            return length;
+        }
+
+        @Override
+        public long receive(final int fd, final long address, final int capacity)
+        {
+            return 0;
+        }
+
+        @Override
+        public int segmentSize()
+        {
+            return 0;
+        }
+
+        @Override
+        public int sourceAddress()
+        {
+            return 0;
+        }
+
+        @Override
+        public int sourcePort()
+        {
+            return 0;
+        }
+
+        @Override
+        public String describe(final int errno)
+        {
+            return errno == ECONNREFUSED ? "Connection refused" : "errno " + errno;
+        }
+    }
+
+    /** A connection that only owns datagrams here (its own I/O is never used). */
+    static final class Owner extends ReliableUdpConnection
+    {
+        Owner()
+        {
+            super(1, ReliableUdpConfig.defaults(), Role.CLIENT, null, 0);
+        }
+
+        @Override
+        public boolean send(final DirectBuffer buffer, final int offset, final int length)
+        {
+            return true;
+        }
+
+        @Override
+        protected void release()
+        {
+        }
+
+        @Override
+        public String localHost()
+        {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public int localPort()
+        {
+            return 1;
+        }
+
+        @Override
+        public String remoteHost()
+        {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public int remotePort()
+        {
+            return 2;
+        }
+    }
+
+    private final FakeSegmentation kernel = new FakeSegmentation();
+    private final UdpSendBatch batch = new UdpSendBatch(kernel);
+    private final Owner a = new Owner();
+    private final Owner b = new Owner();
+
+    private static DirectBuffer datagram(final int length, final int fill)
+    {
+        final byte[] bytes = new byte[length];
+        java.util.Arrays.fill(bytes, (byte)fill);
+        return new UnsafeBuffer(bytes);
+    }
+
+    private boolean add(final Owner owner, final int length, final int fill)
+    {
+        return batch.add(owner, 3, owner == a ? 0x0A000001 : 0x0A000002, owner == a ? 1000 : 2000,
+            datagram(length, fill), 0, length);
+    }
+
+    @Test
+    void sameSizedDatagramsLeaveInOneSendWithTheirBytesInOrder()
+    {
+        assertTrue(add(a, 100, 1));
+        assertTrue(add(a, 100, 2));
+        assertTrue(add(a, 100, 3));
+        assertTrue(kernel.sent.isEmpty(), "nothing leaves before the turn ends");
+        assertTrue(batch.flush(a));
+        assertEquals(1, kernel.sent.size());
+        final Sent s = kernel.sent.get(0);
+        assertEquals(3, s.datagrams().size());
+        assertEquals(0x0A000001, s.dstAddress());
+        assertEquals(1000, s.dstPort());
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals(100, s.datagrams().get(i).length);
+            assertEquals(i + 1, s.datagrams().get(i)[99]);
+        }
+        assertEquals(1, batch.sendCalls);
+        assertEquals(3, batch.datagramsSent);
+    }
+
+    @Test
+    void aShorterDatagramEndsTheSendAndALongerOneStartsAnother()
+    {
+        add(a, 100, 1);
+        add(a, 40, 2); // shorter: the last of its send, which leaves at once
+        assertEquals(1, kernel.sent.size());
+        assertEquals(List.of(100, 40), kernel.sent.get(0).datagrams().stream().map(d -> d.length).toList());
+        add(a, 100, 3);
+        add(a, 120, 4); // longer: the gathered 100 leaves first
+        assertEquals(2, kernel.sent.size());
+        batch.flush(a);
+        assertEquals(3, kernel.sent.size());
+        assertEquals(120, kernel.sent.get(2).datagrams().get(0).length);
+    }
+
+    @Test
+    void neverMoreDatagramsOrBytesThanTheKernelTakesInOneSend()
+    {
+        for (int i = 0; i < 9; i++)
+        {
+            add(a, 100, i);
+        }
+        batch.flush(a);
+        assertEquals(List.of(4, 4, 1), kernel.sent.stream().map(s -> s.datagrams().size()).toList());
+        kernel.sent.clear();
+        add(a, 40_000, 1);
+        add(a, 40_000, 2); // 80,000 bytes would pass the 65,507 of one UDP send
+        batch.flush(a);
+        assertEquals(2, kernel.sent.size());
+        add(a, UdpSendBatch.MAX_BYTES, 3); // the largest datagram fits alone
+        batch.flush(a);
+        assertEquals(UdpSendBatch.MAX_BYTES, kernel.sent.get(2).datagrams().get(0).length);
+    }
+
+    @Test
+    void anotherConnectionsDatagramSendsWhatTheFirstGathered()
+    {
+        add(a, 100, 1);
+        add(b, 100, 2);
+        assertEquals(1, kernel.sent.size());
+        assertEquals(1000, kernel.sent.get(0).dstPort());
+        assertTrue(batch.flush(a), "a has nothing left here");
+        assertEquals(1, kernel.sent.size());
+        batch.flush(b);
+        assertEquals(2000, kernel.sent.get(1).dstPort());
+    }
+
+    @Test
+    void aFullSocketKeepsWhatWasGatheredAndRefusesMoreUntilItDrains()
+    {
+        add(a, 100, 1);
+        add(a, 100, 2);
+        kernel.nextResult = 0; // EAGAIN
+        assertFalse(batch.flush(a));
+        assertFalse(add(b, 100, 3), "another connection waits too: the gathered datagrams go first");
+        kernel.nextResult = Long.MIN_VALUE;
+        assertTrue(batch.flush());
+        assertEquals(2, kernel.sent.get(0).datagrams().size(), "nothing was dropped");
+        assertTrue(add(b, 100, 3));
+    }
+
+    @Test
+    void aSocketErrorIsTheOwnersAndTheDatagramsCountAsLost()
+    {
+        add(a, 100, 1);
+        kernel.nextResult = -UdpSegmentation.ECONNREFUSED;
+        assertTrue(batch.flush(a));
+        assertTrue(kernel.sent.isEmpty());
+        assertEquals(1, a.onPoll(0), "the error reaches the connection at its next poll");
+        assertTrue(a.isFinished());
+        kernel.nextResult = Long.MIN_VALUE;
+        add(a, 100, 2);
+        batch.flush(a);
+        assertEquals(1, kernel.sent.get(0).datagrams().size(), "the batch starts afresh");
+        assertEquals(0, batch.datagramsSent - 1);
+    }
+
+    @Test
+    void aReleasedConnectionsDatagramsAreForgotten()
+    {
+        add(a, 100, 1);
+        batch.discard(b);
+        batch.discard(a);
+        assertTrue(batch.flush());
+        assertTrue(kernel.sent.isEmpty());
+    }
+}
