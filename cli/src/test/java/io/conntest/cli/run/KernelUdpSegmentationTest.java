@@ -18,7 +18,9 @@ import io.conntest.core.stats.ConnectionSnapshot;
 import io.conntest.core.stats.Side;
 import io.conntest.core.transport.KernelTransport;
 import io.conntest.core.transport.TransportProtocol;
+import io.conntest.stack.testing.Privileges;
 import io.conntest.tap.OffloadMode;
+import io.conntest.tap.netns.NetworkNamespace;
 
 /**
  * Reliable UDP on kernel sockets with {@code UDP_SEGMENT} and {@code UDP_GRO} (issue 9): two engines over
@@ -41,6 +43,11 @@ class KernelUdpSegmentationTest
 
         Pair(final OffloadMode mode, final long bandwidthBytes)
         {
+            this(mode, bandwidthBytes, PACKET_SIZE);
+        }
+
+        Pair(final OffloadMode mode, final long bandwidthBytes, final int packetSize)
+        {
             serverTransport = KernelTransports.open(mode);
             clientTransport = KernelTransports.open(mode);
             server = new EngineCore(EngineConfig.builder("srv")
@@ -51,7 +58,7 @@ class KernelUdpSegmentationTest
             final int port = server.snapshot(nowNs).listeners().get(0).port();
             client = new EngineCore(EngineConfig.builder("cli").latency(5_000_000L, 1)
                 .connect(ConnectSpec.of(TransportProtocol.UDP, "127.0.0.1", port)
-                    .withBandwidth(PACKET_SIZE, bandwidthBytes, 0).withVerify(true)).build(), clientTransport, e -> { });
+                    .withBandwidth(packetSize, bandwidthBytes, 0).withVerify(true)).build(), clientTransport, e -> { });
             client.start(nowNs);
         }
 
@@ -107,6 +114,44 @@ class KernelUdpSegmentationTest
                 >= 4 * pair.serverTransport.segmentedSendCalls(), "the server's data too");
             assertTrue(pair.serverTransport.coalescedReceives() > 0 && pair.clientTransport.coalescedReceives() > 0,
                 "both receivers got coalesced datagrams (UDP_GRO)");
+        }
+    }
+
+    /**
+     * 1,472 bytes of payload make 1,540-byte datagrams, longer than a 1,500-byte MTU: the kernel refuses to segment
+     * them (EMSGSIZE) and fragments each one sent alone. The transport falls back to one datagram per call for that
+     * size instead of failing the connection. Loopback with a 1,500-byte MTU, in a private namespace.
+     */
+    @Test
+    void datagramsLongerThanTheMtuGoOnePerCallWithoutFailing() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        final NetworkNamespace ns = NetworkNamespace.create("ct-gso");
+        try
+        {
+            ns.ip("link", "set", "lo", "mtu", "1500");
+            ns.linkUp("lo");
+            ns.call(() ->
+            {
+                try (Pair pair = new Pair(OffloadMode.AUTO, 5_000_000L, 1472))
+                {
+                    pair.runFor(2_000_000_000L);
+                    final ConnectionSnapshot row = pair.clientRow();
+                    System.out.printf("past the MTU: %d B up, %d down, %d segmented sends for %d datagrams, "
+                        + "retries %d%n", row.bytesSent(), row.bytesReceived(),
+                        pair.clientTransport.segmentedSendCalls(), pair.clientTransport.segmentedDatagramsSent(),
+                        row.retries());
+                    assertEquals(0, row.retries(), "the connection never failed and reconnected: " + row);
+                    assertTrue(row.bytesSent() >= 5_000_000L && row.bytesReceived() >= 5_000_000L,
+                        "a test up and down completed: " + row);
+                    assertEquals(0, row.verificationErrors());
+                }
+                return null;
+            });
+        }
+        finally
+        {
+            ns.close();
         }
     }
 

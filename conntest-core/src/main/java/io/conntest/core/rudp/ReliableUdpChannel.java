@@ -91,6 +91,12 @@ public final class ReliableUdpChannel
         receive.start(initialSeq, initialOffset);
     }
 
+    /** The bytes this layer adds to a message in a DATA datagram (its header). */
+    public static int headerLength()
+    {
+        return RudpHeader.LENGTH;
+    }
+
     /** Largest message that fits one datagram: 65,507 (UDP over IPv4) minus this layer's 36-byte header. */
     public static int maxMessageLength()
     {

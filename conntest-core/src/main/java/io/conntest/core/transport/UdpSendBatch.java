@@ -25,6 +25,10 @@ final class UdpSendBatch
      */
     static final int MAX_BYTES = 65_507;
 
+    /** Linux's EINVAL and EMSGSIZE: what a segmented send of datagrams longer than the route's MTU gets. */
+    private static final int EINVAL = 22;
+    private static final int EMSGSIZE = 90;
+
     private final UdpSegmentation segmentation;
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_BYTES));
     private final int maxSegments;
@@ -35,6 +39,11 @@ final class UdpSendBatch
     private int segmentSize;
     private int count;
     private int length;
+    /**
+     * Datagrams this long or longer go alone: the kernel refused a segmented send of them (EINVAL or EMSGSIZE: a
+     * segment plus headers must fit the route's MTU, so datagrams that need IP fragmentation cannot be segmented).
+     */
+    private int unsegmentableFrom = Integer.MAX_VALUE;
     /** System calls made and datagrams they carried: the figures of how much the batching saves. */
     long sendCalls;
     long datagramsSent;
@@ -54,7 +63,7 @@ final class UdpSendBatch
         final DirectBuffer src, final int offset, final int datagramLength)
     {
         if (count > 0 && (from != owner || datagramLength > segmentSize || count == maxSegments
-            || length + datagramLength > MAX_BYTES))
+            || length + datagramLength > MAX_BYTES || datagramLength >= unsegmentableFrom))
         {
             if (!flush())
             {
@@ -72,7 +81,7 @@ final class UdpSendBatch
         buffer.putBytes(length, src, offset, datagramLength);
         length += datagramLength;
         count++;
-        if (datagramLength < segmentSize)
+        if (datagramLength < segmentSize || datagramLength >= unsegmentableFrom)
         {
             flush(); // a shorter datagram can only be the last of a segmented send; if it would block it waits here
         }
@@ -92,17 +101,25 @@ final class UdpSendBatch
         {
             return true;
         }
-        final long n = segmentation.send(fd, buffer.addressOffset(), length, segmentSize, dstAddress, dstPort);
+        long n = segmentation.send(fd, buffer.addressOffset(), length, segmentSize, dstAddress, dstPort);
         if (n == 0)
         {
             return false;
         }
-        sendCalls++;
-        final ReliableUdpConnection from = owner;
-        if (n > 0)
+        if ((n == -EINVAL || n == -EMSGSIZE) && count > 1)
         {
-            datagramsSent += count;
+            unsegmentableFrom = Math.min(unsegmentableFrom, segmentSize);
+            n = sendOneByOne();
         }
+        else
+        {
+            sendCalls++;
+            if (n > 0)
+            {
+                datagramsSent += count;
+            }
+        }
+        final ReliableUdpConnection from = owner;
         clear();
         if (n < 0)
         {
@@ -112,6 +129,30 @@ final class UdpSendBatch
             from.failLater(ErrorClassifier.classify(ex), ErrorClassifier.describe(ex));
         }
         return true;
+    }
+
+    /**
+     * Sends the gathered datagrams one per call, after the kernel refused to segment them; a socket that fills on
+     * the way drops the rest (the channel retransmits them as lost). Returns 1, or {@code -errno} of a failed call.
+     */
+    private long sendOneByOne()
+    {
+        for (int at = 0; at < length; at += segmentSize)
+        {
+            final int size = Math.min(segmentSize, length - at);
+            final long n = segmentation.send(fd, buffer.addressOffset() + at, size, size, dstAddress, dstPort);
+            if (n < 0)
+            {
+                return n;
+            }
+            if (n == 0)
+            {
+                break;
+            }
+            sendCalls++;
+            datagramsSent++;
+        }
+        return 1;
     }
 
     /** Forgets what {@code from} gathered (it is released). */

@@ -33,6 +33,8 @@ class UdpSendBatchTest
     {
         final List<Sent> sent = new ArrayList<>();
         long nextResult = Long.MIN_VALUE; // MIN_VALUE: accept everything
+        /** Segments this long or longer are refused with EINVAL, as past the route's MTU. */
+        int mtuPayload = Integer.MAX_VALUE;
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
 
         @Override
@@ -54,6 +56,10 @@ class UdpSendBatchTest
             if (nextResult != Long.MIN_VALUE)
             {
                 return nextResult;
+            }
+            if (length > segmentSize && segmentSize > mtuPayload)
+            {
+                return -90; // EMSGSIZE (EINVAL on some paths)
             }
             view.wrap(address, length);
             final List<byte[]> datagrams = new ArrayList<>();
@@ -257,6 +263,25 @@ class UdpSendBatchTest
         batch.flush(a);
         assertEquals(1, kernel.sent.get(0).datagrams().size(), "the batch starts afresh");
         assertEquals(0, batch.datagramsSent - 1);
+    }
+
+    @Test
+    void datagramsTooLongToSegmentGoOneByOneFromThenOn()
+    {
+        kernel.mtuPayload = 1472;
+        add(a, 1500, 1);
+        add(a, 1500, 2);
+        add(a, 1500, 3);
+        batch.flush(a); // EINVAL: sent one by one instead
+        assertEquals(List.of(1, 1, 1), kernel.sent.stream().map(s -> s.datagrams().size()).toList());
+        add(a, 1500, 4); // from now on alone at once, never refused again
+        assertEquals(4, kernel.sent.size());
+        assertEquals(4, batch.datagramsSent);
+        add(a, 1400, 5);
+        add(a, 1400, 6);
+        batch.flush(a);
+        assertEquals(2, kernel.sent.get(4).datagrams().size(), "shorter datagrams are still segmented");
+        assertEquals(0, a.onPoll(0), "no error reached the connection");
     }
 
     @Test
