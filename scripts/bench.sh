@@ -15,4 +15,6 @@ if [ ! -f "$jar" ] || [ -n "$(find stack tap conntest-core cli bench -name '*.ja
   echo "bench: building $jar" >&2
   mvn -q -B -ntp -o -pl bench -am package -DskipTests 2>/dev/null || mvn -q -B -ntp -pl bench -am package -DskipTests
 fi
-exec java -Xmx1g -XX:+UseParallelGC -cp "$jar" io.conntest.bench.e2e.BenchRunner "$@"
+# --add-exports: the kernel transport reads socket descriptors for TCP_INFO and UDP_SEGMENT/UDP_GRO (as conntest.jar's
+# manifest allows; -cp does not read a manifest)
+exec java -Xmx1g -XX:+UseParallelGC --add-exports java.base/sun.nio.ch=ALL-UNNAMED -cp "$jar" io.conntest.bench.e2e.BenchRunner "$@"

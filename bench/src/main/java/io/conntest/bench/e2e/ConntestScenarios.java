@@ -10,6 +10,7 @@ import io.conntest.core.protocol.FrameHeader;
 import io.conntest.core.rudp.ReliableUdpChannel;
 import io.conntest.core.event.EngineListener;
 import io.conntest.core.stats.ConnectionSnapshot;
+import io.conntest.core.transport.KernelTransport;
 import io.conntest.core.transport.TransportProtocol;
 import io.conntest.core.transport.stack.StackTransport;
 import io.conntest.stack.iface.InterfaceConfig;
@@ -129,6 +130,7 @@ final class ConntestScenarios
             .build();
         Engine server = null;
         Engine client = null;
+        KernelTransport clientKernel = null;
         TapDevice device = null;
         TapDevice serverDevice = null;
         try
@@ -150,7 +152,10 @@ final class ConntestScenarios
             }
             else
             {
-                client = lab.lab().call(() -> Engine.start(clientConfig, KernelTransports.open(offload), QUIET));
+                // the engine's thread is made in the lab namespace, so its sockets are there too
+                final KernelTransport kernel = KernelTransports.open(offload);
+                clientKernel = kernel;
+                client = lab.lab().call(() -> Engine.start(clientConfig, kernel, QUIET));
             }
             final long deadline = System.nanoTime() + 2 * testNs + mode.warmupMs() * 1_000_000L + 15_000_000_000L;
             ConnectionSnapshot c = null;
@@ -167,6 +172,12 @@ final class ConntestScenarios
             if (c == null || c.bandwidthUpAvgBps() <= 0)
             {
                 throw new IllegalStateException("no bandwidth test completed: " + c);
+            }
+            if (clientKernel != null && protocol == TransportProtocol.UDP && offload == OffloadMode.AUTO
+                && clientKernel.segmentedSendCalls() == 0)
+            {
+                throw new IllegalStateException("UDP segmentation is not in use (the JVM needs --add-exports "
+                    + "java.base/sun.nio.ch=ALL-UNNAMED, the kernel UDP_SEGMENT and UDP_GRO)");
             }
             final Map<Metric, Double> m = new EnumMap<>(Metric.class);
             m.put(Metric.GOODPUT_BPS, (double)c.bandwidthUpAvgBps());
