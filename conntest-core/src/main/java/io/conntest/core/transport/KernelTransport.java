@@ -103,7 +103,7 @@ public final class KernelTransport implements Transport
     public KernelTransport udpSegmentation(final UdpSegmentation segmentation)
     {
         this.udpSegmentation = segmentation;
-        this.udpBatch = segmentation == null ? null : new UdpSendBatch(segmentation);
+        this.udpBatch = segmentation == null ? null : new UdpSendBatch(segmentation.maxSegments());
         return this;
     }
 
@@ -142,13 +142,13 @@ public final class KernelTransport implements Transport
     /** System calls that sent reliable-UDP datagrams through segmentation (0 without it). */
     public long segmentedSendCalls()
     {
-        return udpBatch == null ? 0 : udpBatch.sendCalls;
+        return udpBatch == null ? 0 : udpBatch.sendCalls();
     }
 
     /** The datagrams those calls carried. */
     public long segmentedDatagramsSent()
     {
-        return udpBatch == null ? 0 : udpBatch.datagramsSent;
+        return udpBatch == null ? 0 : udpBatch.datagramsSent();
     }
 
     long nowNs()

@@ -116,7 +116,7 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
         }
         if (fd >= 0)
         {
-            return transport.udpBatch().add(this, fd, dstAddress, dstPort, buffer, offset, length);
+            return transport.udpBatch().add(this, buffer, offset, length);
         }
         final ByteBuffer out = transport.writeBuffer;
         transport.writeView.putBytes(0, buffer, offset, length);
@@ -131,6 +131,19 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
             failLater(ErrorClassifier.classify(ex), ErrorClassifier.describe(ex));
             return true;
         }
+    }
+
+    @Override
+    protected long sendGathered(final DirectBuffer buffer, final int offset, final int length, final int segmentSize)
+    {
+        return transport.udpSegmentation().send(fd, buffer.addressOffset() + offset, length, segmentSize, dstAddress,
+            dstPort);
+    }
+
+    @Override
+    protected String describeErrno(final int errno)
+    {
+        return transport.udpSegmentation().describe(errno);
     }
 
     @Override

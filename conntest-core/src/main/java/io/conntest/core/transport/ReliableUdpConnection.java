@@ -67,6 +67,23 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
     {
     }
 
+    /**
+     * For an I/O side that batches: sends {@code length} bytes at {@code offset} of {@code buffer} (direct memory) as
+     * datagrams of {@code segmentSize} to the peer, the last possibly shorter, in one call where it can.
+     *
+     * @return the bytes sent (all or nothing), 0 when it would block (nothing sent), or {@code -errno}.
+     */
+    protected long sendGathered(final DirectBuffer buffer, final int offset, final int length, final int segmentSize)
+    {
+        throw new UnsupportedOperationException("this connection does not batch");
+    }
+
+    /** The words for a negative {@link #sendGathered} result. */
+    protected String describeErrno(final int errno)
+    {
+        return "errno " + errno;
+    }
+
     /** The channel sends what is due, then the I/O side sends what it gathered. */
     private void pollReliable(final long nowNs)
     {

@@ -7,18 +7,22 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The datagrams one reliable-UDP connection sends in one turn of the {@code kernel} transport, gathered and handed
- * to the kernel with one {@link UdpSegmentation#send} ({@code UDP_SEGMENT}) instead of one system call each. A
- * segmented send carries datagrams of one size, only the last may be shorter: a datagram of another size, another
- * connection's datagram, or a full batch ({@link UdpSegmentation#maxSegments()}, 64 KB) sends what is gathered
- * first. The owner sends the rest when its turn ends ({@link #flush}).
+ * The datagrams one reliable-UDP connection sends in one turn of its transport, gathered and handed over in one
+ * segmented send ({@link ReliableUdpConnection#sendGathered}: {@code UDP_SEGMENT} on a kernel socket, a USO
+ * super-datagram on the userspace stack) instead of one call each. A segmented send carries datagrams of one size,
+ * only the last may be shorter: a datagram of another size, another connection's datagram, or a full batch
+ * ({@code maxSegments}, 64 KB) sends what is gathered first. The owner sends the rest when its turn ends
+ * ({@link #flush}).
  *
  * <p>When the socket would block, the gathered datagrams stay here and the new one is refused, as a plain socket
  * refuses it: the reliable channel keeps its datagrams and tries again on its next poll, which first retries this
  * batch. Nothing is dropped for want of room. One batch per transport (single-threaded): 64 KB of direct memory.
  */
-final class UdpSendBatch
+public final class UdpSendBatch
 {
+    /** Datagrams per segmented send at most: Linux's {@code UDP_MAX_SEGMENTS} (4.18 to 6.x). */
+    public static final int MAX_SEGMENTS = 64;
+
     /**
      * A UDP datagram over IPv4 carries at most 65,507 bytes, and a segmented send counts all of its datagrams
      * towards that one limit; the largest reliable-UDP datagram fits alone.
@@ -29,13 +33,9 @@ final class UdpSendBatch
     private static final int EINVAL = 22;
     private static final int EMSGSIZE = 90;
 
-    private final UdpSegmentation segmentation;
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_BYTES));
     private final int maxSegments;
     private ReliableUdpConnection owner;
-    private int fd;
-    private int dstAddress;
-    private int dstPort;
     private int segmentSize;
     private int count;
     private int length;
@@ -45,22 +45,21 @@ final class UdpSendBatch
      */
     private int unsegmentableFrom = Integer.MAX_VALUE;
     /** System calls made and datagrams they carried: the figures of how much the batching saves. */
-    long sendCalls;
-    long datagramsSent;
+    private long sendCalls;
+    private long datagramsSent;
 
-    UdpSendBatch(final UdpSegmentation segmentation)
+    public UdpSendBatch(final int maxSegments)
     {
-        this.segmentation = segmentation;
-        this.maxSegments = Math.max(1, segmentation.maxSegments());
+        this.maxSegments = Math.max(1, maxSegments);
     }
 
     /**
-     * Adds one datagram of {@code owner} for {@code dstAddress:dstPort} ({@code dstPort < 0}: the connected peer).
+     * Adds one datagram of {@code from} (for its peer).
      *
      * @return false when it cannot be taken now (the socket would block; the caller keeps it and retries later).
      */
-    boolean add(final ReliableUdpConnection from, final int socket, final int address, final int port,
-        final DirectBuffer src, final int offset, final int datagramLength)
+    public boolean add(final ReliableUdpConnection from, final DirectBuffer src, final int offset,
+        final int datagramLength)
     {
         if (count > 0 && (from != owner || datagramLength > segmentSize || count == maxSegments
             || length + datagramLength > MAX_BYTES || datagramLength >= unsegmentableFrom))
@@ -73,9 +72,6 @@ final class UdpSendBatch
         if (count == 0)
         {
             owner = from;
-            fd = socket;
-            dstAddress = address;
-            dstPort = port;
             segmentSize = datagramLength;
         }
         buffer.putBytes(length, src, offset, datagramLength);
@@ -89,19 +85,19 @@ final class UdpSendBatch
     }
 
     /** Sends what {@code from} gathered; false when its socket would block (the datagrams stay here). */
-    boolean flush(final ReliableUdpConnection from)
+    public boolean flush(final ReliableUdpConnection from)
     {
         return owner != from || flush();
     }
 
     /** Sends what is gathered; false when the socket would block (the datagrams stay here). */
-    boolean flush()
+    public boolean flush()
     {
         if (count == 0)
         {
             return true;
         }
-        long n = segmentation.send(fd, buffer.addressOffset(), length, segmentSize, dstAddress, dstPort);
+        long n = owner.sendGathered(buffer, 0, length, segmentSize);
         if (n == 0)
         {
             return false;
@@ -125,7 +121,7 @@ final class UdpSendBatch
         {
             // The datagrams are lost, as if the network had dropped them (the channel retransmits); the socket's
             // error is the connection's.
-            final IOException ex = new IOException(segmentation.describe((int)-n));
+            final IOException ex = new IOException(from.describeErrno((int)-n));
             from.failLater(ErrorClassifier.classify(ex), ErrorClassifier.describe(ex));
         }
         return true;
@@ -140,7 +136,7 @@ final class UdpSendBatch
         for (int at = 0; at < length; at += segmentSize)
         {
             final int size = Math.min(segmentSize, length - at);
-            final long n = segmentation.send(fd, buffer.addressOffset() + at, size, size, dstAddress, dstPort);
+            final long n = owner.sendGathered(buffer, at, size, size);
             if (n < 0)
             {
                 return n;
@@ -155,8 +151,20 @@ final class UdpSendBatch
         return 1;
     }
 
+    /** Segmented sends made (one per call to the socket or device). */
+    public long sendCalls()
+    {
+        return sendCalls;
+    }
+
+    /** The datagrams they carried. */
+    public long datagramsSent()
+    {
+        return datagramsSent;
+    }
+
     /** Forgets what {@code from} gathered (it is released). */
-    void discard(final ReliableUdpConnection from)
+    public void discard(final ReliableUdpConnection from)
     {
         if (owner == from)
         {

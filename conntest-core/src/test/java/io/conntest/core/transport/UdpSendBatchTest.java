@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,33 +23,20 @@ import io.conntest.core.rudp.Role;
 class UdpSendBatchTest
 {
     /** One segmented send as the kernel would see it: the datagrams it is cut into. */
-    record Sent(int fd, int dstAddress, int dstPort, List<byte[]> datagrams)
+    record Sent(int dstPort, List<byte[]> datagrams)
     {
     }
 
-    static final class FakeSegmentation implements UdpSegmentation
+    /** The socket's side, recording. */
+    static final class FakeKernel
     {
         final List<Sent> sent = new ArrayList<>();
         long nextResult = Long.MIN_VALUE; // MIN_VALUE: accept everything
-        /** Segments this long or longer are refused with EINVAL, as past the route's MTU. */
+        /** Segments this long or longer are refused, as past the route's MTU. */
         int mtuPayload = Integer.MAX_VALUE;
-        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
 
-        @Override
-        public int attach(final DatagramChannel channel)
-        {
-            return 3;
-        }
-
-        @Override
-        public int maxSegments()
-        {
-            return 4;
-        }
-
-        @Override
-        public long send(final int fd, final long address, final int length, final int segmentSize,
-            final int dstAddress, final int dstPort)
+        long send(final DirectBuffer buffer, final int offset, final int length, final int segmentSize,
+            final int dstPort)
         {
             if (nextResult != Long.MIN_VALUE)
             {
@@ -61,55 +46,42 @@ class UdpSendBatchTest
             {
                 return -90; // EMSGSIZE (EINVAL on some paths)
             }
-            view.wrap(address, length);
             final List<byte[]> datagrams = new ArrayList<>();
             for (int at = 0; at < length; at += segmentSize)
             {
                 final byte[] d = new byte[Math.min(segmentSize, length - at)];
-                view.getBytes(at, d);
+                buffer.getBytes(offset + at, d);
                 datagrams.add(d);
             }
-            sent.add(new Sent(fd, dstAddress, dstPort, datagrams));
+            sent.add(new Sent(dstPort, datagrams));
             return length;
-        }
-
-        @Override
-        public long receive(final int fd, final long address, final int capacity)
-        {
-            return 0;
-        }
-
-        @Override
-        public int segmentSize()
-        {
-            return 0;
-        }
-
-        @Override
-        public int sourceAddress()
-        {
-            return 0;
-        }
-
-        @Override
-        public int sourcePort()
-        {
-            return 0;
-        }
-
-        @Override
-        public String describe(final int errno)
-        {
-            return errno == ECONNREFUSED ? "Connection refused" : "errno " + errno;
         }
     }
 
-    /** A connection that only owns datagrams here (its own I/O is never used). */
+    /** A connection whose gathered datagrams go to the fake kernel (its own handshake I/O is never used). */
     static final class Owner extends ReliableUdpConnection
     {
-        Owner()
+        private final FakeKernel kernel;
+        private final int port;
+
+        Owner(final FakeKernel kernel, final int port)
         {
             super(1, ReliableUdpConfig.defaults(), Role.CLIENT, null, 0);
+            this.kernel = kernel;
+            this.port = port;
+        }
+
+        @Override
+        protected long sendGathered(final DirectBuffer buffer, final int offset, final int length,
+            final int segmentSize)
+        {
+            return kernel.send(buffer, offset, length, segmentSize, port);
+        }
+
+        @Override
+        protected String describeErrno(final int errno)
+        {
+            return errno == 111 ? "Connection refused" : "errno " + errno;
         }
 
         @Override
@@ -144,14 +116,14 @@ class UdpSendBatchTest
         @Override
         public int remotePort()
         {
-            return 2;
+            return port;
         }
     }
 
-    private final FakeSegmentation kernel = new FakeSegmentation();
-    private final UdpSendBatch batch = new UdpSendBatch(kernel);
-    private final Owner a = new Owner();
-    private final Owner b = new Owner();
+    private final FakeKernel kernel = new FakeKernel();
+    private final UdpSendBatch batch = new UdpSendBatch(4);
+    private final Owner a = new Owner(kernel, 1000);
+    private final Owner b = new Owner(kernel, 2000);
 
     private static DirectBuffer datagram(final int length, final int fill)
     {
@@ -162,8 +134,7 @@ class UdpSendBatchTest
 
     private boolean add(final Owner owner, final int length, final int fill)
     {
-        return batch.add(owner, 3, owner == a ? 0x0A000001 : 0x0A000002, owner == a ? 1000 : 2000,
-            datagram(length, fill), 0, length);
+        return batch.add(owner, datagram(length, fill), 0, length);
     }
 
     @Test
@@ -177,15 +148,14 @@ class UdpSendBatchTest
         assertEquals(1, kernel.sent.size());
         final Sent s = kernel.sent.get(0);
         assertEquals(3, s.datagrams().size());
-        assertEquals(0x0A000001, s.dstAddress());
         assertEquals(1000, s.dstPort());
         for (int i = 0; i < 3; i++)
         {
             assertEquals(100, s.datagrams().get(i).length);
             assertEquals(i + 1, s.datagrams().get(i)[99]);
         }
-        assertEquals(1, batch.sendCalls);
-        assertEquals(3, batch.datagramsSent);
+        assertEquals(1, batch.sendCalls());
+        assertEquals(3, batch.datagramsSent());
     }
 
     @Test
@@ -253,7 +223,7 @@ class UdpSendBatchTest
     void aSocketErrorIsTheOwnersAndTheDatagramsCountAsLost()
     {
         add(a, 100, 1);
-        kernel.nextResult = -UdpSegmentation.ECONNREFUSED;
+        kernel.nextResult = -111; // ECONNREFUSED
         assertTrue(batch.flush(a));
         assertTrue(kernel.sent.isEmpty());
         assertEquals(1, a.onPoll(0), "the error reaches the connection at its next poll");
@@ -262,7 +232,7 @@ class UdpSendBatchTest
         add(a, 100, 2);
         batch.flush(a);
         assertEquals(1, kernel.sent.get(0).datagrams().size(), "the batch starts afresh");
-        assertEquals(0, batch.datagramsSent - 1);
+        assertEquals(0, batch.datagramsSent() - 1);
     }
 
     @Test
@@ -276,7 +246,7 @@ class UdpSendBatchTest
         assertEquals(List.of(1, 1, 1), kernel.sent.stream().map(s -> s.datagrams().size()).toList());
         add(a, 1500, 4); // from now on alone at once, never refused again
         assertEquals(4, kernel.sent.size());
-        assertEquals(4, batch.datagramsSent);
+        assertEquals(4, batch.datagramsSent());
         add(a, 1400, 5);
         add(a, 1400, 6);
         batch.flush(a);

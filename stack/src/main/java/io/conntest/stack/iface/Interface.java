@@ -291,6 +291,12 @@ public final class Interface implements Ipv4Sender
     }
 
     @Override
+    public boolean offloadsUdpSegmentation()
+    {
+        return egress.offloadsUdpSegmentation();
+    }
+
+    @Override
     public MutableDirectBuffer claimOffloaded(final int dstAddr, final int protocol, final int payloadLength,
         final int transportHeaderLength, final int segmentSize, final int checksumOffset)
     {

@@ -229,6 +229,12 @@ final class Ipv4Egress implements Ipv4Sender
         return Offloads.tcpSegmentation(offloads);
     }
 
+    @Override
+    public boolean offloadsUdpSegmentation()
+    {
+        return Offloads.udpSegmentation(offloads);
+    }
+
     /**
      * See {@link Ipv4Sender#claimOffloaded}. Only a unicast datagram whose next hop is resolved, with nothing held
      * for it and no fragmentation under way, goes this way: everything else is refused as
@@ -252,7 +258,7 @@ final class Ipv4Egress implements Ipv4Sender
         final boolean segmented = segmentSize > 0 && payloadLength - transportHeaderLength > segmentSize;
         if (payloadLength < transportHeaderLength || transportHeaderLength < 8 ||
             checksumOffset < 0 || checksumOffset + 2 > transportHeaderLength || payloadLength > MAX_PAYLOAD ||
-            (segmented ? !Offloads.tcpSegmentation(offloads) || protocol != Ipv4Packet.PROTOCOL_TCP ||
+            (segmented ? !segments(protocol) ||
                 Ipv4Packet.MIN_HEADER_LENGTH + transportHeaderLength + segmentSize > mtu : total > mtu))
         {
             counters.increment(InterfaceCounter.IPV4_TOO_BIG);
@@ -279,9 +285,18 @@ final class Ipv4Egress implements Ipv4Sender
         claimMode = OFFLOADED;
         claimBuffer = frame;
         claimPayloadOffset = FRAME_HEADERS;
-        txMetadata.set(FrameMetadata.NEEDS_CSUM, segmented ? FrameMetadata.GSO_TCPV4 : FrameMetadata.GSO_NONE,
+        final int gsoType = !segmented ? FrameMetadata.GSO_NONE
+            : protocol == Ipv4Packet.PROTOCOL_UDP ? FrameMetadata.GSO_UDP_L4 : FrameMetadata.GSO_TCPV4;
+        txMetadata.set(FrameMetadata.NEEDS_CSUM, gsoType,
             FRAME_HEADERS + transportHeaderLength, segmented ? segmentSize : 0, FRAME_HEADERS, checksumOffset);
         return frame;
+    }
+
+    /** Whether the device cuts super-frames of {@code protocol}: TCP with TSO4, UDP with USO4. */
+    private boolean segments(final int protocol)
+    {
+        return protocol == Ipv4Packet.PROTOCOL_TCP ? Offloads.tcpSegmentation(offloads)
+            : protocol == Ipv4Packet.PROTOCOL_UDP && Offloads.udpSegmentation(offloads);
     }
 
     @Override

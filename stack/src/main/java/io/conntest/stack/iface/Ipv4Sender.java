@@ -55,11 +55,21 @@ public interface Ipv4Sender
     }
 
     /**
+     * Whether the device also cuts UDP super-datagrams ({@link #claimOffloaded} with a segment size and protocol UDP,
+     * USO4): each segment becomes a datagram of its own.
+     */
+    default boolean offloadsUdpSegmentation()
+    {
+        return false;
+    }
+
+    /**
      * Claims room for a datagram (DF set) that the device finishes: it completes the transport checksum at
      * {@code checksumOffset} of the payload (the caller writes the pseudo-header sum there, uncomplemented, over the
      * whole payload length), and, when {@code segmentSize} is above 0 and the data after the
      * {@code transportHeaderLength}-byte transport header is longer than it, cuts the datagram into segments of
-     * {@code segmentSize} data bytes, each with a copy of the headers (TCP segmentation offload). The datagram may
+     * {@code segmentSize} data bytes, each with a copy of the headers (TCP segmentation offload; for UDP, USO: each
+     * segment a datagram with its own UDP length and checksum). The datagram may
      * then be up to 65,535 bytes long; each segment must fit the MTU.
      *
      * @return the buffer to write the payload into at {@link #payloadOffset()}, or {@code null}: DEVICE_BUSY as

@@ -31,12 +31,12 @@ public final class InMemoryDevicePair
         /** Plain devices: no offload reported, plain frames only. */
         NONE,
         /**
-         * Both ends report CSUM and TSO4; super-frames and partial checksums reach the peer as sent, with their
+         * Both ends report CSUM, TSO4 and USO4; super-frames and partial checksums reach the peer as sent, with their
          * metadata (a slot then holds a whole super-frame: keep the capacity small).
          */
         SUPER_FRAMES,
         /**
-         * Both ends report CSUM and TSO4; what is sent is segmented and checksummed in software, the peer receives
+         * Both ends report CSUM, TSO4 and USO4; what is sent is segmented and checksummed in software, the peer receives
          * plain MTU-sized frames.
          */
         SEGMENTED
@@ -185,7 +185,7 @@ public final class InMemoryDevicePair
         @Override
         public int offloads()
         {
-            return offload == LinkOffload.NONE ? Offloads.NONE : Offloads.CSUM | Offloads.TSO4;
+            return offload == LinkOffload.NONE ? Offloads.NONE : Offloads.CSUM | Offloads.TSO4 | Offloads.USO4;
         }
 
         @Override

@@ -34,6 +34,12 @@ public final class Offloads
         return (offloads & (CSUM | TSO4)) == (CSUM | TSO4);
     }
 
+    /** Whether {@code offloads} lets UDP hand the device super-datagrams over IPv4 (USO4 needs CSUM). */
+    public static boolean udpSegmentation(final int offloads)
+    {
+        return (offloads & (CSUM | USO4)) == (CSUM | USO4);
+    }
+
     /** Whether the device completes checksums of frames sent with {@link FrameMetadata#NEEDS_CSUM}. */
     public static boolean checksum(final int offloads)
     {

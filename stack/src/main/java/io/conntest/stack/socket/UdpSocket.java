@@ -113,6 +113,35 @@ public final class UdpSocket
     }
 
     /**
+     * Sends {@code length} bytes as datagrams of {@code segmentSize} bytes each (the last may be shorter) to
+     * {@code dstAddr:dstPort} in one frame that the device cuts (UDP segmentation offload, USO4), when it can go now:
+     * the device cuts UDP, nothing is queued before it, the next hop is resolved, the device has room. Otherwise
+     * nothing is sent and the caller sends the datagrams one by one with {@link #sendTo}.
+     *
+     * @return whether the datagrams were sent.
+     */
+    public boolean sendSegmented(final int dstAddr, final int dstPort, final DirectBuffer src, final int offset,
+        final int length, final int segmentSize)
+    {
+        if (!open || segmentSize <= 0 || length <= segmentSize || length > UdpPacket.MAX_PAYLOAD_LENGTH
+            || dstPort <= 0 || dstPort > 0xFFFF || !sendQueue.isEmpty())
+        {
+            return false;
+        }
+        if (localPort == 0)
+        {
+            bind(0);
+        }
+        return owner.sendSegmentedNow(this, dstAddr, dstPort, src, offset, length, segmentSize);
+    }
+
+    /** Whether {@link #sendSegmented} can be used at all (the device cuts UDP super-datagrams). */
+    public boolean canSendSegmented()
+    {
+        return owner.offloadsUdpSegmentation();
+    }
+
+    /**
      * Hands up to {@code max} queued datagrams to {@code handler}, oldest first.
      *
      * @return how many were handed over.

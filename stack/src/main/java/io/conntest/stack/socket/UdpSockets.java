@@ -40,6 +40,10 @@ public final class UdpSockets implements IpProtocolHandler
     private final UdpRepr udpRepr = new UdpRepr();
     /** The flyweights of {@link #sendNow}, apart from dispatch's (a send may come from a callback of any phase). */
     private final UdpPacket directUdp = new UdpPacket();
+    /** Where the checksum is in a UDP header (RFC 768). */
+    private static final int UDP_CHECKSUM_OFFSET = 6;
+    /** Super-datagrams handed to the device to cut (USO). */
+    private long segmentedSends;
     private final UdpRepr directRepr = new UdpRepr();
     /** The interface, known from the first dispatch: where {@link #sendNow} claims frames. */
     private Ipv4Sender sender;
@@ -339,6 +343,52 @@ public final class UdpSockets implements IpProtocolHandler
         s.commit();
         socket.onSent(length);
         return true;
+    }
+
+    /** Whether the interface's device cuts UDP super-datagrams (USO4). */
+    boolean offloadsUdpSegmentation()
+    {
+        return sender != null && sender.offloadsUdpSegmentation();
+    }
+
+    /**
+     * Sends {@code length} bytes as one UDP super-datagram the device cuts into datagrams of {@code segmentSize}
+     * (USO): one UDP header with the whole length and only the pseudo-header sum, the data copied once into the
+     * frame. False when it cannot go to the device now (then nothing was sent).
+     */
+    boolean sendSegmentedNow(final UdpSocket socket, final int dstAddr, final int dstPort, final DirectBuffer src,
+        final int offset, final int length, final int segmentSize)
+    {
+        final Ipv4Sender s = sender;
+        if (s == null || !s.offloadsUdpSegmentation())
+        {
+            return false;
+        }
+        final int udpLength = UdpPacket.HEADER_LENGTH + length;
+        final MutableDirectBuffer buffer = s.claimOffloaded(dstAddr, Ipv4Packet.PROTOCOL_UDP, udpLength,
+            UdpPacket.HEADER_LENGTH, segmentSize, UDP_CHECKSUM_OFFSET);
+        if (buffer == null)
+        {
+            return false;
+        }
+        final int at = s.payloadOffset();
+        buffer.putBytes(at + UdpPacket.HEADER_LENGTH, src, offset, length);
+        directUdp.wrap(buffer, at, udpLength);
+        directUdp.sourcePort(socket.localPort()).destinationPort(dstPort).udpLength(udpLength)
+            .fillPseudoHeaderChecksum(s.sourceAddress(), dstAddr);
+        s.commit();
+        for (int sent = 0; sent < length; sent += segmentSize)
+        {
+            socket.onSent(Math.min(segmentSize, length - sent));
+        }
+        segmentedSends++;
+        return true;
+    }
+
+    /** Super-datagrams handed to the device to cut (USO) so far. */
+    public long segmentedSends()
+    {
+        return segmentedSends;
     }
 
     void onReadable(final UdpSocket socket)

@@ -180,6 +180,84 @@ class UdpSuperDatagramTest
         assertTrue(allocated < 4_000, "allocated " + allocated + " B over 4000 super-datagrams");
     }
 
+    /**
+     * USO on send: one {@code sendSegmented} of 10,317 bytes in 1,000-byte datagrams leaves as one super-frame
+     * ({@code GSO_UDP_L4}, partial checksum) that the device cuts; the peer's socket gets the 11 datagrams, every
+     * byte and checksum right, whether the link hands it the cut datagrams (as a TAP to the kernel's socket) or the
+     * super-frame itself (which the peer's interface splits).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = InMemoryDevicePair.LinkOffload.class,
+        names = {"SEGMENTED", "SUPER_FRAMES"})
+    void aSegmentedSendArrivesAsTheDatagramsItCarries(final InMemoryDevicePair.LinkOffload link)
+    {
+        final InMemoryDevicePair pair = new InMemoryDevicePair(1500, 64, link);
+        final Interface a = new Interface(pair.a(), InterfaceConfig.builder(A, 24).seed(1).build());
+        final Interface b = new Interface(pair.b(), InterfaceConfig.builder(B, 24).seed(2).build());
+        final UdpSockets udpA = new UdpSockets();
+        final UdpSockets udpB = new UdpSockets();
+        a.addProtocol(udpA);
+        b.addProtocol(udpB);
+        final UdpSocket sender = udpA.open(new UdpSocketListener()
+        {
+        }, 1 << 20, 1 << 20);
+        final UdpSocket receiver = udpB.open(new UdpSocketListener()
+        {
+        }, 1 << 20, 1 << 20);
+        receiver.bind(PORT);
+        final int payload = 10 * 1_000 + 317;
+        final UnsafeBuffer data = new UnsafeBuffer(new byte[payload]);
+        for (int i = 0; i < payload; i++)
+        {
+            data.putByte(i, OffloadLink.pattern(i));
+        }
+        long now = 1_000_000_000L;
+        // Before the interface has polled and resolved the next hop nothing leaves: the caller sends plainly.
+        assertTrue(!sender.sendSegmented(B, PORT, data, 0, payload, 1_000));
+        sender.sendTo(B, PORT, data, 0, 1); // resolves B (ARP), then this datagram leaves
+        for (int i = 0; i < 10; i++)
+        {
+            a.poll(now);
+            b.poll(now);
+            now += 10_000;
+        }
+        final List<byte[]> datagrams = new ArrayList<>();
+        final io.conntest.stack.socket.UdpDatagramHandler collect = (srcAddr, srcPort, buffer, offset, len) ->
+        {
+            final byte[] bytes = new byte[len];
+            buffer.getBytes(offset, bytes);
+            datagrams.add(bytes);
+        };
+        receiver.receive(collect, 1_000);
+        assertEquals(1, datagrams.size(), "the resolving datagram");
+        assertTrue(sender.canSendSegmented(), "known once the interface has polled");
+        datagrams.clear();
+
+        assertTrue(sender.sendSegmented(B, PORT, data, 0, payload, 1_000));
+        assertEquals(1, udpA.segmentedSends());
+        assertEquals(12, sender.datagramsSent(), "counted per datagram, as sent");
+        for (int i = 0; i < 4; i++)
+        {
+            a.poll(now);
+            b.poll(now);
+            now += 10_000;
+        }
+        receiver.receive(collect, 1_000);
+        assertEquals(11, datagrams.size());
+        int position = 0;
+        for (int i = 0; i < datagrams.size(); i++)
+        {
+            final byte[] d = datagrams.get(i);
+            assertEquals(i < 10 ? 1_000 : 317, d.length, "datagram " + i);
+            for (int j = 0; j < d.length; j++)
+            {
+                assertEquals(OffloadLink.pattern(position + j), d[j], "byte " + (position + j));
+            }
+            position += d.length;
+        }
+        assertEquals(0, udpB.badChecksum());
+    }
+
     @Test
     void theSoftwareSegmenterCutsUdpWithValidChecksums()
     {

@@ -147,7 +147,8 @@ class OffloadFramesTest
         try (FrameDevice a = new TracingDevice(new PcapWriterDevice(
             FaultInjectingDevice.symmetric(pair.a(), FaultConfig.none(), 1, () -> 0L), file, () -> 0L), lines::add))
         {
-            assertEquals(Offloads.CSUM | Offloads.TSO4, a.offloads(), "decorators report the device's offloads");
+            assertEquals(Offloads.CSUM | Offloads.TSO4 | Offloads.USO4, a.offloads(),
+                "decorators report the device's offloads");
             final MutableDirectBuffer claim = a.claim(FrameMetadata.MAX_SUPER_FRAME);
             final int length = superFrame(claim, 20_000);
             final byte[] sent = new byte[length];

@@ -13,6 +13,7 @@ import io.conntest.core.transport.DatagramPort;
 import io.conntest.core.transport.FailureReason;
 import io.conntest.core.transport.Listener;
 import io.conntest.core.transport.ReliableUdpConnection;
+import io.conntest.core.transport.UdpSendBatch;
 import io.conntest.core.transport.Transport;
 import io.conntest.core.transport.TransportException;
 import io.conntest.core.transport.TransportProtocol;
@@ -51,6 +52,8 @@ public final class StackTransport implements Transport
     private final List<Listener> listeners = new ArrayList<>();
     private final List<StackDatagramPort> datagramPorts = new ArrayList<>();
     private final List<StackTcpConnection> readPending = new ArrayList<>();
+    /** Reliable-UDP datagrams of one connection's turn, sent as one USO super-datagram where the device cuts UDP. */
+    private final UdpSendBatch udpBatch = new UdpSendBatch(UdpSendBatch.MAX_SEGMENTS);
     private long nextId = 1;
     private boolean closed;
     private long closeLingerNs = DEFAULT_CLOSE_LINGER_NS;
@@ -89,6 +92,22 @@ public final class StackTransport implements Transport
     ReliableUdpConfig udpConfig()
     {
         return udpConfig;
+    }
+
+    UdpSendBatch udpBatch()
+    {
+        return udpBatch;
+    }
+
+    /** Super-datagrams the reliable-UDP connections handed the device to cut (USO), and the datagrams in them. */
+    public long segmentedSendCalls()
+    {
+        return udpBatch.sendCalls();
+    }
+
+    public long segmentedDatagramsSent()
+    {
+        return udpBatch.datagramsSent();
     }
 
     long nextId()
@@ -263,6 +282,7 @@ public final class StackTransport implements Transport
         {
             work += udpPeers.get(i).onPoll(nowNs);
         }
+        udpBatch.flush(); // what a connection could not send when its socket was full
         tcpConnections.removeIf(StackTcpConnection::isFinished);
         udpPeers.removeIf(ReliableUdpConnection::isFinished);
         return work;

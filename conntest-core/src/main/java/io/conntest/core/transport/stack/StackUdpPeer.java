@@ -138,12 +138,49 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
         {
             return true;
         }
+        if (socket.canSendSegmented())
+        {
+            return transport.udpBatch().add(this, buffer, offset, length);
+        }
         return socket.sendTo(remoteAddr, remotePort, buffer, offset, length);
+    }
+
+    /**
+     * One USO super-datagram the device cuts; where it cannot go straight to the device now (next hop resolving,
+     * datagrams queued before it), the datagrams one by one into the socket's queue, in order. A queue that fills on
+     * the way drops the rest (the reliable layer retransmits them as lost).
+     */
+    @Override
+    protected long sendGathered(final DirectBuffer buffer, final int offset, final int length, final int segmentSize)
+    {
+        if (!socket.isOpen())
+        {
+            return length;
+        }
+        if (length > segmentSize && socket.sendSegmented(remoteAddr, remotePort, buffer, offset, length, segmentSize))
+        {
+            return length;
+        }
+        for (int at = 0; at < length; at += segmentSize)
+        {
+            if (!socket.sendTo(remoteAddr, remotePort, buffer, offset + at, Math.min(segmentSize, length - at)))
+            {
+                return at == 0 ? 0 : length;
+            }
+        }
+        return length;
+    }
+
+    @Override
+    protected void flushSends()
+    {
+        transport.udpBatch().flush(this);
     }
 
     @Override
     protected void release()
     {
+        transport.udpBatch().discard(this);
         if (listener != null)
         {
             listener.remove(this);

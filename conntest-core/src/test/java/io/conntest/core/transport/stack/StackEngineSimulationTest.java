@@ -15,6 +15,7 @@ import io.conntest.core.stats.ConnectionSnapshot;
 import io.conntest.core.transport.FailureReason;
 import io.conntest.core.transport.TransportProtocol;
 import io.conntest.stack.phy.FaultConfig;
+import io.conntest.stack.phy.InMemoryDevicePair;
 
 /** Two engines over two userspace stacks on an in-memory cable: the whole cycle, TCP and UDP, clean and lossy. */
 class StackEngineSimulationTest
@@ -63,6 +64,36 @@ class StackEngineSimulationTest
         }
         assertTrue(cli.events(EventType.ERROR).isEmpty());
         assertTrue(srv.events(EventType.ERROR).isEmpty());
+    }
+
+    /**
+     * Reliable UDP on devices that cut UDP (USO, issue 9): each connection's datagrams of a turn leave as one
+     * super-datagram; the peer gets them cut in software (as a TAP's kernel does) or whole (and its interface splits
+     * them). Every byte verified both ways, nothing retransmitted, many datagrams per send.
+     */
+    @ParameterizedTest
+    @EnumSource(value = InMemoryDevicePair.LinkOffload.class, names = {"SEGMENTED", "SUPER_FRAMES"})
+    void reliableUdpSendsSuperDatagramsWhereTheDeviceCutsThem(final InMemoryDevicePair.LinkOffload offload)
+    {
+        final StackSim sim = new StackSim(FaultConfig.none(), 7, offload);
+        final StackSim.Node srv = sim.start(sim.serverHost, server(TransportProtocol.UDP));
+        final StackSim.Node cli = sim.start(sim.clientHost, client(ConnectSpec.of(TransportProtocol.UDP,
+            StackSim.SERVER_IP, 5000).withBandwidth(1400, 2_000_000, 0).withVerify(true)));
+
+        sim.runUntil(() -> cli.client(sim.clock.nowNs()).bandwidthTests() >= 2, 30_000, "one round up and down");
+        final ConnectionSnapshot c = cli.client(sim.clock.nowNs());
+        assertEquals(0, c.verificationErrors());
+        assertEquals(0, srv.servers(sim.clock.nowNs()).get(0).verificationErrors());
+        assertEquals(0, c.udpRetransmitted());
+        assertTrue(c.bytesSent() >= 2_000_000 && c.bytesReceived() >= 2_000_000);
+        for (final StackSim.Node node : new StackSim.Node[] {cli, srv})
+        {
+            final long calls = node.transport.segmentedSendCalls();
+            final long datagrams = node.transport.segmentedDatagramsSent();
+            System.out.printf("%s %s: %d datagrams in %d segmented sends%n", offload, node == cli ? "client"
+                : "server", datagrams, calls);
+            assertTrue(calls > 0 && datagrams >= 4 * calls, datagrams + " datagrams in " + calls + " sends");
+        }
     }
 
     @Test

@@ -33,7 +33,7 @@ final class StackSim
     static final String CLIENT_IP = "10.0.0.1";
 
     final ManualClock clock = new ManualClock(1_000_000_000L);
-    final InMemoryDevicePair pair = new InMemoryDevicePair(1500, 4096);
+    final InMemoryDevicePair pair;
     final FaultInjectingDevice faulty;
     final StackHost clientHost;
     final StackHost serverHost;
@@ -42,6 +42,16 @@ final class StackSim
 
     StackSim(final FaultConfig faults, final long seed)
     {
+        this(faults, seed, InMemoryDevicePair.LinkOffload.NONE);
+    }
+
+    /** With {@code offload} other than NONE both devices offer CSUM, TSO4 and USO4. */
+    StackSim(final FaultConfig faults, final long seed, final InMemoryDevicePair.LinkOffload offload)
+    {
+        // SUPER_FRAMES: a slot holds a 64 KB super-frame, so fewer slots; SEGMENTED: a super-frame becomes up to 64
+        // frames in the peer's ring, as many as the plain cable holds
+        pair = new InMemoryDevicePair(1500, offload == InMemoryDevicePair.LinkOffload.SUPER_FRAMES ? 256 : 4096,
+            offload);
         FrameDevice clientDevice = pair.a();
         faulty = faults.isNone() ? null : FaultInjectingDevice.symmetric(pair.a(), faults, seed, clock::nowNs);
         if (faulty != null)
