@@ -258,6 +258,89 @@ class UdpSuperDatagramTest
         assertEquals(0, udpB.badChecksum());
     }
 
+    /**
+     * The super-frame a segmented send hands the device honours the NEEDS_CSUM contract: {@code GSO_UDP_L4} with
+     * {@code gso_size} = the datagram size, checksum start at the UDP header, offset 6, and in the checksum field
+     * the pseudo-header sum for the whole length, so that a device summing from the UDP header on and complementing
+     * produces the right checksum (and Linux's {@code __udp_gso_segment}, which swaps the length in that sum per
+     * datagram, the right one for each).
+     */
+    @Test
+    void theSuperFrameCarriesThePseudoHeaderSumDevicesComplete()
+    {
+        final InMemoryDevicePair pair = new InMemoryDevicePair(1500, 64, InMemoryDevicePair.LinkOffload.SUPER_FRAMES);
+        final Interface a = new Interface(pair.a(), InterfaceConfig.builder(A, 24).seed(1).build());
+        final UdpSockets udpA = new UdpSockets();
+        a.addProtocol(udpA);
+        final UdpSocket sender = udpA.open(new UdpSocketListener()
+        {
+        }, 1 << 20, 1 << 20);
+        final long macB = 0x02_00_00_00_00_0BL;
+        a.poll(1_000_000_000L);
+        // answer the ARP request for B by hand, from B's MAC
+        final UnsafeBuffer arp = new UnsafeBuffer(new byte[42]);
+        arp.putShort(0, (short)(a.mac() >>> 32), ByteOrder.BIG_ENDIAN);
+        arp.putInt(2, (int)a.mac(), ByteOrder.BIG_ENDIAN);
+        arp.putShort(6, (short)(macB >>> 32), ByteOrder.BIG_ENDIAN);
+        arp.putInt(8, (int)macB, ByteOrder.BIG_ENDIAN);
+        arp.putShort(12, (short)0x0806, ByteOrder.BIG_ENDIAN);
+        arp.putLong(14, 0x0001_0800_0604_0002L, ByteOrder.BIG_ENDIAN);
+        arp.putShort(22, (short)(macB >>> 32), ByteOrder.BIG_ENDIAN);
+        arp.putInt(24, (int)macB, ByteOrder.BIG_ENDIAN);
+        arp.putInt(28, B, ByteOrder.BIG_ENDIAN);
+        arp.putShort(32, (short)(a.mac() >>> 32), ByteOrder.BIG_ENDIAN);
+        arp.putInt(34, (int)a.mac(), ByteOrder.BIG_ENDIAN);
+        arp.putInt(38, A, ByteOrder.BIG_ENDIAN);
+        sender.sendTo(B, PORT, arp, 0, 1); // makes A ask for B
+        a.poll(1_000_010_000L);
+        pair.b().receive((buffer, offset, length) -> { }, 64); // A's ARP request and nothing else yet
+        final MutableDirectBuffer reply = pair.b().claim(42);
+        reply.putBytes(0, arp, 0, 42);
+        pair.b().commit(42);
+        a.poll(1_000_020_000L);
+        pair.b().receive((buffer, offset, length) -> { }, 64); // the 1-byte datagram, now resolved
+
+        final int payload = 5 * 1_200 + 7;
+        final UnsafeBuffer data = new UnsafeBuffer(new byte[payload]);
+        for (int i = 0; i < payload; i++)
+        {
+            data.putByte(i, OffloadLink.pattern(i));
+        }
+        assertTrue(sender.sendSegmented(B, PORT, data, 0, payload, 1_200));
+        a.poll(1_000_030_000L);
+        final int[] frames = {0};
+        pair.b().receive(new io.conntest.stack.phy.FrameHandler()
+        {
+            @Override
+            public void onFrame(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+            {
+                throw new AssertionError("a super-frame comes with metadata");
+            }
+
+            @Override
+            public void onFrame(final org.agrona.DirectBuffer buffer, final int offset, final int length,
+                final FrameMetadata metadata)
+            {
+                frames[0]++;
+                assertEquals(FrameMetadata.GSO_UDP_L4, metadata.gsoType());
+                assertEquals(1_200, metadata.gsoSize());
+                assertEquals(34, metadata.csumStart());
+                assertEquals(6, metadata.csumOffset());
+                assertEquals(34 + 8 + payload, length);
+                final int udpLength = 8 + payload;
+                assertEquals(udpLength, buffer.getShort(offset + 38, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+                // what a device does: sum from csum_start (the field holds the pseudo-header sum), complement
+                final int completed = Checksum.finish(Checksum.add(0, buffer, offset + 34, udpLength));
+                final UnsafeBuffer copy = new UnsafeBuffer(new byte[udpLength]);
+                copy.putBytes(0, buffer, offset + 34, udpLength);
+                copy.putShort(6, (short)completed, ByteOrder.BIG_ENDIAN);
+                assertTrue(Checksum.verifies(Checksum.add(Checksum.addPseudoHeader(0, A, B, 17, udpLength), copy, 0,
+                    udpLength)), "the completed UDP checksum verifies");
+            }
+        }, 64);
+        assertEquals(1, frames[0]);
+    }
+
     @Test
     void theSoftwareSegmenterCutsUdpWithValidChecksums()
     {
