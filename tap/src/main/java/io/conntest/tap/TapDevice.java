@@ -433,7 +433,8 @@ public final class TapDevice implements FrameDevice
         }
         final boolean csumMissing = metadata.needsChecksum() && !Offloads.checksum(offloads);
         final boolean gsoMissing = metadata.isSuperFrame() &&
-            (metadata.gsoType() != FrameMetadata.GSO_TCPV4 || !Offloads.tcpSegmentation(offloads));
+            (metadata.gsoType() == FrameMetadata.GSO_TCPV4 ? !Offloads.tcpSegmentation(offloads)
+                : metadata.gsoType() != FrameMetadata.GSO_UDP_L4 || !Offloads.udpSegmentation(offloads));
         if (vnetHeaderLength == 0 || csumMissing || gsoMissing)
         {
             abort();

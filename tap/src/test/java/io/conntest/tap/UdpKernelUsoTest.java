@@ -135,6 +135,117 @@ class UdpKernelUsoTest
         }
     }
 
+    /**
+     * The other way (USO on send): the stack's socket sends WRITES super-datagrams of PER_WRITE datagrams each
+     * ({@code sendSegmented}); a kernel socket receives every datagram, 1,000 bytes each, byte-exact and in order.
+     * Where the TAP did not negotiate USO4 the test says so and sends nothing segmented.
+     */
+    @Test
+    void aKernelSocketReceivesEveryDatagramOfASegmentedSend() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        final NetworkNamespace ns = NetworkNamespace.create("ct-uso");
+        TapDevice tap = null;
+        java.nio.channels.DatagramChannel kernel = null;
+        try
+        {
+            tap = ns.call(() -> TapDevice.open("ct0", TapDevice.Mode.CREATE, OffloadMode.AUTO));
+            ns.linkUp("ct0");
+            ns.addAddress("ct0", "10.0.0.1/24");
+            kernel = ns.call(() ->
+            {
+                final java.nio.channels.DatagramChannel c = java.nio.channels.DatagramChannel.open(
+                    java.net.StandardProtocolFamily.INET);
+                c.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                c.bind(new java.net.InetSocketAddress("10.0.0.1", PORT));
+                c.configureBlocking(false);
+                return c;
+            });
+            final Interface stack = new Interface(tap, InterfaceConfig.builder("10.0.0.2/24").mac(MAC).build());
+            final UdpSockets udp = new UdpSockets();
+            stack.addProtocol(udp);
+            final UdpSocket socket = udp.open(new UdpSocketListener()
+            {
+            }, 1 << 22, 1 << 22);
+            final int kernelAddress = 0x0A00_0001;
+            final UnsafeBuffer data = new UnsafeBuffer(new byte[SEGMENT * PER_WRITE]);
+            // one plain datagram first: the stack resolves the kernel's MAC (ARP) and sends it
+            socket.sendTo(kernelAddress, PORT, data, 0, 0);
+            final java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(65_536);
+            final long resolveBy = System.nanoTime() + 10_000_000_000L;
+            java.net.SocketAddress first = null;
+            while (first == null && System.nanoTime() < resolveBy)
+            {
+                if (!stack.poll(System.nanoTime()))
+                {
+                    tap.awaitReceive(1_000_000L);
+                }
+                first = kernel.receive(in);
+            }
+            assertTrue(first != null, "the resolving datagram arrived");
+            if (!socket.canSendSegmented())
+            {
+                System.out.println("uso send: this kernel refused USO4 (" + Offloads.describe(tap.offloads())
+                    + "); nothing to test");
+                return;
+            }
+            for (int w = 0; w < WRITES; w++)
+            {
+                final long base = (long)w * PER_WRITE * SEGMENT;
+                for (int i = 0; i < PER_WRITE * SEGMENT; i++)
+                {
+                    data.putByte(i, pattern(base + i));
+                }
+                assertTrue(socket.sendSegmented(kernelAddress, PORT, data, 0, PER_WRITE * SEGMENT, SEGMENT),
+                    "super-datagram " + w + " went to the device");
+                stack.poll(System.nanoTime());
+            }
+            final int expected = PER_WRITE * WRITES;
+            long received = 0;
+            long wrong = 0;
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (received < expected && System.nanoTime() < deadline)
+            {
+                stack.poll(System.nanoTime());
+                in.clear();
+                if (kernel.receive(in) == null)
+                {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                in.flip();
+                final long start = received * SEGMENT;
+                boolean same = in.remaining() == SEGMENT;
+                for (int i = 0; same && i < SEGMENT; i++)
+                {
+                    same = in.get(i) == pattern(start + i);
+                }
+                if (!same)
+                {
+                    wrong++;
+                }
+                received++;
+            }
+            System.out.println("uso send: " + received + " datagrams from " + udp.segmentedSends()
+                + " super-datagrams, offloads " + Offloads.describe(tap.offloads()));
+            assertEquals(expected, received, "every datagram received by the kernel");
+            assertEquals(0, wrong, "datagrams of 1,000 bytes, in order, byte-exact");
+            assertEquals(WRITES, udp.segmentedSends());
+        }
+        finally
+        {
+            if (kernel != null)
+            {
+                kernel.close();
+            }
+            if (tap != null)
+            {
+                tap.close();
+            }
+            ns.close();
+        }
+    }
+
     /** In the namespace: WRITES writes of PER_WRITE datagrams through UDP_SEGMENT; whether the kernel took it. */
     private static boolean send()
     {
