@@ -75,9 +75,10 @@ public final class LabCommand implements Callable<Integer>
             + "kernel sockets on loopback. Default: tap when possible.")
     private String stack;
 
-    @Option(names = "--offload", paramLabel = "auto|none", description = "With the TAPs: auto (default) negotiates "
-        + "checksum and TCP segmentation offload with the kernel (64 KB segments per system call); none sends one "
-        + "MTU-sized frame per system call with checksums in Java.")
+    @Option(names = "--offload", paramLabel = "auto|none", description = "auto (default): the TAPs negotiate "
+        + "checksum and TCP/UDP segmentation offload with the kernel (64 KB per system call), kernel sockets send "
+        + "reliable UDP with UDP_SEGMENT/UDP_GRO; none: one MTU-sized frame (or datagram) per system call, "
+        + "checksums in Java.")
     private String offload;
 
     @Option(names = "--stack-demo", description = "Run the own-stack demo (root: TAP, ping, UDP echo) instead.")
