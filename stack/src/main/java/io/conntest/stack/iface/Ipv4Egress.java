@@ -308,34 +308,45 @@ final class Ipv4Egress implements Ipv4Sender
     @Override
     public void commit()
     {
-        switch (claimMode)
-        {
-            case DIRECT:
-                emitter.writeIpv4Headers(claimBuffer, claimMac, claimDst, claimProtocol, claimLength,
-                    claimDontFragment, identification.next(claimDst, claimProtocol), false, 0, claimOptionsLength);
-                emitter.send(FRAME_HEADERS + claimOptionsLength + claimLength);
-                claimOptionsLength = 0;
-                counters.increment(InterfaceCounter.IPV4_SENT);
-                break;
-            case OFFLOADED:
-                emitter.writeIpv4Headers(claimBuffer, claimMac, claimDst, claimProtocol, claimLength, true,
-                    identification.next(claimDst, claimProtocol), false, 0);
-                emitter.send(FRAME_HEADERS + claimLength, txMetadata);
-                counters.increment(InterfaceCounter.IPV4_SENT);
-                break;
-            case STAGED:
-                fragmenter.start(staging, claimLength, claimDst, claimProtocol,
-                    identification.next(claimDst, claimProtocol), claimMac, -1);
-                counters.increment(InterfaceCounter.IPV4_SENT);
-                break;
-            case HELD:
-                held.commit(claimSlot, claimHop, claimDst, claimProtocol, claimLength, claimDontFragment);
-                break;
-            default:
-                throw new IllegalStateException("no open datagram claim");
-        }
+        final int mode = claimMode;
+        // The claim ends here whatever the device does: a device that throws (it refused the frame) must not leave
+        // the interface with a claim open, which would refuse every later datagram.
         claimMode = NONE;
-        claimBuffer = null;
+        try
+        {
+            switch (mode)
+            {
+                case DIRECT:
+                    emitter.writeIpv4Headers(claimBuffer, claimMac, claimDst, claimProtocol, claimLength,
+                        claimDontFragment, identification.next(claimDst, claimProtocol), false, 0,
+                        claimOptionsLength);
+                    emitter.send(FRAME_HEADERS + claimOptionsLength + claimLength);
+                    claimOptionsLength = 0;
+                    counters.increment(InterfaceCounter.IPV4_SENT);
+                    break;
+                case OFFLOADED:
+                    emitter.writeIpv4Headers(claimBuffer, claimMac, claimDst, claimProtocol, claimLength, true,
+                        identification.next(claimDst, claimProtocol), false, 0);
+                    emitter.send(FRAME_HEADERS + claimLength, txMetadata);
+                    counters.increment(InterfaceCounter.IPV4_SENT);
+                    break;
+                case STAGED:
+                    fragmenter.start(staging, claimLength, claimDst, claimProtocol,
+                        identification.next(claimDst, claimProtocol), claimMac, -1);
+                    counters.increment(InterfaceCounter.IPV4_SENT);
+                    break;
+                case HELD:
+                    held.commit(claimSlot, claimHop, claimDst, claimProtocol, claimLength, claimDontFragment);
+                    break;
+                default:
+                    throw new IllegalStateException("no open datagram claim");
+            }
+        }
+        finally
+        {
+            claimBuffer = null;
+            claimOptionsLength = 0;
+        }
     }
 
     @Override

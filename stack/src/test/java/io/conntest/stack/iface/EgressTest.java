@@ -54,6 +54,82 @@ class EgressTest
         assertEquals(OFF_LINK, ip.destinationAddress());
     }
 
+    /** A device that refuses (throws on) its first commit, then behaves. */
+    private static final class RefusesOnce implements io.conntest.stack.phy.FrameDevice
+    {
+        private final io.conntest.stack.phy.FrameDevice inner;
+        private boolean refused;
+
+        RefusesOnce(final io.conntest.stack.phy.FrameDevice inner)
+        {
+            this.inner = inner;
+        }
+
+        @Override
+        public int mtu()
+        {
+            return inner.mtu();
+        }
+
+        @Override
+        public int receive(final io.conntest.stack.phy.FrameHandler handler, final int maxFrames)
+        {
+            return inner.receive(handler, maxFrames);
+        }
+
+        @Override
+        public org.agrona.MutableDirectBuffer claim(final int maxLength)
+        {
+            return inner.claim(maxLength);
+        }
+
+        @Override
+        public void commit(final int length)
+        {
+            if (!refused)
+            {
+                refused = true;
+                inner.abort();
+                throw new IllegalStateException("refused");
+            }
+            inner.commit(length);
+        }
+
+        @Override
+        public void abort()
+        {
+            inner.abort();
+        }
+
+        @Override
+        public void awaitReceive(final long timeoutNs)
+        {
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+
+    /** A device that throws on a commit leaves the interface able to send the next datagram (no claim left open). */
+    @Test
+    void aDeviceThatRefusesAFrameLeavesNoClaimOpen()
+    {
+        final io.conntest.stack.phy.InMemoryDevicePair pair = new io.conntest.stack.phy.InMemoryDevicePair();
+        final Interface iface = new Interface(new RefusesOnce(pair.a()), InterfaceConfig.builder(RawLink.ADDR, 24)
+            .mac(RawLink.MAC).seed(1).build());
+        final org.agrona.MutableDirectBuffer first = iface.claim(OFF_LINK, 17, 10, false);
+        org.junit.jupiter.api.Assertions.assertNull(first, "no route: nothing claimed");
+        // an on-link broadcast goes straight to the device: the first commit throws, the second goes out
+        final int broadcast = RawLink.ADDR | 0xFF;
+        assertTrue(iface.claim(broadcast, 17, 10, false) != null);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, iface::commit);
+        assertTrue(iface.claim(broadcast, 17, 10, false) != null, "the interface claims again");
+        iface.commit();
+        assertEquals(1, pair.b().receive((buffer, offset, length) -> { }, 8));
+    }
+
     @Test
     void withoutAGatewayOffLinkIsNoRoute()
     {
