@@ -55,32 +55,13 @@ class EgressTest
     }
 
     /** A device that refuses (throws on) its first commit, then behaves. */
-    private static final class RefusesOnce implements io.conntest.stack.phy.FrameDevice
+    private static final class RefusesOnce extends io.conntest.stack.testing.ForwardingDevice
     {
-        private final io.conntest.stack.phy.FrameDevice inner;
         private boolean refused;
 
         RefusesOnce(final io.conntest.stack.phy.FrameDevice inner)
         {
-            this.inner = inner;
-        }
-
-        @Override
-        public int mtu()
-        {
-            return inner.mtu();
-        }
-
-        @Override
-        public int receive(final io.conntest.stack.phy.FrameHandler handler, final int maxFrames)
-        {
-            return inner.receive(handler, maxFrames);
-        }
-
-        @Override
-        public org.agrona.MutableDirectBuffer claim(final int maxLength)
-        {
-            return inner.claim(maxLength);
+            super(inner);
         }
 
         @Override
@@ -93,22 +74,6 @@ class EgressTest
                 throw new IllegalStateException("refused");
             }
             inner.commit(length);
-        }
-
-        @Override
-        public void abort()
-        {
-            inner.abort();
-        }
-
-        @Override
-        public void awaitReceive(final long timeoutNs)
-        {
-        }
-
-        @Override
-        public void close()
-        {
         }
     }
 

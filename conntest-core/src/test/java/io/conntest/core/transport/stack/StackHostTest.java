@@ -6,63 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;
 
 import io.conntest.stack.iface.InterfaceConfig;
-import io.conntest.stack.phy.FrameDevice;
-import io.conntest.stack.phy.FrameHandler;
 import io.conntest.stack.phy.InMemoryDevicePair;
+import io.conntest.stack.testing.ForwardingDevice;
 
 /** Idle waiting: sleeps go to the device, bounded by the wake-up slice; a wake-up skips the next sleep. */
 class StackHostTest
 {
     /** Records the sleeps asked of it; otherwise the in-memory end. */
-    private static final class RecordingDevice implements FrameDevice
+    private static final class RecordingDevice extends ForwardingDevice
     {
-        final FrameDevice inner = new InMemoryDevicePair().a();
         final List<Long> waits = new ArrayList<>();
 
-        @Override
-        public int mtu()
+        RecordingDevice()
         {
-            return inner.mtu();
-        }
-
-        @Override
-        public int receive(final FrameHandler handler, final int maxFrames)
-        {
-            return inner.receive(handler, maxFrames);
-        }
-
-        @Override
-        public MutableDirectBuffer claim(final int maxLength)
-        {
-            return inner.claim(maxLength);
-        }
-
-        @Override
-        public void commit(final int length)
-        {
-            inner.commit(length);
-        }
-
-        @Override
-        public void abort()
-        {
-            inner.abort();
+            super(new InMemoryDevicePair().a());
         }
 
         @Override
         public void awaitReceive(final long timeoutNs)
         {
             waits.add(timeoutNs);
-        }
-
-        @Override
-        public void close()
-        {
-            inner.close();
         }
     }
 
