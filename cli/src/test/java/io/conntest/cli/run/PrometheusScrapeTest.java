@@ -122,6 +122,74 @@ class PrometheusScrapeTest
         }
     }
 
+    /**
+     * With {@code --tap} the endpoint still runs on the kernel's sockets (the namespace's loopback here) and adds
+     * the own stack's interface counters: every drop reason and every other count, which promtool accepts.
+     */
+    @Test
+    void anInstanceOnTheOwnStackExposesItsInterfaceCounters() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        Privileges.assumeCommand("promtool");
+        final Path dir = Files.createTempDirectory("conntest-metrics-tap");
+        final NetworkNamespace ns = NetworkNamespace.create("ct-promtap");
+        Thread tap = null;
+        Thread kernel = null;
+        try
+        {
+            ns.addTap("ct0");
+            ns.linkUp("ct0");
+            ns.linkUp("lo");
+            ns.addAddress("ct0", "10.0.0.1/24");
+            final CliRun tapRun = new CliRun("--name", "ontap", "--tap", "ct0", "--ipv4", "10.0.0.2/24", "--listen",
+                "tcp:" + PORT, "--metrics", "127.0.0.1:" + METRICS_PORT, "--duration", "6s", "--ui", "json");
+            final CliRun kernelRun = new CliRun("--name", "onkernel", "--connect", "tcp://10.0.0.2:" + PORT
+                + "?latency-interval=50ms", "--duration", "5s", "--ui", "json");
+            tap = ns.newThread("ontap", tapRun::run);
+            tap.start();
+            tapRun.awaitLine(l -> l.contains("\"event\":\"listening\""), 10_000);
+            kernel = ns.newThread("onkernel", kernelRun::run);
+            kernel.start();
+            final String url = "http://127.0.0.1:" + METRICS_PORT + "/metrics";
+            final String[] text = new String[1];
+            Await.until(() ->
+            {
+                text[0] = get(ns, url);
+                return text[0].contains("conntest_latency_seconds{");
+            }, 10_000, () -> "latency series at " + url + ":\n" + text[0] + tapRun.err());
+            final io.conntest.stack.iface.InterfaceCounter[] all = io.conntest.stack.iface.InterfaceCounter.values();
+            final long drops = java.util.Arrays.stream(all).filter(io.conntest.stack.iface.InterfaceCounter::isDrop)
+                .count();
+            final List<String> lines = text[0].lines().toList();
+            assertEquals(drops, lines.stream().filter(l -> l.startsWith("conntest_interface_drops_total{")).count(),
+                "one series per drop reason");
+            assertEquals(all.length - drops,
+                lines.stream().filter(l -> l.startsWith("conntest_interface_counted_total{")).count());
+            final String rx = lines.stream().filter(l -> l.startsWith("conntest_interface_counted_total{")
+                && l.contains("counter=\"rx_frames\"")).findFirst().orElseThrow();
+            assertTrue(rx.contains("instance_name=\"ontap\"") && rx.contains("stack=\"tap\""), rx);
+            assertTrue(Double.parseDouble(rx.substring(rx.lastIndexOf(' ') + 1)) > 0, rx);
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("conntest_connection_up{")
+                && l.contains("direction=\"in\"") && l.contains("peer_name=\"onkernel\"")
+                && l.contains("stack=\"tap\"") && l.endsWith(" 1.0")), text[0]);
+            final Path scrape = dir.resolve("scrape.txt");
+            Files.writeString(scrape, text[0]);
+            final String lint = promtoolCheck(scrape);
+            assertTrue(lint.startsWith("exit 0"), "promtool check metrics:\n" + lint + "\n" + text[0]);
+            kernel.join(30_000);
+            tap.join(30_000);
+            assertEquals(0, tapRun.exitCode(), tapRun.err());
+        }
+        finally
+        {
+            join(kernel);
+            join(tap);
+            ns.close();
+            deleteTree(dir);
+            assertFalse(NetworkNamespace.list().contains(ns.name()));
+        }
+    }
+
     /** {@code prometheus} in the namespace ({@code ip netns exec} execs it: the process is Prometheus itself). */
     private static Process startPrometheus(final NetworkNamespace ns, final Path dir) throws IOException
     {
