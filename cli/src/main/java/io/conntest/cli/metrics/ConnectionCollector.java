@@ -142,8 +142,8 @@ public final class ConnectionCollector implements MultiCollector
         final Family failures = Family.counter("conntest_connection_failures",
             "Failed attempts and lost connections.");
         final Family downtime = Family.counter("conntest_connection_downtime_seconds",
-            "Time the row was neither connected nor covered, summed between published snapshots (resolution: the "
-                + "publish interval, at most 250 ms).");
+            "Time the row was neither connected nor covered, from the published snapshots: when a connection came "
+                + "up is exact (its uptime), when one was lost is known to the publish interval (at most 250 ms).");
         final Family uptime = Family.gauge("conntest_connection_uptime_seconds",
             "Time since the current connection was established; 0 when not connected.");
         final SummarySnapshot.Builder latency = SummarySnapshot.builder().name("conntest_latency_seconds")

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The latest published snapshot of one engine for the scrape, with the two figures the snapshot does not carry:
  * connections established per row (counted from the CONNECTED events) and downtime per row (the time between
- * consecutive published snapshots during which the row was neither connected nor covered, so its resolution is
- * the publish interval, at most 250 ms). Written by the engine's dispatcher thread alone (through
+ * consecutive published snapshots during which the row was neither connected nor covered: the moment a connection
+ * came up is exact, from its uptime; the moment one was lost is known to the publish interval, at most 250 ms). Written by the engine's dispatcher thread alone (through
  * {@link MetricsOutput}); the scrape reads {@link #latest()}, one volatile read, and never waits for anything.
  */
 public final class MetricsFeed
@@ -63,7 +63,7 @@ public final class MetricsFeed
             final RowTime row = row(c.key());
             if (row.lastSeenNs != Long.MIN_VALUE && row.down && nowNs > row.lastSeenNs)
             {
-                row.downtimeNs += nowNs - row.lastSeenNs;
+                row.downtimeNs += downSince(row.lastSeenNs, nowNs, c);
             }
             row.down = c.state() != ConnectionState.CONNECTED && c.state() != ConnectionState.COVERED;
             row.lastSeenNs = nowNs;
@@ -73,6 +73,20 @@ public final class MetricsFeed
         }
         forgetVanished();
         latest.set(new MetricsView(snapshot, connects, downtime));
+    }
+
+    /**
+     * How much of the time from {@code lastSeenNs} (the row was down) to {@code nowNs} it stayed down: all of it,
+     * unless it is connected now, when its uptime says exactly when the connection came up.
+     */
+    static long downSince(final long lastSeenNs, final long nowNs, final ConnectionSnapshot c)
+    {
+        final long whole = nowNs - lastSeenNs;
+        if (c.state() != ConnectionState.CONNECTED || c.uptimeNs() <= 0)
+        {
+            return whole;
+        }
+        return Math.max(0, Math.min(whole, nowNs - c.uptimeNs() - lastSeenNs));
     }
 
     /** Rows gone from the snapshot are forgotten (a closed accepted connection does not come back). */

@@ -120,17 +120,21 @@ class ConnectionCollectorTest
     void downtimeAndConnectsComeFromThePublishedSnapshotsAndEvents() throws IOException
     {
         final MetricsFeed feed = new MetricsFeed("alpha", "kernel");
-        final ConnectionSnapshot up = Rows.tcpUp(1, "beta", "10.0.0.2");
         final ConnectionSnapshot down = Rows.udpRetrying(1);
         feed.onSnapshot(Rows.snapshot(0, List.of(down)));
         feed.onSnapshot(Rows.snapshot(1_000 * MS, List.of(down)));
-        feed.onEvent(new EngineEvent(1_200 * MS, 0, EventType.CONNECTED, 1, Side.CLIENT, TransportProtocol.TCP,
+        feed.onEvent(new EngineEvent(1_300 * MS, 0, EventType.CONNECTED, 1, Side.CLIENT, TransportProtocol.TCP,
             "10.0.0.2", 1234, "beta", null, "connected"));
-        feed.onSnapshot(Rows.snapshot(1_500 * MS, List.of(up)));
-        feed.onSnapshot(Rows.snapshot(3_000 * MS, List.of(up)));
+        feed.onSnapshot(Rows.snapshot(1_500 * MS, List.of(Rows.tcpUp(1, "beta", "10.0.0.2", 200 * MS))));
+        feed.onSnapshot(Rows.snapshot(3_000 * MS, List.of(Rows.tcpUp(1, "beta", "10.0.0.2", 1_700 * MS))));
+        feed.onSnapshot(Rows.snapshot(3_250 * MS, List.of(down)));
+        feed.onSnapshot(Rows.snapshot(3_500 * MS, List.of(down)));
         final Exposition e = Exposition.parse(text(new ConnectionCollector(feed::latest)));
-        assertEquals(1.5, e.value("conntest_connection_downtime_seconds_total", "peer_name", "beta"), 1e-9);
-        assertEquals(1, e.value("conntest_connection_connects_total", "peer_name", "beta"));
+        // down from 0 until it came up at 1.3 s (its uptime at 1.5 s says so: exact), then lost after 3 s and seen
+        // down at 3.25 s (known to the publish interval): 0.25 s more by 3.5 s
+        assertEquals(1.3 + 0.25, e.value("conntest_connection_downtime_seconds_total", "peer_address",
+            "10.0.0.9:7000"), 1e-9);
+        assertEquals(1, e.value("conntest_connection_connects_total", "peer_address", "10.0.0.9:7000"));
     }
 
     @Test

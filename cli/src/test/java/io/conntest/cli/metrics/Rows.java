@@ -23,8 +23,14 @@ final class Rows
     /** An outgoing TCP peer, connected, with latency idle and loaded, bandwidth both ways and TCP_INFO. */
     static ConnectionSnapshot tcpUp(final long key, final String peerName, final String host)
     {
+        return tcpUp(key, peerName, host, 3_000 * MS);
+    }
+
+    /** As {@link #tcpUp(long, String, String)}, connected for {@code uptimeNs}. */
+    static ConnectionSnapshot tcpUp(final long key, final String peerName, final String host, final long uptimeNs)
+    {
         return new ConnectionSnapshot(key, Side.CLIENT, TransportProtocol.TCP, "10.0.0.1", 40000, host, 1234,
-            peerName, ConnectionState.CONNECTED, 3_000 * MS, 2, 3, 120, 118, 5_000_000, 2_000_000,
+            peerName, ConnectionState.CONNECTED, uptimeNs, 2, 3, 120, 118, 5_000_000, 2_000_000,
             45_000, 30_000, 40_000, 60_000, 90_000, 120_000, 42,
             260_000, 410_000, 700_000, 900_000, 37, 47, 1_150_000_000L, 3_000_000L, 1_000 * MS, false,
             1_210_000_000L, 1_100_000_000L, 980_000_000L, 990_000_000L, 4, true, 65536, 0,
