@@ -190,6 +190,63 @@ class PrometheusScrapeTest
         }
     }
 
+    /**
+     * {@code conntest probe --metrics}: an open and a closed port scanned every second, the last scan's results
+     * served for Prometheus (promtool accepts them), three scans, then the command ends with the scan's verdict.
+     */
+    @Test
+    void probeServesTheLastScansResults() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        Privileges.assumeCommand("promtool");
+        final Path dir = Files.createTempDirectory("conntest-metrics-probe");
+        final NetworkNamespace ns = NetworkNamespace.create("ct-promprb");
+        java.net.ServerSocket open = null;
+        Thread probe = null;
+        try
+        {
+            ns.linkUp("lo");
+            open = ns.call(() -> new java.net.ServerSocket(7001, 50, java.net.InetAddress.getByName("127.0.0.1")));
+            final CliRun run = new CliRun("probe", "127.0.0.1", "T:7001-7002", "--timeout", "300ms", "--metrics",
+                "127.0.0.1:" + METRICS_PORT, "--every", "1s", "--scans", "3", "--ui", "json");
+            probe = ns.newThread("probe", run::run);
+            probe.start();
+            final String url = "http://127.0.0.1:" + METRICS_PORT + "/metrics";
+            final String[] text = new String[1];
+            Await.until(() ->
+            {
+                text[0] = get(ns, url);
+                return text[0].contains("conntest_probe_port_state{");
+            }, 10_000, () -> "probe series at " + url + ":\n" + text[0] + run.err());
+            final List<String> lines = text[0].lines().toList();
+            assertTrue(lines.contains("conntest_probe_port_state{address=\"127.0.0.1\",port=\"7001\",protocol=\"tcp\","
+                + "target=\"127.0.0.1\",conntest_probe_port_state=\"open\"} 1"), text[0]);
+            assertTrue(lines.contains("conntest_probe_port_state{address=\"127.0.0.1\",port=\"7002\",protocol=\"tcp\","
+                + "target=\"127.0.0.1\",conntest_probe_port_state=\"closed\"} 1"), text[0]);
+            assertTrue(lines.contains("conntest_probe_ports{address=\"127.0.0.1\",state=\"open\",target=\"127.0.0.1\"} 1.0"),
+                text[0]);
+            final Path scrape = dir.resolve("scrape.txt");
+            Files.writeString(scrape, text[0]);
+            final String lint = promtoolCheck(scrape);
+            assertTrue(lint.startsWith("exit 0"), "promtool check metrics:\n" + lint + "\n" + text[0]);
+            probe.join(20_000);
+            assertEquals(0, run.exitCode(), "a port is open: " + run.err());
+            assertEquals(3, run.lines().stream().filter(l -> l.contains("\"event\":\"probe_start\"")).count(),
+                run.out());
+        }
+        finally
+        {
+            join(probe);
+            if (open != null)
+            {
+                open.close();
+            }
+            ns.close();
+            deleteTree(dir);
+            assertFalse(NetworkNamespace.list().contains(ns.name()));
+        }
+    }
+
     /** {@code prometheus} in the namespace ({@code ip netns exec} execs it: the process is Prometheus itself). */
     private static Process startPrometheus(final NetworkNamespace ns, final Path dir) throws IOException
     {
