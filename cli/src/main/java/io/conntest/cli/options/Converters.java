@@ -100,6 +100,16 @@ public final class Converters
         }
     }
 
+    /** {@code --metrics}. */
+    public static final class MetricsAddressConverter implements CommandLine.ITypeConverter<MetricsAddress>
+    {
+        @Override
+        public MetricsAddress convert(final String value)
+        {
+            return wrap(() -> MetricsAddress.parse(value));
+        }
+    }
+
     /** {@code --ui}. */
     public static final class UiConverter implements CommandLine.ITypeConverter<UiMode>
     {

@@ -37,6 +37,11 @@ public final class InstanceOptions
         description = "Stop after this long (e.g. 30s); default: until Ctrl-C.")
     Duration duration;
 
+    @Option(names = "--metrics", paramLabel = "ADDR:PORT", converter = Converters.MetricsAddressConverter.class,
+        description = "Serve Prometheus/OpenMetrics metrics at http://ADDR:PORT/metrics on the host's kernel "
+            + "sockets (e.g. 127.0.0.1:9464; 0.0.0.0:9464 for a fleet; docs/metrics.md).")
+    MetricsAddress metrics;
+
     @Option(names = "--ignore-unreached", description = "Exit 0 after a clean stop even when a peer was never "
         + "reached or ended failing (for monitors meant to run through outages; default: exit 3 then).")
     boolean ignoreUnreached;
@@ -77,6 +82,12 @@ public final class InstanceOptions
     public Duration duration()
     {
         return duration;
+    }
+
+    /** {@code --metrics}, or null when no metrics endpoint is asked for. */
+    public MetricsAddress metrics()
+    {
+        return metrics;
     }
 
     public boolean ignoreUnreached()

@@ -1,6 +1,10 @@
 package io.conntest.cli.probe;
 
+import io.conntest.cli.exit.ConfigurationFailure;
+import io.conntest.cli.metrics.MetricsEndpoint;
+import io.conntest.cli.metrics.ProbeMetrics;
 import io.conntest.cli.options.Converters;
+import io.conntest.cli.options.MetricsAddress;
 import io.conntest.cli.run.CommandContext;
 import io.conntest.cli.options.NetworkOptions;
 import io.conntest.cli.run.TapStack;
@@ -12,7 +16,9 @@ import io.conntest.cli.run.RunControl;
 import io.conntest.core.probe.ConntestUdpHello;
 import io.conntest.core.probe.PortSpec;
 import io.conntest.core.probe.ProbeOptions;
+import io.conntest.core.probe.ProbeListener;
 import io.conntest.core.probe.ProbeReport;
+import io.conntest.core.probe.ProbeResult;
 import io.conntest.core.probe.ProbeRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -23,6 +29,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -31,6 +38,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code conntest probe HOST PORTS}: which ports of HOST answer, nmap style (port syntax, states, reasons), from
@@ -95,6 +103,19 @@ public final class ProbeCommand implements Callable<Integer>
         description = "Stop the scan after this long; ports not reached are counted as not probed.")
     private Duration maxDuration;
 
+    @Option(names = "--metrics", paramLabel = "ADDR:PORT", converter = Converters.MetricsAddressConverter.class,
+        description = "Serve the last scan's results for Prometheus at http://ADDR:PORT/metrics (kernel sockets) "
+            + "and scan again every --every until stopped (Ctrl-C, SIGTERM) or --scans are done (docs/metrics.md).")
+    private MetricsAddress metrics;
+
+    @Option(names = "--every", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+        description = "With --metrics: pause between the end of a scan and the next (default: 60s; at least 1s).")
+    private Duration every;
+
+    @Option(names = "--scans", paramLabel = "N", description = "With --metrics: stop after N scans (default: "
+        + "until stopped).")
+    private Integer scans;
+
     @ArgGroup(validate = false, heading = "%nNetwork (kernel sockets unless --tap):%n")
     private NetworkOptions network = new NetworkOptions();
 
@@ -106,6 +127,8 @@ public final class ProbeCommand implements Callable<Integer>
     private Path logfile;
 
     private LogFile logFile;
+
+    private static final Duration DEFAULT_EVERY = Duration.ofSeconds(60);
 
     @Override
     public Integer call()
@@ -159,6 +182,7 @@ public final class ProbeCommand implements Callable<Integer>
             }
             options = options.withMaxDuration(maxDuration.toNanos(), TimeUnit.NANOSECONDS);
         }
+        checkMetricsOptions();
         final String tapOnly = network.tapOnlyOptionWithoutTap();
         if (tapOnly != null)
         {
@@ -193,28 +217,65 @@ public final class ProbeCommand implements Callable<Integer>
         }
         final ProbeOutput output = ui == UiMode.JSON ? ProbeOutput.json(out)
             : ProbeOutput.text(out, new ProbeTable(reasons, openOnly, !allPorts));
-        output.onStart(address, portSpec, options, host == null ? "kernel" : "tap",
-            host == null ? List.of() : tapStack.describe(host.stack().iface().mac(), host.device().offloads()));
-        if (stackProber != null)
+        final ProbeMetrics results = metrics == null ? null : new ProbeMetrics(this.host, address.getHostAddress(),
+            portSpec.count() <= ProbeMetrics.MAX_PORT_SERIES);
+        final ProbeListener listener = results == null ? output : both(output, results);
+        final AtomicReference<ProbeRunner> running = new AtomicReference<>();
+        ProbeReport report = null;
+        final MetricsEndpoint served;
+        try
         {
-            // as nmap's ARP/ICMP ping before a scan on the link: the first probes then measure the path
-            output.onPing(stackProber.ping(address, options.timeoutNs()));
+            served = results == null ? null : startMetrics(results);
         }
-        final ProbeRunner runner = stackProber == null ? ProbeRunner.kernel(address, portSpec, options, output)
-            : new ProbeRunner(stackProber, address, portSpec, options, output);
-        final ProbeReport report;
-        try (RunControl control = parent == null ? RunControl.withSignals() : parent.control())
+        catch (final RuntimeException ex)
+        {
+            if (stackProber != null)
+            {
+                stackProber.close();
+            }
+            throw ex;
+        }
+        try (MetricsEndpoint endpoint = served;
+            RunControl control = parent == null ? RunControl.withSignals() : parent.control())
         {
             final Thread watcher = new Thread(() ->
             {
                 control.await(Long.MAX_VALUE);
-                runner.cancel();
+                final ProbeRunner r = running.get();
+                if (r != null)
+                {
+                    r.cancel();
+                }
             }, "conntest-probe-cancel");
             watcher.setDaemon(true);
             watcher.start();
             try
             {
-                report = runner.run();
+                for (int scan = 1; control.stopReason() == null; scan++)
+                {
+                    output.onStart(address, portSpec, options, host == null ? "kernel" : "tap", host == null
+                        ? List.of() : tapStack.describe(host.stack().iface().mac(), host.device().offloads()));
+                    if (stackProber != null)
+                    {
+                        // as nmap's ARP/ICMP ping before a scan on the link: the first probes then measure the path
+                        output.onPing(stackProber.ping(address, options.timeoutNs()));
+                    }
+                    final ProbeRunner runner = stackProber == null
+                        ? ProbeRunner.kernel(address, portSpec, options, listener)
+                        : new ProbeRunner(stackProber, address, portSpec, options, listener);
+                    running.set(runner);
+                    if (control.stopReason() != null)
+                    {
+                        runner.cancel(); // a stop that came before the runner was known
+                    }
+                    report = runner.run();
+                    if (results == null || (scans != null && scan >= scans)
+                        || report.completion() == ProbeReport.Completion.CANCELLED)
+                    {
+                        break;
+                    }
+                    control.await(System.nanoTime() + (every == null ? DEFAULT_EVERY : every).toNanos());
+                }
             }
             finally
             {
@@ -229,7 +290,62 @@ public final class ProbeCommand implements Callable<Integer>
                 }
             }
         }
-        return report.exitCode();
+        // the last scan's verdict; stopped before any scan ended: nothing was found open
+        return report == null ? 1 : report.exitCode();
+    }
+
+    /** --every and --scans go with --metrics; a repeated scan needs a pause of at least a second. */
+    private void checkMetricsOptions()
+    {
+        if (metrics == null && (every != null || scans != null))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), (every != null ? "--every" : "--scans")
+                + " repeats scans for --metrics; add --metrics ADDR:PORT");
+        }
+        if (every != null && every.toMillis() < 1000)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--every " + every.toMillis()
+                + "ms is shorter than 1s");
+        }
+        if (scans != null && scans < 1)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--scans " + scans + " must be at least 1");
+        }
+    }
+
+    /** The endpoint; an address that cannot be bound ends the command (exit 1). */
+    private MetricsEndpoint startMetrics(final ProbeMetrics results)
+    {
+        try
+        {
+            return MetricsEndpoint.start(metrics.host(), metrics.port(), List.of(results));
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw new ConfigurationFailure("--metrics " + metrics + ": cannot serve there: "
+                + ex.getCause().getMessage());
+        }
+    }
+
+    /** Tells {@code a} then {@code b} every result and the report. */
+    private static ProbeListener both(final ProbeListener a, final ProbeListener b)
+    {
+        return new ProbeListener()
+        {
+            @Override
+            public void onResult(final ProbeResult result)
+            {
+                a.onResult(result);
+                b.onResult(result);
+            }
+
+            @Override
+            public void onDone(final ProbeReport report)
+            {
+                a.onDone(report);
+                b.onDone(report);
+            }
+        };
     }
 
     private void requireRange(final String option, final int value, final int min, final int max)

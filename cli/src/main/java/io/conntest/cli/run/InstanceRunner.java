@@ -1,11 +1,19 @@
 package io.conntest.cli.run;
 
+import io.conntest.cli.exit.ConfigurationFailure;
 import io.conntest.cli.exit.ExitStatus;
 import io.conntest.cli.exit.UsageFailure;
+import io.conntest.cli.metrics.ConnectionCollector;
+import io.conntest.cli.metrics.InterfaceCollector;
+import io.conntest.cli.metrics.MetricsEndpoint;
+import io.conntest.cli.metrics.MetricsFeed;
+import io.conntest.cli.metrics.MetricsOutput;
 import io.conntest.cli.options.InstanceOptions;
+import io.conntest.cli.options.MetricsAddress;
 import io.conntest.cli.options.NetworkOptions;
 import io.conntest.cli.options.OutputOptions;
 import io.conntest.cli.options.UiMode;
+import io.conntest.cli.ui.CombinedOutput;
 import io.conntest.cli.ui.InstanceInfo;
 import io.conntest.cli.ui.Output;
 import io.conntest.cli.ui.Outputs;
@@ -19,8 +27,10 @@ import io.conntest.core.transport.Transport;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.core.transport.stack.StackTransport;
 import io.conntest.tap.TapDevice;
+import io.prometheus.metrics.model.registry.MultiCollector;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -118,9 +128,14 @@ public final class InstanceRunner
                 host.device().offloads()), listens, connects);
         boolean started = false;
         final EngineRun.Result result;
-        try (RunControl control = context.control(); Output o = context.openOutput(output, control))
+        final MetricsFeed feed = new MetricsFeed(instance.name(), transport.name());
+        try (MetricsEndpoint metrics = startMetrics(instance, feed, host);
+            RunControl control = context.control(); Output shown = context.openOutput(output, control))
         {
             started = true;
+            // The endpoint reads the snapshots the output is shown, fed alike on the dispatcher thread.
+            final Output o = metrics == null ? shown
+                : new CombinedOutput(List.of(shown, new MetricsOutput(feed, instance.name())), List.of());
             result = EngineRun.run(List.of(new EngineRun.Instance(info,
                 listener -> Engine.start(engineConfig, transport, listener))), o, control,
                 instance.duration() == null ? 0 : instance.duration().toNanos(), null);
@@ -137,6 +152,37 @@ public final class InstanceRunner
             }
         }
         return exitStatus(result, instance.ignoreUnreached());
+    }
+
+    /**
+     * The {@code --metrics} endpoint on the host's kernel sockets, or null without the option; with {@code --tap}
+     * it also exposes the own stack's interface counters.
+     *
+     * @throws ConfigurationFailure when the address cannot be bound (exit 1, as a listener's port in use)
+     */
+    private static MetricsEndpoint startMetrics(final InstanceOptions instance, final MetricsFeed feed,
+        final StackHost host)
+    {
+        final MetricsAddress address = instance.metrics();
+        if (address == null)
+        {
+            return null;
+        }
+        final List<MultiCollector> collectors = new ArrayList<>();
+        collectors.add(new ConnectionCollector(feed::latest));
+        if (host != null)
+        {
+            collectors.add(new InterfaceCollector(host.stack().iface().counters(), instance.name()));
+        }
+        try
+        {
+            return MetricsEndpoint.start(address.host(), address.port(), collectors);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw new ConfigurationFailure("--metrics " + address + ": cannot serve there: "
+                + ex.getCause().getMessage());
+        }
     }
 
     /** 0 when every peer was reached and connected at the end; 3 (with a line naming each) when not. */
@@ -225,6 +271,11 @@ public final class InstanceRunner
     private int runStackAlone(final InstanceOptions instance, final NetworkOptions network,
         final OutputOptions output)
     {
+        if (instance.metrics() != null)
+        {
+            throw new UsageFailure("--metrics needs a conntest listener or peer (--listen tcp:PORT, --connect URI); "
+                + "the stack alone with plain services has no metrics endpoint");
+        }
         final InstanceSettings settings = settings(instance, network);
         // The stack alone only logs; with --ui json those lines go to stderr so stdout stays JSON only (empty).
         final UiMode mode = Outputs.mode(output, context.out());

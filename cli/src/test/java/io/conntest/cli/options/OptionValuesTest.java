@@ -32,6 +32,22 @@ class OptionValuesTest
     }
 
     @Test
+    void parsesMetricsAddresses()
+    {
+        assertEquals(new MetricsAddress("127.0.0.1", 9464), MetricsAddress.parse("127.0.0.1:9464"));
+        assertEquals(new MetricsAddress("0.0.0.0", 1), MetricsAddress.parse("0.0.0.0:1"));
+        assertEquals(new MetricsAddress("::1", 65535), MetricsAddress.parse("[::1]:65535"));
+        assertEquals("[::1]:65535", MetricsAddress.parse("[::1]:65535").toString());
+        for (final String bad : new String[] {"9464", ":9464", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536",
+            "127.0.0.1:x", "localhost:9464", "::1:9464", "[::g]:9464", "[host]:9464", "10.0.0.256:80", "[]:80"})
+        {
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> MetricsAddress.parse(bad));
+            assertTrue(ex.getMessage().contains("'" + bad + "'"), ex.getMessage());
+        }
+    }
+
+    @Test
     void parsesMacAddresses()
     {
         assertEquals(0x02_00_5e_10_00_01L, Converters.unicastMac("02:00:5e:10:00:01"));

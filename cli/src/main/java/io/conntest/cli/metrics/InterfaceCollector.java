@@ -1,0 +1,55 @@
+package io.conntest.cli.metrics;
+
+import io.conntest.stack.iface.InterfaceCounter;
+import io.conntest.stack.iface.InterfaceCounters;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The own stack's interface counters (with {@code --tap}): every drop reason as {@code conntest_interface_drops_total}
+ * and every other count as {@code conntest_interface_counted_total}, one point per {@link InterfaceCounter}.
+ * The counters are plain longs written by the stack's thread; reading them from the scrape's thread may see a value
+ * a moment old, never blocks the stack (InterfaceCounters documents this for monitoring).
+ */
+public final class InterfaceCollector implements MultiCollector
+{
+    private static final InterfaceCounter[] ALL = InterfaceCounter.values();
+
+    private final InterfaceCounters counters;
+    private final Labels[] labels = new Labels[ALL.length];
+
+    /** Exposes {@code counters} of the stack of {@code instanceName}. */
+    public InterfaceCollector(final InterfaceCounters counters, final String instanceName)
+    {
+        this.counters = counters;
+        final Labels instance = Labels.of("instance_name", RowLabels.clean(instanceName), "stack", "tap");
+        for (final InterfaceCounter c : ALL)
+        {
+            labels[c.ordinal()] = instance.add(c.isDrop() ? "reason" : "counter", c.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    @Override
+    public MetricSnapshots collect()
+    {
+        final Family drops = Family.counter("conntest_interface_drops",
+            "Frames, datagrams or replies the own stack's interface threw away, per reason (see "
+                + "docs/metrics.md and stack InterfaceCounter).");
+        final Family counted = Family.counter("conntest_interface_counted",
+            "Everything else the own stack's interface counts (frames, bytes, ARP, IPv4, ICMP), per counter.");
+        for (final InterfaceCounter c : ALL)
+        {
+            (c.isDrop() ? drops : counted).add(counters.get(c), labels[c.ordinal()]);
+        }
+        final List<MetricSnapshot> out = new ArrayList<>(2);
+        drops.addTo(out);
+        counted.addTo(out);
+        return new MetricSnapshots(out);
+    }
+}
