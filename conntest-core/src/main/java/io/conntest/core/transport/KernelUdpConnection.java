@@ -197,7 +197,7 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
             final long n = segmentation.receive(fd, transport.readView.addressOffset(), transport.readView.capacity());
             if (n < 0)
             {
-                final java.io.IOException ex = new java.io.IOException(segmentation.describe((int)-n));
+                final IOException ex = new IOException(segmentation.describe((int)-n));
                 fail(ErrorClassifier.classify(ex), "udp " + remoteHost + ":" + remotePort + ": " +
                     ErrorClassifier.describe(ex), nowNs);
                 return;

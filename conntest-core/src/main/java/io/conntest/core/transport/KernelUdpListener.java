@@ -1,8 +1,10 @@
 package io.conntest.core.transport;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
@@ -108,7 +110,7 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
             final long receivedAtNs = System.nanoTime();
             final int address = segmentation.sourceAddress();
             final int port = segmentation.sourcePort();
-            if (source == null || address != segmentedSourceAddress || port != segmentedSourcePort)
+            if (address != segmentedSourceAddress || port != segmentedSourcePort)
             {
                 segmentedSourceAddress = address;
                 segmentedSourcePort = port;
@@ -139,9 +141,9 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
                 (byte)(segmentedSourceAddress >>> 8), (byte)segmentedSourceAddress};
             try
             {
-                source = new InetSocketAddress(java.net.InetAddress.getByAddress(bytes), segmentedSourcePort);
+                source = new InetSocketAddress(InetAddress.getByAddress(bytes), segmentedSourcePort);
             }
-            catch (final java.net.UnknownHostException ex)
+            catch (final UnknownHostException ex)
             {
                 throw new IllegalStateException("four bytes are an IPv4 address", ex);
             }

@@ -49,7 +49,4 @@ public interface UdpSegmentation
 
     /** A text for a negative result's errno. */
     String describe(int errno);
-
-    /** The errno of a refused connection ({@code ECONNREFUSED}: an ICMP port unreachable reached the socket). */
-    int ECONNREFUSED = 111;
 }

@@ -16,7 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>When the socket would block, the gathered datagrams stay here and the new one is refused, as a plain socket
  * refuses it: the reliable channel keeps its datagrams and tries again on its next poll, which first retries this
- * batch. Nothing is dropped for want of room. One batch per transport (single-threaded): 64 KB of direct memory.
+ * batch. Nothing is dropped for want of room. One batch per transport (single-threaded): 64 KB of direct memory;
+ * so while one connection's socket refuses, the transport's other connections wait for it too (rare: a UDP socket
+ * refuses only while its send buffer, 4 MB here, is full).
  */
 public final class UdpSendBatch
 {
