@@ -61,6 +61,31 @@ class MainTest
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--max-in-flight"));
     }
 
+    /**
+     * picocli formats every description with {@code String.format}: a lone '%' makes it print a warning on stderr
+     * at every --help and show the raw text. No command's help may warn.
+     */
+    @Test
+    void everyHelpFormatsWithoutWarnings()
+    {
+        final PrintStream original = System.err;
+        final ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+        try
+        {
+            for (final String[] args : new String[][] {{"--help"}, {"lab", "--help"}, {"probe", "--help"}})
+            {
+                assertEquals(0, run(args));
+            }
+        }
+        finally
+        {
+            System.setErr(original);
+        }
+        final String text = warnings.toString(StandardCharsets.UTF_8);
+        assertFalse(text.contains("WARN"), text);
+    }
+
     @Test
     void theSeedsCommandLinesParse()
     {

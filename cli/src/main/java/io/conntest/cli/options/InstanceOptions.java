@@ -47,7 +47,7 @@ public final class InstanceOptions
     boolean ignoreUnreached;
 
     @Option(names = "--busy-poll", description = "Never sleep between I/O checks: the lowest latency at the cost "
-        + "of one core at 100 % (for benchmarks).")
+        + "of one core at 100 %% (for benchmarks).")
     boolean busyPoll;
 
     @Option(names = {"-v", "--verbose"}, description = "With --tap: log the counters every second.")
