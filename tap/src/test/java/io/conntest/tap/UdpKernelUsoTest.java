@@ -138,7 +138,8 @@ class UdpKernelUsoTest
     /**
      * The other way (USO on send): the stack's socket sends WRITES super-datagrams of PER_WRITE datagrams each
      * ({@code sendSegmented}); a kernel socket receives every datagram, 1,000 bytes each, byte-exact and in order.
-     * Where the TAP did not negotiate USO4 the test says so and sends nothing segmented.
+     * The run is recorded (pcap, super-frames whole) and tshark finds no malformed packet in it. Where the TAP did
+     * not negotiate USO4 the test says so and sends nothing segmented.
      */
     @Test
     void aKernelSocketReceivesEveryDatagramOfASegmentedSend() throws Exception
@@ -147,6 +148,9 @@ class UdpKernelUsoTest
         final NetworkNamespace ns = NetworkNamespace.create("ct-uso");
         TapDevice tap = null;
         java.nio.channels.DatagramChannel kernel = null;
+        final java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ct-uso-pcap");
+        final java.nio.file.Path file = dir.resolve("uso.pcap");
+        io.conntest.stack.phy.PcapWriterDevice pcap = null;
         try
         {
             tap = ns.call(() -> TapDevice.open("ct0", TapDevice.Mode.CREATE, OffloadMode.AUTO));
@@ -161,7 +165,8 @@ class UdpKernelUsoTest
                 c.configureBlocking(false);
                 return c;
             });
-            final Interface stack = new Interface(tap, InterfaceConfig.builder("10.0.0.2/24").mac(MAC).build());
+            pcap = new io.conntest.stack.phy.PcapWriterDevice(tap, file);
+            final Interface stack = new Interface(pcap, InterfaceConfig.builder("10.0.0.2/24").mac(MAC).build());
             final UdpSockets udp = new UdpSockets();
             stack.addProtocol(udp);
             final UdpSocket socket = udp.open(new UdpSocketListener()
@@ -231,9 +236,26 @@ class UdpKernelUsoTest
             assertEquals(expected, received, "every datagram received by the kernel");
             assertEquals(0, wrong, "datagrams of 1,000 bytes, in order, byte-exact");
             assertEquals(WRITES, udp.segmentedSends());
+            pcap.flush();
+            Privileges.assumeCommand("tshark");
+            final io.conntest.tap.netns.CommandResult big = ns.exec("tshark", "-r", file.toString(), "-Y",
+                "udp && frame.len > 1514");
+            final io.conntest.tap.netns.CommandResult bad = ns.exec("tshark", "-r", file.toString(), "-Y",
+                "_ws.malformed || ip.checksum.status == 0");
+            final long superFrames = big.output().lines().filter(l -> l.contains("UDP")).count();
+            System.out.println("uso send: tshark read " + superFrames + " UDP super-frames");
+            assertEquals(WRITES, superFrames, big.output());
+            assertTrue(bad.output().lines().noneMatch(l -> l.contains("UDP") || l.contains("Malformed")),
+                bad.output());
         }
         finally
         {
+            if (pcap != null)
+            {
+                pcap.close();
+            }
+            java.nio.file.Files.deleteIfExists(file);
+            java.nio.file.Files.deleteIfExists(dir);
             if (kernel != null)
             {
                 kernel.close();
