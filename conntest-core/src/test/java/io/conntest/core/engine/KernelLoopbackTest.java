@@ -277,8 +277,10 @@ class KernelLoopbackTest
         final ConnectionSnapshot kept = await(() -> client(alpha).filter(c -> c.bandwidthTests() >= 2 &&
             c.state() == ConnectionState.CONNECTED), 20_000, "tests on the shared connection");
         assertEquals("beta", kept.peerName());
-        assertTrue(server(alpha).isEmpty(), "alpha keeps no accepted connection");
-        assertEquals(0, alpha.snapshot().listeners().get(0).sessions());
+        // The duplicate alpha accepted is closed as soon as the hellos cross; a loaded machine may publish one
+        // snapshot that still holds it, so the check waits for it to go rather than reading one snapshot.
+        await(() -> server(alpha).isEmpty() && alpha.snapshot().listeners().get(0).sessions() == 0
+            ? Optional.of(true) : Optional.empty(), 5_000, "alpha keeps no accepted connection");
         final ConnectionSnapshot served = await(() -> server(beta).filter(s -> s.bandwidthTests() >= 2), 5_000,
             "beta's figures on the shared connection");
         assertEquals("alpha", served.peerName());
