@@ -37,8 +37,13 @@ final class ReportPageAssertions
     /** {@code plots} SVGs, each with a plotted line; no script, nothing fetched from the network. */
     static void selfContainedWithPlots(final String html, final int plots)
     {
+        assertEquals(plots, selfContainedWithPlots(html), "one SVG per plot");
+    }
+
+    /** As {@link #selfContainedWithPlots(String, int)} for any number of plots, returned. */
+    static int selfContainedWithPlots(final String html)
+    {
         final List<String> svgs = svgs(html);
-        assertEquals(plots, svgs.size(), "one SVG per plot");
         for (int i = 0; i < svgs.size(); i++)
         {
             assertTrue(DATA_LINE.matcher(svgs.get(i)).find(), "plot " + i + " has a line through data points");
@@ -47,6 +52,7 @@ final class ReportPageAssertions
         final Matcher fetch = FETCH.matcher(html);
         assertFalse(fetch.find(), () -> "nothing fetched: " + html.substring(Math.max(0, fetch.start() - 40),
             Math.min(html.length(), fetch.end() + 40)));
+        return svgs.size();
     }
 
     /** The rows of the summary table, without its header. */
