@@ -56,6 +56,15 @@ final class ConnectionRecord
         lastIsSummary = true;
     }
 
+    /** An engine event's fields stand for the row's until an interval line comes (a row that never connected). */
+    void eventFields(final Map<String, Object> data)
+    {
+        if (last == null)
+        {
+            last = data;
+        }
+    }
+
     void connected(final double seconds, final String text)
     {
         add(new RunEvent(seconds, everConnected ? RunEvent.Kind.RECONNECTED : RunEvent.Kind.CONNECTED, text));
@@ -94,7 +103,10 @@ final class ConnectionRecord
         return eventsDropped;
     }
 
-    /** The row's last figures (connection fields of the JSON output), or null when it had no interval or summary. */
+    /**
+     * The row's last figures (connection fields of the JSON output), an engine event's fields when it had no interval
+     * or summary, or null.
+     */
     Map<String, Object> last()
     {
         return last;
@@ -103,7 +115,16 @@ final class ConnectionRecord
     /** The row's protocol, peer and name from its last figures ("udp", "127.0.0.1:7000", "receiver"). */
     String field(final String name)
     {
-        final Object value = last == null ? null : last.get(name);
+        if (last == null)
+        {
+            return null;
+        }
+        Object value = last.get(name);
+        if (value == null && name.startsWith("peer_") && !"peer_name".equals(name))
+        {
+            // an engine event names the peer's address "host" and "port"
+            value = last.get(name.substring("peer_".length()));
+        }
         return value == null ? null : Recording.text(value);
     }
 
@@ -118,6 +139,13 @@ final class ConnectionRecord
         final String name = field("peer_name");
         return instance + " " + orDash(field("direction")) + " " + orDash(field("protocol")) + " "
             + orDash(field("peer_host")) + ":" + orDash(field("peer_port")) + (name == null ? "" : " (" + name + ")");
+    }
+
+    /** The peer's address and name ("127.0.0.1:1234 receiver"), dashes for what the row never knew. */
+    String peer()
+    {
+        final String name = field("peer_name");
+        return orDash(field("peer_host")) + ":" + orDash(field("peer_port")) + (name == null ? "" : " " + name);
     }
 
     private static String orDash(final String text)

@@ -69,6 +69,7 @@ final class Recording
                 final ConnectionRecord row = row(instance, data.get("connection"));
                 if (row != null)
                 {
+                    row.eventFields(data);
                     row.connected(seconds, text(data.get("message")));
                 }
             }
@@ -76,6 +77,7 @@ final class Recording
                 final ConnectionRecord row = row(instance, data.get("connection"));
                 if (row != null)
                 {
+                    row.eventFields(data);
                     final Object reason = data.get("reason");
                     row.failure(seconds, event + (reason == null ? "" : " " + text(reason)) + ": "
                         + text(data.get("message")));
@@ -160,6 +162,12 @@ final class Recording
     List<String> instances()
     {
         return List.copyOf(instances);
+    }
+
+    /** The first line's time, seconds since the Unix epoch (NaN when there was none). */
+    double firstTime()
+    {
+        return firstTime;
     }
 
     /** Seconds from the first line to the last. */

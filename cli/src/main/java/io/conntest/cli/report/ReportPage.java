@@ -4,6 +4,9 @@ import io.conntest.cli.ui.Human;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +40,8 @@ final class ReportPage
         out.write(Html.escape(source));
         out.write("</title>\n<style>\n" + CSS + "</style></head><body>\n<h1>conntest report</h1>\n<p class=\"note\">");
         out.write("Recording " + Html.escape(source) + ": " + recording.lines() + " lines over "
-            + String.format(Locale.ROOT, "%.1f", recording.lastSeconds()) + " s, instances "
+            + String.format(Locale.ROOT, "%.1f", recording.lastSeconds()) + " s from " + start(recording)
+            + ", instances "
             + Html.escape(String.join(", ", recording.instances())) + ".");
         if (skippedLines > 0)
         {
@@ -57,14 +61,21 @@ final class ReportPage
         for (final ConnectionRecord row : rows)
         {
             out.write("<h2 id=\"row" + (++index) + "\">" + Html.escape(row.label()) + "</h2>\n");
-            out.write(charts.latency(row));
-            out.write("\n");
-            out.write(charts.throughput(row));
-            out.write("\n");
-            if (row.isUdp())
+            if (row.points().isEmpty())
             {
-                out.write(charts.udpLoss(row));
+                out.write("<p class=\"note\">No interval line for this row: nothing to plot.</p>\n");
+            }
+            else
+            {
+                out.write(charts.latency(row));
                 out.write("\n");
+                out.write(charts.throughput(row));
+                out.write("\n");
+                if (row.isUdp())
+                {
+                    out.write(charts.udpLoss(row));
+                    out.write("\n");
+                }
             }
             events(out, row);
         }
@@ -81,11 +92,9 @@ final class ReportPage
         for (final ConnectionRecord row : rows)
         {
             final Map<String, Object> last = row.last();
-            final String name = row.field("peer_name");
             out.write("<tr><td class=\"t\">" + Html.escape(row.instance()) + "</td><td class=\"t\">"
                 + Html.escape(row.field("direction")) + "</td><td class=\"t\">"
-                + Html.escape(row.field("peer_host") + ":" + row.field("peer_port") + (name == null ? ""
-                : " " + name))
+                + Html.escape(row.peer())
                 + "</td><td class=\"t\">" + Html.escape(row.field("protocol")) + "</td><td class=\"t\">"
                 + Html.escape(row.field("state")) + "</td>"
                 + cell(Human::duration, last, "uptime_ns") + cell(Human::count, last, "retries")
@@ -136,6 +145,18 @@ final class ReportPage
     {
         final double value = Recording.number(row, field);
         return "<td>" + (Double.isNaN(value) ? "-" : Html.escape(format.apply((long)value))) + "</td>";
+    }
+
+    /** When the recording began, UTC to the second ("2026-12-05 10:01:17 UTC"). */
+    private static String start(final Recording recording)
+    {
+        final double first = recording.firstTime();
+        if (!(Math.abs(first) < 1e11))
+        {
+            return "-";
+        }
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC)
+            .format(Instant.ofEpochSecond((long)Math.floor(first)));
     }
 
     private static String orDash(final double value)

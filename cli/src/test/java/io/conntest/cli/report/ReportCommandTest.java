@@ -96,6 +96,22 @@ class ReportCommandTest
     }
 
     @Test
+    void aRowWithEventsOnlyIsListedNotPlotted() throws Exception
+    {
+        final Path input = Files.writeString(dir.resolve("failed.jsonl"), "{\"event\":\"connect_failed\","
+            + "\"time\":1764000000.123,\"data\":{\"instance\":\"sender\",\"connection\":\"2\",\"direction\":\"out\","
+            + "\"protocol\":\"udp\",\"host\":\"10.0.0.9\",\"port\":7000,\"peer_name\":null,\"reason\":\"refused\","
+            + "\"message\":\"Connection refused\",\"engine_time_ns\":5000000000}}\n");
+        final String html = report(input, new CliRun[1]);
+        ReportPageAssertions.selfContainedWithPlots(html, 0);
+        assertTrue(html.contains("No interval line for this row"));
+        assertTrue(html.contains("0.0 s: connect_failed refused: Connection refused"), html);
+        final List<String> rows = ReportPageAssertions.summaryRows(html);
+        assertEquals(1, rows.size());
+        assertTrue(rows.get(0).contains(">10.0.0.9:7000<") && rows.get(0).contains(">udp<"), rows.get(0));
+    }
+
+    @Test
     void aMissingOrEmptyRecordingIsAFailure() throws Exception
     {
         final CliRun missing = new CliRun("report", dir.resolve("none.jsonl").toString(), "-o",
