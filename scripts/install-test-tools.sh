@@ -2,7 +2,8 @@
 # Installs the peers and tools the tests use that a fresh Debian machine lacks: ping (iputils-ping), nft (nftables),
 # tshark, iperf3, nmap, hping3 (SYN flood interop test), socat, netcat, prometheus with promtool (the --metrics
 # test scrapes with a Prometheus it starts itself in a private namespace; on a machine with systemd the package
-# also enables its own prometheus.service, which no test needs). Does nothing for tools already present; needs
+# also enables its own prometheus.service, which no test needs), chromium (headless, renders the page of `conntest
+# report` to a screenshot in ReportChromiumTest). Does nothing for tools already present; needs
 # root and apt-get otherwise.
 set -euo pipefail
 need=()
@@ -15,6 +16,7 @@ command -v hping3  >/dev/null 2>&1 || need+=(hping3)
 command -v socat   >/dev/null 2>&1 || need+=(socat)
 command -v ip      >/dev/null 2>&1 || need+=(iproute2)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -7,6 +7,7 @@ import io.conntest.cli.options.InstanceOptions;
 import io.conntest.cli.options.NetworkOptions;
 import io.conntest.cli.options.OutputOptions;
 import io.conntest.cli.probe.ProbeCommand;
+import io.conntest.cli.report.ReportCommand;
 import io.conntest.cli.run.CommandContext;
 import io.conntest.cli.run.InstanceRunner;
 import picocli.CommandLine;
@@ -20,7 +21,8 @@ import java.util.concurrent.Callable;
 /**
  * The {@code conntest} command: an instance that listens for and connects to other instances (the engine on the
  * kernel's sockets, or with {@code --tap} on the own stack), with the outputs tui/log/text/json; the subcommands
- * {@code probe} (ports, nmap style) and {@code lab} (a mesh of instances in a private namespace). This class only
+ * {@code probe} (ports, nmap style), {@code lab} (a mesh of instances in a private namespace) and
+ * {@code report} (an HTML page of plots from a JSON-lines recording). This class only
  * wires picocli: the options live in {@code cli.options}, running an instance in {@link InstanceRunner}, and the
  * exit statuses in {@link ExitStatus} and {@link Failures}.
  */
@@ -29,8 +31,8 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     versionProvider = io.conntest.cli.options.VersionProvider.class,
     sortOptions = false,
-    subcommands = {ProbeCommand.class, LabCommand.class},
-    synopsisSubcommandLabel = "[probe | lab]",
+    subcommands = {ProbeCommand.class, LabCommand.class, ReportCommand.class},
+    synopsisSubcommandLabel = "[probe | lab | report]",
     usageHelpWidth = 100,
     description = {
         "A connection tester: every instance is a server and a client of other instances over TCP or UDP, one "
@@ -49,10 +51,12 @@ import java.util.concurrent.Callable;
         "  conntest --name a --tap tap100 --ipv4 10.0.0.2/24 --listen 'udp:7?service=echo'",
         "  conntest probe 127.0.0.1 22,80,8000-8100,U:53",
         "  conntest lab                    (a mesh of 3 instances in a private namespace, 30 s)",
+        "  conntest report run.jsonl -o report.html   (plots of a --ui json recording)",
         "",
         "Exit status: 0 after a clean stop (Ctrl-C, SIGTERM, q, --duration) with every peer connected, 1 on a "
             + "runtime failure, 2 on a usage error, 3 when a peer was never reached or was failing at the end "
-            + "(--ignore-unreached: 0). conntest probe: 0 when a port is open, 1 when none is.",
+            + "(--ignore-unreached: 0). conntest probe: 0 when a port is open, 1 when none is. "
+            + "conntest report: 0 when the page was written, 1 when the recording cannot be read.",
     })
 public final class Main implements Callable<Integer>, CommandContext
 {
