@@ -30,12 +30,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Single-threaded, like every device. Nothing is allocated per frame.
  */
-public final class FaultInjectingDevice implements FrameDevice
+public final class FaultInjectingDevice extends ForwardingDevice
 {
     /** Extra room in a slot beyond MTU + Ethernet header, for a VLAN tag. */
     private static final int SLOT_EXTRA = 18;
 
-    private final FrameDevice inner;
     private final LongSupplier clockNs;
     private final FaultCounters rxCounters = new FaultCounters();
     private final FaultCounters txCounters = new FaultCounters();
@@ -67,7 +66,7 @@ public final class FaultInjectingDevice implements FrameDevice
         final long seed,
         final LongSupplier clockNs)
     {
-        this.inner = inner;
+        super(inner);
         this.clockNs = clockNs;
         this.slotSize = inner.mtu() + SLOT_EXTRA;
         final SplittableRandom root = new SplittableRandom(seed);
@@ -118,18 +117,6 @@ public final class FaultInjectingDevice implements FrameDevice
         return Math.min(
             rx == null ? Long.MAX_VALUE : rx.nextDeadlineNs(nowNs),
             tx == null ? Long.MAX_VALUE : tx.nextDeadlineNs(nowNs));
-    }
-
-    @Override
-    public int mtu()
-    {
-        return inner.mtu();
-    }
-
-    @Override
-    public int offloads()
-    {
-        return inner.offloads();
     }
 
     @Override
@@ -246,24 +233,6 @@ public final class FaultInjectingDevice implements FrameDevice
         {
             inner.awaitReceive(waitNs);
         }
-    }
-
-    @Override
-    public boolean canWakeUp()
-    {
-        return inner.canWakeUp();
-    }
-
-    @Override
-    public void wakeup()
-    {
-        inner.wakeup();
-    }
-
-    @Override
-    public String linkWarning()
-    {
-        return inner.linkWarning();
     }
 
     @Override

@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  * <p>A capture that cannot be written (disk full, ...) stops recording and keeps the link working; the cause is
  * kept in {@link #writeError()}. Single-threaded; nothing is allocated per frame.
  */
-public final class PcapWriterDevice implements FrameDevice
+public final class PcapWriterDevice extends ForwardingDevice
 {
     /** Magic number of a pcap file whose timestamps carry nanoseconds. */
     public static final int MAGIC_NANOS = 0xa1b23c4d;
@@ -39,7 +39,6 @@ public final class PcapWriterDevice implements FrameDevice
     private static final int BUFFER_SIZE = 1 << 20;
     private static final long FLUSH_INTERVAL_NS = 1_000_000_000L;
 
-    private final FrameDevice inner;
     private final LongSupplier epochClockNs;
     private final LongSupplier monotonicClockNs;
     private final FileChannel channel;
@@ -69,7 +68,7 @@ public final class PcapWriterDevice implements FrameDevice
     public PcapWriterDevice(final FrameDevice inner, final Path file, final LongSupplier epochClockNs)
         throws IOException
     {
-        this.inner = inner;
+        super(inner);
         this.epochClockNs = epochClockNs;
         this.monotonicClockNs = System::nanoTime;
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -105,12 +104,6 @@ public final class PcapWriterDevice implements FrameDevice
     public IOException writeError()
     {
         return writeError;
-    }
-
-    @Override
-    public int mtu()
-    {
-        return inner.mtu();
     }
 
     @Override
@@ -160,40 +153,10 @@ public final class PcapWriterDevice implements FrameDevice
     }
 
     @Override
-    public int offloads()
-    {
-        return inner.offloads();
-    }
-
-    @Override
     public void abort()
     {
         claimed = null;
         inner.abort();
-    }
-
-    @Override
-    public void awaitReceive(final long timeoutNs)
-    {
-        inner.awaitReceive(timeoutNs);
-    }
-
-    @Override
-    public boolean canWakeUp()
-    {
-        return inner.canWakeUp();
-    }
-
-    @Override
-    public void wakeup()
-    {
-        inner.wakeup();
-    }
-
-    @Override
-    public String linkWarning()
-    {
-        return inner.linkWarning();
     }
 
     /** Writes the buffered records to the file. */

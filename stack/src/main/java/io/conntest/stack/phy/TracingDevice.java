@@ -11,9 +11,8 @@ import java.util.function.Consumer;
  * log: direction, length, MACs, EtherType and, for IPv4, addresses and protocol (ports for UDP and TCP). Meant
  * for debugging: it builds a string per frame, which is exactly what the hot path otherwise never does.
  */
-public final class TracingDevice implements FrameDevice
+public final class TracingDevice extends ForwardingDevice
 {
-    private final FrameDevice inner;
     private final Consumer<String> sink;
     private final Tap tap = new Tap();
     private MutableDirectBuffer claimed;
@@ -21,14 +20,8 @@ public final class TracingDevice implements FrameDevice
     /** @param sink receives one line per frame, on the device's thread. */
     public TracingDevice(final FrameDevice inner, final Consumer<String> sink)
     {
-        this.inner = inner;
+        super(inner);
         this.sink = sink;
-    }
-
-    @Override
-    public int mtu()
-    {
-        return inner.mtu();
     }
 
     @Override
@@ -74,12 +67,6 @@ public final class TracingDevice implements FrameDevice
         inner.commit(length, metadata);
     }
 
-    @Override
-    public int offloads()
-    {
-        return inner.offloads();
-    }
-
     /** {@link #describe(String, DirectBuffer, int, int)} plus the offload metadata, when the frame has any. */
     public static String describe(final String direction, final DirectBuffer b, final int offset, final int length,
         final FrameMetadata metadata)
@@ -112,36 +99,6 @@ public final class TracingDevice implements FrameDevice
     {
         claimed = null;
         inner.abort();
-    }
-
-    @Override
-    public void awaitReceive(final long timeoutNs)
-    {
-        inner.awaitReceive(timeoutNs);
-    }
-
-    @Override
-    public boolean canWakeUp()
-    {
-        return inner.canWakeUp();
-    }
-
-    @Override
-    public void wakeup()
-    {
-        inner.wakeup();
-    }
-
-    @Override
-    public String linkWarning()
-    {
-        return inner.linkWarning();
-    }
-
-    @Override
-    public void close()
-    {
-        inner.close();
     }
 
     /** One line about the frame, e.g. {@code rx 98 B 02:..:01 > 02:..:02 IPv4 10.0.0.1 > 10.0.0.2 ICMP}. */

@@ -55,7 +55,7 @@ class EgressTest
     }
 
     /** A device that refuses (throws on) its first commit, then behaves. */
-    private static final class RefusesOnce extends io.conntest.stack.testing.ForwardingDevice
+    private static final class RefusesOnce extends io.conntest.stack.phy.ForwardingDevice
     {
         private boolean refused;
 

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.conntest.stack.iface.InterfaceConfig;
+import io.conntest.stack.phy.ForwardingDevice;
 import io.conntest.stack.phy.InMemoryDevicePair;
-import io.conntest.stack.testing.ForwardingDevice;
 
 /** Idle waiting: sleeps go to the device, bounded by the wake-up slice; a wake-up skips the next sleep. */
 class StackHostTest

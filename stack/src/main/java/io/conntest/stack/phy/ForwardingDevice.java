@@ -1,17 +1,17 @@
-package io.conntest.stack.testing;
+package io.conntest.stack.phy;
 
 import org.agrona.MutableDirectBuffer;
 
-import io.conntest.stack.phy.FrameDevice;
-import io.conntest.stack.phy.FrameHandler;
-import io.conntest.stack.phy.FrameMetadata;
 
-/** A frame device that hands every call to another: tests override the one call they watch or break. */
-public class ForwardingDevice implements FrameDevice
+/**
+ * A frame device that hands every call to another: the base of the decorators (pcap, tracing, faults), which override
+ * only the calls they watch or change, and of test devices.
+ */
+public abstract class ForwardingDevice implements FrameDevice
 {
     protected final FrameDevice inner;
 
-    public ForwardingDevice(final FrameDevice inner)
+    protected ForwardingDevice(final FrameDevice inner)
     {
         this.inner = inner;
     }
