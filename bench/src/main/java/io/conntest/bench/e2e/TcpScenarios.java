@@ -1,6 +1,7 @@
 package io.conntest.bench.e2e;
 
 import io.conntest.bench.report.Metric;
+import io.conntest.stack.tcp.TcpStats;
 import io.conntest.stack.wire.Ipv4Address;
 import io.conntest.tap.OffloadMode;
 import io.conntest.tap.TapDevice;
@@ -54,7 +55,8 @@ final class TcpScenarios
         {
             Scenarios.requireTso(tap);
         }
-        final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Tcp("source", SOURCE_PORT));
+        final Workloads.Tcp source = new Workloads.Tcp("source", SOURCE_PORT);
+        final StackLoadThread stack = new StackLoadThread(tap, source);
         final KernelTcp.Reader reader = new KernelTcp.Reader(null, Ipv4Address.toString(Lab.STACK_ADDRESS),
             SOURCE_PORT);
         try
@@ -62,7 +64,19 @@ final class TcpScenarios
             stack.start(null, mode.maxLoadNs());
             reader.start(lab.lab(), mode.maxLoadNs());
             final LoadThread.Sample[] d = Scenarios.window(mode, stack, reader);
-            return withoutFrameRate(Scenarios.throughput(d[1], d[0], d[1]));
+            final Map<Metric, Double> m = withoutFrameRate(Scenarios.throughput(d[1], d[0], d[1]));
+            stack.stop(); // the sender's figures are read on this thread, after its own has ended
+            final TcpStats stats = source.lastConnectionStats();
+            if (stats != null && stats.segmentsOut > 0)
+            {
+                // payload per send to the device over the whole run (with offloads nearly every byte leaves in a
+                // super-segment; without, one MSS each): a slow run with small sends is window- or cwnd-bound
+                final long sends = stats.superSegmentsOut > 0 ? stats.superSegmentsOut : stats.segmentsOut;
+                m.put(Metric.SEGMENT_BYTES, (double)stats.bytesOut / sends);
+                m.put(Metric.CWND_BYTES, (double)stats.cwnd);
+                m.put(Metric.RETRANSMISSIONS, (double)stats.retransmissions);
+            }
+            return m;
         }
         finally
         {

@@ -6,6 +6,8 @@ import io.conntest.stack.service.UdpEchoService;
 import io.conntest.stack.socket.UdpSocket;
 import io.conntest.stack.socket.UdpSocketListener;
 import io.conntest.stack.tcp.TcpProtocol;
+import io.conntest.stack.tcp.TcpSocket;
+import io.conntest.stack.tcp.TcpStats;
 import io.conntest.stack.tcp.service.TcpService;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -181,6 +183,13 @@ final class Workloads
         TcpProtocol protocol()
         {
             return tcp;
+        }
+
+        /** The last accepted connection's TCP figures, or null; read it after the stack's thread has stopped. */
+        TcpStats lastConnectionStats()
+        {
+            final TcpSocket socket = tcpService == null ? null : tcpService.lastAccepted();
+            return socket == null ? null : socket.stats(new TcpStats());
         }
     }
 }

@@ -16,7 +16,14 @@ public enum Metric
     CPU_S_PER_GB_OURS("cpu_s_per_gb_ours", "CPU s/GB ours", 1, false),
     CPU_S_PER_GB_PEER("cpu_s_per_gb_peer", "CPU s/GB peer", 1, false),
     CPU_PERCENT_IDLE("idle_cpu_percent", "% CPU idle", 1, false),
-    RETRANSMISSIONS("retransmissions", "retransmits", 1, false);
+    RETRANSMISSIONS("retransmissions", "retransmits", 1, false),
+    /**
+     * The stack's TCP sender: payload bytes per send to the device over the run (a TSO super-segment counts once;
+     * with offloads, the few plain segments are left out of the count).
+     */
+    SEGMENT_BYTES("bytes_per_device_send", "B/send", 1, true),
+    /** The stack's TCP sender: its congestion window when the run ended. */
+    CWND_BYTES("cwnd_bytes_at_end", "B cwnd", 1, true);
 
     private final String key;
     private final String unit;
