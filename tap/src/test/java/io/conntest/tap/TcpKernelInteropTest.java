@@ -294,10 +294,14 @@ class TcpKernelInteropTest
             // With checksum offload both sides record partial TCP checksums (the device completes them), as tcpdump
             // shows on a host with offloads: only the IPv4 header checksum can be checked then.
             final boolean partial = tap.offloads() != 0;
+            // The checksums checked are the stack's own (ip.src 10.0.0.2). The kernel's frames are not ours to judge:
+            // Linux's incremental checksum updates sometimes leave 0xFFFF in a TCP checksum, which is arithmetically
+            // right (one's complement -0) but which Wireshark flags as bad (RFC 1624); it failed this test once.
             final String bad = partial
                 ? tshark("-r", file.toString(), "-Y", "_ws.malformed || ip.checksum.status == 0 || tcp.len < 0")
                 : tshark("-r", file.toString(), "-o", "tcp.check_checksum:TRUE",
-                    "-Y", "_ws.malformed || tcp.checksum.status == 0 || ip.checksum.status == 0");
+                    "-Y", "_ws.malformed || (ip.src == 10.0.0.2 && (tcp.checksum.status == 0 "
+                    + "|| ip.checksum.status == 0)) || (ip.src != 10.0.0.2 && ip.checksum.status == 0)");
             assertEquals("", bad.trim(), "malformed or bad checksum");
             final String warnings = tshark("-r", file.toString(), "-Y", "_ws.expert.severity >= warning");
             System.out.println("tshark: " + all.lines().count() + " frames, " + warnings.lines().count() +
