@@ -68,6 +68,15 @@ class UdpSuperDatagramTest
         return 14 + total;
     }
 
+    /** Adds {@code udp} to {@code iface} and opens a socket on it with 1 MB queues. */
+    private static UdpSocket openSocket(final Interface iface, final UdpSockets udp)
+    {
+        iface.addProtocol(udp);
+        return udp.open(new UdpSocketListener()
+        {
+        }, 1 << 20, 1 << 20);
+    }
+
     private static FrameMetadata uso(final int gsoSize)
     {
         return new FrameMetadata().set(FrameMetadata.NEEDS_CSUM, FrameMetadata.GSO_UDP_L4, 42, gsoSize, 34, 6);
@@ -79,10 +88,7 @@ class UdpSuperDatagramTest
         final InMemoryDevicePair pair = new InMemoryDevicePair(1500, 64, InMemoryDevicePair.LinkOffload.SUPER_FRAMES);
         final Interface b = new Interface(pair.b(), InterfaceConfig.builder(B, 24).seed(2).build());
         final UdpSockets udp = new UdpSockets();
-        b.addProtocol(udp);
-        final UdpSocket socket = udp.open(new UdpSocketListener()
-        {
-        }, 1 << 20, 1 << 20);
+        final UdpSocket socket = openSocket(b, udp);
         assertEquals(PORT, socket.bind(PORT));
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[FrameMetadata.MAX_SUPER_FRAME]);
         final int gsoSize = 1_000;
@@ -147,10 +153,7 @@ class UdpSuperDatagramTest
         final InMemoryDevicePair pair = new InMemoryDevicePair(1500, 64, InMemoryDevicePair.LinkOffload.SUPER_FRAMES);
         final Interface b = new Interface(pair.b(), InterfaceConfig.builder(B, 24).seed(2).build());
         final UdpSockets udp = new UdpSockets();
-        b.addProtocol(udp);
-        final UdpSocket socket = udp.open(new UdpSocketListener()
-        {
-        }, 1 << 20, 1 << 20);
+        final UdpSocket socket = openSocket(b, udp);
         socket.bind(PORT);
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameMetadata.MAX_SUPER_FRAME]);
         final int length = superFrame(frame, b.mac(), 44 * 1_472, 17);
@@ -196,14 +199,8 @@ class UdpSuperDatagramTest
         final Interface b = new Interface(pair.b(), InterfaceConfig.builder(B, 24).seed(2).build());
         final UdpSockets udpA = new UdpSockets();
         final UdpSockets udpB = new UdpSockets();
-        a.addProtocol(udpA);
-        b.addProtocol(udpB);
-        final UdpSocket sender = udpA.open(new UdpSocketListener()
-        {
-        }, 1 << 20, 1 << 20);
-        final UdpSocket receiver = udpB.open(new UdpSocketListener()
-        {
-        }, 1 << 20, 1 << 20);
+        final UdpSocket sender = openSocket(a, udpA);
+        final UdpSocket receiver = openSocket(b, udpB);
         receiver.bind(PORT);
         final int payload = 10 * 1_000 + 317;
         final UnsafeBuffer data = new UnsafeBuffer(new byte[payload]);
@@ -271,10 +268,7 @@ class UdpSuperDatagramTest
         final InMemoryDevicePair pair = new InMemoryDevicePair(1500, 64, InMemoryDevicePair.LinkOffload.SUPER_FRAMES);
         final Interface a = new Interface(pair.a(), InterfaceConfig.builder(A, 24).seed(1).build());
         final UdpSockets udpA = new UdpSockets();
-        a.addProtocol(udpA);
-        final UdpSocket sender = udpA.open(new UdpSocketListener()
-        {
-        }, 1 << 20, 1 << 20);
+        final UdpSocket sender = openSocket(a, udpA);
         final long macB = 0x02_00_00_00_00_0BL;
         a.poll(1_000_000_000L);
         // answer the ARP request for B by hand, from B's MAC
