@@ -64,6 +64,11 @@ public final class EngineCore
     /** Accepted sessions that were live when the engine stopped: the final snapshot still shows their figures. */
     private final List<ConnectionStats> liveAtStop = new ArrayList<>();
     private boolean stopped;
+    /** How often every peer that understands it is told this instance's view of its peers (PEER_VIEW). */
+    static final long PEER_VIEW_INTERVAL_NS = 1_000_000_000L;
+    private final PeerViewWriter viewWriter = new PeerViewWriter();
+    private final MeshViews meshViews;
+    private long nextViewNs;
 
     public EngineCore(final EngineConfig config, final Transport transport, final EngineListener listener)
     {
@@ -71,6 +76,7 @@ public final class EngineCore
         this.transport = transport;
         this.listener = listener;
         this.instanceNameBytes = config.instanceName().getBytes(StandardCharsets.UTF_8);
+        this.meshViews = new MeshViews(instanceNameBytes);
         for (final ListenSpec spec : config.listens())
         {
             if (spec.service() == ListenSpec.Service.IPERF3)
@@ -102,6 +108,7 @@ public final class EngineCore
         this.nowNs = nowNs;
         started = true;
         nextLinkCheckNs = nowNs + LINK_CHECK_INTERVAL_NS;
+        nextViewNs = nowNs + PEER_VIEW_INTERVAL_NS;
         checkLink();
         for (final ListenerState l : listeners)
         {
@@ -212,12 +219,50 @@ public final class EngineCore
         {
             work += iperf3.get(i).doWork(nowNs);
         }
+        if (nowNs - nextViewNs >= 0)
+        {
+            nextViewNs = nowNs + PEER_VIEW_INTERVAL_NS;
+            work += sendPeerViews();
+        }
         return work;
+    }
+
+    /** Tells every peer that understands PEER_VIEW what this instance sees of its peers; returns frames queued. */
+    private int sendPeerViews()
+    {
+        int pages = -1;
+        int frames = 0;
+        for (int i = 0; i < sessions.size(); i++)
+        {
+            final Session session = sessions.get(i);
+            if (!session.acceptsPeerView())
+            {
+                continue;
+            }
+            if (pages < 0)
+            {
+                pages = viewWriter.write(peers, sessions, meshViews, nowNs);
+            }
+            for (int p = 0; p < pages && session.acceptsPeerView(); p++)
+            {
+                if (!session.sendPeerView(viewWriter.pages(), viewWriter.pageOffset(p), viewWriter.pageLength(p)))
+                {
+                    break;
+                }
+                frames++;
+            }
+        }
+        return frames;
+    }
+
+    MeshViews meshViews()
+    {
+        return meshViews;
     }
 
     public long nextDeadlineNs()
     {
-        long at = Math.min(transport.pollAtNs(), nextLinkCheckNs);
+        long at = Math.min(Math.min(transport.pollAtNs(), nextLinkCheckNs), nextViewNs);
         for (int i = 0; i < listeners.size(); i++)
         {
             final ListenerState l = listeners.get(i);
@@ -317,7 +362,8 @@ public final class EngineCore
             cs.add(s.snapshot(nowNs));
         }
         return new EngineSnapshot(nowNs, config.instanceName(), transport.name(), List.copyOf(ls), List.copyOf(cs),
-            droppedEvents);
+            droppedEvents, MeshMatrixBuilder.build(config.instanceName(), cs, meshViews.links(nowNs),
+                meshViews.droppedEntries() + viewWriter.rowsLeftOut()));
     }
 
     void setDroppedEvents(final long droppedEvents)

@@ -84,6 +84,12 @@ final class FrameOutput
         return true;
     }
 
+    /** Whether a record of {@code length} bytes fits and leaves at least {@code spare} bytes of the outbox free. */
+    boolean hasRoomFor(final int length, final int spare)
+    {
+        return (outboxTail - outboxHead) + 4 + length + spare <= OUTBOX_CAPACITY && canEnqueue(length);
+    }
+
     boolean canStartData()
     {
         return !dataActive && outboxHead == outboxTail;

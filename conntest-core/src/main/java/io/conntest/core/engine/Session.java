@@ -12,6 +12,7 @@ import io.conntest.core.protocol.HelloBody;
 import io.conntest.core.protocol.LatencyPongBody;
 import io.conntest.core.protocol.MessageType;
 import io.conntest.core.protocol.PeerText;
+import io.conntest.core.protocol.PeerViewBody;
 import io.conntest.core.protocol.ProtocolError;
 import io.conntest.core.protocol.ProtocolLimits;
 import io.conntest.core.protocol.StreamFrameDecoder;
@@ -51,6 +52,7 @@ abstract class Session implements ConnectionHandler, FrameHandler
     private final LatencyPongBody pongBody = new LatencyPongBody();
     private final BandwidthResultBody resultBody = new BandwidthResultBody();
     private final CloseBody closeBody = new CloseBody();
+    private final PeerViewBody viewBody = new PeerViewBody();
     final SendTest send = new SendTest();
     final ReceiveTest receive = new ReceiveTest();
     Connection connection;
@@ -67,6 +69,8 @@ abstract class Session implements ConnectionHandler, FrameHandler
     /** A bandwidth test ran when the awaited probe was sent: its sample is a loaded one. */
     boolean echoAwaitedLoaded;
     private long lastProgressNs;
+    /** The capability bits of the peer's HELLO (0 before it). */
+    int peerCapabilities;
     private long helloDeadlineNs = Long.MAX_VALUE;
 
     Session(final EngineCore core, final ConnectionStats stats, final int maxMessageLength, final boolean stream,
@@ -407,6 +411,9 @@ abstract class Session implements ConnectionHandler, FrameHandler
             case MessageType.ERROR:
                 onPeerClose(type, buffer, bodyOffset, bodyLength);
                 break;
+            case MessageType.PEER_VIEW:
+                onPeerView(buffer, bodyOffset, bodyLength);
+                break;
             default:
                 protocolError(ProtocolError.UNEXPECTED, MessageType.name(type));
         }
@@ -431,6 +438,8 @@ abstract class Session implements ConnectionHandler, FrameHandler
         }
         // what a peer sends reaches screens and logs: escaped and bounded once, here
         stats.peerName = PeerText.sanitize(helloBody.name(), PeerText.MAX_NAME);
+        stats.peerNameBytes = stats.peerName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        peerCapabilities = helloBody.capabilities();
         helloDone = true;
         phase = PHASE_LATENCY;
         onHelloAccepted(header, nowNs);
@@ -500,6 +509,36 @@ abstract class Session implements ConnectionHandler, FrameHandler
         core.onBandwidthResult(this, true, resultBody.bytes(), resultBody.durationNs(),
             resultBody.verificationErrors(), nowNs);
         onSendTestDone(nowNs);
+    }
+
+    private void onPeerView(final DirectBuffer buffer, final int bodyOffset, final int length)
+    {
+        if (!viewBody.wrap(buffer, bodyOffset, length))
+        {
+            protocolError(ProtocolError.BAD_BODY, "malformed PEER_VIEW");
+            return;
+        }
+        core.meshViews().onView(stats.peerNameBytes, viewBody, nowNs);
+    }
+
+    /** Whether the peer's HELLO said it understands PEER_VIEW, and the hello is done. */
+    boolean acceptsPeerView()
+    {
+        return helloDone && phase != PHASE_CLOSED && (peerCapabilities & HelloBody.CAPABILITY_PEER_VIEW) != 0;
+    }
+
+    /**
+     * Sends one page of this instance's view when the outbox has room for it with half its capacity to spare, so a
+     * view never crowds out probes or pongs (a skipped page is sent again with the next view); true when queued.
+     */
+    boolean sendPeerView(final DirectBuffer page, final int offset, final int bodyLength)
+    {
+        if (!output.hasRoomFor(FrameHeader.LENGTH + bodyLength, FrameOutput.OUTBOX_CAPACITY / 2))
+        {
+            return false;
+        }
+        core.scratch().putBytes(FrameHeader.LENGTH, page, offset, bodyLength);
+        return sendControl(MessageType.PEER_VIEW, 0, bodyLength, nowNs);
     }
 
     private void onPeerClose(final int type, final DirectBuffer buffer, final int bodyOffset, final int length)
@@ -684,6 +723,6 @@ abstract class Session implements ConnectionHandler, FrameHandler
 
     static int capabilities()
     {
-        return HelloBody.CAPABILITY_BANDWIDTH | HelloBody.CAPABILITY_VERIFY;
+        return HelloBody.CAPABILITY_BANDWIDTH | HelloBody.CAPABILITY_VERIFY | HelloBody.CAPABILITY_PEER_VIEW;
     }
 }

@@ -11,10 +11,12 @@ public final class MessageType
     public static final int BANDWIDTH_RESULT = 6;
     public static final int GOODBYE = 7;
     public static final int ERROR = 8;
+    /** What the sender sees of its other peers (sent only to a peer whose HELLO announced the capability). */
+    public static final int PEER_VIEW = 9;
 
     private static final String[] NAMES =
         { "?", "HELLO", "LATENCY_PING", "LATENCY_PONG", "BANDWIDTH_REQUEST", "DATA", "BANDWIDTH_RESULT", "GOODBYE",
-          "ERROR" };
+          "ERROR", "PEER_VIEW" };
 
     private MessageType()
     {
@@ -22,7 +24,7 @@ public final class MessageType
 
     public static boolean isKnown(final int type)
     {
-        return type >= HELLO && type <= ERROR;
+        return type >= HELLO && type <= PEER_VIEW;
     }
 
     public static String name(final int type)
@@ -50,6 +52,8 @@ public final class MessageType
             case GOODBYE:
             case ERROR:
                 return CloseBody.MAX_LENGTH;
+            case PEER_VIEW:
+                return ProtocolLimits.MAX_CONTROL_BODY;
             default:
                 return -1;
         }
@@ -71,6 +75,8 @@ public final class MessageType
             case GOODBYE:
             case ERROR:
                 return CloseBody.TEXT_OFFSET;
+            case PEER_VIEW:
+                return PeerViewBody.HEADER_LENGTH;
             default:
                 return 0;
         }

@@ -33,6 +33,8 @@ public final class ConnectionStats
     public String peerHost;
     public int peerPort;
     public String peerName;
+    /** {@link #peerName} as UTF-8, made once per HELLO, so the periodic PEER_VIEW is written without allocating. */
+    public byte[] peerNameBytes;
     public ConnectionState state = ConnectionState.CONNECTING;
     public long connectedAtNs = -1;
     public long retries;
@@ -121,6 +123,12 @@ public final class ConnectionStats
         final long value = Math.max(1, Math.min(oneWayNs, HIGHEST_LATENCY_NS));
         (loaded ? latencyLoaded : latency).recordValue(value);
         latencyLastNs = value;
+    }
+
+    /** Median RTT/2 of the idle probes, or -1 before the first (does not allocate). */
+    public long latencyP50Ns()
+    {
+        return latency.getTotalCount() > 0 ? latency.getValueAtPercentile(50) : -1;
     }
 
     /** Records one idle probe's RTT/2. */

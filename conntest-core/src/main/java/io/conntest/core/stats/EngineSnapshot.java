@@ -11,10 +11,19 @@ import java.util.List;
  * @param listeners      every configured listener
  * @param connections    outgoing peers (kept across reconnects) then accepted connections
  * @param droppedEvents  events a slow listener missed
+ * @param mesh           the whole mesh as this instance sees it (its rows and its peers' PEER_VIEWs)
  */
 public record EngineSnapshot(long timeNs, String instanceName, String transportName, List<ListenerSnapshot> listeners,
-    List<ConnectionSnapshot> connections, long droppedEvents)
+    List<ConnectionSnapshot> connections, long droppedEvents, MeshMatrix mesh)
 {
+    /** A snapshot with no mesh beyond this instance (tests, and outputs that never show one). */
+    public EngineSnapshot(final long timeNs, final String instanceName, final String transportName,
+        final List<ListenerSnapshot> listeners, final List<ConnectionSnapshot> connections, final long droppedEvents)
+    {
+        this(timeNs, instanceName, transportName, listeners, connections, droppedEvents,
+            MeshMatrix.empty(instanceName));
+    }
+
     public static EngineSnapshot empty(final String instanceName, final String transportName)
     {
         return new EngineSnapshot(0, instanceName, transportName, List.of(), List.of(), 0);

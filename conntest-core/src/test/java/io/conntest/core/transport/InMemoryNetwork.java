@@ -20,6 +20,7 @@ public final class InMemoryNetwork
     private final Map<String, InMemoryTransport> hosts = new HashMap<>();
     private final Map<String, InMemoryTransport.MemListener> listeners = new HashMap<>();
     private final Set<String> blackHoles = new HashSet<>();
+    private final Set<String> blockedPairs = new HashSet<>();
     private final int streamBufferBytes;
     private long nextConnectionId = 1;
     private ReliableUdpConfig reliableUdp;
@@ -69,6 +70,18 @@ public final class InMemoryNetwork
     public void addBlackHole(final String host)
     {
         blackHoles.add(host);
+    }
+
+    /** Connections between these two hosts, either way, are never answered (a firewall dropping the pair). */
+    public void blockPair(final String a, final String b)
+    {
+        blockedPairs.add(a + "|" + b);
+        blockedPairs.add(b + "|" + a);
+    }
+
+    boolean isBlocked(final String from, final String to)
+    {
+        return blockedPairs.contains(from + "|" + to);
     }
 
     int streamBufferBytes()

@@ -100,7 +100,7 @@ public final class InMemoryTransport implements Transport
         {
             client.connectDeadlineNs = lastPollNs + timeoutNs;
         }
-        if (network.isBlackHole(remoteHost))
+        if (network.isBlackHole(remoteHost) || network.isBlocked(host, remoteHost))
         {
             client.connectDeadlineNs = lastPollNs + timeoutNs;
             return client;
