@@ -26,6 +26,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -46,7 +48,8 @@ import java.util.concurrent.Callable;
             + "Ctrl-C (or q) stops and removes everything.",
         "--stack-demo instead shows the own TCP/IP stack on a TAP in a namespace, pinged and UDP-echoed by the kernel."
     },
-    footer = {"", "Examples:", "  conntest lab", "  conntest lab --instances 4 --duration 1m --ui text"})
+    footer = {"", "Examples:", "  conntest lab", "  conntest lab --instances 4 --duration 1m --ui text",
+        "  conntest lab --instances 4 --block alpha:charlie"})
 public final class LabCommand implements Callable<Integer>
 {
     static final String TAP = "ctlab0";
@@ -80,6 +83,11 @@ public final class LabCommand implements Callable<Integer>
         + "reliable UDP with UDP_SEGMENT/UDP_GRO; none: one MTU-sized frame (or datagram) per system call, "
         + "checksums in Java.")
     private String offload;
+
+    @Option(names = "--block", paramLabel = "A:B", split = ",",
+        description = "Drop all traffic between two instances of the mesh (e.g. alpha:charlie; repeatable) with an "
+            + "nftables rule on the lab's bridge, to see a broken pair in the mesh view. Needs the TAP stack and nft.")
+    private List<String> blocks = new ArrayList<>();
 
     @Option(names = "--stack-demo", description = "Run the own-stack demo (root: TAP, ping, UDP echo) instead.")
     private boolean stackDemo;
@@ -127,8 +135,11 @@ public final class LabCommand implements Callable<Integer>
             throw new LabException("lab --stack tap " + missingTap);
         }
         final boolean tap = missingTap == null && !"kernel".equals(stack);
+        final List<int[]> blocked = blockedPairs(tap);
         try (RunControl control = main.control(); Output out = main.openOutput(output, control))
         {
+            // a lab is a mesh: its live view opens on the matrix (m switches to the connection tables)
+            out.showMesh(true);
             if (missing != null)
             {
                 out.note("lab: no private namespace (" + missing + "); running the mesh on kernel sockets on this "
@@ -147,6 +158,12 @@ public final class LabCommand implements Callable<Integer>
                 if (tap)
                 {
                     mesh.createTaps();
+                    for (final int[] pair : blocked)
+                    {
+                        mesh.block(pair[0], pair[1]);
+                        out.note("lab: traffic between " + LabMesh.NAMES[pair[0]] + " and " + LabMesh.NAMES[pair[1]]
+                            + " is dropped on the bridge (nftables)");
+                    }
                     out.note("lab: " + instances + " instances, each on its own stack on a TAP (ctlab0..) on bridge "
                         + LabMesh.BRIDGE + " in namespace " + ns.name() + " (10.0.0.11..), offload "
                         + offloadMode.name().toLowerCase(Locale.ROOT) + "; removed at the end");
@@ -165,6 +182,37 @@ public final class LabCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    /** The {@code --block} pairs as instance indexes, checked: two different instances of this lab, on the bridge. */
+    private List<int[]> blockedPairs(final boolean tap)
+    {
+        final List<int[]> pairs = new ArrayList<>();
+        if (blocks.isEmpty())
+        {
+            return pairs;
+        }
+        if (!tap)
+        {
+            throw new ParameterException(spec.commandLine(), "--block needs the TAP stack (instances on a bridge; "
+                + "root and /dev/net/tun)");
+        }
+        if (!KernelPeer.hasCommand("nft"))
+        {
+            throw new ParameterException(spec.commandLine(), "--block needs nft (apt-get install nftables)");
+        }
+        final List<String> names = Arrays.asList(LabMesh.NAMES).subList(0, instances);
+        for (final String block : blocks)
+        {
+            final String[] ab = block.split(":", -1);
+            if (ab.length != 2 || !names.contains(ab[0]) || !names.contains(ab[1]) || ab[0].equals(ab[1]))
+            {
+                throw new ParameterException(spec.commandLine(), "--block " + block + ": expected two different "
+                    + "instances of this lab as A:B, from " + String.join(", ", names));
+            }
+            pairs.add(new int[] {names.indexOf(ab[0]), names.indexOf(ab[1])});
+        }
+        return pairs;
     }
 
     /** The single-instance demo of the own stack on a TAP (root only). */

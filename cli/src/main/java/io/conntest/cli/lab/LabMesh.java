@@ -52,6 +52,9 @@ final class LabMesh implements AutoCloseable
     private final String[] hosts;
     /** Bound ports per instance: [i][0] tcp, [i][1] udp. */
     private final int[][] ports;
+    /** The nftables table of {@link #block}. */
+    static final String BLOCK_TABLE = "conntest_lab";
+    private boolean blockTableMade;
 
     /**
      * @param ns  the namespace the instances run in, or null for the host's loopback.
@@ -168,6 +171,26 @@ final class LabMesh implements AutoCloseable
             final String name = tapName(i);
             devices[i] = ns.call(() -> TapDevice.open(name, TapDevice.Mode.ATTACH, offload));
         }
+    }
+
+    /**
+     * Drops every IPv4 packet between instances {@code i} and {@code j} on the lab's bridge (an nftables rule of the
+     * bridge family in the lab's namespace, both directions; ARP still passes), so the pair cannot connect: the
+     * mesh view shows that cell failing with the reason. After {@link #createTaps}.
+     */
+    void block(final int i, final int j)
+    {
+        if (!blockTableMade)
+        {
+            ns.exec("nft", "add", "table", "bridge", BLOCK_TABLE).check();
+            ns.exec("nft", "add", "chain", "bridge", BLOCK_TABLE, "forward",
+                "{ type filter hook forward priority 0 ; }").check();
+            blockTableMade = true;
+        }
+        ns.exec("nft", "add", "rule", "bridge", BLOCK_TABLE, "forward", "ip", "saddr", hosts[i], "ip", "daddr",
+            hosts[j], "drop").check();
+        ns.exec("nft", "add", "rule", "bridge", BLOCK_TABLE, "forward", "ip", "saddr", hosts[j], "ip", "daddr",
+            hosts[i], "drop").check();
     }
 
     /** What instance {@code i}'s TAP negotiated ({@code csum tso4 tso6}, {@code none}). */

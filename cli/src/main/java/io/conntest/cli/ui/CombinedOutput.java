@@ -65,4 +65,10 @@ public final class CombinedOutput extends Output
             }
         }
     }
+
+    @Override
+    public void showMesh(final boolean mesh)
+    {
+        outputs.forEach(o -> o.showMesh(mesh));
+    }
 }

@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * JSON lines (as iperf3's {@code --json-stream}): one object per line, flushed per line, shaped
  * {@code {"event": ..., "time": ..., "data": {...}}}. Events: {@code start} per instance, every engine event
- * (failed attempts included, with their reason), {@code interval} per connection per interval, {@code summary}
- * per instance at exit. Base units (bytes, bits/s, ns); unknown figures are null, never NaN. Diagnostics never
+ * (failed attempts included, with their reason), {@code interval} per connection per interval, {@code matrix} per
+ * instance per interval once its peers have told it their views (the whole mesh as it sees it), {@code summary}
+ * per instance at exit (with the last matrix). Base units (bytes, bits/s, ns); unknown figures are null, never NaN. Diagnostics never
  * come here (they go to stderr). Every field is in docs/output-formats.md.
  */
 public final class JsonOutput extends Output
@@ -112,6 +113,11 @@ public final class JsonOutput extends Output
                 .put("interval_receive_bps", ConnectionStats.bitsPerSecond(received, Math.max(1, elapsedNs)));
             emit("interval", now, data);
         }
+        if (snapshot.mesh().hasPeerViews())
+        {
+            // the whole mesh as this instance sees it, once per interval, once its peers have told it theirs
+            emit("matrix", now, MeshJson.of(snapshot.mesh()));
+        }
     }
 
     @Override
@@ -134,7 +140,7 @@ public final class JsonOutput extends Output
             emit("summary", System.currentTimeMillis(), new Json().put("instance", s.instanceName())
                 .put("stack", s.transportName()).put("duration_ns", durationNs)
                 .put("dropped_events", s.droppedEvents()).putObjects("listeners", listeners)
-                .putObjects("connections", connections));
+                .putObjects("connections", connections).put("mesh", MeshJson.of(s.mesh())));
         }
     }
 

@@ -28,6 +28,11 @@ public abstract class Output implements AutoCloseable
     /** A diagnostic line for people (stderr, or the TUI's event area); never written into machine output. */
     public abstract void note(String message);
 
+    /** Whether the output shows the whole mesh as a matrix rather than per-connection tables (the TUI's view). */
+    public void showMesh(final boolean mesh)
+    {
+    }
+
     /** The engine listener that feeds this output with {@code instance}'s events. */
     public final EngineListener listener(final String instance)
     {

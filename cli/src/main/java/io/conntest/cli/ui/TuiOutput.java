@@ -25,7 +25,8 @@ import java.util.List;
 /**
  * The live full-screen table (lanterna), the original's {@code notty} UI: a thread of its own redraws the latest
  * snapshots four times a second (in place, following the terminal's size) and reads keys: {@code q} (or Ctrl-C,
- * trapped by the terminal) calls the quit action. The terminal is restored by {@link #close()}, which the run
+ * trapped by the terminal) calls the quit action, {@code m} switches between the connection tables and the whole
+ * mesh as a matrix ({@link MeshRenderer}). The terminal is restored by {@link #close()}, which the run
  * calls in a finally block, and by a shutdown hook should the JVM end otherwise.
  */
 public final class TuiOutput extends Output
@@ -44,6 +45,8 @@ public final class TuiOutput extends Output
     private final Thread restoreHook;
     private volatile boolean closed;
     private volatile String status = "starting";
+    /** Showing the mesh matrix instead of the connection tables ({@code m}). */
+    private volatile boolean meshView;
 
     /**
      * @param screen   a screen not yet started (tests pass one over a virtual terminal)
@@ -115,7 +118,8 @@ public final class TuiOutput extends Output
             final TerminalSize resized = screen.doResizeIfNecessary();
             screen.clear();
             renderer.draw(screen.newTextGraphics(), screen.getTerminalSize(), infos, snaps, recent,
-                "q quit   " + status + "   " + Describe.CLOCK.format(Instant.now()));
+                "q quit   m " + (meshView ? "tables" : "mesh") + "   " + status + "   "
+                    + Describe.CLOCK.format(Instant.now()), meshView);
             try
             {
                 screen.refresh(resized != null ? Screen.RefreshType.COMPLETE : Screen.RefreshType.DELTA);
@@ -153,6 +157,11 @@ public final class TuiOutput extends Output
                     {
                         return;
                     }
+                    if (isMeshToggle(key))
+                    {
+                        meshView = !meshView;
+                        redraw();
+                    }
                 }
             }
         }
@@ -166,6 +175,18 @@ public final class TuiOutput extends Output
             restore();
             System.err.println("conntest: terminal UI stopped: " + ex);
         }
+    }
+
+    static boolean isMeshToggle(final KeyStroke key)
+    {
+        return key.getKeyType() == KeyType.Character && (key.getCharacter() == 'm' || key.getCharacter() == 'M');
+    }
+
+    /** Starts in (or leaves) the mesh view, as {@code m} does; the lab starts in it. */
+    @Override
+    public void showMesh(final boolean mesh)
+    {
+        meshView = mesh;
     }
 
     static boolean isQuit(final KeyStroke key)

@@ -53,6 +53,7 @@ public final class TuiRenderer
 
     private final TextColor emphasis;
     private final boolean colour;
+    private final MeshRenderer meshRenderer;
 
     /**
      * @param emphasis the colour of headings and live figures, or null for none
@@ -62,22 +63,41 @@ public final class TuiRenderer
     {
         this.emphasis = colour ? emphasis : null;
         this.colour = colour;
+        this.meshRenderer = new MeshRenderer(this.emphasis, colour);
     }
 
     /** Draws a frame of {@code size} (the graphics should be cleared before). */
     public void draw(final TextGraphics g, final TerminalSize size, final List<InstanceInfo> instances,
         final List<EngineSnapshot> snapshots, final List<String> recentEvents, final String status)
     {
+        draw(g, size, instances, snapshots, recentEvents, status, false);
+    }
+
+    /**
+     * Draws a frame of {@code size}: the connection tables, or with {@code mesh} the whole mesh as a matrix (as the
+     * first instance that heard its peers' views sees it), then the latest events and the status line.
+     */
+    public void draw(final TextGraphics g, final TerminalSize size, final List<InstanceInfo> instances,
+        final List<EngineSnapshot> snapshots, final List<String> recentEvents, final String status,
+        final boolean mesh)
+    {
         final int width = size.getColumns();
         final int height = size.getRows();
-        final boolean[] shown = columnsFitting(width);
         int row = 0;
-        for (int i = 0; i < instances.size() && row < height - 1; i++)
+        if (mesh)
         {
-            final InstanceInfo info = instances.get(i);
-            final EngineSnapshot snapshot = i < snapshots.size() ? snapshots.get(i) : null;
-            row = drawInstance(g, width, height - 1, row, info, snapshot, shown);
-            row++;
+            row = meshRenderer.draw(g, width, height - 1, 0, MeshRenderer.viewOf(snapshots)) + 1;
+        }
+        else
+        {
+            final boolean[] shown = columnsFitting(width);
+            for (int i = 0; i < instances.size() && row < height - 1; i++)
+            {
+                final InstanceInfo info = instances.get(i);
+                final EngineSnapshot snapshot = i < snapshots.size() ? snapshots.get(i) : null;
+                row = drawInstance(g, width, height - 1, row, info, snapshot, shown);
+                row++;
+            }
         }
         if (row < height - 2 && !recentEvents.isEmpty())
         {
@@ -256,7 +276,7 @@ public final class TuiRenderer
         return line.toString();
     }
 
-    private static String fit(final String text, final int width)
+    static String fit(final String text, final int width)
     {
         if (width <= 0)
         {
@@ -265,7 +285,7 @@ public final class TuiRenderer
         return text.length() <= width ? text : text.substring(0, width);
     }
 
-    private void put(final TextGraphics g, final int column, final int row, final String text, final TextColor fg,
+    static void put(final TextGraphics g, final int column, final int row, final String text, final TextColor fg,
         final boolean bold)
     {
         g.setForegroundColor(fg == null ? TextColor.ANSI.DEFAULT : fg);

@@ -73,7 +73,7 @@ class TuiTest
             assertTrue(rows.get(9).startsWith(" sender       127.0.0.1       50000 udp   connected    80.0 us"), rows.get(9));
             assertTrue(screen.contains("Events"), screen);
             assertTrue(screen.contains("connect-failed out udp 10.0.0.9:7000: refused: Connection refused"), screen);
-            assertTrue(rows.get(19).startsWith("q quit   running"), rows.get(19));
+            assertTrue(rows.get(19).startsWith("q quit   m mesh   running"), rows.get(19));
             assertEquals(TextColor.ANSI.CYAN, terminal.getCharacter(0, 0).getForegroundColor(), "emphasis colour");
             assertEquals(TextColor.ANSI.RED, terminal.getCharacter(1, 5).getForegroundColor(), "failing row in red");
 

@@ -1,0 +1,101 @@
+package io.conntest.cli.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.conntest.cli.CliRun;
+import io.conntest.cli.ui.JsonParser;
+import io.conntest.stack.testing.Privileges;
+import io.conntest.tap.netns.NetworkNamespace;
+
+/**
+ * The mesh as a matrix on a four-instance lab, each instance on its own stack on a TAP, where the pair alpha–charlie
+ * is blocked by an nftables rule on the bridge: every instance's {@code matrix} event (and its summary) shows
+ * charlie's cell for alpha failing with the reason (timeout: the rule drops, nothing answers) and every other pair
+ * up, including the pairs that instance is not part of, which it knows only from its peers' PEER_VIEW frames.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LabMatrixTest
+{
+    private static final List<String> NAMES = List.of("alpha", "bravo", "charlie", "delta");
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyInstanceShowsTheBlockedPairFailingAndTheRestUp()
+    {
+        Privileges.assumeNetworkNamespaces();
+        Privileges.assumeCommand("nft");
+        final CliRun lab = new CliRun("lab", "--instances", "4", "--duration", "14s", "--ui", "json",
+            "--block", "alpha:charlie");
+        assertEquals(0, lab.run(), lab.err());
+        assertTrue(lab.err().contains("traffic between alpha and charlie is dropped on the bridge"), lab.err());
+        // the last matrix of each instance while the lab ran (once the instances stop, their pairs close one by one)
+        final Map<String, Map<String, Object>> lastMatrix = new HashMap<>();
+        final Map<String, Map<String, Object>> summaryMesh = new HashMap<>();
+        boolean stopping = false;
+        for (final String line : lab.lines())
+        {
+            final Map<String, Object> event = JsonParser.object(line);
+            final Map<String, Object> data = (Map<String, Object>)event.get("data");
+            stopping |= "closed".equals(event.get("event")) || "stopped".equals(event.get("event"));
+            if ("matrix".equals(event.get("event")) && !stopping)
+            {
+                lastMatrix.put((String)data.get("instance"), data);
+            }
+            if ("summary".equals(event.get("event")))
+            {
+                summaryMesh.put((String)data.get("instance"), (Map<String, Object>)data.get("mesh"));
+            }
+        }
+        assertEquals(NAMES, lastMatrix.keySet().stream().sorted().toList(), "every instance emits matrix events");
+        assertEquals(NAMES, summaryMesh.keySet().stream().sorted().toList(), "every summary has the mesh");
+        for (final String instance : NAMES)
+        {
+            for (final Map<String, Object> m : List.of(lastMatrix.get(instance)))
+            {
+                assertEquals(NAMES, m.get("nodes"), instance);
+                final List<Map<String, Object>> cells = (List<Map<String, Object>>)m.get("cells");
+                for (int j = 0; j < NAMES.size(); j++)
+                {
+                    for (int i = 0; i < j; i++)
+                    {
+                        final Map<String, Object> dial = cell(cells, NAMES.get(j), NAMES.get(i));
+                        final String where = instance + " sees " + NAMES.get(j) + " -> " + NAMES.get(i) + ": " + dial;
+                        final String protocol = LabMesh.protocolOfPair(j * (j - 1) / 2 + i).lowerName();
+                        assertEquals(protocol, dial.get("protocol"), where);
+                        if (i == 0 && j == 2)
+                        {
+                            assertEquals(false, dial.get("up"), where);
+                            assertEquals("timeout", dial.get("reason"), where);
+                            assertTrue(String.valueOf(dial.get("detail")).contains("10.0.0.11"), where);
+                            assertTrue(cells.stream().noneMatch(c -> "alpha".equals(c.get("from"))
+                                && "charlie".equals(c.get("to"))), "alpha never heard from charlie: " + instance);
+                            continue;
+                        }
+                        assertEquals(true, dial.get("up"), where);
+                        assertTrue(dial.get("latency_p50_ns") instanceof Long, where);
+                        assertEquals(true, cell(cells, NAMES.get(i), NAMES.get(j)).get("up"), where + " (accepted)");
+                    }
+                }
+            }
+        }
+        final String ns = lab.err().replaceAll("(?s).*namespace (ct-lab-[0-9a-f]{8}) removed.*", "$1");
+        assertFalse(NetworkNamespace.list().contains(ns), "namespace removed");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cell(final List<Map<String, Object>> cells, final String from, final String to)
+    {
+        return cells.stream().filter(c -> from.equals(c.get("from")) && to.equals(c.get("to"))).findFirst()
+            .orElseThrow(() -> new AssertionError("no cell " + from + " -> " + to + " in " + cells));
+    }
+}
