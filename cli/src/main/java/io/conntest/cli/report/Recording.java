@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A JSON-lines recording as the report shows it: one {@link ConnectionRecord} per connection row (at most
  * {@link #MAX_CONNECTIONS}), times in seconds since the first line's {@code time}. Fed one parsed line at a time by
- * {@link RecordingReader}; lines of other events (start, hello, bandwidth results, probe lines) are ignored.
+ * {@link RecordingReader}; the last {@code matrix} event before the engines stop is kept as the mesh at the end;
+ * lines of other events (start, hello, bandwidth results, probe lines) are ignored.
  */
 final class Recording
 {
@@ -26,6 +27,9 @@ final class Recording
     private double lastSeconds;
     private long connectionsDropped;
     private long lines;
+    /** The latest mesh matrix heard before the first engine stopped (while they stop, pairs close one by one). */
+    private MeshRecord mesh;
+    private boolean stopping;
 
     Recording(final int maxPoints)
     {
@@ -83,6 +87,14 @@ final class Recording
                         + text(data.get("message")));
                 }
             }
+            case "matrix" -> {
+                final MeshRecord m = stopping ? null : MeshRecord.of(instance, seconds, data);
+                if (m != null && (mesh == null || m.hasPeerViews() || !mesh.hasPeerViews()))
+                {
+                    mesh = m;
+                }
+            }
+            case "stopped" -> stopping = true;
             case "summary" -> {
                 if (data.get("connections") instanceof List<?> rows)
                 {
@@ -174,6 +186,12 @@ final class Recording
     double lastSeconds()
     {
         return lastSeconds;
+    }
+
+    /** The mesh at the end of the run, or null when the recording has no matrix event. */
+    MeshRecord mesh()
+    {
+        return mesh;
     }
 
     long connectionsDropped()

@@ -28,6 +28,8 @@ final class ReportPage
         th,td{border:1px solid #ccc;padding:.2em .35em;text-align:right;white-space:nowrap}
         th{background:#f0f0f0}td.t{text-align:left}
         .note{color:#666;font-size:.85em}.fail{color:#d62728}.re{color:#ff7f0e}.ok{color:#2ca02c}
+        table.mesh td{text-align:center}td.up{background:#d8f0d8}td.down{background:#f6d0d0}
+        td.wait{background:#fcefc4}td.none{color:#999}
         svg{display:block;margin:.5em 0}
         """;
 
@@ -57,6 +59,10 @@ final class ReportPage
             + "<span class=\"fail\">failed or closed</span>.</p>\n");
         final List<ConnectionRecord> rows = recording.connections();
         summary(out, rows);
+        if (recording.mesh() != null)
+        {
+            MeshTable.write(out, recording.mesh());
+        }
         int index = 0;
         for (final ConnectionRecord row : rows)
         {

@@ -80,7 +80,7 @@ class ReportCommandTest
         final CliRun[] run = new CliRun[1];
         final String html = report(fixture(), run);
         assertTrue(run[0].err().contains("line 4 skipped: not JSON"), run[0].err());
-        assertTrue(run[0].err().contains("line 16 skipped: not JSON"), "the truncated last line: " + run[0].err());
+        assertTrue(run[0].err().contains("line 17 skipped: not JSON"), "the truncated last line: " + run[0].err());
         assertTrue(html.contains("2 malformed or oversized lines skipped"));
     }
 
@@ -92,7 +92,7 @@ class ReportCommandTest
             + "a".repeat(RecordingReader.MAX_LINE_CHARS) + "\"}\n");
         final CliRun[] run = new CliRun[1];
         report(input, run);
-        assertTrue(run[0].err().contains("line 17 skipped: longer than"), run[0].err());
+        assertTrue(run[0].err().contains("line 18 skipped: longer than"), run[0].err());
     }
 
     @Test
@@ -137,5 +137,21 @@ class ReportCommandTest
             "--max-points", "1");
         assertEquals(2, badPoints.run());
         assertTrue(badPoints.err().startsWith("conntest: --max-points"), badPoints.err());
+    }
+
+    @Test
+    void drawsTheMeshAtTheEnd() throws Exception
+    {
+        final String html = report(fixture(), new CliRun[1]);
+        final int at = html.indexOf("<h2 id=\"mesh\">Mesh at the end</h2>");
+        assertTrue(at > 0, "a mesh section");
+        final String mesh = html.substring(at, html.indexOf("</ul>", at));
+        assertTrue(mesh.contains("<th>third&lt;script&gt;</th>"), "names escaped: " + mesh);
+        assertFalse(mesh.contains("<script>") || mesh.contains("<b>"), mesh);
+        assertTrue(mesh.contains("<td class=\"up\">T 45.0 us</td>"), mesh);
+        assertTrue(mesh.contains("<td class=\"down\" title=\"host unreachable (ICMP from 10.0.0.1) &lt;b&gt;\">"
+            + "U ! unreachable</td>"), mesh);
+        assertTrue(mesh.contains("<td class=\"wait\">T ...</td>"), mesh);
+        assertTrue(mesh.contains("<li class=\"fail\">third&lt;script&gt; -&gt; sender udp: unreachable"), mesh);
     }
 }
