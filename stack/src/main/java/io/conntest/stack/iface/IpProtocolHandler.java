@@ -41,6 +41,7 @@ public interface IpProtocolHandler
      *
      * @param icmpType     e.g. 3 destination unreachable, 11 time exceeded.
      * @param icmpCode     e.g. 3 port unreachable, 4 fragmentation needed.
+     * @param reporter     the source address of the ICMP message: the host or router that sent the error.
      * @param srcAddr      the source address of the quoted (original) datagram: ours.
      * @param dstAddr      the destination address of the quoted datagram: the peer it was sent to.
      * @param quoted       holding the quoted transport header (at least 8 bytes: the ports are there).
@@ -49,7 +50,7 @@ public interface IpProtocolHandler
      * @param nextHopMtu   the next-hop MTU for "fragmentation needed" (RFC 1191), otherwise 0.
      */
     void onIcmpError(
-        int icmpType, int icmpCode, int srcAddr, int dstAddr,
+        int icmpType, int icmpCode, int reporter, int srcAddr, int dstAddr,
         DirectBuffer quoted, int offset, int length, int nextHopMtu, long nowNs);
 
     /**

@@ -362,15 +362,18 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
             case Icmpv4Packet.TYPE_SOURCE_QUENCH:
             case Icmpv4Packet.TYPE_TIME_EXCEEDED:
             case Icmpv4Packet.TYPE_PARAMETER_PROBLEM:
-                processIcmpError(nowNs);
+                processIcmpError(src, nowNs);
                 break;
             default:
                 counters.increment(InterfaceCounter.ICMP_UNHANDLED_TYPE);
         }
     }
 
-    /** RFC 1122 §3.2.2: pass an error to the transport that sent the quoted datagram. */
-    private void processIcmpError(final long nowNs)
+    /**
+     * RFC 1122 §3.2.2: pass an error to the transport that sent the quoted datagram, with who sent the error
+     * ({@code reporter}: the router or host on the path that gave up, so a failure can say where it happened).
+     */
+    private void processIcmpError(final int reporter, final long nowNs)
     {
         counters.increment(InterfaceCounter.ICMP_ERRORS_RECEIVED);
         final DirectBuffer data = requestRepr.data();
@@ -402,8 +405,8 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
         final int code = requestRepr.code();
         final int nextHopMtu = type == Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE
             && code == Icmpv4Packet.CODE_FRAGMENTATION_NEEDED ? requestRepr.nextHopMtu() : 0;
-        handler.onIcmpError(type, code, quotedSrc, quotedDst, data, offset + headerLength, length - headerLength,
-            nextHopMtu, nowNs);
+        handler.onIcmpError(type, code, reporter, quotedSrc, quotedDst, data, offset + headerLength,
+            length - headerLength, nextHopMtu, nowNs);
     }
 
     /** Sends an echo request from the application (a ping client). */

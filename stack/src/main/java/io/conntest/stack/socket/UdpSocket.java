@@ -24,6 +24,7 @@ public final class UdpSocket
     private boolean inReadyList;
     private boolean wantsWritable;
     private int pendingError;
+    private int icmpErrorFrom;
 
     private long datagramsSent;
     private long bytesSent;
@@ -162,6 +163,15 @@ public final class UdpSocket
             q.pop();
         }
         return n;
+    }
+
+    /**
+     * The source address of the last ICMP error this socket took (the router or host that sent it, as Linux's
+     * {@code IP_RECVERR} offender), 0 when none: lets a failure say where it happened.
+     */
+    public int icmpErrorFrom()
+    {
+        return icmpErrorFrom;
     }
 
     /** Returns and clears the last error (like SO_ERROR), 0 when none. */
@@ -317,11 +327,12 @@ public final class UdpSocket
         inReadyList = true;
     }
 
-    void onIcmpError(final int errno, final int icmpType, final int icmpCode, final int remoteAddr,
-        final int remotePort)
+    void onIcmpError(final int errno, final int icmpType, final int icmpCode, final int reporter,
+        final int remoteAddr, final int remotePort)
     {
         sendErrors++;
         pendingError = errno;
+        icmpErrorFrom = reporter;
         if (listener != null)
         {
             listener.onIcmpError(this, errno, icmpType, icmpCode, remoteAddr, remotePort);
@@ -332,6 +343,7 @@ public final class UdpSocket
     {
         sendErrors++;
         pendingError = errno;
+        icmpErrorFrom = 0; // no ICMP message behind this one (no ARP answer, no route)
         if (listener != null)
         {
             listener.onError(this, errno, remoteAddr, remotePort);

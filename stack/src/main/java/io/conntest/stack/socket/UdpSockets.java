@@ -171,8 +171,9 @@ public final class UdpSockets implements IpProtocolHandler
     }
 
     @Override
-    public void onIcmpError(final int icmpType, final int icmpCode, final int srcAddr, final int dstAddr,
-        final DirectBuffer quoted, final int offset, final int length, final int nextHopMtu, final long nowNs)
+    public void onIcmpError(final int icmpType, final int icmpCode, final int reporter, final int srcAddr,
+        final int dstAddr, final DirectBuffer quoted, final int offset, final int length, final int nextHopMtu,
+        final long nowNs)
     {
         if (length < UdpPacket.HEADER_LENGTH)
         {
@@ -187,7 +188,7 @@ public final class UdpSockets implements IpProtocolHandler
             return;
         }
         icmpErrors++;
-        socket.onIcmpError(errno, icmpType, icmpCode, dstAddr, remotePort);
+        socket.onIcmpError(errno, icmpType, icmpCode, reporter, dstAddr, remotePort);
     }
 
     @Override

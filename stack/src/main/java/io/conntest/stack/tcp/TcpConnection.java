@@ -44,6 +44,8 @@ final class TcpConnection
     TcpError error = TcpError.NONE;
     /** Last soft error (ICMP unreachable) reported as the reason when the connect times out (RFC 1122 §4.2.3.9). */
     TcpError softError = TcpError.NONE;
+    /** Who sent the last ICMP error taken for this connection (0: none), so its failure can say where. */
+    int icmpErrorFrom;
     int events;
     boolean queuedForEvents;
 

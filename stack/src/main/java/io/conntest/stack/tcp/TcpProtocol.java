@@ -535,8 +535,8 @@ public final class TcpProtocol implements IpProtocolHandler
 
     @Override
     public void onIcmpError(
-        final int icmpType, final int icmpCode, final int srcAddr, final int dstAddr, final DirectBuffer quoted,
-        final int offset, final int length, final int nextHopMtu, final long nowNs)
+        final int icmpType, final int icmpCode, final int reporter, final int srcAddr, final int dstAddr,
+        final DirectBuffer quoted, final int offset, final int length, final int nextHopMtu, final long nowNs)
     {
         lastNowNs = nowNs;
         if (length < 8)
@@ -574,6 +574,7 @@ public final class TcpProtocol implements IpProtocolHandler
         // RFC 1122 §4.2.3.9 names them neither soft nor hard; Linux (icmp_err_convert) treats them as fatal, so a
         // connect to a port a firewall rejects fails at once instead of timing out.
         final boolean prohibited = icmpCode == 9 || icmpCode == 10 || icmpCode == 13;
+        c.icmpErrorFrom = reporter;
         if (c.state == TcpState.SYN_SENT && prohibited)
         {
             c.terminate(TcpError.PROHIBITED);

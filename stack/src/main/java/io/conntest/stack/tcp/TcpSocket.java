@@ -227,6 +227,15 @@ public final class TcpSocket
         return c.error;
     }
 
+    /**
+     * The source address of the last ICMP error taken for this connection (the router or host that gave up on it,
+     * as Linux's {@code IP_RECVERR} offender), 0 when none came: lets a failure say where it happened.
+     */
+    public int icmpErrorFrom()
+    {
+        return c.icmpErrorFrom;
+    }
+
     public boolean isEstablished()
     {
         return c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT;

@@ -52,6 +52,7 @@ class UdpIcmpErrorDetailTest
         answerWithIcmp(socket, 13);
         assertEquals(List.of("EHOSTUNREACH 3/13 port 9"), events);
         assertEquals(Errno.EHOSTUNREACH, socket.takeError());
+        assertEquals(RawLink.PEER, socket.icmpErrorFrom(), "the ICMP message's source: who rejected it");
     }
 
     @Test

@@ -25,7 +25,7 @@ class TcpAdminProhibitedTest
         quoted.putShort(0, (short)s.localPort(), java.nio.ByteOrder.BIG_ENDIAN);
         quoted.putShort(2, (short)80, java.nio.ByteOrder.BIG_ENDIAN);
         quoted.putInt(4, syn.repr.seq, java.nio.ByteOrder.BIG_ENDIAN);
-        h.tcp.onIcmpError(3, code, TcpHarness.LOCAL, TcpHarness.REMOTE, quoted, 0, 8, 0, h.clock.nowNs());
+        h.tcp.onIcmpError(3, code, TcpHarness.ROUTER, TcpHarness.LOCAL, TcpHarness.REMOTE, quoted, 0, 8, 0, h.clock.nowNs());
     }
 
     @ParameterizedTest
@@ -36,6 +36,7 @@ class TcpAdminProhibitedTest
         icmpForSyn(s, code);
         assertEquals(TcpState.CLOSED, s.state());
         assertEquals(TcpError.PROHIBITED, s.error());
+        assertEquals(TcpHarness.ROUTER, s.icmpErrorFrom(), "who rejected it is kept for the failure's text");
     }
 
     @ParameterizedTest

@@ -22,6 +22,8 @@ final class TcpHarness
 {
     static final int LOCAL = 0x0A000001;
     static final int REMOTE = 0x0A000002;
+    /** A router on the path: the source of ICMP errors about our segments. */
+    static final int ROUTER = 0x0A0000FE;
     static final int REMOTE_PORT = 40000;
 
     final ManualClock clock;

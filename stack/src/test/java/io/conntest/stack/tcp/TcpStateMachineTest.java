@@ -333,7 +333,7 @@ class TcpStateMachineTest
         quoted.putShort(0, (short)s.localPort(), java.nio.ByteOrder.BIG_ENDIAN);
         quoted.putShort(2, (short)80, java.nio.ByteOrder.BIG_ENDIAN);
         quoted.putInt(4, syn.repr.seq, java.nio.ByteOrder.BIG_ENDIAN);
-        h.tcp.onIcmpError(3, 3, TcpHarness.LOCAL, TcpHarness.REMOTE, quoted, 0, 8, 0, h.clock.nowNs());
+        h.tcp.onIcmpError(3, 3, TcpHarness.REMOTE, TcpHarness.LOCAL, TcpHarness.REMOTE, quoted, 0, 8, 0, h.clock.nowNs());
         assertEquals(TcpState.CLOSED, s.state());
         assertEquals(TcpError.REFUSED, s.error());
     }
@@ -347,7 +347,7 @@ class TcpStateMachineTest
         quoted.putShort(0, (short)s.localPort(), java.nio.ByteOrder.BIG_ENDIAN);
         quoted.putShort(2, (short)80, java.nio.ByteOrder.BIG_ENDIAN);
         quoted.putInt(4, syn.repr.seq + 100_000, java.nio.ByteOrder.BIG_ENDIAN);
-        h.tcp.onIcmpError(3, 3, TcpHarness.LOCAL, TcpHarness.REMOTE, quoted, 0, 8, 0, h.clock.nowNs());
+        h.tcp.onIcmpError(3, 3, TcpHarness.REMOTE, TcpHarness.LOCAL, TcpHarness.REMOTE, quoted, 0, 8, 0, h.clock.nowNs());
         assertEquals(TcpState.SYN_SENT, s.state());
     }
 

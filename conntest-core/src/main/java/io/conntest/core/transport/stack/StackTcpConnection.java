@@ -169,11 +169,12 @@ final class StackTcpConnection implements Connection, TcpSocketListener, TcpRead
                     transport.host().nowNs());
                 break;
             case UNREACHABLE:
-                end(FailureReason.UNREACHABLE, where + "host unreachable", transport.host().nowNs());
+                end(FailureReason.UNREACHABLE, where + "host unreachable" + IcmpSource.describe(s.icmpErrorFrom()),
+                    transport.host().nowNs());
                 break;
             case PROHIBITED:
-                end(FailureReason.UNREACHABLE, where + "administratively prohibited (a firewall rejected it)",
-                    transport.host().nowNs());
+                end(FailureReason.UNREACHABLE, where + "administratively prohibited (a firewall rejected it)"
+                    + IcmpSource.describe(s.icmpErrorFrom()), transport.host().nowNs());
                 break;
             default:
                 end(FailureReason.LOCAL, where + "no free port or connection slot", transport.host().nowNs());

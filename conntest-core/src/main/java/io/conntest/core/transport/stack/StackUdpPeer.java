@@ -120,11 +120,11 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
         switch (errno)
         {
             case Errno.ECONNREFUSED:
-                failLater(FailureReason.REFUSED, where + "port unreachable");
+                failLater(FailureReason.REFUSED, where + "port unreachable" + IcmpSource.describe(s.icmpErrorFrom()));
                 break;
             case Errno.EHOSTUNREACH:
             case Errno.ENETUNREACH:
-                failLater(FailureReason.UNREACHABLE, where + Errno.name(errno));
+                failLater(FailureReason.UNREACHABLE, where + Errno.name(errno) + IcmpSource.describe(s.icmpErrorFrom()));
                 break;
             default:
                 break; // EMSGSIZE and the like: the reliability layer resends or times out

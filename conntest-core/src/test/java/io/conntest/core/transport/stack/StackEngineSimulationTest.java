@@ -130,6 +130,10 @@ class StackEngineSimulationTest
 
         sim.runUntil(() -> cli.events(EventType.CONNECT_FAILED).size() >= 2, 10_000, "two refused attempts");
         assertEquals(FailureReason.REFUSED, cli.events(EventType.CONNECT_FAILED).get(0).reason());
+        final String message = cli.events(EventType.CONNECT_FAILED).get(0).message();
+        // over UDP an ICMP port unreachable refused it, and the text says who sent it; over TCP a RST did
+        assertEquals(protocol == TransportProtocol.UDP, message.contains("(ICMP from " + StackSim.SERVER_IP + ")"),
+            message);
     }
 
     @ParameterizedTest

@@ -1,0 +1,21 @@
+package io.conntest.core.transport.stack;
+
+import io.conntest.stack.wire.Ipv4Address;
+
+/**
+ * Says who sent the ICMP error behind a failure, as the failure's text ends: {@code " (ICMP from 10.0.0.1)"}. A
+ * host unreachable from the first router and one from the peer's own host are different faults; the mesh matrix and
+ * the events show which.
+ */
+final class IcmpSource
+{
+    private IcmpSource()
+    {
+    }
+
+    /** The suffix for an error that came from {@code address}, or "" when no ICMP message was involved (0). */
+    static String describe(final int address)
+    {
+        return address == 0 ? "" : " (ICMP from " + Ipv4Address.toString(address) + ")";
+    }
+}
