@@ -493,6 +493,13 @@ public final class EngineCore
         outgoing.closeAsDuplicate(detail, nowNs);
     }
 
+    /** The peer told something new of how this end's packets reach it: one PATH event saying what. */
+    void onPathChanged(final Session session, final long nowNs)
+    {
+        final ConnectionStats s = session.stats();
+        emit(EventType.PATH, s, null, s.path().describe());
+    }
+
     void onBandwidthResult(final Session session, final boolean up, final long bytes, final long durationNs,
         final long errors, final long nowNs)
     {

@@ -12,6 +12,7 @@ import io.conntest.core.protocol.HelloBody;
 import io.conntest.core.protocol.LatencyPongBody;
 import io.conntest.core.protocol.MessageType;
 import io.conntest.core.protocol.PeerText;
+import io.conntest.core.protocol.PeerSeenBody;
 import io.conntest.core.protocol.PeerViewBody;
 import io.conntest.core.protocol.ProtocolError;
 import io.conntest.core.protocol.ProtocolLimits;
@@ -53,6 +54,13 @@ abstract class Session implements ConnectionHandler, FrameHandler
     private final BandwidthResultBody resultBody = new BandwidthResultBody();
     private final CloseBody closeBody = new CloseBody();
     private final PeerViewBody viewBody = new PeerViewBody();
+    private final PeerSeenBody seenBody = new PeerSeenBody();
+    /** How often the peer is told how it is seen, at least; a change is told within {@link #SEEN_MIN_GAP_NS}. */
+    static final long SEEN_INTERVAL_NS = 5_000_000_000L;
+    static final long SEEN_MIN_GAP_NS = 1_000_000_000L;
+    private long seenSentAtNs = Long.MIN_VALUE / 2;
+    private int seenSentTtl = -2;
+    private int seenSentTos = -2;
     final SendTest send = new SendTest();
     final ReceiveTest receive = new ReceiveTest();
     Connection connection;
@@ -194,6 +202,8 @@ abstract class Session implements ConnectionHandler, FrameHandler
         stats.peerHost = connection.remoteHost();
         stats.peerPort = connection.remotePort();
         stats.transportStats = connection.stats();
+        stats.sentTtl = connection.sentTtl();
+        stats.sentTos = connection.sentTos();
         core.onSessionConnected(this, nowNs);
         onEstablished(nowNs);
     }
@@ -289,6 +299,7 @@ abstract class Session implements ConnectionHandler, FrameHandler
             work += pumpSend(nowNs);
         }
         advance(nowNs);
+        tellHowPeerIsSeen(nowNs);
         if (phase != PHASE_CLOSED && !helloDone && nowNs >= helloDeadlineNs)
         {
             close(FailureReason.TIMEOUT, "no HELLO within " + core.config().timeoutNs() / 1_000_000 + " ms", true);
@@ -313,6 +324,10 @@ abstract class Session implements ConnectionHandler, FrameHandler
         }
         long at = Math.min(lastProgressNs + core.config().timeoutNs(), helloDone ? Long.MAX_VALUE : helloDeadlineNs);
         at = Math.min(at, scheduleDeadlineNs());
+        if (helloDone && (peerCapabilities & HelloBody.CAPABILITY_PEER_SEEN) != 0)
+        {
+            at = Math.min(at, seenSentAtNs + SEEN_INTERVAL_NS);
+        }
         if (send.isSending() && send.deadlineNs > 0)
         {
             at = Math.min(at, send.deadlineNs);
@@ -414,6 +429,9 @@ abstract class Session implements ConnectionHandler, FrameHandler
             case MessageType.PEER_VIEW:
                 onPeerView(buffer, bodyOffset, bodyLength);
                 break;
+            case MessageType.PEER_SEEN:
+                onPeerSeen(buffer, bodyOffset, bodyLength);
+                break;
             default:
                 protocolError(ProtocolError.UNEXPECTED, MessageType.name(type));
         }
@@ -444,6 +462,7 @@ abstract class Session implements ConnectionHandler, FrameHandler
         phase = PHASE_LATENCY;
         onHelloAccepted(header, nowNs);
         core.onHello(this, nowNs);
+        tellHowPeerIsSeen(nowNs);
     }
 
     private void onPong(final FrameHeader header, final DirectBuffer buffer, final int bodyOffset, final int length)
@@ -519,6 +538,86 @@ abstract class Session implements ConnectionHandler, FrameHandler
             return;
         }
         core.meshViews().onView(stats.peerNameBytes, viewBody, nowNs);
+    }
+
+    /** The peer told how it sees this end's packets: kept, and news when any of it changed. */
+    private void onPeerSeen(final DirectBuffer buffer, final int bodyOffset, final int length)
+    {
+        if (!seenBody.wrap(buffer, bodyOffset, length))
+        {
+            protocolError(ProtocolError.BAD_BODY, "malformed PEER_SEEN");
+            return;
+        }
+        if (seenBody.version() != PeerSeenBody.VERSION)
+        {
+            return;
+        }
+        final int hostLength = seenBody.hostLength();
+        boolean changed = false;
+        if (!sameAscii(stats.seenAsHost, buffer, seenBody.hostOffset(), hostLength))
+        {
+            final byte[] host = new byte[hostLength]; // only when it changed: a NAT rebinding is rare news
+            buffer.getBytes(seenBody.hostOffset(), host);
+            stats.seenAsHost = new String(host, java.nio.charset.StandardCharsets.US_ASCII);
+            changed = true;
+        }
+        changed |= stats.seenAsPort != seenBody.port() || stats.seenTtl != seenBody.ttl() ||
+            stats.seenTos != seenBody.tos();
+        stats.seenAsPort = seenBody.port();
+        stats.seenTtl = seenBody.ttl();
+        stats.seenTos = seenBody.tos();
+        if (changed)
+        {
+            core.onPathChanged(this, nowNs);
+        }
+    }
+
+    private static boolean sameAscii(final String text, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (text == null || text.length() != length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (text.charAt(i) != (buffer.getByte(offset + i) & 0xFF))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Tells the peer how its packets arrive here (PEER_SEEN): after the HELLOs, then every {@link #SEEN_INTERVAL_NS},
+     * and within {@link #SEEN_MIN_GAP_NS} of a change of the TTL or TOS they arrive with. Only to a peer that
+     * announced the capability; only when the outbox keeps half its room, as views.
+     */
+    private void tellHowPeerIsSeen(final long nowNs)
+    {
+        if (!helloDone || phase == PHASE_CLOSED || (peerCapabilities & HelloBody.CAPABILITY_PEER_SEEN) == 0)
+        {
+            return;
+        }
+        final int ttl = connection.lastReceivedTtl();
+        final int tos = connection.lastReceivedTos();
+        final boolean changed = ttl != seenSentTtl || tos != seenSentTos;
+        if (nowNs - seenSentAtNs < SEEN_INTERVAL_NS && !(changed && nowNs - seenSentAtNs >= SEEN_MIN_GAP_NS))
+        {
+            return;
+        }
+        final int body = PeerSeenBody.write(core.scratch(), FrameHeader.LENGTH, connection.remoteHost(),
+            connection.remotePort(), ttl, tos);
+        if (!output.hasRoomFor(FrameHeader.LENGTH + body, FrameOutput.OUTBOX_CAPACITY / 2))
+        {
+            return;
+        }
+        if (sendControl(MessageType.PEER_SEEN, 0, body, nowNs))
+        {
+            seenSentAtNs = nowNs;
+            seenSentTtl = ttl;
+            seenSentTos = tos;
+        }
     }
 
     /** Whether the peer's HELLO said it understands PEER_VIEW, and the hello is done. */
@@ -723,6 +822,7 @@ abstract class Session implements ConnectionHandler, FrameHandler
 
     static int capabilities()
     {
-        return HelloBody.CAPABILITY_BANDWIDTH | HelloBody.CAPABILITY_VERIFY | HelloBody.CAPABILITY_PEER_VIEW;
+        return HelloBody.CAPABILITY_BANDWIDTH | HelloBody.CAPABILITY_VERIFY | HelloBody.CAPABILITY_PEER_VIEW |
+            HelloBody.CAPABILITY_PEER_SEEN;
     }
 }

@@ -41,5 +41,10 @@ public enum EventType
      * cut off; {@code host}/{@code port} name the client, a finished test carries {@code bytes} and
      * {@code durationNs}.
      */
-    IPERF3
+    IPERF3,
+    /**
+     * What the peer sees of this end's packets changed, or was learnt (PEER_SEEN): the address they come from (a NAT
+     * translated it or not), their hop count, the DSCP and ECN they arrive with. The message describes it.
+     */
+    PATH
 }

@@ -23,6 +23,8 @@ public final class HelloBody
     public static final int CAPABILITY_VERIFY = 0x2;
     /** The sender understands PEER_VIEW frames (an older peer would close the connection on an unknown type). */
     public static final int CAPABILITY_PEER_VIEW = 0x4;
+    /** The sender understands PEER_SEEN frames. */
+    public static final int CAPABILITY_PEER_SEEN = 0x8;
     public static final int ROLE_CLIENT = 0;
     public static final int ROLE_SERVER = 1;
 

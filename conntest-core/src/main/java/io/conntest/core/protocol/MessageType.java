@@ -13,10 +13,12 @@ public final class MessageType
     public static final int ERROR = 8;
     /** What the sender sees of its other peers (sent only to a peer whose HELLO announced the capability). */
     public static final int PEER_VIEW = 9;
+    /** How the sender sees the receiver: address, port, TTL and TOS of its packets (same capability rule). */
+    public static final int PEER_SEEN = 10;
 
     private static final String[] NAMES =
         { "?", "HELLO", "LATENCY_PING", "LATENCY_PONG", "BANDWIDTH_REQUEST", "DATA", "BANDWIDTH_RESULT", "GOODBYE",
-          "ERROR", "PEER_VIEW" };
+          "ERROR", "PEER_VIEW", "PEER_SEEN" };
 
     private MessageType()
     {
@@ -24,7 +26,7 @@ public final class MessageType
 
     public static boolean isKnown(final int type)
     {
-        return type >= HELLO && type <= PEER_VIEW;
+        return type >= HELLO && type <= PEER_SEEN;
     }
 
     public static String name(final int type)
@@ -54,6 +56,8 @@ public final class MessageType
                 return CloseBody.MAX_LENGTH;
             case PEER_VIEW:
                 return ProtocolLimits.MAX_CONTROL_BODY;
+            case PEER_SEEN:
+                return PeerSeenBody.MAX_LENGTH;
             default:
                 return -1;
         }
@@ -77,6 +81,8 @@ public final class MessageType
                 return CloseBody.TEXT_OFFSET;
             case PEER_VIEW:
                 return PeerViewBody.HEADER_LENGTH;
+            case PEER_SEEN:
+                return PeerSeenBody.FIXED_LENGTH;
             default:
                 return 0;
         }

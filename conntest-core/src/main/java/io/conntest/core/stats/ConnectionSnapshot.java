@@ -66,6 +66,7 @@ import io.conntest.core.transport.TransportProtocol;
  * @param lastFailure         why the last attempt or connection ended, or null
  * @param lastError           its description, or null
  * @param nextRetryInNs       while retrying: time until the next attempt, else -1
+ * @param path                what the peer saw of this end's packets (PEER_SEEN), {@link PathView#UNKNOWN} until told
  */
 public record ConnectionSnapshot(
     long key,
@@ -123,8 +124,37 @@ public record ConnectionSnapshot(
     long tcpPmtuBytes,
     FailureReason lastFailure,
     String lastError,
-    long nextRetryInNs)
+    long nextRetryInNs,
+    PathView path)
 {
+    /** A row without path information (outputs' tests, rows of transports that never say). */
+    public ConnectionSnapshot(final long key, final Side side, final TransportProtocol protocol, final String localHost,
+        final int localPort, final String peerHost, final int peerPort, final String peerName,
+        final ConnectionState state, final long uptimeNs, final long retries, final long connectFailures,
+        final long packetsSent, final long packetsReceived, final long bytesSent, final long bytesReceived,
+        final long latencyLastNs, final long latencyMinNs, final long latencyP50Ns, final long latencyP90Ns,
+        final long latencyP99Ns, final long latencyMaxNs, final long latencySamples, final long latencyLoadedP50Ns,
+        final long latencyLoadedP90Ns, final long latencyLoadedP99Ns, final long latencyLoadedMaxNs,
+        final long latencyLoadedSamples, final long probesAnswered, final long intervalSentBps,
+        final long intervalReceivedBps, final long intervalNs, final boolean stale, final long bandwidthUpLastBps,
+        final long bandwidthUpAvgBps, final long bandwidthDownLastBps, final long bandwidthDownAvgBps,
+        final long bandwidthTests, final boolean monitorBandwidth, final int packetSize,
+        final long verificationErrors, final long udpLost, final long udpOutOfOrder, final long udpReorderMax,
+        final long udpDuplicate, final long udpRetransmitted, final long udpJitterNs, final long udpLostIncoming,
+        final long tcpRetransmissions, final long tcpSrttNs, final long tcpCwndBytes, final long tcpRttVarNs,
+        final long tcpPmtuBytes, final FailureReason lastFailure, final String lastError, final long nextRetryInNs)
+    {
+        this(key, side, protocol, localHost, localPort, peerHost, peerPort, peerName, state, uptimeNs, retries,
+            connectFailures, packetsSent, packetsReceived, bytesSent, bytesReceived, latencyLastNs, latencyMinNs,
+            latencyP50Ns, latencyP90Ns, latencyP99Ns, latencyMaxNs, latencySamples, latencyLoadedP50Ns,
+            latencyLoadedP90Ns, latencyLoadedP99Ns, latencyLoadedMaxNs, latencyLoadedSamples, probesAnswered,
+            intervalSentBps, intervalReceivedBps, intervalNs, stale, bandwidthUpLastBps, bandwidthUpAvgBps,
+            bandwidthDownLastBps, bandwidthDownAvgBps, bandwidthTests, monitorBandwidth, packetSize,
+            verificationErrors, udpLost, udpOutOfOrder, udpReorderMax, udpDuplicate, udpRetransmitted, udpJitterNs,
+            udpLostIncoming, tcpRetransmissions, tcpSrttNs, tcpCwndBytes, tcpRttVarNs, tcpPmtuBytes, lastFailure,
+            lastError, nextRetryInNs, PathView.UNKNOWN);
+    }
+
     /**
      * This row (an outgoing peer in state {@link ConnectionState#COVERED}) with the figures of {@code carrier}, the
      * peer's own connection that carries the pair: uptime, packets, bytes, latency, bandwidth, verification and
@@ -147,6 +177,6 @@ public record ConnectionSnapshot(
             carrier.udpOutOfOrder, carrier.udpReorderMax, carrier.udpDuplicate, carrier.udpRetransmitted, carrier.udpJitterNs,
             carrier.udpLostIncoming, carrier.tcpRetransmissions, carrier.tcpSrttNs, carrier.tcpCwndBytes, carrier.tcpRttVarNs,
             carrier.tcpPmtuBytes,
-            lastFailure, lastError, nextRetryInNs);
+            lastFailure, lastError, nextRetryInNs, carrier.path);
     }
 }

@@ -60,6 +60,14 @@ public final class ConnectionStats
     public String lastError;
     public long nextRetryAtNs = -1;
     public TransportStats transportStats = TransportStats.NONE;
+    /** What the peer told of this end's packets on the current connection (PEER_SEEN); null host until told. */
+    public String seenAsHost;
+    public int seenAsPort;
+    public int seenTtl = -1;
+    public int seenTos = -1;
+    /** The TTL and TOS this end's packets leave with on the current connection, -1 unknown. */
+    public int sentTtl = -1;
+    public int sentTos = -1;
     /** UDP figures of earlier connections of this row, so they run on across reconnects. */
     private long udpLostBase;
     private long udpOutOfOrderBase;
@@ -110,6 +118,16 @@ public final class ConnectionStats
         peerUdpLostBase += Math.max(0, peerUdpLost);
         peerUdpLost = -1;
         transportStats = TransportStats.NONE;
+        seenAsHost = null;
+        seenAsPort = 0;
+        seenTtl = -1;
+        seenTos = -1;
+    }
+
+    /** What the peer saw of this end's packets, compared with what they left with. */
+    public PathView path()
+    {
+        return PathView.of(seenAsHost, seenAsPort, seenTtl, seenTos, localHost, localPort, sentTtl, sentTos);
     }
 
     private static long udp(final long base, final long current)
@@ -259,6 +277,7 @@ public final class ConnectionStats
             t.tcpPmtuBytes(),
             lastFailure,
             lastError,
-            state == ConnectionState.RETRYING && nextRetryAtNs >= 0 ? Math.max(0, nextRetryAtNs - nowNs) : -1);
+            state == ConnectionState.RETRYING && nextRetryAtNs >= 0 ? Math.max(0, nextRetryAtNs - nowNs) : -1,
+            path());
     }
 }

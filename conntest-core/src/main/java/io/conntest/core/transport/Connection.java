@@ -40,4 +40,28 @@ public interface Connection
 
     /** Counters the transport keeps for this connection (UDP reliability, the stack's TCP figures). */
     TransportStats stats();
+
+    /** The TTL (hop limit) the last packet from the peer arrived with, -1 when the transport cannot tell. */
+    default int lastReceivedTtl()
+    {
+        return -1;
+    }
+
+    /** The TOS byte (DSCP << 2 | ECN) the last packet from the peer arrived with, -1 when it cannot tell. */
+    default int lastReceivedTos()
+    {
+        return -1;
+    }
+
+    /** The TTL this end's packets leave with, -1 when unknown. */
+    default int sentTtl()
+    {
+        return -1;
+    }
+
+    /** The TOS byte this end's packets leave with, -1 when unknown. */
+    default int sentTos()
+    {
+        return -1;
+    }
 }

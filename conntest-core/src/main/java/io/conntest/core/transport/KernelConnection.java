@@ -27,6 +27,20 @@ abstract class KernelConnection implements Connection, KernelChannel
         this.handler = handler;
     }
 
+    /** The kernel's default TTL; conntest sets no IP_TTL. */
+    @Override
+    public int sentTtl()
+    {
+        return transport.defaultTtl();
+    }
+
+    /** conntest sets no IP_TOS: its packets leave with DSCP 0, Not-ECT (the kernel's TCP may mark ECT). */
+    @Override
+    public int sentTos()
+    {
+        return 0;
+    }
+
     @Override
     public boolean isFinished()
     {

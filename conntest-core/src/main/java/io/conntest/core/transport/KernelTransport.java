@@ -58,6 +58,7 @@ public final class KernelTransport implements Transport
     private long nextId = 1;
     private long nowNs;
     private boolean closed;
+    private final int defaultTtl;
 
     public KernelTransport()
     {
@@ -76,6 +77,27 @@ public final class KernelTransport implements Transport
             throw new UncheckedIOException("cannot open a selector", ex);
         }
         nowNs = System.nanoTime();
+        defaultTtl = readDefaultTtl();
+    }
+
+    /** The TTL the kernel gives this namespace's packets (its sysctl, read by the thread that makes the transport). */
+    private static int readDefaultTtl()
+    {
+        try
+        {
+            return Integer.parseInt(java.nio.file.Files.readString(
+                java.nio.file.Path.of("/proc/sys/net/ipv4/ip_default_ttl")).trim());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+    }
+
+    /** The TTL this transport's packets leave with (conntest never sets IP_TTL), -1 when unknown. */
+    int defaultTtl()
+    {
+        return defaultTtl;
     }
 
     @Override

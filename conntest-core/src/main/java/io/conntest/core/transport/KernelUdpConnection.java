@@ -274,4 +274,18 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
     {
         return remotePort;
     }
+
+    /** The kernel's default TTL; conntest sets no IP_TTL. */
+    @Override
+    public int sentTtl()
+    {
+        return transport.defaultTtl();
+    }
+
+    /** conntest sets no IP_TOS: its packets leave with DSCP 0, Not-ECT (the kernel's TCP may mark ECT). */
+    @Override
+    public int sentTos()
+    {
+        return 0;
+    }
 }

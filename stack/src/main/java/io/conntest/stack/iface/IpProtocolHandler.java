@@ -37,6 +37,15 @@ public interface IpProtocolHandler
     }
 
     /**
+     * The TTL and TOS byte (DSCP and ECN, RFC 2474 / RFC 3168) of the datagram whose payload the next
+     * {@code processDatagram} call carries, so a socket can tell its owner how the peer's packets arrive (hop count,
+     * DSCP rewrites). Called just before it; the default ignores them.
+     */
+    default void onIpHeader(int ttl, int tos)
+    {
+    }
+
+    /**
      * An ICMP error (RFC 792, RFC 1122 §3.2.2) arrived about a datagram this host sent with this protocol.
      *
      * @param icmpType     e.g. 3 destination unreachable, 11 time exceeded.

@@ -188,6 +188,15 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
             }
             return;
         }
+        if (reassemblySlot < 0)
+        {
+            handler.onIpHeader(ip.ttl(), ip.dscpEcn());
+        }
+        else
+        {
+            final DirectBuffer header = reassembler.header(reassemblySlot);
+            handler.onIpHeader(header.getByte(8) & 0xFF, header.getByte(1) & 0xFF);
+        }
         if (!handler.processDatagram(src, dst, buffer, offset, length, checksumTrusted, nowNs)
             && protocol == Ipv4Packet.PROTOCOL_UDP && !broadcast)
         {

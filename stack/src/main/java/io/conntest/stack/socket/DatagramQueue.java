@@ -41,6 +41,16 @@ final class DatagramQueue
     /** Appends a copy of the datagram; false when there is no room now. */
     boolean offer(final int addr, final int port, final DirectBuffer src, final int offset, final int length)
     {
+        return offer(addr, port, 0, 0, src, offset, length);
+    }
+
+    /**
+     * Appends a copy of the datagram with the TTL and TOS byte it arrived with (kept in the port word's upper half;
+     * TTL 0 means unknown: RFC 1122 §3.2.1.7 forbids sending one, so none arrives); false when there is no room now.
+     */
+    boolean offer(final int addr, final int port, final int ttl, final int tos, final DirectBuffer src,
+        final int offset, final int length)
+    {
         final int record = recordLength(length);
         if (count == 0)
         {
@@ -71,7 +81,7 @@ final class DatagramQueue
         final int at = (int)(tail % capacity);
         buffer.putInt(at, record);
         buffer.putInt(at + 4, addr);
-        buffer.putInt(at + 8, port);
+        buffer.putInt(at + 8, (port & 0xFFFF) | (ttl > 0 ? (ttl & 0xFF) << 16 | (tos & 0xFF) << 24 : 0));
         buffer.putInt(at + 12, length);
         buffer.putBytes(at + HEADER, src, offset, length);
         tail += record;
@@ -126,7 +136,21 @@ final class DatagramQueue
 
     int peekPort()
     {
-        return buffer.getInt(headIndex() + 8);
+        return buffer.getInt(headIndex() + 8) & 0xFFFF;
+    }
+
+    /** The TTL the head datagram arrived with, -1 when not recorded. */
+    int peekTtl()
+    {
+        final int ttl = (buffer.getInt(headIndex() + 8) >>> 16) & 0xFF;
+        return ttl == 0 ? -1 : ttl;
+    }
+
+    /** The TOS byte the head datagram arrived with, -1 when not recorded. */
+    int peekTos()
+    {
+        final int word = buffer.getInt(headIndex() + 8);
+        return ((word >>> 16) & 0xFF) == 0 ? -1 : word >>> 24;
     }
 
     int peekLength()

@@ -25,6 +25,9 @@ public final class UdpSocket
     private boolean wantsWritable;
     private int pendingError;
     private int icmpErrorFrom;
+    /** TTL and TOS byte of the datagram being handed over by {@link #receive}, -1 when unknown. */
+    private int lastTtl = -1;
+    private int lastTos = -1;
 
     private long datagramsSent;
     private long bytesSent;
@@ -153,6 +156,8 @@ public final class UdpSocket
         final DatagramQueue q = receiveQueue;
         while (n < max && open && !q.isEmpty())
         {
+            lastTtl = q.peekTtl();
+            lastTos = q.peekTos();
             handler.onDatagram(q.peekAddress(), q.peekPort(), q.buffer(), q.peekOffset(), q.peekLength());
             n++;
             if (!open)
@@ -172,6 +177,18 @@ public final class UdpSocket
     public int icmpErrorFrom()
     {
         return icmpErrorFrom;
+    }
+
+    /** The TTL of the datagram {@link #receive} is handing over now (read it in the handler), -1 when unknown. */
+    public int lastReceivedTtl()
+    {
+        return lastTtl;
+    }
+
+    /** The TOS byte (DSCP and ECN) of the datagram {@link #receive} is handing over now, -1 when unknown. */
+    public int lastReceivedTos()
+    {
+        return lastTos;
     }
 
     /** Returns and clears the last error (like SO_ERROR), 0 when none. */
@@ -284,7 +301,14 @@ public final class UdpSocket
     void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
         final int length)
     {
-        if (!receiveQueue.offer(srcAddr, srcPort, buffer, offset, length))
+        onDatagram(srcAddr, srcPort, -1, -1, buffer, offset, length);
+    }
+
+    /** A datagram arrived with this TTL and TOS byte (-1: unknown): queued with them, for {@link #receive}. */
+    void onDatagram(final int srcAddr, final int srcPort, final int ttl, final int tos, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        if (!receiveQueue.offer(srcAddr, srcPort, ttl, tos, buffer, offset, length))
         {
             receiveDrops++;
             return;

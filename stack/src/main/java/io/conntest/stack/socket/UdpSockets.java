@@ -137,6 +137,16 @@ public final class UdpSockets implements IpProtocolHandler
         return Ipv4Packet.PROTOCOL_UDP;
     }
 
+    private int rxTtl = -1;
+    private int rxTos = -1;
+
+    @Override
+    public void onIpHeader(final int ttl, final int tos)
+    {
+        rxTtl = ttl;
+        rxTos = tos;
+    }
+
     @Override
     public boolean processDatagram(final int srcAddr, final int dstAddr, final DirectBuffer buffer, final int offset,
         final int length, final long nowNs)
@@ -166,7 +176,8 @@ public final class UdpSockets implements IpProtocolHandler
             noSocket++;
             return false;
         }
-        socket.onDatagram(srcAddr, udpRepr.sourcePort(), udp.buffer(), udp.payloadOffset(), udp.payloadLength());
+        socket.onDatagram(srcAddr, udpRepr.sourcePort(), rxTtl, rxTos, udp.buffer(), udp.payloadOffset(),
+            udp.payloadLength());
         return true;
     }
 

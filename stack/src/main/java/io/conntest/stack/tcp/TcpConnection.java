@@ -46,6 +46,9 @@ final class TcpConnection
     TcpError softError = TcpError.NONE;
     /** Who sent the last ICMP error taken for this connection (0: none), so its failure can say where. */
     int icmpErrorFrom;
+    /** TTL and TOS byte of the last segment received on this connection, -1 before one. */
+    int lastTtl = -1;
+    int lastTos = -1;
     int events;
     boolean queuedForEvents;
 

@@ -257,6 +257,17 @@ public final class TcpProtocol implements IpProtocolHandler
 
     // ---- ingress ----------------------------------------------------------------------------------------
 
+    /** TTL and TOS of the datagram being processed (from {@link #onIpHeader}), -1 when none was given. */
+    private int rxTtl = -1;
+    private int rxTos = -1;
+
+    @Override
+    public void onIpHeader(final int ttl, final int tos)
+    {
+        rxTtl = ttl;
+        rxTos = tos;
+    }
+
     @Override
     public boolean processDatagram(
         final int srcAddr, final int dstAddr, final DirectBuffer buffer, final int offset, final int length,
@@ -315,6 +326,8 @@ public final class TcpProtocol implements IpProtocolHandler
             {
                 c.counters.superSegmentsIn++; // larger than our MSS: coalesced by the kernel or sent whole (TSO)
             }
+            c.lastTtl = rxTtl;
+            c.lastTos = rxTos;
             TcpInput.process(c, seg, buffer, nowNs);
             c.needsDispatch = true;
             dirty = true;

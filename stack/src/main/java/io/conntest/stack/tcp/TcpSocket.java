@@ -236,6 +236,18 @@ public final class TcpSocket
         return c.icmpErrorFrom;
     }
 
+    /** The TTL the last segment from the peer arrived with, -1 before one (the path's hop count, seen from here). */
+    public int lastReceivedTtl()
+    {
+        return c.lastTtl;
+    }
+
+    /** The TOS byte (DSCP and ECN) the last segment from the peer arrived with, -1 before one. */
+    public int lastReceivedTos()
+    {
+        return c.lastTos;
+    }
+
     public boolean isEstablished()
     {
         return c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT;

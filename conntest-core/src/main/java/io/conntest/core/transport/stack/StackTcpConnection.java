@@ -254,6 +254,31 @@ final class StackTcpConnection implements Connection, TcpSocketListener, TcpRead
     }
 
     @Override
+    public int lastReceivedTtl()
+    {
+        return socket.lastReceivedTtl();
+    }
+
+    @Override
+    public int lastReceivedTos()
+    {
+        return socket.lastReceivedTos();
+    }
+
+    /** The stack sends every packet with TTL 64 and TOS 0 (conntest sets neither). */
+    @Override
+    public int sentTtl()
+    {
+        return io.conntest.stack.wire.Ipv4Repr.DEFAULT_TTL;
+    }
+
+    @Override
+    public int sentTos()
+    {
+        return 0;
+    }
+
+    @Override
     public int localPort()
     {
         return socket.localPort();

@@ -80,7 +80,13 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
     {
         sourceAddr = srcAddr;
         sourcePort = srcPort;
-        demux.onDatagram(key(srcAddr, srcPort), buffer, offset, length, nowNs, receivedAtNs);
+        final long key = key(srcAddr, srcPort);
+        final StackUdpPeer known = demux.peer(key);
+        if (known != null)
+        {
+            known.noteArrival(socket.lastReceivedTtl(), socket.lastReceivedTos());
+        }
+        demux.onDatagram(key, buffer, offset, length, nowNs, receivedAtNs);
     }
 
     @Override

@@ -31,6 +31,9 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     private final int localPort;
     private long deliveryNowNs;
     private long deliveryReceivedAtNs;
+    /** TTL and TOS of the last datagram from the peer, -1 before one. */
+    private int lastTtl = -1;
+    private int lastTos = -1;
 
     private StackUdpPeer(final StackTransport transport, final UdpSocket socket, final StackUdpListener listener,
         final int remoteAddr, final int remotePort, final String remoteHost, final Role role,
@@ -105,6 +108,7 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     {
         if (srcAddr == remoteAddr && srcPort == remotePort)
         {
+            noteArrival(socket.lastReceivedTtl(), socket.lastReceivedTos());
             onDatagram(buffer, offset, length, deliveryNowNs, deliveryReceivedAtNs);
         }
     }
@@ -200,6 +204,38 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     public String localHost()
     {
         return localHost;
+    }
+
+    /** A datagram from the peer arrived with this TTL and TOS byte (-1: unknown). */
+    void noteArrival(final int ttl, final int tos)
+    {
+        lastTtl = ttl;
+        lastTos = tos;
+    }
+
+    @Override
+    public int lastReceivedTtl()
+    {
+        return lastTtl;
+    }
+
+    @Override
+    public int lastReceivedTos()
+    {
+        return lastTos;
+    }
+
+    /** The stack sends every packet with TTL 64 and TOS 0 (conntest sets neither). */
+    @Override
+    public int sentTtl()
+    {
+        return io.conntest.stack.wire.Ipv4Repr.DEFAULT_TTL;
+    }
+
+    @Override
+    public int sentTos()
+    {
+        return 0;
     }
 
     @Override

@@ -157,4 +157,42 @@ class StackEngineSimulationTest
             again.servers(sim.clock.nowNs()).get(0).latencySamples() >= 1, 20_000, "reconnected to the new server");
         assertTrue(cli.client(sim.clock.nowNs()).retries() >= 1);
     }
+
+    /**
+     * PEER_SEEN on two stacks on one link: each end learns how its packets arrive, from its own address and port
+     * (not translated), after no router (TTL 64 sent, 64 seen: 0 hops), with the DSCP and ECN they left with.
+     */
+    @ParameterizedTest
+    @EnumSource(TransportProtocol.class)
+    void eachEndLearnsHowThePeerSeesItsPackets(final TransportProtocol protocol)
+    {
+        final StackSim sim = new StackSim(FaultConfig.none(), 5);
+        final StackSim.Node srv = sim.start(sim.serverHost, server(protocol));
+        final StackSim.Node cli = sim.start(sim.clientHost, client(ConnectSpec.of(protocol, StackSim.SERVER_IP,
+            5000)));
+        sim.runUntil(() -> cli.client(sim.clock.nowNs()).path().seenAsHost() != null
+            && !srv.servers(sim.clock.nowNs()).isEmpty()
+            && srv.servers(sim.clock.nowNs()).get(0).path().seenAsHost() != null, 10_000, "both told");
+        final long now = sim.clock.nowNs();
+        final ConnectionSnapshot c = cli.client(now);
+        final io.conntest.core.stats.PathView cp = c.path();
+        assertEquals(StackSim.CLIENT_IP, cp.seenAsHost());
+        assertEquals(c.localPort(), cp.seenAsPort());
+        assertEquals(Boolean.FALSE, cp.translated());
+        assertEquals(0, cp.hops(), cp.describe());
+        assertEquals(0, cp.dscpSent());
+        assertEquals(0, cp.dscpSeen());
+        assertEquals(0, cp.ecnSeen());
+        final io.conntest.core.stats.PathView sp = srv.servers(now).get(0).path();
+        assertEquals(StackSim.SERVER_IP, sp.seenAsHost());
+        assertEquals(5000, sp.seenAsPort());
+        assertEquals(Boolean.FALSE, sp.translated());
+        assertEquals(0, sp.hops());
+        assertTrue(cli.events(EventType.PATH).get(0).message().startsWith("seen as " + StackSim.CLIENT_IP + ":"
+            + c.localPort() + " (not translated), 0 hops, dscp 0 -> 0, ecn 0"), cli.events(EventType.PATH).toString());
+        // the same view again is no news: one PATH event per end while nothing changes
+        sim.runFor(12_000);
+        assertEquals(1, cli.events(EventType.PATH).size(), cli.events(EventType.PATH).toString());
+        assertEquals(1, srv.events(EventType.PATH).size());
+    }
 }
