@@ -187,11 +187,52 @@ public final class Describe
         {
             line.append(" corrupted ").append(c.verificationErrors());
         }
+        path(line, c.path());
         final String trouble = trouble(c);
         if (trouble != null)
         {
             line.append(" (").append(trouble).append(')');
         }
         return line.toString();
+    }
+
+    /**
+     * What the peer saw of this end's packets, in the line's key-value style: {@code seen-as 10.9.0.1:40312
+     * translated hops 1 dscp 0->8 rewritten ecn 0}; nothing until the peer told.
+     */
+    static void path(final StringBuilder line, final io.conntest.core.stats.PathView p)
+    {
+        if (p.seenAsHost() == null)
+        {
+            return;
+        }
+        line.append(" seen-as ").append(p.seenAsHost()).append(':').append(p.seenAsPort());
+        if (p.translated() != null)
+        {
+            line.append(p.translated() ? " translated" : " direct");
+        }
+        if (p.hops() >= 0)
+        {
+            line.append(" hops ").append(p.hops());
+        }
+        if (p.dscpSeen() >= 0)
+        {
+            line.append(" dscp ").append(p.dscpSent() < 0 ? "?" : Integer.toString(p.dscpSent())).append("->")
+                .append(p.dscpSeen()).append(p.dscpRewritten() ? " rewritten" : "").append(" ecn ").append(p.ecnSeen());
+        }
+    }
+
+    /**
+     * The path line of the TUI's detail, only when it is news to someone validating a bridge or NAT: the address
+     * was translated, the DSCP rewritten, or congestion marked (ECN CE); null otherwise.
+     */
+    public static String notablePath(final ConnectionSnapshot c)
+    {
+        final io.conntest.core.stats.PathView p = c.path();
+        if (p.seenAsHost() == null || !(Boolean.TRUE.equals(p.translated()) || p.dscpRewritten() || p.ecnSeen() == 3))
+        {
+            return null;
+        }
+        return p.describe();
     }
 }

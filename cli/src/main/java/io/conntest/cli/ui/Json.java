@@ -84,6 +84,13 @@ public final class Json
         return this;
     }
 
+    /** true, false, or null when unknown. */
+    public Json put(final String key, final Boolean value)
+    {
+        key(key).text.append(value == null ? "null" : value.toString());
+        return this;
+    }
+
     /** A nested object. */
     public Json put(final String key, final Json value)
     {

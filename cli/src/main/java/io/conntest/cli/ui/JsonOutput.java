@@ -207,7 +207,13 @@ public final class JsonOutput extends Output
             .putKnown("tcp_pmtu_bytes", c.tcpPmtuBytes())
             .put("last_failure", c.lastFailure() == null ? null : c.lastFailure().name().toLowerCase(Locale.ROOT))
             .put("last_error", c.lastError())
-            .putKnown("next_retry_in_ns", c.nextRetryInNs());
+            .putKnown("next_retry_in_ns", c.nextRetryInNs())
+            .put("seen_as", c.path().seenAsHost() == null ? null : c.path().seenAsHost() + ":" + c.path().seenAsPort())
+            .put("translated", c.path().translated())
+            .putKnown("hops", c.path().hops())
+            .putKnown("dscp_sent", c.path().dscpSent())
+            .putKnown("dscp_seen", c.path().dscpSeen())
+            .putKnown("ecn_seen", c.path().ecnSeen());
     }
 
     @Override

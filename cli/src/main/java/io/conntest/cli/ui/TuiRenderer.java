@@ -181,6 +181,11 @@ public final class TuiRenderer
             {
                 put(g, 4, row++, fit("-> " + trouble, width - 4), healthy ? null : failing(), false);
             }
+            final String path = Describe.notablePath(c);
+            if (path != null && row < maxRow)
+            {
+                put(g, 4, row++, fit("-> " + path, width - 4), null, false);
+            }
         }
         return row;
     }

@@ -83,10 +83,12 @@ public final class KernelTransport implements Transport
     /** The TTL the kernel gives this namespace's packets (its sysctl, read by the thread that makes the transport). */
     private static int readDefaultTtl()
     {
-        try
+        // read as a line: /proc files report size 0, and Files.readString then returns only the first byte
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(
+            java.nio.file.Path.of("/proc/sys/net/ipv4/ip_default_ttl")))
         {
-            return Integer.parseInt(java.nio.file.Files.readString(
-                java.nio.file.Path.of("/proc/sys/net/ipv4/ip_default_ttl")).trim());
+            final String line = in.readLine();
+            return line == null ? -1 : Integer.parseInt(line.trim());
         }
         catch (final IOException | RuntimeException ex)
         {
