@@ -87,6 +87,18 @@ public final class KernelUdpSegmentation implements UdpSegmentation
     }
 
     @Override
+    public int ttl()
+    {
+        return calls.ttl();
+    }
+
+    @Override
+    public int tos()
+    {
+        return calls.tos();
+    }
+
+    @Override
     public String describe(final int errno)
     {
         return Native.strerror(errno);

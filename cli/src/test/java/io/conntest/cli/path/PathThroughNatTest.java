@@ -22,7 +22,8 @@ import io.conntest.tap.netns.NetworkNamespace;
  * (192.168.7.2) behind the kernel of its namespace, which routes and masquerades (nftables) onto a veth towards a
  * second namespace where an instance on kernel sockets listens (10.9.0.2), and rewrites the DSCP of what comes back
  * to CS1. The client learns it is seen as the router's address (translated); the server learns its packets cross
- * one router (TTL 64 sent, 63 seen by the stack) and arrive with DSCP 8 where it sent 0 (rewritten).
+ * one router (TTL 64 sent, 63 seen by the stack) and arrive with DSCP 8 where it sent 0 (rewritten); over UDP the
+ * client learns its hop count too (the kernel's UDP socket reads each datagram's TTL).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PathThroughNatTest
@@ -77,6 +78,10 @@ class PathThroughNatTest
                 final Map<String, Object> out = lastRow(client.lines(), "out", protocol);
                 assertTrue(String.valueOf(out.get("seen_as")).startsWith("10.9.0.1:"), protocol + ": " + out);
                 assertEquals(Boolean.TRUE, out.get("translated"), protocol + ": the router's masquerade");
+                // the kernel tells a UDP socket each datagram's TTL and TOS (IP_RECVTTL/IP_RECVTOS, with the
+                // default --offload auto); a TCP socket neither
+                assertEquals(protocol.equals("udp") ? 1L : null, out.get("hops"), protocol + ": " + out);
+                assertEquals(protocol.equals("udp") ? 0L : null, out.get("dscp_seen"), protocol + ": " + out);
                 final Map<String, Object> in = lastRow(server.lines(), "in", protocol);
                 assertEquals("10.9.0.2:7000", in.get("seen_as"), protocol + ": " + in);
                 assertEquals(1L, in.get("hops"), protocol + ": one router, TTL 64 sent, 63 seen: " + in);

@@ -125,6 +125,11 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
                 transport.coalescedReceives++;
                 transport.coalescedDatagrams += (length + size - 1) / size;
             }
+            final KernelUdpConnection known = demux.peer(key);
+            if (known != null)
+            {
+                known.noteArrival(segmentation.ttl(), segmentation.tos());
+            }
             for (int at = 0; at < length; at += size)
             {
                 demux.onDatagram(key, transport.readView, at, Math.min(size, length - at), nowNs, receivedAtNs);

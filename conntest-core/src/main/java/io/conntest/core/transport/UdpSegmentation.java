@@ -41,6 +41,18 @@ public interface UdpSegmentation
     /** The size of the coalesced datagrams of the last {@link #receive}; 0 when it was one datagram. */
     int segmentSize();
 
+    /** The TTL the last {@link #receive}'s datagrams arrived with, -1 when unknown. */
+    default int ttl()
+    {
+        return -1;
+    }
+
+    /** The TOS byte (DSCP and ECN) the last {@link #receive}'s datagrams arrived with, -1 when unknown. */
+    default int tos()
+    {
+        return -1;
+    }
+
     /** The IPv4 source address of the last {@link #receive}, most significant byte first. */
     int sourceAddress();
 

@@ -17,6 +17,18 @@ public final class Linux
     /** {@code getsockopt(fd, IPPROTO_TCP, TCP_INFO)}: a {@code struct tcp_info} (linux/tcp.h). */
     public static final int TCP_INFO = 11;
     public static final int SOCK_CLOEXEC = 0x80000;
+    /** {@code SOL_IP} (= IPPROTO_IP): the level of the IPv4 socket options below (linux/in.h). */
+    public static final int SOL_IP = 0;
+    /** {@code IP_TOS}: the control message type carrying a received datagram's TOS byte. */
+    public static final int IP_TOS = 1;
+    /** {@code IP_TTL}: the control message type carrying a received datagram's TTL (an int). */
+    public static final int IP_TTL = 2;
+    /** {@code IP_PKTOPTIONS}: a TCP socket's options of the last segment received, as control messages. */
+    public static final int IP_PKTOPTIONS = 9;
+    /** {@code IP_RECVTTL}: deliver each datagram's TTL as a control message. */
+    public static final int IP_RECVTTL = 12;
+    /** {@code IP_RECVTOS}: deliver each datagram's TOS byte as a control message. */
+    public static final int IP_RECVTOS = 13;
     /** {@code SOL_UDP} (= IPPROTO_UDP): the level of the UDP socket options below (linux/udp.h). */
     public static final int SOL_UDP = 17;
     /** Send: the datagram size a large write is cut into (UDP GSO, Linux 4.18). As a cmsg: a {@code uint16_t}. */

@@ -32,8 +32,9 @@ public final class UdpSegmentCalls
     private static final int NAME = 96;
     private static final int SOCKADDR_IN_LENGTH = 16;
     private static final int CONTROL = 128;
-    private static final int CONTROL_ROOM = 64;
-    private static final int OPTION = 192;
+    /** UDP_GRO, IP_TTL and IP_TOS: three CMSG_SPACE(4) = 24 bytes. */
+    private static final int CONTROL_ROOM = 96;
+    private static final int OPTION = 232;
     private static final int BLOCK = 256;
     // struct cmsghdr: len (size_t), level, type, data; CMSG_LEN(2) = 18, CMSG_SPACE(2) = 24
     private static final int CMSG_LEVEL = 8;
@@ -47,6 +48,8 @@ public final class UdpSegmentCalls
     private int segmentSize;
     private int sourceAddress;
     private int sourcePort;
+    private int ttl = -1;
+    private int tos = -1;
 
     /**
      * Turns on {@code UDP_GRO} for {@code fd} and checks that {@code UDP_SEGMENT} is known (setting it to 0, "no
@@ -60,7 +63,15 @@ public final class UdpSegmentCalls
             return false;
         }
         block.putInt(OPTION, 1, ByteOrder.nativeOrder());
-        return libc.setsockopt(fd, Linux.SOL_UDP, Linux.UDP_GRO, base + OPTION, 4) == 0;
+        if (libc.setsockopt(fd, Linux.SOL_UDP, Linux.UDP_GRO, base + OPTION, 4) != 0)
+        {
+            return false;
+        }
+        // each datagram's TTL and TOS byte come along as control messages (what the peer's packets look like on
+        // arrival: hop count, DSCP); a kernel that refuses them only loses that, not the offloads
+        libc.setsockopt(fd, Linux.SOL_IP, Linux.IP_RECVTTL, base + OPTION, 4);
+        libc.setsockopt(fd, Linux.SOL_IP, Linux.IP_RECVTOS, base + OPTION, 4);
+        return true;
     }
 
     /**
@@ -131,6 +142,8 @@ public final class UdpSegmentCalls
             return wouldBlockOrError();
         }
         segmentSize = 0;
+        ttl = -1;
+        tos = -1;
         final long controlLength = block.getLong(MSG_CONTROLLEN);
         int at = 0;
         while (at + CMSG_HEADER <= controlLength)
@@ -140,10 +153,19 @@ public final class UdpSegmentCalls
             {
                 break;
             }
-            if (block.getInt(CONTROL + at + CMSG_LEVEL) == Linux.SOL_UDP
-                && block.getInt(CONTROL + at + CMSG_TYPE) == Linux.UDP_GRO && cmsgLength >= CMSG_HEADER + 4)
+            final int level = block.getInt(CONTROL + at + CMSG_LEVEL);
+            final int type = block.getInt(CONTROL + at + CMSG_TYPE);
+            if (level == Linux.SOL_UDP && type == Linux.UDP_GRO && cmsgLength >= CMSG_HEADER + 4)
             {
                 segmentSize = block.getInt(CONTROL + at + CMSG_DATA);
+            }
+            else if (level == Linux.SOL_IP && type == Linux.IP_TTL && cmsgLength >= CMSG_HEADER + 4)
+            {
+                ttl = block.getInt(CONTROL + at + CMSG_DATA) & 0xFF;
+            }
+            else if (level == Linux.SOL_IP && type == Linux.IP_TOS && cmsgLength >= CMSG_HEADER + 1)
+            {
+                tos = block.getByte(CONTROL + at + CMSG_DATA) & 0xFF;
             }
             at += (int)((cmsgLength + 7) & ~7L);
         }
@@ -156,6 +178,18 @@ public final class UdpSegmentCalls
     public int segmentSize()
     {
         return segmentSize;
+    }
+
+    /** The TTL the last {@link #receive}'s datagram arrived with, -1 when the kernel did not say. */
+    public int ttl()
+    {
+        return ttl;
+    }
+
+    /** The TOS byte (DSCP and ECN) the last {@link #receive}'s datagram arrived with, -1 when the kernel did not say. */
+    public int tos()
+    {
+        return tos;
     }
 
     /** The IPv4 source of the last {@link #receive}, most significant byte first. */
