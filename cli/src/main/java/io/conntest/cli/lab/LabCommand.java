@@ -89,6 +89,12 @@ public final class LabCommand implements Callable<Integer>
             + "nftables rule on the lab's bridge, to see a broken pair in the mesh view. Needs the TAP stack and nft.")
     private List<String> blocks = new ArrayList<>();
 
+    @Option(names = "--topology", paramLabel = "bridge|nat", description = "bridge (default): every instance on one "
+        + "bridge; nat: the first half of the instances outside on a second bridge, the rest inside behind a "
+        + "masquerading router (the namespace's kernel, nftables) that lets no connection in and drops UDP to the "
+        + "first outside instance. Needs the TAP stack and nft.")
+    private String topology;
+
     @Option(names = "--stack-demo", description = "Run the own-stack demo (root: TAP, ping, UDP echo) instead.")
     private boolean stackDemo;
 
@@ -136,6 +142,7 @@ public final class LabCommand implements Callable<Integer>
         }
         final boolean tap = missingTap == null && !"kernel".equals(stack);
         final List<int[]> blocked = blockedPairs(tap);
+        final boolean nat = natTopology(tap);
         try (RunControl control = main.control(); Output out = main.openOutput(output, control))
         {
             // a lab is a mesh: its live view opens on the matrix (m switches to the connection tables)
@@ -153,11 +160,16 @@ public final class LabCommand implements Callable<Integer>
                 out.note("lab: no TAP devices here (" + missingTap + "); running the mesh on kernel sockets");
             }
             final NetworkNamespace ns = NetworkNamespace.create("ct-lab");
-            try (LabMesh mesh = new LabMesh(instances, ns, tap, offloadMode))
+            try (LabMesh mesh = new LabMesh(instances, ns, tap, offloadMode, nat))
             {
                 if (tap)
                 {
                     mesh.createTaps();
+                    if (nat)
+                    {
+                        out.note("lab: topology nat: " + mesh.natDescription() + "; outside 10.1.0.11.., inside "
+                            + "10.0.0.x");
+                    }
                     for (final int[] pair : blocked)
                     {
                         mesh.block(pair[0], pair[1]);
@@ -182,6 +194,29 @@ public final class LabCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    /** Whether {@code --topology nat} was asked for (checked: a known topology, on the TAP stack, with nft). */
+    private boolean natTopology(final boolean tap)
+    {
+        if (topology == null || topology.equals("bridge"))
+        {
+            return false;
+        }
+        if (!topology.equals("nat"))
+        {
+            throw new ParameterException(spec.commandLine(), "--topology " + topology + " is not bridge or nat");
+        }
+        if (!tap)
+        {
+            throw new ParameterException(spec.commandLine(), "--topology nat needs the TAP stack (instances on "
+                + "bridges; root and /dev/net/tun)");
+        }
+        if (!KernelPeer.hasCommand("nft"))
+        {
+            throw new ParameterException(spec.commandLine(), "--topology nat needs nft (apt-get install nftables)");
+        }
+        return true;
     }
 
     /** The {@code --block} pairs as instance indexes, checked: two different instances of this lab, on the bridge. */

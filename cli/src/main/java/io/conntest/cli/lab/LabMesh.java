@@ -52,6 +52,7 @@ final class LabMesh implements AutoCloseable
     private final String[] hosts;
     /** Bound ports per instance: [i][0] tcp, [i][1] udp. */
     private final int[][] ports;
+    private final boolean nat;
     /** The nftables table of {@link #block}. */
     static final String BLOCK_TABLE = "conntest_lab";
     private boolean blockTableMade;
@@ -72,7 +73,20 @@ final class LabMesh implements AutoCloseable
      */
     LabMesh(final int count, final NetworkNamespace ns, final boolean tap, final OffloadMode offload)
     {
+        this(count, ns, tap, offload, false);
+    }
+
+    /**
+     * @param nat the {@code nat} topology: the first half of the instances (rounded up) outside, on a second bridge
+     *            (10.1.0.11, ...), the rest inside (10.0.0.x) behind the namespace's kernel as a masquerading router
+     *            ({@link NatRouter}); every instance dials the ones before it, so inside instances reach outside ones
+     *            through the NAT. Needs {@code tap}.
+     */
+    LabMesh(final int count, final NetworkNamespace ns, final boolean tap, final OffloadMode offload,
+        final boolean nat)
+    {
         this.count = count;
+        this.nat = nat;
         this.ns = ns;
         this.tap = tap;
         this.offload = offload;
@@ -81,7 +95,8 @@ final class LabMesh implements AutoCloseable
         this.ports = new int[count][2];
         for (int i = 0; i < count; i++)
         {
-            hosts[i] = tap ? "10.0.0." + (11 + i) : ns != null ? "127.0.0." + (11 + i) : "127.0.0.1";
+            hosts[i] = tap ? (outside(i) ? NatRouter.OUTSIDE_PREFIX : NatRouter.INSIDE_PREFIX) + (11 + i)
+                : ns != null ? "127.0.0." + (11 + i) : "127.0.0.1";
             final int port = ns != null ? NAMESPACE_PORT : 0;
             ports[i][0] = port;
             ports[i][1] = port;
@@ -130,8 +145,13 @@ final class LabMesh implements AutoCloseable
                 if (tap)
                 {
                     final TapDevice device = take(self);
-                    final StackHost host = new StackHost(device,
-                        InterfaceConfig.builder(hosts[self] + "/24").mac(mac(self)).build());
+                    final InterfaceConfig.Builder iface = InterfaceConfig.builder(hosts[self] + "/24").mac(mac(self));
+                    if (nat)
+                    {
+                        iface.gateway(io.conntest.stack.wire.Ipv4Address.parse(outside(self)
+                            ? NatRouter.OUTSIDE_GATEWAY : NatRouter.INSIDE_GATEWAY));
+                    }
+                    final StackHost host = new StackHost(device, iface.build());
                     return Engine.start(config, new StackTransport(host, true, ReliableUdpConfig.defaults()),
                         listener);
                 }
@@ -140,6 +160,18 @@ final class LabMesh implements AutoCloseable
             }));
         }
         return list;
+    }
+
+    /** In the {@code nat} topology: whether instance {@code i} is outside the NAT (the first half, rounded up). */
+    boolean outside(final int i)
+    {
+        return nat && i < (count + 1) / 2;
+    }
+
+    /** The router's rules, for the lab's notes; null in the bridge topology. */
+    String natDescription()
+    {
+        return nat ? NatRouter.describe(hosts[0]) : null;
     }
 
     static String tapName(final int i)
@@ -160,10 +192,14 @@ final class LabMesh implements AutoCloseable
     {
         ns.addBridge(BRIDGE);
         ns.addAddress(BRIDGE, BRIDGE_ADDRESS);
+        if (nat)
+        {
+            NatRouter.build(ns, hosts[0]);
+        }
         for (int i = 0; i < count; i++)
         {
             ns.addTap(tapName(i));
-            ns.setMaster(tapName(i), BRIDGE);
+            ns.setMaster(tapName(i), outside(i) ? NatRouter.OUTSIDE_BRIDGE : BRIDGE);
             ns.linkUp(tapName(i));
         }
         for (int i = 0; i < count; i++)

@@ -21,7 +21,7 @@ record MeshRecord(String instance, double seconds, List<String> nodes, List<Cell
 
     /** One cell: {@code from}'s view of {@code to} over one protocol. */
     record Cell(String from, String to, String protocol, boolean up, String state, String reason, String detail,
-        double latencyNs)
+        double latencyNs, boolean translated)
     {
         boolean pending()
         {
@@ -60,7 +60,8 @@ record MeshRecord(String instance, double seconds, List<String> nodes, List<Cell
                         Recording.text(m.get("protocol")), Boolean.TRUE.equals(m.get("up")),
                         Recording.text(m.get("state")), m.get("reason") == null ? null : Recording.text(m.get("reason")),
                         m.get("detail") == null ? null : Recording.text(m.get("detail")),
-                        m.get("latency_p50_ns") instanceof Double d && Double.isFinite(d) ? d : Double.NaN));
+                        m.get("latency_p50_ns") instanceof Double d && Double.isFinite(d) ? d : Double.NaN,
+                        Boolean.TRUE.equals(m.get("translated"))));
                 }
             }
         }

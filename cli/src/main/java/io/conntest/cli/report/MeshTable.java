@@ -23,7 +23,7 @@ final class MeshTable
     {
         out.write("<h2 id=\"mesh\">Mesh at the end</h2>\n<p class=\"note\">As " + Html.escape(mesh.instance())
             + " saw it at " + String.format(Locale.ROOT, "%.1f", mesh.seconds()) + " s (its own connections and what "
-            + "its peers told it): row &rarr; column, T tcp, U udp, RTT/2 p50.</p>\n<table class=\"mesh\">\n<tr><th></th>");
+            + "its peers told it): row &rarr; column, T tcp, U udp, * translated (a NAT on the way), RTT/2 p50.</p>\n<table class=\"mesh\">\n<tr><th></th>");
         for (final String n : mesh.nodes())
         {
             out.write("<th>" + Html.escape(n) + "</th>");
@@ -75,6 +75,10 @@ final class MeshTable
                 text.append(' ');
             }
             text.append(c.protocol().isEmpty() ? "?" : c.protocol().substring(0, 1).toUpperCase(Locale.ROOT));
+            if (c.translated())
+            {
+                text.append('*');
+            }
             if (c.up())
             {
                 text.append(' ').append(Double.isNaN(c.latencyNs()) ? "up" : Human.latency((long)c.latencyNs()));

@@ -29,7 +29,8 @@ public final class MeshJson
                 .putKnown("latency_p50_ns", c.latencyNs())
                 .putKnown("bandwidth_up_last_bps", c.upBps())
                 .putKnown("bandwidth_down_last_bps", c.downBps())
-                .put("age_ns", c.ageNs()));
+                .put("age_ns", c.ageNs())
+                .put("translated", c.translated()));
         }
         return new Json().put("instance", m.self()).putStrings("nodes", m.nodes()).putObjects("cells", cells)
             .put("dropped_entries", m.droppedEntries());

@@ -111,7 +111,7 @@ final class MeshRenderer
         if (row < maxRow)
         {
             TuiRenderer.put(g, 1, row++, TuiRenderer.fit("legend: green up, red ! failing, yellow ... connecting, "
-                + ". no connection, - self", width - 1), null, false);
+                + ". no connection, - self, * translated (NAT)", width - 1), null, false);
         }
         for (final MeshCell f : failing)
         {
@@ -173,6 +173,10 @@ final class MeshRenderer
         for (final MeshCell c : cells)
         {
             letters.append(c.protocol().lowerName().toUpperCase(Locale.ROOT).charAt(0));
+            if (Boolean.TRUE.equals(c.translated()))
+            {
+                letters.append('*'); // this pair's packets cross a NAT
+            }
             if (c.up() && c.latencyNs() >= 0)
             {
                 latency = latency < 0 ? c.latencyNs() : Math.min(latency, c.latencyNs());

@@ -92,6 +92,61 @@ class LabMatrixTest
         assertFalse(NetworkNamespace.list().contains(ns), "namespace removed");
     }
 
+    /**
+     * {@code --topology nat}: alpha and bravo outside, charlie and delta inside behind the masquerading router that
+     * drops UDP to alpha. Every instance's matrix: the pairs through the NAT up and translated, the pairs on one side
+     * up and not translated, the UDP pairs to alpha failing (timeout: dropped).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theNatTopologyShowsTranslatedPairsAndTheBlockedPort()
+    {
+        Privileges.assumeNetworkNamespaces();
+        Privileges.assumeCommand("nft");
+        final CliRun lab = new CliRun("lab", "--instances", "4", "--duration", "14s", "--ui", "json",
+            "--topology", "nat");
+        assertEquals(0, lab.run(), lab.err());
+        assertTrue(lab.err().contains("topology nat: router 10.0.0.1 / 10.1.0.1"), lab.err());
+        final Map<String, Map<String, Object>> lastMatrix = new HashMap<>();
+        boolean stopping = false;
+        for (final String line : lab.lines())
+        {
+            final Map<String, Object> event = JsonParser.object(line);
+            stopping |= "closed".equals(event.get("event")) || "stopped".equals(event.get("event"));
+            if ("matrix".equals(event.get("event")) && !stopping)
+            {
+                final Map<String, Object> data = (Map<String, Object>)event.get("data");
+                lastMatrix.put((String)data.get("instance"), data);
+            }
+        }
+        assertEquals(NAMES, lastMatrix.keySet().stream().sorted().toList());
+        for (final String instance : NAMES)
+        {
+            final List<Map<String, Object>> cells = (List<Map<String, Object>>)lastMatrix.get(instance).get("cells");
+            for (final String[] through : new String[][] {{"charlie", "bravo"}, {"delta", "bravo"}})
+            {
+                final Map<String, Object> c = cell(cells, through[0], through[1]);
+                assertEquals(true, c.get("up"), instance + ": " + c);
+                assertEquals(true, c.get("translated"), instance + ": through the NAT: " + c);
+            }
+            for (final String[] oneSide : new String[][] {{"bravo", "alpha"}, {"delta", "charlie"}})
+            {
+                final Map<String, Object> c = cell(cells, oneSide[0], oneSide[1]);
+                assertEquals(true, c.get("up"), instance + ": " + c);
+                assertEquals(false, c.get("translated"), instance + ": one side of the NAT: " + c);
+            }
+            for (final String inside : List.of("charlie", "delta"))
+            {
+                final Map<String, Object> c = cell(cells, inside, "alpha");
+                assertEquals("udp", c.get("protocol"));
+                assertEquals(false, c.get("up"), instance + ": udp to alpha is dropped by the router: " + c);
+                assertEquals("timeout", c.get("reason"), instance + ": " + c);
+            }
+        }
+        assertTrue(lab.lines().stream().anyMatch(l -> l.contains("\"event\":\"path\"")
+            && l.contains("\"instance\":\"charlie\"") && l.contains("(translated), 1 hop")), "charlie learns it");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> cell(final List<Map<String, Object>> cells, final String from, final String to)
     {

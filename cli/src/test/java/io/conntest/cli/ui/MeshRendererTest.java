@@ -30,17 +30,17 @@ class MeshRendererTest
     {
         final List<MeshCell> cells = new ArrayList<>();
         cells.add(new MeshCell("bravo", "alpha", TransportProtocol.TCP, ConnectionState.CONNECTED, null, null, 45_000,
-            -1, -1, 0));
+            -1, -1, 0, Boolean.TRUE));
         cells.add(new MeshCell("alpha", "bravo", TransportProtocol.TCP, ConnectionState.CONNECTED, null, null, 46_000,
-            -1, -1, 0));
+            -1, -1, 0, null));
         cells.add(new MeshCell("charlie", "alpha", TransportProtocol.UDP, ConnectionState.RETRYING,
-            FailureReason.UNREACHABLE, "administratively prohibited (ICMP from 10.0.0.1)", -1, -1, -1, 3_000 * MS));
+            FailureReason.UNREACHABLE, "administratively prohibited (ICMP from 10.0.0.1)", -1, -1, -1, 3_000 * MS, null));
         cells.add(new MeshCell("charlie", "bravo", TransportProtocol.TCP, ConnectionState.CONNECTED, null, null,
-            120_000, -1, -1, 500 * MS));
+            120_000, -1, -1, 500 * MS, null));
         cells.add(new MeshCell("charlie", "bravo", TransportProtocol.UDP, ConnectionState.CONNECTING, null, null, -1,
-            -1, -1, 500 * MS));
+            -1, -1, 500 * MS, null));
         cells.add(new MeshCell("bravo", "charlie", TransportProtocol.TCP, ConnectionState.CONNECTED, null, null,
-            121_000, -1, -1, 0));
+            121_000, -1, -1, 0, null));
         return new MeshMatrix("bravo", List.of("alpha", "bravo", "charlie"), cells, 0);
     }
 
@@ -76,7 +76,7 @@ class MeshRendererTest
             assertTrue(rows.get(0).startsWith("Mesh as bravo sees it: 3 instances"), rows.get(0));
             assertEquals("         alpha        bravo        charlie", rows.get(1));
             assertEquals(" alpha   -            T 46.0 us    .", rows.get(2));
-            assertEquals(" bravo   T 45.0 us    -            T 121 us", rows.get(3));
+            assertEquals(" bravo   T* 45.0 us   -            T 121 us", rows.get(3));
             assertEquals(" charlie !U unreacha~ TU ...       -", rows.get(4));
             assertTrue(rows.get(5).contains("legend"), rows.get(5));
             assertEquals("  charlie -> alpha udp: unreachable (administratively prohibited (ICMP from 10.0.0.1)), "

@@ -40,7 +40,7 @@ final class MeshMatrixBuilder
             final boolean up = c.state() == ConnectionState.CONNECTED || c.state() == ConnectionState.COVERED;
             links.add(new MeshLink(self, c.peerName(), c.peerHost(), c.peerPort(), c.protocol(), c.state(),
                 up ? null : c.lastFailure(), up ? null : c.lastError(), c.latencyP50Ns(), c.bandwidthUpLastBps(),
-                c.bandwidthDownLastBps(), c.side() == Side.CLIENT, 0));
+                c.bandwidthDownLastBps(), c.side() == Side.CLIENT, 0, up ? c.path().translated() : null));
         }
         for (final MeshLink link : received)
         {
@@ -72,7 +72,7 @@ final class MeshMatrixBuilder
             nodes.add(to);
             final String key = link.from() + '\u0000' + to + '\u0000' + link.protocol();
             final MeshCell cell = new MeshCell(link.from(), to, link.protocol(), link.state(), link.reason(),
-                link.detail(), link.latencyNs(), link.upBps(), link.downBps(), link.ageNs());
+                link.detail(), link.latencyNs(), link.upBps(), link.downBps(), link.ageNs(), link.translated());
             cells.merge(key, cell, MeshMatrixBuilder::better);
         }
         return new MeshMatrix(self, List.copyOf(nodes), List.copyOf(cells.values()), droppedEntries);

@@ -173,6 +173,8 @@ final class MeshViews
         long latencyMicros;
         long upKbps;
         long downKbps;
+        /** 1 translated, 0 not, -1 unknown. */
+        int translated = -1;
         final byte[] detail = new byte[PeerViewBody.MAX_DETAIL_BYTES];
         int detailLength;
         /** When the reporter saw it, on this instance's clock (now minus the age it came with). */
@@ -238,6 +240,7 @@ final class MeshViews
             latencyMicros = view.latencyMicros();
             upKbps = view.upKbps();
             downKbps = view.downKbps();
+            translated = view.translated();
             detailLength = view.detailLength();
             view.buffer().getBytes(view.detailOffset(), detail, 0, detailLength);
             hostText.length = hostLength;
@@ -258,7 +261,7 @@ final class MeshViews
                 latencyMicros == PeerViewBody.UNKNOWN ? -1 : latencyMicros * 1_000,
                 upKbps == PeerViewBody.UNKNOWN ? -1 : upKbps * 1_000,
                 downKbps == PeerViewBody.UNKNOWN ? -1 : downKbps * 1_000,
-                outgoing, nowNs - seenAtNs);
+                outgoing, nowNs - seenAtNs, translated < 0 ? null : translated == 1);
         }
 
         private static boolean equal(final byte[] mine, final int length, final byte[] other)

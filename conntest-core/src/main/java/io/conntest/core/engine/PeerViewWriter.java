@@ -8,6 +8,7 @@ import io.conntest.core.protocol.PeerViewBody;
 import io.conntest.core.protocol.ProtocolLimits;
 import io.conntest.core.stats.ConnectionState;
 import io.conntest.core.stats.ConnectionStats;
+import io.conntest.core.stats.PathView;
 
 /**
  * Writes what this instance knows of the mesh as the bodies of PEER_VIEW frames: first its own view of its peers
@@ -81,12 +82,15 @@ final class PeerViewWriter
             return;
         }
         final long latencyNs = figures.latencyP50Ns();
-        pageLength[page] += PeerViewBody.writeEntry(pages, offset(page) + pageLength[page],
+        final int at = offset(page) + pageLength[page];
+        pageLength[page] += PeerViewBody.writeEntry(pages, at,
             PeerViewCodes.protocolCode(row.protocol()), PeerViewCodes.stateCode(row.state),
             up ? PeerViewBody.REASON_NONE : PeerViewCodes.reasonCode(row.lastFailure), outgoing,
             // rounded up: a latency below 1 us (two stacks in one process) is not "none"
             latencyNs < 0 ? -1 : (latencyNs + 999) / 1_000, kilo(figures.bandwidthUpLastBps),
             kilo(figures.bandwidthDownLastBps), row.peerPort, row.peerNameBytes, row.peerHost, detail);
+        PeerViewBody.putTranslated(pages, at, up ? PathView.translated(figures.seenAsHost, figures.seenAsPort,
+            figures.localHost, figures.localPort) : -1);
         pageCount[page]++;
     }
 
@@ -98,9 +102,11 @@ final class PeerViewWriter
         {
             return;
         }
-        pageLength[page] += PeerViewBody.writeEntry(pages, offset(page) + pageLength[page], e.reporter,
+        final int at = offset(page) + pageLength[page];
+        pageLength[page] += PeerViewBody.writeEntry(pages, at, e.reporter,
             e.reporterLength, ageMs, e.protocol, e.state, e.reason, e.outgoing, e.latencyMicros, e.upKbps, e.downKbps,
             e.port, e.name, e.nameLength, e.hostText, e.detailText);
+        PeerViewBody.putTranslated(pages, at, e.translated);
         pageCount[page]++;
     }
 

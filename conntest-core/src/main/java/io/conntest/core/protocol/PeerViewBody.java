@@ -57,6 +57,10 @@ public final class PeerViewBody
     public static final int REASON_NONE = 0;
     public static final int MAX_REASON = 8;
     public static final int FLAG_OUTGOING = 0x1;
+    /** The reporter knows whether this pair's packets are translated (its peer told it, PEER_SEEN)... */
+    public static final int FLAG_TRANSLATION_KNOWN = 0x2;
+    /** ...and they are: the peer sees the reporter at another address or port than it sent from (a NAT). */
+    public static final int FLAG_TRANSLATED = 0x4;
 
     private static final int PROTOCOL = 0;
     private static final int STATE = 1;
@@ -205,6 +209,13 @@ public final class PeerViewBody
         return (buffer.getByte(entry + FLAGS) & FLAG_OUTGOING) != 0;
     }
 
+    /** 1 the reporter's packets to this peer are translated, 0 not, -1 unknown. */
+    public int translated()
+    {
+        final int flags = buffer.getByte(entry + FLAGS);
+        return (flags & FLAG_TRANSLATION_KNOWN) == 0 ? -1 : (flags & FLAG_TRANSLATED) != 0 ? 1 : 0;
+    }
+
     /** Latency p50 in microseconds, or {@link #UNKNOWN}. */
     public long latencyMicros()
     {
@@ -310,6 +321,14 @@ public final class PeerViewBody
     {
         return writeEntry(buffer, offset, reporter, reporterLength, ageMs, protocol, state, reason, outgoing,
             latencyMicros, upKbps, downKbps, port, name, name == null ? 0 : name.length, host, detail);
+    }
+
+    /** Sets the translation flags of the entry written at {@code offset}: 1 translated, 0 not, -1 unknown. */
+    public static void putTranslated(final MutableDirectBuffer buffer, final int offset, final int translated)
+    {
+        final int flags = buffer.getByte(offset + FLAGS) & ~(FLAG_TRANSLATION_KNOWN | FLAG_TRANSLATED);
+        buffer.putByte(offset + FLAGS, (byte)(flags | (translated < 0 ? 0 :
+            FLAG_TRANSLATION_KNOWN | (translated == 1 ? FLAG_TRANSLATED : 0))));
     }
 
     /** As above, with the name's length given (a table's buffer is longer than the name it holds). */

@@ -17,9 +17,10 @@ import io.conntest.core.transport.TransportProtocol;
  * @param upBps     last bandwidth test from {@code from} to {@code to}, -1 none
  * @param downBps   last bandwidth test from {@code to} to {@code from}, -1 none
  * @param ageNs     how old the reporter's information is (0 for this instance's own row)
+ * @param translated whether {@code from}'s packets reach {@code to} translated (a NAT on the way), null unknown
  */
 public record MeshCell(String from, String to, TransportProtocol protocol, ConnectionState state, FailureReason reason,
-    String detail, long latencyNs, long upBps, long downBps, long ageNs)
+    String detail, long latencyNs, long upBps, long downBps, long ageNs, Boolean translated)
 {
     public boolean up()
     {

@@ -20,10 +20,11 @@ import io.conntest.core.transport.TransportProtocol;
  * @param downBps   last bandwidth test from the peer to {@code from}, -1 none
  * @param outgoing  {@code from} dials the peer (so {@code toHost:toPort} is the peer's listening address)
  * @param ageNs     how old the information is (0 for this instance's own rows)
+ * @param translated whether {@code from}'s packets reach the peer translated (a NAT), null unknown
  */
 public record MeshLink(String from, String toName, String toHost, int toPort, TransportProtocol protocol,
     ConnectionState state, FailureReason reason, String detail, long latencyNs, long upBps, long downBps,
-    boolean outgoing, long ageNs)
+    boolean outgoing, long ageNs, Boolean translated)
 {
     /** Connected, directly or through the pair's other connection (covered). */
     public boolean up()

@@ -26,19 +26,31 @@ public record PathView(String seenAsHost, int seenAsPort, Boolean translated, in
         {
             return UNKNOWN;
         }
-        final Boolean translated;
-        if (isWildcard(localHost))
-        {
-            // this end does not know its own address (a listener on 0.0.0.0): only a changed port is a sure sign
-            translated = seenAsPort != localPort ? Boolean.TRUE : null;
-        }
-        else
-        {
-            translated = !(sameAddress(seenAsHost, localHost) && seenAsPort == localPort);
-        }
+        final int verdict = translated(seenAsHost, seenAsPort, localHost, localPort);
+        final Boolean translated = verdict < 0 ? null : verdict == 1;
         final int hops = seenTtl >= 0 && sentTtl > 0 && seenTtl <= sentTtl ? sentTtl - seenTtl : -1;
         return new PathView(seenAsHost, seenAsPort, translated, hops, sentTos < 0 ? -1 : sentTos >>> 2,
             seenTos < 0 ? -1 : seenTos >>> 2, seenTos < 0 ? -1 : seenTos & 0x3);
+    }
+
+    /**
+     * Whether the peer sees this end at another address or port than it sent from: 1 translated, 0 not, -1 unknown
+     * (not told yet; or a listener on a wildcard address, which does not know its own, seen at its own port).
+     * Allocates nothing.
+     */
+    public static int translated(final String seenAsHost, final int seenAsPort, final String localHost,
+        final int localPort)
+    {
+        if (seenAsHost == null)
+        {
+            return -1;
+        }
+        if (isWildcard(localHost))
+        {
+            return seenAsPort != localPort ? 1 : -1;
+        }
+        return seenAsHost.equals(localHost) && seenAsPort == localPort
+            || seenAsPort == localPort && sameMappedAddress(seenAsHost, localHost) ? 0 : 1;
     }
 
     /** The DSCP arrived other than it was sent: a router or middlebox rewrote (or bleached) it. */
@@ -74,8 +86,10 @@ public record PathView(String seenAsHost, int seenAsPort, Boolean translated, in
         return host == null || host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
     }
 
-    private static boolean sameAddress(final String a, final String b)
+    /** An IPv4 address and its IPv4-mapped IPv6 form ({@code ::ffff:10.0.0.1}) are one address. */
+    private static boolean sameMappedAddress(final String a, final String b)
     {
-        return a.equals(b) || a.equals("::ffff:" + b) || b.equals("::ffff:" + a);
+        return a.startsWith("::ffff:") && a.regionMatches(7, b, 0, b.length()) && a.length() == 7 + b.length()
+            || b.startsWith("::ffff:") && b.regionMatches(7, a, 0, a.length()) && b.length() == 7 + a.length();
     }
 }
