@@ -245,7 +245,9 @@ class EngineSimulationTest
             .collect(java.util.stream.Collectors.toList());
         assertEquals("sent HELLO seq=1 bytes=43", lines.get(0));
         assertTrue(lines.get(1).startsWith("received HELLO seq=1 bytes=43"), lines.get(1));
-        assertTrue(lines.contains("sent LATENCY_PING seq=2 bytes=32"), lines.toString());
+        // right after the HELLOs each end tells the other how it sees it (PEER_SEEN), then the probes begin
+        assertTrue(lines.contains("sent PEER_SEEN seq=2 bytes=48"), lines.toString());
+        assertTrue(lines.contains("sent LATENCY_PING seq=3 bytes=32"), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("sent DATA") && l.endsWith("(first of test)")));
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("received DATA") && l.endsWith("(last of test)")));
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("received BANDWIDTH_RESULT")));
