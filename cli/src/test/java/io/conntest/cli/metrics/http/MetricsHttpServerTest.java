@@ -380,6 +380,8 @@ class MetricsHttpServerTest
         }
         final long allocated = threads.getThreadAllocatedBytes(thread) - before;
         assertTrue(sink != 0);
-        assertEquals(0, allocated, "bytes allocated by 100,000 idle cycles");
+        // a few hundred bytes of JIT and bookkeeping noise are tolerated (as in the stack's allocation tests);
+        // one object per cycle would be over a megabyte
+        assertTrue(allocated < 4096, allocated + " bytes allocated by 100,000 idle cycles");
     }
 }
