@@ -44,6 +44,9 @@ public final class ResultsPlot
     static final Color RUN = new Color(0x1f77b4);
     /** Colour of the median bars. */
     static final Color MEDIAN = new Color(0xd62728);
+    /** Row labels of ratios that met their target, and that missed it. */
+    static final Color MET = new Color(0x2ca02c);
+    static final Color MISSED = new Color(0xd62728);
     /** A panel switches to a logarithmic axis when its largest value is this many times its smallest. */
     static final double LOG_AXIS_SPREAD = 30;
 
@@ -150,6 +153,7 @@ public final class ResultsPlot
         }
         final boolean log = min > 0 && max / min > LOG_AXIS_SPREAD;
         final DefaultMultiValueCategoryDataset data = new DefaultMultiValueCategoryDataset();
+        final Map<String, Color> rowPaints = new LinkedHashMap<>();
         for (final String id : panel.scenarios())
         {
             final ScenarioResult s = results.scenario(id);
@@ -163,6 +167,9 @@ public final class ResultsPlot
                 }
             }
             final String row = rowLabel(results, panel, s, referenceMedian);
+            final Ratio target = targetRatio(results, panel, s);
+            final String verdict = target == null ? "" : target.verdict(results);
+            rowPaints.put(row, verdict.equals("met") ? MET : verdict.equals("missed") ? MISSED : Color.BLACK);
             data.add(runs, "runs", row);
             data.add(List.of(position(s.stats(metric).median() * metric.scale(), log)), "median", row);
         }
@@ -178,6 +185,7 @@ public final class ResultsPlot
         rows.setMaximumCategoryLabelWidthRatio(0.55f);
         rows.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         rows.setTickMarksVisible(false);
+        rowPaints.forEach(rows::setTickLabelPaint);
         final NumberAxis values = log ? decades(metric) : new NumberAxis(metric.unit());
         values.setTickMarksVisible(false);
         final CategoryPlot plot = new CategoryPlot(data, rows, values, renderer);
@@ -249,7 +257,21 @@ public final class ResultsPlot
             + results.scenario(panel.reference()).title() + ")";
     }
 
-    /** "tcp-stack-tx  ×0.66 (≥ 0.90 missed)", "pump-tx  reference". */
+    /** The ratio of the results that holds {@code s} to a target against the panel's reference, or null. */
+    private static Ratio targetRatio(final Results results, final Panel panel, final ScenarioResult s)
+    {
+        for (final Ratio r : results.ratios())
+        {
+            if (r.ours().equals(s.id()) && r.reference().equals(panel.reference()) && r.metric() == panel.metric()
+                && !r.targetText().isEmpty())
+            {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** "tcp-stack-tx  ×0.66 (≥ 0.90 missed)", "pump-tx  (reference)". */
     private static String rowLabel(final Results results, final Panel panel, final ScenarioResult s,
         final double referenceMedian)
     {
@@ -264,14 +286,10 @@ public final class ResultsPlot
         final double ratio = s.stats(panel.metric()).median() / referenceMedian;
         final StringBuilder label = new StringBuilder(s.id()).append("  ×")
             .append(String.format(Locale.ROOT, ratio >= 10 ? "%.1f" : "%.2f", ratio));
-        for (final Ratio r : results.ratios())
+        final Ratio target = targetRatio(results, panel, s);
+        if (target != null)
         {
-            if (r.ours().equals(s.id()) && r.reference().equals(panel.reference()) && r.metric() == panel.metric()
-                && !r.targetText().isEmpty())
-            {
-                label.append(" (").append(r.targetText()).append(' ').append(r.verdict(results)).append(')');
-                break;
-            }
+            label.append(" (").append(target.targetText()).append(' ').append(target.verdict(results)).append(')');
         }
         return label.toString();
     }

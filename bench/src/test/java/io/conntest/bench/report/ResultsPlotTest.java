@@ -92,6 +92,7 @@ class ResultsPlotTest
         assertEquals(13, marks(svg, ResultsPlot.RUN));
         assertEquals(3 + 2 + 2 + 1, marks(svg, ResultsPlot.MEDIAN));
         assertTrue(text.contains("stack-tx  ×0.88 (≥ 0.90 missed)"), "the ratio and its verdict label the row");
+        assertTrue(text.matches("(?s).*fill: rgb\\(214,39,40\\)[^>]*>stack-tx  ×0.88.*"), "a missed target in red");
         assertTrue(text.contains("iperf3  ×45.0"));
         assertTrue(text.contains("(log scale)"), "90 Gbit/s beside 1 Gbit/s is drawn on a log axis");
     }
