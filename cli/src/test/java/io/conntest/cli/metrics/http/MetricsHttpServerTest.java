@@ -356,6 +356,60 @@ class MetricsHttpServerTest
         assertEquals(null, transport.acceptHandler);
     }
 
+    /**
+     * What a scrape costs the engine thread: parsing the head and copying out the response the render thread made
+     * (here 400 series, about 30 KB). Printed, not asserted (no timed assertions); the render itself is on its
+     * own thread and is {@code ScrapeCostTest}'s figure.
+     */
+    @Test
+    void theEngineThreadsShareOfAScrapeIsTheHeadAndTheCopy()
+    {
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        final Counter counter = Counter.builder().name("conntest_test_bytes").help("bytes").labelNames("peer", "way")
+            .register(registry);
+        for (int i = 0; i < 200; i++)
+        {
+            counter.labelValues("peer-" + i, "up").inc(i);
+            counter.labelValues("peer-" + i, "down").inc(i);
+        }
+        final MetricsHttpServer server = new MetricsHttpServer(transport, "0.0.0.0", 9464, registry,
+            heldRenders::add, HttpLimits.defaults());
+        server.start();
+        final FakeConnection c = transport.accept(now);
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long thread = Thread.currentThread().getId();
+        final int scrapes = 2_000;
+        long engineNs = 0;
+        long engineBytes = 0;
+        c.send(SCRAPE, now);
+        heldRenders.remove(0).run();
+        server.doWork(now);
+        final String first = c.output();
+        assertTrue(first.startsWith("HTTP/1.1 200 OK") && first.length() > 20_000, first.substring(0, 200));
+        c.record = false;
+        for (int i = 0; i < scrapes; i++)
+        {
+            final long t0 = System.nanoTime();
+            final long b0 = threads.getThreadAllocatedBytes(thread);
+            c.send(SCRAPE, now);
+            final long t1 = System.nanoTime();
+            final long b1 = threads.getThreadAllocatedBytes(thread);
+            heldRenders.remove(0).run();
+            final long t2 = System.nanoTime();
+            final long b2 = threads.getThreadAllocatedBytes(thread);
+            server.doWork(now);
+            if (i >= scrapes / 2)
+            {
+                engineNs += t1 - t0 + System.nanoTime() - t2;
+                engineBytes += b1 - b0 + threads.getThreadAllocatedBytes(thread) - b2;
+            }
+        }
+        assertEquals((scrapes + 1L) * first.length(), c.writtenBytes, "every scrape answered whole");
+        System.out.printf("metrics on the stack: engine thread per scrape of %d B: %.1f us, %d B allocated%n",
+            first.length(), engineNs / 1e3 / (scrapes / 2), engineBytes / (scrapes / 2));
+    }
+
     @Test
     void aCycleWithOpenIdleConnectionsAllocatesNothing()
     {
