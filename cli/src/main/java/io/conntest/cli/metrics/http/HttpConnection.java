@@ -42,7 +42,6 @@ final class HttpConnection implements ConnectionHandler
     /** The response being written (head and body), and how much of it the connection took. */
     private byte[] response;
     private int sent;
-    private long responses;
 
     HttpConnection(final int index, final MetricsHttpServer server, final HttpLimits limits)
     {
@@ -86,12 +85,6 @@ final class HttpConnection implements ConnectionHandler
     long waitingSinceNs()
     {
         return waitingSinceNs;
-    }
-
-    /** Responses written on this slot, over all its connections. */
-    long responses()
-    {
-        return responses;
     }
 
     @Override
@@ -284,7 +277,6 @@ final class HttpConnection implements ConnectionHandler
             }
             sent += n;
         }
-        responses++;
         response = null;
         if (closeAfterResponse)
         {

@@ -19,7 +19,7 @@ import java.util.concurrent.Executor;
  */
 public final class MetricsHttpServer implements AcceptHandler, AutoCloseable
 {
-    /** What the server counts, for its one summary line and the tests. */
+    /** What the server counts (for the tests; a place to hang metrics of the endpoint itself later). */
     enum Count
     {
         /** Responses of status below 400. */
@@ -82,12 +82,6 @@ public final class MetricsHttpServer implements AcceptHandler, AutoCloseable
     public void start()
     {
         listener = transport.listen(TransportProtocol.TCP, host, port, this);
-    }
-
-    /** The bound port. */
-    public int port()
-    {
-        return listener == null ? port : listener.port();
     }
 
     @Override
@@ -206,15 +200,6 @@ public final class MetricsHttpServer implements AcceptHandler, AutoCloseable
             }
         }
         return at;
-    }
-
-    /** "12 scrapes, 3 errors (...)": what the server did, for the end of the run. */
-    public String describe()
-    {
-        return counts[Count.SCRAPES.ordinal()] + " scrapes, " + counts[Count.ERRORS.ordinal()] + " error responses ("
-            + counts[Count.BAD_REQUESTS.ordinal()] + " bad requests), " + counts[Count.TIMED_OUT.ordinal()]
-            + " timed out, " + counts[Count.REFUSED.ordinal()] + " refused, " + counts[Count.EVICTED.ordinal()]
-            + " evicted, " + counts[Count.OVERFLOWED.ordinal()] + " overflowed";
     }
 
     /** Closes the listener and every connection (the transport's thread, or after it stopped). */

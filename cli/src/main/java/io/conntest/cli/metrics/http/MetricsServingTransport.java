@@ -56,12 +56,6 @@ public final class MetricsServingTransport implements Transport
         }
     }
 
-    /** The server, for its port and its summary. */
-    public MetricsHttpServer server()
-    {
-        return server;
-    }
-
     @Override
     public String name()
     {
