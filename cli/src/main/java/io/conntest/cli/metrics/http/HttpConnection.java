@@ -39,6 +39,8 @@ final class HttpConnection implements ConnectionHandler
     /** When the slot last began to wait for a request (the accept, or the end of the last response). */
     private long waitingSinceNs;
     private boolean closeAfterResponse;
+    /** Whether {@link #readRequest} is on the stack (a response completed inside it must not re-enter). */
+    private boolean parsing;
     /** The response being written (head and body), and how much of it the connection took. */
     private byte[] response;
     private int sent;
@@ -150,13 +152,33 @@ final class HttpConnection implements ConnectionHandler
         }
     }
 
-    /** Looks for a complete head in the buffer and acts on it. */
+    /**
+     * Acts on every complete head in the buffer while the slot is free to (pipelined requests one after the other,
+     * in a loop rather than through the responses' completion, so a buffer full of tiny requests never nests).
+     */
     private void readRequest(final long nowNs)
     {
-        if (inLength == 0)
+        if (parsing)
         {
             return;
         }
+        parsing = true;
+        try
+        {
+            while (phase == Phase.READING && inLength > 0 && readOneRequest(nowNs))
+            {
+                // the next pipelined request, if the response went out whole and kept the connection
+            }
+        }
+        finally
+        {
+            parsing = false;
+        }
+    }
+
+    /** Acts on the head at the start of the buffer; false while it is incomplete. */
+    private boolean readOneRequest(final long nowNs)
+    {
         if (!requestStarted)
         {
             requestStarted = true;
@@ -171,7 +193,7 @@ final class HttpConnection implements ConnectionHandler
                 inLength = 0;
                 error(431, "the request head is longer than " + HttpLimits.MAX_HEAD_BYTES + " bytes", nowNs);
             }
-            return;
+            return false;
         }
         final RequestHead head = RequestHead.parse(in, end);
         // the head is consumed; pipelined bytes after it wait for the response to be written
@@ -183,23 +205,24 @@ final class HttpConnection implements ConnectionHandler
         {
             server.count(MetricsHttpServer.Count.BAD_REQUESTS);
             error(head.error(), "the request is malformed or not supported", nowNs);
-            return;
+            return true;
         }
         closeAfterResponse = head.closeRequested();
         final boolean getOrHead = head.method().equals("GET") || head.method().equals("HEAD");
         if (!head.path().equals("/metrics"))
         {
             answer(404, null, "only /metrics is served here", head.method().equals("HEAD"), nowNs);
-            return;
+            return true;
         }
         if (!getOrHead)
         {
             answer(405, Map.of("Allow", "GET, HEAD"), "GET or HEAD /metrics", false, nowNs);
-            return;
+            return true;
         }
         phase = Phase.RENDERING;
         deadlineNs = nowNs + limits.renderTimeoutNs();
         server.render(this, head);
+        return true;
     }
 
     /** The renderer's answer to this slot's scrape: its bytes go out as they are. */

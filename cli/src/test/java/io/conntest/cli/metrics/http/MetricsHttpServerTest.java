@@ -143,6 +143,18 @@ class MetricsHttpServerTest
     }
 
     @Test
+    void aBufferFullOfTinyPipelinedRequestsIsAnsweredOneAfterTheOther()
+    {
+        direct();
+        final FakeConnection c = transport.accept(now);
+        final String tiny = "GET /x HTTP/1.1\nHost:x\n\n";
+        final int count = HttpLimits.MAX_HEAD_BYTES / tiny.length();
+        c.send(tiny.repeat(count), now);
+        assertEquals(count, statusLines(c).size(), "a 404 each, in a loop rather than nested calls");
+        assertFalse(c.closed);
+    }
+
+    @Test
     void http10AndConnectionCloseEndTheConnectionAfterTheResponse()
     {
         final MetricsHttpServer server = direct();
