@@ -2,6 +2,7 @@ package io.conntest.cli.metrics.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The head of one HTTP/1.x request (RFC 9112 §2-§5), parsed from at most {@link HttpLimits#MAX_HEAD_BYTES} bytes:
@@ -11,6 +12,11 @@ import java.util.Locale;
  */
 final class RequestHead
 {
+    /** Line ends: CRLF, or a bare LF (RFC 9112 §2.2). Compiled once: String.split would compile it per request. */
+    private static final Pattern LINE_END = Pattern.compile("\r?\n");
+    private static final Pattern HTTP_VERSION = Pattern.compile("HTTP/[0-9]\\.[0-9]");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+
     /** 0: a request to serve; else the status of the error response. */
     private final int error;
     private final String method;
@@ -61,7 +67,7 @@ final class RequestHead
     {
         // ISO-8859-1 keeps every byte one char: a field value's obs-text stays opaque (RFC 9110 §5.5)
         final String text = new String(buf, 0, length, StandardCharsets.ISO_8859_1);
-        final String[] lines = text.split("\r?\n", -1);
+        final String[] lines = LINE_END.split(text, -1);
         final String[] requestLine = lines[0].split(" ", -1);
         if (requestLine.length != 3 || !isToken(requestLine[0]) || requestLine[1].isEmpty())
         {
@@ -79,7 +85,7 @@ final class RequestHead
         }
         else
         {
-            return error(version.matches("HTTP/[0-9]\\.[0-9]") ? 505 : 400);
+            return error(HTTP_VERSION.matcher(version).matches() ? 505 : 400);
         }
         final String target = requestLine[1];
         if (target.charAt(0) != '/' || !visibleAscii(target))
@@ -130,7 +136,7 @@ final class RequestHead
                 }
                 case "content-length" ->
                 {
-                    if (!value.matches("[0-9]{1,18}"))
+                    if (!DIGITS.matcher(value).matches())
                     {
                         return error(400);
                     }
