@@ -6,6 +6,7 @@ import io.conntest.bench.report.Metric;
 import io.conntest.bench.report.Ratio;
 import io.conntest.bench.report.ReportWriter;
 import io.conntest.bench.report.Results;
+import io.conntest.bench.report.ResultsPlot;
 import io.conntest.bench.report.ScenarioResult;
 
 import java.io.IOException;
@@ -41,6 +42,8 @@ public final class BenchRunner
 
     public static void main(final String[] args)
     {
+        // the plot is drawn with AWT's 2D API into SVG: no display is needed nor wanted
+        System.setProperty("java.awt.headless", "true");
         BenchMode mode = BenchMode.QUICK;
         Path out = Path.of("bench", "results");
         Set<String> only = null;
@@ -73,7 +76,7 @@ public final class BenchRunner
             final Results results = run(mode, only);
             System.out.print(ReportWriter.text(results));
             final Path[] written = write(results, out);
-            System.out.println("\nwrote " + written[0] + " and " + written[1]);
+            System.out.println("\nwrote " + written[0] + ", " + written[1] + " and " + written[2]);
         }
         catch (final Exception ex)
         {
@@ -272,15 +275,20 @@ public final class BenchRunner
                 Metric.ROUND_TRIPS_PER_S, Double.NaN));
     }
 
-    /** Writes {@code <date>-<mode>.md} and {@code .json} into {@code dir}; returns both paths. */
+    /**
+     * Writes {@code <date>-<mode>.md}, {@code .json} and the plot {@code .svg} (linked from the Markdown) into
+     * {@code dir}; returns the three paths.
+     */
     public static Path[] write(final Results results, final Path dir) throws IOException
     {
         Files.createDirectories(dir);
         final String base = FILE_TIME.format(results.started()) + "-" + results.mode();
         final Path md = dir.resolve(base + ".md");
         final Path json = dir.resolve(base + ".json");
-        Files.writeString(md, ReportWriter.markdown(results), StandardCharsets.UTF_8);
+        final Path svg = dir.resolve(base + ".svg");
+        Files.writeString(md, ReportWriter.markdown(results, svg.getFileName().toString()), StandardCharsets.UTF_8);
         Files.writeString(json, JsonWriter.json(results), StandardCharsets.UTF_8);
-        return new Path[] {md, json};
+        Files.writeString(svg, ResultsPlot.svg(results), StandardCharsets.UTF_8);
+        return new Path[] {md, json, svg};
     }
 }

@@ -28,6 +28,12 @@ public final class ReportWriter
     /** The report as a Markdown document. */
     public static String markdown(final Results results)
     {
+        return markdown(results, null);
+    }
+
+    /** The report as a Markdown document that shows the plot file {@code plot} (beside it; null: none). */
+    public static String markdown(final Results results, final String plot)
+    {
         final StringBuilder sb = new StringBuilder();
         sb.append("# conntest bench, ").append(results.mode()).append(" mode, ").append(results.started())
             .append("\n\n");
@@ -37,6 +43,11 @@ public final class ReportWriter
         sb.append("- JDK: ").append(m.jdk()).append('\n');
         sb.append("- load average at start: ").append(m.loadAverage()).append('\n');
         sb.append("- elapsed: ").append(results.elapsed().toSeconds()).append(" s\n\n");
+        if (plot != null)
+        {
+            sb.append("![each scenario's runs and median, grouped by comparison, with the ratios](").append(plot)
+                .append(")\n\n");
+        }
         sb.append("## Scenarios\n\n").append(table(scenarioRows(results), true)).append('\n');
         sb.append("## Ratios\n\n").append(table(ratioRows(results), true));
         appendNotes(sb, results, true);

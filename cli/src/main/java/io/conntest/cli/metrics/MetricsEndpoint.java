@@ -30,8 +30,24 @@ public final class MetricsEndpoint implements AutoCloseable
      */
     public static MetricsEndpoint start(final String host, final int port, final List<MultiCollector> collectors)
     {
+        return start(host, port, registry(collectors));
+    }
+
+    /** A registry of the given collectors only (no JVM metrics), for this endpoint or the one on the own stack. */
+    public static PrometheusRegistry registry(final List<MultiCollector> collectors)
+    {
         final PrometheusRegistry registry = new PrometheusRegistry();
         collectors.forEach(registry::register);
+        return registry;
+    }
+
+    /**
+     * Binds {@code host:port} (0: any free port) and serves {@code registry}.
+     *
+     * @throws UncheckedIOException when the address cannot be bound (in use, not local)
+     */
+    public static MetricsEndpoint start(final String host, final int port, final PrometheusRegistry registry)
+    {
         try
         {
             return new MetricsEndpoint(HTTPServer.builder().hostname(host).port(port).registry(registry)

@@ -42,6 +42,11 @@ public final class InstanceOptions
             + "sockets (e.g. 127.0.0.1:9464; 0.0.0.0:9464 for a fleet; docs/metrics.md).")
     MetricsAddress metrics;
 
+    @Option(names = "--metrics-on-stack", paramLabel = "PORT", description = "With --tap: serve the same metrics "
+        + "at http://STACK-ADDRESS:PORT/metrics on the own stack, so they are scraped over the network under test "
+        + "(alone or beside --metrics; docs/metrics.md).")
+    Integer metricsOnStack;
+
     @Option(names = "--ignore-unreached", description = "Exit 0 after a clean stop even when a peer was never "
         + "reached or ended failing (for monitors meant to run through outages; default: exit 3 then).")
     boolean ignoreUnreached;
@@ -88,6 +93,12 @@ public final class InstanceOptions
     public MetricsAddress metrics()
     {
         return metrics;
+    }
+
+    /** {@code --metrics-on-stack}: the TCP port on the own stack, or null when not asked for. */
+    public Integer metricsOnStack()
+    {
+        return metricsOnStack;
     }
 
     public boolean ignoreUnreached()

@@ -8,6 +8,7 @@ import io.conntest.cli.metrics.InterfaceCollector;
 import io.conntest.cli.metrics.MetricsEndpoint;
 import io.conntest.cli.metrics.MetricsFeed;
 import io.conntest.cli.metrics.MetricsOutput;
+import io.conntest.cli.metrics.http.MetricsServingTransport;
 import io.conntest.cli.options.InstanceOptions;
 import io.conntest.cli.options.MetricsAddress;
 import io.conntest.cli.options.NetworkOptions;
@@ -24,6 +25,8 @@ import io.conntest.core.engine.ListenSpec;
 import io.conntest.core.rudp.ReliableUdpConfig;
 import io.conntest.tap.OffloadMode;
 import io.conntest.core.transport.Transport;
+import io.conntest.core.transport.TransportException;
+import io.conntest.core.transport.TransportProtocol;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.core.transport.stack.StackTransport;
 import io.conntest.tap.TapDevice;
@@ -76,12 +79,43 @@ public final class InstanceRunner
             throw new UsageFailure("--timeout must be positive");
         }
         checkPortsOnce(instance.listens());
+        checkMetricsOnStack(instance, network);
         // On --tap, an instance with only plain services (or nothing: it still answers ping) is the stack alone;
         // anything with a conntest or iperf3 listener or peer runs the engine on the stack, with the services beside it.
         final boolean servicesOnly = instance.connects().isEmpty()
             && instance.listens().stream().noneMatch(ListenSpec::isEngineService);
         return network.tap() != null && servicesOnly ? runStackAlone(instance, network, output)
             : runEngine(instance, network, output);
+    }
+
+    /**
+     * {@code --metrics-on-stack PORT} serves on the own stack: it needs {@code --tap}, a port, and a TCP port no
+     * {@code --listen} uses.
+     */
+    private static void checkMetricsOnStack(final InstanceOptions instance, final NetworkOptions network)
+    {
+        final Integer port = instance.metricsOnStack();
+        if (port == null)
+        {
+            return;
+        }
+        if (network.tap() == null)
+        {
+            throw new UsageFailure("--metrics-on-stack needs --tap IFNAME: it serves on the own stack (on the "
+                + "host's kernel sockets use --metrics ADDR:PORT)");
+        }
+        if (port < 1 || port > 65535)
+        {
+            throw new UsageFailure("--metrics-on-stack " + port + ": bad port (expected 1-65535)");
+        }
+        for (final ListenSpec listen : instance.listens())
+        {
+            if (listen.protocol() == TransportProtocol.TCP && listen.port() == port)
+            {
+                throw new UsageFailure("--metrics-on-stack " + port + ": --listen " + listen
+                    + " uses tcp port " + port + " already");
+            }
+        }
     }
 
     /** TCP and UDP ports are separate: echo on udp:7 and tcp:7 is the classic pair of plain services. */
@@ -120,21 +154,22 @@ public final class InstanceRunner
         instance.connects().forEach(c -> connects.add(c.toUri()));
         // The TAP is opened before the output, so a failure to open it is a plain one-line error (exit 1).
         final StackHost host = tapStack == null ? null : tapStack.openHost(instance.listens());
+        final MetricsFeed feed = new MetricsFeed(instance.name(), host == null ? "kernel" : "tap");
+        final List<MultiCollector> collectors = metricsCollectors(instance, feed, host);
         final Transport transport = host == null ? KernelTransports.open(kernelOffload(network))
-            : new StackTransport(host, true, ReliableUdpConfig.defaults());
+            : onStack(new StackTransport(host, true, ReliableUdpConfig.defaults()), instance, collectors);
         final InstanceInfo info = host == null
             ? new InstanceInfo(instance.name(), "kernel", hostAddresses(), listens, connects)
             : new InstanceInfo(instance.name(), "tap", tapStack.describe(host.stack().iface().mac(),
                 host.device().offloads()), listens, connects);
         boolean started = false;
         final EngineRun.Result result;
-        final MetricsFeed feed = new MetricsFeed(instance.name(), transport.name());
-        try (MetricsEndpoint metrics = startMetrics(instance, feed, host);
+        try (MetricsEndpoint metrics = startMetrics(instance, collectors);
             RunControl control = context.control(); Output shown = context.openOutput(output, control))
         {
             started = true;
-            // The endpoint reads the snapshots the output is shown, fed alike on the dispatcher thread.
-            final Output o = metrics == null ? shown
+            // The endpoints read the snapshots the output is shown, fed alike on the dispatcher thread.
+            final Output o = collectors.isEmpty() ? shown
                 : new CombinedOutput(List.of(shown, new MetricsOutput(feed, instance.name())), List.of());
             result = EngineRun.run(List.of(new EngineRun.Instance(info,
                 listener -> Engine.start(engineConfig, transport, listener))), o, control,
@@ -155,24 +190,61 @@ public final class InstanceRunner
     }
 
     /**
-     * The {@code --metrics} endpoint on the host's kernel sockets, or null without the option; with {@code --tap}
-     * it also exposes the own stack's interface counters.
+     * The collectors of the metrics endpoints, empty when neither {@code --metrics} nor {@code --metrics-on-stack}
+     * is given; with {@code --tap} they also expose the own stack's interface counters.
+     */
+    private static List<MultiCollector> metricsCollectors(final InstanceOptions instance, final MetricsFeed feed,
+        final StackHost host)
+    {
+        final List<MultiCollector> collectors = new ArrayList<>();
+        if (instance.metrics() == null && instance.metricsOnStack() == null)
+        {
+            return collectors;
+        }
+        collectors.add(new ConnectionCollector(feed::latest));
+        if (host != null)
+        {
+            collectors.add(new InterfaceCollector(host.stack().iface().counters(), instance.name()));
+        }
+        return collectors;
+    }
+
+    /**
+     * The own stack's transport, serving {@code /metrics} on itself with {@code --metrics-on-stack}.
+     *
+     * @throws ConfigurationFailure when the port cannot be bound (exit 1, as a listener's port in use)
+     */
+    private static Transport onStack(final StackTransport transport, final InstanceOptions instance,
+        final List<MultiCollector> collectors)
+    {
+        final Integer port = instance.metricsOnStack();
+        if (port == null)
+        {
+            return transport;
+        }
+        try
+        {
+            return new MetricsServingTransport(transport, "0.0.0.0", port, MetricsEndpoint.registry(collectors));
+        }
+        catch (final TransportException ex)
+        {
+            transport.close();
+            throw new ConfigurationFailure("--metrics-on-stack " + port + ": cannot serve there: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * The {@code --metrics} endpoint on the host's kernel sockets, or null without the option.
      *
      * @throws ConfigurationFailure when the address cannot be bound (exit 1, as a listener's port in use)
      */
-    private static MetricsEndpoint startMetrics(final InstanceOptions instance, final MetricsFeed feed,
-        final StackHost host)
+    private static MetricsEndpoint startMetrics(final InstanceOptions instance,
+        final List<MultiCollector> collectors)
     {
         final MetricsAddress address = instance.metrics();
         if (address == null)
         {
             return null;
-        }
-        final List<MultiCollector> collectors = new ArrayList<>();
-        collectors.add(new ConnectionCollector(feed::latest));
-        if (host != null)
-        {
-            collectors.add(new InterfaceCollector(host.stack().iface().counters(), instance.name()));
         }
         try
         {
@@ -271,9 +343,10 @@ public final class InstanceRunner
     private int runStackAlone(final InstanceOptions instance, final NetworkOptions network,
         final OutputOptions output)
     {
-        if (instance.metrics() != null)
+        if (instance.metrics() != null || instance.metricsOnStack() != null)
         {
-            throw new UsageFailure("--metrics needs a conntest listener or peer (--listen tcp:PORT, --connect URI); "
+            throw new UsageFailure((instance.metrics() != null ? "--metrics" : "--metrics-on-stack")
+                + " needs a conntest listener or peer (--listen tcp:PORT, --connect URI); "
                 + "the stack alone with plain services has no metrics endpoint");
         }
         final InstanceSettings settings = settings(instance, network);

@@ -250,6 +250,12 @@ class PrometheusScrapeTest
     /** {@code prometheus} in the namespace ({@code ip netns exec} execs it: the process is Prometheus itself). */
     private static Process startPrometheus(final NetworkNamespace ns, final Path dir) throws IOException
     {
+        return startPrometheus(ns, dir, "127.0.0.1:" + METRICS_PORT);
+    }
+
+    /** {@code prometheus} in the namespace scraping {@code target} (HOST:PORT) every second. */
+    static Process startPrometheus(final NetworkNamespace ns, final Path dir, final String target) throws IOException
+    {
         final Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, String.join("\n",
             "global:",
@@ -258,7 +264,7 @@ class PrometheusScrapeTest
             "scrape_configs:",
             "  - job_name: conntest",
             "    static_configs:",
-            "      - targets: ['127.0.0.1:" + METRICS_PORT + "']",
+            "      - targets: ['" + target + "']",
             ""));
         return new ProcessBuilder(NetworkNamespace.ipCommand(), "netns", "exec", ns.name(), "prometheus",
             "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
@@ -267,7 +273,7 @@ class PrometheusScrapeTest
     }
 
     /** SIGTERM to the Prometheus started here, then SIGKILL if it has not ended in 10 s. */
-    private static void stop(final Process process) throws InterruptedException
+    static void stop(final Process process) throws InterruptedException
     {
         if (process == null)
         {
@@ -282,7 +288,7 @@ class PrometheusScrapeTest
     }
 
     /** {@code promtool check metrics < file}: "exit N" and what it said. */
-    private static String promtoolCheck(final Path file) throws Exception
+    static String promtoolCheck(final Path file) throws Exception
     {
         final Process p = new ProcessBuilder("promtool", "check", "metrics").redirectInput(file.toFile())
             .redirectErrorStream(true).start();
@@ -296,7 +302,7 @@ class PrometheusScrapeTest
     }
 
     /** GET {@code url} from inside the namespace; "" when nothing answers yet. */
-    private static String get(final NetworkNamespace ns, final String url)
+    static String get(final NetworkNamespace ns, final String url)
     {
         return ns.call(() ->
         {
@@ -319,7 +325,7 @@ class PrometheusScrapeTest
 
     /** The {@code data.result} vector of an instant query (empty while Prometheus is not up or has no sample). */
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> result(final NetworkNamespace ns, final String url)
+    static List<Map<String, Object>> result(final NetworkNamespace ns, final String url)
     {
         final String body = get(ns, url);
         if (body.isEmpty())
@@ -332,17 +338,17 @@ class PrometheusScrapeTest
     }
 
     /** An instant vector sample's value: {@code "value": [time, "1.5"]}. */
-    private static double value(final Map<String, Object> series)
+    static double value(final Map<String, Object> series)
     {
         return Double.parseDouble((String)((List<?>)series.get("value")).get(1));
     }
 
-    private static String enc(final String query)
+    static String enc(final String query)
     {
         return URLEncoder.encode(query, StandardCharsets.UTF_8);
     }
 
-    private static String log(final Path dir)
+    static String log(final Path dir)
     {
         try
         {
@@ -354,7 +360,7 @@ class PrometheusScrapeTest
         }
     }
 
-    private static void join(final Thread t) throws InterruptedException
+    static void join(final Thread t) throws InterruptedException
     {
         if (t != null)
         {
@@ -362,7 +368,7 @@ class PrometheusScrapeTest
         }
     }
 
-    private static void deleteTree(final Path dir) throws IOException
+    static void deleteTree(final Path dir) throws IOException
     {
         try (Stream<Path> paths = Files.walk(dir))
         {
