@@ -28,9 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code --metrics} scraped by a real Prometheus server (Debian's {@code prometheus}), all inside a private network
- * namespace on its loopback: two instances on kernel sockets, {@code alpha} (with the endpoint) connected to
- * {@code beta} over TCP and UDP; Prometheus scrapes alpha every second, and the test asks Prometheus's HTTP API
- * until the series are there with the right labels and plausible values. {@code promtool check metrics} must pass
+ * namespace on its loopback: three instances on kernel sockets, each with its own endpoint, {@code alpha} and
+ * {@code gamma} connected to {@code beta} (alpha over TCP and UDP, gamma over TCP); Prometheus scrapes all three
+ * every second as one job (a fleet), and the test asks Prometheus's HTTP API until the series of every instance are
+ * there with the right labels and plausible values. {@code promtool check metrics} must pass
  * on a scrape of the endpoint. Only the Prometheus process started here is stopped, by its PID.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -52,11 +53,16 @@ class PrometheusScrapeTest
         Process prometheus = null;
         Thread beta = null;
         Thread alpha = null;
+        Thread gamma = null;
         try
         {
             ns.linkUp("lo");
             final CliRun betaRun = new CliRun("--name", "beta", "--listen", "tcp:127.0.0.1:" + PORT, "--listen",
-                "udp:127.0.0.1:" + PORT, "--duration", RUN_FOR, "--ui", "json");
+                "udp:127.0.0.1:" + PORT, "--metrics", "127.0.0.1:" + (METRICS_PORT + 1), "--duration", RUN_FOR,
+                "--ui", "json");
+            final CliRun gammaRun = new CliRun("--name", "gamma",
+                "--connect", "tcp://127.0.0.1:" + PORT + "?latency-interval=100ms",
+                "--metrics", "127.0.0.1:" + (METRICS_PORT + 2), "--duration", RUN_FOR, "--ui", "json");
             final CliRun alphaRun = new CliRun("--name", "alpha",
                 "--connect", "tcp://127.0.0.1:" + PORT + "?monitor-bandwidth&bandwidth-bytes=1mb&latency-interval=100ms",
                 "--connect", "udp://127.0.0.1:" + PORT + "?latency-interval=100ms",
@@ -66,6 +72,8 @@ class PrometheusScrapeTest
             betaRun.awaitLine(l -> l.contains("\"event\":\"listening\"") && l.contains("\"protocol\":\"udp\""), 5_000);
             alpha = ns.newThread("alpha", alphaRun::run);
             alpha.start();
+            gamma = ns.newThread("gamma", gammaRun::run);
+            gamma.start();
 
             // The endpoint itself: promtool's lint of what it serves once both peers are connected.
             final String metricsUrl = "http://127.0.0.1:" + METRICS_PORT + "/metrics";
@@ -76,7 +84,8 @@ class PrometheusScrapeTest
             final String lint = promtoolCheck(scrape);
             assertTrue(lint.startsWith("exit 0"), "promtool check metrics:\n" + lint + "\n" + Files.readString(scrape));
 
-            prometheus = startPrometheus(ns, dir);
+            prometheus = startPrometheus(ns, dir, "127.0.0.1:" + METRICS_PORT, "127.0.0.1:" + (METRICS_PORT + 1),
+                "127.0.0.1:" + (METRICS_PORT + 2));
             final Process started = prometheus;
             final String query = "http://127.0.0.1:" + PROMETHEUS_PORT + "/api/v1/query?query=";
             final String up = "conntest_connection_up{job=\"conntest\",instance_name=\"alpha\",peer_name=\"beta\"}";
@@ -106,16 +115,30 @@ class PrometheusScrapeTest
             Await.until(() -> !result(ns, query + enc(bandwidth)).isEmpty(), 10_000, () -> bandwidth);
             assertTrue(value(result(ns, query + enc(bandwidth)).get(0)) > 1e6, "over 1 Mbit/s on loopback");
 
+            // the fleet: beta sees both peers (incoming), gamma its one; every target is up for Prometheus
+            final String betaUp = "conntest_connection_up{job=\"conntest\",instance_name=\"beta\",direction=\"in\"}";
+            Await.until(() -> result(ns, query + enc(betaUp)).size() == 3, 10_000,
+                () -> "beta's three incoming connections: " + result(ns, query + enc(betaUp)));
+            final String gammaUp = "conntest_connection_up{job=\"conntest\",instance_name=\"gamma\",peer_name=\"beta\"}";
+            Await.until(() -> result(ns, query + enc(gammaUp)).size() == 1, 10_000, () -> gammaUp);
+            assertEquals(1.0, value(result(ns, query + enc(gammaUp)).get(0)));
+            final String targets = "up{job=\"conntest\"}";
+            Await.until(() -> result(ns, query + enc(targets)).stream().filter(t -> value(t) == 1.0).count() == 3,
+                10_000, () -> "three targets up: " + result(ns, query + enc(targets)));
+
             alpha.join(30_000);
             beta.join(30_000);
+            gamma.join(30_000);
             assertEquals(0, alphaRun.exitCode(), alphaRun.err());
             assertEquals(0, betaRun.exitCode(), betaRun.err());
+            assertEquals(0, gammaRun.exitCode(), gammaRun.err());
         }
         finally
         {
             stop(prometheus);
             join(alpha);
             join(beta);
+            join(gamma);
             ns.close();
             deleteTree(dir);
             assertFalse(NetworkNamespace.list().contains(ns.name()));
@@ -248,14 +271,11 @@ class PrometheusScrapeTest
     }
 
     /** {@code prometheus} in the namespace ({@code ip netns exec} execs it: the process is Prometheus itself). */
-    private static Process startPrometheus(final NetworkNamespace ns, final Path dir) throws IOException
+    /** {@code prometheus} in the namespace scraping the {@code targets} (HOST:PORT) every second, as one job. */
+    static Process startPrometheus(final NetworkNamespace ns, final Path dir, final String... targets)
+        throws IOException
     {
-        return startPrometheus(ns, dir, "127.0.0.1:" + METRICS_PORT);
-    }
-
-    /** {@code prometheus} in the namespace scraping {@code target} (HOST:PORT) every second. */
-    static Process startPrometheus(final NetworkNamespace ns, final Path dir, final String target) throws IOException
-    {
+        final String target = String.join("', '", targets);
         final Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, String.join("\n",
             "global:",

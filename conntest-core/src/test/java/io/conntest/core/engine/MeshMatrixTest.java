@@ -297,4 +297,52 @@ class MeshMatrixTest
         sim.runUntil(() -> hostile.closed != null, 1_000, "hostile peer closed");
         assertTrue(alpha.events(EventType.ERROR).stream().anyMatch(e -> e.message().contains("malformed PEER_VIEW")));
     }
+
+    /**
+     * What the matrix costs on the wire: PEER_VIEW bytes per second per peer in a full mesh of 4 and of 10 instances
+     * (each dials the ones before it), counted from one instance's packet trace once the mesh has settled. Printed for
+     * the closing note; the assertion is only the bound a view has (16 pages of 1 KiB, once a second).
+     */
+    @Test
+    void theMatrixFramesBytesPerSecondPerPeer()
+    {
+        for (final int n : new int[] {4, 10})
+        {
+            final SimHarness mesh = new SimHarness();
+            final List<SimHarness.Node> nodes = new ArrayList<>();
+            for (int j = 0; j < n; j++)
+            {
+                final EngineConfig.Builder config = EngineConfig.builder("node" + j)
+                    .listen(new ListenSpec(TransportProtocol.TCP, 7000)).latency(100 * MS, 3)
+                    .tracePackets(j == n - 1);
+                for (int i = 0; i < j; i++)
+                {
+                    config.connect(ConnectSpec.of(TransportProtocol.TCP, "10.1.0." + (11 + i), 7000));
+                }
+                nodes.add(mesh.start("10.1.0." + (11 + j), config.build()));
+            }
+            final SimHarness.Node last = nodes.get(n - 1);
+            mesh.runUntil(() -> last.core.snapshot(mesh.clock.nowNs()).mesh().nodes().size() == n
+                && last.core.snapshot(mesh.clock.nowNs()).mesh().cells().size() == n * (n - 1), 30_000, "settled");
+            mesh.runFor(2_000);
+            last.events.clear();
+            final long seconds = 5;
+            mesh.runFor(seconds * 1_000);
+            long bytes = 0;
+            long frames = 0;
+            for (final io.conntest.core.event.EngineEvent e : last.events(EventType.PACKET))
+            {
+                if (e.message().startsWith("sent PEER_VIEW"))
+                {
+                    frames++;
+                    bytes += Long.parseLong(e.message().replaceAll(".*bytes=([0-9]+).*", "$1"));
+                }
+            }
+            final double perPeer = bytes / (double)seconds / (n - 1);
+            System.out.printf("mesh of %d: PEER_VIEW %.0f bytes/s per peer (%.1f frames/s per peer, %d cells)%n", n,
+                perPeer, frames / (double)seconds / (n - 1), last.core.snapshot(mesh.clock.nowNs()).mesh().cells().size());
+            assertTrue(frames > 0);
+            assertTrue(perPeer <= PeerViewWriter.MAX_PAGES * (32 + 1024) + 1, "bounded: " + perPeer);
+        }
+    }
 }
