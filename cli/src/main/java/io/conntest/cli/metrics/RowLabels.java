@@ -1,5 +1,6 @@
 package io.conntest.cli.metrics;
 
+import io.conntest.core.transport.HostText;
 import io.conntest.cli.ui.AsciiLine;
 import io.conntest.cli.ui.Describe;
 import io.conntest.core.stats.ConnectionSnapshot;
@@ -67,6 +68,6 @@ final class RowLabels
         {
             return "";
         }
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return HostText.withPort(host, port);
     }
 }

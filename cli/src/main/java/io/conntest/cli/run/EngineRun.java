@@ -67,8 +67,8 @@ public final class EngineRun
                 if (c.side() == Side.CLIENT && c.state() != ConnectionState.CONNECTED
                     && c.state() != ConnectionState.COVERED)
                 {
-                    unreached.add(snapshot.instanceName() + " -> " + c.protocol().lowerName() + "://" + c.peerHost()
-                        + ":" + c.peerPort() + " (" + c.state().name().toLowerCase(java.util.Locale.ROOT)
+                    unreached.add(snapshot.instanceName() + " -> " + c.protocol().lowerName() + "://"
+                        + io.conntest.core.transport.HostText.withPort(c.peerHost(), c.peerPort()) + " (" + c.state().name().toLowerCase(java.util.Locale.ROOT)
                         + (c.lastError() == null ? "" : ": " + c.lastError()) + ")");
                 }
             }

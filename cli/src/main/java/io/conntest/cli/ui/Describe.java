@@ -1,5 +1,6 @@
 package io.conntest.cli.ui;
 
+import io.conntest.core.transport.HostText;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EventType;
 import io.conntest.core.stats.ConnectionSnapshot;
@@ -49,7 +50,7 @@ public final class Describe
         }
         if (e.host() != null)
         {
-            line.append(' ').append(e.host()).append(':').append(e.port());
+            line.append(' ').append(HostText.withPort(e.host(), e.port()));
         }
         if (e.peerName() != null)
         {
@@ -149,7 +150,7 @@ public final class Describe
     {
         final StringBuilder line = new StringBuilder(160);
         line.append(instance).append(' ').append(direction(c.side())).append(' ').append(c.protocol().lowerName())
-            .append(' ').append(c.peerHost()).append(':').append(c.peerPort()).append(' ').append(peerShown)
+            .append(' ').append(HostText.withPort(c.peerHost(), c.peerPort())).append(' ').append(peerShown)
             .append(' ').append(state(c))
             .append(stale(c) ? " stale" : "")
             .append(" RTT/2 ").append(Human.latency(c.latencyLastNs()))
@@ -206,7 +207,7 @@ public final class Describe
         {
             return;
         }
-        line.append(" seen-as ").append(p.seenAsHost()).append(':').append(p.seenAsPort());
+        line.append(" seen-as ").append(HostText.withPort(p.seenAsHost(), p.seenAsPort()));
         if (p.translated() != null)
         {
             line.append(p.translated() ? " translated" : " direct");

@@ -1,5 +1,6 @@
 package io.conntest.cli.ui;
 
+import io.conntest.core.transport.HostText;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EventType;
 import io.conntest.core.stats.ConnectionSnapshot;
@@ -208,7 +209,7 @@ public final class JsonOutput extends Output
             .put("last_failure", c.lastFailure() == null ? null : c.lastFailure().name().toLowerCase(Locale.ROOT))
             .put("last_error", c.lastError())
             .putKnown("next_retry_in_ns", c.nextRetryInNs())
-            .put("seen_as", c.path().seenAsHost() == null ? null : c.path().seenAsHost() + ":" + c.path().seenAsPort())
+            .put("seen_as", c.path().seenAsHost() == null ? null : HostText.withPort(c.path().seenAsHost(), c.path().seenAsPort()))
             .put("translated", c.path().translated())
             .putKnown("hops", c.path().hops())
             .putKnown("dscp_sent", c.path().dscpSent())

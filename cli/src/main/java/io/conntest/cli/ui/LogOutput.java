@@ -1,5 +1,6 @@
 package io.conntest.cli.ui;
 
+import io.conntest.core.transport.HostText;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.stats.ConnectionSnapshot;
 import io.conntest.core.stats.ConnectionState;
@@ -57,7 +58,7 @@ public final class LogOutput extends Output
             for (final ConnectionSnapshot c : s.connections())
             {
                 out.println(time + " " + s.instanceName() + ": summary " + Describe.direction(c.side()) + " "
-                    + c.protocol().lowerName() + " " + c.peerHost() + ":" + c.peerPort() + " (" + Describe.peer(c)
+                    + c.protocol().lowerName() + " " + HostText.withPort(c.peerHost(), c.peerPort()) + " (" + Describe.peer(c)
                     + ")" + (c.state() == ConnectionState.COVERED ? " covered" : "") + ": "
                     + Describe.summaryFigures(c));
             }

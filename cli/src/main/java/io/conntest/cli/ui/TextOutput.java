@@ -1,5 +1,6 @@
 package io.conntest.cli.ui;
 
+import io.conntest.core.transport.HostText;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EventType;
 import io.conntest.core.stats.ConnectionSnapshot;
@@ -84,7 +85,7 @@ public final class TextOutput extends Output
             for (final ConnectionSnapshot c : s.connections())
             {
                 line(s.instanceName() + " summary " + Describe.direction(c.side()) + " " + c.protocol().lowerName()
-                    + " " + c.peerHost() + ":" + c.peerPort() + " " + peer(c)
+                    + " " + HostText.withPort(c.peerHost(), c.peerPort()) + " " + peer(c)
                     + (c.state() == ConnectionState.COVERED ? " covered (figures of the shared connection in)" : "")
                     + " " + Describe.summaryFigures(c));
             }

@@ -1,5 +1,6 @@
 package io.conntest.core.engine;
 
+import io.conntest.core.transport.HostText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -417,7 +418,7 @@ public final class EngineCore
     {
         final ConnectionStats s = session.stats();
         emit(EventType.CONNECTED, s, null, (session.isClient() ? "connected to " : "accepted ") +
-            s.peerHost + ":" + s.peerPort + " over " + s.protocol().lowerName());
+            HostText.withPort(s.peerHost, s.peerPort) + " over " + s.protocol().lowerName());
     }
 
     void onHello(final Session session, final long nowNs)
@@ -482,7 +483,7 @@ public final class EngineCore
     {
         final ConnectionStats s = survivor.stats();
         final String detail = "duplicate connection: sharing the one from " + s.peerName + " (" +
-            s.protocol().lowerName() + " " + s.peerHost + ":" + s.peerPort + ")";
+            s.protocol().lowerName() + " " + HostText.withPort(s.peerHost, s.peerPort) + ")";
         for (final PeerConnector peer : peers)
         {
             if (peer.session() == outgoing)
@@ -602,7 +603,7 @@ public final class EngineCore
             spec.protocol() == io.conntest.core.transport.TransportProtocol.TCP);
         final boolean retry = peer.onAttempt(session);
         emit(EventType.CONNECTING, peer.stats(), null, (retry ? "retry " + peer.stats().retries + ": " : "") +
-            "connecting to " + spec.host() + ":" + spec.port() + " over " + spec.protocol().lowerName());
+            "connecting to " + HostText.withPort(spec.host(), spec.port()) + " over " + spec.protocol().lowerName());
         sessions.add(session);
         try
         {
@@ -671,7 +672,7 @@ public final class EngineCore
                 bound = transport.listen(spec.protocol(), spec.host(), spec.port(), this);
                 error = null;
                 emitListener(EventType.LISTENING, this, bound.port(), "listening on " + spec.protocol().lowerName() +
-                    " " + spec.host() + ":" + bound.port());
+                    " " + HostText.withPort(spec.host(), bound.port()));
             }
             catch (final RuntimeException ex)
             {
@@ -681,7 +682,7 @@ public final class EngineCore
                 // print it once, not wrapped in the same words again.
                 failure = ex instanceof TransportException ? ((TransportException)ex).reason() : FailureReason.LOCAL;
                 emitListener(EventType.LISTEN_FAILED, this, spec.port(), ex instanceof TransportException ? error :
-                    "cannot listen on " + spec.protocol().lowerName() + " " + spec.host() + ":" + spec.port() + ": " +
+                    "cannot listen on " + spec.protocol().lowerName() + " " + HostText.withPort(spec.host(), spec.port()) + ": " +
                     error);
             }
         }

@@ -79,12 +79,30 @@ public record ListenSpec(TransportProtocol protocol, String host, int port, Serv
         return service == Service.CONNTEST || service == Service.IPERF3;
     }
 
-    /** Parses {@code PROTO:[HOST:]PORT[?service=NAME]}; the service defaults to conntest. */
+    /**
+     * Parses {@code PROTO:[HOST:]PORT[?service=NAME]}; the service defaults to conntest. HOST is an IPv4 address or
+     * an IPv6 literal in brackets ({@code tcp:[::]:1234}, {@code udp:[::1]:1234}, RFC 3986 style).
+     */
     public static ListenSpec parse(final String text)
     {
         final int query = text.indexOf('?');
         final String main = (query < 0 ? text : text.substring(0, query)).trim();
-        final String[] parts = main.split(":", -1);
+        final int firstColon = main.indexOf(':');
+        final String[] parts;
+        if (firstColon > 0 && main.length() > firstColon + 1 && main.charAt(firstColon + 1) == '[')
+        {
+            final int close = main.indexOf(']', firstColon);
+            if (close < 0 || close + 1 >= main.length() || main.charAt(close + 1) != ':')
+            {
+                throw new IllegalArgumentException("'" + text + "' is not PROTO:[IPV6]:PORT (e.g. tcp:[::]:1234)");
+            }
+            parts = new String[] {main.substring(0, firstColon), main.substring(firstColon + 2, close),
+                main.substring(close + 2)};
+        }
+        else
+        {
+            parts = main.split(":", -1);
+        }
         if (parts.length != 2 && parts.length != 3)
         {
             throw new IllegalArgumentException("'" + text + "' is not PROTO:PORT (e.g. tcp:1234 or udp:7?service=echo)");
@@ -98,18 +116,7 @@ public record ListenSpec(TransportProtocol protocol, String host, int port, Serv
         {
             throw new IllegalArgumentException("'" + text + "': protocol '" + parts[0] + "' is not tcp or udp");
         }
-        final String host = parts.length == 3 ? parts[1] : ANY_HOST;
-        if (parts.length == 3)
-        {
-            try
-            {
-                Ipv4Address.parse(host);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new IllegalArgumentException("'" + text + "': '" + host + "' is not an IPv4 address");
-            }
-        }
+        final String host = parts.length == 3 ? canonicalHost(text, parts[1]) : ANY_HOST;
         final String portText = parts[parts.length - 1];
         final int port;
         try
@@ -130,6 +137,36 @@ public record ListenSpec(TransportProtocol protocol, String host, int port, Serv
             throw new IllegalArgumentException("'" + text + "': service " + service.lowerName() + " is TCP only");
         }
         return new ListenSpec(protocol, host, port, service);
+    }
+
+    /** An IPv4 address as it is, an IPv6 literal in its RFC 5952 form; anything else is refused (no names here). */
+    private static String canonicalHost(final String text, final String host)
+    {
+        if (host.indexOf(':') < 0)
+        {
+            try
+            {
+                Ipv4Address.parse(host);
+                return host;
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("'" + text + "': '" + host + "' is not an IPv4 address (an IPv6 "
+                    + "address goes in brackets: tcp:[::1]:1234)");
+            }
+        }
+        if (!host.matches("[0-9A-Fa-f:.]+") || host.indexOf(':') == host.lastIndexOf(':'))
+        {
+            throw new IllegalArgumentException("'" + text + "': '" + host + "' is not an IPv6 address");
+        }
+        try
+        {
+            return io.conntest.core.transport.HostText.of(java.net.InetAddress.getByName(host));
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            throw new IllegalArgumentException("'" + text + "': '" + host + "' is not an IPv6 address");
+        }
     }
 
     private static Service parseService(final String text, final String query)
@@ -164,7 +201,8 @@ public record ListenSpec(TransportProtocol protocol, String host, int port, Serv
     @Override
     public String toString()
     {
-        return protocol.lowerName() + ":" + (ANY_HOST.equals(host) ? "" : host + ":") + port
+        return protocol.lowerName() + ":" + (ANY_HOST.equals(host) ? "" : host.indexOf(':') >= 0 ? "[" + host + "]:"
+            : host + ":") + port
             + (service == Service.CONNTEST ? "" : "?service=" + service.lowerName());
     }
 }

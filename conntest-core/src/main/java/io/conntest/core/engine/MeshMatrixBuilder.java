@@ -1,5 +1,6 @@
 package io.conntest.core.engine;
 
+import io.conntest.core.transport.HostText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -80,7 +81,7 @@ final class MeshMatrixBuilder
 
     private static String address(final MeshLink link)
     {
-        return link.toHost() + ":" + link.toPort();
+        return HostText.withPort(link.toHost(), link.toPort());
     }
 
     /** The better-connected of two views of one pair; on a tie the fresher one. */

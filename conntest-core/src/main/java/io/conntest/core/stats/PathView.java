@@ -66,7 +66,7 @@ public record PathView(String seenAsHost, int seenAsPort, Boolean translated, in
         {
             return null;
         }
-        final StringBuilder b = new StringBuilder("seen as ").append(seenAsHost).append(':').append(seenAsPort);
+        final StringBuilder b = new StringBuilder("seen as ").append(io.conntest.core.transport.HostText.withPort(seenAsHost, seenAsPort));
         b.append(translated == null ? "" : translated ? " (translated)" : " (not translated)");
         if (hops >= 0)
         {

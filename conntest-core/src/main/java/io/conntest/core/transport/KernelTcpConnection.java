@@ -53,7 +53,7 @@ final class KernelTcpConnection extends KernelConnection
                 connection = new KernelTcpConnection(transport, channel, host, port, handler, null);
             }
             connection.pendingReason = ErrorClassifier.classify(ex);
-            connection.pendingDetail = "cannot connect to " + host + ":" + port + ": " + ErrorClassifier.describe(ex);
+            connection.pendingDetail = "cannot connect to " + HostText.withPort(host, port) + ": " + ErrorClassifier.describe(ex);
             return connection;
         }
     }
@@ -65,12 +65,12 @@ final class KernelTcpConnection extends KernelConnection
     void onEstablished() throws IOException
     {
         final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
-        localHostName = local.getAddress().getHostAddress();
+        localHostName = HostText.of(local.getAddress());
         localPortNumber = local.getPort();
         final InetSocketAddress remote = (InetSocketAddress)channel.getRemoteAddress();
         if (remote != null)
         {
-            remoteHostName = remote.getAddress().getHostAddress();
+            remoteHostName = HostText.of(remote.getAddress());
         }
         open = true;
     }
@@ -97,7 +97,7 @@ final class KernelTcpConnection extends KernelConnection
             }
             catch (final IOException ex)
             {
-                fail(ErrorClassifier.classify(ex), "cannot connect to " + remoteHostName + ":" + remotePortNumber +
+                fail(ErrorClassifier.classify(ex), "cannot connect to " + HostText.withPort(remoteHostName, remotePortNumber) +
                     ": " + ErrorClassifier.describe(ex), nowNs);
             }
             return;
@@ -177,7 +177,7 @@ final class KernelTcpConnection extends KernelConnection
         }
         if (connecting && nowNs >= connectDeadlineNs)
         {
-            fail(FailureReason.TIMEOUT, "connect to " + remoteHostName + ":" + remotePortNumber + " timed out",
+            fail(FailureReason.TIMEOUT, "connect to " + HostText.withPort(remoteHostName, remotePortNumber) + " timed out",
                 nowNs);
             return 1;
         }

@@ -62,7 +62,7 @@ final class KernelTcpListener implements Listener, AutoCloseable
                 KernelTransport.configure(channel);
                 final InetSocketAddress remote = (InetSocketAddress)channel.getRemoteAddress();
                 final KernelTcpConnection connection = new KernelTcpConnection(transport, channel,
-                    remote.getAddress().getHostAddress(), remote.getPort(), null, this);
+                    HostText.of(remote.getAddress()), remote.getPort(), null, this);
                 connection.key = channel.register(transport.selector(), SelectionKey.OP_READ, connection);
                 connection.onEstablished();
                 transport.add(connection);

@@ -144,7 +144,21 @@ public final class KernelTransport implements Transport
     /** The channel's descriptor with the offloads on, or -1 when it works plainly. */
     int attachSegmentation(final DatagramChannel channel)
     {
-        return udpSegmentation == null ? -1 : udpSegmentation.attach(channel);
+        // the segmentation calls read and write IPv4 socket addresses (sockaddr_in): IPv6 channels go plainly
+        return udpSegmentation == null || !isIpv4(channel) ? -1 : udpSegmentation.attach(channel);
+    }
+
+    private static boolean isIpv4(final DatagramChannel channel)
+    {
+        try
+        {
+            return channel.getLocalAddress() instanceof java.net.InetSocketAddress local
+                && local.getAddress() instanceof java.net.Inet4Address;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
     }
 
     /** Receive calls that returned several datagrams coalesced ({@code UDP_GRO}), and how many they held. */
@@ -226,7 +240,9 @@ public final class KernelTransport implements Transport
                 listeners.add(listener);
                 return listener;
             }
-            final DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+            // an IPv6 literal ("::" too) takes an IPv6 socket (dual-stack for "::"); anything else IPv4
+            final DatagramChannel channel = DatagramChannel.open(HostText.isIpv6Literal(host)
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             try
             {
                 // No SO_REUSEADDR for UDP: on Linux it lets a second socket bind the same address and port and
@@ -249,12 +265,12 @@ public final class KernelTransport implements Transport
         catch (final java.net.BindException ex)
         {
             throw new TransportException(FailureReason.IN_USE, "cannot listen on " + protocol.lowerName() + " " +
-                host + ":" + port + ": port in use (" + ErrorClassifier.describe(ex) + ")", ex);
+                HostText.withPort(host, port) + ": port in use (" + ErrorClassifier.describe(ex) + ")", ex);
         }
         catch (final IOException | RuntimeException ex)
         {
             throw new TransportException(ex instanceof IOException ? FailureReason.LOCAL : ErrorClassifier.classify(ex),
-                "cannot listen on " + protocol.lowerName() + " " + host + ":" + port + ": " +
+                "cannot listen on " + protocol.lowerName() + " " + HostText.withPort(host, port) + ": " +
                 ErrorClassifier.describe(ex), ex);
         }
     }
@@ -270,12 +286,12 @@ public final class KernelTransport implements Transport
         }
         catch (final java.net.BindException ex)
         {
-            throw new TransportException(FailureReason.IN_USE, "cannot bind udp " + host + ":" + port + ": "
+            throw new TransportException(FailureReason.IN_USE, "cannot bind udp " + HostText.withPort(host, port) + ": "
                 + ex.getMessage(), ex);
         }
         catch (final IOException | RuntimeException ex)
         {
-            throw new TransportException(FailureReason.LOCAL, "cannot bind udp " + host + ":" + port + ": "
+            throw new TransportException(FailureReason.LOCAL, "cannot bind udp " + HostText.withPort(host, port) + ": "
                 + ex.getMessage(), ex);
         }
     }

@@ -60,17 +60,19 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
         DatagramChannel channel = null;
         try
         {
-            channel = DatagramChannel.open(StandardProtocolFamily.INET);
+            // resolved at every attempt; the socket's family follows the address (an IPv6 peer, an IPv6 socket)
+            final InetSocketAddress remote = new InetSocketAddress(host, port);
+            channel = DatagramChannel.open(remote.getAddress() instanceof java.net.Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
             channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 * 1024 * 1024);
-            final InetSocketAddress remote = new InetSocketAddress(host, port);
             channel.connect(remote);
             final KernelUdpConnection connection = new KernelUdpConnection(transport, channel, remote, host, port,
                 handler, null, Role.CLIENT, nowNs);
             connection.connectDeadlineNs(nowNs + timeoutNs);
             final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
-            connection.localHost = local.getAddress().getHostAddress();
+            connection.localHost = HostText.of(local.getAddress());
             connection.localPort = local.getPort();
             connection.key = channel.register(transport.selector(), SelectionKey.OP_READ, connection);
             connection.fd = transport.attachSegmentation(channel);
@@ -92,7 +94,7 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
             final KernelUdpConnection connection = new KernelUdpConnection(transport, null, null, host, port,
                 handler, null, Role.CLIENT, nowNs);
             connection.failLater(ErrorClassifier.classify(ex),
-                "cannot connect to " + host + ":" + port + ": " + ErrorClassifier.describe(ex));
+                "cannot connect to " + HostText.withPort(host, port) + ": " + ErrorClassifier.describe(ex));
             return connection;
         }
     }
@@ -102,7 +104,7 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
         final DatagramChannel channel, final InetSocketAddress peer, final long nowNs)
     {
         final KernelUdpConnection connection = new KernelUdpConnection(transport, channel, peer,
-            peer.getAddress().getHostAddress(), peer.getPort(), null, listener, Role.SERVER, nowNs);
+            HostText.of(peer.getAddress()), peer.getPort(), null, listener, Role.SERVER, nowNs);
         connection.localHost = listener.host();
         connection.localPort = listener.port();
         connection.fd = listener.segmentationFd();
@@ -177,7 +179,7 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
             }
             catch (final IOException ex)
             {
-                fail(ErrorClassifier.classify(ex), "udp " + remoteHost + ":" + remotePort + ": " +
+                fail(ErrorClassifier.classify(ex), "udp " + HostText.withPort(remoteHost, remotePort) + ": " +
                     ErrorClassifier.describe(ex), nowNs);
                 return;
             }
@@ -200,7 +202,7 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
             if (n < 0)
             {
                 final IOException ex = new IOException(segmentation.describe((int)-n));
-                fail(ErrorClassifier.classify(ex), "udp " + remoteHost + ":" + remotePort + ": " +
+                fail(ErrorClassifier.classify(ex), "udp " + HostText.withPort(remoteHost, remotePort) + ": " +
                     ErrorClassifier.describe(ex), nowNs);
                 return;
             }

@@ -54,10 +54,26 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
         return fd;
     }
 
-    /** An IPv4 source as one number: its address (Inet4Address's hash code is the address) and port. */
+    /**
+     * A source as one number: an IPv4 address (Inet4Address's hash code is the address) and port, exactly; an IPv6
+     * one as bit 62, a 46-bit mix of its 16 bytes and the port (far from every IPv4 key; two IPv6 peers of one
+     * listener share a key with odds of about n^2 / 2^47, a billionth for hundreds of peers).
+     */
     static long key(final InetSocketAddress address)
     {
-        return ((long)address.getAddress().hashCode() << 16) | (address.getPort() & 0xFFFF);
+        final java.net.InetAddress ip = address.getAddress();
+        if (ip instanceof java.net.Inet6Address)
+        {
+            final byte[] bytes = ip.getAddress();
+            long h = 0x9E3779B97F4A7C15L;
+            for (final byte b : bytes)
+            {
+                h = (h ^ (b & 0xFF)) * 0x100000001B3L;
+            }
+            h ^= h >>> 29;
+            return (1L << 62) | ((h & ((1L << 46) - 1)) << 16) | (address.getPort() & 0xFFFF);
+        }
+        return ((long)ip.hashCode() << 16) | (address.getPort() & 0xFFFF);
     }
 
     void onReadable(final long nowNs)
