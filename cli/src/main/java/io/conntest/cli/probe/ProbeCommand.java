@@ -217,7 +217,7 @@ public final class ProbeCommand implements Callable<Integer>
         }
         final ProbeOutput output = ui == UiMode.JSON ? ProbeOutput.json(out)
             : ProbeOutput.text(out, new ProbeTable(reasons, openOnly, !allPorts));
-        final ProbeMetrics results = metrics == null ? null : new ProbeMetrics(this.host, address.getHostAddress(),
+        final ProbeMetrics results = metrics == null ? null : new ProbeMetrics(this.host, io.conntest.core.transport.HostText.of(address),
             portSpec.count() <= ProbeMetrics.MAX_PORT_SERIES);
         final ProbeListener listener = results == null ? output : both(output, results);
         final AtomicReference<ProbeRunner> running = new AtomicReference<>();

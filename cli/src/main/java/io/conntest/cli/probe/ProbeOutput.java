@@ -47,7 +47,7 @@ public abstract class ProbeOutput implements ProbeListener
             public void onStart(final InetAddress host, final PortSpec ports, final ProbeOptions options,
                 final String stack, final List<String> addresses)
             {
-                out.println("conntest probe " + host.getHostAddress() + ": " + ports.count()
+                out.println("conntest probe " + io.conntest.core.transport.HostText.of(host) + ": " + ports.count()
                     + (ports.count() == 1 ? " port" : " ports") + " (" + ports + ") from "
                     + (addresses.isEmpty() ? "kernel sockets" : "the own stack " + String.join(" ", addresses))
                     + ", rate "
@@ -75,7 +75,7 @@ public abstract class ProbeOutput implements ProbeListener
             @Override
             public void onDone(final ProbeReport report)
             {
-                for (final String line : table.lines(report.host().getHostAddress()))
+                for (final String line : table.lines(io.conntest.core.transport.HostText.of(report.host())))
                 {
                     out.println(line);
                 }
@@ -101,7 +101,7 @@ public abstract class ProbeOutput implements ProbeListener
             public void onStart(final InetAddress host, final PortSpec ports, final ProbeOptions options,
                 final String stack, final List<String> addresses)
             {
-                emit("probe_start", new Json().put("host", host.getHostAddress()).put("ports", ports.toString())
+                emit("probe_start", new Json().put("host", io.conntest.core.transport.HostText.of(host)).put("ports", ports.toString())
                     .put("count", ports.count()).put("stack", stack).putStrings("addresses", addresses)
                     .put("rate_per_second", options.ratePerSecond())
                     .put("max_in_flight", options.maxInFlight()).put("timeout_ns", options.timeoutNs()));
@@ -116,7 +116,7 @@ public abstract class ProbeOutput implements ProbeListener
             @Override
             public void onResult(final ProbeResult r)
             {
-                emit("port", new Json().put("host", r.host().getHostAddress()).put("port", r.port())
+                emit("port", new Json().put("host", io.conntest.core.transport.HostText.of(r.host())).put("port", r.port())
                     .put("protocol", r.protocol().wireName()).put("state", r.state().wireName())
                     .put("reason", r.reason().wireName()).putKnown("rtt_ns", r.rttNs())
                     .put("attempts", r.attempts()).put("detail", r.detail()));
@@ -125,7 +125,7 @@ public abstract class ProbeOutput implements ProbeListener
             @Override
             public void onDone(final ProbeReport report)
             {
-                emit("probe_summary", new Json().put("host", report.host().getHostAddress())
+                emit("probe_summary", new Json().put("host", io.conntest.core.transport.HostText.of(report.host()))
                     .put("probed", report.probed()).put("not_probed", report.notProbed())
                     .put("elapsed_ns", report.elapsedNs())
                     .put("completion", report.completion().name().toLowerCase(Locale.ROOT))

@@ -160,6 +160,7 @@ public final class JsonOutput extends Output
             .putKnown("local_port", c.localHost() == null ? -1 : c.localPort())
             .put("peer_host", c.peerHost())
             .put("peer_port", c.peerPort())
+            .put("family", HostText.family(c.peerHost()))
             .put("peer_name", c.peerName())
             .put("state", Describe.state(c))
             .put("uptime_ns", c.uptimeNs())

@@ -27,6 +27,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ProbeCommandTest
 {
+    /** Over IPv6 (issue 13): the namespace's ::1, an open and a closed TCP port and a closed UDP port (ICMPv6). */
+    @Test
+    @SuppressWarnings("unchecked")
+    void probesAnIpv6Address() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        final NetworkNamespace ns = NetworkNamespace.create("ct-cli6");
+        ServerSocket open = null;
+        try
+        {
+            open = ns.call(() -> new ServerSocket(7001, 50, InetAddress.getByName("::1")));
+            final CliRun json = new CliRun("probe", "::1", "T:7001-7002,U:7006", "--timeout", "300ms", "--ui", "json");
+            assertEquals(0, ns.call(json::run), "a port is open: " + json.err());
+            final Map<String, String> found = new HashMap<>();
+            final List<String> lines = json.lines();
+            for (final String line : lines.subList(1, lines.size() - 1))
+            {
+                final Map<String, Object> d = (Map<String, Object>)JsonParser.object(line).get("data");
+                assertEquals("::1", d.get("host"), "RFC 5952 form: " + line);
+                found.put(d.get("port") + "/" + d.get("protocol"), d.get("state") + " " + d.get("reason"));
+            }
+            assertEquals(Map.of("7001/tcp", "open syn-ack", "7002/tcp", "closed conn-refused",
+                "7006/udp", "closed port-unreach"), found);
+        }
+        finally
+        {
+            if (open != null)
+            {
+                open.close();
+            }
+            ns.close();
+        }
+        assertFalse(NetworkNamespace.list().contains(ns.name()));
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void openClosedAndFilteredPortsInEveryOutput() throws Exception

@@ -105,7 +105,7 @@ class OutputGoldenTest
         Map.entry("tcp_cwnd_bytes", "number?"), Map.entry("tcp_rttvar_ns", "number?"),
         Map.entry("tcp_pmtu_bytes", "number?"), Map.entry("last_failure", "string?"),
         Map.entry("last_error", "string?"), Map.entry("next_retry_in_ns", "number?"),
-        Map.entry("seen_as", "string?"), Map.entry("translated", "boolean?"), Map.entry("hops", "number?"),
+        Map.entry("seen_as", "string?"), Map.entry("family", "string?"), Map.entry("translated", "boolean?"), Map.entry("hops", "number?"),
         Map.entry("dscp_sent", "number?"), Map.entry("dscp_seen", "number?"), Map.entry("ecn_seen", "number?"),
         Map.entry("interval_ns", "number"), Map.entry("interval_bytes_sent", "number"),
         Map.entry("interval_bytes_received", "number"), Map.entry("interval_send_bps", "number"),

@@ -476,7 +476,7 @@ public final class KernelPortProber implements PortProber
         else if (message.contains("network is unreachable"))
         {
             finish(probe, PortState.FILTERED, ProbeReason.NET_UNREACH, rttNs, detail
-                + " (no route to it here: see ip route get " + probe.address.getAddress().getHostAddress() + ")");
+                + " (no route to it here: see ip route get " + io.conntest.core.transport.HostText.of(probe.address.getAddress()) + ")");
         }
         else if (message.contains("operation not permitted"))
         {

@@ -118,7 +118,7 @@ public final class ProbeReport
     public String toString()
     {
         final StringBuilder text = new StringBuilder(96);
-        text.append(host.getHostAddress()).append(": ").append(probed()).append(probed() == 1 ? " port" : " ports")
+        text.append(io.conntest.core.transport.HostText.of(host)).append(": ").append(probed()).append(probed() == 1 ? " port" : " ports")
             .append(" probed in ").append(String.format(Locale.ROOT, "%.3f s", elapsedNs / 1e9));
         String separator = ": ";
         for (final PortState state : PortState.values())

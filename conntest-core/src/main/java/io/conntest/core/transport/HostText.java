@@ -32,6 +32,20 @@ public final class HostText
         return (host != null && host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
+    /** {@code ipv6} for an IPv6 literal, {@code ipv4} for a dotted quad, null for anything else (a name). */
+    public static String family(final String host)
+    {
+        if (host == null)
+        {
+            return null;
+        }
+        if (isIpv6Literal(host))
+        {
+            return "ipv6";
+        }
+        return host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") ? "ipv4" : null;
+    }
+
     /** Whether {@code host} is written as an IPv6 literal (it holds a colon). */
     public static boolean isIpv6Literal(final String host)
     {

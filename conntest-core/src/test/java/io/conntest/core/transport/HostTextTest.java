@@ -43,4 +43,13 @@ class HostTextTest
         final byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)0xFF, (byte)0xFF, (byte)192, 0, 2, 1};
         assertEquals("::ffff:192.0.2.1", HostText.ipv6(mapped));
     }
+
+    @org.junit.jupiter.api.Test
+    void theFamilyOfAHost()
+    {
+        assertEquals("ipv6", HostText.family("::1"));
+        assertEquals("ipv4", HostText.family("10.0.0.1"));
+        assertEquals(null, HostText.family("peer.example"));
+        assertEquals(null, HostText.family(null));
+    }
 }
