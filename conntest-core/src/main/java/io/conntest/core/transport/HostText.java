@@ -52,56 +52,9 @@ public final class HostText
         return host != null && host.indexOf(':') >= 0;
     }
 
-    /** RFC 5952 §4 for 16 bytes. */
+    /** RFC 5952 §4 for 16 bytes (the stack's formatter: one implementation of the rules). */
     static String ipv6(final byte[] a)
     {
-        final int[] groups = new int[8];
-        for (int i = 0; i < 8; i++)
-        {
-            groups[i] = (a[2 * i] & 0xFF) << 8 | (a[2 * i + 1] & 0xFF);
-        }
-        if (groups[0] == 0 && groups[1] == 0 && groups[2] == 0 && groups[3] == 0 && groups[4] == 0
-            && groups[5] == 0xFFFF)
-        {
-            // RFC 5952 §5: an IPv4-mapped address keeps its dotted quad
-            return "::ffff:" + (a[12] & 0xFF) + "." + (a[13] & 0xFF) + "." + (a[14] & 0xFF) + "." + (a[15] & 0xFF);
-        }
-        int bestStart = -1;
-        int bestLength = 1; // §4.2.2: a single zero group is not compressed
-        for (int i = 0; i < 8; )
-        {
-            if (groups[i] != 0)
-            {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0)
-            {
-                j++;
-            }
-            if (j - i > bestLength) // §4.2.3: the longest run, the first when equal
-            {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        final StringBuilder text = new StringBuilder(39);
-        for (int i = 0; i < 8; i++)
-        {
-            if (i == bestStart)
-            {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (text.length() > 0 && text.charAt(text.length() - 1) != ':')
-            {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        return text.toString();
+        return io.conntest.stack.wire.Ipv6Address.format(a);
     }
 }

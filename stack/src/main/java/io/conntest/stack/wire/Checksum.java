@@ -102,6 +102,23 @@ public final class Checksum
             + (length & 0xFFFF);
     }
 
+    /**
+     * Adds the IPv6 pseudo-header (RFC 8200 §8.1): source and destination (two longs each), the upper-layer packet
+     * length as 32 bits, three zero octets and the next header. ICMPv6 (RFC 4443 §2.3), UDP and TCP over IPv6 cover it.
+     */
+    public static long addIpv6PseudoHeader(final long sum, final long srcHi, final long srcLo, final long dstHi,
+        final long dstLo, final int length, final int nextHeader)
+    {
+        return sum + words(srcHi) + words(srcLo) + words(dstHi) + words(dstLo)
+            + (length >>> 16) + (length & 0xFFFF) + (nextHeader & 0xFF);
+    }
+
+    /** The four 16-bit words of a long, summed (each below 2^16, so four fit an int-sized total). */
+    private static long words(final long v)
+    {
+        return (v >>> 48) + ((v >>> 32) & 0xFFFF) + ((v >>> 16) & 0xFFFF) + (v & 0xFFFF);
+    }
+
     /** Folds a running sum to 16 bits and complements it: the value to put in a checksum field. */
     public static int finish(final long sum)
     {
