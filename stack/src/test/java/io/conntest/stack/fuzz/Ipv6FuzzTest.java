@@ -3,6 +3,7 @@ package io.conntest.stack.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.conntest.stack.wire.Ipv6ExtensionWalker;
+import io.conntest.stack.wire.NdpMessage;
 import io.conntest.stack.wire.Ipv6Packet;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -25,6 +26,36 @@ class Ipv6FuzzTest
         KNOWN[Ipv6Packet.NEXT_HEADER_ICMPV6] = true;
     }
 
+    /** A Neighbor Discovery message that validates reads within itself: every accessor and option walk. */
+    private static void neighborDiscovery(final Ipv6Packet packet, final UnsafeBuffer buffer, final int at,
+        final int length)
+    {
+        final NdpMessage ndp = new NdpMessage();
+        if (!ndp.wrap(buffer, at, length, packet.hopLimit(), packet.sourceHi(), packet.sourceLo(),
+            packet.destinationHi(), packet.destinationLo()))
+        {
+            return;
+        }
+        ndp.flags();
+        ndp.linkLayerAddress(NdpMessage.OPTION_SOURCE_LINK_LAYER);
+        ndp.linkLayerAddress(NdpMessage.OPTION_TARGET_LINK_LAYER);
+        ndp.mtu();
+        ndp.targetHi();
+        ndp.targetLo();
+        ndp.currentHopLimit();
+        ndp.routerLifetime();
+        ndp.reachableTime();
+        ndp.retransTimer();
+        int prefixes = 0;
+        while (ndp.nextPrefix())
+        {
+            ndp.prefixHi();
+            ndp.prefixLo();
+            ndp.prefixPreferredLifetime();
+            assertTrue(++prefixes <= length / 32, "each prefix option is 32 bytes of the message");
+        }
+    }
+
     @FuzzTest(maxDuration = "150s")
     void walkStaysInsideThePacket(final FuzzedDataProvider data)
     {
@@ -45,7 +76,13 @@ class Ipv6FuzzTest
         final int end = offset + packet.length();
         switch (walker.walk(buffer, offset, packet.length(), KNOWN, multicast))
         {
-            case Ipv6ExtensionWalker.UPPER -> assertTrue(walker.upperOffset() <= end && KNOWN[walker.upperProtocol()]);
+            case Ipv6ExtensionWalker.UPPER -> {
+                assertTrue(walker.upperOffset() <= end && KNOWN[walker.upperProtocol()]);
+                if (walker.upperProtocol() == Ipv6Packet.NEXT_HEADER_ICMPV6)
+                {
+                    neighborDiscovery(packet, buffer, walker.upperOffset(), end - walker.upperOffset());
+                }
+            }
             case Ipv6ExtensionWalker.FRAGMENT -> assertTrue(walker.fragmentableOffset() <= end
                 && walker.fragmentOffset() % 8 == 0);
             case Ipv6ExtensionWalker.PARAMETER_PROBLEM -> assertTrue(walker.problemPointer() < packet.length()
