@@ -282,6 +282,13 @@ public final class StackTransport implements Transport
         {
             work += udpPeers.get(i).onPoll(nowNs);
         }
+        for (int i = 0; i < listeners.size(); i++)
+        {
+            if (listeners.get(i) instanceof StackUdpListener)
+            {
+                work += ((StackUdpListener)listeners.get(i)).pollNat(nowNs); // delayed NAT probe answers
+            }
+        }
         udpBatch.flush(); // what a connection could not send when its socket was full
         tcpConnections.removeIf(StackTcpConnection::isFinished);
         udpPeers.removeIf(ReliableUdpConnection::isFinished);
@@ -353,6 +360,13 @@ public final class StackTransport implements Transport
         for (int i = 0; i < udpPeers.size(); i++)
         {
             at = Math.min(at, udpPeers.get(i).pollAtNs());
+        }
+        for (int i = 0; i < listeners.size(); i++)
+        {
+            if (listeners.get(i) instanceof StackUdpListener)
+            {
+                at = Math.min(at, ((StackUdpListener)listeners.get(i)).natPollAtNs());
+            }
         }
         return at;
     }
