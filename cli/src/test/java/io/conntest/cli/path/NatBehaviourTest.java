@@ -205,6 +205,7 @@ class NatBehaviourTest
             final Map<String, Object> event = JsonParser.object(line);
             if ("nat_test".equals(event.get("event")))
             {
+                System.out.println(line);
                 return (Map<String, Object>)event.get("data");
             }
         }

@@ -15,8 +15,8 @@ import io.conntest.core.transport.DatagramPort;
  * RFC 5780 &sect;4 between two cooperating peers (the listener answers {@link NatProbe} requests):
  * <ol>
  * <li><b>mapping</b> (RFC 4787 &sect;4.1): from one socket, ask the listener's port and then its alternate port what
- * they see. The same address and port: endpoint-independent; different: address-and-port-dependent (the peer has
- * one address, so address-dependent mapping cannot be told apart). Also whether the local port was kept.</li>
+ * they see. The same address and port: endpoint-independent (or address-dependent: the peer has one address, so
+ * the two cannot be told apart); different: address-and-port-dependent. Also whether the local port was kept.</li>
  * <li><b>filtering</b> (RFC 4787 &sect;5): from a fresh socket, ask the listener's port to answer from its alternate
  * port, which this socket never sent to ({@value #FILTER_TRIES} tries, {@value #FILTER_WAIT_MS} ms each). An answer:
  * endpoint-independent or address-dependent filtering (one peer address); none: address-and-port-dependent.</li>

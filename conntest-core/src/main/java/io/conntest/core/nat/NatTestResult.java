@@ -46,11 +46,7 @@ public record NatTestResult(String peer, String error, String seenAs, int localP
         b.append("; mapping ").append(mapping == null ? "unknown" : mapping);
         if (ENDPOINT_INDEPENDENT.equals(mapping))
         {
-            b.append(" (the peer has one address: address-dependent mapping cannot be told apart from it only" +
-                " by address)");
-        }
-        else if (ADDRESS_AND_PORT_DEPENDENT.equals(mapping))
-        {
+            // two ports of one address saw the same mapping: an address-dependent one would too
             b.append(" (or address-dependent: the peer has one address)");
         }
         if (portPreserved != null)
