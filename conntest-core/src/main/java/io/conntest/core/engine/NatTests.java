@@ -60,7 +60,7 @@ final class NatTests
                 finished(spec, NatTestResult.failed(peer, "unknown host " + spec.host()));
                 continue;
             }
-            running.add(new NatProber(h -> transport.openDatagram("0.0.0.0", 0, h), addr, spec.port(), peer,
+            running.add(new NatProber(h -> transport.openSmallDatagram("0.0.0.0", 0, h), addr, spec.port(), peer,
                 spec.natTestMaxNs() / 1_000_000, tokens));
             runningSpecs.add(spec);
             tokens += 1L << 32;

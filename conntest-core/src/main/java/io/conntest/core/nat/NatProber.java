@@ -596,7 +596,9 @@ public final class NatProber
         public void onDatagram(final DatagramPort p, final int srcAddr, final int srcPort, final DirectBuffer buffer,
             final int offset, final int length, final long nowNs)
         {
-            if (answered || failed || closed || srcAddr != peerAddr
+            // any source address: a peer with several may answer from another than the one asked (the kernel picks
+            // a wildcard socket's source by route); the 64-bit token is what tells an answer to this request
+            if (answered || failed || closed
                 || NatProbe.check(buffer, offset, length) != NatProbe.ANSWER
                 || NatProbe.token(buffer, offset) != token)
             {

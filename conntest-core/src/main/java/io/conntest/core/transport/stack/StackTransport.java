@@ -141,6 +141,18 @@ public final class StackTransport implements Transport
     @Override
     public DatagramPort openDatagram(final String bindHost, final int port, final DatagramHandler handler)
     {
+        return openDatagram(bindHost, port, handler, StackDatagramPort.QUEUE_BYTES);
+    }
+
+    @Override
+    public DatagramPort openSmallDatagram(final String bindHost, final int port, final DatagramHandler handler)
+    {
+        return openDatagram(bindHost, port, handler, StackDatagramPort.SMALL_QUEUE_BYTES);
+    }
+
+    private DatagramPort openDatagram(final String bindHost, final int port, final DatagramHandler handler,
+        final int queueBytes)
+    {
         checkOpen();
         final int bindAddr = parseOrNull(bindHost);
         if (bindAddr != Ipv4Address.ANY && bindAddr != host.address())
@@ -150,7 +162,7 @@ public final class StackTransport implements Transport
         }
         try
         {
-            final StackDatagramPort datagrams = new StackDatagramPort(this, port, handler);
+            final StackDatagramPort datagrams = new StackDatagramPort(this, port, handler, queueBytes);
             datagramPorts.add(datagrams);
             return datagrams;
         }
