@@ -89,6 +89,27 @@ class NatProberTest
     }
 
     @Test
+    void aListenerWhoseDelayedAnswersAreTakenSaysBusyAndTheTestEndsWithoutALifetime()
+    {
+        final FakeNat nat = new FakeNat(true, false, 5_000, true);
+        final org.agrona.concurrent.UnsafeBuffer request = new org.agrona.concurrent.UnsafeBuffer(
+            new byte[NatProbe.LENGTH]);
+        for (int i = 0; i < NatResponder.MAX_PENDING; i++)
+        {
+            // someone else's long waits fill the table (slowly enough for the rate bound)
+            NatProbe.writeRequest(request, 0, NatProbe.KIND_DELAYED, i, NatProbe.MAX_DELAY_MS);
+            nat.responder.onProbe(0x0B000001, 1_000 + i, request, 0, NatProbe.LENGTH, false,
+                (i - NatResponder.MAX_PENDING) * 20_000_000L);
+        }
+        final NatTestResult r = run(nat, 60_000);
+        assertEquals(NatTestResult.ENDPOINT_INDEPENDENT, r.mapping(), r.describe());
+        assertTrue(Double.isNaN(r.lifetimeMinS()), r.describe());
+        assertTrue(r.error().contains("too busy"), r.describe());
+        assertTrue(nat.responder.busy() > NatProber.MAX_BUSY, "asked again a bounded number of times");
+        assertTrue(nat.nowNs < 20_000_000_000L, "and gave up: " + nat.nowNs);
+    }
+
+    @Test
     void socketsThatCannotBeOpenedEndTheTestWithAReason()
     {
         final NatProber prober = new NatProber(h -> {
