@@ -26,7 +26,9 @@ import org.agrona.MutableDirectBuffer;
  * 26  alt port  u16 answers: the listener's alternate port (0: none)
  * 28  reserved  u32 = 0
  * </pre>
- * A request may be longer (padding, at most {@link #MAX_REQUEST_LENGTH}); the answer is always {@link #LENGTH}.
+ * A request may be longer (padding, at most {@link #MAX_REQUEST_LENGTH}); the answer is always {@link #LENGTH}. A
+ * kind 3 request is at least {@link #DELAYED_REQUEST_LENGTH} bytes: it is answered twice (a lost answer must not
+ * pass for a lost binding), so its answers together are no larger than it.
  * The decoder allocates nothing: {@link #check} validates, the getters read the wrapped bytes.
  */
 public final class NatProbe
@@ -34,6 +36,8 @@ public final class NatProbe
     public static final int MAGIC = 0x434E4154;
     public static final int VERSION = 1;
     public static final int LENGTH = 32;
+    /** The shortest kind 3 request: room for its two answers. */
+    public static final int DELAYED_REQUEST_LENGTH = 2 * LENGTH;
     /** Longest request accepted: larger ones are junk (no reason to pad further). */
     public static final int MAX_REQUEST_LENGTH = 512;
     /** Longest delay a request may ask for: a binding lifetime is measured up to three minutes (RFC 4787 REQ-5: 2 min). */
@@ -90,7 +94,7 @@ public final class NatProbe
             case KIND_FROM_ALTERNATE:
                 return delay == 0 && flags(buffer, offset) == 0 && isBlankAnswer(buffer, offset) ? REQUEST : MALFORMED;
             case KIND_DELAYED:
-                return delay >= 1 && delay <= MAX_DELAY_MS && flags(buffer, offset) == 0 && isBlankAnswer(buffer, offset)
+                return length >= DELAYED_REQUEST_LENGTH && delay >= 1 && delay <= MAX_DELAY_MS && flags(buffer, offset) == 0 && isBlankAnswer(buffer, offset)
                     ? REQUEST : MALFORMED;
             case KIND_MAPPING | ANSWER_BIT:
             case KIND_FROM_ALTERNATE | ANSWER_BIT:
@@ -107,17 +111,21 @@ public final class NatProbe
         return buffer.getInt(offset + SEEN_ADDR_OFFSET, BE) == 0 && buffer.getInt(offset + SEEN_PORT_OFFSET, BE) == 0;
     }
 
-    /** Writes a request of {@link #LENGTH} bytes; returns the length. */
+    /**
+     * Writes a request: {@link #LENGTH} bytes, {@link #DELAYED_REQUEST_LENGTH} for kind 3 (zero padding); returns the
+     * length.
+     */
     public static int writeRequest(final MutableDirectBuffer out, final int offset, final int kind, final long token,
         final int delayMs)
     {
-        out.setMemory(offset, LENGTH, (byte)0);
+        final int length = kind == KIND_DELAYED ? DELAYED_REQUEST_LENGTH : LENGTH;
+        out.setMemory(offset, length, (byte)0);
         out.putInt(offset, MAGIC, BE);
         out.putByte(offset + VERSION_OFFSET, (byte)VERSION);
         out.putByte(offset + KIND_OFFSET, (byte)kind);
         out.putLong(offset + TOKEN_OFFSET, token, BE);
         out.putInt(offset + DELAY_OFFSET, delayMs, BE);
-        return LENGTH;
+        return length;
     }
 
     /**

@@ -23,7 +23,9 @@ import io.conntest.core.transport.DatagramPort;
  * <li><b>binding lifetime</b> (RFC 4787 &sect;4.3, RFC 5780 &sect;4.6): fresh sockets each make a mapping, then ask
  * for an answer after an idle gap; the gaps grow (1, 2, 3, 5, 8, ... s, up to the test's maximum, {@value #LANES}
  * at once, larger ones abandoned once a smaller one failed), then the range between the longest gap that was
- * answered and the shortest that was not is cut in four until it is within 10%.</li>
+ * answered and the shortest that was not is cut in four until it is within 10%. The request goes twice and the
+ * listener answers twice, {@link NatResponder#COPY_GAP_NS} apart, so one lost datagram does not pass for a lost
+ * binding.</li>
  * </ol>
  * Bounded: at most {@value #LANES} sockets at once, a fixed number of rounds, every wait has a deadline.
  */
@@ -62,7 +64,7 @@ public final class NatProber
     private final int peerPort;
     private final String peer;
     private final long maxGapMs;
-    private final UnsafeBuffer request = new UnsafeBuffer(new byte[NatProbe.LENGTH]);
+    private final UnsafeBuffer request = new UnsafeBuffer(new byte[NatProbe.DELAYED_REQUEST_LENGTH]);
     private long nextToken;
     private Phase phase = Phase.START;
     private NatTestResult result;
@@ -562,8 +564,14 @@ public final class NatProber
             }
             if (tries < maxTries && nowNs - nextSendNs >= 0)
             {
-                NatProbe.writeRequest(request, 0, kind, token, delayMs);
-                port.send(peerAddr, dstPort, request, 0, NatProbe.LENGTH); // a refused send is a lost try
+                final int length = NatProbe.writeRequest(request, 0, kind, token, delayMs);
+                port.send(peerAddr, dstPort, request, 0, length); // a refused send is a lost try
+                if (kind == NatProbe.KIND_DELAYED)
+                {
+                    // one try only (a later one would refresh the binding inside the gap): two copies at once, so
+                    // that one lost request does not pass for a lost binding; the listener answers one
+                    port.send(peerAddr, dstPort, request, 0, length);
+                }
                 tries++;
                 sentNs = nowNs;
                 nextSendNs = nowNs + retryNs;

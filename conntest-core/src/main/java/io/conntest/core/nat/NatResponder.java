@@ -7,7 +7,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The listener's side of the NAT probes (docs/protocol.md, "NAT probes"): answers each well-formed request with the
  * source address and port it came from and the number of the listener's alternate port, statelessly, except for
  * the requests that ask for an answer after a delay (a binding lifetime test, RFC 5780 &sect;4.6), which wait in a
- * table of {@link #MAX_PENDING} entries; a request finding it full is answered "busy" at once.
+ * table of {@link #MAX_PENDING} entries and are answered twice, {@link #COPY_GAP_NS} apart (so that one lost answer
+ * does not pass for a lost binding; such a request is twice an answer's size); a copy of a waiting request (the
+ * same token from the same source: the prober sends two) is not answered again; a request finding the table full
+ * is answered "busy" at once.
  *
  * <p>Anti-amplification (RFC 5780 &sect;7's concern, as for STUN): an answer is never larger than its request (both are
  * {@link NatProbe#LENGTH} bytes, the minimum request), one answer per request, never an answer to an answer, and at
@@ -31,6 +34,8 @@ public final class NatResponder
     }
 
     public static final int MAX_PENDING = 64;
+    /** Between the two answers to a delayed request. */
+    public static final long COPY_GAP_NS = 100_000_000L;
     public static final long ANSWERS_PER_SECOND = 100;
     public static final long BURST = 50;
     private static final long NS_PER_TOKEN = 1_000_000_000L / ANSWERS_PER_SECOND;
@@ -43,6 +48,8 @@ public final class NatResponder
     private final int[] pendingPort = new int[MAX_PENDING];
     private final boolean[] pendingFromAlternate = new boolean[MAX_PENDING];
     private final boolean[] pendingUsed = new boolean[MAX_PENDING];
+    private final long[] pendingToken = new long[MAX_PENDING];
+    private final boolean[] pendingSecondCopy = new boolean[MAX_PENDING];
     private int pendingCount;
     private long tokens = BURST;
     private long refilledAtNs;
@@ -78,6 +85,10 @@ public final class NatResponder
         final int alternatePort = io.alternatePort();
         if (kind == NatProbe.KIND_DELAYED)
         {
+            if (isPending(srcAddr, srcPort, NatProbe.token(buffer, offset)))
+            {
+                return; // the prober's second copy of a request already waiting
+            }
             final int slot = freeSlot();
             if (slot < 0)
             {
@@ -93,6 +104,8 @@ public final class NatResponder
             pendingAddr[slot] = srcAddr;
             pendingPort[slot] = srcPort;
             pendingFromAlternate[slot] = onAlternate;
+            pendingToken[slot] = NatProbe.token(buffer, offset);
+            pendingSecondCopy[slot] = false;
             pendingCount++;
             return;
         }
@@ -127,9 +140,17 @@ public final class NatResponder
         {
             if (pendingUsed[i] && nowNs - pendingDueNs[i] >= 0)
             {
-                pendingUsed[i] = false;
-                pendingCount--;
                 send(pendingFromAlternate[i], pendingAddr[i], pendingPort[i], pendingAnswers, i * NatProbe.LENGTH);
+                if (pendingSecondCopy[i])
+                {
+                    pendingUsed[i] = false;
+                    pendingCount--;
+                }
+                else
+                {
+                    pendingSecondCopy[i] = true;
+                    pendingDueNs[i] = nowNs + COPY_GAP_NS;
+                }
                 work++;
             }
         }
@@ -152,6 +173,18 @@ public final class NatResponder
             }
         }
         return at;
+    }
+
+    private boolean isPending(final int addr, final int port, final long token)
+    {
+        for (int i = 0; i < MAX_PENDING && pendingCount > 0; i++)
+        {
+            if (pendingUsed[i] && pendingToken[i] == token && pendingAddr[i] == addr && pendingPort[i] == port)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int freeSlot()
@@ -192,7 +225,7 @@ public final class NatResponder
         return true;
     }
 
-    /** Answers sent (immediate, delayed and busy ones). */
+    /** Answers sent (immediate, delayed (two each) and busy ones). */
     public long answered()
     {
         return answered;

@@ -103,7 +103,7 @@ class KernelNatTestLoopbackTest
         Await.value(() -> client.snapshot().connections().stream().filter(c -> c.side() == Side.CLIENT
             && c.latencySamples() > 0).findFirst(), 5_000, "the connection");
         final long samplesBefore = latencySamples(client);
-        final UnsafeBuffer request = new UnsafeBuffer(ByteBuffer.allocateDirect(NatProbe.LENGTH));
+        final UnsafeBuffer request = new UnsafeBuffer(ByteBuffer.allocateDirect(NatProbe.DELAYED_REQUEST_LENGTH));
         final ByteBuffer in = ByteBuffer.allocate(2048);
         int answers = 0;
         final long startNs = System.nanoTime();
@@ -114,13 +114,13 @@ class KernelNatTestLoopbackTest
             final InetSocketAddress target = new InetSocketAddress("127.0.0.1", port);
             for (int i = 0; i < 3_000; i++)
             {
-                NatProbe.writeRequest(request, 0, i % 3 == 0 ? NatProbe.KIND_DELAYED : NatProbe.KIND_MAPPING, i,
-                    i % 3 == 0 ? NatProbe.MAX_DELAY_MS : 0);
+                final int length = NatProbe.writeRequest(request, 0,
+                    i % 3 == 0 ? NatProbe.KIND_DELAYED : NatProbe.KIND_MAPPING, i, i % 3 == 0 ? NatProbe.MAX_DELAY_MS : 0);
                 if (i % 10 == 0)
                 {
                     request.putByte(4, (byte)9); // a bad version: malformed, dropped
                 }
-                final ByteBuffer out = request.byteBuffer().duplicate().clear();
+                final ByteBuffer out = request.byteBuffer().duplicate().clear().limit(length);
                 flood.send(out, target);
                 in.clear();
                 while (flood.receive(in) != null)

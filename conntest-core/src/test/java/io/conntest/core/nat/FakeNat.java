@@ -32,6 +32,10 @@ final class FakeNat implements NatProber.Sockets, NatResponder.Io
     final boolean translate;
     final NatResponder responder = new NatResponder(this);
     boolean answerNothing;
+    /** Loses the first copy of every delayed request and the first answer to every one. */
+    boolean loseFirstCopies;
+    private final java.util.Set<Long> seenDelayedRequests = new java.util.HashSet<>();
+    private final java.util.Set<Long> seenDelayedAnswers = new java.util.HashSet<>();
     int alternatePort = ALT_PORT;
     long nowNs;
     private int nextLocalPort = 50_000;
@@ -86,7 +90,8 @@ final class FakeNat implements NatProber.Sockets, NatResponder.Io
         {
             final byte[] bytes = new byte[length];
             buffer.getBytes(offset, bytes);
-            if (dstAddr != SERVER)
+            if (dstAddr != SERVER || loseFirstCopies && NatProbe.kind(buffer, offset) == NatProbe.KIND_DELAYED
+                && seenDelayedRequests.add(NatProbe.token(buffer, offset)))
             {
                 return true;
             }
@@ -170,6 +175,11 @@ final class FakeNat implements NatProber.Sockets, NatResponder.Io
     {
         final byte[] bytes = new byte[length];
         buffer.getBytes(offset, bytes);
+        if (loseFirstCopies && NatProbe.kind(buffer, offset) == (NatProbe.KIND_DELAYED | NatProbe.ANSWER_BIT)
+            && seenDelayedAnswers.add(NatProbe.token(buffer, offset)))
+        {
+            return true;
+        }
         inFlight.add(new Delivery(nowNs + LATENCY_NS, false, SERVER, srcPort, dstPort, bytes));
         return true;
     }

@@ -24,10 +24,12 @@ class NatProbeTest
     @Test
     void aRequestAndItsAnswerRoundTrip()
     {
-        assertEquals(NatProbe.LENGTH, NatProbe.writeRequest(buffer, 4, NatProbe.KIND_DELAYED, 0x1122334455667788L,
-            180_000));
+        assertEquals(NatProbe.DELAYED_REQUEST_LENGTH, NatProbe.writeRequest(buffer, 4, NatProbe.KIND_DELAYED,
+            0x1122334455667788L, 180_000));
         assertTrue(NatProbe.isProbe(buffer, 4, NatProbe.LENGTH));
-        assertEquals(NatProbe.REQUEST, NatProbe.check(buffer, 4, NatProbe.LENGTH));
+        assertEquals(NatProbe.REQUEST, NatProbe.check(buffer, 4, NatProbe.DELAYED_REQUEST_LENGTH));
+        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 4, NatProbe.LENGTH), "a delayed request too short for"
+            + " its two answers");
         assertEquals(NatProbe.LENGTH, NatProbe.writeAnswer(buffer, 4, out, 0, false, 0xC0A80702, 65_535, 41_000,
             true));
         assertEquals(NatProbe.ANSWER, NatProbe.check(out, 0, NatProbe.LENGTH));
@@ -64,12 +66,15 @@ class NatProbeTest
         }
         NatProbe.writeRequest(buffer, 0, NatProbe.KIND_MAPPING, 1, 5);
         assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, NatProbe.LENGTH), "a delay on a mapping request");
+        final int delayed = NatProbe.DELAYED_REQUEST_LENGTH;
         NatProbe.writeRequest(buffer, 0, NatProbe.KIND_DELAYED, 1, 0);
-        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, NatProbe.LENGTH), "no delay");
+        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, delayed), "no delay");
         NatProbe.writeRequest(buffer, 0, NatProbe.KIND_DELAYED, 1, NatProbe.MAX_DELAY_MS + 1);
-        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, NatProbe.LENGTH), "over the bound");
+        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, delayed), "over the bound");
         NatProbe.writeRequest(buffer, 0, NatProbe.KIND_DELAYED, 1, -1);
-        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, NatProbe.LENGTH), "2^32 - 1 ms");
+        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, delayed), "2^32 - 1 ms");
+        NatProbe.writeRequest(buffer, 0, NatProbe.KIND_DELAYED, 1, NatProbe.MAX_DELAY_MS);
+        assertEquals(NatProbe.REQUEST, NatProbe.check(buffer, 0, delayed), "the bound itself");
         NatProbe.writeRequest(buffer, 0, NatProbe.KIND_MAPPING, 1, 0);
         assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, NatProbe.LENGTH - 1), "short");
         assertEquals(NatProbe.REQUEST, NatProbe.check(buffer, 0, NatProbe.MAX_REQUEST_LENGTH), "padded");
@@ -110,20 +115,24 @@ class NatProbeTest
         responder.onProbe(0x0A090001, 40_000, buffer, 0, NatProbe.LENGTH, true, 0);
         NatProbe.writeRequest(buffer, 0, NatProbe.KIND_FROM_ALTERNATE, 9, 0);
         responder.onProbe(0x0A090001, 40_001, buffer, 0, NatProbe.LENGTH, false, 0);
-        NatProbe.writeRequest(buffer, 0, NatProbe.KIND_DELAYED, 9, 2_000);
-        responder.onProbe(0x0A090001, 40_002, buffer, 0, NatProbe.LENGTH, false, 0);
+        final int length = NatProbe.writeRequest(buffer, 0, NatProbe.KIND_DELAYED, 9, 2_000);
+        responder.onProbe(0x0A090001, 40_002, buffer, 0, length, false, 0);
+        responder.onProbe(0x0A090001, 40_002, buffer, 0, length, false, 0); // the prober's second copy
         assertEquals(3, sent.size());
+        assertEquals(1, responder.pending());
         assertEquals(2_000_000_000L, responder.pollAtNs());
         assertEquals(0, responder.poll(1_999_999_999L));
         assertEquals(1, responder.poll(2_000_000_000L));
+        assertEquals(2_000_000_000L + NatResponder.COPY_GAP_NS, responder.pollAtNs(), "the second answer");
+        assertEquals(1, responder.poll(2_000_000_000L + NatResponder.COPY_GAP_NS));
         assertEquals(Long.MAX_VALUE, responder.pollAtNs());
-        // {from alternate, dst port, length}
-        assertEquals(List.of("0/40000/32", "1/40000/32", "1/40001/32", "0/40002/32"),
+        // {from alternate, dst port, length}: the delayed request's two answers together are its size
+        assertEquals(List.of("0/40000/32", "1/40000/32", "1/40001/32", "0/40002/32", "0/40002/32"),
             sent.stream().map(s -> s[0] + "/" + s[1] + "/" + s[2]).toList());
         // an answer is never answered (two responders cannot play ping-pong)
         NatProbe.writeAnswer(buffer, 0, out, 0, false, 1, 2, 3, false);
         responder.onProbe(1, 2, out, 0, NatProbe.LENGTH, false, 3_000_000_000L);
-        assertEquals(4, sent.size());
+        assertEquals(5, sent.size());
         assertEquals(1, responder.malformed());
     }
 
@@ -136,15 +145,17 @@ class NatProbeTest
         for (int i = 0; i < NatResponder.MAX_PENDING + 5; i++)
         {
             now += 20_000_000L; // under the rate bound
-            NatProbe.writeRequest(buffer, 0, NatProbe.KIND_DELAYED, i, NatProbe.MAX_DELAY_MS);
-            responder.onProbe(7, 1_000 + i, buffer, 0, NatProbe.LENGTH, false, now);
+            final int length = NatProbe.writeRequest(buffer, 0, NatProbe.KIND_DELAYED, i, NatProbe.MAX_DELAY_MS);
+            responder.onProbe(7, 1_000 + i, buffer, 0, length, false, now);
         }
         assertEquals(NatResponder.MAX_PENDING, responder.pending());
         assertEquals(5, responder.busy());
         assertEquals(5, sent.size(), "the extras are told at once");
         responder.poll(now + NatProbe.MAX_DELAY_MS * 1_000_000L);
-        assertEquals(0, responder.pending());
         assertEquals(NatResponder.MAX_PENDING + 5, sent.size());
+        responder.poll(now + NatProbe.MAX_DELAY_MS * 1_000_000L + NatResponder.COPY_GAP_NS);
+        assertEquals(0, responder.pending());
+        assertEquals(2 * NatResponder.MAX_PENDING + 5, sent.size());
     }
 
     @Test

@@ -37,6 +37,16 @@ class NatProberTest
     }
 
     @Test
+    void oneLostDelayedRequestOrAnswerDoesNotPassForALostBinding()
+    {
+        final FakeNat nat = new FakeNat(true, false, 5_000, true);
+        nat.loseFirstCopies = true;
+        final NatTestResult r = run(nat, 60_000);
+        assertTrue(r.lifetimeMinS() < 5.0 && r.lifetimeMaxS() >= 5.0, r.describe());
+        assertTrue(r.lifetimeMaxS() - r.lifetimeMinS() <= 0.1 * r.lifetimeMaxS(), r.describe());
+    }
+
+    @Test
     void aSymmetricNatWithFullConeFilteringAndALongLifetime()
     {
         final NatTestResult r = run(new FakeNat(false, true, 30_000, true), 60_000);
@@ -93,12 +103,12 @@ class NatProberTest
     {
         final FakeNat nat = new FakeNat(true, false, 5_000, true);
         final org.agrona.concurrent.UnsafeBuffer request = new org.agrona.concurrent.UnsafeBuffer(
-            new byte[NatProbe.LENGTH]);
+            new byte[NatProbe.DELAYED_REQUEST_LENGTH]);
         for (int i = 0; i < NatResponder.MAX_PENDING; i++)
         {
             // someone else's long waits fill the table (slowly enough for the rate bound)
-            NatProbe.writeRequest(request, 0, NatProbe.KIND_DELAYED, i, NatProbe.MAX_DELAY_MS);
-            nat.responder.onProbe(0x0B000001, 1_000 + i, request, 0, NatProbe.LENGTH, false,
+            final int length = NatProbe.writeRequest(request, 0, NatProbe.KIND_DELAYED, i, NatProbe.MAX_DELAY_MS);
+            nat.responder.onProbe(0x0B000001, 1_000 + i, request, 0, length, false,
                 (i - NatResponder.MAX_PENDING) * 20_000_000L);
         }
         final NatTestResult r = run(nat, 60_000);
