@@ -25,7 +25,9 @@ public final class InstanceOptions
     @Option(names = "--connect", paramLabel = "URI", converter = Converters.ConnectConverter.class,
         description = "Connect to a peer (repeatable): tcp://HOST:PORT or udp://HOST:PORT, with options "
             + "?monitor-bandwidth&packet-size=N[B|KB|MB]&verify&bandwidth-bytes=N&bandwidth-duration=T"
-            + "&latency-interval=T&bandwidth=turn|up|down|duplex&rate=R (bit/s, e.g. 100M).")
+            + "&latency-interval=T&bandwidth=turn|up|down|duplex&rate=R (bit/s, e.g. 100M); udp only: "
+            + "&nat-test (measure the NAT on the way once) and &nat-test-max=T (longest binding gap tried, "
+            + "default 60s).")
     List<ConnectSpec> connects = new ArrayList<>();
 
     @Option(names = "--timeout", paramLabel = "SECONDS", converter = Converters.DurationConverter.class,

@@ -3,6 +3,7 @@ package io.conntest.cli.ui;
 import io.conntest.core.transport.HostText;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EventType;
+import io.conntest.core.nat.NatTestResult;
 import io.conntest.core.stats.ConnectionSnapshot;
 import io.conntest.core.stats.ConnectionStats;
 import io.conntest.core.stats.EngineSnapshot;
@@ -78,6 +79,10 @@ public final class JsonOutput extends Output
                 .put("duration_ns", e.durationNs())
                 .putKnown("bits_per_second", e.bitsPerSecond());
         }
+        if (e.natTest() != null)
+        {
+            natTest(data, e.natTest());
+        }
         emit(e.type().name().toLowerCase(Locale.ROOT), e.epochMillis(), data);
     }
 
@@ -138,11 +143,37 @@ public final class JsonOutput extends Output
                     .put("port", l.port()).put("listening", l.listening()).put("sessions", l.sessions())
                     .put("error", l.error()));
             }
-            emit("summary", System.currentTimeMillis(), new Json().put("instance", s.instanceName())
+            final Json summary = new Json().put("instance", s.instanceName())
                 .put("stack", s.transportName()).put("duration_ns", durationNs)
                 .put("dropped_events", s.droppedEvents()).putObjects("listeners", listeners)
-                .putObjects("connections", connections).put("mesh", MeshJson.of(s.mesh())));
+                .putObjects("connections", connections).put("mesh", MeshJson.of(s.mesh()));
+            if (!s.natTests().isEmpty())
+            {
+                final List<Json> tests = new ArrayList<>();
+                for (final NatTestResult r : s.natTests())
+                {
+                    tests.add(natTest(new Json(), r));
+                }
+                summary.putObjects("nat_tests", tests);
+            }
+            emit("summary", System.currentTimeMillis(), summary);
         }
+    }
+
+    /** The verdicts of one NAT test (docs/output-formats.md, "nat_test"). */
+    static Json natTest(final Json j, final NatTestResult r)
+    {
+        return j.put("peer", r.peer())
+            .put("seen_as", r.seenAs())
+            .putKnown("local_port", r.seenAs() == null ? -1 : r.localPort())
+            .put("mapping", r.mapping())
+            .put("port_preserved", r.portPreserved())
+            .put("filtering", r.filtering())
+            .put("binding_lifetime_min_s", r.lifetimeMinS())
+            .put("binding_lifetime_max_s", r.lifetimeMaxS())
+            .put("keepalive_s", r.keepaliveS())
+            .put("binding_lifetime_limit_s", r.lifetimeLimitS())
+            .put("error", r.error());
     }
 
     /** The fields of one connection; {@code instance} is left out when null. */

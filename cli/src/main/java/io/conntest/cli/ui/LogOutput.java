@@ -62,6 +62,10 @@ public final class LogOutput extends Output
                     + ")" + (c.state() == ConnectionState.COVERED ? " covered" : "") + ": "
                     + Describe.summaryFigures(c));
             }
+            for (final io.conntest.core.nat.NatTestResult r : s.natTests())
+            {
+                out.println(time + " " + s.instanceName() + ": summary " + r.describe());
+            }
             out.println(time + " " + s.instanceName() + ": stopped after " + Human.duration(durationNs) + ", "
                 + s.connections().size() + (s.connections().size() == 1 ? " connection" : " connections")
                 + summaryTotals(s));

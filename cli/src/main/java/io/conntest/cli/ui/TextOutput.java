@@ -89,6 +89,10 @@ public final class TextOutput extends Output
                     + (c.state() == ConnectionState.COVERED ? " covered (figures of the shared connection in)" : "")
                     + " " + Describe.summaryFigures(c));
             }
+            for (final io.conntest.core.nat.NatTestResult r : s.natTests())
+            {
+                line(s.instanceName() + " summary " + r.describe());
+            }
             line(s.instanceName() + " stopped after " + Human.duration(durationNs)
                 + (s.droppedEvents() > 0 ? " (" + s.droppedEvents() + " events dropped by a slow output)" : ""));
         }

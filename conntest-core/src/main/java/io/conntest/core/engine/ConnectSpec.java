@@ -18,7 +18,9 @@ import io.conntest.core.transport.UdpLimits;
  * to the sending of the next; default the engine's, 200 ms; 0 probes back to back; probes go on during bandwidth
  * tests, whose samples are kept apart as loaded latency); {@code bandwidth=turn|up|down|duplex} (what one test
  * moves, see {@link BandwidthShape}; default turn); {@code rate=R} (paces every sender of a test to R bit/s, e.g.
- * {@code 100M}; default unpaced).
+ * {@code 100M}; default unpaced); {@code nat-test} (UDP only: once, beside the connection, measure the NAT on the
+ * way to the peer, see {@link io.conntest.core.nat.NatProber}); {@code nat-test-max=T[ms|s]} (the longest idle gap
+ * that test tries for the binding lifetime, 1 s to 180 s, default 60 s; implies {@code nat-test}).
  *
  * @param protocol            tcp or udp
  * @param host                peer host name or address
@@ -31,6 +33,8 @@ import io.conntest.core.transport.UdpLimits;
  * @param latencyIntervalNs   pause between latency probes, or {@link #ENGINE_LATENCY_INTERVAL} for the engine's
  * @param bandwidthShape      what one bandwidth test moves
  * @param rateBps             target rate of each sender in bit/s, 0 = unpaced
+ * @param natTest             run the NAT test once towards this peer (UDP only)
+ * @param natTestMaxNs        the longest idle gap the NAT test tries
  */
 public record ConnectSpec(
     TransportProtocol protocol,
@@ -43,7 +47,9 @@ public record ConnectSpec(
     long bandwidthDurationNs,
     long latencyIntervalNs,
     BandwidthShape bandwidthShape,
-    long rateBps)
+    long rateBps,
+    boolean natTest,
+    long natTestMaxNs)
 {
     /** {@link #latencyIntervalNs()} when the engine's interval applies. */
     public static final long ENGINE_LATENCY_INTERVAL = -1;
@@ -55,6 +61,9 @@ public record ConnectSpec(
     public static final long DEFAULT_BANDWIDTH_DURATION_NS = 1_000_000_000L;
     /** Lowest target rate: below it one 64 KB frame would take minutes and outlast the connection timeout. */
     public static final long MIN_RATE_BPS = 10_000L;
+    public static final long DEFAULT_NAT_TEST_MAX_NS = 60_000_000_000L;
+    public static final long MIN_NAT_TEST_MAX_NS = 1_000_000_000L;
+    public static final long MAX_NAT_TEST_MAX_NS = 180_000_000_000L;
 
     public ConnectSpec
     {
@@ -91,32 +100,42 @@ public record ConnectSpec(
             throw new IllegalArgumentException("bad rate " + rateBps + " bit/s (expected at least " + MIN_RATE_BPS +
                 " bit/s, or 0 for unpaced)");
         }
+        if (natTest && protocol != TransportProtocol.UDP)
+        {
+            throw new IllegalArgumentException("nat-test runs over udp only (the peer's udp listener answers it)");
+        }
+        if (natTestMaxNs < MIN_NAT_TEST_MAX_NS || natTestMaxNs > MAX_NAT_TEST_MAX_NS)
+        {
+            throw new IllegalArgumentException("bad nat-test-max " + natTestMaxNs / 1_000_000 + " ms (expected 1 s " +
+                "to 180 s)");
+        }
     }
 
     /** A spec with the defaults. */
     public static ConnectSpec of(final TransportProtocol protocol, final String host, final int port)
     {
         return new ConnectSpec(protocol, host, port, false, defaultPacketSize(protocol), false, 0,
-            DEFAULT_BANDWIDTH_DURATION_NS, ENGINE_LATENCY_INTERVAL, BandwidthShape.TURN, 0);
+            DEFAULT_BANDWIDTH_DURATION_NS, ENGINE_LATENCY_INTERVAL, BandwidthShape.TURN, 0, false,
+            DEFAULT_NAT_TEST_MAX_NS);
     }
 
     public ConnectSpec withBandwidth(final int packetSize, final long bytes, final long durationNs)
     {
         return new ConnectSpec(protocol, host, port, true, packetSize, verify, bytes, durationNs, latencyIntervalNs,
-            bandwidthShape, rateBps);
+            bandwidthShape, rateBps, natTest, natTestMaxNs);
     }
 
     /** The same with another test shape and target rate (0 = unpaced). */
     public ConnectSpec withShape(final BandwidthShape shape, final long rateBps)
     {
         return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
-            bandwidthDurationNs, latencyIntervalNs, shape, rateBps);
+            bandwidthDurationNs, latencyIntervalNs, shape, rateBps, natTest, natTestMaxNs);
     }
 
     public ConnectSpec withLatencyInterval(final long intervalNs)
     {
         return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
-            bandwidthDurationNs, intervalNs, bandwidthShape, rateBps);
+            bandwidthDurationNs, intervalNs, bandwidthShape, rateBps, natTest, natTestMaxNs);
     }
 
     /** The pause between probes on this connection: its own, or {@code engineDefaultNs}. */
@@ -128,7 +147,7 @@ public record ConnectSpec(
     public ConnectSpec withVerify(final boolean verify)
     {
         return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
-            bandwidthDurationNs, latencyIntervalNs, bandwidthShape, rateBps);
+            bandwidthDurationNs, latencyIntervalNs, bandwidthShape, rateBps, natTest, natTestMaxNs);
     }
 
     public static int defaultPacketSize(final TransportProtocol protocol)
@@ -186,6 +205,8 @@ public record ConnectSpec(
         long latencyIntervalNs = ENGINE_LATENCY_INTERVAL;
         BandwidthShape shape = BandwidthShape.TURN;
         long rateBps = 0;
+        boolean natTest = false;
+        long natTestMaxNs = DEFAULT_NAT_TEST_MAX_NS;
         if (queryStart >= 0 && queryStart + 1 < text.length())
         {
             for (final String option : text.substring(queryStart + 1).split("&"))
@@ -241,10 +262,17 @@ public record ConnectSpec(
                     case "rate":
                         rateBps = BitRate.parse(required(name, value));
                         break;
+                    case "nat-test":
+                        natTest = flag(name, value);
+                        break;
+                    case "nat-test-max":
+                        natTestMaxNs = Units.parseDurationNs(required(name, value));
+                        natTest = true;
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + name + "' in '" + uri +
                             "' (known: monitor-bandwidth, packet-size, verify, bandwidth-bytes, bandwidth-duration, " +
-                            "latency-interval, bandwidth, rate)");
+                            "latency-interval, bandwidth, rate, nat-test, nat-test-max)");
                 }
             }
         }
@@ -253,7 +281,7 @@ public record ConnectSpec(
             durationNs = bytes > 0 ? 0 : DEFAULT_BANDWIDTH_DURATION_NS;
         }
         return new ConnectSpec(protocol, host, port, monitor, packetSize, verify, bytes, durationNs,
-            latencyIntervalNs, shape, rateBps);
+            latencyIntervalNs, shape, rateBps, natTest, natTestMaxNs);
     }
 
     static int parsePort(final String text, final String context)
@@ -326,6 +354,14 @@ public record ConnectSpec(
         if (rateBps > 0)
         {
             sb.append("&rate=").append(rateBps);
+        }
+        if (natTest)
+        {
+            sb.append("&nat-test");
+            if (natTestMaxNs != DEFAULT_NAT_TEST_MAX_NS)
+            {
+                sb.append("&nat-test-max=").append(natTestMaxNs / 1_000_000).append("ms");
+            }
         }
         return sb.toString();
     }

@@ -70,6 +70,8 @@ public final class EngineCore
     private final PeerViewWriter viewWriter = new PeerViewWriter();
     private final MeshViews meshViews;
     private long nextViewNs;
+    /** The {@code ?nat-test} peers' NAT tests, each once, beside their connections. */
+    private final NatTests natTests;
 
     public EngineCore(final EngineConfig config, final Transport transport, final EngineListener listener)
     {
@@ -91,6 +93,7 @@ public final class EngineCore
         {
             peers.add(new PeerConnector(spec, new ConnectionStats(nextKey++, Side.CLIENT, spec.protocol())));
         }
+        this.natTests = new NatTests(config.connects(), this::onNatTest);
     }
 
     public EngineConfig config()
@@ -123,6 +126,14 @@ public final class EngineCore
         {
             startIperf3(server);
         }
+        natTests.start(transport, random.nextLong());
+    }
+
+    /** A NAT test finished: one event with its verdicts. */
+    private void onNatTest(final ConnectSpec spec, final io.conntest.core.nat.NatTestResult result)
+    {
+        listener.onEvent(new EngineEvent(nowNs, System.currentTimeMillis(), EventType.NAT_TEST, 0, Side.CLIENT,
+            spec.protocol(), spec.host(), spec.port(), null, null, result.describe(), null, -1, -1, -1, result));
     }
 
     private void startIperf3(final Iperf3Server server)
@@ -220,6 +231,7 @@ public final class EngineCore
         {
             work += iperf3.get(i).doWork(nowNs);
         }
+        work += natTests.doWork(nowNs);
         if (nowNs - nextViewNs >= 0)
         {
             nextViewNs = nowNs + PEER_VIEW_INTERVAL_NS;
@@ -284,7 +296,7 @@ public final class EngineCore
         {
             at = Math.min(at, iperf3.get(i).nextDeadlineNs());
         }
-        return at;
+        return Math.min(at, natTests.nextDeadlineNs());
     }
 
     /** Says goodbye on every connection, closes listeners and the transport. */
@@ -308,6 +320,7 @@ public final class EngineCore
         {
             server.close();
         }
+        natTests.close();
         for (final ListenerState l : listeners)
         {
             if (l.bound != null)
@@ -364,7 +377,7 @@ public final class EngineCore
         }
         return new EngineSnapshot(nowNs, config.instanceName(), transport.name(), List.copyOf(ls), List.copyOf(cs),
             droppedEvents, MeshMatrixBuilder.build(config.instanceName(), cs, meshViews.links(nowNs),
-                meshViews.droppedEntries() + viewWriter.rowsLeftOut()));
+                meshViews.droppedEntries() + viewWriter.rowsLeftOut()), natTests.results());
     }
 
     void setDroppedEvents(final long droppedEvents)

@@ -1,5 +1,6 @@
 package io.conntest.core.event;
 
+import io.conntest.core.nat.NatTestResult;
 import io.conntest.core.stats.Side;
 import io.conntest.core.transport.FailureReason;
 import io.conntest.core.transport.TransportProtocol;
@@ -22,6 +23,7 @@ import io.conntest.core.transport.TransportProtocol;
  * @param bytes           BANDWIDTH_RESULT: payload bytes the receiver counted, else -1
  * @param durationNs      BANDWIDTH_RESULT: the receiver's duration of the test, else -1
  * @param bitsPerSecond   BANDWIDTH_RESULT: bytes × 8 / duration, else -1
+ * @param natTest         NAT_TEST: the verdicts, else null
  */
 public record EngineEvent(
     long timeNs,
@@ -38,14 +40,25 @@ public record EngineEvent(
     String direction,
     long bytes,
     long durationNs,
-    long bitsPerSecond)
+    long bitsPerSecond,
+    NatTestResult natTest)
 {
+    /** An event with bandwidth figures (or none: -1) and no NAT test. */
+    public EngineEvent(final long timeNs, final long epochMillis, final EventType type, final long connectionKey,
+        final Side side, final TransportProtocol protocol, final String host, final int port, final String peerName,
+        final FailureReason reason, final String message, final String direction, final long bytes,
+        final long durationNs, final long bitsPerSecond)
+    {
+        this(timeNs, epochMillis, type, connectionKey, side, protocol, host, port, peerName, reason, message, direction,
+            bytes, durationNs, bitsPerSecond, null);
+    }
+
     /** An event without bandwidth figures. */
     public EngineEvent(final long timeNs, final long epochMillis, final EventType type, final long connectionKey,
         final Side side, final TransportProtocol protocol, final String host, final int port, final String peerName,
         final FailureReason reason, final String message)
     {
         this(timeNs, epochMillis, type, connectionKey, side, protocol, host, port, peerName, reason, message, null, -1,
-            -1, -1);
+            -1, -1, null);
     }
 }

@@ -46,5 +46,10 @@ public enum EventType
      * What the peer sees of this end's packets changed, or was learnt (PEER_SEEN): the address they come from (a NAT
      * translated it or not), their hop count, the DSCP and ECN they arrive with. The message describes it.
      */
-    PATH
+    PATH,
+    /**
+     * The NAT test of an outgoing {@code ?nat-test} peer finished: {@link EngineEvent#natTest()} holds the verdicts
+     * (mapping, filtering, binding lifetime), the message says them in words.
+     */
+    NAT_TEST
 }

@@ -2,6 +2,8 @@ package io.conntest.core.stats;
 
 import java.util.List;
 
+import io.conntest.core.nat.NatTestResult;
+
 /**
  * Everything the engine publishes at one instant. Immutable; lists are unmodifiable.
  *
@@ -12,10 +14,19 @@ import java.util.List;
  * @param connections    outgoing peers (kept across reconnects) then accepted connections
  * @param droppedEvents  events a slow listener missed
  * @param mesh           the whole mesh as this instance sees it (its rows and its peers' PEER_VIEWs)
+ * @param natTests       the NAT tests that finished ({@code ?nat-test} peers), in the order of the peers
  */
 public record EngineSnapshot(long timeNs, String instanceName, String transportName, List<ListenerSnapshot> listeners,
-    List<ConnectionSnapshot> connections, long droppedEvents, MeshMatrix mesh)
+    List<ConnectionSnapshot> connections, long droppedEvents, MeshMatrix mesh, List<NatTestResult> natTests)
 {
+    /** A snapshot without NAT tests. */
+    public EngineSnapshot(final long timeNs, final String instanceName, final String transportName,
+        final List<ListenerSnapshot> listeners, final List<ConnectionSnapshot> connections, final long droppedEvents,
+        final MeshMatrix mesh)
+    {
+        this(timeNs, instanceName, transportName, listeners, connections, droppedEvents, mesh, List.of());
+    }
+
     /** A snapshot with no mesh beyond this instance (tests, and outputs that never show one). */
     public EngineSnapshot(final long timeNs, final String instanceName, final String transportName,
         final List<ListenerSnapshot> listeners, final List<ConnectionSnapshot> connections, final long droppedEvents)

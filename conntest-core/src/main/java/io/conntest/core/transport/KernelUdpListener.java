@@ -10,11 +10,17 @@ import java.nio.channels.DatagramChannel;
 
 import org.agrona.DirectBuffer;
 
+import io.conntest.core.nat.NatProbe;
+import io.conntest.core.nat.NatResponder;
+
 /**
  * A bound UDP socket serving many peers: the kernel's I/O for the one {@link ReliableUdpDemux} (see there for what
  * happens to each datagram). The key of a source is its IPv4 address and port; the channel is opened for IPv4 only.
+ * NAT probes ({@link NatProbe}) are told apart before the demultiplexer and go to the listener's
+ * {@link NatResponder}, which also answers on a second socket on an ephemeral port (the alternate port).
  */
-final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDemux.Io<KernelUdpConnection>
+final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDemux.Io<KernelUdpConnection>,
+    NatResponder.Io
 {
     private static final int MAX_DATAGRAMS_PER_READY = 256;
 
@@ -36,6 +42,10 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
     /** With {@link UdpSegmentation}: the last source, made an address only when a new peer or a reply needs it. */
     private int segmentedSourceAddress;
     private int segmentedSourcePort;
+    private final NatResponder nat = new NatResponder(this);
+    /** The alternate port's socket, null when it could not be bound (the responder then says it has none). */
+    private final DatagramPort alternate;
+    private final NatTimer natTimer = new NatTimer();
 
     KernelUdpListener(final KernelTransport transport, final DatagramChannel channel, final String host,
         final AcceptHandler acceptHandler) throws IOException
@@ -46,6 +56,33 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
         this.port = ((InetSocketAddress)channel.getLocalAddress()).getPort();
         this.demux = new ReliableUdpDemux<>(KernelTransport.MAX_CONNECTIONS_PER_LISTENER, acceptHandler, this);
         this.fd = transport.attachSegmentation(channel);
+        DatagramPort second = null;
+        try
+        {
+            second = transport.openDatagram(host, 0,
+                (p, addr, port, buffer, offset, length, nowNs) -> onAlternateDatagram(addr, port, buffer, offset,
+                    length, nowNs));
+        }
+        catch (final RuntimeException ex)
+        {
+            // no alternate port: the NAT tests that need one say so, the rest still work
+        }
+        this.alternate = second;
+        transport.add(natTimer);
+    }
+
+    private void onAlternateDatagram(final int addr, final int port, final DirectBuffer buffer, final int offset,
+        final int length, final long nowNs)
+    {
+        if (NatProbe.isProbe(buffer, offset, length))
+        {
+            nat.onProbe(addr, port, buffer, offset, length, true, nowNs);
+        }
+    }
+
+    NatResponder natResponder()
+    {
+        return nat;
     }
 
     /** The descriptor its peers send through with {@link UdpSegmentation}, or -1. */
@@ -108,6 +145,13 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
                 lastKey = key((InetSocketAddress)from);
             }
             source = (InetSocketAddress)from;
+            if (NatProbe.isProbe(transport.readView, 0, buffer.position()))
+            {
+                // the key holds the address in its bits 16 to 47 and the port below
+                nat.onProbe((int)(lastKey >>> 16), (int)(lastKey & 0xFFFF), transport.readView, 0, buffer.position(),
+                    false, nowNs);
+                continue;
+            }
             demux.onDatagram(lastKey, transport.readView, 0, buffer.position(), nowNs, receivedAtNs);
         }
     }
@@ -148,7 +192,13 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
             }
             for (int at = 0; at < length; at += size)
             {
-                demux.onDatagram(key, transport.readView, at, Math.min(size, length - at), nowNs, receivedAtNs);
+                final int one = Math.min(size, length - at);
+                if (NatProbe.isProbe(transport.readView, at, one))
+                {
+                    nat.onProbe(address, port, transport.readView, at, one, false, nowNs);
+                    continue;
+                }
+                demux.onDatagram(key, transport.readView, at, one, nowNs, receivedAtNs);
             }
         }
     }
@@ -200,6 +250,75 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
         }
     }
 
+    @Override
+    public boolean sendFromMain(final int dstAddr, final int dstPort, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final ByteBuffer out = transport.writeBuffer;
+        transport.writeView.putBytes(0, buffer, offset, length);
+        out.clear().limit(length);
+        try
+        {
+            // an address per answer: NAT probes are few (rate-bound), not the data path
+            final byte[] bytes = {(byte)(dstAddr >>> 24), (byte)(dstAddr >>> 16), (byte)(dstAddr >>> 8),
+                (byte)dstAddr};
+            return channel.send(out, new InetSocketAddress(InetAddress.getByAddress(bytes), dstPort)) == length;
+        }
+        catch (final IOException ex)
+        {
+            return false; // best effort, as UDP
+        }
+    }
+
+    @Override
+    public boolean sendFromAlternate(final int dstAddr, final int dstPort, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        return alternate != null && alternate.send(dstAddr, dstPort, buffer, offset, length);
+    }
+
+    @Override
+    public int alternatePort()
+    {
+        return alternate == null ? 0 : alternate.localPort();
+    }
+
+    /** Drives the responder's delayed answers from the transport's poll (the listener itself has no timers). */
+    private final class NatTimer implements KernelChannel
+    {
+        private boolean closed;
+
+        @Override
+        public void onReady(final int readyOps, final long nowNs)
+        {
+            // no socket of its own
+        }
+
+        @Override
+        public int onPoll(final long nowNs)
+        {
+            return closed ? 0 : nat.poll(nowNs);
+        }
+
+        @Override
+        public long pollAtNs()
+        {
+            return closed ? Long.MAX_VALUE : nat.pollAtNs();
+        }
+
+        @Override
+        public void closeNow()
+        {
+            closed = true;
+        }
+
+        @Override
+        public boolean isFinished()
+        {
+            return closed;
+        }
+    }
+
     void remove(final KernelUdpConnection connection, final SocketAddress address)
     {
         demux.remove(key((InetSocketAddress)address), connection);
@@ -232,6 +351,11 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
     public void close()
     {
         transport.removeListener(this);
+        natTimer.closeNow();
+        if (alternate != null)
+        {
+            alternate.close();
+        }
         try
         {
             channel.close();

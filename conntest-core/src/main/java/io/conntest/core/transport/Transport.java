@@ -34,6 +34,15 @@ public interface Transport extends AutoCloseable
         throw new UnsupportedOperationException(name() + " transport has no plain datagram sockets");
     }
 
+    /**
+     * The same for a socket that carries a few small datagrams (NAT probes): a transport whose sockets own their
+     * queues (the stack) gives it small ones instead of queues sized for a bulk stream.
+     */
+    default DatagramPort openSmallDatagram(final String host, final int port, final DatagramHandler handler)
+    {
+        return openDatagram(host, port, handler);
+    }
+
     /** Does pending I/O and timers and delivers callbacks; returns a count of work done (0 = idle). */
     int poll(long nowNs);
 

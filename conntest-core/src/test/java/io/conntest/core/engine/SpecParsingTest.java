@@ -60,6 +60,25 @@ class SpecParsingTest
     }
 
     @Test
+    void natTestIsAnOptionOfUdpPeers()
+    {
+        final ConnectSpec plain = ConnectSpec.parse("udp://h:1");
+        assertFalse(plain.natTest());
+        assertEquals(ConnectSpec.DEFAULT_NAT_TEST_MAX_NS, plain.natTestMaxNs());
+        final ConnectSpec nat = ConnectSpec.parse("udp://h:1?nat-test");
+        assertTrue(nat.natTest());
+        assertEquals(60_000_000_000L, nat.natTestMaxNs());
+        assertEquals(nat, ConnectSpec.parse(nat.toUri()));
+        final ConnectSpec longer = ConnectSpec.parse("udp://h:1?nat-test-max=3m");
+        assertTrue(longer.natTest(), "a maximum implies the test");
+        assertEquals(180_000_000_000L, longer.natTestMaxNs());
+        assertEquals(longer, ConnectSpec.parse(longer.toUri()));
+        assertMessage("nat-test runs over udp only", "tcp://h:1?nat-test");
+        assertMessage("bad nat-test-max 500 ms (expected 1 s to 180 s)", "udp://h:1?nat-test-max=500ms");
+        assertMessage("bad nat-test-max 181000 ms", "udp://h:1?nat-test-max=181s");
+    }
+
+    @Test
     void badValuesGiveClearErrors()
     {
         assertMessage("bad size '5xb'", "tcp://h:1?packet-size=5xb");

@@ -24,11 +24,20 @@ final class StackDatagramPort implements DatagramPort, UdpSocketListener, UdpDat
     private final int port;
     private long nowNs;
 
+    /** Queues of a socket for a few small datagrams (NAT probes). */
+    static final int SMALL_QUEUE_BYTES = 8 * 1024;
+
     StackDatagramPort(final StackTransport transport, final int port, final DatagramHandler handler)
+    {
+        this(transport, port, handler, QUEUE_BYTES);
+    }
+
+    StackDatagramPort(final StackTransport transport, final int port, final DatagramHandler handler,
+        final int queueBytes)
     {
         this.transport = transport;
         this.handler = handler;
-        this.socket = transport.host().stack().udp().open(this, QUEUE_BYTES, QUEUE_BYTES);
+        this.socket = transport.host().stack().udp().open(this, queueBytes, queueBytes);
         try
         {
             this.port = socket.bind(port);

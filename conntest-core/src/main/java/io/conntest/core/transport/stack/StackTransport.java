@@ -141,6 +141,18 @@ public final class StackTransport implements Transport
     @Override
     public DatagramPort openDatagram(final String bindHost, final int port, final DatagramHandler handler)
     {
+        return openDatagram(bindHost, port, handler, StackDatagramPort.QUEUE_BYTES);
+    }
+
+    @Override
+    public DatagramPort openSmallDatagram(final String bindHost, final int port, final DatagramHandler handler)
+    {
+        return openDatagram(bindHost, port, handler, StackDatagramPort.SMALL_QUEUE_BYTES);
+    }
+
+    private DatagramPort openDatagram(final String bindHost, final int port, final DatagramHandler handler,
+        final int queueBytes)
+    {
         checkOpen();
         final int bindAddr = parseOrNull(bindHost);
         if (bindAddr != Ipv4Address.ANY && bindAddr != host.address())
@@ -150,7 +162,7 @@ public final class StackTransport implements Transport
         }
         try
         {
-            final StackDatagramPort datagrams = new StackDatagramPort(this, port, handler);
+            final StackDatagramPort datagrams = new StackDatagramPort(this, port, handler, queueBytes);
             datagramPorts.add(datagrams);
             return datagrams;
         }
@@ -282,6 +294,13 @@ public final class StackTransport implements Transport
         {
             work += udpPeers.get(i).onPoll(nowNs);
         }
+        for (int i = 0; i < listeners.size(); i++)
+        {
+            if (listeners.get(i) instanceof StackUdpListener)
+            {
+                work += ((StackUdpListener)listeners.get(i)).pollNat(nowNs); // delayed NAT probe answers
+            }
+        }
         udpBatch.flush(); // what a connection could not send when its socket was full
         tcpConnections.removeIf(StackTcpConnection::isFinished);
         udpPeers.removeIf(ReliableUdpConnection::isFinished);
@@ -353,6 +372,13 @@ public final class StackTransport implements Transport
         for (int i = 0; i < udpPeers.size(); i++)
         {
             at = Math.min(at, udpPeers.get(i).pollAtNs());
+        }
+        for (int i = 0; i < listeners.size(); i++)
+        {
+            if (listeners.get(i) instanceof StackUdpListener)
+            {
+                at = Math.min(at, ((StackUdpListener)listeners.get(i)).natPollAtNs());
+            }
         }
         return at;
     }

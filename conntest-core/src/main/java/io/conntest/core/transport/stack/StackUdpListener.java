@@ -2,6 +2,8 @@ package io.conntest.core.transport.stack;
 
 import org.agrona.DirectBuffer;
 
+import io.conntest.core.nat.NatProbe;
+import io.conntest.core.nat.NatResponder;
 import io.conntest.core.transport.AcceptHandler;
 import io.conntest.core.transport.Listener;
 import io.conntest.core.transport.ReliableUdpDemux;
@@ -13,9 +15,11 @@ import io.conntest.stack.socket.UdpSocketListener;
 /**
  * A bound UDP socket on the stack serving many reliable-UDP peers: the stack's I/O for the one
  * {@link ReliableUdpDemux} (source address and port as the key; see there for what happens to each datagram).
+ * NAT probes ({@link NatProbe}) are told apart before the demultiplexer and go to the listener's
+ * {@link NatResponder}, which also answers on a second socket on an ephemeral port (the alternate port).
  */
 final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagramHandler,
-    ReliableUdpDemux.Io<StackUdpPeer>
+    ReliableUdpDemux.Io<StackUdpPeer>, NatResponder.Io
 {
     static final int MAX_PEERS = 1024;
     private static final int MAX_DATAGRAMS_PER_POLL = 512;
@@ -30,6 +34,10 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
     private int sourceAddr;
     private int sourcePort;
     private boolean closed;
+    private final NatResponder nat = new NatResponder(this);
+    /** The alternate port's socket (small queues: it carries only probes), null when none could be had. */
+    private final UdpSocket alternate;
+    private final AlternateSocket alternateReader = new AlternateSocket();
 
     StackUdpListener(final StackTransport transport, final String host, final int port,
         final AcceptHandler acceptHandler)
@@ -48,6 +56,90 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
         }
         this.host = host;
         this.demux = new ReliableUdpDemux<>(MAX_PEERS, acceptHandler, this);
+        this.alternate = openAlternate(transport);
+    }
+
+    private UdpSocket openAlternate(final StackTransport transport)
+    {
+        UdpSocket second = null;
+        try
+        {
+            second = transport.host().stack().udp().open(alternateReader, ALTERNATE_QUEUE_BYTES,
+                ALTERNATE_QUEUE_BYTES);
+            second.bind(0);
+            return second;
+        }
+        catch (final IllegalStateException ex)
+        {
+            if (second != null)
+            {
+                second.close();
+            }
+            return null; // no alternate port: the NAT tests that need one say so, the rest still work
+        }
+    }
+
+    /** Queue bytes of the alternate socket: room for a few dozen probes between two polls. */
+    private static final int ALTERNATE_QUEUE_BYTES = 8 * 1024;
+
+    NatResponder natResponder()
+    {
+        return nat;
+    }
+
+    /** The responder's delayed answers that are due; called from the transport's poll. */
+    int pollNat(final long nowNs)
+    {
+        return closed ? 0 : nat.poll(nowNs);
+    }
+
+    long natPollAtNs()
+    {
+        return closed ? Long.MAX_VALUE : nat.pollAtNs();
+    }
+
+    @Override
+    public boolean sendFromMain(final int dstAddr, final int dstPort, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        return socket.isOpen() && socket.sendTo(dstAddr, dstPort, buffer, offset, length);
+    }
+
+    @Override
+    public boolean sendFromAlternate(final int dstAddr, final int dstPort, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        return alternate != null && alternate.isOpen() && alternate.sendTo(dstAddr, dstPort, buffer, offset, length);
+    }
+
+    @Override
+    public int alternatePort()
+    {
+        return alternate == null ? 0 : alternate.localPort();
+    }
+
+    /** What arrives on the alternate port: probes, anything else ignored. */
+    private final class AlternateSocket implements UdpSocketListener, UdpDatagramHandler
+    {
+        @Override
+        public void onReadable(final UdpSocket s, final long nowNs)
+        {
+            if (!closed)
+            {
+                StackUdpListener.this.nowNs = nowNs;
+                s.receive(this, MAX_DATAGRAMS_PER_POLL);
+            }
+        }
+
+        @Override
+        public void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
+            final int length)
+        {
+            if (NatProbe.isProbe(buffer, offset, length))
+            {
+                nat.onProbe(srcAddr, srcPort, buffer, offset, length, true, nowNs);
+            }
+        }
     }
 
     UdpSocket socket()
@@ -78,6 +170,11 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
     public void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
         final int length)
     {
+        if (NatProbe.isProbe(buffer, offset, length))
+        {
+            nat.onProbe(srcAddr, srcPort, buffer, offset, length, false, nowNs);
+            return;
+        }
         sourceAddr = srcAddr;
         sourcePort = srcPort;
         final long key = key(srcAddr, srcPort);
@@ -142,6 +239,10 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
         {
             closed = true;
             socket.close();
+            if (alternate != null)
+            {
+                alternate.close();
+            }
             transport.removeListener(this);
         }
     }

@@ -1,0 +1,201 @@
+package io.conntest.core.nat;
+
+import java.nio.ByteOrder;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The NAT probe datagram (docs/protocol.md, "NAT probes"): a request a prober sends to a conntest UDP listener, and
+ * the answer that tells it the source address and port the listener saw (its NAT mapping, RFC 4787 &sect;4.1) and
+ * the listener's alternate port. Requests and answers have one fixed layout of {@link #LENGTH} bytes, big-endian; a
+ * request carries zeros where the answer's fields go, so an answer is never larger than the request it answers (no
+ * amplification). The magic differs from the conntest frame's ({@code "CNTS"}) and from the reliable-UDP header's
+ * ({@code "RU"}), so a listener tells a probe apart before its reliable-UDP demultiplexer.
+ *
+ * <pre>
+ *  0  magic     u32 = 0x434E4154 ("CNAT")
+ *  4  version   u8  = 1
+ *  5  kind      u8  requests: 1 mapping, 2 answer from the alternate port, 3 answer after a delay;
+ *                   answers: the request's kind | 0x80, or 0xFF busy (the table of delayed answers was full)
+ *  6  flags     u16 answers: bit 0 = sent from the alternate port; requests 0
+ *  8  token     u64 the prober's, echoed
+ * 16  delay     u32 ms, kind 3 only (1 to {@link #MAX_DELAY_MS}), else 0
+ * 20  seen addr u32 answers: the IPv4 source address the listener saw
+ * 24  seen port u16 answers: the source port it saw
+ * 26  alt port  u16 answers: the listener's alternate port (0: none)
+ * 28  reserved  u32 = 0
+ * </pre>
+ * A request may be longer (padding, at most {@link #MAX_REQUEST_LENGTH}); the answer is always {@link #LENGTH}. A
+ * kind 3 request is at least {@link #DELAYED_REQUEST_LENGTH} bytes: it is answered twice (a lost answer must not
+ * pass for a lost binding), so its answers together are no larger than it.
+ * The decoder allocates nothing: {@link #check} validates, the getters read the wrapped bytes.
+ */
+public final class NatProbe
+{
+    public static final int MAGIC = 0x434E4154;
+    public static final int VERSION = 1;
+    public static final int LENGTH = 32;
+    /** The shortest kind 3 request: room for its two answers. */
+    public static final int DELAYED_REQUEST_LENGTH = 2 * LENGTH;
+    /** Longest request accepted: larger ones are junk (no reason to pad further). */
+    public static final int MAX_REQUEST_LENGTH = 512;
+    /** Longest delay a request may ask for: a binding lifetime is measured up to three minutes (RFC 4787 REQ-5: 2 min). */
+    public static final int MAX_DELAY_MS = 180_000;
+
+    public static final int KIND_MAPPING = 1;
+    public static final int KIND_FROM_ALTERNATE = 2;
+    public static final int KIND_DELAYED = 3;
+    public static final int ANSWER_BIT = 0x80;
+    public static final int KIND_BUSY = 0xFF;
+    public static final int FLAG_FROM_ALTERNATE = 0x1;
+
+    /** {@link #check} results. */
+    public static final int REQUEST = 1;
+    public static final int ANSWER = 2;
+    public static final int MALFORMED = -1;
+
+    static final int VERSION_OFFSET = 4;
+    static final int KIND_OFFSET = 5;
+    static final int FLAGS_OFFSET = 6;
+    static final int TOKEN_OFFSET = 8;
+    static final int DELAY_OFFSET = 16;
+    static final int SEEN_ADDR_OFFSET = 20;
+    static final int SEEN_PORT_OFFSET = 24;
+    static final int ALT_PORT_OFFSET = 26;
+    static final int RESERVED_OFFSET = 28;
+
+    private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
+
+    private NatProbe()
+    {
+    }
+
+    /** Whether the datagram is meant as a NAT probe (its magic); one read, nothing allocated. */
+    public static boolean isProbe(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length >= 4 && buffer.getInt(offset, BE) == MAGIC;
+    }
+
+    /** {@link #REQUEST}, {@link #ANSWER} or {@link #MALFORMED} (bad length, version, kind, delay or reserved bits). */
+    public static int check(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < LENGTH || length > MAX_REQUEST_LENGTH || !isProbe(buffer, offset, length)
+            || (buffer.getByte(offset + VERSION_OFFSET) & 0xFF) != VERSION
+            || buffer.getInt(offset + RESERVED_OFFSET, BE) != 0)
+        {
+            return MALFORMED;
+        }
+        final int kind = kind(buffer, offset);
+        final long delay = delayMs(buffer, offset);
+        switch (kind)
+        {
+            case KIND_MAPPING:
+            case KIND_FROM_ALTERNATE:
+                return delay == 0 && flags(buffer, offset) == 0 && isBlankAnswer(buffer, offset) ? REQUEST : MALFORMED;
+            case KIND_DELAYED:
+                return length >= DELAYED_REQUEST_LENGTH && delay >= 1 && delay <= MAX_DELAY_MS && flags(buffer, offset) == 0 && isBlankAnswer(buffer, offset)
+                    ? REQUEST : MALFORMED;
+            case KIND_MAPPING | ANSWER_BIT:
+            case KIND_FROM_ALTERNATE | ANSWER_BIT:
+            case KIND_DELAYED | ANSWER_BIT:
+            case KIND_BUSY:
+                return length == LENGTH && delay <= MAX_DELAY_MS ? ANSWER : MALFORMED;
+            default:
+                return MALFORMED;
+        }
+    }
+
+    private static boolean isBlankAnswer(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + SEEN_ADDR_OFFSET, BE) == 0 && buffer.getInt(offset + SEEN_PORT_OFFSET, BE) == 0;
+    }
+
+    /**
+     * Writes a request: {@link #LENGTH} bytes, {@link #DELAYED_REQUEST_LENGTH} for kind 3 (zero padding); returns the
+     * length.
+     */
+    public static int writeRequest(final MutableDirectBuffer out, final int offset, final int kind, final long token,
+        final int delayMs)
+    {
+        final int length = kind == KIND_DELAYED ? DELAYED_REQUEST_LENGTH : LENGTH;
+        out.setMemory(offset, length, (byte)0);
+        out.putInt(offset, MAGIC, BE);
+        out.putByte(offset + VERSION_OFFSET, (byte)VERSION);
+        out.putByte(offset + KIND_OFFSET, (byte)kind);
+        out.putLong(offset + TOKEN_OFFSET, token, BE);
+        out.putInt(offset + DELAY_OFFSET, delayMs, BE);
+        return length;
+    }
+
+    /**
+     * Writes the answer to the request at {@code request}: its token, kind and delay echoed, what was seen and the
+     * alternate port; returns {@link #LENGTH}.
+     */
+    public static int writeAnswer(final DirectBuffer request, final int requestOffset, final MutableDirectBuffer out,
+        final int offset, final boolean busy, final int seenAddr, final int seenPort, final int alternatePort,
+        final boolean fromAlternate)
+    {
+        final int kind = busy ? KIND_BUSY : kind(request, requestOffset) | ANSWER_BIT;
+        final long token = token(request, requestOffset);
+        final long delay = delayMs(request, requestOffset);
+        out.setMemory(offset, LENGTH, (byte)0);
+        out.putInt(offset, MAGIC, BE);
+        out.putByte(offset + VERSION_OFFSET, (byte)VERSION);
+        out.putByte(offset + KIND_OFFSET, (byte)kind);
+        out.putShort(offset + FLAGS_OFFSET, (short)(fromAlternate ? FLAG_FROM_ALTERNATE : 0), BE);
+        out.putLong(offset + TOKEN_OFFSET, token, BE);
+        out.putInt(offset + DELAY_OFFSET, (int)delay, BE);
+        out.putInt(offset + SEEN_ADDR_OFFSET, seenAddr, BE);
+        out.putShort(offset + SEEN_PORT_OFFSET, (short)seenPort, BE);
+        out.putShort(offset + ALT_PORT_OFFSET, (short)alternatePort, BE);
+        return LENGTH;
+    }
+
+    /** Marks a stored answer as sent from the alternate port (or not). */
+    static void setFromAlternate(final MutableDirectBuffer answer, final int offset, final boolean fromAlternate)
+    {
+        answer.putShort(offset + FLAGS_OFFSET, (short)(fromAlternate ? FLAG_FROM_ALTERNATE : 0), BE);
+    }
+
+    public static int kind(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getByte(offset + KIND_OFFSET) & 0xFF;
+    }
+
+    public static int flags(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + FLAGS_OFFSET, BE) & 0xFFFF;
+    }
+
+    public static long token(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + TOKEN_OFFSET, BE);
+    }
+
+    public static long delayMs(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + DELAY_OFFSET, BE) & 0xFFFF_FFFFL;
+    }
+
+    public static int seenAddr(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + SEEN_ADDR_OFFSET, BE);
+    }
+
+    public static int seenPort(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + SEEN_PORT_OFFSET, BE) & 0xFFFF;
+    }
+
+    public static int alternatePort(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + ALT_PORT_OFFSET, BE) & 0xFFFF;
+    }
+
+    /** Whether the answer says it was sent from the alternate port. */
+    public static boolean fromAlternate(final DirectBuffer buffer, final int offset)
+    {
+        return (flags(buffer, offset) & FLAG_FROM_ALTERNATE) != 0;
+    }
+}
