@@ -83,6 +83,12 @@ public final class MetricsServingTransport implements Transport
     }
 
     @Override
+    public DatagramPort openSmallDatagram(final String host, final int port, final DatagramHandler handler)
+    {
+        return delegate.openSmallDatagram(host, port, handler);
+    }
+
+    @Override
     public int poll(final long nowNs)
     {
         final int work = delegate.poll(nowNs);
