@@ -37,29 +37,17 @@ class NatBehaviourTest
     /** The router: the inside namespace's kernel, masquerading out of {@code vin} (and optionally the dnat back). */
     private static final class Topology implements AutoCloseable
     {
+        final MasqueradingRouter router;
         final NetworkNamespace inside;
-        NetworkNamespace outside;
+        final NetworkNamespace outside;
 
         Topology(final boolean fullCone, final boolean serverOnStack)
         {
-            inside = NetworkNamespace.create("ct-natb-in");
+            router = new MasqueradingRouter("ct-natb");
+            inside = router.inside;
+            outside = router.outside;
             try
             {
-                outside = NetworkNamespace.create("ct-natb-out");
-                inside.addTap("ct0");
-                inside.linkUp("ct0");
-                inside.addAddress("ct0", "192.168.7.1/24");
-                inside.addVethPair("vin", "vout");
-                inside.ip("link", "set", "vout", "netns", outside.name());
-                inside.addAddress("vin", "10.9.0.1/24");
-                inside.linkUp("vin");
-                outside.addAddress("vout", "10.9.0.2/24");
-                outside.linkUp("vout");
-                inside.exec("sysctl", "-qw", "net.ipv4.ip_forward=1").check();
-                inside.exec("nft", "add", "table", "ip", "ctnat").check();
-                inside.exec("nft", "add", "chain", "ip", "ctnat", "post",
-                    "{ type nat hook postrouting priority 100 ; }").check();
-                inside.exec("nft", "add", "rule", "ip", "ctnat", "post", "oifname", "vin", "masquerade").check();
                 if (fullCone)
                 {
                     // whatever arrives from outside for a high port goes to the client, at that port: with the
@@ -95,26 +83,13 @@ class NatBehaviourTest
         /** Runs the server and the client to their ends; returns the client's run. */
         CliRun run(final CliRun server, final CliRun client) throws InterruptedException
         {
-            final Thread s = outside.newThread("server", server::run);
-            s.start();
-            server.awaitLine(l -> l.contains("\"event\":\"listening\"") && l.contains("\"protocol\":\"udp\""), 10_000);
-            final Thread c = inside.newThread("client", client::run);
-            c.start();
-            c.join(55_000);
-            s.join(55_000);
-            assertEquals(0, client.exitCode(), client.err());
-            assertEquals(0, server.exitCode(), server.err());
-            return client;
+            return router.run(server, client);
         }
 
         @Override
         public void close()
         {
-            if (outside != null)
-            {
-                outside.close();
-            }
-            inside.close();
+            router.close();
         }
     }
 

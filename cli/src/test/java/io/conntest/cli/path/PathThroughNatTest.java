@@ -34,25 +34,9 @@ class PathThroughNatTest
     {
         Privileges.assumeNetworkNamespaces();
         Privileges.assumeCommand("nft");
-        final NetworkNamespace inside = NetworkNamespace.create("ct-nat-in");
-        NetworkNamespace outside = null;
-        try
+        try (MasqueradingRouter router = new MasqueradingRouter("ct-nat"))
         {
-            outside = NetworkNamespace.create("ct-nat-out");
-            inside.addTap("ct0");
-            inside.linkUp("ct0");
-            inside.addAddress("ct0", "192.168.7.1/24");
-            inside.addVethPair("vin", "vout");
-            inside.ip("link", "set", "vout", "netns", outside.name());
-            inside.addAddress("vin", "10.9.0.1/24");
-            inside.linkUp("vin");
-            outside.addAddress("vout", "10.9.0.2/24");
-            outside.linkUp("vout");
-            inside.exec("sysctl", "-qw", "net.ipv4.ip_forward=1").check();
-            inside.exec("nft", "add", "table", "ip", "ctnat").check();
-            inside.exec("nft", "add", "chain", "ip", "ctnat", "post",
-                "{ type nat hook postrouting priority 100 ; }").check();
-            inside.exec("nft", "add", "rule", "ip", "ctnat", "post", "oifname", "vin", "masquerade").check();
+            final NetworkNamespace inside = router.inside;
             inside.exec("nft", "add", "chain", "ip", "ctnat", "forw", "{ type filter hook forward priority 0 ; }")
                 .check();
             inside.exec("nft", "add", "rule", "ip", "ctnat", "forw", "iifname", "vin", "ip", "dscp", "set", "cs1")
@@ -63,15 +47,7 @@ class PathThroughNatTest
             final CliRun client = new CliRun("--name", "client", "--tap", "ct0", "--ipv4", "192.168.7.2/24",
                 "--ipv4-gateway", "192.168.7.1", "--connect", "tcp://10.9.0.2:7000", "--connect", "udp://10.9.0.2:7000",
                 "--duration", "7s", "--ui", "json", "--interval", "500ms");
-            final Thread s = outside.newThread("server", server::run);
-            s.start();
-            server.awaitLine(l -> l.contains("\"event\":\"listening\"") && l.contains("\"protocol\":\"udp\""), 5000);
-            final Thread c = inside.newThread("client", client::run);
-            c.start();
-            c.join(30_000);
-            s.join(30_000);
-            assertEquals(0, client.exitCode(), client.err());
-            assertEquals(0, server.exitCode(), server.err());
+            router.run(server, client);
 
             for (final String protocol : List.of("tcp", "udp"))
             {
@@ -94,14 +70,6 @@ class PathThroughNatTest
             assertTrue(events(client.lines(), "path").stream().anyMatch(m -> m.contains("(translated)")),
                 events(client.lines(), "path").toString());
             assertTrue(client.lines().stream().noneMatch(l -> l.contains("\"event\":\"error\"")));
-        }
-        finally
-        {
-            if (outside != null)
-            {
-                outside.close();
-            }
-            inside.close();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.conntest.core.nat;
 
+import io.conntest.core.natprobe.NatResponder;
+import io.conntest.core.natprobe.NatProbe;
 import java.util.ArrayList;
 import java.util.List;
 

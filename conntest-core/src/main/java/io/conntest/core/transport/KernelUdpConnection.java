@@ -24,8 +24,6 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
     private final DatagramChannel channel;
     private final SocketAddress peerAddress;
     private final KernelUdpListener listener;
-    private int lastTtl = -1;
-    private int lastTos = -1;
     private final String remoteHost;
     private final int remotePort;
     private String localHost;
@@ -292,25 +290,5 @@ final class KernelUdpConnection extends ReliableUdpConnection implements KernelC
     public int sentTos()
     {
         return 0;
-    }
-
-    /** A datagram from the peer arrived with this TTL and TOS byte (-1: unknown; the kernel only says through
-     * {@link UdpSegmentation}, so with {@code --offload none} they stay unknown). */
-    void noteArrival(final int ttl, final int tos)
-    {
-        lastTtl = ttl;
-        lastTos = tos;
-    }
-
-    @Override
-    public int lastReceivedTtl()
-    {
-        return lastTtl;
-    }
-
-    @Override
-    public int lastReceivedTos()
-    {
-        return lastTos;
     }
 }

@@ -10,8 +10,8 @@ import java.nio.channels.DatagramChannel;
 
 import org.agrona.DirectBuffer;
 
-import io.conntest.core.nat.NatProbe;
-import io.conntest.core.nat.NatResponder;
+import io.conntest.core.natprobe.NatProbe;
+import io.conntest.core.natprobe.NatResponder;
 
 /**
  * A bound UDP socket serving many peers: the kernel's I/O for the one {@link ReliableUdpDemux} (see there for what

@@ -33,6 +33,9 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
     private boolean finished;
     private boolean closing;
     private boolean blocked;
+    /** TTL and TOS byte of the last datagram from the peer, -1 when the I/O side could not tell. */
+    private int lastTtl = -1;
+    private int lastTos = -1;
     private int blockedLength;
     private long connectDeadlineNs = Long.MAX_VALUE;
     private FailureReason pendingReason;
@@ -374,5 +377,24 @@ public abstract class ReliableUdpConnection implements Connection, MessageHandle
     public final TransportStats stats()
     {
         return stats;
+    }
+
+    /** A datagram from the peer arrived with this TTL and TOS byte (-1: the I/O side cannot tell). */
+    public final void noteArrival(final int ttl, final int tos)
+    {
+        lastTtl = ttl;
+        lastTos = tos;
+    }
+
+    @Override
+    public final int lastReceivedTtl()
+    {
+        return lastTtl;
+    }
+
+    @Override
+    public final int lastReceivedTos()
+    {
+        return lastTos;
     }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
 
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EventType;
-import io.conntest.core.nat.NatProbe;
-import io.conntest.core.nat.NatResponder;
+import io.conntest.core.natprobe.NatProbe;
+import io.conntest.core.natprobe.NatResponder;
 import io.conntest.core.nat.NatTestResult;
 import io.conntest.core.stats.ConnectionSnapshot;
 import io.conntest.core.stats.Side;

@@ -1,5 +1,7 @@
 package io.conntest.core.nat;
 
+import io.conntest.core.natprobe.NatResponder;
+import io.conntest.core.natprobe.NatProbe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -2,8 +2,8 @@ package io.conntest.core.transport.stack;
 
 import org.agrona.DirectBuffer;
 
-import io.conntest.core.nat.NatProbe;
-import io.conntest.core.nat.NatResponder;
+import io.conntest.core.natprobe.NatProbe;
+import io.conntest.core.natprobe.NatResponder;
 import io.conntest.core.transport.AcceptHandler;
 import io.conntest.core.transport.Listener;
 import io.conntest.core.transport.ReliableUdpDemux;

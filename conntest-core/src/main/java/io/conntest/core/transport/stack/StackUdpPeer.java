@@ -31,9 +31,6 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     private final int localPort;
     private long deliveryNowNs;
     private long deliveryReceivedAtNs;
-    /** TTL and TOS of the last datagram from the peer, -1 before one. */
-    private int lastTtl = -1;
-    private int lastTos = -1;
 
     private StackUdpPeer(final StackTransport transport, final UdpSocket socket, final StackUdpListener listener,
         final int remoteAddr, final int remotePort, final String remoteHost, final Role role,
@@ -204,25 +201,6 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     public String localHost()
     {
         return localHost;
-    }
-
-    /** A datagram from the peer arrived with this TTL and TOS byte (-1: unknown). */
-    void noteArrival(final int ttl, final int tos)
-    {
-        lastTtl = ttl;
-        lastTos = tos;
-    }
-
-    @Override
-    public int lastReceivedTtl()
-    {
-        return lastTtl;
-    }
-
-    @Override
-    public int lastReceivedTos()
-    {
-        return lastTos;
     }
 
     /** The stack sends every packet with TTL 64 and TOS 0 (conntest sets neither). */

@@ -1,4 +1,4 @@
-package io.conntest.core.nat;
+package io.conntest.core.natprobe;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,4 +1,4 @@
-package io.conntest.core.nat;
+package io.conntest.core.natprobe;
 
 import java.nio.ByteOrder;
 

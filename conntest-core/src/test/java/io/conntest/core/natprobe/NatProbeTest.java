@@ -1,4 +1,4 @@
-package io.conntest.core.nat;
+package io.conntest.core.natprobe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
