@@ -36,6 +36,7 @@ public final class Interface implements Ipv4Sender
     private final InterfaceConfig config;
     private final InterfaceCounters counters = new InterfaceCounters();
     private final Ipv4Egress egress;
+    private final Ipv6LinkLocal ipv6;
     private final Ipv4Ingress ingress;
     private final int mtu;
     private final long mac;
@@ -99,6 +100,7 @@ public final class Interface implements Ipv4Sender
         this.address = config.address();
         this.mayReceiveUdpSuperFrames = (device.offloads() & (Offloads.USO4 | Offloads.USO6)) != 0;
         this.egress = new Ipv4Egress(device, config, mtu, counters);
+        this.ipv6 = new Ipv6LinkLocal(device, counters, mac);
         this.ingress = new Ipv4Ingress(config, egress, counters);
     }
 
@@ -386,7 +388,7 @@ public final class Interface implements Ipv4Sender
         }
         final long dst = eth.destination();
         final boolean linkBroadcast = MacAddress.isBroadcast(dst);
-        if (dst != mac && !linkBroadcast)
+        if (dst != mac && !linkBroadcast && !ipv6.joined(dst))
         {
             counters.increment(InterfaceCounter.ETHERNET_NOT_FOR_US);
             return;
@@ -405,9 +407,18 @@ public final class Interface implements Ipv4Sender
             case EthernetFrame.ETHERTYPE_ARP:
                 processArp(eth.buffer(), EthernetFrame.HEADER_LENGTH, eth.payloadLength());
                 break;
+            case EthernetFrame.ETHERTYPE_IPV6:
+                ipv6.process(eth.buffer(), EthernetFrame.HEADER_LENGTH, eth.payloadLength(), eth.source());
+                break;
             default:
                 counters.increment(InterfaceCounter.ETHERNET_UNKNOWN_TYPE);
         }
+    }
+
+    /** The link-local IPv6 address (RFC 4291 modified EUI-64 of the MAC), as text: what answers ping -6. */
+    public String ipv6LinkLocal()
+    {
+        return io.conntest.stack.wire.Ipv6Address.format(ipv6.addressHi(), ipv6.addressLo());
     }
 
     /** RFC 826's packet reception algorithm, with RFC 5227's view of address conflicts. */

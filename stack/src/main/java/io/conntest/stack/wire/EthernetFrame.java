@@ -14,6 +14,7 @@ public final class EthernetFrame
     public static final int HEADER_LENGTH = 14;
     public static final int ETHERTYPE_IPV4 = 0x0800;
     public static final int ETHERTYPE_ARP = 0x0806;
+    public static final int ETHERTYPE_IPV6 = 0x86DD;
 
     private static final int DESTINATION = 0;
     private static final int SOURCE = 6;
