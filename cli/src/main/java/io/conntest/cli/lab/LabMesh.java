@@ -131,7 +131,7 @@ final class LabMesh implements AutoCloseable
             for (int i = 0; i < j; i++)
             {
                 final int k = pairIndex(i, j);
-                connects.add(protocolOfPair(k).lowerName() + " to " + NAMES[i]
+                connects.add(protocolOf(i, j).lowerName() + " to " + NAMES[i]
                     + (bandwidthOnPair(k) ? " with bandwidth" : ""));
             }
             final InstanceInfo info = new InstanceInfo(NAMES[j], tap ? "tap" : "kernel",
@@ -160,6 +160,24 @@ final class LabMesh implements AutoCloseable
             }));
         }
         return list;
+    }
+
+    /** The NAT test's longest idle gap in the lab: its binding lifetime verdict is "longer than 3 s" or a range. */
+    static final long NAT_TEST_MAX_NS = 3_000_000_000L;
+
+    /** Whether the pair of instance {@code j} dialling {@code i} crosses the NAT (the inside one dials out). */
+    boolean crossesNat(final int i, final int j)
+    {
+        return nat && outside(i) && !outside(j);
+    }
+
+    /**
+     * The pair's protocol: TCP and UDP alternately; in the {@code nat} topology every pair that crosses the NAT is
+     * UDP, so the NAT's type can be measured on each (and the router's UDP rule blocks those to the first one).
+     */
+    TransportProtocol protocolOf(final int i, final int j)
+    {
+        return crossesNat(i, j) ? TransportProtocol.UDP : protocolOfPair(pairIndex(i, j));
     }
 
     /** In the {@code nat} topology: whether instance {@code i} is outside the NAT (the first half, rounded up). */
@@ -266,8 +284,13 @@ final class LabMesh implements AutoCloseable
         for (int i = 0; i < j; i++)
         {
             final int k = pairIndex(i, j);
-            final TransportProtocol protocol = protocolOfPair(k);
+            final TransportProtocol protocol = protocolOf(i, j);
             ConnectSpec spec = ConnectSpec.of(protocol, hosts[i], ports[i][protocol == TransportProtocol.TCP ? 0 : 1]);
+            if (crossesNat(i, j) && i != 0)
+            {
+                // what kind of NAT it is, told once beside the connection (short gaps: the lab runs for seconds)
+                spec = spec.withNatTest(NAT_TEST_MAX_NS);
+            }
             if (bandwidthOnPair(k))
             {
                 spec = protocol == TransportProtocol.TCP

@@ -116,4 +116,11 @@ public final class Human
         }
         return String.format(Locale.ROOT, "%.2f", value);
     }
+
+    /** Seconds with a fraction only when it has one: {@code 3 s}, {@code 4.5 s}. */
+    public static String seconds(final double s)
+    {
+        return (s == Math.rint(s) ? String.format(java.util.Locale.ROOT, "%.0f", s)
+            : String.format(java.util.Locale.ROOT, "%.1f", s)) + " s";
+    }
 }

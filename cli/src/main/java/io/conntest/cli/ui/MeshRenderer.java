@@ -51,8 +51,56 @@ final class MeshRenderer
         return first;
     }
 
+    /** The NAT tests the instances finished ({@code ?nat-test}), one line each: {@code delta: nat test of ...}. */
+    static List<String> natTestsOf(final List<EngineSnapshot> snapshots)
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final EngineSnapshot s : snapshots)
+        {
+            if (s != null)
+            {
+                s.natTests().forEach(t -> lines.add(natLine(s.instanceName(), t)));
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * One NAT test in the view's width: {@code charlie -> 10.1.0.12:7000 NAT: seen as 10.1.0.1:50794, mapping
+     * endpoint-independent, filtering address-and-port-dependent, binding > 3 s} (the event says what each verdict
+     * cannot tell apart).
+     */
+    static String natLine(final String instance, final io.conntest.core.nat.NatTestResult t)
+    {
+        final StringBuilder b = new StringBuilder(instance).append(" -> ").append(t.peer()).append(" NAT: ");
+        if (t.seenAs() == null)
+        {
+            return b.append("no verdict (").append(t.error()).append(')').toString();
+        }
+        b.append("seen as ").append(t.seenAs()).append(", mapping ").append(t.mapping())
+            .append(Boolean.TRUE.equals(t.portPreserved()) ? " (port kept)" : "")
+            .append(", filtering ").append(t.filtering()).append(", binding ");
+        if (Double.isNaN(t.lifetimeMaxS()))
+        {
+            b.append("> ").append(Human.seconds(t.lifetimeMinS()));
+        }
+        else
+        {
+            b.append(Human.seconds(t.lifetimeMinS()).replace(" s", "")).append('-')
+                .append(Human.seconds(t.lifetimeMaxS()));
+        }
+        return b.toString();
+    }
+
     /** Draws from {@code startRow}; returns the next free row. */
     int draw(final TextGraphics g, final int width, final int maxRow, final int startRow, final MeshMatrix m)
+    {
+        return draw(g, width, maxRow, startRow, m, List.of());
+    }
+
+    /** Draws the matrix, then a line per finished NAT test ({@code natTests}); returns the next free row. */
+    int draw(final TextGraphics g, final int width, final int maxRow, final int startRow, final MeshMatrix m,
+        final List<String> natTests)
     {
         int row = startRow;
         if (m == null || row >= maxRow)
@@ -121,6 +169,14 @@ final class MeshRenderer
             }
             TuiRenderer.put(g, 2, row++, TuiRenderer.fit(failureLine(f), width - 2), colourOf(Verdict.FAILING),
                 false);
+        }
+        for (final String nat : natTests)
+        {
+            if (row >= maxRow)
+            {
+                break;
+            }
+            TuiRenderer.put(g, 2, row++, TuiRenderer.fit(nat, width - 2), null, false);
         }
         return row;
     }

@@ -86,7 +86,8 @@ public final class TuiRenderer
         int row = 0;
         if (mesh)
         {
-            row = meshRenderer.draw(g, width, height - 1, 0, MeshRenderer.viewOf(snapshots)) + 1;
+            row = meshRenderer.draw(g, width, height - 1, 0, MeshRenderer.viewOf(snapshots),
+                MeshRenderer.natTestsOf(snapshots)) + 1;
         }
         else
         {

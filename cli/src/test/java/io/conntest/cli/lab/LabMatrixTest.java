@@ -145,6 +145,28 @@ class LabMatrixTest
         }
         assertTrue(lab.lines().stream().anyMatch(l -> l.contains("\"event\":\"path\"")
             && l.contains("\"instance\":\"charlie\"") && l.contains("(translated), 1 hop")), "charlie learns it");
+        // the NAT's type, measured by the inside instances towards bravo (UDP across the NAT): Linux's masquerade
+        // keeps the mapping per local socket and lets in only what answers a flow, and the lab runs its binding
+        // test only up to 3 s (conntrack keeps a UDP binding 30 s)
+        final Map<String, Map<String, Object>> natTests = new HashMap<>();
+        for (final String line : lab.lines())
+        {
+            final Map<String, Object> event = JsonParser.object(line);
+            if ("nat_test".equals(event.get("event")))
+            {
+                final Map<String, Object> data = (Map<String, Object>)event.get("data");
+                natTests.put((String)data.get("instance"), data);
+            }
+        }
+        assertEquals(List.of("charlie", "delta"), natTests.keySet().stream().sorted().toList(), natTests.toString());
+        for (final Map<String, Object> t : natTests.values())
+        {
+            assertEquals("10.1.0.12:7000", t.get("peer"), t.toString());
+            assertTrue(String.valueOf(t.get("seen_as")).startsWith("10.1.0.1:"), t.toString());
+            assertEquals("endpoint-independent", t.get("mapping"), t.toString());
+            assertEquals("address-and-port-dependent", t.get("filtering"), t.toString());
+            assertEquals(3.0, ((Number)t.get("binding_lifetime_min_s")).doubleValue(), 0.01, t.toString());
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -121,4 +121,19 @@ class MeshRendererTest
             tui.close();
         }
     }
+
+    @Test
+    void aNatTestIsOneShortLine()
+    {
+        assertEquals("charlie -> 10.1.0.12:7000 NAT: seen as 10.1.0.1:50794, mapping endpoint-independent (port kept), "
+            + "filtering address-and-port-dependent, binding > 3 s", MeshRenderer.natLine("charlie",
+            new io.conntest.core.nat.NatTestResult("10.1.0.12:7000", null, "10.1.0.1:50794", 50794,
+                "endpoint-independent", true, "address-and-port-dependent", 3.0, Double.NaN, 2.0, 3.0)));
+        assertEquals("delta -> 10.9.0.2:7000 NAT: seen as 10.9.0.1:1, mapping address-and-port-dependent, filtering "
+            + "address-and-port-dependent, binding 4.5-5 s", MeshRenderer.natLine("delta",
+            new io.conntest.core.nat.NatTestResult("10.9.0.2:7000", null, "10.9.0.1:1", 2,
+                "address-and-port-dependent", false, "address-and-port-dependent", 4.5, 5.0, 3.0, 10.0)));
+        assertEquals("echo -> 10.1.0.11:7000 NAT: no verdict (no answer)", MeshRenderer.natLine("echo",
+            io.conntest.core.nat.NatTestResult.failed("10.1.0.11:7000", "no answer")));
+    }
 }

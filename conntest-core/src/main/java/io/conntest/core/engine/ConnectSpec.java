@@ -144,6 +144,13 @@ public record ConnectSpec(
         return latencyIntervalNs == ENGINE_LATENCY_INTERVAL ? engineDefaultNs : latencyIntervalNs;
     }
 
+    /** The same with the NAT test ({@code ?nat-test-max=}): once, beside the connection, gaps up to {@code maxNs}. */
+    public ConnectSpec withNatTest(final long maxNs)
+    {
+        return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
+            bandwidthDurationNs, latencyIntervalNs, bandwidthShape, rateBps, true, maxNs);
+    }
+
     public ConnectSpec withVerify(final boolean verify)
     {
         return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
