@@ -19,7 +19,7 @@ import io.conntest.stack.wire.NdpMessage;
 /**
  * The interface's link-local IPv6 on an in-memory link: its address from the MAC (RFC 4291 appendix A), answers to a
  * Neighbor Solicitation (unicast and DAD) and to an echo request, each reply checked as a peer would check it; and what
- * it drops, counted. (The kernel as the peer: the tap module's {@code Ipv6KernelInteropTest}.)
+ * it drops, counted. (The kernel as the peer: the tap module's {@code IcmpKernelInteropTest}.)
  */
 class Ipv6LinkLocalTest
 {
