@@ -6,7 +6,7 @@ import io.conntest.tap.OffloadMode;
 /**
  * The {@code kernel} transport as conntest runs it: the kernel's TCP figures ({@link KernelTcpInfo}) and, unless
  * {@code --offload none} asks for one datagram per system call, reliable UDP through {@code UDP_SEGMENT} and
- * {@code UDP_GRO} ({@link KernelUdpSegmentation}). The one place the command line, the lab and the bench build it.
+ * {@code UDP_GRO} ({@link KernelUdpSegmentation}), and path MTU probing ({@link KernelPathMtu}). The one place the command line, the lab and the bench build it.
  */
 public final class KernelTransports
 {
@@ -16,7 +16,7 @@ public final class KernelTransports
 
     public static KernelTransport open(final OffloadMode offload)
     {
-        final KernelTransport transport = KernelTcpInfo.attachTo(new KernelTransport());
+        final KernelTransport transport = KernelPathMtu.attachTo(KernelTcpInfo.attachTo(new KernelTransport()));
         return offload == OffloadMode.NONE ? transport : KernelUdpSegmentation.attachTo(transport);
     }
 }

@@ -4,6 +4,7 @@ import io.conntest.core.transport.HostText;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EventType;
 import io.conntest.core.nat.NatTestResult;
+import io.conntest.core.nat.PathMtuResult;
 import io.conntest.core.stats.ConnectionSnapshot;
 import io.conntest.core.stats.ConnectionStats;
 import io.conntest.core.stats.EngineSnapshot;
@@ -83,6 +84,10 @@ public final class JsonOutput extends Output
         {
             natTest(data, e.natTest());
         }
+        if (e.pathMtu() != null)
+        {
+            pathMtu(data, e.pathMtu());
+        }
         emit(e.type().name().toLowerCase(Locale.ROOT), e.epochMillis(), data);
     }
 
@@ -156,6 +161,15 @@ public final class JsonOutput extends Output
                 }
                 summary.putObjects("nat_tests", tests);
             }
+            if (!s.pathMtus().isEmpty())
+            {
+                final List<Json> tests = new ArrayList<>();
+                for (final PathMtuResult r : s.pathMtus())
+                {
+                    tests.add(pathMtu(new Json(), r));
+                }
+                summary.putObjects("path_mtus", tests);
+            }
             emit("summary", System.currentTimeMillis(), summary);
         }
     }
@@ -173,6 +187,24 @@ public final class JsonOutput extends Output
             .put("binding_lifetime_max_s", r.lifetimeMaxS())
             .put("keepalive_s", r.keepaliveS())
             .put("binding_lifetime_limit_s", r.lifetimeLimitS())
+            .put("error", r.error());
+    }
+
+    /** One path MTU test (docs/output-formats.md, "path_mtu"); sizes are IPv4 packets, headers included. */
+    static Json pathMtu(final Json j, final PathMtuResult r)
+    {
+        return j.put("peer", r.peer())
+            .putKnown("path_mtu", r.pathMtu() > 0 ? r.pathMtu() : -1)
+            .put("at_least", r.atLeast())
+            .putKnown("local_mtu", r.localMtu() > 0 ? r.localMtu() : -1)
+            .putKnown("icmp_mtu", r.icmpMtu() > 0 ? r.icmpMtu() : -1)
+            .put("icmp_from", r.icmpFrom())
+            .putKnown("icmp_based_mtu", r.icmpBasedMtu() > 0 ? r.icmpBasedMtu() : -1)
+            .put("black_hole", r.blackHole())
+            .put("local_above_path", r.localAbovePath())
+            .put("probes", r.probes())
+            .put("lost", r.lost())
+            .put("duration_ms", r.durationMs())
             .put("error", r.error());
     }
 

@@ -66,6 +66,10 @@ public final class LogOutput extends Output
             {
                 out.println(time + " " + s.instanceName() + ": summary " + r.describe());
             }
+            for (final io.conntest.core.nat.PathMtuResult r : s.pathMtus())
+            {
+                out.println(time + " " + s.instanceName() + ": summary " + r.describe());
+            }
             out.println(time + " " + s.instanceName() + ": stopped after " + Human.duration(durationNs) + ", "
                 + s.connections().size() + (s.connections().size() == 1 ? " connection" : " connections")
                 + summaryTotals(s));

@@ -51,7 +51,10 @@ final class MeshRenderer
         return first;
     }
 
-    /** The NAT tests the instances finished ({@code ?nat-test}), one line each: {@code delta: nat test of ...}. */
+    /**
+     * The NAT and path MTU tests the instances finished ({@code ?nat-test}, {@code ?pmtu}), one line each:
+     * {@code delta -> ... NAT: ...}, {@code delta -> ... MTU: ...}.
+     */
     static List<String> natTestsOf(final List<EngineSnapshot> snapshots)
     {
         final List<String> lines = new ArrayList<>();
@@ -60,6 +63,7 @@ final class MeshRenderer
             if (s != null)
             {
                 s.natTests().forEach(t -> lines.add(natLine(s.instanceName(), t)));
+                s.pathMtus().forEach(t -> lines.add(pathMtuLine(s.instanceName(), t)));
             }
         }
         return lines;
@@ -88,6 +92,38 @@ final class MeshRenderer
         {
             b.append(Human.seconds(t.lifetimeMinS()).replace(" s", "")).append('-')
                 .append(Human.seconds(t.lifetimeMaxS()));
+        }
+        return b.toString();
+    }
+
+    /**
+     * One path MTU test in the view's width: {@code alpha -> 10.1.0.12:7000 MTU: 1280 (local 1500, icmp 1280 from
+     * 10.1.0.1)}, with {@code BLACK HOLE} when larger packets vanish without ICMP.
+     */
+    static String pathMtuLine(final String instance, final io.conntest.core.nat.PathMtuResult t)
+    {
+        final StringBuilder b = new StringBuilder(instance).append(" -> ").append(t.peer()).append(" MTU: ");
+        if (t.pathMtu() == 0)
+        {
+            return b.append("unknown (").append(t.error()).append(')').toString();
+        }
+        b.append(t.atLeast() ? ">= " : "").append(t.pathMtu()).append(" (local ").append(t.localMtu());
+        if (t.icmpMtu() > 0)
+        {
+            b.append(", icmp ").append(t.icmpMtu());
+            if (t.icmpFrom() != null)
+            {
+                b.append(" from ").append(t.icmpFrom());
+            }
+        }
+        else if (t.localAbovePath())
+        {
+            b.append(", no icmp");
+        }
+        b.append(')');
+        if (t.blackHole())
+        {
+            b.append(" BLACK HOLE: icmp-based ").append(t.icmpBasedMtu());
         }
         return b.toString();
     }

@@ -93,6 +93,10 @@ public final class TextOutput extends Output
             {
                 line(s.instanceName() + " summary " + r.describe());
             }
+            for (final io.conntest.core.nat.PathMtuResult r : s.pathMtus())
+            {
+                line(s.instanceName() + " summary " + r.describe());
+            }
             line(s.instanceName() + " stopped after " + Human.duration(durationNs)
                 + (s.droppedEvents() > 0 ? " (" + s.droppedEvents() + " events dropped by a slow output)" : ""));
         }

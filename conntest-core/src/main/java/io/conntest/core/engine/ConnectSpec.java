@@ -35,6 +35,7 @@ import io.conntest.core.transport.UdpLimits;
  * @param rateBps             target rate of each sender in bit/s, 0 = unpaced
  * @param natTest             run the NAT test once towards this peer (UDP only)
  * @param natTestMaxNs        the longest idle gap the NAT test tries
+ * @param pmtuTest            run the path MTU test once towards this peer (UDP only)
  */
 public record ConnectSpec(
     TransportProtocol protocol,
@@ -49,7 +50,8 @@ public record ConnectSpec(
     BandwidthShape bandwidthShape,
     long rateBps,
     boolean natTest,
-    long natTestMaxNs)
+    long natTestMaxNs,
+    boolean pmtuTest)
 {
     /** {@link #latencyIntervalNs()} when the engine's interval applies. */
     public static final long ENGINE_LATENCY_INTERVAL = -1;
@@ -104,6 +106,10 @@ public record ConnectSpec(
         {
             throw new IllegalArgumentException("nat-test runs over udp only (the peer's udp listener answers it)");
         }
+        if (pmtuTest && protocol != TransportProtocol.UDP)
+        {
+            throw new IllegalArgumentException("pmtu runs over udp only (the peer's udp listener answers its probes)");
+        }
         if (natTestMaxNs < MIN_NAT_TEST_MAX_NS || natTestMaxNs > MAX_NAT_TEST_MAX_NS)
         {
             throw new IllegalArgumentException("bad nat-test-max " + natTestMaxNs / 1_000_000 + " ms (expected 1 s " +
@@ -116,26 +122,26 @@ public record ConnectSpec(
     {
         return new ConnectSpec(protocol, host, port, false, defaultPacketSize(protocol), false, 0,
             DEFAULT_BANDWIDTH_DURATION_NS, ENGINE_LATENCY_INTERVAL, BandwidthShape.TURN, 0, false,
-            DEFAULT_NAT_TEST_MAX_NS);
+            DEFAULT_NAT_TEST_MAX_NS, false);
     }
 
     public ConnectSpec withBandwidth(final int packetSize, final long bytes, final long durationNs)
     {
         return new ConnectSpec(protocol, host, port, true, packetSize, verify, bytes, durationNs, latencyIntervalNs,
-            bandwidthShape, rateBps, natTest, natTestMaxNs);
+            bandwidthShape, rateBps, natTest, natTestMaxNs, pmtuTest);
     }
 
     /** The same with another test shape and target rate (0 = unpaced). */
     public ConnectSpec withShape(final BandwidthShape shape, final long rateBps)
     {
         return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
-            bandwidthDurationNs, latencyIntervalNs, shape, rateBps, natTest, natTestMaxNs);
+            bandwidthDurationNs, latencyIntervalNs, shape, rateBps, natTest, natTestMaxNs, pmtuTest);
     }
 
     public ConnectSpec withLatencyInterval(final long intervalNs)
     {
         return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
-            bandwidthDurationNs, intervalNs, bandwidthShape, rateBps, natTest, natTestMaxNs);
+            bandwidthDurationNs, intervalNs, bandwidthShape, rateBps, natTest, natTestMaxNs, pmtuTest);
     }
 
     /** The pause between probes on this connection: its own, or {@code engineDefaultNs}. */
@@ -148,13 +154,20 @@ public record ConnectSpec(
     public ConnectSpec withNatTest(final long maxNs)
     {
         return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
-            bandwidthDurationNs, latencyIntervalNs, bandwidthShape, rateBps, true, maxNs);
+            bandwidthDurationNs, latencyIntervalNs, bandwidthShape, rateBps, true, maxNs, pmtuTest);
+    }
+
+    /** The same with the path MTU test ({@code ?pmtu}): once, beside the connection. */
+    public ConnectSpec withPmtuTest()
+    {
+        return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
+            bandwidthDurationNs, latencyIntervalNs, bandwidthShape, rateBps, natTest, natTestMaxNs, true);
     }
 
     public ConnectSpec withVerify(final boolean verify)
     {
         return new ConnectSpec(protocol, host, port, monitorBandwidth, packetSize, verify, bandwidthBytes,
-            bandwidthDurationNs, latencyIntervalNs, bandwidthShape, rateBps, natTest, natTestMaxNs);
+            bandwidthDurationNs, latencyIntervalNs, bandwidthShape, rateBps, natTest, natTestMaxNs, pmtuTest);
     }
 
     public static int defaultPacketSize(final TransportProtocol protocol)
@@ -214,6 +227,7 @@ public record ConnectSpec(
         long rateBps = 0;
         boolean natTest = false;
         long natTestMaxNs = DEFAULT_NAT_TEST_MAX_NS;
+        boolean pmtuTest = false;
         if (queryStart >= 0 && queryStart + 1 < text.length())
         {
             for (final String option : text.substring(queryStart + 1).split("&"))
@@ -276,10 +290,13 @@ public record ConnectSpec(
                         natTestMaxNs = Units.parseDurationNs(required(name, value));
                         natTest = true;
                         break;
+                    case "pmtu":
+                        pmtuTest = flag(name, value);
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + name + "' in '" + uri +
                             "' (known: monitor-bandwidth, packet-size, verify, bandwidth-bytes, bandwidth-duration, " +
-                            "latency-interval, bandwidth, rate, nat-test, nat-test-max)");
+                            "latency-interval, bandwidth, rate, nat-test, nat-test-max, pmtu)");
                 }
             }
         }
@@ -288,7 +305,7 @@ public record ConnectSpec(
             durationNs = bytes > 0 ? 0 : DEFAULT_BANDWIDTH_DURATION_NS;
         }
         return new ConnectSpec(protocol, host, port, monitor, packetSize, verify, bytes, durationNs,
-            latencyIntervalNs, shape, rateBps, natTest, natTestMaxNs);
+            latencyIntervalNs, shape, rateBps, natTest, natTestMaxNs, pmtuTest);
     }
 
     static int parsePort(final String text, final String context)
@@ -369,6 +386,10 @@ public record ConnectSpec(
             {
                 sb.append("&nat-test-max=").append(natTestMaxNs / 1_000_000).append("ms");
             }
+        }
+        if (pmtuTest)
+        {
+            sb.append("&pmtu");
         }
         return sb.toString();
     }

@@ -71,7 +71,7 @@ public final class EngineCore
     private final MeshViews meshViews;
     private long nextViewNs;
     /** The {@code ?nat-test} peers' NAT tests, each once, beside their connections. */
-    private final NatTests natTests;
+    private final PeerTests peerTests;
 
     public EngineCore(final EngineConfig config, final Transport transport, final EngineListener listener)
     {
@@ -93,7 +93,7 @@ public final class EngineCore
         {
             peers.add(new PeerConnector(spec, new ConnectionStats(nextKey++, Side.CLIENT, spec.protocol())));
         }
-        this.natTests = new NatTests(config.connects(), this::onNatTest);
+        this.peerTests = new PeerTests(config.connects(), this::onNatTest, this::onPathMtu);
     }
 
     public EngineConfig config()
@@ -126,7 +126,7 @@ public final class EngineCore
         {
             startIperf3(server);
         }
-        natTests.start(transport, random.nextLong());
+        peerTests.start(transport, random.nextLong());
     }
 
     /** A NAT test finished: one event with its verdicts. */
@@ -134,6 +134,14 @@ public final class EngineCore
     {
         listener.onEvent(new EngineEvent(nowNs, System.currentTimeMillis(), EventType.NAT_TEST, 0, Side.CLIENT,
             spec.protocol(), spec.host(), spec.port(), null, null, result.describe(), null, -1, -1, -1, result));
+    }
+
+    /** A path MTU test finished: one event with its result. */
+    private void onPathMtu(final ConnectSpec spec, final io.conntest.core.nat.PathMtuResult result)
+    {
+        listener.onEvent(new EngineEvent(nowNs, System.currentTimeMillis(), EventType.PATH_MTU, 0, Side.CLIENT,
+            spec.protocol(), spec.host(), spec.port(), null, null, result.describe(), null, -1, -1, -1, null,
+            result));
     }
 
     private void startIperf3(final Iperf3Server server)
@@ -231,7 +239,7 @@ public final class EngineCore
         {
             work += iperf3.get(i).doWork(nowNs);
         }
-        work += natTests.doWork(nowNs);
+        work += peerTests.doWork(nowNs);
         if (nowNs - nextViewNs >= 0)
         {
             nextViewNs = nowNs + PEER_VIEW_INTERVAL_NS;
@@ -296,7 +304,7 @@ public final class EngineCore
         {
             at = Math.min(at, iperf3.get(i).nextDeadlineNs());
         }
-        return Math.min(at, natTests.nextDeadlineNs());
+        return Math.min(at, peerTests.nextDeadlineNs());
     }
 
     /** Says goodbye on every connection, closes listeners and the transport. */
@@ -320,7 +328,7 @@ public final class EngineCore
         {
             server.close();
         }
-        natTests.close();
+        peerTests.close();
         for (final ListenerState l : listeners)
         {
             if (l.bound != null)
@@ -377,7 +385,7 @@ public final class EngineCore
         }
         return new EngineSnapshot(nowNs, config.instanceName(), transport.name(), List.copyOf(ls), List.copyOf(cs),
             droppedEvents, MeshMatrixBuilder.build(config.instanceName(), cs, meshViews.links(nowNs),
-                meshViews.droppedEntries() + viewWriter.rowsLeftOut()), natTests.results());
+                meshViews.droppedEntries() + viewWriter.rowsLeftOut()), peerTests.natResults(), peerTests.pathMtuResults());
     }
 
     void setDroppedEvents(final long droppedEvents)

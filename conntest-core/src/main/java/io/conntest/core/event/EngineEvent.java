@@ -1,6 +1,7 @@
 package io.conntest.core.event;
 
 import io.conntest.core.nat.NatTestResult;
+import io.conntest.core.nat.PathMtuResult;
 import io.conntest.core.stats.Side;
 import io.conntest.core.transport.FailureReason;
 import io.conntest.core.transport.TransportProtocol;
@@ -24,6 +25,7 @@ import io.conntest.core.transport.TransportProtocol;
  * @param durationNs      BANDWIDTH_RESULT: the receiver's duration of the test, else -1
  * @param bitsPerSecond   BANDWIDTH_RESULT: bytes × 8 / duration, else -1
  * @param natTest         NAT_TEST: the verdicts, else null
+ * @param pathMtu         PATH_MTU: the result, else null
  */
 public record EngineEvent(
     long timeNs,
@@ -41,8 +43,19 @@ public record EngineEvent(
     long bytes,
     long durationNs,
     long bitsPerSecond,
-    NatTestResult natTest)
+    NatTestResult natTest,
+    PathMtuResult pathMtu)
 {
+    /** An event that may carry a NAT test, not a path MTU test. */
+    public EngineEvent(final long timeNs, final long epochMillis, final EventType type, final long connectionKey,
+        final Side side, final TransportProtocol protocol, final String host, final int port, final String peerName,
+        final FailureReason reason, final String message, final String direction, final long bytes,
+        final long durationNs, final long bitsPerSecond, final NatTestResult natTest)
+    {
+        this(timeNs, epochMillis, type, connectionKey, side, protocol, host, port, peerName, reason, message, direction,
+            bytes, durationNs, bitsPerSecond, natTest, null);
+    }
+
     /** An event with bandwidth figures (or none: -1) and no NAT test. */
     public EngineEvent(final long timeNs, final long epochMillis, final EventType type, final long connectionKey,
         final Side side, final TransportProtocol protocol, final String host, final int port, final String peerName,
@@ -50,7 +63,7 @@ public record EngineEvent(
         final long durationNs, final long bitsPerSecond)
     {
         this(timeNs, epochMillis, type, connectionKey, side, protocol, host, port, peerName, reason, message, direction,
-            bytes, durationNs, bitsPerSecond, null);
+            bytes, durationNs, bitsPerSecond, null, null);
     }
 
     /** An event without bandwidth figures. */

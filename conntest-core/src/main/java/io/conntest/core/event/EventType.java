@@ -51,5 +51,10 @@ public enum EventType
      * The NAT test of an outgoing {@code ?nat-test} peer finished: {@link EngineEvent#natTest()} holds the verdicts
      * (mapping, filtering, binding lifetime), the message says them in words.
      */
-    NAT_TEST
+    NAT_TEST,
+    /**
+     * The path MTU test of an outgoing {@code ?pmtu} peer finished: {@link EngineEvent#pathMtu()} holds the probed
+     * MTU, what ICMP said and the black-hole verdict; the message says them in words.
+     */
+    PATH_MTU
 }

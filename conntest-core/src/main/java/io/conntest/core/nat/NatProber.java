@@ -31,7 +31,7 @@ import io.conntest.core.transport.DatagramPort;
  * </ol>
  * Bounded: at most {@value #LANES} sockets at once, a fixed number of rounds, every wait has a deadline.
  */
-public final class NatProber
+public final class NatProber implements PeerProbe
 {
     /** Opens a plain UDP socket on an ephemeral port (the transport's {@code openDatagram}). */
     @FunctionalInterface

@@ -16,17 +16,20 @@ import org.agrona.MutableDirectBuffer;
  * <pre>
  *  0  magic     u32 = 0x434E4154 ("CNAT")
  *  4  version   u8  = 1
- *  5  kind      u8  requests: 1 mapping, 2 answer from the alternate port, 3 answer after a delay;
+ *  5  kind      u8  requests: 1 mapping, 2 answer from the alternate port, 3 answer after a delay, 4 size (a
+ *                   path MTU probe: padded to the size tried, sent with DF);
  *                   answers: the request's kind | 0x80, or 0xFF busy (the table of delayed answers was full)
  *  6  flags     u16 answers: bit 0 = sent from the alternate port; requests 0
  *  8  token     u64 the prober's, echoed
- * 16  delay     u32 ms, kind 3 only (1 to {@link #MAX_DELAY_MS}), else 0
+ * 16  delay     u32 ms, kind 3 only (1 to {@link #MAX_DELAY_MS}), else 0; kind 4 answers: the length of the
+ *                   request as it arrived (its UDP payload)
  * 20  seen addr u32 answers: the IPv4 source address the listener saw
  * 24  seen port u16 answers: the source port it saw
  * 26  alt port  u16 answers: the listener's alternate port (0: none)
  * 28  reserved  u32 = 0
  * </pre>
- * A request may be longer (padding, at most {@link #MAX_REQUEST_LENGTH}); the answer is always {@link #LENGTH}. A
+ * A request may be longer (padding, at most {@link #MAX_REQUEST_LENGTH}; a kind 4 request at most
+ * {@link #MAX_SIZE_REQUEST_LENGTH}); the answer is always {@link #LENGTH}. A
  * kind 3 request is at least {@link #DELAYED_REQUEST_LENGTH} bytes: it is answered twice (a lost answer must not
  * pass for a lost binding), so its answers together are no larger than it.
  * The decoder allocates nothing: {@link #check} validates, the getters read the wrapped bytes.
@@ -40,12 +43,19 @@ public final class NatProbe
     public static final int DELAYED_REQUEST_LENGTH = 2 * LENGTH;
     /** Longest request accepted: larger ones are junk (no reason to pad further). */
     public static final int MAX_REQUEST_LENGTH = 512;
+    /**
+     * Longest size probe (kind 4): the UDP payload of a 9,000-byte IPv4 packet, the jumbo frames' MTU. The answer
+     * stays {@link #LENGTH} bytes, so a large probe amplifies nothing; a path MTU above 9,000 is reported as at least
+     * that.
+     */
+    public static final int MAX_SIZE_REQUEST_LENGTH = 9_000 - 20 - 8;
     /** Longest delay a request may ask for: a binding lifetime is measured up to three minutes (RFC 4787 REQ-5: 2 min). */
     public static final int MAX_DELAY_MS = 180_000;
 
     public static final int KIND_MAPPING = 1;
     public static final int KIND_FROM_ALTERNATE = 2;
     public static final int KIND_DELAYED = 3;
+    public static final int KIND_SIZE = 4;
     public static final int ANSWER_BIT = 0x80;
     public static final int KIND_BUSY = 0xFF;
     public static final int FLAG_FROM_ALTERNATE = 0x1;
@@ -80,7 +90,7 @@ public final class NatProbe
     /** {@link #REQUEST}, {@link #ANSWER} or {@link #MALFORMED} (bad length, version, kind, delay or reserved bits). */
     public static int check(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < LENGTH || length > MAX_REQUEST_LENGTH || !isProbe(buffer, offset, length)
+        if (length < LENGTH || length > MAX_SIZE_REQUEST_LENGTH || !isProbe(buffer, offset, length)
             || (buffer.getByte(offset + VERSION_OFFSET) & 0xFF) != VERSION
             || buffer.getInt(offset + RESERVED_OFFSET, BE) != 0)
         {
@@ -88,8 +98,14 @@ public final class NatProbe
         }
         final int kind = kind(buffer, offset);
         final long delay = delayMs(buffer, offset);
+        if (length > MAX_REQUEST_LENGTH && kind != KIND_SIZE)
+        {
+            return MALFORMED;
+        }
         switch (kind)
         {
+            case KIND_SIZE:
+                return delay == 0 && flags(buffer, offset) == 0 && isBlankAnswer(buffer, offset) ? REQUEST : MALFORMED;
             case KIND_MAPPING:
             case KIND_FROM_ALTERNATE:
                 return delay == 0 && flags(buffer, offset) == 0 && isBlankAnswer(buffer, offset) ? REQUEST : MALFORMED;
@@ -99,6 +115,7 @@ public final class NatProbe
             case KIND_MAPPING | ANSWER_BIT:
             case KIND_FROM_ALTERNATE | ANSWER_BIT:
             case KIND_DELAYED | ANSWER_BIT:
+            case KIND_SIZE | ANSWER_BIT:
             case KIND_BUSY:
                 return length == LENGTH && delay <= MAX_DELAY_MS ? ANSWER : MALFORMED;
             default:
@@ -126,6 +143,35 @@ public final class NatProbe
         out.putLong(offset + TOKEN_OFFSET, token, BE);
         out.putInt(offset + DELAY_OFFSET, delayMs, BE);
         return length;
+    }
+
+    /**
+     * Writes a size request (kind 4) of {@code length} bytes ({@link #LENGTH} to {@link #MAX_SIZE_REQUEST_LENGTH}),
+     * zero padding after the header; returns the length.
+     */
+    public static int writeSizeRequest(final MutableDirectBuffer out, final int offset, final long token,
+        final int length)
+    {
+        if (length < LENGTH || length > MAX_SIZE_REQUEST_LENGTH)
+        {
+            throw new IllegalArgumentException("size probe of " + length + " bytes is not in " + LENGTH + ".."
+                + MAX_SIZE_REQUEST_LENGTH);
+        }
+        writeRequest(out, offset, KIND_SIZE, token, 0);
+        out.setMemory(offset + LENGTH, length - LENGTH, (byte)0);
+        return length;
+    }
+
+    /** Puts the received request's length in a size answer (kind 4), where other answers echo the delay. */
+    static void setReceivedLength(final MutableDirectBuffer answer, final int offset, final int length)
+    {
+        answer.putInt(offset + DELAY_OFFSET, length, BE);
+    }
+
+    /** A size answer's length of the request as it arrived. */
+    public static int receivedLength(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + DELAY_OFFSET, BE);
     }
 
     /**

@@ -114,6 +114,11 @@ public final class NatResponder
         final boolean fromAlternate = kind == NatProbe.KIND_FROM_ALTERNATE && alternatePort != 0 ?
             !onAlternate : onAlternate;
         NatProbe.writeAnswer(buffer, offset, answer, 0, false, srcAddr, srcPort, alternatePort, fromAlternate);
+        if (kind == NatProbe.KIND_SIZE)
+        {
+            // a path MTU probe: what arrived (whole, since UDP delivers whole datagrams) is the answer
+            NatProbe.setReceivedLength(answer, 0, length);
+        }
         send(fromAlternate, srcAddr, srcPort, answer, 0);
     }
 

@@ -135,6 +135,20 @@ final class KernelDatagramPort implements DatagramPort, KernelChannel
     }
 
     @Override
+    public boolean enablePathMtuProbing()
+    {
+        final PathMtuControl control = transport.pathMtuControl();
+        return control != null && !closed && control.probeMode(channel);
+    }
+
+    @Override
+    public int routeMtu(final int dstAddr, final int dstPort)
+    {
+        final PathMtuControl control = transport.pathMtuControl();
+        return control == null ? 0 : control.routeMtu(dstAddr, dstPort);
+    }
+
+    @Override
     public long receiveDrops()
     {
         return 0;

@@ -53,6 +53,7 @@ public final class KernelTransport implements Transport
     private int stashedCount;
     private TcpInfoSource tcpInfoSource;
     private UdpSegmentation udpSegmentation;
+    private PathMtuControl pathMtuControl;
     private UdpSendBatch udpBatch;
     private boolean stashOverflowed;
     private long nextId = 1;
@@ -129,6 +130,18 @@ public final class KernelTransport implements Transport
         this.udpSegmentation = segmentation;
         this.udpBatch = segmentation == null ? null : new UdpSendBatch(segmentation.maxSegments());
         return this;
+    }
+
+    /** Path MTU probing on the plain datagram sockets opened from now on; null (the default): none. */
+    public KernelTransport pathMtuControl(final PathMtuControl control)
+    {
+        this.pathMtuControl = control;
+        return this;
+    }
+
+    PathMtuControl pathMtuControl()
+    {
+        return pathMtuControl;
     }
 
     UdpSegmentation udpSegmentation()

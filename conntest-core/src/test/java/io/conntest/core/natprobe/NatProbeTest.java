@@ -1,6 +1,7 @@
 package io.conntest.core.natprobe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,7 @@ import io.conntest.core.protocol.FrameHeader;
 /** The NAT probe's wire format and the responder's rules: round trip, malformed input, bounds, rate. */
 class NatProbeTest
 {
-    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[NatProbe.MAX_REQUEST_LENGTH + 8]);
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[NatProbe.MAX_SIZE_REQUEST_LENGTH + 8]);
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
 
     @Test
@@ -55,7 +56,7 @@ class NatProbeTest
     @Test
     void malformedProbesAreRecognisedAsSuch()
     {
-        final int[][] cases = {{NatProbe.VERSION_OFFSET, 2}, {NatProbe.KIND_OFFSET, 0}, {NatProbe.KIND_OFFSET, 4},
+        final int[][] cases = {{NatProbe.VERSION_OFFSET, 2}, {NatProbe.KIND_OFFSET, 0}, {NatProbe.KIND_OFFSET, 5},
             {NatProbe.KIND_OFFSET, 0x7F}, {NatProbe.RESERVED_OFFSET + 3, 1}, {NatProbe.SEEN_ADDR_OFFSET, 1},
             {NatProbe.ALT_PORT_OFFSET + 1, 1}, {NatProbe.FLAGS_OFFSET + 1, 1}};
         for (final int[] c : cases)
@@ -79,6 +80,54 @@ class NatProbeTest
         assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, NatProbe.LENGTH - 1), "short");
         assertEquals(NatProbe.REQUEST, NatProbe.check(buffer, 0, NatProbe.MAX_REQUEST_LENGTH), "padded");
         assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, NatProbe.MAX_REQUEST_LENGTH + 1), "too long");
+    }
+
+    @Test
+    void aSizeProbeMayBeAsLongAsAJumboPacketAndIsAnsweredWithWhatArrived()
+    {
+        NatProbe.writeSizeRequest(buffer, 0, 77, NatProbe.MAX_SIZE_REQUEST_LENGTH);
+        assertEquals(NatProbe.REQUEST, NatProbe.check(buffer, 0, NatProbe.MAX_SIZE_REQUEST_LENGTH));
+        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, NatProbe.MAX_SIZE_REQUEST_LENGTH + 1), "too long");
+        assertThrows(IllegalArgumentException.class, () -> NatProbe.writeSizeRequest(buffer, 0, 77, 31));
+        final List<int[]> sent = new ArrayList<>();
+        final UnsafeBuffer[] answer = new UnsafeBuffer[1];
+        final NatResponder responder = new NatResponder(new NatResponder.Io()
+        {
+            @Override
+            public boolean sendFromMain(final int dstAddr, final int dstPort, final DirectBuffer b, final int offset,
+                final int length)
+            {
+                final byte[] copy = new byte[length];
+                b.getBytes(offset, copy);
+                answer[0] = new UnsafeBuffer(copy);
+                sent.add(new int[] {length});
+                return true;
+            }
+
+            @Override
+            public boolean sendFromAlternate(final int dstAddr, final int dstPort, final DirectBuffer b,
+                final int offset, final int length)
+            {
+                throw new AssertionError("a size probe is answered from the port it came to");
+            }
+
+            @Override
+            public int alternatePort()
+            {
+                return 41_000;
+            }
+        });
+        NatProbe.writeSizeRequest(buffer, 0, 78, 1472);
+        responder.onProbe(0x0A000001, 5000, buffer, 0, 1472, false, 0);
+        assertEquals(1, sent.size());
+        assertEquals(NatProbe.LENGTH, sent.get(0)[0], "the answer is small whatever the probe's size");
+        assertEquals(NatProbe.ANSWER, NatProbe.check(answer[0], 0, NatProbe.LENGTH));
+        assertEquals(NatProbe.KIND_SIZE | NatProbe.ANSWER_BIT, NatProbe.kind(answer[0], 0));
+        assertEquals(1472, NatProbe.receivedLength(answer[0], 0));
+        assertEquals(78, NatProbe.token(answer[0], 0));
+        // any other kind stays bounded by the short limit
+        NatProbe.writeRequest(buffer, 0, NatProbe.KIND_MAPPING, 1, 0);
+        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, 1472));
     }
 
     @Test

@@ -25,6 +25,12 @@ public final class UdpSocket
     private boolean wantsWritable;
     private int pendingError;
     private int icmpErrorFrom;
+    /** Path MTU probing (RFC 8899): DF on every datagram this socket sends, none fragmented here. */
+    private boolean dontFragment;
+    /** The smallest next-hop MTU of the ICMP "fragmentation needed" heard (RFC 1191 §4), 0 when none said one. */
+    private int smallestNextHopMtu;
+    private int nextHopMtuFrom;
+    private long fragmentationNeeded;
     /** TTL and TOS byte of the datagram being handed over by {@link #receive}, -1 when unknown. */
     private int lastTtl = -1;
     private int lastTos = -1;
@@ -137,6 +143,44 @@ public final class UdpSocket
             bind(0);
         }
         return owner.sendSegmentedNow(this, dstAddr, dstPort, src, offset, length, segmentSize);
+    }
+
+    /**
+     * Sets DF on every datagram sent from now on (RFC 791), so that none is fragmented on the way: what a path MTU
+     * probe needs (RFC 8899 §3, as Linux's {@code IP_PMTUDISC_PROBE}). A datagram larger than the interface's MTU
+     * then fails with {@code EMSGSIZE} instead of leaving in fragments.
+     */
+    public void dontFragment(final boolean on)
+    {
+        dontFragment = on;
+    }
+
+    public boolean dontFragment()
+    {
+        return dontFragment;
+    }
+
+    /**
+     * ICMP "fragmentation needed and DF set" messages heard about this socket's datagrams (RFC 792, type 3 code 4).
+     */
+    public long fragmentationNeeded()
+    {
+        return fragmentationNeeded;
+    }
+
+    /**
+     * The smallest next-hop MTU those messages gave (RFC 1191 §4), 0 when none did (a router from before RFC 1191
+     * leaves the field zero).
+     */
+    public int smallestNextHopMtu()
+    {
+        return smallestNextHopMtu;
+    }
+
+    /** The router that sent the message with {@link #smallestNextHopMtu()}, 0 when none. */
+    public int nextHopMtuFrom()
+    {
+        return nextHopMtuFrom;
     }
 
     /** Whether {@link #sendSegmented} can be used at all (the device cuts UDP super-datagrams). */
@@ -349,6 +393,16 @@ public final class UdpSocket
     void markReady()
     {
         inReadyList = true;
+    }
+
+    void onFragmentationNeeded(final int nextHopMtu, final int reporter)
+    {
+        fragmentationNeeded++;
+        if (nextHopMtu > 0 && (smallestNextHopMtu == 0 || nextHopMtu < smallestNextHopMtu))
+        {
+            smallestNextHopMtu = nextHopMtu;
+            nextHopMtuFrom = reporter;
+        }
     }
 
     void onIcmpError(final int errno, final int icmpType, final int icmpCode, final int reporter,

@@ -42,6 +42,9 @@ public final class UdpSockets implements IpProtocolHandler
     private final UdpPacket directUdp = new UdpPacket();
     /** Where the checksum is in a UDP header (RFC 768). */
     private static final int UDP_CHECKSUM_OFFSET = 6;
+    /** RFC 792: destination unreachable, code 4 "fragmentation needed and DF set". */
+    private static final int ICMP_DESTINATION_UNREACHABLE = 3;
+    private static final int ICMP_FRAGMENTATION_NEEDED = 4;
     /** Super-datagrams handed to the device to cut (USO). */
     private long segmentedSends;
     private final UdpRepr directRepr = new UdpRepr();
@@ -199,6 +202,10 @@ public final class UdpSockets implements IpProtocolHandler
             return;
         }
         icmpErrors++;
+        if (icmpType == ICMP_DESTINATION_UNREACHABLE && icmpCode == ICMP_FRAGMENTATION_NEEDED)
+        {
+            socket.onFragmentationNeeded(nextHopMtu, reporter);
+        }
         socket.onIcmpError(errno, icmpType, icmpCode, reporter, dstAddr, remotePort);
     }
 
@@ -345,7 +352,7 @@ public final class UdpSockets implements IpProtocolHandler
             return false;
         }
         final MutableDirectBuffer buffer =
-            s.claim(dstAddr, Ipv4Packet.PROTOCOL_UDP, UdpPacket.HEADER_LENGTH + length, false);
+            s.claim(dstAddr, Ipv4Packet.PROTOCOL_UDP, UdpPacket.HEADER_LENGTH + length, socket.dontFragment());
         if (buffer == null)
         {
             return false;
@@ -438,7 +445,8 @@ public final class UdpSockets implements IpProtocolHandler
             final int dstPort = queue.peekPort();
             final int length = queue.peekLength();
             final MutableDirectBuffer buffer =
-                sender.claim(dstAddr, Ipv4Packet.PROTOCOL_UDP, UdpPacket.HEADER_LENGTH + length, false);
+                sender.claim(dstAddr, Ipv4Packet.PROTOCOL_UDP, UdpPacket.HEADER_LENGTH + length,
+                    socket.dontFragment());
             if (buffer == null)
             {
                 switch (sender.lastRefusal())

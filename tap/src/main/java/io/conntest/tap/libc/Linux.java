@@ -29,6 +29,12 @@ public final class Linux
     public static final int IP_RECVTTL = 12;
     /** {@code IP_RECVTOS}: deliver each datagram's TOS byte as a control message. */
     public static final int IP_RECVTOS = 13;
+    /** {@code IP_MTU_DISCOVER}: a socket's path MTU discovery mode (an int, {@code IP_PMTUDISC_*}; ip(7)). */
+    public static final int IP_MTU_DISCOVER = 10;
+    /** {@code IP_PMTUDISC_PROBE}: set DF, ignore the path MTU learnt; larger than the device's MTU fails. */
+    public static final int IP_PMTUDISC_PROBE = 3;
+    /** {@code IP_MTU}: a connected socket's current path MTU (read only, an int; ip(7)). */
+    public static final int IP_MTU = 14;
     /** {@code SOL_UDP} (= IPPROTO_UDP): the level of the UDP socket options below (linux/udp.h). */
     public static final int SOL_UDP = 17;
     /** Send: the datagram size a large write is cut into (UDP GSO, Linux 4.18). As a cmsg: a {@code uint16_t}. */

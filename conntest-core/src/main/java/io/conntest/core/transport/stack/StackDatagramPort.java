@@ -15,6 +15,8 @@ import io.conntest.stack.socket.UdpSocketListener;
 final class StackDatagramPort implements DatagramPort, UdpSocketListener, UdpDatagramHandler
 {
     private static final int MAX_DATAGRAMS_PER_POLL = 1024;
+    /** An IPv4 header without options and a UDP header. */
+    private static final int IP_UDP_HEADERS = 28;
     /** Queues large enough for a burst at a few hundred Mbit/s between the engine's cycles. */
     static final int QUEUE_BYTES = 4 << 20;
 
@@ -25,7 +27,7 @@ final class StackDatagramPort implements DatagramPort, UdpSocketListener, UdpDat
     private long nowNs;
 
     /** Queues of a socket for a few small datagrams (NAT probes). */
-    static final int SMALL_QUEUE_BYTES = 8 * 1024;
+    static final int SMALL_QUEUE_BYTES = 24 * 1024; // room for one 9,000-byte path MTU probe and its answers
 
     StackDatagramPort(final StackTransport transport, final int port, final DatagramHandler handler)
     {
@@ -73,7 +75,39 @@ final class StackDatagramPort implements DatagramPort, UdpSocketListener, UdpDat
     public boolean send(final int dstAddr, final int dstPort, final DirectBuffer buffer, final int offset,
         final int length)
     {
+        if (socket.dontFragment() && length + IP_UDP_HEADERS > transport.host().stack().iface().mtu())
+        {
+            return false; // EMSGSIZE, as the kernel says it at once: DF set and larger than the interface's MTU
+        }
         return socket.isOpen() && socket.sendTo(dstAddr, dstPort, buffer, offset, length);
+    }
+
+    @Override
+    public boolean enablePathMtuProbing()
+    {
+        socket.dontFragment(true);
+        return true;
+    }
+
+    @Override
+    public int routeMtu(final int dstAddr, final int dstPort)
+    {
+        // one interface, no per-destination path MTU kept for UDP: the ICMP messages are the socket's
+        final int mtu = transport.host().stack().iface().mtu();
+        final int icmp = socket.smallestNextHopMtu();
+        return icmp > 0 ? Math.min(mtu, icmp) : mtu;
+    }
+
+    @Override
+    public int icmpNextHopMtu()
+    {
+        return socket.smallestNextHopMtu();
+    }
+
+    @Override
+    public int icmpNextHopMtuFrom()
+    {
+        return socket.nextHopMtuFrom();
     }
 
     @Override
