@@ -34,6 +34,8 @@ final class KernelDatagramPort implements DatagramPort, KernelChannel
     private InetSocketAddress lastDestination;
     private int lastDestinationAddr;
     private boolean closed;
+    /** The kernel's route MTU when a path MTU prober first asked, 0 before. */
+    private int firstRouteMtu;
 
     KernelDatagramPort(final KernelTransport transport, final Selector selector, final String host, final int port,
         final DatagramHandler handler) throws IOException
@@ -145,7 +147,28 @@ final class KernelDatagramPort implements DatagramPort, KernelChannel
     public int routeMtu(final int dstAddr, final int dstPort)
     {
         final PathMtuControl control = transport.pathMtuControl();
-        return control == null ? 0 : control.routeMtu(dstAddr, dstPort);
+        final int mtu = control == null ? 0 : control.routeMtu(dstAddr, dstPort);
+        if (firstRouteMtu == 0)
+        {
+            firstRouteMtu = mtu;
+        }
+        return mtu;
+    }
+
+    /**
+     * The kernel keeps what ICMP "fragmentation needed" said in its route MTU (RFC 1191) rather than telling the
+     * socket: a route MTU towards the last destination below the first one read is that message's next-hop MTU.
+     */
+    @Override
+    public int icmpNextHopMtu()
+    {
+        final PathMtuControl control = transport.pathMtuControl();
+        if (control == null || lastDestination == null || firstRouteMtu == 0)
+        {
+            return 0;
+        }
+        final int now = control.routeMtu(lastDestinationAddr, lastDestination.getPort());
+        return now > 0 && now < firstRouteMtu ? now : 0;
     }
 
     @Override
