@@ -95,6 +95,11 @@ public final class LabCommand implements Callable<Integer>
         + "first outside instance. Needs the TAP stack and nft.")
     private String topology;
 
+    @Option(names = "--router-mtu", paramLabel = "BYTES", description = "With --topology nat: the MTU of the "
+        + "router's outside link (576 to 9000; default 1500, the links' own), so the path from the inside is narrower "
+        + "than the inside links: the inside instances' path MTU tests (?pmtu) find it.")
+    private Integer routerMtu;
+
     @Option(names = "--stack-demo", description = "Run the own-stack demo (root: TAP, ping, UDP echo) instead.")
     private boolean stackDemo;
 
@@ -143,6 +148,11 @@ public final class LabCommand implements Callable<Integer>
         final boolean tap = missingTap == null && !"kernel".equals(stack);
         final List<int[]> blocked = blockedPairs(tap);
         final boolean nat = natTopology(tap);
+        if (routerMtu != null && (!nat || routerMtu < 576 || routerMtu > 9000))
+        {
+            throw new ParameterException(spec.commandLine(), nat ? "--router-mtu " + routerMtu + " is not in 576..9000"
+                : "--router-mtu needs --topology nat (it is the NAT router's outside link)");
+        }
         try (RunControl control = main.control(); Output out = main.openOutput(output, control))
         {
             // a lab is a mesh: its live view opens on the matrix (m switches to the connection tables)
@@ -160,7 +170,7 @@ public final class LabCommand implements Callable<Integer>
                 out.note("lab: no TAP devices here (" + missingTap + "); running the mesh on kernel sockets");
             }
             final NetworkNamespace ns = NetworkNamespace.create("ct-lab");
-            try (LabMesh mesh = new LabMesh(instances, ns, tap, offloadMode, nat))
+            try (LabMesh mesh = new LabMesh(instances, ns, tap, offloadMode, nat, routerMtu == null ? 0 : routerMtu))
             {
                 if (tap)
                 {

@@ -53,6 +53,8 @@ final class LabMesh implements AutoCloseable
     /** Bound ports per instance: [i][0] tcp, [i][1] udp. */
     private final int[][] ports;
     private final boolean nat;
+    /** The MTU of the NAT router's outside link, 0 for the default. */
+    private final int routerMtu;
     /** The nftables table of {@link #block}. */
     static final String BLOCK_TABLE = "conntest_lab";
     private boolean blockTableMade;
@@ -85,6 +87,16 @@ final class LabMesh implements AutoCloseable
     LabMesh(final int count, final NetworkNamespace ns, final boolean tap, final OffloadMode offload,
         final boolean nat)
     {
+        this(count, ns, tap, offload, nat, 0);
+    }
+
+    /**
+     * @param routerMtu with {@code nat}: the MTU of the router's outside link ({@code --router-mtu}), 0 for 1500
+     */
+    LabMesh(final int count, final NetworkNamespace ns, final boolean tap, final OffloadMode offload,
+        final boolean nat, final int routerMtu)
+    {
+        this.routerMtu = routerMtu;
         this.count = count;
         this.nat = nat;
         this.ns = ns;
@@ -189,7 +201,7 @@ final class LabMesh implements AutoCloseable
     /** The router's rules, for the lab's notes; null in the bridge topology. */
     String natDescription()
     {
-        return nat ? NatRouter.describe(hosts[0]) : null;
+        return nat ? NatRouter.describe(hosts[0], routerMtu) : null;
     }
 
     static String tapName(final int i)
@@ -212,7 +224,7 @@ final class LabMesh implements AutoCloseable
         ns.addAddress(BRIDGE, BRIDGE_ADDRESS);
         if (nat)
         {
-            NatRouter.build(ns, hosts[0]);
+            NatRouter.build(ns, hosts[0], routerMtu);
         }
         for (int i = 0; i < count; i++)
         {
@@ -288,8 +300,9 @@ final class LabMesh implements AutoCloseable
             ConnectSpec spec = ConnectSpec.of(protocol, hosts[i], ports[i][protocol == TransportProtocol.TCP ? 0 : 1]);
             if (crossesNat(i, j) && i != 0)
             {
-                // what kind of NAT it is, told once beside the connection (short gaps: the lab runs for seconds)
-                spec = spec.withNatTest(NAT_TEST_MAX_NS);
+                // what kind of NAT it is and the path's MTU, told once beside the connection (short gaps: the lab
+                // runs for seconds)
+                spec = spec.withNatTest(NAT_TEST_MAX_NS).withPmtuTest();
             }
             if (bandwidthOnPair(k))
             {

@@ -24,10 +24,21 @@ final class NatRouter
     {
     }
 
-    /** Makes the outside bridge and the router's rules; the inside bridge exists already. */
-    static void build(final NetworkNamespace ns, final String blockedHost)
+    /**
+     * Makes the outside bridge and the router's rules; the inside bridge exists already.
+     *
+     * @param outsideMtu the MTU of the router's outside link (the outside bridge), or 0 for the default 1500: a smaller
+     *                   one makes the path from the inside narrower than the inside links, for the path MTU tests
+     */
+    static void build(final NetworkNamespace ns, final String blockedHost, final int outsideMtu)
     {
         ns.addBridge(OUTSIDE_BRIDGE);
+        if (outsideMtu > 0)
+        {
+            // set by hand, a bridge keeps its MTU when ports join (Linux 4.17+): the router forwards onto it with
+            // this MTU and answers larger DF packets with ICMP "fragmentation needed" (RFC 1191)
+            ns.ip("link", "set", OUTSIDE_BRIDGE, "mtu", Integer.toString(outsideMtu));
+        }
         ns.addAddress(OUTSIDE_BRIDGE, OUTSIDE_GATEWAY + "/24");
         ns.exec("sysctl", "-qw", "net.ipv4.ip_forward=1").check();
         ns.exec("nft", "add", "table", "ip", TABLE).check();
@@ -45,10 +56,11 @@ final class NatRouter
     }
 
     /** The rules as one line for the lab's notes (what a user would type to build the same router). */
-    static String describe(final String blockedHost)
+    static String describe(final String blockedHost, final int outsideMtu)
     {
         return "router " + INSIDE_GATEWAY + " / " + OUTSIDE_GATEWAY + ": masquerade " + INSIDE_PREFIX
             + "0/24 out of " + OUTSIDE_BRIDGE + ", outside -> inside only for established flows, udp to "
-            + blockedHost + ":" + LabMesh.NAMESPACE_PORT + " dropped";
+            + blockedHost + ":" + LabMesh.NAMESPACE_PORT + " dropped"
+            + (outsideMtu > 0 ? ", outside link mtu " + outsideMtu : "");
     }
 }

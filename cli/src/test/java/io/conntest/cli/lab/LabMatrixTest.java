@@ -104,9 +104,10 @@ class LabMatrixTest
         Privileges.assumeNetworkNamespaces();
         Privileges.assumeCommand("nft");
         final CliRun lab = new CliRun("lab", "--instances", "4", "--duration", "14s", "--ui", "json",
-            "--topology", "nat");
+            "--topology", "nat", "--router-mtu", "1280");
         assertEquals(0, lab.run(), lab.err());
         assertTrue(lab.err().contains("topology nat: router 10.0.0.1 / 10.1.0.1"), lab.err());
+        assertTrue(lab.err().contains("outside link mtu 1280"), lab.err());
         final Map<String, Map<String, Object>> lastMatrix = new HashMap<>();
         boolean stopping = false;
         for (final String line : lab.lines())
@@ -166,6 +167,26 @@ class LabMatrixTest
             assertEquals("endpoint-independent", t.get("mapping"), t.toString());
             assertEquals("address-and-port-dependent", t.get("filtering"), t.toString());
             assertEquals(3.0, ((Number)t.get("binding_lifetime_min_s")).doubleValue(), 0.01, t.toString());
+        }
+        // and the path's MTU: the router's outside link is narrower than the TAPs, and its ICMP says so
+        final Map<String, Map<String, Object>> pathMtus = new HashMap<>();
+        for (final String line : lab.lines())
+        {
+            final Map<String, Object> event = JsonParser.object(line);
+            if ("path_mtu".equals(event.get("event")))
+            {
+                final Map<String, Object> data = (Map<String, Object>)event.get("data");
+                pathMtus.put((String)data.get("instance"), data);
+            }
+        }
+        assertEquals(List.of("charlie", "delta"), pathMtus.keySet().stream().sorted().toList(), pathMtus.toString());
+        for (final Map<String, Object> t : pathMtus.values())
+        {
+            assertEquals(1280L, t.get("path_mtu"), t.toString());
+            assertEquals(1500L, t.get("local_mtu"), t.toString());
+            assertEquals(1280L, t.get("icmp_mtu"), t.toString());
+            assertEquals("10.0.0.1", t.get("icmp_from"), t.toString());
+            assertEquals(false, t.get("black_hole"), t.toString());
         }
     }
 
