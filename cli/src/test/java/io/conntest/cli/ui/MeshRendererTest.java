@@ -136,4 +136,19 @@ class MeshRendererTest
         assertEquals("echo -> 10.1.0.11:7000 NAT: no verdict (no answer)", MeshRenderer.natLine("echo",
             io.conntest.core.nat.NatTestResult.failed("10.1.0.11:7000", "no answer")));
     }
+
+    @Test
+    void aPathMtuTestIsOneShortLineThatSaysABlackHole()
+    {
+        assertEquals("charlie -> 10.1.0.12:7000 MTU: 1280 (local 1500, icmp 1280 from 10.0.0.1)",
+            MeshRenderer.pathMtuLine("charlie", new io.conntest.core.nat.PathMtuResult("10.1.0.12:7000", null, 1280,
+                false, 1500, 1280, "10.0.0.1", 1280, 8, 6, 900)));
+        assertEquals("delta -> 10.1.0.12:7000 MTU: 1280 (local 1500, no icmp) BLACK HOLE: icmp-based 1500",
+            MeshRenderer.pathMtuLine("delta", new io.conntest.core.nat.PathMtuResult("10.1.0.12:7000", null, 1280,
+                false, 1500, 0, null, 1500, 22, 18, 2000)));
+        assertEquals("echo -> 10.1.0.11:7000 MTU: >= 9000 (local 9000)", MeshRenderer.pathMtuLine("echo",
+            new io.conntest.core.nat.PathMtuResult("10.1.0.11:7000", null, 9000, true, 9000, 0, null, 9000, 2, 0, 5)));
+        assertEquals("echo -> 10.1.0.11:7000 MTU: unknown (no answer)", MeshRenderer.pathMtuLine("echo",
+            io.conntest.core.nat.PathMtuResult.failed("10.1.0.11:7000", "no answer")));
+    }
 }
