@@ -187,6 +187,8 @@ public final class JsonOutput extends Output
             .put("binding_lifetime_max_s", r.lifetimeMaxS())
             .put("keepalive_s", r.keepaliveS())
             .put("binding_lifetime_limit_s", r.lifetimeLimitS())
+            .put("hairpinning", r.hairpinning())
+            .put("hairpin_source", r.hairpinSource())
             .put("error", r.error());
     }
 

@@ -83,7 +83,8 @@ final class MeshRenderer
         }
         b.append("seen as ").append(t.seenAs()).append(", mapping ").append(t.mapping())
             .append(Boolean.TRUE.equals(t.portPreserved()) ? " (port kept)" : "")
-            .append(", filtering ").append(t.filtering()).append(", binding ");
+            .append(", filtering ").append(t.filtering())
+            .append(t.hairpinning() == null ? "" : t.hairpinning() ? ", hairpin" : ", no hairpin").append(", binding ");
         if (Double.isNaN(t.lifetimeMaxS()))
         {
             b.append("> ").append(Human.seconds(t.lifetimeMinS()));

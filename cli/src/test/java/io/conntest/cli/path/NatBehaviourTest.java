@@ -56,6 +56,14 @@ class NatBehaviourTest
                         "{ type nat hook prerouting priority -100 ; }").check();
                     inside.exec("nft", "add", "rule", "ip", "ctnat", "pre", "iifname", "vin", "udp", "dport",
                         "1024-65535", "dnat", "to", "192.168.7.2").check();
+                    // and hairpinning (RFC 4787 §6): what the inside sends to the public address comes back inside,
+                    // from the public address (REQ-9b: the sender's mapping, its port kept)
+                    inside.exec("nft", "add", "rule", "ip", "ctnat", "pre", "iifname", "ct0", "ip", "daddr",
+                        "10.9.0.1", "udp", "dport", "1024-65535", "dnat", "to", "192.168.7.2").check();
+                    inside.exec("nft", "add", "rule", "ip", "ctnat", "post", "oifname", "ct0", "ip", "saddr",
+                        "192.168.7.0/24", "snat", "to", "10.9.0.1").check();
+                    inside.exec("sysctl", "-qw", "net.ipv4.conf.all.send_redirects=0").check();
+                    inside.exec("sysctl", "-qw", "net.ipv4.conf.ct0.send_redirects=0").check();
                 }
                 if (serverOnStack)
                 {
@@ -124,6 +132,8 @@ class NatBehaviourTest
             assertEquals(Boolean.TRUE, nat.get("port_preserved"), nat.toString());
             assertEquals("address-and-port-dependent", nat.get("filtering"), nat.toString());
             assertTrue(String.valueOf(nat.get("seen_as")).startsWith("10.9.0.1:"), nat.toString());
+            // a plain masquerade does not hairpin: the request to the public address ends at the router
+            assertEquals(Boolean.FALSE, nat.get("hairpinning"), nat.toString());
             assertEquals(1.0, ((Number)nat.get("binding_lifetime_min_s")).doubleValue(), 1e-9, nat.toString());
             assertNull(nat.get("binding_lifetime_max_s"), "no gap up to the maximum lost the binding");
             assertNull(nat.get("error"), nat.toString());
@@ -147,6 +157,8 @@ class NatBehaviourTest
             assertEquals("endpoint-independent", nat.get("mapping"), nat.toString());
             assertEquals("endpoint-independent or address-dependent", nat.get("filtering"), nat.toString());
             assertTrue(String.valueOf(nat.get("seen_as")).startsWith("10.9.0.1:"), nat.toString());
+            assertEquals(Boolean.TRUE, nat.get("hairpinning"), nat.toString());
+            assertTrue(String.valueOf(nat.get("hairpin_source")).startsWith("10.9.0.1:"), nat.toString());
         }
     }
 

@@ -19,6 +19,9 @@ import io.conntest.core.transport.DatagramPort;
  * <li><b>mapping</b> (RFC 4787 &sect;4.1): from one socket, ask the listener's port and then its alternate port what
  * they see. The same address and port: endpoint-independent (or address-dependent: the peer has one address, so
  * the two cannot be told apart); different: address-and-port-dependent. Also whether the local port was kept.</li>
+ * <li><b>hairpinning</b> (RFC 4787 &sect;6, RFC 5780 &sect;4.5): from a second socket, a request to the first
+ * socket's mapped address ({@value #HAIRPIN_TRIES} tries); its arrival at the first socket, and the source it came
+ * with, say whether the NAT hairpins and how.</li>
  * <li><b>filtering</b> (RFC 4787 &sect;5): from a fresh socket, ask the listener's port to answer from its alternate
  * port, which this socket never sent to ({@value #FILTER_TRIES} tries, {@value #FILTER_WAIT_MS} ms each). An answer:
  * endpoint-independent or address-dependent filtering (one peer address); none: address-and-port-dependent.</li>
@@ -44,6 +47,7 @@ public final class NatProber implements PeerProbe
     static final int MAPPING_TRIES = 10;
     static final int ALTERNATE_TRIES = 4;
     static final int FILTER_TRIES = 3;
+    static final int HAIRPIN_TRIES = 3;
     static final long FILTER_WAIT_MS = 1_000;
     static final int LANES = 4;
     static final int MAX_BISECT_ROUNDS = 6;
@@ -58,7 +62,7 @@ public final class NatProber implements PeerProbe
 
     private enum Phase
     {
-        START, MAPPING, MAPPING_ALTERNATE, FILTERING, LIFETIME, DONE
+        START, MAPPING, MAPPING_ALTERNATE, HAIRPIN, FILTERING, LIFETIME, DONE
     }
 
     private final Sockets sockets;
@@ -73,6 +77,9 @@ public final class NatProber implements PeerProbe
 
     private ProbeSocket first;
     private ProbeSocket filter;
+    private ProbeSocket hairpin;
+    private Boolean hairpinning;
+    private String hairpinSource;
     private int alternatePort;
     private int seenAddr;
     private int seenPort;
@@ -147,6 +154,8 @@ public final class NatProber implements PeerProbe
                 return mapping(nowNs);
             case MAPPING_ALTERNATE:
                 return mappingAlternate(nowNs);
+            case HAIRPIN:
+                return hairpin(nowNs);
             case FILTERING:
                 return filtering(nowNs);
             case LIFETIME:
@@ -181,8 +190,7 @@ public final class NatProber implements PeerProbe
         if (alternatePort == 0)
         {
             notes.add("the peer has no alternate port");
-            first.close();
-            startFiltering(nowNs);
+            startHairpin(nowNs);
             return work + 1;
         }
         first.begin(NatProbe.KIND_MAPPING, alternatePort, 0, ALTERNATE_TRIES, RETRY_NS, nowNs);
@@ -206,6 +214,41 @@ public final class NatProber implements PeerProbe
         {
             return work;
         }
+        startHairpin(nowNs);
+        return work + 1;
+    }
+
+    /**
+     * Hairpinning (RFC 4787 &sect;6, RFC 5780 &sect;4.5): from a second socket, a request to the first socket's mapped
+     * address; a NAT that hairpins sends it back inside, to the first socket, which notes its arrival and source.
+     */
+    private void startHairpin(final long nowNs)
+    {
+        hairpin = new ProbeSocket();
+        hairpin.dstAddr = seenAddr;
+        hairpin.begin(NatProbe.KIND_MAPPING, seenPort, 0, HAIRPIN_TRIES, RETRY_NS, nowNs);
+        first.expectHairpin(hairpin.token);
+        phase = Phase.HAIRPIN;
+        hairpin.poll(nowNs);
+    }
+
+    private int hairpin(final long nowNs)
+    {
+        final int work = hairpin.poll(nowNs);
+        if (first.hairpinArrived)
+        {
+            hairpinning = Boolean.TRUE;
+            hairpinSource = ipv4(first.hairpinAddr) + ":" + first.hairpinPort;
+        }
+        else if (hairpin.failed)
+        {
+            hairpinning = Boolean.FALSE;
+        }
+        else
+        {
+            return work;
+        }
+        hairpin.close();
         first.close();
         startFiltering(nowNs);
         return work + 1;
@@ -408,7 +451,7 @@ public final class NatProber implements PeerProbe
         }
         result = new NatTestResult(peer, notes.isEmpty() ? null : String.join("; ", notes),
             ipv4(seenAddr) + ":" + seenPort, localPort, mapping, portPreserved, filtering, min, max, keepalive,
-            maxGapMs / 1_000.0);
+            maxGapMs / 1_000.0, hairpinning, hairpinSource);
         phase = Phase.DONE;
     }
 
@@ -440,6 +483,10 @@ public final class NatProber implements PeerProbe
         {
             filter.close();
         }
+        if (hairpin != null)
+        {
+            hairpin.close();
+        }
         for (final Lane lane : lanes)
         {
             lane.socket.close();
@@ -457,6 +504,8 @@ public final class NatProber implements PeerProbe
             case MAPPING:
             case MAPPING_ALTERNATE:
                 return first.pollAtNs();
+            case HAIRPIN:
+                return first.hairpinArrived ? Long.MIN_VALUE : hairpin.pollAtNs();
             case FILTERING:
                 return filter.pollAtNs();
             case LIFETIME:
@@ -535,10 +584,24 @@ public final class NatProber implements PeerProbe
         int alternatePort;
         int sourcePort;
         boolean fromAlternate;
+        /** Where its requests go: the peer, or for the hairpinning test the first socket's mapped address. */
+        int dstAddr = peerAddr;
+        long hairpinToken;
+        boolean expectingHairpin;
+        boolean hairpinArrived;
+        int hairpinAddr;
+        int hairpinPort;
 
         ProbeSocket()
         {
             this.port = sockets.open(this);
+        }
+
+        /** From now on, a request with this token arriving here is the hairpinning test's. */
+        void expectHairpin(final long token)
+        {
+            hairpinToken = token;
+            expectingHairpin = true;
         }
 
         void begin(final int kind, final int dstPort, final int delayMs, final int maxTries, final long retryNs,
@@ -567,12 +630,12 @@ public final class NatProber implements PeerProbe
             if (tries < maxTries && nowNs - nextSendNs >= 0)
             {
                 final int length = NatProbe.writeRequest(request, 0, kind, token, delayMs);
-                port.send(peerAddr, dstPort, request, 0, length); // a refused send is a lost try
+                port.send(dstAddr, dstPort, request, 0, length); // a refused send is a lost try
                 if (kind == NatProbe.KIND_DELAYED)
                 {
                     // one try only (a later one would refresh the binding inside the gap): two copies at once, so
                     // that one lost request does not pass for a lost binding; the listener answers one
-                    port.send(peerAddr, dstPort, request, 0, length);
+                    port.send(dstAddr, dstPort, request, 0, length);
                 }
                 tries++;
                 sentNs = nowNs;
@@ -606,6 +669,16 @@ public final class NatProber implements PeerProbe
         public void onDatagram(final DatagramPort p, final int srcAddr, final int srcPort, final DirectBuffer buffer,
             final int offset, final int length, final long nowNs)
         {
+            if (expectingHairpin && !hairpinArrived && !closed
+                && NatProbe.check(buffer, offset, length) == NatProbe.REQUEST
+                && NatProbe.token(buffer, offset) == hairpinToken)
+            {
+                // the second socket's request, sent to this one's mapped address, came back inside: hairpinning
+                hairpinArrived = true;
+                hairpinAddr = srcAddr;
+                hairpinPort = srcPort;
+                return;
+            }
             // any source address: a peer with several may answer from another than the one asked (the kernel picks
             // a wildcard socket's source by route); the 64-bit token is what tells an answer to this request
             if (answered || failed || closed

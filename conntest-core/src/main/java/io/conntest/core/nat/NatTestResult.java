@@ -18,11 +18,24 @@ import java.util.Locale;
  * @param lifetimeMaxS     shortest idle gap it did not survive, s; NaN when none up to the test's maximum did
  * @param keepaliveS       a keep-alive interval that holds the binding (4/5 of the minimum), s
  * @param lifetimeLimitS   the longest gap the test tried
+ * @param hairpinning      whether a datagram from a second local socket to the first one's mapped address came back
+ *                         to the first (RFC 4787 &sect;6, tested as RFC 5780 &sect;4.5); null when not tested
+ * @param hairpinSource    the source that datagram arrived with ({@code addr:port}; RFC 4787 REQ-9 wants the second
+ *                         socket's mapped address), or null
  */
 public record NatTestResult(String peer, String error, String seenAs, int localPort, String mapping,
     Boolean portPreserved, String filtering, double lifetimeMinS, double lifetimeMaxS, double keepaliveS,
-    double lifetimeLimitS)
+    double lifetimeLimitS, Boolean hairpinning, String hairpinSource)
 {
+    /** A result without the hairpinning test. */
+    public NatTestResult(final String peer, final String error, final String seenAs, final int localPort,
+        final String mapping, final Boolean portPreserved, final String filtering, final double lifetimeMinS,
+        final double lifetimeMaxS, final double keepaliveS, final double lifetimeLimitS)
+    {
+        this(peer, error, seenAs, localPort, mapping, portPreserved, filtering, lifetimeMinS, lifetimeMaxS,
+            keepaliveS, lifetimeLimitS, null, null);
+    }
+
     public static final String ENDPOINT_INDEPENDENT = "endpoint-independent";
     public static final String ADDRESS_AND_PORT_DEPENDENT = "address-and-port-dependent";
     public static final String EIF_OR_ADF = "endpoint-independent or address-dependent";
@@ -57,6 +70,10 @@ public record NatTestResult(String peer, String error, String seenAs, int localP
         if (EIF_OR_ADF.equals(filtering))
         {
             b.append(" (one peer address)");
+        }
+        if (hairpinning != null)
+        {
+            b.append(hairpinning ? "; hairpinning yes (arrived from " + hairpinSource + ")" : "; no hairpinning");
         }
         b.append("; binding lifetime ");
         if (Double.isNaN(lifetimeMinS))

@@ -34,6 +34,8 @@ final class FakeNat implements NatProber.Sockets, NatResponder.Io
     final boolean translate;
     final NatResponder responder = new NatResponder(this);
     boolean answerNothing;
+    /** Sends what an inside socket sends to the public address back inside, from the sender's mapping (REQ-9). */
+    boolean hairpinning;
     /** Loses the first copy of every delayed request and the first answer to every one. */
     boolean loseFirstCopies;
     private final java.util.Set<Long> seenDelayedRequests = new java.util.HashSet<>();
@@ -92,6 +94,11 @@ final class FakeNat implements NatProber.Sockets, NatResponder.Io
         {
             final byte[] bytes = new byte[length];
             buffer.getBytes(offset, bytes);
+            if (dstAddr == (translate ? PUBLIC : CLIENT))
+            {
+                hairpin(dstPort, bytes);
+                return true;
+            }
             if (dstAddr != SERVER || loseFirstCopies && NatProbe.kind(buffer, offset) == NatProbe.KIND_DELAYED
                 && seenDelayedRequests.add(NatProbe.token(buffer, offset)))
             {
@@ -118,6 +125,42 @@ final class FakeNat implements NatProber.Sockets, NatResponder.Io
             }
             inFlight.add(new Delivery(nowNs + LATENCY_NS, true, srcAddr, srcPort, dstPort, bytes));
             return true;
+        }
+
+        /** A datagram to the NAT's own public address (or, without a NAT, to the client's): hairpinned or lost. */
+        private void hairpin(final int dstPort, final byte[] bytes)
+        {
+            if (!translate)
+            {
+                inFlight.add(new Delivery(nowNs + LATENCY_NS, false, CLIENT, port, dstPort, bytes));
+                return;
+            }
+            if (!hairpinning)
+            {
+                return;
+            }
+            Binding own = bindings.get(endpointIndependentMapping ? port + "" : port + "/" + dstPort);
+            if (own == null || expired(own))
+            {
+                own = new Binding();
+                own.localPort = port;
+                own.publicPort = endpointIndependentMapping ? port : nextPublicPort++;
+                bindings.put(endpointIndependentMapping ? port + "" : port + "/" + dstPort, own);
+            }
+            own.lastNs = nowNs;
+            for (final Binding b : bindings.values())
+            {
+                if (b.publicPort == dstPort && !expired(b))
+                {
+                    final Socket s = sockets.get(b.localPort);
+                    if (s != null && !s.closed)
+                    {
+                        s.handler.onDatagram(s, PUBLIC, own.publicPort, new UnsafeBuffer(bytes), 0, bytes.length,
+                            nowNs);
+                    }
+                    return;
+                }
+            }
         }
 
         @Override

@@ -131,4 +131,24 @@ class NatProberTest
         assertTrue(prober.isDone());
         assertTrue(prober.result().error().contains("no plain datagram sockets"), prober.result().error());
     }
+
+    @Test
+    void aNatThatHairpinsSendsTheSecondSocketsRequestBackFromItsMapping()
+    {
+        final FakeNat nat = new FakeNat(true, false, 5_000, true);
+        nat.hairpinning = true;
+        final NatTestResult r = run(nat, 10_000);
+        assertEquals(Boolean.TRUE, r.hairpinning(), r.describe());
+        assertTrue(r.hairpinSource().startsWith("10.9.0.1:"), "from the second socket's mapping: " + r.describe());
+        assertTrue(r.describe().contains("; hairpinning yes (arrived from 10.9.0.1:"), r.describe());
+    }
+
+    @Test
+    void aNatThatDoesNotHairpinIsSaidToAfterThreeTries()
+    {
+        final NatTestResult r = run(new FakeNat(true, false, 5_000, true), 10_000);
+        assertEquals(Boolean.FALSE, r.hairpinning(), r.describe());
+        assertEquals(null, r.hairpinSource());
+        assertTrue(r.describe().contains("; no hairpinning"), r.describe());
+    }
 }
