@@ -2,6 +2,7 @@ package io.conntest.stack;
 
 import io.conntest.stack.iface.Interface;
 import io.conntest.stack.iface.InterfaceConfig;
+import io.conntest.stack.iface.UnclaimedArrivals;
 import io.conntest.stack.iface.IpProtocolHandler;
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.socket.UdpSockets;
@@ -22,6 +23,7 @@ public final class NetworkStack implements AutoCloseable
 {
     private final Interface iface;
     private final UdpSockets udp;
+    private final UnclaimedArrivals unclaimed = new UnclaimedArrivals();
 
     public NetworkStack(final FrameDevice device, final InterfaceConfig config)
     {
@@ -32,7 +34,17 @@ public final class NetworkStack implements AutoCloseable
     {
         this.iface = new Interface(device, config);
         this.udp = new UdpSockets(maxUdpSockets, config.seed() ^ 0x5DEECE66DL);
+        udp.unclaimedArrivals(unclaimed);
         iface.addProtocol(udp);
+    }
+
+    /**
+     * The segments and datagrams that found no socket lately, by source and port: UDP's are noted here; give it to
+     * TCP too ({@code TcpProtocol.unclaimedArrivals}).
+     */
+    public UnclaimedArrivals unclaimedArrivals()
+    {
+        return unclaimed;
     }
 
     /** One turn of the loop; see {@link Interface#poll(long)}. Returns whether anything happened. */

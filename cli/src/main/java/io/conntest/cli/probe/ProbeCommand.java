@@ -103,6 +103,12 @@ public final class ProbeCommand implements Callable<Integer>
         description = "Stop the scan after this long; ports not reached are counted as not probed.")
     private Duration maxDuration;
 
+    @Option(names = "--confirm-with", paramLabel = "UDPPORT", description = "After the scan, ask the conntest UDP "
+        + "listener at this port of HOST which of the probes that got no answer arrived there: a probe dropped on "
+        + "the way there is told from an answer dropped on the way back (the listener must run on conntest's own "
+        + "stack, which sees every packet for its address; one on kernel sockets says it cannot tell).")
+    private Integer confirmWith;
+
     @Option(names = "--metrics", paramLabel = "ADDR:PORT", converter = Converters.MetricsAddressConverter.class,
         description = "Serve the last scan's results for Prometheus at http://ADDR:PORT/metrics (kernel sockets) "
             + "and scan again every --every until stopped (Ctrl-C, SIGTERM) or --scans are done (docs/metrics.md).")
@@ -183,6 +189,11 @@ public final class ProbeCommand implements Callable<Integer>
             options = options.withMaxDuration(maxDuration.toNanos(), TimeUnit.NANOSECONDS);
         }
         checkMetricsOptions();
+        if (confirmWith != null && (confirmWith < 1 || confirmWith > 65535))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--confirm-with " + confirmWith
+                + " is not a port (1 to 65535)");
+        }
         final String tapOnly = network.tapOnlyOptionWithoutTap();
         if (tapOnly != null)
         {
@@ -263,6 +274,10 @@ public final class ProbeCommand implements Callable<Integer>
                     final ProbeRunner runner = stackProber == null
                         ? ProbeRunner.kernel(address, portSpec, options, listener)
                         : new ProbeRunner(stackProber, address, portSpec, options, listener);
+                    if (confirmWith != null)
+                    {
+                        runner.confirmWith(confirmWith);
+                    }
                     running.set(runner);
                     if (control.stopReason() != null)
                     {

@@ -119,7 +119,8 @@ public abstract class ProbeOutput implements ProbeListener
                 emit("port", new Json().put("host", io.conntest.core.transport.HostText.of(r.host())).put("port", r.port())
                     .put("protocol", r.protocol().wireName()).put("state", r.state().wireName())
                     .put("reason", r.reason().wireName()).putKnown("rtt_ns", r.rttNs())
-                    .put("attempts", r.attempts()).put("detail", r.detail()));
+                    .put("attempts", r.attempts()).put("detail", r.detail())
+                    .put("peer_saw", r.peerArrival() == null ? null : r.peerArrival().word()));
             }
 
             @Override

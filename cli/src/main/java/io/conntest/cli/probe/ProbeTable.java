@@ -84,7 +84,8 @@ public final class ProbeTable
         {
             if (hidden(r.state(), perState.get(r.state())))
             {
-                hiddenGroups.merge(r.state() + " " + r.protocol() + "\t(" + r.reason() + ")", 1, Integer::sum);
+                hiddenGroups.merge(r.state() + " " + r.protocol() + "\t(" + r.reason()
+                    + (r.peerArrival() == null ? "" : ", peer: " + r.peerArrival().word()) + ")", 1, Integer::sum);
             }
             else
             {
@@ -119,7 +120,8 @@ public final class ProbeTable
         {
             final String port = r.port() + "/" + r.protocol();
             final String rtt = rtt(r);
-            final String detail = r.detail() == null ? "" : "  (" + r.detail() + ")";
+            final String detail = (r.detail() == null ? "" : "  (" + r.detail() + ")")
+                + (r.peerArrival() == null ? "" : "  peer: " + r.peerArrival().describe());
             lines.add(reasons ? String.format(Locale.ROOT, "%-11s %-14s %-17s %10s  %d%s", port, r.state(), r.reason(),
                 rtt, r.attempts(), detail) : String.format(Locale.ROOT, "%-11s %-14s %10s%s", port, r.state(), rtt,
                 detail));

@@ -17,7 +17,8 @@ import org.agrona.MutableDirectBuffer;
  *  0  magic     u32 = 0x434E4154 ("CNAT")
  *  4  version   u8  = 1
  *  5  kind      u8  requests: 1 mapping, 2 answer from the alternate port, 3 answer after a delay, 4 size (a
- *                   path MTU probe: padded to the size tried, sent with DF);
+ *                   path MTU probe: padded to the size tried, sent with DF), 5 arrivals (which of my port probes
+ *                   arrived: u8 protocol, u8 ports - 1, u16 first port at 16; a bitmap after the header);
  *                   answers: the request's kind | 0x80, or 0xFF busy (the table of delayed answers was full)
  *  6  flags     u16 answers: bit 0 = sent from the alternate port; requests 0
  *  8  token     u64 the prober's, echoed
@@ -56,6 +57,15 @@ public final class NatProbe
     public static final int KIND_FROM_ALTERNATE = 2;
     public static final int KIND_DELAYED = 3;
     public static final int KIND_SIZE = 4;
+    /**
+     * Which of my probes arrived: a request naming a protocol and a range of ports, answered with a bitmap of those
+     * for which segments or datagrams from the requester's address found no socket at the listener's host lately.
+     */
+    public static final int KIND_ARRIVALS = 5;
+    /** Ports one arrivals request may ask about. */
+    public static final int MAX_ARRIVAL_PORTS = 256;
+    /** Arrivals answers: the listener cannot see arrivals for no socket (kernel sockets): the bitmap means nothing. */
+    public static final int FLAG_CANNOT_TELL = 0x2;
     public static final int ANSWER_BIT = 0x80;
     public static final int KIND_BUSY = 0xFF;
     public static final int FLAG_FROM_ALTERNATE = 0x1;
@@ -102,6 +112,10 @@ public final class NatProbe
         {
             return MALFORMED;
         }
+        if (kind == KIND_ARRIVALS || kind == (KIND_ARRIVALS | ANSWER_BIT))
+        {
+            return checkArrivals(buffer, offset, length, kind == KIND_ARRIVALS);
+        }
         switch (kind)
         {
             case KIND_SIZE:
@@ -121,6 +135,103 @@ public final class NatProbe
             default:
                 return MALFORMED;
         }
+    }
+
+    /** An arrivals request or answer: a protocol of 6 or 17, 1 to 256 ports within 1..65535, room for the bitmap. */
+    private static int checkArrivals(final DirectBuffer buffer, final int offset, final int length,
+        final boolean request)
+    {
+        final int protocol = arrivalsProtocol(buffer, offset);
+        final int first = arrivalsFirstPort(buffer, offset);
+        final int count = arrivalsPortCount(buffer, offset);
+        if ((protocol != 6 && protocol != 17) || first < 1 || first + count - 1 > 0xFFFF)
+        {
+            return MALFORMED;
+        }
+        final int answerLength = LENGTH + bitmapBytes(count);
+        if (request)
+        {
+            // padded to the answer's size: no amplification
+            return length >= answerLength && flags(buffer, offset) == 0 && isBlankAnswer(buffer, offset)
+                ? REQUEST : MALFORMED;
+        }
+        return length == answerLength ? ANSWER : MALFORMED;
+    }
+
+    /** Bytes of an arrivals bitmap for {@code count} ports. */
+    public static int bitmapBytes(final int count)
+    {
+        return (count + 7) >>> 3;
+    }
+
+    /**
+     * Writes an arrivals request (kind 5) about {@code count} (1 to {@link #MAX_ARRIVAL_PORTS}) ports from
+     * {@code firstPort} of {@code protocol} (6 TCP, 17 UDP), padded to its answer's size; returns the length.
+     */
+    public static int writeArrivalsRequest(final MutableDirectBuffer out, final int offset, final long token,
+        final int protocol, final int firstPort, final int count)
+    {
+        if (count < 1 || count > MAX_ARRIVAL_PORTS || firstPort < 1 || firstPort + count - 1 > 0xFFFF)
+        {
+            throw new IllegalArgumentException("arrivals request for " + count + " ports from " + firstPort);
+        }
+        writeRequest(out, offset, KIND_ARRIVALS, token, 0);
+        out.putInt(offset + DELAY_OFFSET, (protocol << 24) | ((count - 1) << 16) | firstPort, BE);
+        final int length = LENGTH + bitmapBytes(count);
+        out.setMemory(offset + LENGTH, length - LENGTH, (byte)0);
+        return length;
+    }
+
+    /**
+     * Writes the answer to the arrivals request at {@code request}: its token and range echoed, the requester's
+     * address as seen, {@link #FLAG_CANNOT_TELL} or a zeroed bitmap the caller fills with {@link #setArrived};
+     * returns its length.
+     */
+    public static int writeArrivalsAnswer(final DirectBuffer request, final int requestOffset,
+        final MutableDirectBuffer out, final int offset, final int seenAddr, final int seenPort,
+        final boolean cannotTell)
+    {
+        final int count = arrivalsPortCount(request, requestOffset);
+        final int length = LENGTH + bitmapBytes(count);
+        out.setMemory(offset, length, (byte)0);
+        out.putInt(offset, MAGIC, BE);
+        out.putByte(offset + VERSION_OFFSET, (byte)VERSION);
+        out.putByte(offset + KIND_OFFSET, (byte)(KIND_ARRIVALS | ANSWER_BIT));
+        out.putShort(offset + FLAGS_OFFSET, (short)(cannotTell ? FLAG_CANNOT_TELL : 0), BE);
+        out.putLong(offset + TOKEN_OFFSET, token(request, requestOffset), BE);
+        out.putInt(offset + DELAY_OFFSET, request.getInt(requestOffset + DELAY_OFFSET, BE), BE);
+        out.putInt(offset + SEEN_ADDR_OFFSET, seenAddr, BE);
+        out.putShort(offset + SEEN_PORT_OFFSET, (short)seenPort, BE);
+        return length;
+    }
+
+    /** Sets the bit of the {@code index}-th port of an arrivals answer's range. */
+    public static void setArrived(final MutableDirectBuffer answer, final int offset, final int index)
+    {
+        final int at = offset + LENGTH + (index >>> 3);
+        answer.putByte(at, (byte)(answer.getByte(at) | (0x80 >>> (index & 7))));
+    }
+
+    /** Whether an arrivals answer says the {@code index}-th port of its range saw arrivals that found no socket. */
+    public static boolean arrived(final DirectBuffer answer, final int offset, final int index)
+    {
+        return (answer.getByte(offset + LENGTH + (index >>> 3)) & (0x80 >>> (index & 7))) != 0;
+    }
+
+    /** An arrivals request's or answer's protocol (6, 17). */
+    public static int arrivalsProtocol(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getByte(offset + DELAY_OFFSET) & 0xFF;
+    }
+
+    public static int arrivalsFirstPort(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + DELAY_OFFSET + 2, BE) & 0xFFFF;
+    }
+
+    public static int arrivalsPortCount(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getByte(offset + DELAY_OFFSET + 1) & 0xFF) + 1;
     }
 
     private static boolean isBlankAnswer(final DirectBuffer buffer, final int offset)

@@ -31,6 +31,15 @@ public final class NatResponder
 
         /** The alternate port, 0 when the listener has none. */
         int alternatePort();
+
+        /**
+         * How often segments or datagrams from {@code srcAddr} for {@code protocol} port {@code port} found no socket
+         * at this host lately; -1 when the host cannot tell (kernel sockets see no arrival for a closed port).
+         */
+        default int unclaimedArrivals(final int srcAddr, final int protocol, final int port, final long nowNs)
+        {
+            return -1;
+        }
     }
 
     public static final int MAX_PENDING = 64;
@@ -42,6 +51,8 @@ public final class NatResponder
 
     private final Io io;
     private final UnsafeBuffer answer = new UnsafeBuffer(new byte[NatProbe.LENGTH]);
+    private final UnsafeBuffer arrivalsAnswer =
+        new UnsafeBuffer(new byte[NatProbe.LENGTH + NatProbe.bitmapBytes(NatProbe.MAX_ARRIVAL_PORTS)]);
     private final UnsafeBuffer pendingAnswers = new UnsafeBuffer(new byte[MAX_PENDING * NatProbe.LENGTH]);
     private final long[] pendingDueNs = new long[MAX_PENDING];
     private final int[] pendingAddr = new int[MAX_PENDING];
@@ -82,6 +93,11 @@ public final class NatResponder
             return;
         }
         final int kind = NatProbe.kind(buffer, offset);
+        if (kind == NatProbe.KIND_ARRIVALS)
+        {
+            answerArrivals(srcAddr, srcPort, buffer, offset, onAlternate, nowNs);
+            return;
+        }
         final int alternatePort = io.alternatePort();
         if (kind == NatProbe.KIND_DELAYED)
         {
@@ -120,6 +136,34 @@ public final class NatResponder
             NatProbe.setReceivedLength(answer, 0, length);
         }
         send(fromAlternate, srcAddr, srcPort, answer, 0);
+    }
+
+    /**
+     * Which of the requester's probes arrived: only about the address the request came from (nobody learns what
+     * others sent), from the port asked; the answer is no larger than the request.
+     */
+    private void answerArrivals(final int srcAddr, final int srcPort, final DirectBuffer request, final int offset,
+        final boolean onAlternate, final long nowNs)
+    {
+        final int protocol = NatProbe.arrivalsProtocol(request, offset);
+        final int first = NatProbe.arrivalsFirstPort(request, offset);
+        final int count = NatProbe.arrivalsPortCount(request, offset);
+        final boolean cannotTell = io.unclaimedArrivals(srcAddr, protocol, first, nowNs) < 0;
+        final int length = NatProbe.writeArrivalsAnswer(request, offset, arrivalsAnswer, 0, srcAddr, srcPort,
+            cannotTell);
+        for (int i = 0; i < count && !cannotTell; i++)
+        {
+            if (io.unclaimedArrivals(srcAddr, protocol, first + i, nowNs) > 0)
+            {
+                NatProbe.setArrived(arrivalsAnswer, 0, i);
+            }
+        }
+        final boolean sent = onAlternate ? io.sendFromAlternate(srcAddr, srcPort, arrivalsAnswer, 0, length)
+            : io.sendFromMain(srcAddr, srcPort, arrivalsAnswer, 0, length);
+        if (sent)
+        {
+            answered++;
+        }
     }
 
     private void send(final boolean fromAlternate, final int addr, final int port, final DirectBuffer buffer,

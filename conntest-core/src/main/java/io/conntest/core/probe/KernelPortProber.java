@@ -117,6 +117,41 @@ public final class KernelPortProber implements PortProber
         return capacity;
     }
 
+    /** A blocking datagram socket of its own, once the scan is over: one question, one answer. */
+    @Override
+    public int exchange(final InetAddress host, final int port, final byte[] request, final int length,
+        final byte[] answer, final long timeoutNs)
+    {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket())
+        {
+            socket.send(new java.net.DatagramPacket(request, length, new InetSocketAddress(host, port)));
+            final long endNs = System.nanoTime() + timeoutNs;
+            final java.net.DatagramPacket in = new java.net.DatagramPacket(answer, answer.length);
+            while (true)
+            {
+                final long leftMs = TimeUnit.NANOSECONDS.toMillis(endNs - System.nanoTime());
+                if (leftMs <= 0)
+                {
+                    return -1;
+                }
+                socket.setSoTimeout((int)Math.min(Integer.MAX_VALUE, leftMs));
+                socket.receive(in);
+                if (in.getAddress().equals(host) && in.getPort() == port)
+                {
+                    return in.getLength();
+                }
+            }
+        }
+        catch (final java.net.SocketTimeoutException ex)
+        {
+            return -1;
+        }
+        catch (final IOException ex)
+        {
+            return -1; // an ICMP port unreachable (nothing listens there), no route: no answer
+        }
+    }
+
     @Override
     public int inFlight()
     {

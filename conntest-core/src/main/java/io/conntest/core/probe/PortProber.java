@@ -15,6 +15,19 @@ public interface PortProber extends AutoCloseable
     /** The most probes that may be in flight at once. */
     int capacity();
 
+    /**
+     * Sends one UDP datagram to {@code host:port} from this prober's position (its address, behind the same NATs as
+     * its probes) and waits up to {@code timeoutNs} for a datagram back from there, copied into {@code answer}; used
+     * after a scan, on the owning thread, to ask a conntest peer which probes arrived ({@link PeerArrivals}).
+     *
+     * @return the answer's length, -1 when none came in time, -2 when this prober cannot exchange datagrams
+     */
+    default int exchange(final InetAddress host, final int port, final byte[] request, final int length,
+        final byte[] answer, final long timeoutNs)
+    {
+        return -2;
+    }
+
     /** Probes started whose result has not yet been delivered (and not cancelled). */
     int inFlight();
 

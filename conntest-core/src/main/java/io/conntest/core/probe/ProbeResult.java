@@ -16,10 +16,25 @@ import java.util.Optional;
  * @param rttNs    time from the last attempt's send to the answer, or -1 when nothing answered
  * @param attempts how many times the probe was sent (connects or datagrams), at least 0
  * @param detail   a human explanation (e.g. the local exception's message), or null
+ * @param peerArrival what a conntest peer on the host said of the probe's arrival (asked for ports that gave no
+ *                 answer, with {@code --confirm-with}), or null when not asked
  */
 public record ProbeResult(ProbeProtocol protocol, InetAddress host, int port, PortState state, ProbeReason reason,
-    long rttNs, int attempts, String detail)
+    long rttNs, int attempts, String detail, PeerArrival peerArrival)
 {
+    /** A result the peer was not asked about. */
+    public ProbeResult(final ProbeProtocol protocol, final InetAddress host, final int port, final PortState state,
+        final ProbeReason reason, final long rttNs, final int attempts, final String detail)
+    {
+        this(protocol, host, port, state, reason, rttNs, attempts, detail, null);
+    }
+
+    /** The same with the peer's word on its arrival. */
+    public ProbeResult withPeerArrival(final PeerArrival arrival)
+    {
+        return new ProbeResult(protocol, host, port, state, reason, rttNs, attempts, detail, arrival);
+    }
+
     /** Validates the fields. */
     public ProbeResult
     {
@@ -66,6 +81,10 @@ public record ProbeResult(ProbeProtocol protocol, InetAddress host, int port, Po
         if (detail != null)
         {
             line.append(" (").append(detail).append(')');
+        }
+        if (peerArrival != null)
+        {
+            line.append(" [peer: ").append(peerArrival.describe()).append(']');
         }
         return line.toString();
     }

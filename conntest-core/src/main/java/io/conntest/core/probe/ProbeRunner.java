@@ -31,6 +31,10 @@ public final class ProbeRunner
     private volatile boolean cancelled;
     private boolean used;
     private int delivered;
+    /** The UDP port of a conntest listener on the host to ask about the unanswered probes; 0: none. */
+    private int confirmPort;
+    /** Unanswered results held back for the peer's word ({@link #confirmWith}). */
+    private final java.util.List<ProbeResult> held = new java.util.ArrayList<>();
 
     /**
      * @param prober   does the probing; the runner drives it from its thread but does not close it (see
@@ -89,6 +93,20 @@ public final class ProbeRunner
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    /**
+     * After the scan, asks the conntest UDP listener at {@code udpPort} on the host which of the probes that got no
+     * answer arrived there ({@link PeerArrivals}); their results are told once it has answered. Returns this runner.
+     */
+    public ProbeRunner confirmWith(final int udpPort)
+    {
+        if (udpPort < 1 || udpPort > 65535)
+        {
+            throw new IllegalArgumentException("confirm port " + udpPort + " out of range 1-65535");
+        }
+        this.confirmPort = udpPort;
+        return this;
     }
 
     /** Asks the scan to stop soon; any thread may call it. In-flight probes are abandoned, not reported. */
@@ -168,23 +186,56 @@ public final class ProbeRunner
         catch (final RuntimeException | Error ex)
         {
             prober.cancelAll();
+            closeIfOwned();
             throw ex;
+        }
+        try
+        {
+            // the unanswered probes' results wait for the peer's word (the question leaves from the prober)
+            if (!held.isEmpty() && !cancelled)
+            {
+                for (final ProbeResult r : new PeerArrivals(prober, host, confirmPort, options.timeoutNs())
+                    .confirm(held))
+                {
+                    tell(r);
+                }
+            }
+            else
+            {
+                held.forEach(this::tell);
+            }
+            held.clear();
         }
         finally
         {
-            if (ownsProber)
-            {
-                prober.close();
-            }
+            closeIfOwned();
         }
         final ProbeReport report = new ProbeReport(host, counts, notProbed, System.nanoTime() - startNs, completion);
         listener.onDone(report);
         return report;
     }
 
+    private void closeIfOwned()
+    {
+        if (ownsProber)
+        {
+            prober.close();
+        }
+    }
+
     private void onProbeResult(final ProbeResult result)
     {
         delivered++;
+        if (confirmPort != 0 && PeerArrivals.unanswered(result))
+        {
+            held.add(result); // told after the peer's word
+            return;
+        }
+        tell(result);
+    }
+
+    private void tell(final ProbeResult result)
+    {
         counts[result.state().ordinal()]++;
         listener.onResult(result);
     }

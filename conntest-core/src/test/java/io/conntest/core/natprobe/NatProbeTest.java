@@ -250,4 +250,21 @@ class NatProbeTest
             }
         };
     }
+
+    @Test
+    void anArrivalsRequestIsBoundedAndNeverSmallerThanItsAnswer()
+    {
+        final int length = NatProbe.writeArrivalsRequest(buffer, 0, 9, 6, 65_280, 256);
+        assertEquals(NatProbe.LENGTH + 32, length);
+        assertEquals(NatProbe.REQUEST, NatProbe.check(buffer, 0, length));
+        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, length - 1), "smaller than its answer");
+        assertThrows(IllegalArgumentException.class, () -> NatProbe.writeArrivalsRequest(buffer, 0, 9, 6, 65_281, 256),
+            "past port 65535");
+        NatProbe.writeArrivalsRequest(buffer, 0, 9, 6, 80, 1);
+        buffer.putByte(16, (byte)1); // protocol ICMP
+        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, NatProbe.LENGTH + 1));
+        NatProbe.writeArrivalsRequest(buffer, 0, 9, 17, 80, 1);
+        buffer.putShort(18, (short)0); // first port 0
+        assertEquals(NatProbe.MALFORMED, NatProbe.check(buffer, 0, NatProbe.LENGTH + 1));
+    }
 }

@@ -2,6 +2,7 @@ package io.conntest.stack.socket;
 
 import io.conntest.stack.iface.IpProtocolHandler;
 import io.conntest.stack.iface.Ipv4Sender;
+import io.conntest.stack.iface.UnclaimedArrivals;
 import io.conntest.stack.wire.Ipv4Packet;
 import io.conntest.stack.wire.UdpPacket;
 import io.conntest.stack.wire.UdpRepr;
@@ -59,6 +60,13 @@ public final class UdpSockets implements IpProtocolHandler
     private long badChecksum;
     private long noSocket;
     private long icmpErrors;
+    private UnclaimedArrivals unclaimed;
+
+    /** Where datagrams for no socket are noted (for a prober's question, which of its probes arrived); null: nowhere. */
+    public void unclaimedArrivals(final UnclaimedArrivals log)
+    {
+        this.unclaimed = log;
+    }
 
     public UdpSockets()
     {
@@ -177,6 +185,10 @@ public final class UdpSockets implements IpProtocolHandler
         if (socket == null)
         {
             noSocket++;
+            if (unclaimed != null)
+            {
+                unclaimed.record(srcAddr, Ipv4Packet.PROTOCOL_UDP, udpRepr.destinationPort(), nowNs);
+            }
             return false;
         }
         socket.onDatagram(srcAddr, udpRepr.sourcePort(), rxTtl, rxTos, udp.buffer(), udp.payloadOffset(),

@@ -3,8 +3,10 @@ package io.conntest.stack.tcp;
 import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.iface.IpProtocolHandler;
 import io.conntest.stack.iface.Ipv4Sender;
+import io.conntest.stack.iface.UnclaimedArrivals;
 import io.conntest.stack.tcp.seq.SeqNum;
 import io.conntest.stack.time.Deadline;
+import io.conntest.stack.wire.Ipv4Packet;
 import io.conntest.stack.wire.TcpPacket;
 import io.conntest.stack.wire.TcpRepr;
 import org.agrona.DirectBuffer;
@@ -42,6 +44,7 @@ public final class TcpProtocol implements IpProtocolHandler
     private final TcpSynAckQueue cookieSynAcks;
     private final TcpSynCookies cookies;
     private final TcpCounters counters = new TcpCounters();
+    private UnclaimedArrivals unclaimed;
 
     private int mtu = 1500;
     private int nextEphemeral;
@@ -49,6 +52,12 @@ public final class TcpProtocol implements IpProtocolHandler
     private boolean dirty;
 
     /** A protocol with a random secret key (RFC 6528 §3). */
+    /** Where segments for a closed port are noted (for a prober's question, which probes arrived); null: nowhere. */
+    public void unclaimedArrivals(final UnclaimedArrivals log)
+    {
+        this.unclaimed = log;
+    }
+
     public TcpProtocol(final TcpConfig config, final int localAddr)
     {
         this(config, localAddr, new SecureRandom().nextLong(), new SecureRandom().nextLong());
@@ -350,6 +359,10 @@ public final class TcpProtocol implements IpProtocolHandler
         if (listener == null || listener.isClosed())
         {
             counters.resetsForClosedPort++;
+            if (unclaimed != null)
+            {
+                unclaimed.record(srcAddr, Ipv4Packet.PROTOCOL_TCP, seg.dstPort, nowNs);
+            }
             replyReset(srcAddr, seg);
             return;
         }

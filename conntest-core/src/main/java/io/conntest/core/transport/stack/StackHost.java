@@ -68,6 +68,8 @@ public final class StackHost implements AutoCloseable
         // the interface's effective MTU (the config's 0 means the device's): a SYN that arrives before the first
         // dispatch tells TCP the MTU gets its MSS from this
         tcp.mtu(stack.iface().mtu());
+        // what found no socket, for a prober that asks which of its probes arrived (the UDP listeners answer it)
+        tcp.unclaimedArrivals(stack.unclaimedArrivals());
         stack.addProtocol(tcp);
         // frames are stamped as they are read from the device, on the engine's clock (receive timestamps)
         stack.iface().receiveClock(System::nanoTime);

@@ -141,6 +141,58 @@ public final class StackPortProber implements PortProber
         return capacity;
     }
 
+    /** A UDP socket of the stack, the stack polled here until the answer or the timeout: after the scan. */
+    @Override
+    public int exchange(final InetAddress address, final int port, final byte[] request, final int length,
+        final byte[] answer, final long timeoutNs)
+    {
+        if (closed || !(address instanceof Inet4Address))
+        {
+            return -2;
+        }
+        final byte[] b = address.getAddress();
+        final int dst = (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+        final int[] got = {-1};
+        final UdpDatagramHandler reader = (srcAddr, srcPort, buffer, offset, n) ->
+        {
+            if (got[0] < 0 && srcAddr == dst && srcPort == port && n <= answer.length)
+            {
+                buffer.getBytes(offset, answer, 0, n);
+                got[0] = n;
+            }
+        };
+        final UdpSocket socket = host.stack().udp().open(new UdpSocketListener()
+        {
+            @Override
+            public void onReadable(final UdpSocket s, final long nowNs)
+            {
+                s.receive(reader, 16);
+            }
+        }, 4096, 4096);
+        try
+        {
+            socket.sendTo(dst, port, new UnsafeBuffer(request), 0, length);
+            final long endNs = System.nanoTime() + timeoutNs;
+            host.poll(System.nanoTime());
+            while (got[0] < 0)
+            {
+                final long nowNs = System.nanoTime();
+                if (nowNs >= endNs)
+                {
+                    break;
+                }
+                host.idle(nowNs, Math.min(endNs, host.pollAtNs(nowNs)));
+                host.poll(System.nanoTime());
+            }
+            return got[0];
+        }
+        finally
+        {
+            socket.close();
+            this.nowNs = System.nanoTime();
+        }
+    }
+
     @Override
     public int inFlight()
     {

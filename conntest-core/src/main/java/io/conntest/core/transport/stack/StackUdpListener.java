@@ -118,6 +118,13 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
         return alternate == null ? 0 : alternate.localPort();
     }
 
+    /** The stack sees every frame for its address: what found no socket is in its log. */
+    @Override
+    public int unclaimedArrivals(final int srcAddr, final int protocol, final int port, final long nowNs)
+    {
+        return transport.host().stack().unclaimedArrivals().arrivals(srcAddr, protocol, port, nowNs);
+    }
+
     /** What arrives on the alternate port: probes, anything else ignored. */
     private final class AlternateSocket implements UdpSocketListener, UdpDatagramHandler
     {
