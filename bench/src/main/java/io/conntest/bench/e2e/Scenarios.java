@@ -56,6 +56,10 @@ public final class Scenarios
                 Scenarios::vnetPumpTx),
             new Scenario("vnet-pump-rx", "kernel TCP socket → vnet-header pump, coalesced segments (ceiling)",
                 Scenarios::vnetPumpRx),
+            new Scenario("tcp-pump-tx", "TCP-shaped pump, plain TAP, MTU frames → kernel TCP socket (ceiling)",
+                (lab, mode) -> tcpPumpTx(lab, mode, OffloadMode.NONE)),
+            new Scenario("tcp-pump-rx", "kernel TCP socket → TCP-shaped pump, plain TAP, MTU frames (ceiling)",
+                (lab, mode) -> tcpPumpRx(lab, mode, OffloadMode.NONE)),
             new Scenario("iperf3-veth", "iperf3 TCP kernel → kernel over veth", (lab, mode) ->
                 Iperf3.run(lab, mode.iperfSeconds(), false)),
             new Scenario("tcp-kernel-veth", "TCP kernel → kernel over veth (Java sockets)",
@@ -201,9 +205,18 @@ public final class Scenarios
     /** The vnet-header pump sending 64 KB TSO frames to a kernel TCP socket that connected to it. */
     static Map<Metric, Double> vnetPumpTx(final Lab lab, final BenchMode mode)
     {
-        final TapDevice tap = lab.openTap(Lab.PUMP_TAP, OffloadMode.AUTO);
-        requireTso(tap);
-        final VnetPump.Transmitter pump = new VnetPump.Transmitter(tap, lab.bridgeMac(), VNET_PUMP_PORT);
+        return tcpPumpTx(lab, mode, OffloadMode.AUTO);
+    }
+
+    /** The TCP-shaped pump sending to a kernel TCP socket: 64 KB TSO frames with offloads, MTU frames without. */
+    static Map<Metric, Double> tcpPumpTx(final Lab lab, final BenchMode mode, final OffloadMode offload)
+    {
+        final TapDevice tap = lab.openTap(Lab.PUMP_TAP, offload);
+        if (offload != OffloadMode.NONE)
+        {
+            requireTso(tap);
+        }
+        final TcpPump.Transmitter pump = new TcpPump.Transmitter(tap, lab.bridgeMac(), VNET_PUMP_PORT);
         final KernelTcp.Reader reader = new KernelTcp.Reader(null, Ipv4Address.toString(Lab.PUMP_ADDRESS),
             VNET_PUMP_PORT);
         try
@@ -212,7 +225,7 @@ public final class Scenarios
             reader.start(lab.lab(), mode.maxLoadNs());
             final LoadThread.Sample[] d = window(mode, pump, reader);
             final Map<Metric, Double> m = throughput(d[1], d[0], d[1]);
-            m.remove(Metric.FRAMES_PER_S);
+            m.remove(Metric.FRAMES_PER_S); // the reader's reads, not frames
             return m;
         }
         finally
@@ -226,9 +239,18 @@ public final class Scenarios
     /** A kernel TCP socket sending to the vnet-header pump, which counts the kernel's 64 KB segments. */
     static Map<Metric, Double> vnetPumpRx(final Lab lab, final BenchMode mode)
     {
-        final TapDevice tap = lab.openTap(Lab.PUMP_TAP, OffloadMode.AUTO);
-        requireTso(tap);
-        final VnetPump.Receiver pump = new VnetPump.Receiver(tap, lab.bridgeMac(), VNET_PUMP_PORT);
+        return tcpPumpRx(lab, mode, OffloadMode.AUTO);
+    }
+
+    /** A kernel TCP socket sending to the TCP-shaped pump: the kernel's 64 KB segments with offloads, MTU without. */
+    static Map<Metric, Double> tcpPumpRx(final Lab lab, final BenchMode mode, final OffloadMode offload)
+    {
+        final TapDevice tap = lab.openTap(Lab.PUMP_TAP, offload);
+        if (offload != OffloadMode.NONE)
+        {
+            requireTso(tap);
+        }
+        final TcpPump.Receiver pump = new TcpPump.Receiver(tap, lab.bridgeMac(), VNET_PUMP_PORT);
         final KernelTcp.Writer writer = new KernelTcp.Writer(null, Ipv4Address.toString(Lab.PUMP_ADDRESS),
             VNET_PUMP_PORT);
         try

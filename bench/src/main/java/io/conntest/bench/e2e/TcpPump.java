@@ -18,12 +18,16 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteBuffer;
 
 /**
- * The raw ceiling of the offloaded TAP path: a TAP opened with the virtio-net header (checksum and TCP segmentation
- * offload negotiated) moving 64 KB TCP super-frames with no protocol work beyond the least a kernel TCP peer
- * needs to keep sending or receiving. It is TCP-shaped because the offloads it measures are TCP's.
+ * The raw ceiling of the TAP path for TCP: a TAP moving TCP frames with no protocol work beyond the least a kernel TCP
+ * peer needs to keep sending or receiving, so that the kernel's side does a TCP connection's work, as it does for
+ * the stack. With the virtio-net header (checksum and TCP segmentation offload negotiated) it moves 64 KB
+ * super-frames; on a plain TAP (the solo5 position) one MTU-sized frame per system call, its checksum filled in
+ * Java, and it acknowledges once after each read of up to 64 frames, as the stack does (its ACK at least every
+ * second segment, RFC 5681 §4.2, goes out after the poll's receive batch, so one ACK covers the batch). The UDP pumps ({@link FramePump}) are the ceilings of UDP: a kernel UDP
+ * socket does far less per frame than a TCP one, so they are no ceiling for TCP.
  *
  * <ul>
- *   <li>{@link Transmitter}: 64 KB TSO frames towards the kernel ({@code GSO_TCPV4}, {@code gso_size} 1,460, only
+ *   <li>{@link Transmitter}: 64 KB TSO frames (plain: 1,460-byte segments) towards the kernel ({@code GSO_TCPV4}, {@code gso_size} 1,460, only
  *   the pseudo-header sum in the checksum field, {@code NEEDS_CSUM}), as many as the kernel's window allows; the
  *   ACKs read back only move the window.</li>
  *   <li>{@link Receiver}: the kernel's TCP sender hands the TAP its 64 KB segments whole; the pump counts them and
@@ -35,7 +39,7 @@ import java.nio.ByteBuffer;
  * ACK moved for {@link #STALL_NS}, and drops out-of-order data (the kernel then retransmits). No allocation per
  * frame: one pre-built frame per direction, a few fields rewritten before each write.
  */
-public final class VnetPump
+public final class TcpPump
 {
     /** The pump's MSS and the {@code gso_size} of its super-frames: 1,500-byte MTU less IPv4 and TCP headers. */
     static final int MSS = 1460;
@@ -48,7 +52,7 @@ public final class VnetPump
     /** Go back to the oldest unacknowledged byte when no ACK moved for this long. */
     static final long STALL_NS = 20_000_000L;
 
-    private VnetPump()
+    private TcpPump()
     {
     }
 
@@ -290,6 +294,12 @@ public final class VnetPump
             filled = false;
         }
 
+        /** Whether the TAP cuts super-frames: else plain MTU-sized frames with the checksum filled here. */
+        private boolean offloaded()
+        {
+            return io.conntest.stack.phy.Offloads.tcpSegmentation(tap.offloads());
+        }
+
         @Override
         void onSegment(final TcpPacket tcp, final int payloadLength)
         {
@@ -319,19 +329,57 @@ public final class VnetPump
                 sndNxt = sndUna;
                 lastProgressNs = nowNs;
             }
-            // Up to 8 super-frames per turn, then read the ACKs that came back meanwhile. A window smaller than
-            // 64 KB takes what whole MSS pieces fit (the kernel's receive window opens gradually).
-            for (int i = 0; i < 8; i++)
+            // Up to 8 super-frames per turn (plain: as many MSS frames as 8 super-frames hold), then read the ACKs
+            // that came back meanwhile. A window smaller than 64 KB takes what whole MSS pieces fit (the kernel's
+            // receive window opens gradually).
+            final boolean offloaded = offloaded();
+            final int framePayload = offloaded ? SUPER_PAYLOAD : MSS;
+            final int turn = offloaded ? 8 : 8 * (SUPER_PAYLOAD / MSS);
+            for (int i = 0; i < turn; i++)
             {
                 final long room = sendWindow - (sndNxt - sndUna);
                 if (room < MSS)
                 {
                     break;
                 }
-                send((int)Math.min(SUPER_PAYLOAD, room / MSS * MSS));
+                if (offloaded)
+                {
+                    send((int)Math.min(framePayload, room / MSS * MSS));
+                }
+                else
+                {
+                    sendPlain();
+                }
                 worked = true;
             }
             return worked;
+        }
+
+        /** One MSS segment on a plain TAP: the whole checksum here, as the stack computes it in plain mode. */
+        private void sendPlain()
+        {
+            final int length = HEADERS + MSS;
+            final MutableDirectBuffer frame = tap.claim(length);
+            if (!filled || frame != filledBuffer)
+            {
+                frame.setMemory(0, length, (byte)0);
+                writeHeaders(frame, bridgeMac, TcpPacket.HEADER_LENGTH + MSS);
+                txTcp.wrapForWrite(frame, TCP_OFFSET, TcpPacket.HEADER_LENGTH + MSS);
+                txTcp.srcPort(port);
+                txTcp.headerLength(TcpPacket.HEADER_LENGTH);
+                txTcp.flags(TcpPacket.FLAG_ACK | TcpPacket.FLAG_PSH);
+                txTcp.window(65_535);
+                txTcp.urgentPointer(0);
+                filled = true;
+                filledBuffer = frame;
+            }
+            txTcp.dstPort(kernelPort);
+            txTcp.seq(sndNxt);
+            txTcp.ack(rcvNxt);
+            txTcp.fillChecksum(Lab.PUMP_ADDRESS, Lab.KERNEL_ADDRESS);
+            tap.commit(length);
+            sndNxt += MSS;
+            frames++;
         }
 
         private void send(final int payload)
@@ -374,11 +422,13 @@ public final class VnetPump
 
     /**
      * Receives from a kernel socket that connected to the pump: counts in-order payload (super-frames as the kernel
-     * hands them over) and acknowledges every frame that carried data.
+     * hands them over) and acknowledges every frame that carried data; on a plain TAP once after each read batch,
+     * as the stack does.
      */
     public static final class Receiver extends Peer
     {
         private int rcvNxt;
+        private int unacked;
 
         public Receiver(final TapDevice tap, final long bridgeMac, final int port)
         {
@@ -398,19 +448,36 @@ public final class VnetPump
             {
                 return;
             }
-            if (tcp.seq() == rcvNxt)
+            final boolean inOrder = tcp.seq() == rcvNxt;
+            if (inOrder)
             {
                 rcvNxt += payloadLength;
                 payloadBytes += payloadLength;
                 frames++;
             }
-            // In order: acknowledge it; out of order: a duplicate ACK, so the kernel retransmits.
-            sendAck(iss + 1, rcvNxt);
+            // In order: acknowledge it (plain: once after the read batch, see work); out of order: a duplicate ACK
+            // at once, so the kernel retransmits.
+            if (!inOrder || io.conntest.stack.phy.Offloads.tcpSegmentation(tap.offloads()))
+            {
+                sendAck(iss + 1, rcvNxt);
+                unacked = 0;
+            }
+            else
+            {
+                unacked++;
+            }
         }
 
         @Override
         boolean work(final long nowNs)
         {
+            // called after each read of the TAP's queue: what is left unacknowledged gets its ACK now
+            if (unacked > 0)
+            {
+                sendAck(iss + 1, rcvNxt);
+                unacked = 0;
+                return true;
+            }
             return false;
         }
     }
