@@ -35,7 +35,10 @@ public enum Ipv6Counter
     ICMPV6_BAD_CHECKSUM(true),
     ICMPV6_ECHO_REQUESTS_RECEIVED(false),
     ICMPV6_ECHO_REPLIES_SENT(false),
-    /** Informational types the node neither answers nor delivers (echo replies without a client, RFC 4443 §2.4 b). */
+    ICMPV6_ECHO_REQUESTS_SENT(false),
+    /** Echo replies to {@code Ipv6Host#sendEchoRequest} (no ping client takes them yet: counted only). */
+    ICMPV6_ECHO_REPLIES_RECEIVED(false),
+    /** Informational types the node neither answers nor delivers (RFC 4443 §2.4 b). */
     ICMPV6_UNHANDLED_TYPE(true),
     /** ICMPv6 errors received: nothing above takes them yet. */
     ICMPV6_ERRORS_RECEIVED(true),

@@ -267,6 +267,9 @@ public final class Ipv6Host
                     counters.increment(Ipv6Counter.NDP_REDIRECTS_IGNORED);
                 }
                 break;
+            case Icmpv6Packet.TYPE_ECHO_REPLY:
+                counters.increment(Ipv6Counter.ICMPV6_ECHO_REPLIES_RECEIVED);
+                break;
             case MldReporter.TYPE_QUERY:
                 if (autoconfigure)
                 {
@@ -310,6 +313,41 @@ public final class Ipv6Host
         icmpOut.wrap(frame, icmpAt, icmpLength).finish(Icmpv6Packet.TYPE_ECHO_REPLY, 0, srcHi, srcLo, dstHi, dstLo);
         egress.commit();
         counters.increment(Ipv6Counter.ICMPV6_ECHO_REPLIES_SENT);
+    }
+
+    /**
+     * Sends an echo request (RFC 4443 §4.1) to {@code dstHi, dstLo} with {@code length} bytes of data, from the
+     * best source address for it; resolved through the neighbour cache (held while the neighbour is resolved). Replies
+     * are counted ({@link Ipv6Counter#ICMPV6_ECHO_REPLIES_RECEIVED}).
+     *
+     * @return false when it could not go (no route, no usable source, too big, queue or device full: counted).
+     */
+    public boolean sendEchoRequest(final long dstHi, final long dstLo, final int identifier, final int sequence,
+        final DirectBuffer data, final int offset, final int length, final long nowNs)
+    {
+        final int source = addresses.selectSource(dstHi);
+        if (source < 0)
+        {
+            counters.increment(Ipv6Counter.IPV6_NO_ROUTE);
+            return false;
+        }
+        final long srcHi = addresses.hi(source);
+        final long srcLo = addresses.lo(source);
+        final int icmpLength = 8 + length;
+        final MutableDirectBuffer frame = egress.claim(srcHi, srcLo, dstHi, dstLo, Ipv6Packet.NEXT_HEADER_ICMPV6,
+            link.hopLimit(), icmpLength, nowNs);
+        if (frame == null)
+        {
+            return false;
+        }
+        final int at = Ipv6FrameWriter.PAYLOAD_AT;
+        frame.putShort(at + 4, (short)identifier, java.nio.ByteOrder.BIG_ENDIAN);
+        frame.putShort(at + 6, (short)sequence, java.nio.ByteOrder.BIG_ENDIAN);
+        frame.putBytes(at + 8, data, offset, length);
+        icmpOut.wrap(frame, at, icmpLength).finish(Icmpv6Packet.TYPE_ECHO_REQUEST, 0, srcHi, srcLo, dstHi, dstLo);
+        egress.commit();
+        counters.increment(Ipv6Counter.ICMPV6_ECHO_REQUESTS_SENT);
+        return true;
     }
 
     /** Timers (the start on the first call), then the held packets that can go. Returns whether it did anything. */
