@@ -132,19 +132,16 @@ final class MldReporter
         {
             return; // about a group we are not in
         }
-        final long delay = link.randomDelayNs(maxResponseDelayNs(buffer.getShort(at + 4, BE) & 0xFFFF));
-        final long at2 = nowNs + delay;
-        // §6.2: a pending answer to a General Query covers everything; otherwise the earlier one wins
-        if (!Deadline.isSet(answerAtNs) || general || answerGroupLo == groupLo)
+        final long due = nowNs + link.randomDelayNs(maxResponseDelayNs(buffer.getShort(at + 4, BE) & 0xFFFF));
+        if (!Deadline.isSet(answerAtNs))
         {
-            answerGroupLo = general || (Deadline.isSet(answerAtNs) && answerGroupLo == 0) ? 0 : groupLo;
-            answerAtNs = Deadline.earliest(answerAtNs, at2);
+            answerGroupLo = general ? 0 : groupLo;
         }
-        else
+        else if (answerGroupLo != groupLo)
         {
-            answerGroupLo = 0;
-            answerAtNs = Deadline.earliest(answerAtNs, at2);
+            answerGroupLo = 0; // §6.2: a pending answer about everything, or about two groups: answer everything
         }
+        answerAtNs = Deadline.earliest(answerAtNs, due);
     }
 
     /** RFC 3810 §5.1.3: the Maximum Response Code in ms, exponential above 32768. */
