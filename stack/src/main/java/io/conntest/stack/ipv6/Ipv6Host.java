@@ -239,7 +239,10 @@ public final class Ipv6Host
             case Icmpv6Packet.TYPE_NEIGHBOR_ADVERTISEMENT:
                 if (validNdp(buffer, at, icmpLength, srcHi, srcLo, dstHi, dstLo))
                 {
-                    neighbours.onAdvertisement(ndp, nowNs);
+                    if (neighbours.onAdvertisement(ndp, nowNs))
+                    {
+                        routers.forget(ndp.targetHi(), ndp.targetLo());
+                    }
                 }
                 break;
             case Icmpv6Packet.TYPE_ROUTER_ADVERTISEMENT:

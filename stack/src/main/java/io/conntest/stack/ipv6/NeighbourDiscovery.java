@@ -128,8 +128,12 @@ final class NeighbourDiscovery
         ndp.advertise(targetHi, targetLo, srcHi, srcLo, dstMac, NdpMessage.FLAG_SOLICITED | NdpMessage.FLAG_OVERRIDE);
     }
 
-    /** §7.2.5: a valid advertisement. */
-    void onAdvertisement(final NdpMessage na, final long nowNs)
+    /**
+     * §7.2.5: a valid advertisement.
+     *
+     * @return true when it cleared the IsRouter flag of a router: the caller removes it from the Default Router List.
+     */
+    boolean onAdvertisement(final NdpMessage na, final long nowNs)
     {
         counters.increment(Ipv6Counter.NDP_NEIGHBOR_ADVERTISEMENTS_RECEIVED);
         final long targetHi = na.targetHi();
@@ -142,13 +146,13 @@ final class NeighbourDiscovery
             {
                 counters.increment(Ipv6Counter.NDP_ADVERTISEMENT_UNSOLICITED_IGNORED);
             }
-            return;
+            return false;
         }
         final int slot = cache.find(targetHi, targetLo);
         if (slot < 0)
         {
             counters.increment(Ipv6Counter.NDP_ADVERTISEMENT_UNSOLICITED_IGNORED);
-            return;
+            return false;
         }
         final int flags = na.flags();
         final boolean solicited = (flags & NdpMessage.FLAG_SOLICITED) != 0;
@@ -160,13 +164,13 @@ final class NeighbourDiscovery
         {
             if (targetMac < 0)
             {
-                return; // nothing to resolve with
+                return false; // nothing to resolve with
             }
             cache.mac(slot, targetMac);
             cache.set(slot, solicited ? Ipv6NeighbourCache.REACHABLE : Ipv6NeighbourCache.STALE,
                 solicited ? nowNs + link.reachableTimeNs() : Deadline.NEVER);
             cache.router(slot, isRouter);
-            return; // the packets held for it leave in this poll's flush
+            return false; // the packets held for it leave in this poll's flush
         }
         final boolean different = targetMac >= 0 && targetMac != cache.mac(slot);
         if (!override && different)
@@ -176,7 +180,7 @@ final class NeighbourDiscovery
             {
                 cache.set(slot, Ipv6NeighbourCache.STALE, Deadline.NEVER);
             }
-            return;
+            return false;
         }
         if (different)
         {
@@ -190,7 +194,9 @@ final class NeighbourDiscovery
         {
             cache.set(slot, Ipv6NeighbourCache.STALE, Deadline.NEVER);
         }
+        final boolean wasRouter = cache.isRouter(slot);
         cache.router(slot, isRouter);
+        return wasRouter && !isRouter; // §7.2.5: a router that became a host leaves the Default Router List
     }
 
     /** Solicitations due, reachability timeouts, probes; returns whether anything was done. */

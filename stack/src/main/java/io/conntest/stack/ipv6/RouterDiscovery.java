@@ -196,6 +196,18 @@ final class RouterDiscovery
         return length <= 64 ? 0 : length == 128 ? -1L : -1L << (128 - length);
     }
 
+    /** §7.2.5: a neighbour's advertisement said it is no longer a router: it leaves the Default Router List. */
+    void forget(final long hi, final long lo)
+    {
+        for (int i = 0; i < routerUntilNs.length; i++)
+        {
+            if (routerUntilNs[i] != Deadline.NEVER && routerHi[i] == hi && routerLo[i] == lo)
+            {
+                routerUntilNs[i] = Deadline.NEVER;
+            }
+        }
+    }
+
     /** §5.2: whether the destination is on-link (link-local, or in an on-link prefix). */
     boolean isOnLink(final long hi, final long lo)
     {

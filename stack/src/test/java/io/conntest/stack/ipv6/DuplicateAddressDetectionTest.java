@@ -83,6 +83,7 @@ class DuplicateAddressDetectionTest
         for (final byte[] rs : link.sentOfType(Icmpv6Packet.TYPE_ROUTER_SOLICITATION))
         {
             assertEquals(0, ScriptedLink.src(rs)[0] | ScriptedLink.src(rs)[1]);
+            assertEquals(14 + 40 + 8, rs.length, "RFC 4861 §4.1: no source link-layer option from ::");
         }
     }
 

@@ -45,9 +45,18 @@ final class ScriptedLink
 
     ScriptedLink(final long seed)
     {
+        this(seed, true);
+    }
+
+    /** With autoconfiguration ({@link Ipv6Host#autoconfigure()}) or without. */
+    ScriptedLink(final long seed, final boolean autoconfigure)
+    {
         iface = new Interface(pair.b(), InterfaceConfig.builder("10.0.0.2/24").mac(MAC).seed(seed).build());
         host = iface.ipv6();
-        host.autoconfigure();
+        if (autoconfigure)
+        {
+            host.autoconfigure();
+        }
     }
 
     long now()

@@ -177,4 +177,38 @@ class SlaacTest
         link.inject(ScriptedLink.MAC, ScriptedLink.ROUTER, us, 255, redirect);
         assertEquals(1, link.count(Ipv6Counter.NDP_REDIRECTS_IGNORED));
     }
+
+    @Test
+    void rfc4861_5_2_anOffLinkDestinationGoesThroughTheDefaultRouter()
+    {
+        final ScriptedLink link = new ScriptedLink(7);
+        final long[] us = Ipv6Address.parse(slaac(link, ScriptedLink.PREFIX));
+        final long[] remote = Ipv6Address.parse("2001:db8:99::7");
+        link.sent.clear();
+        link.inject(ScriptedLink.MAC, remote, us, 60, ScriptedLink.echoRequest(1));
+        final List<byte[]> replies = link.sentOfType(Icmpv6Packet.TYPE_ECHO_REPLY);
+        assertEquals(1, replies.size(), "the router's address came with its advertisement: no solicitation");
+        assertEquals(ScriptedLink.PEER_MAC, ScriptedLink.dstMac(replies.get(0)), "to the router's MAC");
+        assertEquals(remote[1], ScriptedLink.dst(replies.get(0))[1]);
+        assertEquals(us[1], ScriptedLink.src(replies.get(0))[1]);
+        assertEquals("DELAY", link.host.neighbourState("fe80::1"), "the router's entry was STALE and got used");
+        // an on-link neighbour in the advertised prefix is resolved directly
+        final long[] onLink = Ipv6Address.parse("2001:db8:1::42");
+        link.inject(ScriptedLink.MAC, onLink, us, 64, ScriptedLink.echoRequest(2));
+        assertEquals("INCOMPLETE", link.host.neighbourState("2001:db8:1::42"));
+    }
+
+    @Test
+    void rfc4861_7_2_5_aRouterThatAdvertisesItselfAsAHostLeavesTheDefaultRouterList()
+    {
+        final ScriptedLink link = new ScriptedLink(7);
+        final long[] us = Ipv6Address.parse(slaac(link, ScriptedLink.PREFIX));
+        assertEquals("fe80::1", link.host.defaultRouter());
+        link.inject(ScriptedLink.MAC, ScriptedLink.ROUTER, Ipv6Address.parse(link.host.linkLocal()), 255,
+            ScriptedLink.ndp(Icmpv6Packet.TYPE_NEIGHBOR_ADVERTISEMENT, NdpMessage.FLAG_OVERRIDE, ScriptedLink.ROUTER,
+                NdpMessage.OPTION_TARGET_LINK_LAYER, ScriptedLink.PEER_MAC));
+        assertNull(link.host.defaultRouter());
+        link.inject(ScriptedLink.MAC, Ipv6Address.parse("2001:db8:99::7"), us, 60, ScriptedLink.echoRequest(1));
+        assertEquals(1, link.count(Ipv6Counter.IPV6_NO_ROUTE), "off-link without a router: no route");
+    }
 }
