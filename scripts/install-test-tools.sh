@@ -3,8 +3,8 @@
 # tshark, iperf3, nmap, hping3 (SYN flood interop test), socat, netcat, prometheus with promtool (the --metrics
 # test scrapes with a Prometheus it starts itself in a private namespace; on a machine with systemd the package
 # also enables its own prometheus.service, which no test needs), chromium (headless, renders the page of `conntest
-# report` to a screenshot in ReportChromiumTest), dnsmasq (Ipv6SlaacKernelInteropTest's router). Does nothing for tools already present; needs
-# root and apt-get otherwise.
+# report` to a screenshot in ReportChromiumTest), dnsmasq (Ipv6SlaacKernelInteropTest's router advertiser). Does
+# nothing for tools already present; needs root and apt-get otherwise.
 set -euo pipefail
 need=()
 command -v ping    >/dev/null 2>&1 || need+=(iputils-ping)

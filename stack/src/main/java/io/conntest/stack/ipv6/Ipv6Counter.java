@@ -73,12 +73,12 @@ public enum Ipv6Counter
     /** A Prefix Information option RFC 4862 §5.5.3 ignores (link-local, preferred above valid, not /64). */
     NDP_PREFIX_IGNORED(true),
     /** A neighbour that answered none of its solicitations (INCOMPLETE or PROBE gave up). */
-    NEIGHBOUR_UNREACHABLE(false),
+    NDP_NEIGHBOUR_UNREACHABLE(false),
     /** A packet held for a neighbour that then did not answer. */
-    NEIGHBOUR_HELD_DROPPED(true),
+    NDP_HELD_DROPPED(true),
     /** A packet refused because its neighbour's (or the node's) queue of held packets was full. */
-    NEIGHBOUR_QUEUE_FULL(true),
-    NEIGHBOUR_CACHE_EVICTIONS(false),
+    NDP_QUEUE_FULL(true),
+    NDP_CACHE_EVICTIONS(false),
 
     DAD_PROBES_SENT(false),
     /** Addresses that passed Duplicate Address Detection and became usable. */

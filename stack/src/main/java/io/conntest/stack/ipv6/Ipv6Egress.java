@@ -91,7 +91,7 @@ final class Ipv6Egress
                     ? held.claim(n) : -1;
                 if (slot < 0)
                 {
-                    counters.increment(Ipv6Counter.NEIGHBOUR_QUEUE_FULL);
+                    counters.increment(Ipv6Counter.NDP_QUEUE_FULL);
                     return null;
                 }
                 heldSlot = slot;

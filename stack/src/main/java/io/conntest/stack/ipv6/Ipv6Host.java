@@ -1,5 +1,6 @@
 package io.conntest.stack.ipv6;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -344,8 +345,8 @@ public final class Ipv6Host
             return false;
         }
         final int at = Ipv6FrameWriter.PAYLOAD_AT;
-        frame.putShort(at + 4, (short)identifier, java.nio.ByteOrder.BIG_ENDIAN);
-        frame.putShort(at + 6, (short)sequence, java.nio.ByteOrder.BIG_ENDIAN);
+        frame.putShort(at + 4, (short)identifier, ByteOrder.BIG_ENDIAN);
+        frame.putShort(at + 6, (short)sequence, ByteOrder.BIG_ENDIAN);
         frame.putBytes(at + 8, data, offset, length);
         icmpOut.wrap(frame, at, icmpLength).finish(Icmpv6Packet.TYPE_ECHO_REQUEST, 0, srcHi, srcLo, dstHi, dstLo);
         egress.commit();

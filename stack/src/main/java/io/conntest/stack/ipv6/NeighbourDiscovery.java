@@ -11,10 +11,16 @@ import io.conntest.stack.wire.NdpMessage;
  * MAX_UNICAST_SOLICIT times, after DELAY_FIRST_PROBE_TIME in DELAY), the answer to a solicitation for one of the node's
  * addresses (§7.2.4) and what a received solicitation (§7.2.3), advertisement (§7.2.5, with the Override and Solicited
  * flag rules) or router message (§6.3.4) teaches. A neighbour that answers nothing is removed and the packets held for
- * it dropped (counted).
+ * it dropped (counted); a STALE entry unused for {@link #STALE_LIFETIME_NS} expires.
  */
 final class NeighbourDiscovery
 {
+    /**
+     * How long an unused STALE entry stays (RFC 4861 §7.3.2 leaves it to the implementation; Linux's gc_stale_time is
+     * 60 s): then it goes, and the next packet to that neighbour resolves it afresh.
+     */
+    static final long STALE_LIFETIME_NS = 60_000_000_000L;
+
     private final Ipv6NeighbourCache cache;
     private final HeldPackets held;
     private final NdpSender ndp;
@@ -69,12 +75,12 @@ final class NeighbourDiscovery
         if (slot < 0)
         {
             makeRoom();
-            slot = cache.add(hi, lo, Ipv6NeighbourCache.STALE, mac, Deadline.NEVER);
+            slot = cache.add(hi, lo, Ipv6NeighbourCache.STALE, mac, nowNs + STALE_LIFETIME_NS);
         }
         else if (cache.state(slot) == Ipv6NeighbourCache.INCOMPLETE || cache.mac(slot) != mac)
         {
             cache.mac(slot, mac);
-            cache.set(slot, Ipv6NeighbourCache.STALE, Deadline.NEVER);
+            cache.set(slot, Ipv6NeighbourCache.STALE, nowNs + STALE_LIFETIME_NS);
         }
         if (isRouter)
         {
@@ -168,7 +174,7 @@ final class NeighbourDiscovery
             }
             cache.mac(slot, targetMac);
             cache.set(slot, solicited ? Ipv6NeighbourCache.REACHABLE : Ipv6NeighbourCache.STALE,
-                solicited ? nowNs + link.reachableTimeNs() : Deadline.NEVER);
+                nowNs + (solicited ? link.reachableTimeNs() : STALE_LIFETIME_NS));
             cache.router(slot, isRouter);
             return false; // the packets held for it leave in this poll's flush
         }
@@ -178,7 +184,7 @@ final class NeighbourDiscovery
             // the cached address stays; a REACHABLE entry is no longer confirmed
             if (state == Ipv6NeighbourCache.REACHABLE)
             {
-                cache.set(slot, Ipv6NeighbourCache.STALE, Deadline.NEVER);
+                cache.set(slot, Ipv6NeighbourCache.STALE, nowNs + STALE_LIFETIME_NS);
             }
             return false;
         }
@@ -192,7 +198,7 @@ final class NeighbourDiscovery
         }
         else if (different)
         {
-            cache.set(slot, Ipv6NeighbourCache.STALE, Deadline.NEVER);
+            cache.set(slot, Ipv6NeighbourCache.STALE, nowNs + STALE_LIFETIME_NS);
         }
         final boolean wasRouter = cache.isRouter(slot);
         cache.router(slot, isRouter);
@@ -224,7 +230,10 @@ final class NeighbourDiscovery
                     }
                     break;
                 case Ipv6NeighbourCache.REACHABLE:
-                    cache.set(slot, Ipv6NeighbourCache.STALE, Deadline.NEVER);
+                    cache.set(slot, Ipv6NeighbourCache.STALE, nowNs + STALE_LIFETIME_NS);
+                    break;
+                case Ipv6NeighbourCache.STALE:
+                    cache.remove(slot); // unused for STALE_LIFETIME_NS (only INCOMPLETE entries hold packets)
                     break;
                 case Ipv6NeighbourCache.DELAY:
                     cache.set(slot, Ipv6NeighbourCache.PROBE, nowNs);
@@ -249,8 +258,8 @@ final class NeighbourDiscovery
 
     private void unreachable(final int slot)
     {
-        counters.increment(Ipv6Counter.NEIGHBOUR_UNREACHABLE);
-        counters.add(Ipv6Counter.NEIGHBOUR_HELD_DROPPED, held.dropFor(slot));
+        counters.increment(Ipv6Counter.NDP_NEIGHBOUR_UNREACHABLE);
+        counters.add(Ipv6Counter.NDP_HELD_DROPPED, held.dropFor(slot));
         cache.remove(slot);
     }
 
@@ -285,9 +294,9 @@ final class NeighbourDiscovery
         if (cache.isFull())
         {
             final int victim = cache.victim();
-            counters.add(Ipv6Counter.NEIGHBOUR_HELD_DROPPED, held.dropFor(victim));
+            counters.add(Ipv6Counter.NDP_HELD_DROPPED, held.dropFor(victim));
             cache.remove(victim);
-            counters.increment(Ipv6Counter.NEIGHBOUR_CACHE_EVICTIONS);
+            counters.increment(Ipv6Counter.NDP_CACHE_EVICTIONS);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.conntest.stack.ipv6;
 
+import java.util.Arrays;
+
 import io.conntest.stack.time.Deadline;
 import io.conntest.stack.wire.Ipv6Address;
 import io.conntest.stack.wire.Ipv6Packet;
@@ -55,10 +57,9 @@ final class RouterDiscovery
         this.prefixLo = new long[maxPrefixes];
         this.prefixLength = new int[maxPrefixes];
         this.prefixUntilNs = new long[maxPrefixes];
-        java.util.Arrays.fill(routerUntilNs, Deadline.NEVER);
-        java.util.Arrays.fill(prefixUntilNs, Deadline.NEVER);
-        java.util.Arrays.fill(prefixLength, -1);
-        java.util.Arrays.fill(routerLo, 0);
+        Arrays.fill(routerUntilNs, Deadline.NEVER); // NEVER marks a free router slot
+        Arrays.fill(prefixUntilNs, Deadline.NEVER);
+        Arrays.fill(prefixLength, -1); // -1 marks a free prefix slot
     }
 
     void start(final long nowNs)

@@ -77,15 +77,15 @@ class NeighbourDiscoveryTest
         {
             link.inject(ScriptedLink.MAC, PEER, us(link), 64, ScriptedLink.echoRequest(i));
         }
-        assertEquals(1, link.count(Ipv6Counter.NEIGHBOUR_QUEUE_FULL), "three held per neighbour");
+        assertEquals(1, link.count(Ipv6Counter.NDP_QUEUE_FULL), "three held per neighbour");
         link.runFor(5 * S);
         final List<Long> at = link.timesOfType(Icmpv6Packet.TYPE_NEIGHBOR_SOLICITATION);
         assertEquals(3, at.size(), "MAX_MULTICAST_SOLICIT");
         assertEquals(S, at.get(1) - at.get(0), "RetransTimer");
         assertEquals(S, at.get(2) - at.get(1));
         assertNull(link.host.neighbourState("fe80::99"));
-        assertEquals(1, link.count(Ipv6Counter.NEIGHBOUR_UNREACHABLE));
-        assertEquals(3, link.count(Ipv6Counter.NEIGHBOUR_HELD_DROPPED));
+        assertEquals(1, link.count(Ipv6Counter.NDP_NEIGHBOUR_UNREACHABLE));
+        assertEquals(3, link.count(Ipv6Counter.NDP_HELD_DROPPED));
     }
 
     @Test
@@ -169,8 +169,14 @@ class NeighbourDiscoveryTest
         assertEquals(255, na.get(0)[21] & 0xFF);
         assertEquals(NdpMessage.OPTION_TARGET_LINK_LAYER, na.get(0)[78] & 0xFF);
         assertEquals("STALE", link.host.neighbourState("fe80::99"), "§7.2.3: learnt from the solicitation");
+        link.runFor(NeighbourDiscovery.STALE_LIFETIME_NS);
+        assertNull(link.host.neighbourState("fe80::99"), "an unused STALE entry expires");
+        link.inject(Ipv6Address.multicastMac(group), PEER, new long[] {Ipv6Address.SOLICITED_NODE_HI, group}, 255,
+            ScriptedLink.ndp(Icmpv6Packet.TYPE_NEIGHBOR_SOLICITATION, 0, us, NdpMessage.OPTION_SOURCE_LINK_LAYER,
+                PEER_MAC));
         link.inject(ScriptedLink.MAC, PEER, us, 64, ScriptedLink.echoRequest(1));
         assertEquals(1, link.sentOfType(Icmpv6Packet.TYPE_ECHO_REPLY).size(), "answered without a solicitation");
+        assertEquals(2, link.sentOfType(Icmpv6Packet.TYPE_NEIGHBOR_ADVERTISEMENT).size());
         assertEquals(0, link.sentOfType(Icmpv6Packet.TYPE_NEIGHBOR_SOLICITATION).size());
         assertEquals("DELAY", link.host.neighbourState("fe80::99"));
     }
