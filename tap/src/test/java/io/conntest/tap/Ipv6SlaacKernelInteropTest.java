@@ -35,7 +35,8 @@ import io.conntest.tap.netns.NetworkNamespace;
  * {@code autoconfigure()}, passes DAD for its link-local address, solicits a router, forms a stable SLAAC address
  * (RFC 4862, RFC 7217) from the advertisement and passes DAD for it; it pings the kernel first (resolving the kernel's
  * address by its own solicitation), then the kernel pings the SLAAC address 100 times in a row and gets every echo
- * back, having learnt the stack's MAC by NDP. The run is recorded and tshark finds no malformed packet and no bad
+ * back, having learnt the stack's MAC by NDP; and {@code ping -6 -s 4000} and {@code -s 65000} (requests fragmented by
+ * the kernel, reassembled by the stack, replies fragmented by the stack, RFC 8200 §4.5) get theirs too. The run is recorded and tshark finds no malformed packet and no bad
  * ICMPv6 checksum in it. dnsmasq is started by this test and killed by its PID; the namespace goes in the end.
  */
 class Ipv6SlaacKernelInteropTest
@@ -161,11 +162,21 @@ class Ipv6SlaacKernelInteropTest
         System.out.println("ping -6 (SLAAC): " + ping.output().lines()
             .filter(l -> l.contains("transmitted") || l.contains("rtt")).reduce("", (a, b) -> a + b + " | "));
         assertTrue(ping.output().contains("100 packets transmitted, 100 received"), ping.output());
+        // big pings: the kernel fragments its requests, the stack reassembles them and fragments its replies
+        for (final String size : new String[] {"4000", "65000"})
+        {
+            final CommandResult big = whileStackRuns(iface, tap, () -> ns.execWithTimeout(20_000, "ping", "-6", "-n",
+                "-c", "3", "-i", "0.2", "-s", size, "-W", "3", address));
+            System.out.println("ping -6 -s " + size + ": " + big.output().lines()
+                .filter(l -> l.contains("transmitted") || l.contains("rtt")).reduce("", (a, b) -> a + b + " | "));
+            assertTrue(big.output().contains("3 packets transmitted, 3 received"), big.output() + v6.counters());
+        }
         final CommandResult neighbour = ns.exec("ip", "-6", "neigh", "show", "dev", "ct0");
         assertTrue(neighbour.output().contains(address + " lladdr 02:00:00:00:00:06"),
             "the kernel learnt the stack's MAC by NDP: " + neighbour.output());
         final Ipv6Counters counters = v6.counters();
-        assertEquals(100, counters.get(Ipv6Counter.ICMPV6_ECHO_REPLIES_SENT));
+        assertEquals(106, counters.get(Ipv6Counter.ICMPV6_ECHO_REPLIES_SENT));
+        assertEquals(6, counters.get(Ipv6Counter.IPV6_REASSEMBLED));
         assertEquals(0, counters.get(Ipv6Counter.ICMPV6_BAD_CHECKSUM));
         assertEquals(0, counters.get(Ipv6Counter.NDP_INVALID));
         assertEquals(0, counters.get(Ipv6Counter.DAD_DUPLICATES));

@@ -11,7 +11,8 @@ import io.conntest.stack.wire.Ipv6ExtensionWalker;
 import io.conntest.stack.wire.Ipv6Packet;
 
 /**
- * ICMPv6 error messages (RFC 4443 §3): Destination Unreachable and Parameter Problem about a received packet, quoting
+ * ICMPv6 error messages (RFC 4443 §3): Destination Unreachable, Time Exceeded (reassembly) and Parameter Problem about
+ * a received packet, quoting
  * as much of it as fits in the minimum MTU (§2.4 c), from the address the packet was sent to when it is ours. None is
  * sent where §2.4 e forbids it (to a packet sent to a multicast address or link-layer group, except a Parameter
  * Problem code 2 for an option whose type asks for it even then; from the unspecified or a multicast source), and
@@ -98,6 +99,7 @@ final class Icmpv6ErrorSender
         egress.commit();
         counters.increment(Ipv6Counter.ICMPV6_ERRORS_SENT);
         counters.increment(type == Icmpv6Packet.TYPE_PARAMETER_PROBLEM ? Ipv6Counter.ICMPV6_PARAMETER_PROBLEMS_SENT
+            : type == Icmpv6Packet.TYPE_TIME_EXCEEDED ? Ipv6Counter.ICMPV6_TIME_EXCEEDED_SENT
             : Ipv6Counter.ICMPV6_PORT_UNREACHABLE_SENT);
     }
 }

@@ -18,15 +18,32 @@ public enum Ipv6Counter
     IPV6_TO_TENTATIVE(true),
     /** Discarded while walking the extension headers (an option said so, a truncated or overlong chain). */
     IPV6_EXTENSION_DISCARDED(true),
-    /** A fragment: the stack does not reassemble IPv6 yet. */
-    IPV6_FRAGMENT_UNSUPPORTED(true),
+    IPV6_FRAGMENTS_RECEIVED(false),
+    IPV6_REASSEMBLED(false),
+    /** A fragment of a reassembled packet (fragments within fragments are not taken). */
+    IPV6_FRAGMENT_NESTED(true),
+    /** A fragment whose length is not a multiple of 8 (more follow) or that ends beyond 65,535 (RFC 8200 §4.5). */
+    IPV6_FRAGMENT_MALFORMED(true),
+    /** A fragment that exactly repeats data already received (ignored, the reassembly goes on). */
+    IPV6_FRAGMENT_DUPLICATE(true),
+    /** A reassembly dropped because fragments overlapped (RFC 5722). */
+    IPV6_REASSEMBLY_OVERLAP(true),
+    /** A reassembly dropped because fragments disagreed about the packet's end. */
+    IPV6_REASSEMBLY_INCONSISTENT(true),
+    /** A reassembly not finished within 60 s (RFC 8200 §4.5). */
+    IPV6_REASSEMBLY_TIMEOUT(true),
+    /** A reassembly evicted because every slot was in use. */
+    IPV6_REASSEMBLY_OVERFLOW(true),
+    IPV6_FRAGMENTS_SENT(false),
+    /** A packet above the link MTU for a neighbour still being resolved: too big to hold, dropped. */
+    IPV6_FRAGMENTED_UNRESOLVED(true),
     /** UDP or TCP over IPv6: not on the stack yet, answered with a port unreachable. */
     IPV6_NO_TRANSPORT(true),
     /** An unknown next header or an option whose type asks for it: answered with a Parameter Problem. */
     IPV6_PARAMETER_PROBLEM(true),
     /** Outgoing packets with no route (off-link and no default router, or to our own address). */
     IPV6_NO_ROUTE(true),
-    /** Outgoing packets above the link MTU (the stack does not fragment IPv6 yet). */
+    /** Outgoing packets above 65,535 bytes of payload. */
     IPV6_TOO_BIG(true),
     /** A packet the device had no room for. */
     IPV6_SEND_DROPPED(true),
@@ -45,6 +62,7 @@ public enum Ipv6Counter
     ICMPV6_ERRORS_SENT(false),
     ICMPV6_PARAMETER_PROBLEMS_SENT(false),
     ICMPV6_PORT_UNREACHABLE_SENT(false),
+    ICMPV6_TIME_EXCEEDED_SENT(false),
     /** An error not sent: its destination used its budget (RFC 4443 §2.4 f). */
     ICMPV6_ERRORS_RATE_LIMITED(true),
     /** An error RFC 4443 §2.4 e forbids (about an error, to or from a multicast or unspecified address). */

@@ -1,9 +1,14 @@
 package io.conntest.stack.ipv6;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import io.conntest.stack.wire.EthernetFrame;
 import io.conntest.stack.wire.Ipv6Address;
+import io.conntest.stack.wire.Ipv6Packet;
 import io.conntest.stack.wire.MacAddress;
 
 /**
@@ -11,8 +16,10 @@ import io.conntest.stack.wire.MacAddress;
  * next hop is the destination when it is on-link (link-local, or in a prefix an advertisement said is on-link),
  * else the default router; a multicast destination maps straight to its Ethernet group (RFC 2464 §7). A next hop
  * whose address is known is written straight into a device frame; one being resolved gets the packet held
- * ({@link HeldPackets}, bounded) and sent by {@link #flush} once the neighbour answers. Use: {@link #claim}, write the
- * payload at {@link Ipv6FrameWriter#PAYLOAD_AT}, {@link #commit}.
+ * ({@link HeldPackets}, bounded) and sent by {@link #flush} once the neighbour answers. A packet above the link MTU
+ * is written into a staging buffer and sent as fragments (RFC 8200 §4.5: each fragment's data a multiple of 8 bytes,
+ * an unpredictable identification, RFC 7739); its next hop must be resolved already (a 64 KiB packet is not held).
+ * Use: {@link #claim}, write the payload at {@link Ipv6FrameWriter#PAYLOAD_AT}, {@link #commit}.
  */
 final class Ipv6Egress
 {
@@ -24,7 +31,14 @@ final class Ipv6Egress
     private final Ipv6Counters counters;
     private final Ipv6AddressTable addresses;
 
+    private static final int FRAGMENT_HEADER = 8;
+    private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
+
+    private final UnsafeBuffer staging = new UnsafeBuffer(
+        ByteBuffer.allocateDirect(Ipv6FrameWriter.PAYLOAD_AT + Ipv6Packet.MAX_PAYLOAD));
     private MutableDirectBuffer claimed;
+    private boolean staged;
+    private long stagedMac;
     private int claimedLength;
     private int heldSlot = -1;
     private int heldNeighbour;
@@ -53,11 +67,12 @@ final class Ipv6Egress
         {
             throw new IllegalStateException("an IPv6 claim is already open");
         }
-        if (40 + payloadLength > link.mtu())
+        if (payloadLength > Ipv6Packet.MAX_PAYLOAD)
         {
             counters.increment(Ipv6Counter.IPV6_TOO_BIG);
             return null;
         }
+        final boolean fragment = Ipv6Packet.HEADER_LENGTH + payloadLength > link.mtu();
         final long dstMac;
         MutableDirectBuffer frame = null;
         if (Ipv6Address.isMulticast(dstHi))
@@ -85,6 +100,11 @@ final class Ipv6Egress
                 hopLo = routers.routerLo(router);
             }
             final int n = neighbours.forSending(hopHi, hopLo, nowNs);
+            if (fragment && neighbours.cache().state(n) == Ipv6NeighbourCache.INCOMPLETE)
+            {
+                counters.increment(Ipv6Counter.IPV6_FRAGMENTED_UNRESOLVED);
+                return null;
+            }
             if (neighbours.cache().state(n) == Ipv6NeighbourCache.INCOMPLETE)
             {
                 final int slot = EthernetFrame.HEADER_LENGTH + 40 + payloadLength <= held.slotSize()
@@ -103,6 +123,12 @@ final class Ipv6Egress
             {
                 dstMac = neighbours.cache().mac(n);
             }
+        }
+        if (fragment)
+        {
+            frame = staging;
+            staged = true;
+            stagedMac = dstMac;
         }
         if (frame == null)
         {
@@ -130,6 +156,11 @@ final class Ipv6Egress
             held.hold(heldSlot, heldNeighbour, claimedLength);
             heldSlot = -1;
         }
+        else if (staged)
+        {
+            staged = false;
+            sendFragments(claimedLength - Ipv6FrameWriter.PAYLOAD_AT);
+        }
         else
         {
             writer.send(claimedLength);
@@ -140,12 +171,43 @@ final class Ipv6Egress
     /** Gives the claim up. */
     void abort()
     {
-        if (claimed != null && heldSlot < 0)
+        if (claimed != null && heldSlot < 0 && !staged)
         {
             writer.abort();
         }
         heldSlot = -1;
+        staged = false;
         claimed = null;
+    }
+
+    /** RFC 8200 §4.5: the staged packet's payload in fragments that each fit the link MTU. */
+    private void sendFragments(final int payloadLength)
+    {
+        final int nextHeader = staging.getByte(Ipv6FrameWriter.IP_AT + Ipv6Packet.NEXT_HEADER_OFFSET) & 0xFF;
+        final int most = (link.mtu() - Ipv6Packet.HEADER_LENGTH - FRAGMENT_HEADER) & ~7;
+        final int identification = link.fragmentId();
+        for (int offset = 0; offset < payloadLength; offset += most)
+        {
+            final int length = Math.min(most, payloadLength - offset);
+            final MutableDirectBuffer frame = writer.claim(FRAGMENT_HEADER + length);
+            if (frame == null)
+            {
+                return; // the rest cannot help the receiver: it times the packet out
+            }
+            frame.putBytes(0, staging, 0, Ipv6FrameWriter.PAYLOAD_AT);
+            MacAddress.put(frame, 0, stagedMac);
+            frame.putShort(Ipv6FrameWriter.IP_AT + 4, (short)(FRAGMENT_HEADER + length), BE);
+            frame.putByte(Ipv6FrameWriter.IP_AT + Ipv6Packet.NEXT_HEADER_OFFSET,
+                (byte)Ipv6Packet.NEXT_HEADER_FRAGMENT);
+            final int at = Ipv6FrameWriter.PAYLOAD_AT;
+            frame.putByte(at, (byte)nextHeader);
+            frame.putByte(at + 1, (byte)0);
+            frame.putShort(at + 2, (short)(offset | (offset + length < payloadLength ? 1 : 0)), BE);
+            frame.putInt(at + 4, identification, BE);
+            frame.putBytes(at + FRAGMENT_HEADER, staging, Ipv6FrameWriter.PAYLOAD_AT + offset, length);
+            writer.send(at + FRAGMENT_HEADER + length);
+            counters.increment(Ipv6Counter.IPV6_FRAGMENTS_SENT);
+        }
     }
 
     /** Sends the held packets whose neighbour has answered; returns whether it sent any. */

@@ -7,6 +7,7 @@ import java.util.function.IntConsumer;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.time.Deadline;
@@ -24,6 +25,7 @@ import io.conntest.stack.wire.NdpMessage;
  * assigned address, all-nodes, or a joined solicited-node group; a tentative address takes nothing, RFC 4862 §5.4),
  * extension headers ({@link Ipv6ExtensionWalker}, RFC 8200 §4, with a Parameter Problem where it asks), then ICMPv6:
  * echo (answered through the neighbour cache, so to a neighbour never heard from too), Neighbor Discovery, MLD queries.
+ * Fragments are reassembled ({@link Ipv6Reassembler}, RFC 8200 §4.5) and replies above the MTU sent in fragments.
  * UDP and TCP over IPv6 are not on the stack yet: they get a port unreachable. Single-threaded; no allocation per
  * packet (the address listing and text accessors allocate, for monitoring).
  */
@@ -33,6 +35,8 @@ public final class Ipv6Host
     public static final int HELD_PACKETS = 16;
     public static final int HELD_PER_NEIGHBOUR = 3;
     public static final int MAX_ADDRESSES = 8;
+    /** Packets reassembled at once (64 KiB each). */
+    public static final int REASSEMBLY_SLOTS = 4;
     private static final int MAX_ROUTERS = 4;
     private static final int MAX_PREFIXES = 8;
     private static final boolean[] KNOWN = new boolean[256];
@@ -53,6 +57,7 @@ public final class Ipv6Host
     private final RouterDiscovery routers;
     private final Ipv6Egress egress;
     private final Icmpv6ErrorSender errors;
+    private final Ipv6Reassembler reassembler;
     private final Ipv6Packet ip = new Ipv6Packet();
     private final Icmpv6Packet icmp = new Icmpv6Packet();
     private final Icmpv6Packet icmpOut = new Icmpv6Packet();
@@ -86,6 +91,7 @@ public final class Ipv6Host
             MAX_PREFIXES);
         this.egress = new Ipv6Egress(writer, neighbours, routers, held, link, counters, addresses);
         this.errors = new Icmpv6ErrorSender(egress, addresses, link, counters, budget);
+        this.reassembler = new Ipv6Reassembler(REASSEMBLY_SLOTS, counters);
     }
 
     public Ipv6Counters counters()
@@ -185,6 +191,20 @@ public final class Ipv6Host
             }
         }
         counters.increment(Ipv6Counter.IPV6_RECEIVED);
+        upper(buffer, offset, srcMac, multicast, multicast || linkGroup, false, nowNs);
+    }
+
+    /**
+     * The packet {@link #ip} views (at {@code offset} of {@code buffer}) past the address checks: its extension
+     * headers, then what it carries. {@code reassembled} for a packet put together from fragments.
+     */
+    private void upper(final DirectBuffer buffer, final int offset, final long srcMac, final boolean multicast,
+        final boolean toGroup, final boolean reassembled, final long nowNs)
+    {
+        final long srcHi = ip.sourceHi();
+        final long srcLo = ip.sourceLo();
+        final long dstHi = ip.destinationHi();
+        final long dstLo = ip.destinationLo();
         final int ipLength = ip.length();
         switch (walker.walk(buffer, offset, ipLength, KNOWN, multicast))
         {
@@ -192,12 +212,19 @@ public final class Ipv6Host
                 counters.increment(Ipv6Counter.IPV6_EXTENSION_DISCARDED);
                 return;
             case Ipv6ExtensionWalker.FRAGMENT:
-                counters.increment(Ipv6Counter.IPV6_FRAGMENT_UNSUPPORTED);
+                if (reassembled)
+                {
+                    counters.increment(Ipv6Counter.IPV6_FRAGMENT_NESTED);
+                }
+                else
+                {
+                    fragment(buffer, offset, ipLength, srcMac, multicast, toGroup, nowNs);
+                }
                 return;
             case Ipv6ExtensionWalker.PARAMETER_PROBLEM:
                 counters.increment(Ipv6Counter.IPV6_PARAMETER_PROBLEM);
                 errors.send(Icmpv6Packet.TYPE_PARAMETER_PROBLEM, walker.problemCode(), walker.problemPointer(),
-                    buffer, offset, ipLength, multicast || linkGroup, nowNs);
+                    buffer, offset, ipLength, toGroup, nowNs);
                 return;
             default:
                 break;
@@ -206,7 +233,7 @@ public final class Ipv6Host
         {
             counters.increment(Ipv6Counter.IPV6_NO_TRANSPORT);
             errors.send(Icmpv6Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv6Packet.CODE_PORT_UNREACHABLE, 0, buffer,
-                offset, ipLength, multicast || linkGroup, nowNs);
+                offset, ipLength, toGroup, nowNs);
             return;
         }
         final int at = walker.upperOffset();
@@ -288,6 +315,45 @@ public final class Ipv6Host
                 // RFC 4443 §2.4 a/b: errors go up (nothing takes them yet), unknown informational ones are dropped
                 counters.increment(Icmpv6Packet.isError(type) ? Ipv6Counter.ICMPV6_ERRORS_RECEIVED
                     : Ipv6Counter.ICMPV6_UNHANDLED_TYPE);
+        }
+    }
+
+    /**
+     * RFC 8200 §4.5: a fragment. One whose length is not a multiple of 8 while more follow, or that would end beyond
+     * 65,535 bytes, gets a Parameter Problem (code 0, at the Payload Length or the Fragment Offset); the others go to
+     * the reassembler, and a packet it completes goes through {@link #upper} again.
+     */
+    private void fragment(final DirectBuffer buffer, final int offset, final int ipLength, final long srcMac,
+        final boolean multicast, final boolean toGroup, final long nowNs)
+    {
+        final int dataAt = walker.fragmentableOffset();
+        final int length = offset + ipLength - dataAt;
+        final boolean more = walker.moreFragments();
+        final int fragmentOffset = walker.fragmentOffset();
+        if (more && (length == 0 || (length & 7) != 0))
+        {
+            counters.increment(Ipv6Counter.IPV6_FRAGMENT_MALFORMED);
+            errors.send(Icmpv6Packet.TYPE_PARAMETER_PROBLEM, Ipv6ExtensionWalker.CODE_ERRONEOUS_FIELD, 4, buffer,
+                offset, ipLength, toGroup, nowNs);
+            return;
+        }
+        if (fragmentOffset + length > Ipv6Packet.MAX_PAYLOAD)
+        {
+            counters.increment(Ipv6Counter.IPV6_FRAGMENT_MALFORMED);
+            errors.send(Icmpv6Packet.TYPE_PARAMETER_PROBLEM, Ipv6ExtensionWalker.CODE_ERRONEOUS_FIELD,
+                dataAt - 8 - offset + 2, buffer, offset, ipLength, toGroup, nowNs);
+            return;
+        }
+        final int slot = reassembler.process(buffer, offset, ipLength, dataAt, length, fragmentOffset, more,
+            walker.fragmentId(), walker.fragmentNextHeader(), nowNs);
+        if (slot >= 0)
+        {
+            final UnsafeBuffer packet = reassembler.packet(slot);
+            if (ip.wrapChecked(packet, 0, reassembler.packetLength(slot)))
+            {
+                upper(packet, 0, srcMac, multicast, toGroup, true, nowNs);
+            }
+            reassembler.release(slot);
         }
     }
 
@@ -378,6 +444,13 @@ public final class Ipv6Host
         worked |= autoconfig.onTimers(nowNs);
         worked |= routers.onTimers(nowNs);
         worked |= neighbours.onTimers(nowNs);
+        for (int slot = reassembler.expire(nowNs); slot >= 0; slot = reassembler.expire(nowNs))
+        {
+            // RFC 8200 §4.5: the first fragment came, the rest did not in 60 s: Time Exceeded, code 1
+            errors.send(Icmpv6Packet.TYPE_TIME_EXCEEDED, 1, 0, reassembler.firstFragment(slot), 0,
+                reassembler.firstFragmentLength(slot), false, nowNs);
+            worked = true;
+        }
         worked |= egress.flush();
         return worked;
     }
@@ -389,8 +462,8 @@ public final class Ipv6Host
         {
             return nowNs;
         }
-        return Deadline.earliest(Deadline.earliest(mld.pollAtNs(), autoconfig.pollAtNs()),
-            Deadline.earliest(routers.pollAtNs(), neighbours.pollAtNs()));
+        return Deadline.earliest(Deadline.earliest(Deadline.earliest(mld.pollAtNs(), autoconfig.pollAtNs()),
+            Deadline.earliest(routers.pollAtNs(), neighbours.pollAtNs())), reassembler.pollAtNs());
     }
 
     /** The link-local address (the modified EUI-64 of the MAC), as text, whatever its DAD state. */

@@ -41,6 +41,12 @@ final class LinkParameters
         return maxNs <= 0 ? 0 : random.nextLong(maxNs);
     }
 
+    /** RFC 7739 §5: an unpredictable Fragment Identification (from the seeded source: reproducible per seed). */
+    int fragmentId()
+    {
+        return random.nextInt();
+    }
+
     int deviceMtu()
     {
         return deviceMtu;
