@@ -34,8 +34,8 @@ final class Ipv6Egress
     private static final int FRAGMENT_HEADER = 8;
     private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
 
-    private final UnsafeBuffer staging = new UnsafeBuffer(
-        ByteBuffer.allocateDirect(Ipv6FrameWriter.PAYLOAD_AT + Ipv6Packet.MAX_PAYLOAD));
+    /** A packet above the MTU before it is cut; made at the first such packet (64 KiB an instance may never need). */
+    private UnsafeBuffer staging;
     private MutableDirectBuffer claimed;
     private boolean staged;
     private long stagedMac;
@@ -126,6 +126,11 @@ final class Ipv6Egress
         }
         if (fragment)
         {
+            if (staging == null)
+            {
+                staging = new UnsafeBuffer(ByteBuffer.allocateDirect(Ipv6FrameWriter.PAYLOAD_AT
+                    + Ipv6Packet.MAX_PAYLOAD));
+            }
             frame = staging;
             staged = true;
             stagedMac = dstMac;

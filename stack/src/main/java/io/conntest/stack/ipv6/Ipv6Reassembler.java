@@ -56,13 +56,6 @@ final class Ipv6Reassembler
         this.counters = counters;
         this.packets = new UnsafeBuffer[slots];
         this.firstFragments = new UnsafeBuffer[slots];
-        final ByteBuffer storage = ByteBuffer.allocateDirect(slots * (SLOT_SIZE + FIRST_FRAGMENT_KEPT));
-        for (int i = 0; i < slots; i++)
-        {
-            final int at = i * (SLOT_SIZE + FIRST_FRAGMENT_KEPT);
-            packets[i] = new UnsafeBuffer(storage, at, SLOT_SIZE);
-            firstFragments[i] = new UnsafeBuffer(storage, at + SLOT_SIZE, FIRST_FRAGMENT_KEPT);
-        }
         this.firstFragmentLength = new int[slots];
         this.active = new boolean[slots];
         this.srcHi = new long[slots];
@@ -221,9 +214,25 @@ final class Ipv6Reassembler
         return at;
     }
 
+    /** The slots' memory, made at the first fragment: an instance that never sees one keeps ~260 KiB unallocated. */
+    private void allocate()
+    {
+        final ByteBuffer storage = ByteBuffer.allocateDirect(packets.length * (SLOT_SIZE + FIRST_FRAGMENT_KEPT));
+        for (int i = 0; i < packets.length; i++)
+        {
+            final int at = i * (SLOT_SIZE + FIRST_FRAGMENT_KEPT);
+            packets[i] = new UnsafeBuffer(storage, at, SLOT_SIZE);
+            firstFragments[i] = new UnsafeBuffer(storage, at + SLOT_SIZE, FIRST_FRAGMENT_KEPT);
+        }
+    }
+
     private int slotFor(final long sHi, final long sLo, final long dHi, final long dLo, final int identification,
         final long nowNs)
     {
+        if (packets[0] == null)
+        {
+            allocate();
+        }
         int free = -1;
         int oldest = -1;
         for (int i = 0; i < active.length; i++)
