@@ -158,11 +158,9 @@ public final class Ipv6Host
             counters.increment(Ipv6Counter.IPV6_MALFORMED);
             return;
         }
-        final long srcHi = ip.sourceHi();
-        final long srcLo = ip.sourceLo();
         final long dstHi = ip.destinationHi();
         final long dstLo = ip.destinationLo();
-        if (Ipv6Address.isMulticast(srcHi))
+        if (Ipv6Address.isMulticast(ip.sourceHi()))
         {
             counters.increment(Ipv6Counter.IPV6_BAD_SOURCE);
             return;
