@@ -112,8 +112,9 @@ public enum Ipv6Counter
     MLD_QUERIES_RECEIVED(false),
     /** A query not from a link-local source or too short (RFC 3810 §5.1.14, §6.2). */
     MLD_QUERIES_INVALID(true),
-    /** MLDv1 queries: no MLDv1 compatibility mode (RFC 3810 §8) yet. */
-    MLD_V1_QUERIES_IGNORED(true);
+    /** MLDv1 queries: the host answers in MLDv1 for a while (RFC 3810 §8.2.1). */
+    MLD_V1_QUERIES_RECEIVED(false),
+    MLD_V1_REPORTS_SENT(false);
 
     private final boolean drop;
 

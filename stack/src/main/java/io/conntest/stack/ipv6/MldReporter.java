@@ -19,7 +19,9 @@ import io.conntest.stack.wire.Ipv6Packet;
  * ({@code MODE_IS_EXCLUDE}) after a random delay within its Maximum Response Delay (§6.2). Reports go to
  * {@code ff02::16} with hop limit 1 and a Hop-by-Hop Router Alert option (§5.2.13; RFC 2711), from the link-local
  * address, or from {@code ::} while it is tentative. The all-nodes group is never reported (§6). Queries must come
- * from a link-local address (§6.2). MLDv1 queries are counted and ignored: no compatibility mode (§8).
+ * from a link-local address (§6.2). An MLDv1 Query puts the host in MLDv1 compatibility mode (§8.2.1) for the Older
+ * Version Querier Present Timeout (§9.12): meanwhile it answers and announces with MLDv1 Reports (RFC 2710 §3, type
+ * 131, to the group) and Dones (type 132, to ff02::2), one group per message.
  */
 final class MldReporter
 {
@@ -29,9 +31,19 @@ final class MldReporter
     static final int RECORD_MODE_IS_EXCLUDE = 2;
     static final int RECORD_CHANGE_TO_INCLUDE = 3;
     static final int RECORD_CHANGE_TO_EXCLUDE = 4;
+    /** RFC 2710 §3: MLDv1 Report and Done. */
+    static final int TYPE_V1_REPORT = 131;
+    static final int TYPE_V1_DONE = 132;
+    /** RFC 3810 §9.12: [Robustness Variable] × [Query Interval] (125 s) + [Query Response Interval] (10 s). */
+    static final long OLDER_VERSION_QUERIER_PRESENT_TIMEOUT_NS = (ROBUSTNESS * 125L + 10L) * 1_000_000_000L;
     /** ff02::16, all MLDv2-capable routers (RFC 3810 §11). */
     static final long ALL_MLDV2_ROUTERS_LO = 0x16;
     private static final int HOP_BY_HOP_LENGTH = 8;
+    /**
+     * The Hop-by-Hop Options header every MLD message carries (RFC 8200 §4.3, RFC 2711): next header ICMPv6, length 0
+     * (8 bytes), Router Alert (type 5, length 2, value 0 = MLD), then PadN of 2 (type 1, length 0).
+     */
+    private static final long ROUTER_ALERT = 0x3A00_0502_0000_0100L;
     private static final int RECORD_LENGTH = 20;
     private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
 
@@ -49,6 +61,8 @@ final class MldReporter
     private long answerAtNs = Deadline.NEVER;
     /** The group a pending answer is about, 0 for all (a General Query). */
     private long answerGroupLo;
+    /** Until when an MLDv1 querier is known to be present (§8.2.1), NEVER when none is. */
+    private long v1QuerierUntilNs = Deadline.NEVER;
 
     MldReporter(final Ipv6FrameWriter writer, final Ipv6Counters counters, final Ipv6AddressTable addresses,
         final LinkParameters link, final int capacity)
@@ -119,12 +133,17 @@ final class MldReporter
             counters.increment(Ipv6Counter.MLD_QUERIES_INVALID);
             return;
         }
-        if (length < 28)
+        final boolean v1 = length < 28;
+        if (v1)
         {
-            counters.increment(Ipv6Counter.MLD_V1_QUERIES_IGNORED);
-            return;
+            // §8.2.1: an MLDv1 querier is on the link: answer in MLDv1 until it has been quiet for the timeout
+            counters.increment(Ipv6Counter.MLD_V1_QUERIES_RECEIVED);
+            v1QuerierUntilNs = nowNs + OLDER_VERSION_QUERIER_PRESENT_TIMEOUT_NS;
         }
-        counters.increment(Ipv6Counter.MLD_QUERIES_RECEIVED);
+        else
+        {
+            counters.increment(Ipv6Counter.MLD_QUERIES_RECEIVED);
+        }
         final long groupHi = buffer.getLong(at + 8, BE);
         final long groupLo = buffer.getLong(at + 16, BE);
         final boolean general = Ipv6Address.isUnspecified(groupHi, groupLo);
@@ -132,7 +151,8 @@ final class MldReporter
         {
             return; // about a group we are not in
         }
-        final long due = nowNs + link.randomDelayNs(maxResponseDelayNs(buffer.getShort(at + 4, BE) & 0xFFFF));
+        final int code = buffer.getShort(at + 4, BE) & 0xFFFF;
+        final long due = nowNs + link.randomDelayNs(v1 ? code * 1_000_000L : maxResponseDelayNs(code));
         if (!Deadline.isSet(answerAtNs))
         {
             answerGroupLo = general ? 0 : groupLo;
@@ -175,7 +195,7 @@ final class MldReporter
         if (Deadline.isDue(changeAtNs, nowNs))
         {
             worked = true;
-            if (sendChanges())
+            if (v1Mode(nowNs) ? sendV1Changes() : sendChanges())
             {
                 boolean more = false;
                 for (int i = 0; i < group.length; i++)
@@ -188,12 +208,83 @@ final class MldReporter
         if (Deadline.isDue(answerAtNs, nowNs))
         {
             worked = true;
-            if (sendCurrentState())
+            if (v1Mode(nowNs) ? sendV1CurrentState() : sendCurrentState())
             {
                 answerAtNs = Deadline.NEVER;
             }
         }
         return worked;
+    }
+
+    /** Whether an MLDv1 querier was heard within the Older Version Querier Present Timeout. */
+    boolean v1Mode(final long nowNs)
+    {
+        return Deadline.isSet(v1QuerierUntilNs) && !Deadline.isDue(v1QuerierUntilNs, nowNs);
+    }
+
+    /** MLDv1 (RFC 2710 §4): a Report for each joined group, a Done for each left one, one message each. */
+    private boolean sendV1Changes()
+    {
+        for (int i = 0; i < group.length; i++)
+        {
+            if (pending[i] > 0)
+            {
+                if (!sendV1(changeType[i] == RECORD_CHANGE_TO_INCLUDE ? TYPE_V1_DONE : TYPE_V1_REPORT, group[i]))
+                {
+                    return false;
+                }
+                pending[i]--;
+            }
+        }
+        return true;
+    }
+
+    private boolean sendV1CurrentState()
+    {
+        for (int i = 0; i < group.length; i++)
+        {
+            if (refs[i] > 0 && (answerGroupLo == 0 || group[i] == answerGroupLo) && !sendV1(TYPE_V1_REPORT, group[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean sendV1(final int type, final long groupLo)
+    {
+        final MutableDirectBuffer frame = writer.claim(HOP_BY_HOP_LENGTH + 24);
+        if (frame == null)
+        {
+            return false;
+        }
+        final long dstLo = type == TYPE_V1_DONE ? 2 : groupLo; // a Done goes to all routers, ff02::2
+        final long srcHi = sourceHi();
+        final long srcLo = sourceLo();
+        writer.headers(frame, Ipv6Address.multicastMac(dstLo), HOP_BY_HOP_LENGTH + 24,
+            Ipv6Packet.NEXT_HEADER_HOP_BY_HOP, 1, srcHi, srcLo, Ipv6Address.ALL_NODES_HI, dstLo);
+        final int hbh = Ipv6FrameWriter.PAYLOAD_AT;
+        frame.putLong(hbh, ROUTER_ALERT, BE);
+        final int at = hbh + HOP_BY_HOP_LENGTH;
+        frame.putInt(at + 4, 0, BE); // maximum response delay, reserved
+        frame.putLong(at + 8, Ipv6Address.SOLICITED_NODE_HI, BE);
+        frame.putLong(at + 16, groupLo, BE);
+        icmp.wrap(frame, at, 24).finish(type, 0, srcHi, srcLo, Ipv6Address.ALL_NODES_HI, dstLo);
+        writer.send(Ipv6FrameWriter.PAYLOAD_AT + HOP_BY_HOP_LENGTH + 24);
+        counters.increment(Ipv6Counter.MLD_V1_REPORTS_SENT);
+        return true;
+    }
+
+    private long sourceHi()
+    {
+        final int ll = Ipv6AddressTable.LINK_LOCAL;
+        return addresses.state(ll) == Ipv6AddressTable.PREFERRED ? addresses.hi(ll) : 0;
+    }
+
+    private long sourceLo()
+    {
+        final int ll = Ipv6AddressTable.LINK_LOCAL;
+        return addresses.state(ll) == Ipv6AddressTable.PREFERRED ? addresses.lo(ll) : 0;
     }
 
     private boolean sendChanges()
@@ -271,18 +362,14 @@ final class MldReporter
 
     private void send(final MutableDirectBuffer frame, final int records)
     {
-        final int ll = Ipv6AddressTable.LINK_LOCAL;
-        final boolean valid = addresses.state(ll) == Ipv6AddressTable.PREFERRED;
-        final long srcHi = valid ? addresses.hi(ll) : 0;
-        final long srcLo = valid ? addresses.lo(ll) : 0;
+        final long srcHi = sourceHi();
+        final long srcLo = sourceLo();
         final int icmpLength = 8 + records * RECORD_LENGTH;
         final int payload = HOP_BY_HOP_LENGTH + icmpLength;
         writer.headers(frame, Ipv6Address.multicastMac(ALL_MLDV2_ROUTERS_LO), payload,
             Ipv6Packet.NEXT_HEADER_HOP_BY_HOP, 1, srcHi, srcLo, Ipv6Address.ALL_NODES_HI, ALL_MLDV2_ROUTERS_LO);
         final int hbh = Ipv6FrameWriter.PAYLOAD_AT;
-        // RFC 8200 §4.3 / RFC 2711: next header ICMPv6, length 0 (8 bytes), Router Alert (type 5, value 0 = MLD),
-        // then PadN of 2 (type 1, length 0)
-        frame.putLong(hbh, 0x3A00_0502_0000_0100L, BE);
+        frame.putLong(hbh, ROUTER_ALERT, BE);
         final int at = hbh + HOP_BY_HOP_LENGTH;
         frame.putInt(at + 4, records & 0xFFFF, BE); // reserved, number of records
         icmp.wrap(frame, at, icmpLength).finish(Icmpv6Packet.TYPE_MLDV2_REPORT, 0, srcHi, srcLo,

@@ -128,7 +128,7 @@ class MldReporterTest
     }
 
     @Test
-    void rfc3810_6_2_queriesNotFromALinkLocalAddressAndMldv1QueriesAreNotAnswered()
+    void rfc3810_6_2_aQueryNotFromALinkLocalAddressIsNotAnswered()
     {
         final ScriptedLink link = new ScriptedLink(5);
         link.start();
@@ -136,12 +136,50 @@ class MldReporterTest
         link.sent.clear();
         link.inject(Ipv6Address.multicastMac(1), Ipv6Address.parse("2001:db8::1"),
             new long[] {Ipv6Address.ALL_NODES_HI, 1}, 1, query(new long[] {0, 0}, 1000, 28));
-        link.inject(Ipv6Address.multicastMac(1), ScriptedLink.ROUTER, new long[] {Ipv6Address.ALL_NODES_HI, 1}, 1,
-            query(new long[] {0, 0}, 1000, 24));
         link.runFor(3 * S);
         assertTrue(link.sentOfType(Icmpv6Packet.TYPE_MLDV2_REPORT).isEmpty());
         assertEquals(1, link.count(Ipv6Counter.MLD_QUERIES_INVALID));
-        assertEquals(1, link.count(Ipv6Counter.MLD_V1_QUERIES_IGNORED));
+    }
+
+    @Test
+    void rfc3810_8_2_1_anMldv1QueryPutsTheHostInMldv1ModeForTheOlderVersionQuerierPresentTimeout()
+    {
+        final ScriptedLink link = new ScriptedLink(5);
+        link.start();
+        link.runFor(2 * S);
+        link.sent.clear();
+        link.inject(Ipv6Address.multicastMac(1), ScriptedLink.ROUTER, new long[] {Ipv6Address.ALL_NODES_HI, 1}, 1,
+            query(new long[] {0, 0}, 1000, 24));
+        link.runFor(2 * S);
+        assertTrue(link.sentOfType(Icmpv6Packet.TYPE_MLDV2_REPORT).isEmpty(), "no MLDv2 to an MLDv1 querier");
+        final List<byte[]> reports = link.sentOfType(MldReporter.TYPE_V1_REPORT);
+        assertEquals(1, reports.size());
+        final byte[] report = reports.get(0);
+        final long group = Ipv6Address.solicitedNodeLo(Ipv6Address.parse(link.host.linkLocal())[1]);
+        assertEquals(group, ScriptedLink.dst(report)[1], "RFC 2710 §3: to the group itself");
+        assertEquals(Ipv6Address.multicastMac(group), ScriptedLink.dstMac(report));
+        assertEquals(1, report[21] & 0xFF, "hop limit 1");
+        assertEquals(0x3A00_0502_0000_0100L, new UnsafeBuffer(report).getLong(54, BE), "with the Router Alert");
+        assertEquals(group, new UnsafeBuffer(report).getLong(62 + 16, BE), "the group in the message");
+        final long[] src = ScriptedLink.src(report);
+        final long[] dst = ScriptedLink.dst(report);
+        assertTrue(Checksum.verifies(Checksum.add(Checksum.addIpv6PseudoHeader(0, src[0], src[1], dst[0], dst[1],
+            24, 58), new UnsafeBuffer(report), 62, 24)));
+        // a SLAAC address's group joins with MLDv1 reports while the querier is present
+        link.sent.clear();
+        link.advertise(ScriptedLink.PREFIX, NdpMessage.PREFIX_FLAG_AUTONOMOUS | NdpMessage.PREFIX_FLAG_ON_LINK, 86_400,
+            14_400, 1800, 0);
+        link.runUntil(() -> link.host.globalAddress() != null, 3 * S);
+        assertEquals(MldReporter.ROBUSTNESS, link.sentOfType(MldReporter.TYPE_V1_REPORT).size());
+        assertTrue(link.sentOfType(Icmpv6Packet.TYPE_MLDV2_REPORT).isEmpty());
+        // the querier quiet for the timeout: back to MLDv2
+        link.runFor(MldReporter.OLDER_VERSION_QUERIER_PRESENT_TIMEOUT_NS);
+        link.sent.clear();
+        link.inject(Ipv6Address.multicastMac(1), ScriptedLink.ROUTER, new long[] {Ipv6Address.ALL_NODES_HI, 1}, 1,
+            query(new long[] {0, 0}, 1000, 28));
+        link.runFor(2 * S);
+        assertEquals(1, link.sentOfType(Icmpv6Packet.TYPE_MLDV2_REPORT).size());
+        assertEquals(1, link.count(Ipv6Counter.MLD_V1_QUERIES_RECEIVED));
     }
 
     @Test
