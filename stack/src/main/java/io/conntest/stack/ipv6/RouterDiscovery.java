@@ -227,17 +227,30 @@ final class RouterDiscovery
         return false;
     }
 
-    /** The default router to use (§6.3.6), or -1 when the list is empty; its address by {@link #routerHi(int)}. */
+    /**
+     * The default router to use (§6.3.6): one whose neighbour entry is in any state but INCOMPLETE (reachable or
+     * probably so) before one being resolved or not yet known; -1 when the list is empty. Its address by
+     * {@link #routerHi(int)}.
+     */
     int defaultRouter()
     {
+        int unknown = -1;
         for (int i = 0; i < routerUntilNs.length; i++)
         {
             if (routerUntilNs[i] != Deadline.NEVER)
             {
-                return i;
+                final int n = neighbours.cache().find(routerHi[i], routerLo[i]);
+                if (n >= 0 && neighbours.cache().state(n) != Ipv6NeighbourCache.INCOMPLETE)
+                {
+                    return i;
+                }
+                if (unknown < 0)
+                {
+                    unknown = i;
+                }
             }
         }
-        return -1;
+        return unknown;
     }
 
     long routerHi(final int i)

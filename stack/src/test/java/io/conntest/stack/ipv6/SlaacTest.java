@@ -211,4 +211,24 @@ class SlaacTest
         link.inject(ScriptedLink.MAC, Ipv6Address.parse("2001:db8:99::7"), us, 60, ScriptedLink.echoRequest(1));
         assertEquals(1, link.count(Ipv6Counter.IPV6_NO_ROUTE), "off-link without a router: no route");
     }
+
+    @Test
+    void rfc4861_6_3_6_aRouterKnownReachableIsPreferredToOneBeingResolved()
+    {
+        final ScriptedLink link = new ScriptedLink(7);
+        link.start();
+        // first a router heard without its link-layer address: its reachability is unknown
+        final byte[] ra = new byte[16];
+        ra[0] = (byte)Icmpv6Packet.TYPE_ROUTER_ADVERTISEMENT;
+        ra[6] = 0x07;
+        ra[7] = 0x08; // router lifetime 1800 s
+        link.inject(Ipv6Address.multicastMac(1), Ipv6Address.parse("fe80::2"), new long[] {Ipv6Address.ALL_NODES_HI,
+            1}, 255, ra);
+        assertEquals("fe80::2", link.host.defaultRouter(), "the only one");
+        // then one that names its link-layer address (a STALE entry: probably reachable)
+        link.advertise(ScriptedLink.PREFIX, AUTONOMOUS_ON_LINK, 86_400, 14_400, 1800, 0);
+        assertEquals("fe80::1", link.host.defaultRouter(), "preferred to the one being resolved or unknown");
+        link.advertise(ScriptedLink.PREFIX, AUTONOMOUS_ON_LINK, 86_400, 14_400, 0, 0); // fe80::1 stops routing
+        assertEquals("fe80::2", link.host.defaultRouter());
+    }
 }
