@@ -9,7 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.conntest.stack.iface.InterfaceCounter;
+import io.conntest.stack.ipv6.Ipv6Counter;
+import io.conntest.stack.ipv6.Ipv6Counters;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -125,9 +126,10 @@ class IcmpKernelInteropTest
         final CommandResult neighbour = ns.exec("ip", "-6", "neigh", "show", "dev", "ct0");
         assertTrue(neighbour.output().contains(STACK6 + " lladdr 02:00:00:00:00:02"),
             "the kernel learnt the stack's address by NDP: " + neighbour.output());
-        assertTrue(iface.counters().get(InterfaceCounter.NDP_NEIGHBOR_ADVERTISEMENTS_SENT) >= 1);
-        assertEquals(105, iface.counters().get(InterfaceCounter.ICMPV6_ECHO_REPLIES_SENT));
-        assertEquals(0, iface.counters().get(InterfaceCounter.ICMPV6_BAD_CHECKSUM));
-        assertEquals(0, iface.counters().get(InterfaceCounter.NDP_INVALID));
+        final Ipv6Counters v6 = iface.ipv6().counters();
+        assertTrue(v6.get(Ipv6Counter.NDP_NEIGHBOR_ADVERTISEMENTS_SENT) >= 1);
+        assertEquals(105, v6.get(Ipv6Counter.ICMPV6_ECHO_REPLIES_SENT));
+        assertEquals(0, v6.get(Ipv6Counter.ICMPV6_BAD_CHECKSUM));
+        assertEquals(0, v6.get(Ipv6Counter.NDP_INVALID));
     }
 }

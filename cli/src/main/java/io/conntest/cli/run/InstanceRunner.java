@@ -204,7 +204,8 @@ public final class InstanceRunner
         collectors.add(new ConnectionCollector(feed::latest));
         if (host != null)
         {
-            collectors.add(new InterfaceCollector(host.stack().iface().counters(), instance.name()));
+            collectors.add(new InterfaceCollector(host.stack().iface().counters(),
+                host.stack().iface().ipv6().counters(), instance.name()));
         }
         return collectors;
     }

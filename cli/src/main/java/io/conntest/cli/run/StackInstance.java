@@ -214,7 +214,7 @@ public final class StackInstance implements AutoCloseable
             .append(c.get(InterfaceCounter.ICMP_ECHO_REPLIES_SENT));
         sb.append(host.services().describe());
         sb.append("; port unreachable sent ").append(c.get(InterfaceCounter.ICMP_PORT_UNREACHABLE_SENT))
-            .append("; drops ").append(c.totalDrops());
+            .append("; drops ").append(c.totalDrops() + host.stack().iface().ipv6().counters().totalDrops());
         if (host.pcap() != null)
         {
             sb.append("; pcap ").append(host.pcap().framesWritten()).append(" frames");

@@ -161,8 +161,15 @@ class ConnectionCollectorTest
     @Test
     void everyInterfaceCounterIsExposedDropsByReason() throws IOException
     {
-        final Exposition e = Exposition.parse(text(new InterfaceCollector(new InterfaceCounters(), "alpha")));
+        final Exposition e = Exposition.parse(text(new InterfaceCollector(new InterfaceCounters(),
+            new io.conntest.stack.ipv6.Ipv6Counters(), "alpha")));
         for (final InterfaceCounter c : InterfaceCounter.values())
+        {
+            final String name = c.name().toLowerCase(Locale.ROOT);
+            assertEquals(0, c.isDrop() ? e.value("conntest_interface_drops_total", "reason", name, "stack", "tap")
+                : e.value("conntest_interface_counted_total", "counter", name, "instance_name", "alpha"), name);
+        }
+        for (final io.conntest.stack.ipv6.Ipv6Counter c : io.conntest.stack.ipv6.Ipv6Counter.values())
         {
             final String name = c.name().toLowerCase(Locale.ROOT);
             assertEquals(0, c.isDrop() ? e.value("conntest_interface_drops_total", "reason", name, "stack", "tap")

@@ -180,13 +180,15 @@ class PrometheusScrapeTest
                 text[0] = get(ns, url);
                 return text[0].contains("conntest_latency_seconds{");
             }, 10_000, () -> "latency series at " + url + ":\n" + text[0] + tapRun.err());
-            final io.conntest.stack.iface.InterfaceCounter[] all = io.conntest.stack.iface.InterfaceCounter.values();
-            final long drops = java.util.Arrays.stream(all).filter(io.conntest.stack.iface.InterfaceCounter::isDrop)
-                .count();
+            final io.conntest.stack.iface.InterfaceCounter[] all4 = io.conntest.stack.iface.InterfaceCounter.values();
+            final io.conntest.stack.ipv6.Ipv6Counter[] all6 = io.conntest.stack.ipv6.Ipv6Counter.values();
+            final long drops = java.util.Arrays.stream(all4).filter(io.conntest.stack.iface.InterfaceCounter::isDrop)
+                .count() + java.util.Arrays.stream(all6).filter(io.conntest.stack.ipv6.Ipv6Counter::isDrop).count();
+            final int allLength = all4.length + all6.length;
             final List<String> lines = text[0].lines().toList();
             assertEquals(drops, lines.stream().filter(l -> l.startsWith("conntest_interface_drops_total{")).count(),
                 "one series per drop reason");
-            assertEquals(all.length - drops,
+            assertEquals(allLength - drops,
                 lines.stream().filter(l -> l.startsWith("conntest_interface_counted_total{")).count());
             final String rx = lines.stream().filter(l -> l.startsWith("conntest_interface_counted_total{")
                 && l.contains("counter=\"rx_frames\"")).findFirst().orElseThrow();

@@ -7,7 +7,8 @@ package io.conntest.stack.iface;
  * destination, so a scanner hammering closed ports neither gets an error per datagram nor can it use up the budget
  * another host's errors need (one shared budget is a side channel, as a global challenge-ACK counter was, CVE-2016-5696).
  * Destinations share one of {@value #BUCKETS} buckets by hash: a collision only makes both stricter. Echo replies are
- * not errors and are not limited. Nothing allocated.
+ * not errors and are not limited. IPv6 destinations are folded to 32 bits first (the interface keeps a second
+ * instance for them). Nothing allocated.
  */
 final class IcmpErrorRateLimiter
 {
@@ -45,6 +46,13 @@ final class IcmpErrorRateLimiter
         }
         tokens[b]--;
         return true;
+    }
+
+    /** The same for an IPv6 destination (RFC 4443 §2.4 f asks the same of ICMPv6 errors). */
+    boolean tryAcquire(final long dstHi, final long dstLo, final long nowNs)
+    {
+        final long folded = dstHi ^ dstLo;
+        return tryAcquire((int)(folded ^ (folded >>> 32)), nowNs);
     }
 
     private static int bucket(final int dst)

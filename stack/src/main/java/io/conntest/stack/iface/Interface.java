@@ -2,6 +2,7 @@ package io.conntest.stack.iface;
 
 import java.util.function.LongSupplier;
 
+import io.conntest.stack.ipv6.Ipv6Host;
 import io.conntest.stack.phy.FrameDevice;
 import io.conntest.stack.phy.FrameHandler;
 import io.conntest.stack.phy.FrameMetadata;
@@ -36,7 +37,9 @@ public final class Interface implements Ipv4Sender
     private final InterfaceConfig config;
     private final InterfaceCounters counters = new InterfaceCounters();
     private final Ipv4Egress egress;
-    private final Ipv6LinkLocal ipv6;
+    private final Ipv6Host ipv6;
+    /** ICMPv6 errors are limited per destination by the same token buckets' rule as ICMPv4 ones. */
+    private final IcmpErrorRateLimiter icmpv6Limiter = new IcmpErrorRateLimiter();
     private final Ipv4Ingress ingress;
     private final int mtu;
     private final long mac;
@@ -100,7 +103,11 @@ public final class Interface implements Ipv4Sender
         this.address = config.address();
         this.mayReceiveUdpSuperFrames = (device.offloads() & (Offloads.USO4 | Offloads.USO6)) != 0;
         this.egress = new Ipv4Egress(device, config, mtu, counters);
-        this.ipv6 = new Ipv6LinkLocal(device, counters, mac);
+        this.ipv6 = new Ipv6Host(device, mac, config.seed(), mtu, length ->
+        {
+            counters.increment(InterfaceCounter.TX_FRAMES);
+            counters.add(InterfaceCounter.TX_BYTES, length);
+        }, icmpv6Limiter::tryAcquire);
         this.ingress = new Ipv4Ingress(config, egress, counters);
     }
 
@@ -206,6 +213,7 @@ public final class Interface implements Ipv4Sender
         }
         worked |= egress.onTimers();
         worked |= ingress.reassembler().onTimers(nowNs, ingress);
+        worked |= ipv6.poll(nowNs);
         return worked || counters.get(InterfaceCounter.TX_FRAMES) != txBefore;
     }
 
@@ -218,6 +226,7 @@ public final class Interface implements Ipv4Sender
             return nowNs;
         }
         long at = Deadline.earliest(egress.pollAtNs(), ingress.reassembler().pollAtNs());
+        at = Deadline.earliest(at, ipv6.pollAtNs(nowNs));
         for (final IpProtocolHandler handler : protocols)
         {
             at = Deadline.earliest(at, handler.pollAtNs(nowNs));
@@ -408,7 +417,8 @@ public final class Interface implements Ipv4Sender
                 processArp(eth.buffer(), EthernetFrame.HEADER_LENGTH, eth.payloadLength());
                 break;
             case EthernetFrame.ETHERTYPE_IPV6:
-                ipv6.process(eth.buffer(), EthernetFrame.HEADER_LENGTH, eth.payloadLength(), eth.source());
+                ipv6.process(eth.buffer(), EthernetFrame.HEADER_LENGTH, eth.payloadLength(), eth.source(),
+                    MacAddress.isGroup(dst), nowNs);
                 break;
             default:
                 counters.increment(InterfaceCounter.ETHERNET_UNKNOWN_TYPE);
@@ -418,7 +428,13 @@ public final class Interface implements Ipv4Sender
     /** The link-local IPv6 address (RFC 4291 modified EUI-64 of the MAC), as text: what answers ping -6. */
     public String ipv6LinkLocal()
     {
-        return io.conntest.stack.wire.Ipv6Address.format(ipv6.addressHi(), ipv6.addressLo());
+        return ipv6.linkLocal();
+    }
+
+    /** The interface's IPv6 side: its addresses (SLAAC, DAD), neighbour cache, router, counters. */
+    public Ipv6Host ipv6()
+    {
+        return ipv6;
     }
 
     /** RFC 826's packet reception algorithm, with RFC 5227's view of address conflicts. */

@@ -25,26 +25,8 @@ public enum InterfaceCounter
     ETHERNET_NOT_FOR_US(true),
     /** Our own frame reflected back (source MAC is ours). */
     ETHERNET_OWN_SOURCE(true),
-    /** EtherType other than IPv4, ARP and IPv6 (e.g. LLDP). */
+    /** EtherType other than IPv4, ARP and IPv6 (e.g. LLDP). IPv6 counts its own: {@code Ipv6Counter}. */
     ETHERNET_UNKNOWN_TYPE(true),
-
-    /** IPv6 packets received (to the link-local address or its groups; issue 13's first step). */
-    IPV6_RECEIVED(false),
-    /** Not a sound IPv6 header, or an ICMPv6 message too short. */
-    IPV6_MALFORMED(true),
-    /** To another IPv6 address or a group not joined. */
-    IPV6_NOT_FOR_US(true),
-    /** Sound, but for what the stack does not do over IPv6 yet (TCP, UDP, fragments, options that discard). */
-    IPV6_UNSUPPORTED(true),
-    ICMPV6_BAD_CHECKSUM(true),
-    /** A Neighbor Discovery message RFC 4861 §6.1/§7.1 says to discard. */
-    NDP_INVALID(true),
-    NDP_NEIGHBOR_SOLICITATIONS_RECEIVED(false),
-    NDP_NEIGHBOR_ADVERTISEMENTS_SENT(false),
-    ICMPV6_ECHO_REQUESTS_RECEIVED(false),
-    ICMPV6_ECHO_REPLIES_SENT(false),
-    /** An IPv6 reply the device had no room for. */
-    IPV6_SEND_DROPPED(true),
 
     /** Too short, or not an Ethernet/IPv4 request/reply. */
     ARP_MALFORMED(true),

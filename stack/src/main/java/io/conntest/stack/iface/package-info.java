@@ -4,6 +4,7 @@
  * with held datagrams, IPv4 routing, fragmentation and reassembly, ICMP, and a counter for every reason a frame is
  * dropped ({@link io.conntest.stack.iface.InterfaceCounter}). Transport protocols plug in through
  * {@link io.conntest.stack.iface.IpProtocolHandler} and send through {@link io.conntest.stack.iface.Ipv4Sender};
- * the interface knows nothing of sockets and may use only {@code wire} and {@code phy}.
+ * IPv6 frames go to {@link io.conntest.stack.ipv6.Ipv6Host} (package {@code ipv6}, below this one). The interface
+ * knows nothing of sockets and may use only {@code wire}, {@code phy}, {@code time} and {@code ipv6}.
  */
 package io.conntest.stack.iface;
