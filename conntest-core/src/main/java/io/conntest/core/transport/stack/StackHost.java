@@ -40,7 +40,6 @@ public final class StackHost implements AutoCloseable
     private final PcapWriterDevice pcap;
     private final NetworkStack stack;
     private final TcpProtocol tcp;
-    private final int address;
     private PlainServices services;
     private volatile boolean wakeRequested;
     private long lastNowNs;
@@ -63,8 +62,8 @@ public final class StackHost implements AutoCloseable
         this.device = device;
         this.pcap = pcap;
         this.stack = new NetworkStack(device, config);
-        this.address = config.address();
-        this.tcp = new TcpProtocol(tcpConfig, config.address(), config.seed() ^ 0x7CF1L, config.seed() * 31 + 7);
+        // TCP reads the interface's current address: static, or bound by DHCP at run time
+        this.tcp = new TcpProtocol(tcpConfig, stack.iface().ipv4(), config.seed() ^ 0x7CF1L, config.seed() * 31 + 7);
         // the interface's effective MTU (the config's 0 means the device's): a SYN that arrives before the first
         // dispatch tells TCP the MTU gets its MSS from this
         tcp.mtu(stack.iface().mtu());
@@ -111,10 +110,10 @@ public final class StackHost implements AutoCloseable
         return services;
     }
 
-    /** This interface's IPv4 address. */
+    /** This interface's IPv4 address: the static one, or the DHCP lease's (0 until it is bound). */
     public int address()
     {
-        return address;
+        return stack.iface().ipv4().address();
     }
 
     /** The time of the last {@link #poll}. */
