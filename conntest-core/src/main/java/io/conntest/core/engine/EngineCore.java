@@ -635,6 +635,8 @@ public final class EngineCore
     /** A link that went down or came back up is an event (once per change), in every output mode. */
     private void checkLink()
     {
+        // the stack's DHCP steps (--ipv4 dhcp) are events too, checked on the same beat
+        transport.drainDhcpSteps(step -> listener.onEvent(EngineEvent.dhcp(nowNs, System.currentTimeMillis(), step)));
         final String warning = transport.linkWarning();
         if (warning != null && !warning.equals(linkWarning))
         {

@@ -24,6 +24,7 @@ import io.conntest.core.transport.TransportProtocol;
  * @param durationNs      BANDWIDTH_RESULT: the receiver's duration of the test, else -1
  * @param bitsPerSecond   BANDWIDTH_RESULT: bytes × 8 / duration, else -1
  * @param natTest         NAT_TEST: the verdicts, else null
+ * @param dhcp            DHCP: the client's step, else null
  */
 public record EngineEvent(
     long timeNs,
@@ -41,8 +42,26 @@ public record EngineEvent(
     long bytes,
     long durationNs,
     long bitsPerSecond,
-    NatTestResult natTest)
+    NatTestResult natTest,
+    DhcpStep dhcp)
 {
+    /** An event with bandwidth figures and maybe a NAT test, no DHCP step. */
+    public EngineEvent(final long timeNs, final long epochMillis, final EventType type, final long connectionKey,
+        final Side side, final TransportProtocol protocol, final String host, final int port, final String peerName,
+        final FailureReason reason, final String message, final String direction, final long bytes,
+        final long durationNs, final long bitsPerSecond, final NatTestResult natTest)
+    {
+        this(timeNs, epochMillis, type, connectionKey, side, protocol, host, port, peerName, reason, message, direction,
+            bytes, durationNs, bitsPerSecond, natTest, null);
+    }
+
+    /** A {@link EventType#DHCP} event. */
+    public static EngineEvent dhcp(final long timeNs, final long epochMillis, final DhcpStep step)
+    {
+        return new EngineEvent(timeNs, epochMillis, EventType.DHCP, 0, null, null, null, 0, null, null,
+            step.describe(), null, -1, -1, -1, null, step);
+    }
+
     /** An event with bandwidth figures (or none: -1) and no NAT test. */
     public EngineEvent(final long timeNs, final long epochMillis, final EventType type, final long connectionKey,
         final Side side, final TransportProtocol protocol, final String host, final int port, final String peerName,
@@ -50,7 +69,7 @@ public record EngineEvent(
         final long durationNs, final long bitsPerSecond)
     {
         this(timeNs, epochMillis, type, connectionKey, side, protocol, host, port, peerName, reason, message, direction,
-            bytes, durationNs, bitsPerSecond, null);
+            bytes, durationNs, bitsPerSecond, null, null);
     }
 
     /** An event without bandwidth figures. */
@@ -59,6 +78,6 @@ public record EngineEvent(
         final FailureReason reason, final String message)
     {
         this(timeNs, epochMillis, type, connectionKey, side, protocol, host, port, peerName, reason, message, null, -1,
-            -1, -1, null);
+            -1, -1, null, null);
     }
 }

@@ -51,5 +51,10 @@ public enum EventType
      * The NAT test of an outgoing {@code ?nat-test} peer finished: {@link EngineEvent#natTest()} holds the verdicts
      * (mapping, filtering, binding lifetime), the message says them in words.
      */
-    NAT_TEST
+    NAT_TEST,
+    /**
+     * The own stack's DHCP client took a step ({@code --ipv4 dhcp}): {@link EngineEvent#dhcp()} holds it (offer,
+     * bound, renewing, renewed, rebinding, expired, nak, declined, with the lease), the message says it in words.
+     */
+    DHCP
 }

@@ -441,6 +441,10 @@ public final class DhcpClient implements UdpSocketListener, UdpDatagramHandler, 
     private void decline()
     {
         conflict = false;
+        if (state != DhcpState.PROBING || lease == null)
+        {
+            return;
+        }
         counters.increment(DhcpCounter.CONFLICTS);
         final DhcpLease declined = lease;
         // RFC 2131 §4.4.1: DHCPDECLINE names the address (50) and the server (54), broadcast, ciaddr 0

@@ -41,6 +41,7 @@ public final class StackHost implements AutoCloseable
     private final NetworkStack stack;
     private final TcpProtocol tcp;
     private PlainServices services;
+    private StackDhcpSteps dhcpSteps;
     private volatile boolean wakeRequested;
     private long lastNowNs;
     private volatile boolean closed;
@@ -114,6 +115,33 @@ public final class StackHost implements AutoCloseable
     public int address()
     {
         return stack.iface().ipv4().address();
+    }
+
+    /**
+     * Starts the stack's DHCP client ({@code --ipv4 dhcp}; the interface was built with
+     * {@link InterfaceConfig#unassigned()}): it assigns the address when a lease is bound. Its steps are kept for
+     * {@link #drainDhcpSteps} (the engine's events) and told to {@code echo} at once (null for none).
+     */
+    public void startDhcp(final io.conntest.stack.dhcp.DhcpConfig config,
+        final Consumer<io.conntest.core.event.DhcpStep> echo)
+    {
+        dhcpSteps = new StackDhcpSteps(echo);
+        stack.startDhcp(config, dhcpSteps);
+    }
+
+    /** Hands {@code sink} the DHCP client's steps since the last call (none without {@link #startDhcp}). */
+    public void drainDhcpSteps(final Consumer<io.conntest.core.event.DhcpStep> sink)
+    {
+        if (dhcpSteps != null)
+        {
+            dhcpSteps.drain(sink);
+        }
+    }
+
+    /** Whether the stack has an IPv4 address: static, or a bound DHCP lease. */
+    public boolean hasAddress()
+    {
+        return stack.iface().ipv4().isAssigned();
     }
 
     /** The time of the last {@link #poll}. */

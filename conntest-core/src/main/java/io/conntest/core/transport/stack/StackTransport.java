@@ -271,6 +271,12 @@ public final class StackTransport implements Transport
     }
 
     @Override
+    public void drainDhcpSteps(final java.util.function.Consumer<io.conntest.core.event.DhcpStep> sink)
+    {
+        host.drainDhcpSteps(sink);
+    }
+
+    @Override
     public int poll(final long nowNs)
     {
         if (closed)
