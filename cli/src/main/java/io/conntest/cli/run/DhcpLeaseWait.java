@@ -1,7 +1,7 @@
 package io.conntest.cli.run;
 
 import io.conntest.cli.exit.RuntimeFailure;
-import io.conntest.core.event.DhcpStep;
+import io.conntest.core.transport.DhcpStep;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.stack.dhcp.DhcpConfig;
 

@@ -1,7 +1,7 @@
 package io.conntest.cli.ui;
 
 import io.conntest.core.transport.HostText;
-import io.conntest.core.event.DhcpStep;
+import io.conntest.core.transport.DhcpStep;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EventType;
 import io.conntest.core.nat.NatTestResult;

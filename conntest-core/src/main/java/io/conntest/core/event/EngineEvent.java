@@ -2,6 +2,7 @@ package io.conntest.core.event;
 
 import io.conntest.core.nat.NatTestResult;
 import io.conntest.core.stats.Side;
+import io.conntest.core.transport.DhcpStep;
 import io.conntest.core.transport.FailureReason;
 import io.conntest.core.transport.TransportProtocol;
 

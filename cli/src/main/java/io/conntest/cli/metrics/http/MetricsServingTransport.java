@@ -120,7 +120,7 @@ public final class MetricsServingTransport implements Transport
     }
 
     @Override
-    public void drainDhcpSteps(final java.util.function.Consumer<io.conntest.core.event.DhcpStep> sink)
+    public void drainDhcpSteps(final java.util.function.Consumer<io.conntest.core.transport.DhcpStep> sink)
     {
         delegate.drainDhcpSteps(sink);
     }

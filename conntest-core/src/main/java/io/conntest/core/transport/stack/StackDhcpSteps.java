@@ -1,6 +1,6 @@
 package io.conntest.core.transport.stack;
 
-import io.conntest.core.event.DhcpStep;
+import io.conntest.core.transport.DhcpStep;
 import io.conntest.stack.dhcp.DhcpLease;
 import io.conntest.stack.dhcp.DhcpListener;
 import io.conntest.stack.wire.Ipv4Address;

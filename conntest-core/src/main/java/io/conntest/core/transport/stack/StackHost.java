@@ -123,14 +123,14 @@ public final class StackHost implements AutoCloseable
      * {@link #drainDhcpSteps} (the engine's events) and told to {@code echo} at once (null for none).
      */
     public void startDhcp(final io.conntest.stack.dhcp.DhcpConfig config,
-        final Consumer<io.conntest.core.event.DhcpStep> echo)
+        final Consumer<io.conntest.core.transport.DhcpStep> echo)
     {
         dhcpSteps = new StackDhcpSteps(echo);
         stack.startDhcp(config, dhcpSteps);
     }
 
     /** Hands {@code sink} the DHCP client's steps since the last call (none without {@link #startDhcp}). */
-    public void drainDhcpSteps(final Consumer<io.conntest.core.event.DhcpStep> sink)
+    public void drainDhcpSteps(final Consumer<io.conntest.core.transport.DhcpStep> sink)
     {
         if (dhcpSteps != null)
         {

@@ -271,7 +271,7 @@ public final class StackTransport implements Transport
     }
 
     @Override
-    public void drainDhcpSteps(final java.util.function.Consumer<io.conntest.core.event.DhcpStep> sink)
+    public void drainDhcpSteps(final java.util.function.Consumer<io.conntest.core.transport.DhcpStep> sink)
     {
         host.drainDhcpSteps(sink);
     }

@@ -1,4 +1,4 @@
-package io.conntest.core.event;
+package io.conntest.core.transport;
 
 import java.util.List;
 
