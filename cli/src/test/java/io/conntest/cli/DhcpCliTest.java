@@ -38,7 +38,8 @@ class DhcpCliTest
             ns.linkUp("ct0");
             dnsmasq = new ProcessBuilder(NetworkNamespace.ipCommand(), "netns", "exec", ns.name(), "dnsmasq",
                 "--keep-in-foreground", "--conf-file=/dev/null", "--port=0", "--interface=br0", "--bind-interfaces",
-                "--except-interface=lo", "--pid-file=" + dir.resolve("pid"), "--dhcp-leasefile=" + dir.resolve("leases"),
+                "--except-interface=lo", "--pid-file=" + dir.resolve("pid"),
+                "--dhcp-leasefile=" + dir.resolve("leases"),
                 "--dhcp-range=10.78.0.100,10.78.0.110,255.255.255.0,2m", "--dhcp-option=option:router,10.78.0.1",
                 "--dhcp-option=option:dns-server,10.78.0.53")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.out").toFile()).start();
@@ -57,9 +58,10 @@ class DhcpCliTest
             final String all = String.join("\n", lines);
             assertTrue(stack.err().contains("waiting for a DHCP lease on ct0"), stack.err());
             final String start = lines.stream().filter(l -> l.contains("\"event\":\"start\"")).findFirst().orElse("");
-            assertTrue(start.matches(".*\"addresses\":\\[\"10\\.78\\.0\\.1(0[0-9]|10)/24 \\(dhcp\\)\",\"via 10\\.78\\.0\\.1\".*"), start);
-            assertTrue(lines.stream().anyMatch(l -> l.contains("\"event\":\"dhcp\"") && l.contains("\"step\":\"offer\"")),
-                all);
+            assertTrue(start.matches(
+                ".*\"addresses\":\\[\"10\\.78\\.0\\.1(0[0-9]|10)/24 \\(dhcp\\)\",\"via 10\\.78\\.0\\.1\".*"), start);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("\"event\":\"dhcp\"")
+                && l.contains("\"step\":\"offer\"")), all);
             final String bound = lines.stream().filter(l -> l.contains("\"step\":\"bound\"")).findFirst().orElse("");
             assertTrue(bound.contains("\"router\":\"10.78.0.1\""), bound);
             assertTrue(bound.contains("\"dns\":[\"10.78.0.53\"]"), bound);

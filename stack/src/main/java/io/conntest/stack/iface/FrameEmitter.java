@@ -53,7 +53,8 @@ final class FrameEmitter
         eth.wrap(frame, 0, FRAME_HEADERS);
         eth.destination(dstMac).source(mac).etherType(EthernetFrame.ETHERTYPE_IPV4);
         ip.wrap(frame, EthernetFrame.HEADER_LENGTH, Ipv4Packet.MIN_HEADER_LENGTH + optionsLength);
-        ipRepr.set(assignment.address(), dst, protocol, length, id, dontFragment).fragment(moreFragments, fragmentOffset, length)
+        ipRepr.set(assignment.address(), dst, protocol, length, id, dontFragment)
+            .fragment(moreFragments, fragmentOffset, length)
             .options(optionsLength);
         ipRepr.emit(ip);
     }

@@ -5,9 +5,9 @@ import io.conntest.stack.wire.Ipv4Address;
 /**
  * The interface's current IPv4 address assignment: address, prefix and default gateway. A static configuration
  * sets it once; a DHCP client ({@code io.conntest.stack.dhcp}) sets it when a lease is bound and clears it when the
- * lease ends. Address 0.0.0.0 means unassigned: the interface then sends only broadcasts from 0.0.0.0 (a DHCP
- * client's, RFC 2131 §4.1) and takes in only UDP (RFC 1122 §3.3.6 lets an unconfigured host take the DHCP server's
- * replies, broadcast or unicast to the address being offered). The egress, the ingress and TCP read it on every
+ * lease ends. Address 0.0.0.0 means unassigned: the interface then sends only broadcasts, from 0.0.0.0 (a DHCP
+ * client's, RFC 2131 §4.1, RFC 1122 §3.3.6), answers no ARP, and takes in broadcasts and unicast UDP to port 68 (the
+ * DHCP server's replies, which may go to the address being offered). The egress, the ingress and TCP read it on every
  * datagram (plain field reads: nothing is allocated). Single-threaded, like the interface.
  */
 public final class Ipv4Assignment

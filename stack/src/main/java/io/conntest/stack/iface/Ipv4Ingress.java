@@ -21,6 +21,7 @@ import java.nio.ByteOrder;
 final class Ipv4Ingress implements Reassembler.TimeoutHandler
 {
     private static final int QUOTED_DATA = 8;
+    private static final int DHCP_CLIENT_PORT = 68;
 
     private final InterfaceCounters counters;
     private final Ipv4Egress egress;
@@ -103,9 +104,9 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
         final int src = ip.sourceAddress();
         final int address = assignment.address();
         final boolean broadcast = egress.isBroadcast(dst);
-        // Unassigned (waiting for a DHCP lease), a host takes UDP to any address on its MAC: a server may send its
-        // OFFER and ACK unicast to the address it offers (RFC 2131 §4.1, RFC 1122 §3.3.6); nothing else.
-        if (dst != address && !broadcast && !(address == 0 && ip.protocol() == Ipv4Packet.PROTOCOL_UDP))
+        // Unassigned (waiting for a DHCP lease), a host takes unicast only to the DHCP client's port, to whatever
+        // address on its MAC: a server may send OFFER and ACK to the address it offers (RFC 2131 §4.1).
+        if (dst != address && !broadcast && !(address == 0 && isDhcpClientDatagram()))
         {
             counters.increment(InterfaceCounter.IPV4_NOT_FOR_US);
             return;
@@ -153,6 +154,13 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
         }
         deliver(src, dst, ip.protocol(), ip.buffer(), ip.headerLength(), ip.payloadLength(),
             broadcast || linkBroadcast, -1, checksumTrusted, nowNs);
+    }
+
+    /** Whether the datagram in {@link #ip} is a whole UDP datagram to port 68 (DHCP's client port, RFC 2131 §4.1). */
+    private boolean isDhcpClientDatagram()
+    {
+        return ip.protocol() == Ipv4Packet.PROTOCOL_UDP && !ip.isFragment() && ip.payloadLength() >= 8
+            && (ip.buffer().getShort(ip.headerLength() + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF) == DHCP_CLIENT_PORT;
     }
 
     /** Sends ICMP time exceeded, "fragment reassembly time exceeded" (RFC 792), as RFC 1122 §3.3.2 asks. */

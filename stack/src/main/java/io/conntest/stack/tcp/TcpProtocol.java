@@ -233,7 +233,8 @@ public final class TcpProtocol implements IpProtocolHandler
     {
         final int min = config.ephemeralPortMin;
         final int num = config.ephemeralPortMax - min + 1;
-        final long offset = hash.hash(((long)local.address() << 32) | (remoteAddr & 0xFFFF_FFFFL), remotePort) & 0x7FFF_FFFF;
+        final long offset =
+            hash.hash(((long)local.address() << 32) | (remoteAddr & 0xFFFF_FFFFL), remotePort) & 0x7FFF_FFFF;
         for (int i = 0; i < num; i++)
         {
             final int port = min + (int)((offset + nextEphemeral + i) % num);

@@ -2,6 +2,8 @@ package io.conntest.stack.dhcp;
 
 import io.conntest.stack.iface.InterfaceCounter;
 import io.conntest.stack.service.UdpEchoService;
+import io.conntest.stack.socket.UdpSocket;
+import io.conntest.stack.socket.UdpSocketListener;
 import io.conntest.stack.wire.ArpPacket;
 import io.conntest.stack.wire.Ipv4Address;
 import io.conntest.stack.wire.MacAddress;
@@ -105,13 +107,32 @@ class DhcpClientTest
         assertTrue(link.server.arps.isEmpty(), link.server.arps.toString());
         assertTrue(link.server.seen.stream().allMatch(s -> s.type() == DhcpOption.DISCOVER && s.srcIp() == 0));
         // a unicast send has no route while unassigned
-        final io.conntest.stack.socket.UdpSocket socket = link.stack.udp().open(new io.conntest.stack.socket.UdpSocketListener()
+        final UdpSocket socket = link.stack.udp().open(new UdpSocketListener()
         {
         });
         socket.bind(0);
         socket.sendTo(ScriptedDhcpServer.SERVER, 9, new UnsafeBuffer(new byte[4]), 0, 4);
         link.runTo(link.clock.nowNs() + SECOND / 10);
         assertTrue(link.stack.iface().counters().get(InterfaceCounter.IPV4_NO_ROUTE) >= 1);
+    }
+
+    @Test
+    void unassignedTheStackTakesUnicastOnlyToTheDhcpClientPort()
+    {
+        final DhcpLink link = new DhcpLink();
+        link.server.unicastReplies = true;
+        link.server.discover = ScriptedDhcpServer.Answer.IGNORE;
+        new UdpEchoService(link.stack.udp(), 7);
+        link.runTo(link.clock.nowNs() + SECOND / 10);
+        final byte[] hello = "hello".getBytes();
+        link.server.sendUdp(OFFER, DhcpLink.CLIENT_MAC, 4000, 7, new UnsafeBuffer(hello), hello.length);
+        link.runTo(link.clock.nowNs() + SECOND / 10);
+        assertEquals(1, link.stack.iface().counters().get(InterfaceCounter.IPV4_NOT_FOR_US));
+        assertTrue(link.server.udpPayloads.isEmpty(), "no echo from an address the stack does not have");
+        // OFFER and ACK unicast to the offered address (no broadcast from the server) are taken
+        link.server.discover = ScriptedDhcpServer.Answer.REPLY;
+        bound(link);
+        assertEquals(OFFER, link.stack.iface().ipv4().address());
     }
 
     @Test
@@ -196,7 +217,8 @@ class DhcpClientTest
         final DhcpLink link = bound(new DhcpLink());
         link.server.renew = ScriptedDhcpServer.Answer.NAK;
         link.server.discover = ScriptedDhcpServer.Answer.IGNORE;
-        assertTrue(link.runUntil(() -> link.events.contains("nak from 10.0.0.1"), 100 * SECOND), link.events.toString());
+        assertTrue(link.runUntil(() -> link.events.contains("nak from 10.0.0.1"), 100 * SECOND),
+            link.events.toString());
         assertFalse(link.stack.iface().ipv4().isAssigned());
         link.runTo(link.clock.nowNs() + SECOND / 10);
         assertEquals(DhcpState.SELECTING, link.client.state());

@@ -65,6 +65,8 @@ final class ScriptedDhcpServer
     Answer rebind = Answer.REPLY;
     /** An address another host holds: ARP probes for it are answered from {@link #HOLDER_MAC}. */
     int holder;
+    /** Replies unicast to the offered address and the client's MAC even before it has one (as some servers do). */
+    boolean unicastReplies;
     /** Added to the xid of every reply (non-zero: replies for another transaction). */
     int xidSkew;
 
@@ -260,9 +262,11 @@ final class ScriptedDhcpServer
             }
         }
         final int length = m.finish(at);
-        final boolean broadcast = (s.flags & DhcpMessage.FLAG_BROADCAST) != 0 || s.ciaddr == 0;
-        sendUdp(broadcast ? Ipv4Address.BROADCAST : s.ciaddr, broadcast ? MacAddress.BROADCAST : clientMac,
-            DhcpClient.SERVER_PORT, DhcpClient.CLIENT_PORT, payload, length);
+        final boolean broadcast = !unicastReplies && ((s.flags & DhcpMessage.FLAG_BROADCAST) != 0 || s.ciaddr == 0);
+        final int to = s.ciaddr != 0 ? s.ciaddr : yiaddr != 0 ? yiaddr : Ipv4Address.BROADCAST;
+        final long toMac = broadcast || to == Ipv4Address.BROADCAST ? MacAddress.BROADCAST : clientMac;
+        sendUdp(broadcast ? Ipv4Address.BROADCAST : to, toMac, DhcpClient.SERVER_PORT, DhcpClient.CLIENT_PORT, payload,
+            length);
     }
 
     /** Sends {@code length} bytes as a UDP datagram from the server. */
