@@ -7,6 +7,7 @@ import io.conntest.stack.dhcp.DhcpLease;
 import io.conntest.stack.dhcp.DhcpListener;
 import io.conntest.stack.dhcp.DhcpState;
 import io.conntest.stack.iface.InterfaceConfig;
+import io.conntest.stack.iface.InterfaceCounter;
 import io.conntest.stack.testing.Privileges;
 import io.conntest.stack.wire.Ipv4Address;
 import io.conntest.stack.wire.MacAddress;
@@ -37,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The stack's DHCP client (RFC 2131) against dnsmasq, a server we did not write, in a private namespace
  * ({@code ct-dhcp-XXXXXXXX}: a bridge {@code br0} holding 10.77.0.1/24 with the stacks' TAPs on it, no route out).
- * dnsmasq serves 10.77.0.100–110 with router 10.77.0.1, DNS 10.77.0.53, MTU 1400, a 2-minute lease (its minimum)
+ * dnsmasq serves 10.77.0.100–110 with router 10.77.0.1, DNS 10.77.0.53, MTU 1400 (applied: the replies to a
+ * 1428-byte ping leave in fragments), a 2-minute lease (its minimum)
  * and T1 = 4 s, T2 = 100 s through {@code dhcp-option=option:T1/T2} (dnsmasq ≥ 2.80 sends them as given), so the
  * renewal happens within the test without any override in the client. A third stack's MAC is pinned by
  * {@code dhcp-host} to 10.77.0.105, which the kernel's bridge also holds: the ARP probe (RFC 5227) finds it in use
@@ -130,6 +132,12 @@ class DhcpDnsmasqInteropTest
         final CommandResult ping = whileRunning(() -> ns.execWithTimeout(15_000, "ping", "-n", "-c", "3", "-i",
             "0.2", "-W", "2", Ipv4Address.toString(lease.address())), 20_000);
         assertTrue(ping.output().contains("3 packets transmitted, 3 received"), ping.output());
+        // the lease's MTU (1400, below the TAP's 1500) applies: a 1428-byte echo goes back in two fragments
+        assertEquals(1400, a.iface().mtu());
+        final CommandResult big = whileRunning(() -> ns.execWithTimeout(15_000, "ping", "-n", "-c", "2", "-i",
+            "0.2", "-W", "2", "-s", "1400", Ipv4Address.toString(lease.address())), 20_000);
+        assertTrue(big.output().contains("2 packets transmitted, 2 received"), big.output());
+        assertEquals(4, a.iface().counters().get(InterfaceCounter.FRAGMENTS_SENT));
 
         // T1 = 4 s: a renewal by unicast to dnsmasq, acknowledged
         assertTrue(runUntil(() -> first.events.stream().anyMatch(e -> e.startsWith("renewed")), 20_000),

@@ -326,9 +326,10 @@ public final class DhcpClient implements UdpSocketListener, UdpDatagramHandler, 
         setTimes(lastRequestSentNs);
         if (sameAddress)
         {
-            if (acked.prefixLength() != assignment.prefixLength() || acked.gateway() != assignment.gateway())
+            if (acked.prefixLength() != assignment.prefixLength() || acked.gateway() != assignment.gateway()
+                || acked.mtu() != assignment.mtu())
             {
-                assignment.assign(acked.address(), acked.prefixLength(), acked.gateway());
+                assignment.assign(acked.address(), acked.prefixLength(), acked.gateway(), acked.mtu());
             }
             state = DhcpState.BOUND;
             deadlineNs = t1AtNs;
@@ -432,7 +433,8 @@ public final class DhcpClient implements UdpSocketListener, UdpDatagramHandler, 
 
     private void bind()
     {
-        assignment.assign(lease.address(), lease.prefixLength(), lease.gateway());
+        // RFC 2132 §5.1: the interface MTU option lowers the MTU (never above the TAP's)
+        assignment.assign(lease.address(), lease.prefixLength(), lease.gateway(), lease.mtu());
         state = DhcpState.BOUND;
         deadlineNs = t1AtNs;
         listener.onBound(lease, nowNs);

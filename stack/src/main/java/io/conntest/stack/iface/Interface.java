@@ -381,10 +381,11 @@ public final class Interface implements Ipv4Sender
         return assignment.address();
     }
 
+    /** The MTU datagrams are sent with: the device's or the configured one, lowered by a DHCP lease's. */
     @Override
     public int mtu()
     {
-        return mtu;
+        return assignment.effectiveMtu(mtu);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ public final class Ipv4Assignment
     private int netmask;
     private int directedBroadcast = Ipv4Address.BROADCAST;
     private int gateway;
+    private int mtu;
     private int changes;
 
     /** Unassigned (0.0.0.0). */
@@ -42,6 +43,22 @@ public final class Ipv4Assignment
      */
     public void assign(final int address, final int prefixLength, final int gateway)
     {
+        assign(address, prefixLength, gateway, 0);
+    }
+
+    /**
+     * As {@link #assign(int, int, int)}, with the link's MTU as the address's network gives it (a DHCP lease's
+     * option 26, RFC 2132 §5.1), or 0 for none: the interface then sends no datagram larger than it (it never goes
+     * above the device's or the configured MTU, which the TAP enforces).
+     *
+     * @throws IllegalArgumentException also for an MTU other than 0 below 68 (RFC 791).
+     */
+    public void assign(final int address, final int prefixLength, final int gateway, final int mtu)
+    {
+        if (mtu != 0 && mtu < InterfaceConfig.MIN_MTU)
+        {
+            throw new IllegalArgumentException("MTU " + mtu + " is below " + InterfaceConfig.MIN_MTU);
+        }
         if (address == 0)
         {
             throw new IllegalArgumentException("0.0.0.0 is not an address to assign; clear() unassigns");
@@ -56,6 +73,7 @@ public final class Ipv4Assignment
         this.netmask = mask;
         this.directedBroadcast = Ipv4Address.directedBroadcast(address, prefixLength);
         this.gateway = gateway;
+        this.mtu = mtu;
         changes++;
     }
 
@@ -71,6 +89,7 @@ public final class Ipv4Assignment
         netmask = 0;
         directedBroadcast = Ipv4Address.BROADCAST;
         gateway = 0;
+        mtu = 0;
         changes++;
     }
 
@@ -108,6 +127,18 @@ public final class Ipv4Assignment
         return gateway;
     }
 
+    /** The MTU that came with the address, or 0 for none (the device's or the configured one applies). */
+    public int mtu()
+    {
+        return mtu;
+    }
+
+    /** The MTU to send with on a link whose own MTU is {@code linkMtu}: the assigned one when it is lower. */
+    public int effectiveMtu(final int linkMtu)
+    {
+        return mtu != 0 && mtu < linkMtu ? mtu : linkMtu;
+    }
+
     /** How many times the assignment changed: the interface announces each new address once (RFC 5227 §2.3). */
     public int changes()
     {
@@ -118,6 +149,6 @@ public final class Ipv4Assignment
     public String toString()
     {
         return address == 0 ? "unassigned" : Ipv4Address.toString(address) + '/' + prefixLength
-            + (gateway != 0 ? " via " + Ipv4Address.toString(gateway) : "");
+            + (gateway != 0 ? " via " + Ipv4Address.toString(gateway) : "") + (mtu != 0 ? " mtu " + mtu : "");
     }
 }

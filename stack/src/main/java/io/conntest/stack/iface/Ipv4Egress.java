@@ -42,7 +42,8 @@ final class Ipv4Egress implements Ipv4Sender
     private final long mac;
     /** The current address, prefix and gateway: read per datagram, as DHCP may change them at run time. */
     private final Ipv4Assignment assignment;
-    private final int mtu;
+    /** The device's (or the configured) MTU; a DHCP lease may lower it ({@link #mtu()}). */
+    private final int linkMtu;
     private final long neighbourTtlNs;
     private final long arpRetryIntervalNs;
     private final int arpMaxRequests;
@@ -82,7 +83,7 @@ final class Ipv4Egress implements Ipv4Sender
         this.held = new HeldDatagrams(config.heldDatagrams(), config.heldPerNeighbour());
         this.mac = config.mac();
         this.assignment = assignment;
-        this.mtu = mtu;
+        this.linkMtu = mtu;
         this.neighbourTtlNs = config.neighbourTtlNs();
         this.arpRetryIntervalNs = config.arpRetryIntervalNs();
         this.arpMaxRequests = config.arpMaxRequests();
@@ -116,6 +117,7 @@ final class Ipv4Egress implements Ipv4Sender
             throw new IllegalStateException("a datagram claim is already open");
         }
         lastRefusal = Refusal.NONE;
+        final int mtu = mtu();
         final int total = Ipv4Packet.MIN_HEADER_LENGTH + payloadLength;
         if (payloadLength < 0 || payloadLength > MAX_PAYLOAD || (dontFragment && total > mtu))
         {
@@ -250,6 +252,7 @@ final class Ipv4Egress implements Ipv4Sender
             throw new UnsupportedOperationException("the device has no checksum offload");
         }
         lastRefusal = Refusal.NONE;
+        final int mtu = mtu();
         final int total = Ipv4Packet.MIN_HEADER_LENGTH + payloadLength;
         final boolean segmented = segmentSize > 0 && payloadLength - transportHeaderLength > segmentSize;
         if (payloadLength < transportHeaderLength || transportHeaderLength < 8 ||
@@ -328,7 +331,7 @@ final class Ipv4Egress implements Ipv4Sender
                     break;
                 case STAGED:
                     fragmenter.start(staging, claimLength, claimDst, claimProtocol,
-                        identification.next(claimDst, claimProtocol), claimMac, -1);
+                        identification.next(claimDst, claimProtocol), claimMac, -1, mtu());
                     counters.increment(InterfaceCounter.IPV4_SENT);
                     break;
                 case HELD:
@@ -375,7 +378,7 @@ final class Ipv4Egress implements Ipv4Sender
     @Override
     public int mtu()
     {
-        return mtu;
+        return assignment.effectiveMtu(linkMtu);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -427,6 +430,7 @@ final class Ipv4Egress implements Ipv4Sender
         {
             return false;
         }
+        final int mtu = mtu();
         int i = 0;
         while (i < held.count())
         {
@@ -456,7 +460,7 @@ final class Ipv4Egress implements Ipv4Sender
             {
                 held.removeAt(i);
                 fragmenter.start(held.buffer(slot), length, held.dstAddr(slot), held.protocol(slot),
-                    identification.next(held.dstAddr(slot), held.protocol(slot)), neighbours.mac(n), slot);
+                    identification.next(held.dstAddr(slot), held.protocol(slot)), neighbours.mac(n), slot, mtu);
                 if (fragmenter.isActive())
                 {
                     counters.increment(InterfaceCounter.IPV4_SENT);

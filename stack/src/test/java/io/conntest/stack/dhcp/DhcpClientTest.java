@@ -52,6 +52,7 @@ class DhcpClientTest
         assertEquals(87, lease.t2Secs());
         assertEquals(OFFER, link.stack.iface().ipv4().address());
         assertEquals(ScriptedDhcpServer.ROUTER, link.stack.iface().ipv4().gateway());
+        assertEquals(1400, link.stack.iface().mtu(), "RFC 2132 §5.1: the lease's MTU (below the link's 1500)");
 
         // RFC 2131 §4.1 / RFC 1122 §3.3.6: DISCOVER and REQUEST broadcast from 0.0.0.0, broadcast bit set
         final ScriptedDhcpServer.Seen discover = link.server.seen(DhcpOption.DISCOVER).get(0);
@@ -94,6 +95,25 @@ class DhcpClientTest
         link.runTo(link.clock.nowNs() + SECOND / 10);
         assertTrue(link.server.udpPayloads.stream().anyMatch(p -> new String(p).equals("hello")),
             "echo from the leased address");
+    }
+
+    @Test
+    void theLeasesMtuFragmentsWhatTheLinkWouldHaveCarriedWhole()
+    {
+        final DhcpLink link = new DhcpLink();
+        link.server.mtu = 576;
+        bound(link);
+        assertEquals(576, link.stack.iface().mtu());
+        new UdpEchoService(link.stack.udp(), 7);
+        final byte[] big = new byte[1000];
+        link.server.sendUdp(OFFER, DhcpLink.CLIENT_MAC, 4000, 7, new UnsafeBuffer(big), big.length);
+        link.runTo(link.clock.nowNs() + SECOND / 10);
+        // 1028 bytes of UDP in 576-byte datagrams: two fragments (552 + 476 bytes of payload)
+        assertEquals(2, link.stack.iface().counters().get(InterfaceCounter.FRAGMENTS_SENT));
+        final DhcpLink large = new DhcpLink();
+        large.server.mtu = 9000;
+        bound(large);
+        assertEquals(1500, large.stack.iface().mtu(), "never above the link's MTU");
     }
 
     @Test
@@ -191,6 +211,7 @@ class DhcpClientTest
         assertEquals(requestAt + 100 * SECOND, link.eventTimes.get(link.events.indexOf("expired 10.0.0.50")),
             100_000);
         assertFalse(link.stack.iface().ipv4().isAssigned(), "RFC 2131 §4.4.5: stop using the address at expiry");
+        assertEquals(1500, link.stack.iface().mtu(), "the link's MTU again");
         assertEquals(DhcpState.SELECTING, link.client.state());
         assertNull(link.client.lease());
         assertEquals(DhcpOption.DISCOVER, link.server.last().type());
