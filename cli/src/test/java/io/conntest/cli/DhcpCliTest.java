@@ -44,7 +44,9 @@ class DhcpCliTest
                 "--dhcp-option=option:dns-server,10.78.0.53")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.out").toFile()).start();
 
-            final CliRun kernel = new CliRun("--name", "k", "--listen", "tcp:7000", "--duration", "14s", "--ui",
+            // long enough for the lease even when the first DISCOVER is lost (a bridge port may forward only a moment
+            // after the TAP is opened: the retransmission comes 4 s later) plus the ARP probes (up to 7 s)
+            final CliRun kernel = new CliRun("--name", "k", "--listen", "tcp:7000", "--duration", "30s", "--ui",
                 "json");
             // its own thread in the namespace (the namespace's task thread runs the stack instance below)
             final Thread kernelRun = ns.newThread("kernel-listener", kernel::run);
@@ -52,7 +54,7 @@ class DhcpCliTest
             final CliRun stack = new CliRun("--name", "s", "--tap", "ct0", "--ipv4", "dhcp", "--mac",
                 "02:00:00:00:00:2a", "--connect", "tcp://10.78.0.1:7000", "--duration", "4s", "--ui", "json");
             assertEquals(0, (int)ns.call(stack::run), stack.err() + stack.out() + log(dir));
-            kernelRun.join(30_000);
+            kernelRun.join(40_000);
 
             final List<String> lines = stack.out().lines().toList();
             final String all = String.join("\n", lines);
