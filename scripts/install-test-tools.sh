@@ -3,8 +3,9 @@
 # tshark, iperf3, nmap, hping3 (SYN flood interop test), socat, netcat, prometheus with promtool (the --metrics
 # test scrapes with a Prometheus it starts itself in a private namespace; on a machine with systemd the package
 # also enables its own prometheus.service, which no test needs), chromium (headless, renders the page of `conntest
-# report` to a screenshot in ReportChromiumTest), dnsmasq (Ipv6SlaacKernelInteropTest's router advertiser). Does
-# nothing for tools already present; needs root and apt-get otherwise.
+# report` to a screenshot in ReportChromiumTest), dnsmasq (dnsmasq-base: the binary without a system service; the DHCP
+# server of DhcpDnsmasqInteropTest and the router advertiser of Ipv6SlaacKernelInteropTest, each run in a private
+# namespace). Does nothing for tools already present; needs root and apt-get otherwise.
 set -euo pipefail
 need=()
 command -v ping    >/dev/null 2>&1 || need+=(iputils-ping)
@@ -17,9 +18,8 @@ command -v socat   >/dev/null 2>&1 || need+=(socat)
 command -v ip      >/dev/null 2>&1 || need+=(iproute2)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-# dnsmasq-base: the binary alone (the dnsmasq package would start a DNS/DHCP service in the root namespace); the
-# IPv6 SLAAC interop test runs it as the router advertiser inside its own namespace
-command -v dnsmasq >/dev/null 2>&1 || need+=(dnsmasq-base)
+# dnsmasq-base: the binary alone (the dnsmasq package would start a DNS/DHCP service in the root namespace)
+command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -10,9 +10,22 @@ import io.conntest.stack.wire.Ipv4Address;
  */
 public record Ipv4Cidr(int address, int prefixLength)
 {
-    /** Parses {@code A.B.C.D/N}. */
+    /** {@code --ipv4 dhcp}: no address until the stack's DHCP client binds a lease (0.0.0.0/0 stands for it). */
+    public static final Ipv4Cidr DHCP = new Ipv4Cidr(0, 0);
+
+    /** Whether this is {@link #DHCP}: the address comes from a DHCP server. */
+    public boolean isDhcp()
+    {
+        return address == 0;
+    }
+
+    /** Parses {@code A.B.C.D/N}, or {@code dhcp}. */
     public static Ipv4Cidr parse(final String text)
     {
+        if ("dhcp".equalsIgnoreCase(text))
+        {
+            return DHCP;
+        }
         final int slash = text.indexOf('/');
         if (slash < 0)
         {
@@ -39,6 +52,10 @@ public record Ipv4Cidr(int address, int prefixLength)
         if (prefix < 0 || prefix > 32)
         {
             throw new IllegalArgumentException("'" + text + "' has a bad prefix length (0 to 32)");
+        }
+        if (address == 0)
+        {
+            throw new IllegalArgumentException("'" + text + "': 0.0.0.0 is no address (for one from DHCP: dhcp)");
         }
         return new Ipv4Cidr(address, prefix);
     }
@@ -71,6 +88,10 @@ public record Ipv4Cidr(int address, int prefixLength)
     @Override
     public String toString()
     {
+        if (isDhcp())
+        {
+            return "dhcp";
+        }
         return format(address) + "/" + prefixLength;
     }
 }

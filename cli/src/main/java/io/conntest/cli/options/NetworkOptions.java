@@ -12,8 +12,9 @@ public final class NetworkOptions
             + "Default: the kernel's sockets.")
     String tap;
 
-    @Option(names = "--ipv4", paramLabel = "ADDR/PREFIX", converter = Converters.Ipv4CidrConverter.class,
-        description = "With --tap: the stack's IPv4 address and prefix, e.g. 10.0.0.2/24.")
+    @Option(names = "--ipv4", paramLabel = "ADDR/PREFIX|dhcp", converter = Converters.Ipv4CidrConverter.class,
+        description = "With --tap: the stack's IPv4 address and prefix, e.g. 10.0.0.2/24; or dhcp: get address, "
+            + "prefix and gateway from a DHCP server (RFC 2131) and wait for the lease before connecting.")
     Ipv4Cidr ipv4;
 
     @Option(names = "--ipv4-gateway", paramLabel = "ADDR", converter = Converters.Ipv4AddressConverter.class,

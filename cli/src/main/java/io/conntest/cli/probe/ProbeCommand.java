@@ -200,6 +200,11 @@ public final class ProbeCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), tapOnly + " needs --tap IFNAME");
         }
         final TapStack tapStack = network.tap() == null ? null : TapStack.from(network, null);
+        if (tapStack != null && tapStack.ipv4().isDhcp())
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "probe --tap takes a static --ipv4 ADDR/PREFIX (--ipv4 dhcp is for the engine and the stack alone)");
+        }
         final InetAddress address;
         try
         {

@@ -154,6 +154,20 @@ public final class InstanceRunner
         instance.connects().forEach(c -> connects.add(c.toUri()));
         // The TAP is opened before the output, so a failure to open it is a plain one-line error (exit 1).
         final StackHost host = tapStack == null ? null : tapStack.openHost(instance.listens());
+        if (host != null && tapStack.ipv4().isDhcp())
+        {
+            // --ipv4 dhcp: the lease first, so nothing is attempted from 0.0.0.0 (its steps become the first events)
+            try
+            {
+                DhcpLeaseWait.start(host, null);
+                DhcpLeaseWait.await(host, tapStack.tap(), context.err(), DhcpLeaseWait.TIMEOUT_NS);
+            }
+            catch (final RuntimeException ex)
+            {
+                host.close();
+                throw ex;
+            }
+        }
         final MetricsFeed feed = new MetricsFeed(instance.name(), host == null ? "kernel" : "tap");
         final List<MultiCollector> collectors = metricsCollectors(instance, feed, host);
         final Transport transport = host == null ? KernelTransports.open(kernelOffload(network))
@@ -161,7 +175,7 @@ public final class InstanceRunner
         final InstanceInfo info = host == null
             ? new InstanceInfo(instance.name(), "kernel", hostAddresses(), listens, connects)
             : new InstanceInfo(instance.name(), "tap", tapStack.describe(host.stack().iface().mac(),
-                host.device().offloads()), listens, connects);
+                host.device().offloads(), host.stack().iface().ipv4()), listens, connects);
         boolean started = false;
         final EngineRun.Result result;
         try (MetricsEndpoint metrics = startMetrics(instance, collectors);

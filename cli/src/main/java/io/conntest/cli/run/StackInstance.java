@@ -60,12 +60,18 @@ public final class StackInstance implements AutoCloseable
             .tcpConfig(tcp)
             .services(settings.listens(), true)
             .build();
+        if (settings.ipv4().isDhcp())
+        {
+            // --ipv4 dhcp on the stack alone: the lease's steps are log lines
+            DhcpLeaseWait.start(host, step -> log.log("dhcp: " + step.describe()));
+        }
     }
 
     private static InterfaceConfig interfaceConfig(final InstanceSettings settings)
     {
         final Ipv4Cidr ipv4 = settings.ipv4();
-        final InterfaceConfig.Builder config = InterfaceConfig.builder(ipv4.address(), ipv4.prefixLength());
+        final InterfaceConfig.Builder config = ipv4.isDhcp() ? InterfaceConfig.unassigned()
+            : InterfaceConfig.builder(ipv4.address(), ipv4.prefixLength());
         if (settings.mac() >= 0)
         {
             config.mac(settings.mac());

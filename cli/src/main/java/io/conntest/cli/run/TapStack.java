@@ -6,6 +6,7 @@ import io.conntest.cli.options.NetworkOptions;
 import io.conntest.core.engine.ListenSpec;
 import io.conntest.core.transport.stack.StackHost;
 import io.conntest.stack.iface.InterfaceConfig;
+import io.conntest.stack.iface.Ipv4Assignment;
 import io.conntest.stack.phy.Offloads;
 import io.conntest.stack.tcp.TcpConfig;
 import io.conntest.tap.OffloadMode;
@@ -62,9 +63,13 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
         final Ipv4Cidr ipv4 = network.ipv4();
         if (ipv4 == null)
         {
-            throw new UsageFailure("missing --ipv4 ADDR/PREFIX for the stack on " + network.tap());
+            throw new UsageFailure("missing --ipv4 ADDR/PREFIX (or --ipv4 dhcp) for the stack on " + network.tap());
         }
         final Integer gateway = network.gateway();
+        if (gateway != null && ipv4.isDhcp())
+        {
+            throw new UsageFailure("--ipv4-gateway does not go with --ipv4 dhcp (the DHCP server names the router)");
+        }
         if (gateway != null && !ipv4.contains(gateway))
         {
             throw new UsageFailure("--ipv4-gateway " + Ipv4Cidr.format(gateway) + " is not in " + ipv4
@@ -160,7 +165,8 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
     /** The interface configuration. */
     public InterfaceConfig interfaceConfig()
     {
-        final InterfaceConfig.Builder config = InterfaceConfig.builder(ipv4.address(), ipv4.prefixLength());
+        final InterfaceConfig.Builder config = ipv4.isDhcp() ? InterfaceConfig.unassigned()
+            : InterfaceConfig.builder(ipv4.address(), ipv4.prefixLength());
         if (mac >= 0)
         {
             config.mac(mac);
@@ -207,7 +213,13 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
      */
     public List<String> describe(final long actualMac, final int offloads)
     {
-        final List<String> lines = describe(actualMac);
+        return describe(actualMac, offloads, null);
+    }
+
+    /** As {@link #describe(long, int)}, with the stack's current address ({@code --ipv4 dhcp}: the lease's). */
+    public List<String> describe(final long actualMac, final int offloads, final Ipv4Assignment current)
+    {
+        final List<String> lines = describe(actualMac, current);
         lines.add("offloads " + Offloads.describe(offloads));
         return lines;
     }
@@ -215,11 +227,23 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
     /** What the outputs show as the instance's addresses. */
     public List<String> describe(final long actualMac)
     {
+        return describe(actualMac, null);
+    }
+
+    /**
+     * What the outputs show as the instance's addresses; with {@code --ipv4 dhcp} the lease's address and router
+     * from {@code current} ({@code 10.0.0.103/24 (dhcp)}, {@code via 10.0.0.1}), or {@code dhcp} while there is none.
+     */
+    public List<String> describe(final long actualMac, final Ipv4Assignment current)
+    {
         final List<String> lines = new ArrayList<>();
-        lines.add(ipv4.toString());
-        if (gateway != 0)
+        final boolean leased = ipv4.isDhcp() && current != null && current.isAssigned();
+        lines.add(leased ? Ipv4Cidr.format(current.address()) + "/" + current.prefixLength() + " (dhcp)"
+            : ipv4.toString());
+        final int via = leased ? current.gateway() : gateway;
+        if (via != 0)
         {
-            lines.add("via " + Ipv4Cidr.format(gateway));
+            lines.add("via " + Ipv4Cidr.format(via));
         }
         lines.add("mac " + MacAddress.toString(actualMac));
         lines.add("on " + tap);

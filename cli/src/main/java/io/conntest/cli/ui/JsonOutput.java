@@ -1,6 +1,7 @@
 package io.conntest.cli.ui;
 
 import io.conntest.core.transport.HostText;
+import io.conntest.core.transport.DhcpStep;
 import io.conntest.core.event.EngineEvent;
 import io.conntest.core.event.EventType;
 import io.conntest.core.nat.NatTestResult;
@@ -88,7 +89,27 @@ public final class JsonOutput extends Output
         {
             pathMtu(data, e.pathMtu());
         }
+        if (e.dhcp() != null)
+        {
+            dhcp(data, e.dhcp());
+        }
         emit(e.type().name().toLowerCase(Locale.ROOT), e.epochMillis(), data);
+    }
+
+    /** The DHCP client's step ({@code --ipv4 dhcp}); unknown figures are null. */
+    private static void dhcp(final Json data, final DhcpStep d)
+    {
+        data.put("step", d.step())
+            .put("address", d.address())
+            .putKnown("prefix_length", d.prefixLength())
+            .put("router", d.gateway())
+            .putStrings("dns", d.dns())
+            .putKnown("mtu", d.mtu() == 0 ? -1 : d.mtu())
+            .putKnown("lease_s", d.leaseSecs())
+            .putKnown("t1_s", d.t1Secs())
+            .putKnown("t2_s", d.t2Secs())
+            .put("server", d.server())
+            .put("conflict_mac", d.conflictMac());
     }
 
     @Override

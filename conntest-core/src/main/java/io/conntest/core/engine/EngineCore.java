@@ -139,9 +139,8 @@ public final class EngineCore
     /** A path MTU test finished: one event with its result. */
     private void onPathMtu(final ConnectSpec spec, final io.conntest.core.nat.PathMtuResult result)
     {
-        listener.onEvent(new EngineEvent(nowNs, System.currentTimeMillis(), EventType.PATH_MTU, 0, Side.CLIENT,
-            spec.protocol(), spec.host(), spec.port(), null, null, result.describe(), null, -1, -1, -1, null,
-            result));
+        listener.onEvent(EngineEvent.pathMtu(nowNs, System.currentTimeMillis(), Side.CLIENT, spec.protocol(),
+            spec.host(), spec.port(), result));
     }
 
     private void startIperf3(final Iperf3Server server)
@@ -643,6 +642,8 @@ public final class EngineCore
     /** A link that went down or came back up is an event (once per change), in every output mode. */
     private void checkLink()
     {
+        // the stack's DHCP steps (--ipv4 dhcp) are events too, checked on the same beat
+        transport.drainDhcpSteps(step -> listener.onEvent(EngineEvent.dhcp(nowNs, System.currentTimeMillis(), step)));
         final String warning = transport.linkWarning();
         if (warning != null && !warning.equals(linkWarning))
         {

@@ -3,6 +3,7 @@ package io.conntest.core.event;
 import io.conntest.core.nat.NatTestResult;
 import io.conntest.core.nat.PathMtuResult;
 import io.conntest.core.stats.Side;
+import io.conntest.core.transport.DhcpStep;
 import io.conntest.core.transport.FailureReason;
 import io.conntest.core.transport.TransportProtocol;
 
@@ -26,6 +27,7 @@ import io.conntest.core.transport.TransportProtocol;
  * @param bitsPerSecond   BANDWIDTH_RESULT: bytes × 8 / duration, else -1
  * @param natTest         NAT_TEST: the verdicts, else null
  * @param pathMtu         PATH_MTU: the result, else null
+ * @param dhcp            DHCP: the client's step, else null
  */
 public record EngineEvent(
     long timeNs,
@@ -44,16 +46,32 @@ public record EngineEvent(
     long durationNs,
     long bitsPerSecond,
     NatTestResult natTest,
-    PathMtuResult pathMtu)
+    PathMtuResult pathMtu,
+    DhcpStep dhcp)
 {
-    /** An event that may carry a NAT test, not a path MTU test. */
+    /** An event with bandwidth figures and maybe a NAT test, no path MTU test and no DHCP step. */
     public EngineEvent(final long timeNs, final long epochMillis, final EventType type, final long connectionKey,
         final Side side, final TransportProtocol protocol, final String host, final int port, final String peerName,
         final FailureReason reason, final String message, final String direction, final long bytes,
         final long durationNs, final long bitsPerSecond, final NatTestResult natTest)
     {
         this(timeNs, epochMillis, type, connectionKey, side, protocol, host, port, peerName, reason, message, direction,
-            bytes, durationNs, bitsPerSecond, natTest, null);
+            bytes, durationNs, bitsPerSecond, natTest, null, null);
+    }
+
+    /** A {@link EventType#PATH_MTU} event about the peer {@code host:port}. */
+    public static EngineEvent pathMtu(final long timeNs, final long epochMillis, final Side side,
+        final TransportProtocol protocol, final String host, final int port, final PathMtuResult result)
+    {
+        return new EngineEvent(timeNs, epochMillis, EventType.PATH_MTU, 0, side, protocol, host, port, null, null,
+            result.describe(), null, -1, -1, -1, null, result, null);
+    }
+
+    /** A {@link EventType#DHCP} event. */
+    public static EngineEvent dhcp(final long timeNs, final long epochMillis, final DhcpStep step)
+    {
+        return new EngineEvent(timeNs, epochMillis, EventType.DHCP, 0, null, null, null, 0, null, null,
+            step.describe(), null, -1, -1, -1, null, null, step);
     }
 
     /** An event with bandwidth figures (or none: -1) and no NAT test. */
@@ -63,7 +81,7 @@ public record EngineEvent(
         final long durationNs, final long bitsPerSecond)
     {
         this(timeNs, epochMillis, type, connectionKey, side, protocol, host, port, peerName, reason, message, direction,
-            bytes, durationNs, bitsPerSecond, null, null);
+            bytes, durationNs, bitsPerSecond, null, null, null);
     }
 
     /** An event without bandwidth figures. */
@@ -72,6 +90,6 @@ public record EngineEvent(
         final FailureReason reason, final String message)
     {
         this(timeNs, epochMillis, type, connectionKey, side, protocol, host, port, peerName, reason, message, null, -1,
-            -1, -1, null);
+            -1, -1, null, null, null);
     }
 }

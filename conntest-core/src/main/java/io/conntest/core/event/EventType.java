@@ -56,5 +56,10 @@ public enum EventType
      * The path MTU test of an outgoing {@code ?pmtu} peer finished: {@link EngineEvent#pathMtu()} holds the probed
      * MTU, what ICMP said and the black-hole verdict; the message says them in words.
      */
-    PATH_MTU
+    PATH_MTU,
+    /**
+     * The own stack's DHCP client took a step ({@code --ipv4 dhcp}): {@link EngineEvent#dhcp()} holds it (offer,
+     * bound, renewing, renewed, rebinding, expired, nak, declined, with the lease), the message says it in words.
+     */
+    DHCP
 }

@@ -64,6 +64,14 @@ public interface Transport extends AutoCloseable
         return null;
     }
 
+    /**
+     * Hands {@code sink} the steps the stack's DHCP client took since the last call (none on kernel sockets or a
+     * static address). Asked about once a second from the owner thread, with {@link #linkWarning()}.
+     */
+    default void drainDhcpSteps(final java.util.function.Consumer<io.conntest.core.transport.DhcpStep> sink)
+    {
+    }
+
     /** Closes every listener and connection without callbacks. */
     @Override
     void close();

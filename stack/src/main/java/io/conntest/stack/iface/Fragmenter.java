@@ -17,7 +17,7 @@ final class Fragmenter
     private final InterfaceCounters counters;
     private final HeldDatagrams held;
     /** Every fragment but the last carries a multiple of 8 bytes (the offset field counts 8-byte units). */
-    private final int maxFragment;
+    private int maxFragment;
 
     private boolean active;
     private DirectBuffer source;
@@ -36,7 +36,12 @@ final class Fragmenter
         this.emitter = emitter;
         this.counters = counters;
         this.held = held;
-        this.maxFragment = (mtu - Ipv4Packet.MIN_HEADER_LENGTH) & ~7;
+        this.maxFragment = maxFragment(mtu);
+    }
+
+    private static int maxFragment(final int mtu)
+    {
+        return (mtu - Ipv4Packet.MIN_HEADER_LENGTH) & ~7;
     }
 
     boolean isActive()
@@ -48,9 +53,10 @@ final class Fragmenter
      * Starts sending {@code length} bytes of {@code source} (from offset 0) as fragments of one datagram.
      *
      * @param heldSlot the held-datagram slot to release when done, or -1.
+     * @param mtu      the interface's MTU now (a DHCP lease may have lowered it).
      */
     void start(final DirectBuffer source, final int length, final int dst, final int protocol,
-        final int identification, final long dstMac, final int heldSlot)
+        final int identification, final long dstMac, final int heldSlot, final int mtu)
     {
         if (active)
         {
@@ -65,6 +71,7 @@ final class Fragmenter
         this.identification = identification;
         this.dstMac = dstMac;
         this.heldSlot = heldSlot;
+        this.maxFragment = maxFragment(mtu);
         resume();
     }
 

@@ -20,19 +20,20 @@ final class FrameEmitter
     private final FrameDevice device;
     private final InterfaceCounters counters;
     private final long mac;
-    private final int address;
+    private final Ipv4Assignment assignment;
     private final EthernetFrame eth = new EthernetFrame();
     private final Ipv4Packet ip = new Ipv4Packet();
     private final Ipv4Repr ipRepr = new Ipv4Repr();
     private final ArpPacket arp = new ArpPacket();
     private final ArpRepr arpRepr = new ArpRepr();
 
-    FrameEmitter(final FrameDevice device, final InterfaceCounters counters, final long mac, final int address)
+    FrameEmitter(final FrameDevice device, final InterfaceCounters counters, final long mac,
+        final Ipv4Assignment assignment)
     {
         this.device = device;
         this.counters = counters;
         this.mac = mac;
-        this.address = address;
+        this.assignment = assignment;
     }
 
     /** Writes Ethernet + a 20-byte IPv4 header for {@code length} bytes of payload (of a fragment, maybe). */
@@ -52,13 +53,15 @@ final class FrameEmitter
         eth.wrap(frame, 0, FRAME_HEADERS);
         eth.destination(dstMac).source(mac).etherType(EthernetFrame.ETHERTYPE_IPV4);
         ip.wrap(frame, EthernetFrame.HEADER_LENGTH, Ipv4Packet.MIN_HEADER_LENGTH + optionsLength);
-        ipRepr.set(address, dst, protocol, length, id, dontFragment).fragment(moreFragments, fragmentOffset, length)
+        ipRepr.set(assignment.address(), dst, protocol, length, id, dontFragment)
+            .fragment(moreFragments, fragmentOffset, length)
             .options(optionsLength);
         ipRepr.emit(ip);
     }
 
-    /** Sends one ARP packet (RFC 826); false when the device had no room. */
-    boolean dispatchArp(final int operation, final long dstMac, final long targetMac, final int targetIp)
+    /** Sends one ARP packet (RFC 826) from {@code senderIp}; false when the device had no room. */
+    boolean dispatchArp(final int operation, final long dstMac, final int senderIp, final long targetMac,
+        final int targetIp)
     {
         final MutableDirectBuffer frame = device.claim(EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
         if (frame == null)
@@ -68,7 +71,7 @@ final class FrameEmitter
         }
         eth.wrap(frame, 0, EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
         eth.destination(dstMac).source(mac).etherType(EthernetFrame.ETHERTYPE_ARP);
-        arpRepr.set(operation, mac, address, targetMac, targetIp)
+        arpRepr.set(operation, mac, senderIp, targetMac, targetIp)
             .emit(arp.wrap(frame, EthernetFrame.HEADER_LENGTH, ArpPacket.LENGTH));
         send(EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
         return true;

@@ -43,7 +43,8 @@ public final class Interface implements Ipv4Sender
     private final Ipv4Ingress ingress;
     private final int mtu;
     private final long mac;
-    private final int address;
+    /** The current IPv4 address (static from the config, or bound by DHCP at run time; 0 while unassigned). */
+    private final Ipv4Assignment assignment;
     private final FrameHandler frameHandler = new FrameHandler()
     {
         @Override
@@ -89,7 +90,9 @@ public final class Interface implements Ipv4Sender
     private final ArpRepr arpRepr = new ArpRepr();
 
     private IpProtocolHandler[] protocols = new IpProtocolHandler[0];
-    private boolean announced;
+    /** The {@link Ipv4Assignment#changes()} the last announcement was for: each new address is announced once. */
+    private int announcedChange = -1;
+    private ArpObserver arpObserver;
     private long nowNs;
     private LongSupplier receiveClock;
     private long receivedAtNs;
@@ -100,15 +103,19 @@ public final class Interface implements Ipv4Sender
         this.config = config;
         this.mtu = config.mtu() != 0 ? Math.min(config.mtu(), device.mtu()) : device.mtu();
         this.mac = config.mac();
-        this.address = config.address();
+        this.assignment = new Ipv4Assignment();
+        if (config.address() != 0)
+        {
+            assignment.assign(config.address(), config.prefixLength(), config.gateway());
+        }
         this.mayReceiveUdpSuperFrames = (device.offloads() & (Offloads.USO4 | Offloads.USO6)) != 0;
-        this.egress = new Ipv4Egress(device, config, mtu, counters);
+        this.egress = new Ipv4Egress(device, config, assignment, mtu, counters);
         this.ipv6 = new Ipv6Host(device, mac, config.seed(), mtu, length ->
         {
             counters.increment(InterfaceCounter.TX_FRAMES);
             counters.add(InterfaceCounter.TX_BYTES, length);
         }, icmpv6Limiter::tryAcquire);
-        this.ingress = new Ipv4Ingress(config, egress, counters);
+        this.ingress = new Ipv4Ingress(config, assignment, egress, counters);
     }
 
     /**
@@ -186,15 +193,9 @@ public final class Interface implements Ipv4Sender
         egress.nowNs(nowNs);
         final long txBefore = counters.get(InterfaceCounter.TX_FRAMES);
         boolean worked = false;
-        if (!announced)
+        if (announcedChange != assignment.changes())
         {
-            // RFC 5227 §2.3: announce our address once (an ARP request with sender = target = our address), so
-            // neighbours and bridges learn our MAC before we say anything else.
-            announced = egress.dispatchArp(ArpPacket.OPERATION_REQUEST, MacAddress.BROADCAST, MacAddress.ZERO, address);
-            if (announced)
-            {
-                counters.increment(InterfaceCounter.GRATUITOUS_ARP_SENT);
-            }
+            announce();
         }
         egress.flush();
         final int received = receiveBatch();
@@ -221,7 +222,7 @@ public final class Interface implements Ipv4Sender
     public long pollAtNs(final long nowNs)
     {
         egress.nowNs(nowNs);
-        if (!announced)
+        if (announcedChange != assignment.changes())
         {
             return nowNs;
         }
@@ -232,6 +233,56 @@ public final class Interface implements Ipv4Sender
             at = Deadline.earliest(at, handler.pollAtNs(nowNs));
         }
         return at;
+    }
+
+    /**
+     * RFC 5227 §2.3: announce a new address once (an ARP request with sender = target = our address), so neighbours
+     * and bridges learn our MAC before we say anything else. Nothing to announce while unassigned.
+     */
+    private void announce()
+    {
+        final int address = assignment.address();
+        if (address == 0)
+        {
+            announcedChange = assignment.changes();
+            return;
+        }
+        if (egress.dispatchArp(ArpPacket.OPERATION_REQUEST, MacAddress.BROADCAST, MacAddress.ZERO, address))
+        {
+            announcedChange = assignment.changes();
+            counters.increment(InterfaceCounter.GRATUITOUS_ARP_SENT);
+        }
+    }
+
+    /**
+     * The current IPv4 address assignment: the config's static address, or what a DHCP client binds (0.0.0.0,
+     * unassigned, until then). Change it only from the interface's thread.
+     */
+    public Ipv4Assignment ipv4()
+    {
+        return assignment;
+    }
+
+    /** Receives every well-formed ARP packet (a DHCP client's RFC 5227 conflict detection); null to stop. */
+    public void arpObserver(final ArpObserver observer)
+    {
+        this.arpObserver = observer;
+    }
+
+    /**
+     * Sends an ARP probe for {@code address}: a request with sender address 0.0.0.0 (RFC 5227 §2.1.1), asking
+     * whether anyone holds it without teaching anyone anything.
+     *
+     * @return false when the device had no room.
+     */
+    public boolean sendArpProbe(final int address)
+    {
+        final boolean sent = egress.dispatchArpProbe(address);
+        if (sent)
+        {
+            counters.increment(InterfaceCounter.ARP_PROBES_SENT);
+        }
+        return sent;
     }
 
     public InterfaceCounters counters()
@@ -336,13 +387,14 @@ public final class Interface implements Ipv4Sender
     @Override
     public int sourceAddress()
     {
-        return address;
+        return assignment.address();
     }
 
+    /** The MTU datagrams are sent with: the device's or the configured one, lowered by a DHCP lease's. */
     @Override
     public int mtu()
     {
-        return mtu;
+        return assignment.effectiveMtu(mtu);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -449,6 +501,18 @@ public final class Interface implements Ipv4Sender
         counters.increment(request ? InterfaceCounter.ARP_REQUESTS_RECEIVED : InterfaceCounter.ARP_REPLIES_RECEIVED);
         final int senderIp = arpRepr.senderIp();
         final long senderMac = arpRepr.senderMac();
+        final ArpObserver observer = arpObserver;
+        if (observer != null)
+        {
+            observer.onArp(arpRepr.operation(), senderIp, senderMac, arpRepr.targetIp());
+        }
+        final int address = assignment.address();
+        if (address == 0)
+        {
+            // Unassigned: nothing to answer or defend; what a neighbour says teaches us nothing we could use.
+            counters.increment(InterfaceCounter.ARP_NOT_FOR_US);
+            return;
+        }
         if (senderIp == address)
         {
             counters.increment(InterfaceCounter.ARP_ADDRESS_CONFLICT);

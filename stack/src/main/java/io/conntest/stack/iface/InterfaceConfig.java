@@ -72,6 +72,15 @@ public final class InterfaceConfig
         return new Builder(address, prefixLength);
     }
 
+    /**
+     * A builder for an interface without an IPv4 address yet (0.0.0.0): one a DHCP client configures at run time
+     * through {@link Interface#ipv4()}. Give it no gateway.
+     */
+    public static Builder unassigned()
+    {
+        return new Builder(0, 0);
+    }
+
     /** A builder from CIDR text such as {@code 10.0.0.2/24}. */
     public static Builder builder(final String cidr)
     {
@@ -97,6 +106,7 @@ public final class InterfaceConfig
         return mac;
     }
 
+    /** The static address, or 0 for one assigned at run time (DHCP). */
     public int address()
     {
         return address;

@@ -39,6 +39,8 @@ public enum InterfaceCounter
     ARP_REQUESTS_SENT(false),
     ARP_REPLIES_SENT(false),
     GRATUITOUS_ARP_SENT(false),
+    /** ARP probes sent (sender address 0.0.0.0, RFC 5227 §2.1.1): a DHCP client checking an offered address. */
+    ARP_PROBES_SENT(false),
     /** An ARP reply or request we wanted to send found the device busy. */
     ARP_SEND_DROPPED(true),
 

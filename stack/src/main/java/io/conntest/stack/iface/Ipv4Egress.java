@@ -40,11 +40,10 @@ final class Ipv4Egress implements Ipv4Sender
     private final NeighbourCache neighbours;
     private final HeldDatagrams held;
     private final long mac;
-    private final int address;
-    private final int netmask;
-    private final int directedBroadcast;
-    private final int gateway;
-    private final int mtu;
+    /** The current address, prefix and gateway: read per datagram, as DHCP may change them at run time. */
+    private final Ipv4Assignment assignment;
+    /** The device's (or the configured) MTU; a DHCP lease may lower it ({@link #mtu()}). */
+    private final int linkMtu;
     private final long neighbourTtlNs;
     private final long arpRetryIntervalNs;
     private final int arpMaxRequests;
@@ -75,23 +74,21 @@ final class Ipv4Egress implements Ipv4Sender
     private final FrameMetadata txMetadata = new FrameMetadata();
 
 
-    Ipv4Egress(final FrameDevice device, final InterfaceConfig config, final int mtu, final InterfaceCounters counters)
+    Ipv4Egress(final FrameDevice device, final InterfaceConfig config, final Ipv4Assignment assignment, final int mtu,
+        final InterfaceCounters counters)
     {
         this.device = device;
         this.counters = counters;
         this.neighbours = new NeighbourCache(config.neighbourCacheSize());
         this.held = new HeldDatagrams(config.heldDatagrams(), config.heldPerNeighbour());
         this.mac = config.mac();
-        this.address = config.address();
-        this.netmask = Ipv4Address.netmask(config.prefixLength());
-        this.directedBroadcast = Ipv4Address.directedBroadcast(config.address(), config.prefixLength());
-        this.gateway = config.gateway();
-        this.mtu = mtu;
+        this.assignment = assignment;
+        this.linkMtu = mtu;
         this.neighbourTtlNs = config.neighbourTtlNs();
         this.arpRetryIntervalNs = config.arpRetryIntervalNs();
         this.arpMaxRequests = config.arpMaxRequests();
         this.offloads = device.offloads();
-        this.emitter = new FrameEmitter(device, counters, mac, address);
+        this.emitter = new FrameEmitter(device, counters, mac, assignment);
         this.fragmenter = new Fragmenter(device, emitter, counters, held, mtu);
         // RFC 6864 §4.1 / RFC 7739 §5.3: per-destination counters, so IDs leak nothing about other traffic.
         this.identification = new Ipv4Identification(config.seed());
@@ -120,6 +117,7 @@ final class Ipv4Egress implements Ipv4Sender
             throw new IllegalStateException("a datagram claim is already open");
         }
         lastRefusal = Refusal.NONE;
+        final int mtu = mtu();
         final int total = Ipv4Packet.MIN_HEADER_LENGTH + payloadLength;
         if (payloadLength < 0 || payloadLength > MAX_PAYLOAD || (dontFragment && total > mtu))
         {
@@ -254,6 +252,7 @@ final class Ipv4Egress implements Ipv4Sender
             throw new UnsupportedOperationException("the device has no checksum offload");
         }
         lastRefusal = Refusal.NONE;
+        final int mtu = mtu();
         final int total = Ipv4Packet.MIN_HEADER_LENGTH + payloadLength;
         final boolean segmented = segmentSize > 0 && payloadLength - transportHeaderLength > segmentSize;
         if (payloadLength < transportHeaderLength || transportHeaderLength < 8 ||
@@ -332,7 +331,7 @@ final class Ipv4Egress implements Ipv4Sender
                     break;
                 case STAGED:
                     fragmenter.start(staging, claimLength, claimDst, claimProtocol,
-                        identification.next(claimDst, claimProtocol), claimMac, -1);
+                        identification.next(claimDst, claimProtocol), claimMac, -1, mtu());
                     counters.increment(InterfaceCounter.IPV4_SENT);
                     break;
                 case HELD:
@@ -373,13 +372,13 @@ final class Ipv4Egress implements Ipv4Sender
     @Override
     public int sourceAddress()
     {
-        return address;
+        return assignment.address();
     }
 
     @Override
     public int mtu()
     {
-        return mtu;
+        return assignment.effectiveMtu(linkMtu);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -389,7 +388,13 @@ final class Ipv4Egress implements Ipv4Sender
     /** Sends one ARP packet; false when the device had no room. */
     boolean dispatchArp(final int operation, final long dstMac, final long targetMac, final int targetIp)
     {
-        return emitter.dispatchArp(operation, dstMac, targetMac, targetIp);
+        return emitter.dispatchArp(operation, dstMac, assignment.address(), targetMac, targetIp);
+    }
+
+    /** Sends an ARP probe for {@code targetIp}: a request with sender address 0.0.0.0 (RFC 5227 §2.1.1). */
+    boolean dispatchArpProbe(final int targetIp)
+    {
+        return emitter.dispatchArp(ArpPacket.OPERATION_REQUEST, MacAddress.BROADCAST, 0, MacAddress.ZERO, targetIp);
     }
 
     /**
@@ -425,6 +430,7 @@ final class Ipv4Egress implements Ipv4Sender
         {
             return false;
         }
+        final int mtu = mtu();
         int i = 0;
         while (i < held.count())
         {
@@ -454,7 +460,7 @@ final class Ipv4Egress implements Ipv4Sender
             {
                 held.removeAt(i);
                 fragmenter.start(held.buffer(slot), length, held.dstAddr(slot), held.protocol(slot),
-                    identification.next(held.dstAddr(slot), held.protocol(slot)), neighbours.mac(n), slot);
+                    identification.next(held.dstAddr(slot), held.protocol(slot)), neighbours.mac(n), slot, mtu);
                 if (fragmenter.isActive())
                 {
                     counters.increment(InterfaceCounter.IPV4_SENT);
@@ -535,12 +541,13 @@ final class Ipv4Egress implements Ipv4Sender
 
     boolean isOnLink(final int dst)
     {
-        return (dst & netmask) == (address & netmask);
+        final int netmask = assignment.netmask();
+        return (dst & netmask) == (assignment.address() & netmask);
     }
 
     boolean isBroadcast(final int dst)
     {
-        return dst == Ipv4Address.BROADCAST || dst == directedBroadcast;
+        return dst == Ipv4Address.BROADCAST || dst == assignment.directedBroadcast();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -556,15 +563,22 @@ final class Ipv4Egress implements Ipv4Sender
     /** The next hop for {@code dst}: itself when on-link or a broadcast, else the gateway; 0 for no route. */
     private int nextHop(final int dst)
     {
+        final int address = assignment.address();
         if (dst == 0 || dst == address || Ipv4Address.isLoopback(dst))
         {
             return 0;
         }
-        if (isBroadcast(dst) || Ipv4Address.isMulticast(dst) || isOnLink(dst))
+        if (isBroadcast(dst) || Ipv4Address.isMulticast(dst))
         {
             return dst;
         }
-        return gateway;
+        if (address == 0)
+        {
+            // Unassigned: only broadcasts leave, from 0.0.0.0 (a DHCP client's, RFC 2131 §4.1); no unicast, which
+            // would need an ARP request with a source address we do not have.
+            return 0;
+        }
+        return isOnLink(dst) ? dst : assignment.gateway();
     }
 
     /** The MAC of a broadcast or multicast destination (RFC 1112 §6.4), or 0 for a unicast one. */

@@ -21,12 +21,14 @@ import java.nio.ByteOrder;
 final class Ipv4Ingress implements Reassembler.TimeoutHandler
 {
     private static final int QUOTED_DATA = 8;
+    private static final int DHCP_CLIENT_PORT = 68;
 
     private final InterfaceCounters counters;
     private final Ipv4Egress egress;
     private final Reassembler reassembler;
     private final IcmpErrorRateLimiter errorLimiter;
-    private final int address;
+    /** The current address (0 while unassigned, before a DHCP lease): read per datagram. */
+    private final Ipv4Assignment assignment;
     private final IpProtocolHandler[] handlers = new IpProtocolHandler[256];
 
     private final Ipv4Packet ip = new Ipv4Packet();
@@ -42,11 +44,12 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
         new UnsafeBuffer(new byte[Ipv4Packet.MAX_HEADER_LENGTH - Ipv4Packet.MIN_HEADER_LENGTH]);
     private int replyOptionsLength;
 
-    Ipv4Ingress(final InterfaceConfig config, final Ipv4Egress egress, final InterfaceCounters counters)
+    Ipv4Ingress(final InterfaceConfig config, final Ipv4Assignment assignment, final Ipv4Egress egress,
+        final InterfaceCounters counters)
     {
         this.counters = counters;
         this.egress = egress;
-        this.address = config.address();
+        this.assignment = assignment;
         this.errorLimiter = new IcmpErrorRateLimiter();
         this.reassembler = new Reassembler(config.maxReassemblies(), config.reassemblyTimeoutNs(), counters);
     }
@@ -99,8 +102,11 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
         }
         final int dst = ip.destinationAddress();
         final int src = ip.sourceAddress();
+        final int address = assignment.address();
         final boolean broadcast = egress.isBroadcast(dst);
-        if (dst != address && !broadcast)
+        // Unassigned (waiting for a DHCP lease), a host takes unicast only to the DHCP client's port, to whatever
+        // address on its MAC: a server may send OFFER and ACK to the address it offers (RFC 2131 §4.1).
+        if (dst != address && !broadcast && !(address == 0 && isDhcpClientDatagram()))
         {
             counters.increment(InterfaceCounter.IPV4_NOT_FOR_US);
             return;
@@ -150,13 +156,21 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
             broadcast || linkBroadcast, -1, checksumTrusted, nowNs);
     }
 
+    /** Whether the datagram in {@link #ip} is a whole UDP datagram to port 68 (DHCP's client port, RFC 2131 §4.1). */
+    private boolean isDhcpClientDatagram()
+    {
+        return ip.protocol() == Ipv4Packet.PROTOCOL_UDP && !ip.isFragment() && ip.payloadLength() >= 8
+            && (ip.buffer().getShort(ip.headerLength() + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF) == DHCP_CLIENT_PORT;
+    }
+
     /** Sends ICMP time exceeded, "fragment reassembly time exceeded" (RFC 792), as RFC 1122 §3.3.2 asks. */
     @Override
     public void onReassemblyTimeout(
         final int srcAddr, final DirectBuffer header, final int headerLength, final DirectBuffer payload,
         final long nowNs)
     {
-        if (header.getInt(16, ByteOrder.BIG_ENDIAN) != address)
+        final int address = assignment.address();
+        if (address == 0 || header.getInt(16, ByteOrder.BIG_ENDIAN) != address)
         {
             return;
         }
@@ -198,7 +212,7 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
             handler.onIpHeader(header.getByte(8) & 0xFF, header.getByte(1) & 0xFF);
         }
         if (!handler.processDatagram(src, dst, buffer, offset, length, checksumTrusted, nowNs)
-            && protocol == Ipv4Packet.PROTOCOL_UDP && !broadcast)
+            && protocol == Ipv4Packet.PROTOCOL_UDP && !broadcast && dst == assignment.address())
         {
             // RFC 1122 §3.2.2.1 / §4.1.3.1: a host SHOULD answer UDP to a closed port with port unreachable,
             // never in reply to a broadcast (RFC 1122 §3.2.2).
@@ -289,7 +303,7 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
                     final int pointer = replyOptions.getByte(2) & 0xFF; // 1-based, relative to the option
                     if (pointer + 3 <= length)
                     {
-                        replyOptions.putInt(pointer - 1, address, ByteOrder.BIG_ENDIAN);
+                        replyOptions.putInt(pointer - 1, assignment.address(), ByteOrder.BIG_ENDIAN);
                         replyOptions.putByte(2, (byte)(pointer + 4));
                     }
                 }
@@ -405,7 +419,7 @@ final class Ipv4Ingress implements Reassembler.TimeoutHandler
         final int quotedSrc = data.getInt(offset + 12, ByteOrder.BIG_ENDIAN);
         final int quotedDst = data.getInt(offset + 16, ByteOrder.BIG_ENDIAN);
         final IpProtocolHandler handler = handlers[protocol];
-        if (quotedSrc != address || handler == null)
+        if (quotedSrc != assignment.address() || handler == null)
         {
             counters.increment(InterfaceCounter.ICMP_ERROR_UNDELIVERABLE);
             return;

@@ -18,5 +18,7 @@ public enum TcpError
      */
     PROHIBITED,
     /** The connection table or the ephemeral port range is full (EADDRNOTAVAIL). */
-    NO_RESOURCES
+    NO_RESOURCES,
+    /** The interface has no IPv4 address yet: its DHCP lease is not bound (EADDRNOTAVAIL). */
+    NO_ADDRESS
 }

@@ -2,6 +2,7 @@ package io.conntest.stack.tcp;
 
 import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.iface.IpProtocolHandler;
+import io.conntest.stack.iface.Ipv4Assignment;
 import io.conntest.stack.iface.Ipv4Sender;
 import io.conntest.stack.iface.UnclaimedArrivals;
 import io.conntest.stack.tcp.seq.SeqNum;
@@ -30,7 +31,8 @@ public final class TcpProtocol implements IpProtocolHandler
     public static final int PROTOCOL = 6;
 
     private final TcpConfig config;
-    private final int localAddr;
+    /** Our address: fixed, or the interface's {@link Ipv4Assignment} that DHCP binds (0 while unassigned). */
+    private final Ipv4Assignment local;
     private final TcpKeyedHash hash;
     private final TcpOutput output;
     private final Long2ObjectHashMap<TcpConnection> table = new Long2ObjectHashMap<>();
@@ -66,8 +68,18 @@ public final class TcpProtocol implements IpProtocolHandler
     /** A protocol with a given key: deterministic ISNs and ports for tests and simulations. */
     public TcpProtocol(final TcpConfig config, final int localAddr, final long key0, final long key1)
     {
+        this(config, Ipv4Assignment.of(localAddr, 32), key0, key1);
+    }
+
+    /**
+     * A protocol on the interface's current address ({@code Interface#ipv4()}), which DHCP may assign or change at
+     * run time: connections opened before an address is assigned fail with {@link TcpError#NO_ADDRESS}; open ones
+     * keep the address they started with.
+     */
+    public TcpProtocol(final TcpConfig config, final Ipv4Assignment local, final long key0, final long key1)
+    {
         this.config = config.validate();
-        this.localAddr = localAddr;
+        this.local = local;
         this.hash = new TcpKeyedHash(key0, key1);
         this.output = new TcpOutput(this);
         this.resets = new TcpResetQueue(config.resetQueueSize);
@@ -203,6 +215,12 @@ public final class TcpProtocol implements IpProtocolHandler
             // RFC 9293 §3.9.1.1 (MUST-46): no OPEN to a broadcast, multicast or invalid address.
             throw new IllegalArgumentException("not a unicast destination");
         }
+        final int localAddr = local.address();
+        if (localAddr == 0)
+        {
+            c.error = TcpError.NO_ADDRESS;
+            return false;
+        }
         if (connections.size() >= config.maxConnections)
         {
             return false;
@@ -224,7 +242,8 @@ public final class TcpProtocol implements IpProtocolHandler
     {
         final int min = config.ephemeralPortMin;
         final int num = config.ephemeralPortMax - min + 1;
-        final long offset = hash.hash(((long)localAddr << 32) | (remoteAddr & 0xFFFF_FFFFL), remotePort) & 0x7FFF_FFFF;
+        final long offset =
+            hash.hash(((long)local.address() << 32) | (remoteAddr & 0xFFFF_FFFFL), remotePort) & 0x7FFF_FFFF;
         for (int i = 0; i < num; i++)
         {
             final int port = min + (int)((offset + nextEphemeral + i) % num);
@@ -253,7 +272,7 @@ public final class TcpProtocol implements IpProtocolHandler
 
     private int timestampOffset(final int remoteAddr, final int localPort, final int remotePort)
     {
-        return (int)(hash.hash(((long)remoteAddr << 32) | (localAddr & 0xFFFF_FFFFL),
+        return (int)(hash.hash(((long)remoteAddr << 32) | (local.address() & 0xFFFF_FFFFL),
             0x5453L << 32 | ((long)localPort << 16) | remotePort) >>> 32);
     }
 
@@ -316,7 +335,7 @@ public final class TcpProtocol implements IpProtocolHandler
         }
         final TcpRepr seg = rxRepr;
         counters.segmentsIn++;
-        if (dstAddr != localAddr || !isUnicast(srcAddr))
+        if (dstAddr != local.address() || dstAddr == 0 || !isUnicast(srcAddr))
         {
             // RFC 9293 §3.9.2.2 / RFC 1122 §4.2.3.10 (MUST-57, MUST-63): segments to a broadcast or multicast
             // address, and SYNs from one, are dropped silently.
@@ -405,7 +424,7 @@ public final class TcpProtocol implements IpProtocolHandler
             }
             return;
         }
-        final TcpConnection c = newChild(listener, seg, localAddr, srcAddr);
+        final TcpConnection c = newChild(listener, seg, local.address(), srcAddr);
         c.iss = initialSequenceNumber(c, nowNs);
         c.tsOffset = timestampOffset(c);
         c.snd.init(c.iss);
@@ -474,7 +493,7 @@ public final class TcpProtocol implements IpProtocolHandler
             return true; // no room: drop; the peer's retransmission brings the cookie back while it is valid
         }
         counters.synCookiesAccepted++;
-        final TcpConnection c = newChild(listener, seg, localAddr, srcAddr);
+        final TcpConnection c = newChild(listener, seg, local.address(), srcAddr);
         c.iss = iss;
         c.tsOffset = timestampOffset(c);
         c.snd.initFromCookie(iss, peerIsn);

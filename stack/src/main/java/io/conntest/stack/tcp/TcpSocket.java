@@ -72,7 +72,7 @@ public final class TcpSocket
         }
         if (!c.protocol.connect(c, remoteAddr, remotePort))
         {
-            c.error = TcpError.NO_RESOURCES;
+            c.error = c.error == TcpError.NO_ADDRESS ? TcpError.NO_ADDRESS : TcpError.NO_RESOURCES;
             return false;
         }
         return true;

@@ -119,6 +119,12 @@ public final class MetricsServingTransport implements Transport
         return delegate.linkWarning();
     }
 
+    @Override
+    public void drainDhcpSteps(final java.util.function.Consumer<io.conntest.core.transport.DhcpStep> sink)
+    {
+        delegate.drainDhcpSteps(sink);
+    }
+
     /** Closes the server's connections and listener, stops the render thread, then closes the wrapped transport. */
     @Override
     public void close()

@@ -40,8 +40,8 @@ public final class StackHost implements AutoCloseable
     private final PcapWriterDevice pcap;
     private final NetworkStack stack;
     private final TcpProtocol tcp;
-    private final int address;
     private PlainServices services;
+    private StackDhcpSteps dhcpSteps;
     private volatile boolean wakeRequested;
     private long lastNowNs;
     private volatile boolean closed;
@@ -63,8 +63,8 @@ public final class StackHost implements AutoCloseable
         this.device = device;
         this.pcap = pcap;
         this.stack = new NetworkStack(device, config);
-        this.address = config.address();
-        this.tcp = new TcpProtocol(tcpConfig, config.address(), config.seed() ^ 0x7CF1L, config.seed() * 31 + 7);
+        // TCP reads the interface's current address: static, or bound by DHCP at run time
+        this.tcp = new TcpProtocol(tcpConfig, stack.iface().ipv4(), config.seed() ^ 0x7CF1L, config.seed() * 31 + 7);
         // the interface's effective MTU (the config's 0 means the device's): a SYN that arrives before the first
         // dispatch tells TCP the MTU gets its MSS from this
         tcp.mtu(stack.iface().mtu());
@@ -113,10 +113,37 @@ public final class StackHost implements AutoCloseable
         return services;
     }
 
-    /** This interface's IPv4 address. */
+    /** This interface's IPv4 address: the static one, or the DHCP lease's (0 until it is bound). */
     public int address()
     {
-        return address;
+        return stack.iface().ipv4().address();
+    }
+
+    /**
+     * Starts the stack's DHCP client ({@code --ipv4 dhcp}; the interface was built with
+     * {@link InterfaceConfig#unassigned()}): it assigns the address when a lease is bound. Its steps are kept for
+     * {@link #drainDhcpSteps} (the engine's events) and told to {@code echo} at once (null for none).
+     */
+    public void startDhcp(final io.conntest.stack.dhcp.DhcpConfig config,
+        final Consumer<io.conntest.core.transport.DhcpStep> echo)
+    {
+        dhcpSteps = new StackDhcpSteps(echo);
+        stack.startDhcp(config, dhcpSteps);
+    }
+
+    /** Hands {@code sink} the DHCP client's steps since the last call (none without {@link #startDhcp}). */
+    public void drainDhcpSteps(final Consumer<io.conntest.core.transport.DhcpStep> sink)
+    {
+        if (dhcpSteps != null)
+        {
+            dhcpSteps.drain(sink);
+        }
+    }
+
+    /** Whether the stack has an IPv4 address: static, or a bound DHCP lease. */
+    public boolean hasAddress()
+    {
+        return stack.iface().ipv4().isAssigned();
     }
 
     /** The time of the last {@link #poll}. */

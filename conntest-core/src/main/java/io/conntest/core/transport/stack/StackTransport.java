@@ -19,6 +19,7 @@ import io.conntest.core.transport.TransportException;
 import io.conntest.core.transport.TransportProtocol;
 import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.phy.FrameDevice;
+import io.conntest.stack.tcp.TcpError;
 import io.conntest.stack.tcp.TcpSocket;
 import io.conntest.stack.wire.Ipv4Address;
 
@@ -216,6 +217,9 @@ public final class StackTransport implements Transport
         }
     }
 
+    /** Why a connection is refused before the stack has an address (see {@code --ipv4 dhcp}). */
+    static final String NO_ADDRESS = "the stack has no IPv4 address yet (no DHCP lease bound)";
+
     @Override
     public Connection connect(
         final TransportProtocol protocol,
@@ -248,8 +252,8 @@ public final class StackTransport implements Transport
             }
             else if (!socket.connect(addr, port))
             {
-                connection.failLater(FailureReason.LOCAL, "tcp " + remoteHost + ":" + port +
-                    ": no free local port or connection slot");
+                connection.failLater(FailureReason.LOCAL, "tcp " + remoteHost + ":" + port + ": "
+                    + (socket.error() == TcpError.NO_ADDRESS ? NO_ADDRESS : "no free local port or connection slot"));
             }
             return connection;
         }
@@ -259,7 +263,17 @@ public final class StackTransport implements Transport
         {
             peer.failLater(FailureReason.UNREACHABLE, error);
         }
+        else if (host.address() == 0)
+        {
+            peer.failLater(FailureReason.LOCAL, NO_ADDRESS);
+        }
         return peer;
+    }
+
+    @Override
+    public void drainDhcpSteps(final java.util.function.Consumer<io.conntest.core.transport.DhcpStep> sink)
+    {
+        host.drainDhcpSteps(sink);
     }
 
     @Override
