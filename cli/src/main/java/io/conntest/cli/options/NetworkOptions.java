@@ -17,6 +17,12 @@ public final class NetworkOptions
             + "prefix and gateway from a DHCP server (RFC 2131) and wait for the lease before connecting.")
     Ipv4Cidr ipv4;
 
+    @Option(names = "--ipv6", paramLabel = "auto|off", description = "With --tap: auto: IPv6 autoconfiguration "
+        + "(RFC 4862): duplicate address detection, router solicitations, a stable SLAAC address from each advertised "
+        + "prefix (RFC 7217), the default router and MTU from the advertisements, MLDv2 reports; each change of the "
+        + "addresses is an ipv6 event. off (default): the link-local address answers NDP and ping, nothing else.")
+    String ipv6;
+
     @Option(names = "--ipv4-gateway", paramLabel = "ADDR", converter = Converters.Ipv4AddressConverter.class,
         description = "With --tap: the default gateway (on-link).")
     Integer gateway;
@@ -73,6 +79,12 @@ public final class NetworkOptions
         return tap;
     }
 
+    /** {@code --ipv6} as given ({@code auto}, {@code off}), or null. */
+    public String ipv6()
+    {
+        return ipv6;
+    }
+
     /** {@code --ipv4}, or null. */
     public Ipv4Cidr ipv4()
     {
@@ -116,7 +128,7 @@ public final class NetworkOptions
         {
             return null;
         }
-        return ipv4 != null ? "--ipv4" : gateway != null ? "--ipv4-gateway" : mac != null ? "--mac"
+        return ipv4 != null ? "--ipv4" : ipv6 != null ? "--ipv6" : gateway != null ? "--ipv4-gateway" : mac != null ? "--mac"
             : mtu != null ? "--mtu" : pcap != null ? "--pcap"
             : tcpMaxConnections != null ? "--tcp-max-connections" : tcpSynBacklog != null ? "--tcp-syn-backlog"
             : tcpBuffer != null ? "--tcp-buffer" : null;

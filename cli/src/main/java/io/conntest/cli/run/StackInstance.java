@@ -194,6 +194,15 @@ public final class StackInstance implements AutoCloseable
 
     private void checkLink()
     {
+        if (host.stack().iface().ipv6().autoconfigures())
+        {
+            // --ipv6 auto on the stack alone: the addresses SLAAC forms and DAD passes are log lines
+            final String ipv6 = host.ipv6AddressesIfChanged();
+            if (ipv6 != null)
+            {
+                log.log("ipv6 addresses: " + (ipv6.isEmpty() ? "none" : ipv6));
+            }
+        }
         if (linkWarning == null)
         {
             return;

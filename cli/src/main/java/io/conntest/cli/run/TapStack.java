@@ -35,10 +35,18 @@ import java.util.function.Supplier;
  * @param offload whether the TAP negotiates offloads ({@code --offload}, default auto)
  * @param tcp     the stack's TCP configuration ({@code --tcp-max-connections}, {@code --tcp-syn-backlog},
  *                {@code --tcp-buffer}; defaults otherwise)
+ * @param ipv6Auto IPv6 autoconfiguration ({@code --ipv6 auto}: DAD, router solicitations, SLAAC, MLDv2)
  */
 public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu, Path pcap, Consumer<String> trace,
-    OffloadMode offload, TcpConfig tcp)
+    OffloadMode offload, TcpConfig tcp, boolean ipv6Auto)
 {
+    /** Without IPv6 autoconfiguration (the link-local address only). */
+    public TapStack(final String tap, final Ipv4Cidr ipv4, final int gateway, final long mac, final int mtu,
+        final Path pcap, final Consumer<String> trace, final OffloadMode offload, final TcpConfig tcp)
+    {
+        this(tap, ipv4, gateway, mac, mtu, pcap, trace, offload, tcp, false);
+    }
+
     /** With the default TCP configuration. */
     public TapStack(final String tap, final Ipv4Cidr ipv4, final int gateway, final long mac, final int mtu,
         final Path pcap, final Consumer<String> trace, final OffloadMode offload)
@@ -97,9 +105,14 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
         {
             throw new UsageFailure("--" + ex.getMessage());
         }
+        final String ipv6 = network.ipv6();
+        if (ipv6 != null && !ipv6.equals("auto") && !ipv6.equals("off"))
+        {
+            throw new UsageFailure("--ipv6 " + ipv6 + " is not auto or off (a static IPv6 address is not there yet)");
+        }
         return new TapStack(network.tap(), ipv4, gateway == null ? 0 : gateway,
             network.mac() == null ? -1 : network.mac(), mtu == null ? 0 : mtu, network.pcap(), trace, offload,
-            tcpConfig(network));
+            tcpConfig(network), "auto".equals(ipv6));
     }
 
     /** The stack's TCP configuration from the --tcp-* options, checked by TcpConfig's own rules. */
@@ -185,7 +198,8 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
     /** A host builder on the TAP opened by {@code open}, with the pcap writer and tracer asked for. */
     public StackHost.Builder hostBuilder(final Supplier<TapDevice> open)
     {
-        return StackHost.builder(openTap(open), interfaceConfig()).pcap(pcap).trace(trace).tcpConfig(tcp);
+        return StackHost.builder(openTap(open), interfaceConfig()).pcap(pcap).trace(trace).tcpConfig(tcp)
+            .ipv6Autoconfigure(ipv6Auto);
     }
 
     /** Opens the TAP in the calling thread's namespace, negotiating the offloads asked for. */
@@ -244,6 +258,10 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
         if (via != 0)
         {
             lines.add("via " + Ipv4Cidr.format(via));
+        }
+        if (ipv6Auto)
+        {
+            lines.add("ipv6 auto (slaac)");
         }
         lines.add("mac " + MacAddress.toString(actualMac));
         lines.add("on " + tap);

@@ -644,6 +644,11 @@ public final class EngineCore
     {
         // the stack's DHCP steps (--ipv4 dhcp) are events too, checked on the same beat
         transport.drainDhcpSteps(step -> listener.onEvent(EngineEvent.dhcp(nowNs, System.currentTimeMillis(), step)));
+        final String ipv6 = transport.ipv6AddressesIfChanged();
+        if (ipv6 != null)
+        {
+            emit(EventType.IPV6, null, null, "ipv6 addresses: " + (ipv6.isEmpty() ? "none" : ipv6));
+        }
         final String warning = transport.linkWarning();
         if (warning != null && !warning.equals(linkWarning))
         {

@@ -61,5 +61,10 @@ public enum EventType
      * The own stack's DHCP client took a step ({@code --ipv4 dhcp}): {@link EngineEvent#dhcp()} holds it (offer,
      * bound, renewing, renewed, rebinding, expired, nak, declined, with the lease), the message says it in words.
      */
-    DHCP
+    DHCP,
+    /**
+     * The own stack's IPv6 addresses changed ({@code --ipv6 auto}): the message lists them with their states
+     * ({@code fe80::... preferred, fd00:c0:1::... tentative}), as SLAAC forms them and DAD passes or fails them.
+     */
+    IPV6
 }

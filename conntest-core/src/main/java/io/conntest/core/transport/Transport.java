@@ -72,6 +72,16 @@ public interface Transport extends AutoCloseable
     {
     }
 
+    /**
+     * The stack's IPv6 addresses and their states as one line when they changed since the last call (an address
+     * formed by SLAAC, one that passed or failed DAD), else null; null always on kernel sockets. Asked about once a
+     * second from the owner thread, with {@link #linkWarning()}.
+     */
+    default String ipv6AddressesIfChanged()
+    {
+        return null;
+    }
+
     /** Closes every listener and connection without callbacks. */
     @Override
     void close();

@@ -42,6 +42,8 @@ public final class StackHost implements AutoCloseable
     private final TcpProtocol tcp;
     private PlainServices services;
     private StackDhcpSteps dhcpSteps;
+    /** The IPv6 addresses last told ({@link #ipv6AddressesIfChanged}). */
+    private String lastIpv6Addresses = "";
     private volatile boolean wakeRequested;
     private long lastNowNs;
     private volatile boolean closed;
@@ -140,6 +142,21 @@ public final class StackHost implements AutoCloseable
         }
     }
 
+    /**
+     * The stack's IPv6 addresses with their states ({@code fe80::... preferred}, {@code fd00:...::1 tentative}) when
+     * they changed since the last call, else null. Asked about once a second (the engine's {@code ipv6} event).
+     */
+    public String ipv6AddressesIfChanged()
+    {
+        final String now = String.join(", ", stack.iface().ipv6().addresses());
+        if (now.equals(lastIpv6Addresses))
+        {
+            return null;
+        }
+        lastIpv6Addresses = now;
+        return now;
+    }
+
     /** Whether the stack has an IPv4 address: static, or a bound DHCP lease. */
     public boolean hasAddress()
     {
@@ -236,6 +253,7 @@ public final class StackHost implements AutoCloseable
         private Consumer<String> trace;
         private List<ListenSpec> services = List.of();
         private boolean conntestAsEcho;
+        private boolean ipv6Autoconfigure;
 
         private Builder(final FrameDevice base, final InterfaceConfig config)
         {
@@ -255,6 +273,16 @@ public final class StackHost implements AutoCloseable
             this.rxFaults = rx;
             this.txFaults = tx;
             this.faultSeed = seed;
+            return this;
+        }
+
+        /**
+         * IPv6 autoconfiguration ({@code --ipv6 auto}): DAD, Router Solicitations, SLAAC addresses from advertised
+         * prefixes, MLDv2 ({@code Ipv6Host.autoconfigure}); off, the link-local address answers and nothing else.
+         */
+        public Builder ipv6Autoconfigure(final boolean on)
+        {
+            this.ipv6Autoconfigure = on;
             return this;
         }
 
@@ -310,6 +338,10 @@ public final class StackHost implements AutoCloseable
                     chain = new TracingDevice(chain, trace);
                 }
                 final StackHost host = new StackHost(chain, pcap, config, tcpConfig);
+                if (ipv6Autoconfigure)
+                {
+                    host.stack.iface().ipv6().autoconfigure(); // before the first poll
+                }
                 try
                 {
                     host.services = new PlainServices(host, services, conntestAsEcho);

@@ -277,6 +277,13 @@ public final class StackTransport implements Transport
     }
 
     @Override
+    public String ipv6AddressesIfChanged()
+    {
+        // only with --ipv6 auto: a link-local that answers without DAD is no news worth an event
+        return host.stack().iface().ipv6().autoconfigures() ? host.ipv6AddressesIfChanged() : null;
+    }
+
+    @Override
     public int poll(final long nowNs)
     {
         if (closed)
