@@ -355,6 +355,17 @@ public final class TcpPump
             return worked;
         }
 
+        /** The fixed fields of the data segments' TCP header, for {@code payload} bytes behind it. */
+        private void wrapTcpHeader(final MutableDirectBuffer frame, final int payload)
+        {
+            txTcp.wrapForWrite(frame, TCP_OFFSET, TcpPacket.HEADER_LENGTH + payload);
+            txTcp.srcPort(port);
+            txTcp.headerLength(TcpPacket.HEADER_LENGTH);
+            txTcp.flags(TcpPacket.FLAG_ACK | TcpPacket.FLAG_PSH);
+            txTcp.window(65_535);
+            txTcp.urgentPointer(0);
+        }
+
         /** One MSS segment on a plain TAP: the whole checksum here, as the stack computes it in plain mode. */
         private void sendPlain()
         {
@@ -364,12 +375,7 @@ public final class TcpPump
             {
                 frame.setMemory(0, length, (byte)0);
                 writeHeaders(frame, bridgeMac, TcpPacket.HEADER_LENGTH + MSS);
-                txTcp.wrapForWrite(frame, TCP_OFFSET, TcpPacket.HEADER_LENGTH + MSS);
-                txTcp.srcPort(port);
-                txTcp.headerLength(TcpPacket.HEADER_LENGTH);
-                txTcp.flags(TcpPacket.FLAG_ACK | TcpPacket.FLAG_PSH);
-                txTcp.window(65_535);
-                txTcp.urgentPointer(0);
+                wrapTcpHeader(frame, MSS);
                 filled = true;
                 filledBuffer = frame;
             }
@@ -400,12 +406,7 @@ public final class TcpPump
             {
                 ip.totalLength(Ipv4Packet.MIN_HEADER_LENGTH + TcpPacket.HEADER_LENGTH + payload);
                 ip.fillChecksum();
-                txTcp.wrapForWrite(frame, TCP_OFFSET, TcpPacket.HEADER_LENGTH + payload);
-                txTcp.srcPort(port);
-                txTcp.headerLength(TcpPacket.HEADER_LENGTH);
-                txTcp.flags(TcpPacket.FLAG_ACK | TcpPacket.FLAG_PSH);
-                txTcp.window(65_535);
-                txTcp.urgentPointer(0);
+                wrapTcpHeader(frame, payload);
                 txTcp.fillPseudoHeaderChecksum(Lab.PUMP_ADDRESS, Lab.KERNEL_ADDRESS);
                 builtPayload = payload;
             }
