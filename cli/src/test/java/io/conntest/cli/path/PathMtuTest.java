@@ -116,6 +116,7 @@ class PathMtuTest
             if ("path_mtu".equals(event.get("event")))
             {
                 final Map<String, Object> data = (Map<String, Object>)event.get("data");
+                System.out.println(line); // the figures, for the record (docs quote them)
                 assertTrue(String.valueOf(data.get("message")).startsWith("path mtu to 10.9.0.2:7000: "), data.toString());
                 return data;
             }

@@ -39,7 +39,7 @@ public final class PathMtuProber implements PeerProbe
     static final long DEADLINE_MS = 30_000;
     /** Before a round trip was measured; RFC 8899 leaves PROBE_TIMER to the PL (15 s is for the Internet). */
     static final long FIRST_TIMEOUT_NS = 1_000_000_000L;
-    static final long MIN_TIMEOUT_NS = 100_000_000L;
+    static final long MIN_TIMEOUT_NS = 200_000_000L;
 
     private final DatagramPort port;
     private final int peerAddr;

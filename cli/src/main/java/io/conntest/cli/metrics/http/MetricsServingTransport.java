@@ -125,6 +125,12 @@ public final class MetricsServingTransport implements Transport
         delegate.drainDhcpSteps(sink);
     }
 
+    @Override
+    public String ipv6AddressesIfChanged()
+    {
+        return delegate.ipv6AddressesIfChanged();
+    }
+
     /** Closes the server's connections and listener, stops the render thread, then closes the wrapped transport. */
     @Override
     public void close()
