@@ -18,8 +18,10 @@ root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 
 # target = class name; all live in the stack module. Input sizes: the whole-stack targets need larger inputs
 # (a replay of the captured frames is 5 - 11 KiB).
+# A class with two fuzz tests is named once per method (Class#method): fuzzing mode runs one target per run.
 all=(EthernetFuzzTest ArpFuzzTest Ipv4FuzzTest Icmpv4FuzzTest UdpFuzzTest TcpSegmentFuzzTest TcpFuzzTest
-     InterfaceFuzzTest OffloadFrameFuzzTest NetworkStackFuzzTest)
+     InterfaceFuzzTest OffloadFrameFuzzTest NetworkStackFuzzTest Ipv6FuzzTest Ipv6HostFuzzTest
+     'DhcpFuzzTest#parseIsTotalAndAgreesWithAPlainWalk' 'DhcpFuzzTest#clientTakesAnyReplyForItsTransactionWithoutThrowing')
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 max_len() { case "$1" in NetworkStackFuzzTest|OffloadFrameFuzzTest) echo 16384 ;; *) echo 4096 ;; esac; }
 
@@ -34,9 +36,9 @@ trap 'exit 130' INT TERM
 echo "| target | time | executions | executions/s | coverage (edges) | corpus | crashes |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
 for target in "${targets[@]}"; do
-    var="FUZZ_SECONDS_$target"
+    var="FUZZ_SECONDS_${target//[^A-Za-z0-9_]/_}"
     t=${!var:-$seconds}
-    log="$logs/$target.log"
+    log="$logs/${target//#/.}.log"
     before="$(find "$root/stack/src/test/resources" -name 'crash-*' | sort)"
     start=$(date +%s)
     # timeout bounds the run even if the fuzzer ignores -max_total_time (Maven's start and the JVM's included; under nice on a loaded machine Maven alone can take minutes).
