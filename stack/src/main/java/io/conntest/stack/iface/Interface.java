@@ -38,6 +38,7 @@ public final class Interface implements Ipv4Sender
     private final InterfaceCounters counters = new InterfaceCounters();
     private final Ipv4Egress egress;
     private final Ipv6Host ipv6;
+    private final Ipv6Transports ipv6Transports;
     /** ICMPv6 errors are limited per destination by the same token buckets' rule as ICMPv4 ones. */
     private final IcmpErrorRateLimiter icmpv6Limiter = new IcmpErrorRateLimiter();
     private final Ipv4Ingress ingress;
@@ -116,6 +117,7 @@ public final class Interface implements Ipv4Sender
             counters.add(InterfaceCounter.TX_BYTES, length);
         }, icmpv6Limiter::tryAcquire);
         this.ingress = new Ipv4Ingress(config, assignment, egress, counters);
+        this.ipv6Transports = new Ipv6Transports(ipv6);
     }
 
     /**
@@ -135,6 +137,7 @@ public final class Interface implements Ipv4Sender
             throw new IllegalStateException("protocol " + protocol + " already has a handler");
         }
         ingress.handler(protocol, handler);
+        ipv6Transports.add(handler);
         final IpProtocolHandler[] grown = new IpProtocolHandler[protocols.length + 1];
         System.arraycopy(protocols, 0, grown, 0, protocols.length);
         grown[protocols.length] = handler;
@@ -191,6 +194,7 @@ public final class Interface implements Ipv4Sender
         this.nowNs = nowNs;
         this.receivedAtNs = nowNs;
         egress.nowNs(nowNs);
+        ipv6Transports.nowNs(nowNs);
         final long txBefore = counters.get(InterfaceCounter.TX_FRAMES);
         boolean worked = false;
         if (announcedChange != assignment.changes())

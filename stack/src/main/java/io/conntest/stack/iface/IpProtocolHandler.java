@@ -3,8 +3,8 @@ package io.conntest.stack.iface;
 import org.agrona.DirectBuffer;
 
 /**
- * A transport protocol above IPv4 (UDP, TCP) as the interface sees it. The interface demultiplexes ingress by the
- * IPv4 protocol field, gives each protocol a chance to send on every poll, and asks each for its next deadline.
+ * A transport protocol above IPv4 and IPv6 (UDP, TCP) as the interface sees it. The interface demultiplexes ingress by
+ * the IPv4 protocol field (and IPv6's upper-layer next header), gives each protocol a chance to send on every poll, and asks each for its next deadline.
  * All calls come from the interface's thread.
  */
 public interface IpProtocolHandler
@@ -61,6 +61,39 @@ public interface IpProtocolHandler
     void onIcmpError(
         int icmpType, int icmpCode, int reporter, int srcAddr, int dstAddr,
         DirectBuffer quoted, int offset, int length, int nextHopMtu, long nowNs);
+
+    /**
+     * Ingress over IPv6: one complete upper-layer packet (reassembled if it was fragmented) addressed to one of the
+     * interface's IPv6 unicast addresses; {@link #onIpHeader} was told its hop limit and traffic class just before.
+     * Its checksum covers the IPv6 pseudo-header (RFC 8200 §8.1), for the handler to verify.
+     *
+     * @return false when no socket wanted it (UDP: the interface then answers ICMPv6 port unreachable). The default
+     *         takes nothing: a protocol that does not speak IPv6.
+     */
+    default boolean processIpv6Datagram(long srcHi, long srcLo, long dstHi, long dstLo, DirectBuffer buffer,
+        int offset, int length, long nowNs)
+    {
+        return false;
+    }
+
+    /**
+     * An ICMPv6 error (RFC 4443 §3) about a packet this protocol sent to {@code dstHi, dstLo}.
+     *
+     * @param icmpType 1 destination unreachable, 2 packet too big, 3 time exceeded, 4 parameter problem.
+     * @param mtu      for packet too big, the MTU of the next link (RFC 8201), else 0.
+     */
+    default void onIcmpv6Error(int icmpType, int icmpCode, long reporterHi, long reporterLo, long dstHi, long dstLo,
+        DirectBuffer quoted, int offset, int length, int mtu, long nowNs)
+    {
+    }
+
+    /**
+     * Called once when the handler is added to an interface: what it sends IPv6 packets through. The default keeps
+     * nothing (a protocol that does not speak IPv6).
+     */
+    default void attachIpv6(Ipv6Sender sender)
+    {
+    }
 
     /**
      * Delivery: after the poll's ingress and before its egress, tells the sockets' owners what became ready

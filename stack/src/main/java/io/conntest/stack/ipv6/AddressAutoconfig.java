@@ -67,6 +67,16 @@ final class AddressAutoconfig
         addresses.state(Ipv6AddressTable.LINK_LOCAL, Ipv6AddressTable.PREFERRED);
     }
 
+    /**
+     * A configured address ({@code --ipv6 ADDR/PREFIX}), tentative until DAD passes: §5.4 asks for DAD on every
+     * unicast address, "regardless of whether [it is] obtained through stateless autoconfiguration, DHCPv6, or manual
+     * configuration". A duplicate is reported and never replaced (its DAD_Counter is -1: no identifier to regenerate).
+     */
+    void addStatic(final int slot, final long hi, final long lo, final long nowNs)
+    {
+        addTentative(slot, hi, lo, Deadline.NEVER, Deadline.NEVER, -1, nowNs);
+    }
+
     /** §5.3: the link-local address, tentative, when the interface starts. */
     void start(final long nowNs)
     {
@@ -99,6 +109,10 @@ final class AddressAutoconfig
                 form(prefixHi, 0, validS, preferredS, nowNs);
             }
             return;
+        }
+        if (addresses.dadCounter(slot) < 0)
+        {
+            return; // a configured address in this prefix: it keeps its infinite lifetimes, no second one is formed
         }
         // e: the preferred lifetime is reset; the valid one only by the two-hour rule (against a spoofed short one)
         final long remainingS = Deadline.isSet(addresses.validUntilNs(slot))
@@ -165,7 +179,7 @@ final class AddressAutoconfig
         addresses.state(slot, Ipv6AddressTable.DUPLICATE);
         mld.leave(Ipv6Address.solicitedNodeLo(targetLo), nowNs);
         counters.increment(Ipv6Counter.DAD_DUPLICATES);
-        if (slot != Ipv6AddressTable.LINK_LOCAL)
+        if (slot != Ipv6AddressTable.LINK_LOCAL && addresses.dadCounter(slot) >= 0)
         {
             final int next = addresses.dadCounter(slot) + 1;
             if (next > IDGEN_RETRIES)

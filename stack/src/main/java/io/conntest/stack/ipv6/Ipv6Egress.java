@@ -42,6 +42,8 @@ final class Ipv6Egress
     private int claimedLength;
     private int heldSlot = -1;
     private int heldNeighbour;
+    /** Why the last {@link #claim} returned null: one of {@link Ipv6Host}'s {@code REFUSED_} codes. */
+    private int refusal;
 
     Ipv6Egress(final Ipv6FrameWriter writer, final NeighbourDiscovery neighbours, final RouterDiscovery routers,
         final HeldPackets held, final LinkParameters link, final Ipv6Counters counters,
@@ -67,9 +69,11 @@ final class Ipv6Egress
         {
             throw new IllegalStateException("an IPv6 claim is already open");
         }
+        refusal = Ipv6Host.REFUSED_NONE;
         if (payloadLength > Ipv6Packet.MAX_PAYLOAD)
         {
             counters.increment(Ipv6Counter.IPV6_TOO_BIG);
+            refusal = Ipv6Host.REFUSED_TOO_BIG;
             return null;
         }
         final boolean fragment = Ipv6Packet.HEADER_LENGTH + payloadLength > link.mtu();
@@ -86,6 +90,7 @@ final class Ipv6Egress
             if (addresses.find(dstHi, dstLo) >= 0 || Ipv6Address.isUnspecified(dstHi, dstLo))
             {
                 counters.increment(Ipv6Counter.IPV6_NO_ROUTE);
+                refusal = Ipv6Host.REFUSED_NO_ROUTE;
                 return null;
             }
             if (!routers.isOnLink(dstHi, dstLo))
@@ -94,6 +99,7 @@ final class Ipv6Egress
                 if (router < 0)
                 {
                     counters.increment(Ipv6Counter.IPV6_NO_ROUTE);
+                    refusal = Ipv6Host.REFUSED_NO_ROUTE;
                     return null;
                 }
                 hopHi = routers.routerHi(router);
@@ -103,6 +109,7 @@ final class Ipv6Egress
             if (fragment && neighbours.cache().state(n) == Ipv6NeighbourCache.INCOMPLETE)
             {
                 counters.increment(Ipv6Counter.IPV6_FRAGMENTED_UNRESOLVED);
+                refusal = Ipv6Host.REFUSED_NEIGHBOUR_PENDING;
                 return null;
             }
             if (neighbours.cache().state(n) == Ipv6NeighbourCache.INCOMPLETE)
@@ -112,6 +119,7 @@ final class Ipv6Egress
                 if (slot < 0)
                 {
                     counters.increment(Ipv6Counter.NDP_QUEUE_FULL);
+                    refusal = Ipv6Host.REFUSED_NEIGHBOUR_PENDING;
                     return null;
                 }
                 heldSlot = slot;
@@ -140,6 +148,7 @@ final class Ipv6Egress
             frame = writer.claim(payloadLength);
             if (frame == null)
             {
+                refusal = Ipv6Host.REFUSED_DEVICE_BUSY;
                 return null;
             }
         }
@@ -147,6 +156,11 @@ final class Ipv6Egress
         claimed = frame;
         claimedLength = Ipv6FrameWriter.PAYLOAD_AT + payloadLength;
         return frame;
+    }
+
+    int refusal()
+    {
+        return refusal;
     }
 
     /** Sends (or holds) the claimed packet, its payload written. */

@@ -26,8 +26,10 @@ import io.conntest.stack.wire.NdpMessage;
  * extension headers ({@link Ipv6ExtensionWalker}, RFC 8200 §4, with a Parameter Problem where it asks), then ICMPv6:
  * echo (answered through the neighbour cache, so to a neighbour never heard from too), Neighbor Discovery, MLD queries.
  * Fragments are reassembled ({@link Ipv6Reassembler}, RFC 8200 §4.5) and replies above the MTU sent in fragments.
- * UDP and TCP over IPv6 are not on the stack yet: they get a port unreachable. Single-threaded; no allocation per
- * packet (the address listing and text accessors allocate, for monitoring).
+ * TCP and UDP go up to the {@link Ipv6Transport} (a port unreachable when nothing takes them or none is set), with
+ * the ICMPv6 errors about what they sent; they send through {@link #claimTransport}. Addresses come from SLAAC
+ * ({@link #autoconfigure}) or are configured ({@link #addStaticAddress}, {@link #staticGateway}). Single-threaded; no
+ * allocation per packet (the address listing and text accessors allocate, for monitoring).
  */
 public final class Ipv6Host
 {
@@ -37,6 +39,16 @@ public final class Ipv6Host
     public static final int MAX_ADDRESSES = 8;
     /** Packets reassembled at once (64 KiB each). */
     public static final int REASSEMBLY_SLOTS = 4;
+    /** {@link #transportRefusal()}: the last {@link #claimTransport} succeeded. */
+    public static final int REFUSED_NONE = 0;
+    /** No route: not on-link and no default router, or the destination is one of ours or unspecified. */
+    public static final int REFUSED_NO_ROUTE = 1;
+    /** Above 65,535 bytes of payload. */
+    public static final int REFUSED_TOO_BIG = 2;
+    /** The neighbour is being resolved and its queue of held packets (or the host's) is full. */
+    public static final int REFUSED_NEIGHBOUR_PENDING = 3;
+    /** The device has no room now. */
+    public static final int REFUSED_DEVICE_BUSY = 4;
     private static final int MAX_ROUTERS = 4;
     private static final int MAX_PREFIXES = 8;
     private static final boolean[] KNOWN = new boolean[256];
@@ -65,6 +77,11 @@ public final class Ipv6Host
     private final NdpMessage ndp = new NdpMessage();
     private boolean started;
     private boolean autoconfigure;
+    private int selectedSource = -1;
+    private Ipv6Transport transport;
+    /** Configured addresses, added (tentative, DAD) at the first poll: {hi, lo, prefix length} each. */
+    private final long[][] statics = new long[MAX_ADDRESSES - 1][];
+    private int staticCount;
 
     /**
      * @param device     the interface's device
@@ -122,6 +139,119 @@ public final class Ipv6Host
     public boolean autoconfigures()
     {
         return autoconfigure;
+    }
+
+    /**
+     * Configures an address ({@code --ipv6 ADDR/PREFIX}) and its prefix as on-link. It goes through Duplicate
+     * Address Detection (RFC 4862 §5.4) from the first poll, with or without {@link #autoconfigure}, and is used once
+     * DAD passes: at most the link's DupAddrDetectTransmits × RetransTimer (1 s) after a random delay of up to 1 s.
+     *
+     * @throws IllegalStateException after the first poll, or when {@link #MAX_ADDRESSES} would be passed.
+     * @throws IllegalArgumentException for a multicast, unspecified, loopback or link-local address, or a prefix
+     *         length outside 1..128.
+     */
+    public void addStaticAddress(final long hi, final long lo, final int prefixLength)
+    {
+        if (started)
+        {
+            throw new IllegalStateException("IPv6 addresses are configured before the interface's first poll");
+        }
+        if (Ipv6Address.isMulticast(hi) || Ipv6Address.isUnspecified(hi, lo) || Ipv6Address.isLoopback(hi, lo)
+            || Ipv6Address.isLinkLocal(hi))
+        {
+            throw new IllegalArgumentException("not a global or unique-local unicast address: "
+                + Ipv6Address.format(hi, lo));
+        }
+        if (prefixLength < 1 || prefixLength > 128)
+        {
+            throw new IllegalArgumentException("IPv6 prefix length must be 1 to 128: " + prefixLength);
+        }
+        if (staticCount == statics.length)
+        {
+            throw new IllegalStateException("at most " + statics.length + " configured IPv6 addresses");
+        }
+        statics[staticCount++] = new long[] {hi, lo, prefixLength};
+    }
+
+    /**
+     * A configured default router ({@code --ipv6-gateway}), used when no Router Advertisement lists one. It must be
+     * on-link: link-local, or in a configured or advertised prefix (RFC 4861 §6.3.6: routers are neighbours).
+     */
+    public void staticGateway(final long hi, final long lo)
+    {
+        if (Ipv6Address.isMulticast(hi) || Ipv6Address.isUnspecified(hi, lo))
+        {
+            throw new IllegalArgumentException("not a unicast address: " + Ipv6Address.format(hi, lo));
+        }
+        routers.staticRouter(hi, lo);
+    }
+
+    /** Where TCP and UDP packets and the errors about them go; null: nowhere (they get a port unreachable). */
+    public void transport(final Ipv6Transport transport)
+    {
+        this.transport = transport;
+    }
+
+    /**
+     * RFC 6724's source address for {@code dstHi}'s scope (see {@link Ipv6AddressTable#selectSource}): true when
+     * there is one, then read by {@link #sourceHi()} and {@link #sourceLo()}.
+     */
+    public boolean selectSource(final long dstHi)
+    {
+        selectedSource = addresses.selectSource(dstHi);
+        return selectedSource >= 0;
+    }
+
+    public long sourceHi()
+    {
+        return addresses.hi(selectedSource);
+    }
+
+    public long sourceLo()
+    {
+        return addresses.lo(selectedSource);
+    }
+
+    /** Whether {@code hi, lo} is one of ours in a state that receives (preferred or deprecated). */
+    public boolean isOwnAddress(final long hi, final long lo)
+    {
+        final int slot = addresses.find(hi, lo);
+        return slot >= 0 && (addresses.state(slot) == Ipv6AddressTable.PREFERRED
+            || addresses.state(slot) == Ipv6AddressTable.DEPRECATED);
+    }
+
+    /**
+     * Claims a frame for an upper-layer packet (TCP, UDP) of {@code payloadLength} bytes from {@code srcHi, srcLo}
+     * (one of ours) to {@code dstHi, dstLo}: the Ethernet and IPv6 headers are written, the payload goes at
+     * {@link #transportPayloadOffset()}; then {@link #commitTransport()} sends it, held while the neighbour is
+     * resolved, in fragments when above the MTU (RFC 8200 §4.5). Null when it cannot go now:
+     * {@link #transportRefusal()} says why.
+     */
+    public MutableDirectBuffer claimTransport(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
+        final int nextHeader, final int payloadLength, final long nowNs)
+    {
+        return egress.claim(srcHi, srcLo, dstHi, dstLo, nextHeader, link.hopLimit(), payloadLength, nowNs);
+    }
+
+    public static int transportPayloadOffset()
+    {
+        return Ipv6FrameWriter.PAYLOAD_AT;
+    }
+
+    public void commitTransport()
+    {
+        egress.commit();
+    }
+
+    public void abortTransport()
+    {
+        egress.abort();
+    }
+
+    /** Why the last {@link #claimTransport} returned null: a {@code REFUSED_} code. */
+    public int transportRefusal()
+    {
+        return egress.refusal();
     }
 
     /** Whether a frame to this Ethernet group is for this node: all nodes, or a solicited-node group it joined. */
@@ -227,8 +357,21 @@ public final class Ipv6Host
             default:
                 break;
         }
-        if (walker.upperProtocol() != Ipv6Packet.NEXT_HEADER_ICMPV6)
+        final int upperProtocol = walker.upperProtocol();
+        if (upperProtocol != Ipv6Packet.NEXT_HEADER_ICMPV6)
         {
+            final int upperAt = walker.upperOffset();
+            if (multicast)
+            {
+                // nothing here joins a group for TCP or UDP; RFC 4443 §2.4 e.3: no error about a multicast packet
+                counters.increment(Ipv6Counter.IPV6_NO_TRANSPORT);
+                return;
+            }
+            if (transport != null && transport.onPacket(upperProtocol, srcHi, srcLo, dstHi, dstLo, ip.hopLimit(),
+                ip.trafficClass(), buffer, upperAt, offset + ipLength - upperAt, nowNs))
+            {
+                return;
+            }
             counters.increment(Ipv6Counter.IPV6_NO_TRANSPORT);
             errors.send(Icmpv6Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv6Packet.CODE_PORT_UNREACHABLE, 0, buffer,
                 offset, ipLength, toGroup, nowNs);
@@ -310,10 +453,50 @@ public final class Ipv6Host
                 }
                 break;
             default:
-                // RFC 4443 §2.4 a/b: errors go up (nothing takes them yet), unknown informational ones are dropped
-                counters.increment(Icmpv6Packet.isError(type) ? Ipv6Counter.ICMPV6_ERRORS_RECEIVED
-                    : Ipv6Counter.ICMPV6_UNHANDLED_TYPE);
+                // RFC 4443 §2.4 a/b: errors go up to the protocol that sent the quoted packet, unknown informational
+                // ones are dropped
+                if (Icmpv6Packet.isError(type))
+                {
+                    counters.increment(Ipv6Counter.ICMPV6_ERRORS_RECEIVED);
+                    errorUp(buffer, at, icmpLength, srcHi, srcLo, nowNs);
+                }
+                else
+                {
+                    counters.increment(Ipv6Counter.ICMPV6_UNHANDLED_TYPE);
+                }
         }
+    }
+
+    /**
+     * RFC 4443 §3: an error quotes as much of the offending packet as fits; its IPv6 header (source one of ours)
+     * and the first 8 bytes of the upper-layer header (the ports) must be there. Extension headers in the quote are
+     * not walked: our TCP and UDP packets carry none unless fragmented, and a fragment's quote names its first
+     * fragment's ports only when offset 0.
+     */
+    private void errorUp(final DirectBuffer buffer, final int at, final int icmpLength, final long reporterHi,
+        final long reporterLo, final long nowNs)
+    {
+        final int quotedAt = at + 8;
+        final int quotedLength = icmpLength - 8;
+        if (transport == null || quotedLength < Ipv6Packet.HEADER_LENGTH + 8)
+        {
+            return;
+        }
+        final long qSrcHi = buffer.getLong(quotedAt + 8, ByteOrder.BIG_ENDIAN);
+        final long qSrcLo = buffer.getLong(quotedAt + 16, ByteOrder.BIG_ENDIAN);
+        final long qDstHi = buffer.getLong(quotedAt + 24, ByteOrder.BIG_ENDIAN);
+        final long qDstLo = buffer.getLong(quotedAt + 32, ByteOrder.BIG_ENDIAN);
+        final int nextHeader = buffer.getByte(quotedAt + 6) & 0xFF;
+        if (!isOwnAddress(qSrcHi, qSrcLo) || (nextHeader != Ipv6Packet.NEXT_HEADER_TCP
+            && nextHeader != Ipv6Packet.NEXT_HEADER_UDP))
+        {
+            counters.increment(Ipv6Counter.ICMPV6_UNHANDLED_TYPE);
+            return;
+        }
+        final int type = icmp.type();
+        final int mtu = type == Icmpv6Packet.TYPE_PACKET_TOO_BIG ? buffer.getInt(at + 4, ByteOrder.BIG_ENDIAN) : 0;
+        transport.onError(nextHeader, type, icmp.code(), reporterHi, reporterLo, qSrcHi, qSrcLo, qDstHi, qDstLo,
+            buffer, quotedAt + Ipv6Packet.HEADER_LENGTH, quotedLength - Ipv6Packet.HEADER_LENGTH, mtu, nowNs);
     }
 
     /**
@@ -433,6 +616,13 @@ public final class Ipv6Host
             else
             {
                 autoconfig.assignLinkLocal();
+            }
+            for (int i = 0; i < staticCount; i++)
+            {
+                final int slot = addresses.freeSlot();
+                final long[] a = statics[i];
+                autoconfig.addStatic(slot, a[0], a[1], nowNs);
+                routers.addStaticPrefix(a[0], a[1], (int)a[2]);
             }
             worked = true;
         }

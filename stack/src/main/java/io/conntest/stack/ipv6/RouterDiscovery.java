@@ -39,6 +39,10 @@ final class RouterDiscovery
     private final long[] prefixUntilNs;
     private int solicitationsSent;
     private long solicitAtNs = Deadline.NEVER;
+    /** A configured default router ({@code --ipv6-gateway}), used when no advertised router is listed. */
+    private boolean staticRouter;
+    private long staticRouterHi;
+    private long staticRouterLo;
 
     RouterDiscovery(final NdpSender ndp, final Ipv6AddressTable addresses, final NeighbourDiscovery neighbours,
         final AddressAutoconfig autoconfig, final LinkParameters link, final Ipv6Counters counters,
@@ -70,6 +74,35 @@ final class RouterDiscovery
     int solicitationsSent()
     {
         return solicitationsSent;
+    }
+
+    /**
+     * A configured on-link prefix (a static address's subnet, {@code --ipv6 ADDR/PREFIX}), kept with no lifetime.
+     *
+     * @return false when the prefix list is full.
+     */
+    boolean addStaticPrefix(final long hi, final long lo, final int length)
+    {
+        for (int i = 0; i < prefixLength.length; i++)
+        {
+            if (prefixLength[i] < 0)
+            {
+                prefixHi[i] = hi & maskHi(length);
+                prefixLo[i] = lo & maskLo(length);
+                prefixLength[i] = length;
+                prefixUntilNs[i] = Deadline.NEVER;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A configured default router ({@code --ipv6-gateway}): the last choice, after every advertised one. */
+    void staticRouter(final long hi, final long lo)
+    {
+        staticRouter = true;
+        staticRouterHi = hi;
+        staticRouterLo = lo;
     }
 
     /** §6.3.4: a Router Advertisement that passed {@link NdpMessage}'s validation. */
@@ -250,17 +283,17 @@ final class RouterDiscovery
                 }
             }
         }
-        return unknown;
+        return unknown >= 0 || !staticRouter ? unknown : routerHi.length;
     }
 
     long routerHi(final int i)
     {
-        return routerHi[i];
+        return i == routerHi.length ? staticRouterHi : routerHi[i];
     }
 
     long routerLo(final int i)
     {
-        return routerLo[i];
+        return i == routerLo.length ? staticRouterLo : routerLo[i];
     }
 
     /** Solicitations due, routers and prefixes whose lifetime ended. */

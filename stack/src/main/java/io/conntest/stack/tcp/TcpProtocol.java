@@ -237,6 +237,12 @@ public final class TcpProtocol implements IpProtocolHandler
         return true;
     }
 
+    boolean connect6(final TcpConnection c, final long remoteHi, final long remoteLo, final int remotePort)
+    {
+        c.error = TcpError.NO_ADDRESS; // TODO(issue 13): TCP over IPv6, in progress
+        return false;
+    }
+
     /** RFC 6056 §3.3.3 Algorithm 3: offset by a keyed hash of the destination, then a shared counter. */
     private int pickEphemeralPort(final int remoteAddr, final int remotePort)
     {

@@ -78,6 +78,27 @@ public final class TcpSocket
         return true;
     }
 
+    /**
+     * As {@link #connect(int, int)}, to an IPv6 address (RFC 8200; the TCP pseudo-header of §8.1, the MSS from the
+     * IPv6 MTU, RFC 9293 §3.7.1), from the source address RFC 6724 picks for it.
+     *
+     * @return false when the interface has no usable IPv6 source address for it ({@link TcpError#NO_ADDRESS}), or no
+     *         ephemeral port or table slot is free.
+     */
+    public boolean connect6(final long remoteHi, final long remoteLo, final int remotePort)
+    {
+        if (c.state != TcpState.CLOSED || c.registered)
+        {
+            throw new IllegalStateException("socket already used");
+        }
+        if (!c.protocol.connect6(c, remoteHi, remoteLo, remotePort))
+        {
+            c.error = c.error == TcpError.NO_ADDRESS ? TcpError.NO_ADDRESS : TcpError.NO_RESOURCES;
+            return false;
+        }
+        return true;
+    }
+
     /** Overrides the connect timeout for this socket (call before {@link #connect}). */
     public TcpSocket setConnectTimeoutNs(final long timeoutNs)
     {

@@ -34,8 +34,9 @@ import io.conntest.stack.wire.Ipv4Address;
  * ends that sleep at once (see {@link StackHost}).
  *
  * <p>Usage: {@code new StackTransport(device, InterfaceConfig.builder("10.0.0.2/24").build())}, then hand it to
- * {@code Engine.start(config, transport, listener)}. Hosts are dotted IPv4 addresses (the stack has no resolver);
- * a listener's host is informational: it binds the interface's one address.
+ * {@code Engine.start(config, transport, listener)}. Hosts are dotted IPv4 addresses or IPv6 literals (the stack has
+ * no resolver; {@link StackPeerAddress}); a listener's host is informational: it binds the interface's addresses,
+ * both families.
  */
 public final class StackTransport implements Transport
 {
@@ -155,8 +156,7 @@ public final class StackTransport implements Transport
         final int queueBytes)
     {
         checkOpen();
-        final int bindAddr = parseOrNull(bindHost);
-        if (bindAddr != Ipv4Address.ANY && bindAddr != host.address())
+        if (!isLocal(parseOrNull(bindHost)))
         {
             throw new TransportException(FailureReason.LOCAL, "cannot bind udp " + bindHost + ":" + port
                 + ": not this interface's address " + Ipv4Address.toString(host.address()), null);
@@ -190,8 +190,7 @@ public final class StackTransport implements Transport
             throw new TransportException(FailureReason.LOCAL, "cannot listen on " + what +
                 ": the tap stack needs an explicit port", null);
         }
-        final int bindAddr = parseOrNull(bindHost);
-        if (bindAddr != Ipv4Address.ANY && bindAddr != host.address())
+        if (!isLocal(parseOrNull(bindHost)))
         {
             throw new TransportException(FailureReason.LOCAL, "cannot listen on " + what + ": not this interface's " +
                 "address " + Ipv4Address.toString(host.address()), null);
@@ -219,6 +218,9 @@ public final class StackTransport implements Transport
 
     /** Why a connection is refused before the stack has an address (see {@code --ipv4 dhcp}). */
     static final String NO_ADDRESS = "the stack has no IPv4 address yet (no DHCP lease bound)";
+    /** Why a connection to an IPv6 address is refused before the stack has an address of that scope. */
+    static final String NO_IPV6_ADDRESS = "the stack has no IPv6 address for that destination yet (give --ipv6 "
+        + "ADDR/PREFIX or --ipv6 auto, and let DAD finish)";
 
     @Override
     public Connection connect(
@@ -230,15 +232,16 @@ public final class StackTransport implements Transport
     {
         checkOpen();
         final long nowNs = host.nowNs();
-        int addr = Ipv4Address.ANY;
+        StackPeerAddress addr = StackPeerAddress.ANY;
         String error = null;
         try
         {
-            addr = Ipv4Address.parse(remoteHost);
+            addr = StackPeerAddress.parse(remoteHost);
         }
         catch (final RuntimeException ex)
         {
-            error = "cannot resolve '" + remoteHost + "': the tap stack takes IPv4 addresses only";
+            error = "cannot resolve '" + remoteHost + "': the tap stack takes IPv4 and IPv6 addresses, not names ("
+                + ex.getMessage() + ")";
         }
         if (protocol == TransportProtocol.TCP)
         {
@@ -250,18 +253,24 @@ public final class StackTransport implements Transport
             {
                 connection.failLater(FailureReason.UNREACHABLE, error);
             }
-            else if (!socket.connect(addr, port))
+            else if (addr.ipv6() ? !socket.connect6(addr.hi(), addr.lo(), port) : !socket.connect(addr.v4(), port))
             {
                 connection.failLater(FailureReason.LOCAL, "tcp " + remoteHost + ":" + port + ": "
-                    + (socket.error() == TcpError.NO_ADDRESS ? NO_ADDRESS : "no free local port or connection slot"));
+                    + (socket.error() == TcpError.NO_ADDRESS ? (addr.ipv6() ? NO_IPV6_ADDRESS : NO_ADDRESS)
+                    : "no free local port or connection slot"));
             }
             return connection;
         }
-        final StackUdpPeer peer = StackUdpPeer.connect(this, addr, remoteHost, port, timeoutNs, handler, nowNs);
+        final StackUdpPeer peer = StackUdpPeer.connect(this, addr.v4(), remoteHost, port, timeoutNs, handler,
+            nowNs);
         udpPeers.add(peer);
         if (error != null)
         {
             peer.failLater(FailureReason.UNREACHABLE, error);
+        }
+        else if (addr.ipv6())
+        {
+            peer.failLater(FailureReason.LOCAL, "udp over the stack's IPv6 is not there yet");
         }
         else if (host.address() == 0)
         {
@@ -471,20 +480,31 @@ public final class StackTransport implements Transport
         }
     }
 
-    private static int parseOrNull(final String text)
+    private static StackPeerAddress parseOrNull(final String text)
     {
-        if (text == null || text.isEmpty())
-        {
-            return Ipv4Address.ANY;
-        }
         try
         {
-            return Ipv4Address.parse(text);
+            return StackPeerAddress.parse(text);
         }
         catch (final RuntimeException ex)
         {
             throw new TransportException(FailureReason.LOCAL, "cannot listen on '" + text +
-                "': the tap stack takes IPv4 addresses only", ex);
+                "': the tap stack takes IPv4 and IPv6 addresses, not names", ex);
         }
+    }
+
+    /**
+     * Whether a bind address is this interface's: unspecified ({@code 0.0.0.0} or {@code ::}, either way both
+     * families: one socket table serves IPv4 and IPv6, as a Linux socket on {@code ::} without IPV6_V6ONLY), its IPv4
+     * address, or one of its IPv6 addresses in use.
+     */
+    private boolean isLocal(final StackPeerAddress bind)
+    {
+        if (bind.isAny())
+        {
+            return true;
+        }
+        return bind.ipv6() ? host.stack().iface().ipv6().isOwnAddress(bind.hi(), bind.lo())
+            : bind.v4() == host.address();
     }
 }
