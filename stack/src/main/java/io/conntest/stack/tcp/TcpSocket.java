@@ -306,6 +306,15 @@ public final class TcpSocket
         return c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT;
     }
 
+    /**
+     * SND.UNA (RFC 9293 §3.3.1): the sequence number of the oldest byte sent and not yet acknowledged, what an ICMP
+     * error must quote to be believed (RFC 5927 §4.1); for diagnostics and tests.
+     */
+    public int sendUnacknowledged()
+    {
+        return c.snd.una();
+    }
+
     /** The FIN was received: after the readable bytes, the stream ends. */
     public boolean isInputShutdown()
     {
