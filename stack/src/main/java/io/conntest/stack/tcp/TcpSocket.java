@@ -389,7 +389,8 @@ public final class TcpSocket
     @Override
     public String toString()
     {
-        return "TcpSocket{" + c.localPort + "->" + (c.remoteAddr >>> 24) + "." + ((c.remoteAddr >>> 16) & 0xFF) + "." +
-            ((c.remoteAddr >>> 8) & 0xFF) + "." + (c.remoteAddr & 0xFF) + ":" + c.remotePort + " " + c.state + "}";
+        final String remote = remoteAddressText();
+        return "TcpSocket{" + c.localPort + "->" + (c.ipv6 ? "[" + remote + "]" : remote) + ":" + c.remotePort + " "
+            + c.state + "}";
     }
 }
