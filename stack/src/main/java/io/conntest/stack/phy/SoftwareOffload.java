@@ -73,7 +73,10 @@ public final class SoftwareOffload
         final int type = metadata.gsoType() & ~FrameMetadata.GSO_ECN;
         if (type == FrameMetadata.GSO_UDP_L4)
         {
-            return segmentUdpV4(frame, offset, length, metadata.gsoSize(), sink);
+            // USO carries no family in its GSO type: the Ethernet type says which
+            return (frame.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) == 0x86DD
+                ? segmentUdpV6(frame, offset, length, metadata.gsoSize(), sink)
+                : segmentUdpV4(frame, offset, length, metadata.gsoSize(), sink);
         }
         if (type == FrameMetadata.GSO_TCPV6)
         {
@@ -107,15 +110,47 @@ public final class SoftwareOffload
         {
             return -1;
         }
-        final int headers = ETH + ihl + 8;
-        final int payload = total - ihl - 8;
-        if (headers + Math.min(gsoSize, payload) > scratch.capacity())
+        final long addressSum = Checksum.ipv4AddressSum(frame.getInt(ip + 12, ByteOrder.BIG_ENDIAN),
+            frame.getInt(ip + 16, ByteOrder.BIG_ENDIAN));
+        return segmentUdp(frame, offset, ihl, total, gsoSize, addressSum, false, sink);
+    }
+
+    /**
+     * Cuts a UDP/IPv6 super-datagram (GSO_UDP_L4 over IPv6: USO6, what a kernel socket with {@code UDP_SEGMENT}
+     * hands a TAP with {@code TUN_F_USO6}) as {@link #segmentUdpV4} does, the IPv6 payload length set per datagram
+     * and the checksum over the IPv6 pseudo-header (RFC 8200 §8.1). A UDP header right after the IPv6 one only.
+     */
+    private int segmentUdpV6(final DirectBuffer frame, final int offset, final int length, final int gsoSize,
+        final Sink sink)
+    {
+        if (length < ETH + 40 + 8 || (frame.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x86DD)
         {
             return -1;
         }
-        final int srcAddr = frame.getInt(ip + 12, ByteOrder.BIG_ENDIAN);
-        final int dstAddr = frame.getInt(ip + 16, ByteOrder.BIG_ENDIAN);
-        final int id = frame.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int ip = offset + ETH;
+        final int total = 40 + (frame.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        if ((frame.getByte(ip) & 0xF0) != 0x60 || frame.getByte(ip + 6) != 17 || total < 40 + 8
+            || ETH + total > length)
+        {
+            return -1;
+        }
+        final long addressSum = Checksum.ipv6AddressSum(frame.getLong(ip + 8, ByteOrder.BIG_ENDIAN),
+            frame.getLong(ip + 16, ByteOrder.BIG_ENDIAN), frame.getLong(ip + 24, ByteOrder.BIG_ENDIAN),
+            frame.getLong(ip + 32, ByteOrder.BIG_ENDIAN));
+        return segmentUdp(frame, offset, 40, total, gsoSize, addressSum, true, sink);
+    }
+
+    /** The UDP cut both families share; {@code ipLength} is the IP header's length, {@code total} the packet's. */
+    private int segmentUdp(final DirectBuffer frame, final int offset, final int ipLength, final int total,
+        final int gsoSize, final long addressSum, final boolean ipv6, final Sink sink)
+    {
+        final int headers = ETH + ipLength + 8;
+        final int payload = total - ipLength - 8;
+        if (gsoSize <= 0 || headers + Math.min(gsoSize, payload) > scratch.capacity())
+        {
+            return -1;
+        }
+        final int id = frame.getShort(offset + ETH + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         int sent = 0;
         int done = 0;
         do
@@ -123,14 +158,21 @@ public final class SoftwareOffload
             final int piece = Math.min(gsoSize, payload - done);
             scratch.putBytes(0, frame, offset, headers);
             scratch.putBytes(headers, frame, offset + headers + done, piece);
-            scratch.putShort(ETH + 2, (short)(ihl + 8 + piece), ByteOrder.BIG_ENDIAN);
-            scratch.putShort(ETH + 4, (short)(id + sent), ByteOrder.BIG_ENDIAN);
-            scratch.putShort(ETH + 10, (short)0);
-            scratch.putShort(ETH + 10, (short)Checksum.compute(scratch, ETH, ihl), ByteOrder.BIG_ENDIAN);
-            final int u = ETH + ihl;
+            if (ipv6)
+            {
+                scratch.putShort(ETH + 4, (short)(8 + piece), ByteOrder.BIG_ENDIAN);
+            }
+            else
+            {
+                scratch.putShort(ETH + 2, (short)(ipLength + 8 + piece), ByteOrder.BIG_ENDIAN);
+                scratch.putShort(ETH + 4, (short)(id + sent), ByteOrder.BIG_ENDIAN);
+                scratch.putShort(ETH + 10, (short)0);
+                scratch.putShort(ETH + 10, (short)Checksum.compute(scratch, ETH, ipLength), ByteOrder.BIG_ENDIAN);
+            }
+            final int u = ETH + ipLength;
             scratch.putShort(u + 4, (short)(8 + piece), ByteOrder.BIG_ENDIAN);
             scratch.putShort(u + 6, (short)0);
-            long sum = Checksum.addPseudoHeader(0, srcAddr, dstAddr, 17, 8 + piece);
+            long sum = addressSum + 17 + 8 + piece;
             sum = Checksum.add(sum, scratch, u, 8 + piece);
             final int checksum = Checksum.finish(sum);
             scratch.putShort(u + 6, (short)(checksum == 0 ? 0xFFFF : checksum), ByteOrder.BIG_ENDIAN);

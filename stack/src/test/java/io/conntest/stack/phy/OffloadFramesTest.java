@@ -173,6 +173,50 @@ class OffloadFramesTest
         }
     }
 
+    /** USO over IPv6: each datagram its own IPv6 payload length, UDP length and checksum (RFC 8200 §8.1). */
+    @Test
+    void anIpv6UdpSuperDatagramIsCutIntoDatagrams()
+    {
+        final long hi = 0xFD00_00C0_0006_0000L;
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[70_000]);
+        final int payload = 3000;
+        b.putShort(12, (short)0x86DD, ByteOrder.BIG_ENDIAN);
+        b.putInt(14, 0x6000_0000, ByteOrder.BIG_ENDIAN);
+        b.putShort(18, (short)(8 + payload), ByteOrder.BIG_ENDIAN);
+        b.putByte(20, (byte)17);
+        b.putByte(21, (byte)64);
+        b.putLong(22, hi, ByteOrder.BIG_ENDIAN);
+        b.putLong(30, 1, ByteOrder.BIG_ENDIAN);
+        b.putLong(38, hi, ByteOrder.BIG_ENDIAN);
+        b.putLong(46, 2, ByteOrder.BIG_ENDIAN);
+        b.putShort(54, (short)4000, ByteOrder.BIG_ENDIAN);
+        b.putShort(56, (short)5000, ByteOrder.BIG_ENDIAN);
+        b.putShort(58, (short)(8 + payload), ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < payload; i++)
+        {
+            b.putByte(62 + i, (byte)(i * 5));
+        }
+        final long addressSum = Checksum.ipv6AddressSum(hi, 1, hi, 2);
+        b.putShort(60, (short)~Checksum.finish(addressSum + 17 + 8 + payload), ByteOrder.BIG_ENDIAN);
+        final Collect out = new Collect();
+        final FrameMetadata uso = new FrameMetadata().set(FrameMetadata.NEEDS_CSUM, FrameMetadata.GSO_UDP_L4, 62,
+            1200, 54, 6);
+        assertEquals(3, new SoftwareOffload(1514).resolve(b, 0, 62 + payload, uso, out));
+        int done = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            final UnsafeBuffer s = new UnsafeBuffer(out.frames.get(i));
+            final int piece = Math.min(1200, payload - done);
+            assertEquals(62 + piece, s.capacity());
+            assertEquals(8 + piece, s.getShort(18, ByteOrder.BIG_ENDIAN) & 0xFFFF, "IPv6 payload length");
+            assertEquals(8 + piece, s.getShort(58, ByteOrder.BIG_ENDIAN) & 0xFFFF, "UDP length");
+            final long sum = Checksum.add(addressSum + 17 + 8 + piece, s, 54, 8 + piece);
+            assertTrue(Checksum.verifies(sum), "UDP checksum over the IPv6 pseudo-header, datagram " + i);
+            assertEquals((byte)(done * 5), s.getByte(62));
+            done += piece;
+        }
+    }
+
     @Test
     void aPartialChecksumIsCompletedAndBadMetadataRefused()
     {
