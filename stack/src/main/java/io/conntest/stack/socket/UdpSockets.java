@@ -2,8 +2,10 @@ package io.conntest.stack.socket;
 
 import io.conntest.stack.iface.IpProtocolHandler;
 import io.conntest.stack.iface.Ipv4Sender;
+import io.conntest.stack.iface.Ipv6Sender;
 import io.conntest.stack.iface.UnclaimedArrivals;
 import io.conntest.stack.wire.Ipv4Packet;
+import io.conntest.stack.wire.Ipv6Packet;
 import io.conntest.stack.wire.UdpPacket;
 import io.conntest.stack.wire.UdpRepr;
 import org.agrona.DirectBuffer;
@@ -13,9 +15,11 @@ import org.agrona.collections.Int2ObjectHashMap;
 import java.util.Random;
 
 /**
- * UDP (RFC 768) for an interface: the table of {@link UdpSocket}s demultiplexed by local port (bounded), checksum
- * verification, delivery, ICMP errors turned into socket errors, and the sending of every queued datagram on each
- * poll. Register it with the interface's {@code addProtocol}. Single-threaded.
+ * UDP (RFC 768) for an interface, over IPv4 and IPv6 (RFC 8200 §8) on the same sockets: the table of
+ * {@link UdpSocket}s demultiplexed by local port (bounded, one table for both families), checksum verification (over
+ * IPv6 the pseudo-header of RFC 8200 §8.1, and a zero checksum is dropped), delivery, ICMP and ICMPv6 errors turned
+ * into socket errors, and the sending of every queued datagram on each poll. Register it with the interface's
+ * {@code addProtocol}. Single-threaded; no allocation per datagram on either family.
  */
 public final class UdpSockets implements IpProtocolHandler
 {
@@ -48,6 +52,17 @@ public final class UdpSockets implements IpProtocolHandler
     private static final int ICMP_FRAGMENTATION_NEEDED = 4;
     /** Super-datagrams handed to the device to cut (USO). */
     private long segmentedSends;
+    /** The IPv6 side of the interface, attached once when the interface adds this handler; null when none. */
+    private Ipv6Sender ipv6;
+    /** An IPv6 header and a UDP header: what a datagram adds to its payload on the link. */
+    private static final int IPV6_UDP_HEADERS = Ipv6Packet.HEADER_LENGTH + UdpPacket.HEADER_LENGTH;
+    /** RFC 4443 §3.2: Packet Too Big. */
+    private static final int ICMPV6_PACKET_TOO_BIG = 2;
+    /** Outcomes of sending the head of a send queue over IPv6. */
+    private static final int OUT_SENT = 0;
+    private static final int OUT_BUSY = 1;
+    private static final int OUT_PENDING = 2;
+    private static final int OUT_FAILED = 3;
     private final UdpRepr directRepr = new UdpRepr();
     /** The interface, known from the first dispatch: where {@link #sendNow} claims frames. */
     private Ipv4Sender sender;
@@ -60,6 +75,7 @@ public final class UdpSockets implements IpProtocolHandler
     private long badChecksum;
     private long noSocket;
     private long icmpErrors;
+    private long zeroChecksumIpv6;
     private UnclaimedArrivals unclaimed;
 
     /** Where datagrams for no socket are noted (for a prober's question, which of its probes arrived); null: nowhere. */
@@ -127,7 +143,17 @@ public final class UdpSockets implements IpProtocolHandler
         return noSocket;
     }
 
-    /** ICMP errors received about datagrams we sent. */
+    /**
+     * IPv6 datagrams dropped because their checksum field was zero: over IPv6 the checksum is mandatory (RFC 8200
+     * §8.1; the RFC 6935/6936 exception is for tunnels, which this stack does not speak). Counted apart from
+     * {@link #badChecksum()}, which counts the ones of both families that do not verify.
+     */
+    public long zeroChecksumIpv6()
+    {
+        return zeroChecksumIpv6;
+    }
+
+    /** ICMP and ICMPv6 errors received about datagrams we sent. */
     public long icmpErrors()
     {
         return icmpErrors;
@@ -194,6 +220,74 @@ public final class UdpSockets implements IpProtocolHandler
         socket.onDatagram(srcAddr, udpRepr.sourcePort(), rxTtl, rxTos, udp.buffer(), udp.payloadOffset(),
             udp.payloadLength());
         return true;
+    }
+
+    @Override
+    public void attachIpv6(final Ipv6Sender sender)
+    {
+        this.ipv6 = sender;
+    }
+
+    /** An IPv6 datagram for one of our unicast addresses (the host checked that); verified, then queued. */
+    @Override
+    public boolean processIpv6Datagram(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
+        final DirectBuffer buffer, final int offset, final int length, final long nowNs)
+    {
+        // As over IPv4, malformed or corrupted datagrams are dropped silently (true: no port unreachable for them).
+        if (!udp.wrapChecked(buffer, offset, length))
+        {
+            malformed++;
+            return true;
+        }
+        if (udp.checksum() == 0)
+        {
+            zeroChecksumIpv6++;
+            return true;
+        }
+        if (!udpRepr.parseIpv6(udp, srcHi, srcLo, dstHi, dstLo))
+        {
+            badChecksum++;
+            return true;
+        }
+        final UdpSocket socket = byPort.get(udpRepr.destinationPort());
+        if (socket == null)
+        {
+            noSocket++;
+            return false;
+        }
+        socket.onDatagram6(srcHi, srcLo, udpRepr.sourcePort(), rxTtl, rxTos, udp.buffer(), udp.payloadOffset(),
+            udp.payloadLength());
+        return true;
+    }
+
+    /**
+     * An ICMPv6 error about a datagram we sent (RFC 4443 §3): the socket of the quoted source port gets it as the
+     * errno Linux gives it ({@link Errno#fromIcmpv6}); a Packet Too Big also lowers the socket's smallest next-hop
+     * MTU (RFC 8201), as IPv4's "fragmentation needed" does.
+     */
+    @Override
+    public void onIcmpv6Error(final int icmpType, final int icmpCode, final long reporterHi, final long reporterLo,
+        final long dstHi, final long dstLo, final DirectBuffer quoted, final int offset, final int length,
+        final int mtu, final long nowNs)
+    {
+        if (length < UdpPacket.HEADER_LENGTH)
+        {
+            return;
+        }
+        final int errno = Errno.fromIcmpv6(icmpType, icmpCode);
+        final int localPort = quoted.getShort(offset, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int remotePort = quoted.getShort(offset + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final UdpSocket socket = byPort.get(localPort);
+        if (errno == 0 || socket == null)
+        {
+            return;
+        }
+        icmpErrors++;
+        if (icmpType == ICMPV6_PACKET_TOO_BIG)
+        {
+            socket.onPacketTooBig(mtu, reporterHi, reporterLo);
+        }
+        socket.onIcmpv6Error(errno, icmpType, icmpCode, reporterHi, reporterLo, dstHi, dstLo, remotePort);
     }
 
     @Override
@@ -376,6 +470,36 @@ public final class UdpSockets implements IpProtocolHandler
         return true;
     }
 
+    /**
+     * {@link #sendNow} over IPv6: the source chosen by the interface (RFC 6724), the checksum over the IPv6
+     * pseudo-header. False when it cannot go now (before the first poll, no source address, DF and too big, no
+     * route, the device busy): the caller queues it and dispatch sends it or reports the error.
+     */
+    boolean sendNow6(final UdpSocket socket, final long dstHi, final long dstLo, final int dstPort,
+        final DirectBuffer src, final int offset, final int length)
+    {
+        final Ipv6Sender s = ipv6;
+        if (s == null || sender == null || socket.dontFragment() && IPV6_UDP_HEADERS + length > s.mtu()
+            || !s.selectSource(dstHi, dstLo))
+        {
+            return false;
+        }
+        final long srcHi = s.sourceHi();
+        final long srcLo = s.sourceLo();
+        final MutableDirectBuffer buffer =
+            s.claim(srcHi, srcLo, dstHi, dstLo, Ipv6Packet.NEXT_HEADER_UDP, UdpPacket.HEADER_LENGTH + length);
+        if (buffer == null)
+        {
+            return false;
+        }
+        directUdp.wrap(buffer, s.payloadOffset(), UdpPacket.HEADER_LENGTH + length);
+        directRepr.set(socket.localPort(), dstPort, length).emitIpv6(directUdp, srcHi, srcLo, dstHi, dstLo, src,
+            offset);
+        s.commit();
+        socket.onSent(length);
+        return true;
+    }
+
     /** Whether the interface's device cuts UDP super-datagrams (USO4). */
     boolean offloadsUdpSegmentation()
     {
@@ -453,6 +577,25 @@ public final class UdpSockets implements IpProtocolHandler
         final DatagramQueue queue = socket.sendQueue();
         while (!queue.isEmpty())
         {
+            if (queue.peekIpv6())
+            {
+                final int outcome = sendHeadIpv6(socket, queue);
+                if (outcome == OUT_BUSY)
+                {
+                    return false;
+                }
+                if (outcome == OUT_PENDING)
+                {
+                    waitingForNeighbour++;
+                    return true;
+                }
+                if (!socket.isOpen())
+                {
+                    return true; // an error listener closed it, which emptied the queue
+                }
+                queue.pop();
+                continue;
+            }
             final int dstAddr = queue.peekAddress();
             final int dstPort = queue.peekPort();
             final int length = queue.peekLength();
@@ -493,5 +636,62 @@ public final class UdpSockets implements IpProtocolHandler
             queue.pop();
         }
         return true;
+    }
+
+    /** Sends the head datagram of {@code queue}, an IPv6 one, or reports why it cannot go: one of the outcomes. */
+    private int sendHeadIpv6(final UdpSocket socket, final DatagramQueue queue)
+    {
+        final long dstHi = queue.peekHi();
+        final long dstLo = queue.peekLo();
+        final int dstPort = queue.peekPort();
+        final int length = queue.peekLength();
+        final Ipv6Sender s = ipv6;
+        final int errno;
+        if (s == null)
+        {
+            errno = Errno.ENETUNREACH;
+        }
+        else if (socket.dontFragment() && IPV6_UDP_HEADERS + length > s.mtu())
+        {
+            errno = Errno.EMSGSIZE; // IPV6_DONTFRAG: no fragments from this host
+        }
+        else if (!s.selectSource(dstHi, dstLo))
+        {
+            errno = Errno.EADDRNOTAVAIL;
+        }
+        else
+        {
+            final long srcHi = s.sourceHi();
+            final long srcLo = s.sourceLo();
+            final MutableDirectBuffer buffer =
+                s.claim(srcHi, srcLo, dstHi, dstLo, Ipv6Packet.NEXT_HEADER_UDP, UdpPacket.HEADER_LENGTH + length);
+            if (buffer != null)
+            {
+                udp.wrap(buffer, s.payloadOffset(), UdpPacket.HEADER_LENGTH + length);
+                udpRepr.set(socket.localPort(), dstPort, length)
+                    .emitIpv6(udp, srcHi, srcLo, dstHi, dstLo, queue.buffer(), queue.peekOffset());
+                s.commit();
+                socket.onSent(length);
+                return OUT_SENT;
+            }
+            switch (s.lastRefusal())
+            {
+                case DEVICE_BUSY:
+                    return OUT_BUSY;
+                case NEIGHBOUR_PENDING:
+                    return OUT_PENDING;
+                case NEIGHBOUR_UNREACHABLE:
+                    errno = Errno.EHOSTUNREACH;
+                    break;
+                case NO_ROUTE:
+                    errno = Errno.ENETUNREACH;
+                    break;
+                default:
+                    errno = Errno.EMSGSIZE;
+                    break;
+            }
+        }
+        socket.onError6(errno, dstHi, dstLo, dstPort);
+        return OUT_FAILED;
     }
 }
