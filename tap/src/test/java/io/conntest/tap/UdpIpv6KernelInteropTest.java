@@ -49,9 +49,9 @@ import io.conntest.tap.netns.NetworkNamespace;
  * (those above the 1,500-byte MTU in fragments, cut by the kernel one way and by the stack the other) go from a kernel
  * socket to the stack's echo service and back, and from a stack socket to a kernel echo and back, every byte
  * compared; again under nftables dropping 5 % of the stack's packets each way (datagrams of up to 4,000 bytes, each
- * resent until echoed, a bounded number of times); a kernel socket connected to a closed stack port gets ECONNREFUSED from the stack's
- * ICMPv6 port unreachable, and a stack socket the same from the kernel's. The echo run is recorded and tshark finds
- * no malformed packet and no bad UDP checksum in it. The namespace goes in the end.
+ * resent until echoed, a bounded number of times); a kernel socket connected to a closed stack port gets
+ * ECONNREFUSED from the stack's ICMPv6 port unreachable, and a stack socket the same from the kernel's. The echo
+ * run is recorded and tshark finds no malformed packet and no bad UDP checksum in it. The namespace goes in the end.
  */
 class UdpIpv6KernelInteropTest
 {
@@ -326,7 +326,8 @@ class UdpIpv6KernelInteropTest
         try (DatagramSocket kernel = kernelSocket(0, stackAddress(7)))
         {
             final CompletableFuture<long[]> client =
-                CompletableFuture.supplyAsync(() -> uncheck(() -> kernelEchoClient(kernel, LOSSY_SIZES, count, 300, 30)));
+                CompletableFuture.supplyAsync(() -> uncheck(() ->
+                    kernelEchoClient(kernel, LOSSY_SIZES, count, 300, 30)));
             assertTrue(pumpUntil(client::isDone, 120_000_000_000L), "the kernel client finished");
             result = client.get(5, TimeUnit.SECONDS);
         }

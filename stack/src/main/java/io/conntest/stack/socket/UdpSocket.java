@@ -295,7 +295,7 @@ public final class UdpSocket
         return icmpErrorFrom;
     }
 
-    /** Whether the last ICMP error this socket took was an ICMPv6 one: its sender is then {@link #icmpErrorFromHi()}. */
+    /** Whether the last ICMP error this socket took was an ICMPv6 one: its sender is {@link #icmpErrorFromHi()}. */
     public boolean icmpErrorFromIpv6()
     {
         return icmpErrorFromIpv6;
