@@ -110,6 +110,23 @@ class StackUdpIpv6Test
         assertTrue(c.udpRetransmitted() + s.udpRetransmitted() > 0, "losses repaired by retransmission");
     }
 
+    /** The NAT test and the path MTU probe are IPv4's: towards an IPv6 peer they end at once, saying so. */
+    @Test
+    void theNatTestAndPmtuProbeSayTheyRunOverIpv4Only()
+    {
+        final StackSim sim = sim(FaultConfig.none(), 7, true);
+        sim.start(sim.serverHost, server());
+        final StackSim.Node cli = sim.start(sim.clientHost, EngineConfig.builder("cli")
+            .connect(ConnectSpec.parse("udp://[" + SERVER + "]:5000?nat-test&pmtu")).build());
+
+        sim.runUntil(() -> !cli.events(EventType.NAT_TEST).isEmpty() && !cli.events(EventType.PATH_MTU).isEmpty()
+            && !cli.events(EventType.CONNECTED).isEmpty(), 10_000, "both tests ended, the connection up");
+        assertTrue(cli.events(EventType.NAT_TEST).get(0).natTest().error().contains("runs over IPv4 only"),
+            cli.events(EventType.NAT_TEST).toString());
+        assertTrue(cli.events(EventType.PATH_MTU).get(0).pathMtu().error().contains("runs over IPv4 only"),
+            cli.events(EventType.PATH_MTU).toString());
+    }
+
     @Test
     void nothingListeningIsRefusedByIcmpv6PortUnreachable()
     {
