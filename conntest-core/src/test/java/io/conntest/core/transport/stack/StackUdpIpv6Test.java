@@ -89,6 +89,12 @@ class StackUdpIpv6Test
         assertTrue(srv.events(EventType.ERROR).isEmpty());
         assertEquals(0, sim.serverHost.stack().udp().badChecksum() + sim.serverHost.stack().udp().zeroChecksumIpv6());
         assertEquals(0, sim.serverHost.stack().udp().icmpErrors() + sim.clientHost.stack().udp().icmpErrors());
+        // the server tells the client how it sees it: the same address, not translated
+        sim.runUntil(() -> cli.client(sim.clock.nowNs()).path().seenAsHost() != null, 10_000, "PEER_SEEN over IPv6");
+        assertEquals(CLIENT, cli.client(sim.clock.nowNs()).path().seenAsHost());
+        assertEquals(Boolean.FALSE, cli.client(sim.clock.nowNs()).path().translated());
+        // hops from the hop limit sent (the link's, 64) and seen: one link, no router
+        assertEquals(0, cli.client(sim.clock.nowNs()).path().hops());
     }
 
     @Test
