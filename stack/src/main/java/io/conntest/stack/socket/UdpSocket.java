@@ -34,6 +34,9 @@ public final class UdpSocket
     private long icmpErrorFromLo;
     /** ICMPv6 Packet Too Big messages about this socket's datagrams (RFC 4443 §3.2). */
     private long packetTooBig;
+    /** The head IPv6 datagram of the send queue waits for its next hop, since {@link #ipv6WaitSinceNs}. */
+    private boolean ipv6Waiting;
+    private long ipv6WaitSinceNs;
     /** Path MTU probing (RFC 8899): DF on every datagram this socket sends, none fragmented here. */
     private boolean dontFragment;
     /** The smallest next-hop MTU of the ICMP "fragmentation needed" heard (RFC 1191 §4), 0 when none said one. */
@@ -425,6 +428,27 @@ public final class UdpSocket
         {
             listener.onWritable(this);
         }
+    }
+
+    boolean waitingForIpv6Neighbour()
+    {
+        return ipv6Waiting;
+    }
+
+    long ipv6NeighbourWaitSinceNs()
+    {
+        return ipv6WaitSinceNs;
+    }
+
+    void waitForIpv6Neighbour(final long nowNs)
+    {
+        ipv6Waiting = true;
+        ipv6WaitSinceNs = nowNs;
+    }
+
+    void stopWaitingForIpv6Neighbour()
+    {
+        ipv6Waiting = false;
     }
 
     boolean inSendList()

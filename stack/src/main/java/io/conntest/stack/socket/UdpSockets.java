@@ -63,6 +63,13 @@ public final class UdpSockets implements IpProtocolHandler
     private static final int OUT_BUSY = 1;
     private static final int OUT_PENDING = 2;
     private static final int OUT_FAILED = 3;
+    /**
+     * How long the head IPv6 datagram of a queue may wait for its next hop before it fails with EHOSTUNREACH: address
+     * resolution gives up after MAX_MULTICAST_SOLICIT (3) solicitations RetransTimer (1 s) apart (RFC 4861 §7.2.2,
+     * §7.3.3), with a margin. The host holds no datagram that needs fragments for an unresolved neighbour and starts
+     * resolving it again at every try, so without this bound the queue would wait for ever.
+     */
+    static final long IPV6_NEIGHBOUR_GIVE_UP_NS = 3_500_000_000L;
     private final UdpRepr directRepr = new UdpRepr();
     /** The interface, known from the first dispatch: where {@link #sendNow} claims frames. */
     private Ipv4Sender sender;
@@ -76,6 +83,7 @@ public final class UdpSockets implements IpProtocolHandler
     private long noSocket;
     private long icmpErrors;
     private long zeroChecksumIpv6;
+    private long ipv6NeighbourGiveUps;
     private UnclaimedArrivals unclaimed;
 
     /** Where datagrams for no socket are noted (for a prober's question, which of its probes arrived); null: nowhere. */
@@ -151,6 +159,15 @@ public final class UdpSockets implements IpProtocolHandler
     public long zeroChecksumIpv6()
     {
         return zeroChecksumIpv6;
+    }
+
+    /**
+     * IPv6 datagrams that failed with EHOSTUNREACH after waiting {@link #IPV6_NEIGHBOUR_GIVE_UP_NS} for their next
+     * hop to be resolved.
+     */
+    public long ipv6NeighbourGiveUps()
+    {
+        return ipv6NeighbourGiveUps;
     }
 
     /** ICMP and ICMPv6 errors received about datagrams we sent. */
@@ -330,7 +347,7 @@ public final class UdpSockets implements IpProtocolHandler
             sendList[i] = null;
             if (socket.isOpen() && !deviceBusy)
             {
-                deviceBusy = !drain(socket, sender);
+                deviceBusy = !drain(socket, sender, nowNs);
                 if (socket.wantsWritable())
                 {
                     writable[toNotify++] = socket;
@@ -572,7 +589,7 @@ public final class UdpSockets implements IpProtocolHandler
     }
 
     /** Sends the socket's queued datagrams; false when the device refused (stop sending this poll). */
-    private boolean drain(final UdpSocket socket, final Ipv4Sender sender)
+    private boolean drain(final UdpSocket socket, final Ipv4Sender sender, final long nowNs)
     {
         final DatagramQueue queue = socket.sendQueue();
         while (!queue.isEmpty())
@@ -586,8 +603,22 @@ public final class UdpSockets implements IpProtocolHandler
                 }
                 if (outcome == OUT_PENDING)
                 {
-                    waitingForNeighbour++;
-                    return true;
+                    if (!socket.waitingForIpv6Neighbour())
+                    {
+                        socket.waitForIpv6Neighbour(nowNs);
+                    }
+                    if (nowNs - socket.ipv6NeighbourWaitSinceNs() < IPV6_NEIGHBOUR_GIVE_UP_NS)
+                    {
+                        waitingForNeighbour++;
+                        return true;
+                    }
+                    socket.stopWaitingForIpv6Neighbour();
+                    ipv6NeighbourGiveUps++;
+                    socket.onError6(Errno.EHOSTUNREACH, queue.peekHi(), queue.peekLo(), queue.peekPort());
+                }
+                else
+                {
+                    socket.stopWaitingForIpv6Neighbour();
                 }
                 if (!socket.isOpen())
                 {

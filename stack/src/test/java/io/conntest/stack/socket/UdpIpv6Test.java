@@ -213,6 +213,29 @@ class UdpIpv6Test
         assertTrue(received.errors.get(0).endsWith(" 2001:db8::1 7"), received.errors.toString());
     }
 
+    /**
+     * RFC 4861 §7.3.3: a neighbour that never answers. A datagram that needs fragments is not held by the host while
+     * its next hop is resolved; after resolution has had its three solicitations (and a margin) it fails with
+     * EHOSTUNREACH, and the datagrams queued behind it go on.
+     */
+    @Test
+    void aFragmentedDatagramToANeighbourThatNeverAnswersFailsWithEhostunreachAndTheQueueGoesOn()
+    {
+        final Pair pair = new Pair();
+        new UdpEchoService(pair.b.udp(), 7);
+        final Received received = new Received();
+        final UdpSocket socket = pair.a.udp().open(received);
+        final long[] nobody = Ipv6Address.parse("fd00:c0:6::9");
+        assertTrue(socket.sendTo6(nobody[0], nobody[1], 7, new UnsafeBuffer(new byte[4000]), 0, 4000));
+        assertTrue(socket.sendTo6(B[0], B[1], 7, new UnsafeBuffer("behind".getBytes()), 0, 6));
+        pair.steps(3_000);
+        assertTrue(received.errors.isEmpty() && received.payloads.isEmpty(), "still resolving after 3 s");
+        pair.steps(1_000);
+        assertEquals(List.of("EHOSTUNREACH fd00:c0:6::9 7"), received.errors);
+        assertEquals(1, pair.a.udp().ipv6NeighbourGiveUps());
+        assertEquals(List.of("v6 fd00:c0:6::2 7"), received.sources, "the datagram behind it went on");
+    }
+
     @Test
     void dontFragmentRefusesWhatWouldLeaveInFragments()
     {
