@@ -17,8 +17,8 @@ import io.conntest.stack.socket.UdpSocketListener;
  * and IPv6 on one port): the stack's I/O for the one {@link ReliableUdpDemux} (source address and port as the key;
  * see there for what happens to each datagram). NAT probes ({@link NatProbe}) over IPv4 are told apart before the
  * demultiplexer and go to the listener's {@link NatResponder}, which also answers on a second socket on an ephemeral
- * port (the alternate port); the NAT test is IPv4's (no NAT between IPv6 peers to classify), so an IPv6 probe is
- * dropped, counted as junk.
+ * port (the alternate port); the NAT test and the arrivals question are IPv4's, so a probe that comes over IPv6 is
+ * dropped and counted ({@link #ipv6NatProbes()}).
  */
 final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagramHandler,
     ReliableUdpDemux.Io<StackUdpPeer>, NatResponder.Io
