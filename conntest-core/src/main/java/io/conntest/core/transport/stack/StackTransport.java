@@ -11,6 +11,7 @@ import io.conntest.core.transport.ConnectionHandler;
 import io.conntest.core.transport.DatagramHandler;
 import io.conntest.core.transport.DatagramPort;
 import io.conntest.core.transport.FailureReason;
+import io.conntest.core.transport.HostText;
 import io.conntest.core.transport.Listener;
 import io.conntest.core.transport.ReliableUdpConnection;
 import io.conntest.core.transport.UdpSendBatch;
@@ -269,8 +270,8 @@ public final class StackTransport implements Transport
         }
         else if (addr.ipv6() && !host.stack().iface().ipv6().selectSource(addr.hi()))
         {
-            peer.failLater(FailureReason.LOCAL, "udp " + io.conntest.core.transport.HostText.withPort(
-                addr.toString(), port) + ": " + NO_IPV6_ADDRESS);
+            peer.failLater(FailureReason.LOCAL, "udp " + HostText.withPort(addr.toString(), port) + ": "
+                + NO_IPV6_ADDRESS);
         }
         else if (!addr.ipv6() && host.address() == 0)
         {

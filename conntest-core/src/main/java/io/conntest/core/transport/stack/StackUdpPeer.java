@@ -7,11 +7,11 @@ import io.conntest.core.transport.ConnectionHandler;
 import io.conntest.core.transport.FailureReason;
 import io.conntest.core.transport.HostText;
 import io.conntest.core.transport.ReliableUdpConnection;
+import io.conntest.stack.ipv6.Ipv6Host;
 import io.conntest.stack.socket.Errno;
 import io.conntest.stack.socket.UdpDatagramHandler;
 import io.conntest.stack.socket.UdpSocket;
 import io.conntest.stack.socket.UdpSocketListener;
-import io.conntest.stack.ipv6.Ipv6Host;
 import io.conntest.stack.wire.Ipv4Address;
 import io.conntest.stack.wire.Ipv6Address;
 
