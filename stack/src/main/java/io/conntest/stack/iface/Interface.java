@@ -75,12 +75,33 @@ public final class Interface implements Ipv4Sender
                 return;
             }
             ingressDatagrams++;
+            if (metadata.needsChecksum() && !metadata.isSuperFrame() && isIpv6(buffer, offset, length))
+            {
+                // The IPv6 host hands its transports no "trusted" flag (a reassembled packet has no one frame's
+                // flags): they verify every checksum, so a partial one is completed here first, as a device would.
+                if (udpSplitter().resolve(buffer, offset, length, metadata, udpPieces) < 0)
+                {
+                    counters.increment(InterfaceCounter.RX_IPV6_OFFLOAD_MALFORMED);
+                    return;
+                }
+                counters.increment(InterfaceCounter.RX_IPV6_CHECKSUM_COMPLETED);
+                return;
+            }
             Interface.this.onFrame(buffer, offset, length, metadata.checksumTrusted());
         }
     };
+
+    private static boolean isIpv6(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length >= EthernetFrame.HEADER_LENGTH
+            && (buffer.getShort(offset + 12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) == EthernetFrame.ETHERTYPE_IPV6;
+    }
     /** Each datagram of a split UDP super-datagram: its checksum was just computed, so it is trusted. */
     private final SoftwareOffload.Sink udpPieces = (buffer, offset, length) -> onFrame(buffer, offset, length, true);
-    /** Made at the first UDP super-datagram (a 64 KB scratch frame), only on devices that hand such frames up. */
+    /**
+     * Made at the first UDP super-datagram or IPv6 frame with a partial checksum (a 64 KB scratch frame), only on
+     * devices that hand such frames up.
+     */
     private SoftwareOffload udpSplitter;
     /** Whether the device negotiated USO, so frames may be UDP super-datagrams ({@link #receiveBatch}). */
     private final boolean mayReceiveUdpSuperFrames;

@@ -18,6 +18,13 @@ public enum InterfaceCounter
     RX_UDP_SUPER_FRAMES(false),
     /** A UDP super-datagram whose headers do not match its offload metadata. */
     RX_UDP_SUPER_FRAME_MALFORMED(true),
+    /**
+     * IPv6 frames that came with a partial transport checksum (NEEDS_CSUM: the local kernel's TCP or UDP over IPv6
+     * on a TAP with checksum offload), completed here in software before the IPv6 host, whose transports verify.
+     */
+    RX_IPV6_CHECKSUM_COMPLETED(false),
+    /** An IPv6 frame whose partial checksum's place does not fit it (bad offload metadata). */
+    RX_IPV6_OFFLOAD_MALFORMED(true),
 
     /** Shorter than an Ethernet header. */
     ETHERNET_MALFORMED(true),
