@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.conntest.core.engine.ConnectSpec;
 import io.conntest.core.engine.Engine;
@@ -32,6 +33,7 @@ import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.testing.Await;
 import io.conntest.stack.testing.Privileges;
 import io.conntest.stack.wire.Ipv6Address;
+import io.conntest.tap.OffloadMode;
 import io.conntest.tap.TapDevice;
 import io.conntest.tap.netns.NetworkNamespace;
 
@@ -42,7 +44,8 @@ import io.conntest.tap.netns.NetworkNamespace;
  * runs on the tap stack with the static address {@code fd00:c0:6::2/64} (its DAD passed before the engine starts).
  * Each way round (a kernel client to a stack listener, a stack client to a kernel listener) the client dials
  * {@code udp://[ADDR]:PORT} and completes hello, latency probes and a bandwidth test each way with every byte
- * verified; both ends print the other's address in RFC 5952 form. The namespace goes in the end.
+ * verified; both ends print the other's address in RFC 5952 form. Each on a plain TAP and on one with offloads
+ * negotiated (the kernel's datagrams then come with partial checksums). The namespace goes in the end.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class StackUdpIpv6NamespaceTest
@@ -61,7 +64,12 @@ class StackUdpIpv6NamespaceTest
     {
         Privileges.assumeNetworkNamespaces();
         ns = NetworkNamespace.create("ct-cu6");
-        tap = ns.call(() -> TapDevice.open("ct0", TapDevice.Mode.CREATE));
+    }
+
+    /** The TAP, plain or with offloads negotiated (as {@code --offload none} or the default {@code auto}). */
+    private void openTap(final OffloadMode offload)
+    {
+        tap = ns.call(() -> TapDevice.open("ct0", TapDevice.Mode.CREATE, offload));
         ns.linkUp("ct0");
         ns.ip("addr", "add", KERNEL + "/64", "dev", "ct0", "nodad");
     }
@@ -136,9 +144,12 @@ class StackUdpIpv6NamespaceTest
         return connection(snapshot, Side.CLIENT).filter(c -> c.bandwidthTests() >= 2 && c.latencySamples() >= 3);
     }
 
-    @Test
-    void aKernelClientCompletesLatencyAndVerifiedBandwidthWithAStackListenerOverIpv6() throws Exception
+    @ParameterizedTest
+    @EnumSource(OffloadMode.class)
+    void aKernelClientCompletesLatencyAndVerifiedBandwidthWithAStackListenerOverIpv6(final OffloadMode offload)
+        throws Exception
     {
+        openTap(offload);
         startStack(config("stack").listen(new ListenSpec(TransportProtocol.UDP, "::", 7000)).build());
         kernelEngine = new KernelEngine(ns, config("kernel").connect(spec(STACK, 7000)).build());
         final ConnectionSnapshot c = Await.value(() -> done(kernelEngine.snapshot()), 40_000,
@@ -152,9 +163,12 @@ class StackUdpIpv6NamespaceTest
         assertEquals(0, s.verificationErrors());
     }
 
-    @Test
-    void aStackClientCompletesLatencyAndVerifiedBandwidthWithAKernelListenerOverIpv6() throws Exception
+    @ParameterizedTest
+    @EnumSource(OffloadMode.class)
+    void aStackClientCompletesLatencyAndVerifiedBandwidthWithAKernelListenerOverIpv6(final OffloadMode offload)
+        throws Exception
     {
+        openTap(offload);
         kernelEngine = new KernelEngine(ns, config("kernel").listen(new ListenSpec(TransportProtocol.UDP, KERNEL, 7001))
             .build());
         kernelEngine.awaitStarted();
