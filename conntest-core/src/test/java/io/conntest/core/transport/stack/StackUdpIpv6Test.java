@@ -148,15 +148,17 @@ class StackUdpIpv6Test
     }
 
     @Test
-    void withOnlyALinkLocalAddressThereIsNoRouteToAUniqueLocalPeer()
+    void withOnlyALinkLocalAddressThereIsNoSourceForAUniqueLocalPeer()
     {
+        // RFC 6724 §5 rule 2: a unique-local destination never leaves from the link-local address
         final StackSim sim = sim(FaultConfig.none(), 4, false);
         final StackSim.Node srv = sim.start(sim.serverHost, server());
         final StackSim.Node cli = sim.start(sim.clientHost, EngineConfig.builder("cli").connect(toServer()).build());
 
         sim.runUntil(() -> !cli.events(EventType.CONNECT_FAILED).isEmpty(), 10_000, "a failed attempt");
-        assertEquals(FailureReason.UNREACHABLE, cli.events(EventType.CONNECT_FAILED).get(0).reason());
-        assertEquals("udp [" + SERVER + "]:5000: ENETUNREACH", cli.events(EventType.CONNECT_FAILED).get(0).message());
+        assertEquals(FailureReason.LOCAL, cli.events(EventType.CONNECT_FAILED).get(0).reason());
+        assertEquals("udp [" + SERVER + "]:5000: " + StackTransport.NO_IPV6_ADDRESS,
+            cli.events(EventType.CONNECT_FAILED).get(0).message());
         assertTrue(srv.servers(sim.clock.nowNs()).isEmpty());
     }
 
