@@ -227,12 +227,6 @@ public final class StackPortProber implements PortProber
         final byte[] b = address.getAddress();
         if (!(address instanceof Inet4Address))
         {
-            if (protocol != ProbeProtocol.TCP)
-            {
-                probe.finish(PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1,
-                    "udp probes over the stack's IPv6 are not there yet");
-                return;
-            }
             probe.ipv6 = true;
             probe.hi = java.nio.ByteBuffer.wrap(b, 0, 8).getLong();
             probe.lo = java.nio.ByteBuffer.wrap(b, 8, 8).getLong();
@@ -366,7 +360,7 @@ public final class StackPortProber implements PortProber
         final int attempts;
         final ProbeCallback callback;
         int addr;
-        /** A TCP probe to an IPv6 address: {@link #hi}, {@link #lo}. */
+        /** A probe to an IPv6 address: {@link #hi}, {@link #lo}. */
         boolean ipv6;
         long hi;
         long lo;
@@ -425,7 +419,8 @@ public final class StackPortProber implements PortProber
                 }
             }
             final UnsafeBuffer payload = udpPayload();
-            if (!udp.sendTo(addr, port, payload, 0, payload.capacity()))
+            if (!(ipv6 ? udp.sendTo6(hi, lo, port, payload, 0, payload.capacity())
+                : udp.sendTo(addr, port, payload, 0, payload.capacity())))
             {
                 attempt--; // the send queue is full: try again on the next poll
                 deadlineNs = nowNs;
@@ -507,13 +502,28 @@ public final class StackPortProber implements PortProber
         }
 
         @Override
+        public void onDatagram6(final long srcHi, final long srcLo, final int srcPort, final DirectBuffer buffer,
+            final int offset, final int length)
+        {
+            if (result == null && ipv6 && srcHi == hi && srcLo == lo && srcPort == port)
+            {
+                onReply(buffer, offset, length);
+            }
+        }
+
+        @Override
         public void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
             final int length)
         {
-            if (result != null || srcAddr != addr || srcPort != port)
+            if (result != null || ipv6 || srcAddr != addr || srcPort != port)
             {
                 return;
             }
+            onReply(buffer, offset, length);
+        }
+
+        private void onReply(final DirectBuffer buffer, final int offset, final int length)
+        {
             final ByteBuffer reply = ByteBuffer.allocate(length);
             buffer.getBytes(offset, reply, length);
             reply.flip();
@@ -522,7 +532,8 @@ public final class StackPortProber implements PortProber
             if (farewell != null && udp != null)
             {
                 // best effort; the socket stays open until the stack has sent it
-                lingerUdp = udp.sendTo(addr, port, new UnsafeBuffer(farewell), 0, farewell.length);
+                lingerUdp = ipv6 ? udp.sendTo6(hi, lo, port, new UnsafeBuffer(farewell), 0, farewell.length)
+                    : udp.sendTo(addr, port, new UnsafeBuffer(farewell), 0, farewell.length);
             }
             finish(PortState.OPEN, reason == null ? ProbeReason.UDP_RESPONSE : reason, System.nanoTime() - sentNs,
                 null);
@@ -545,13 +556,50 @@ public final class StackPortProber implements PortProber
             onError(socket, errno, remoteAddr, remotePort);
         }
 
+        /**
+         * RFC 4443 §3.1 over IPv6: code 1 (administratively prohibited), 5 (source address failed policy) and 6
+         * (reject route) are nmap's "admin-prohibited"; the rest as over IPv4 by their errno (port unreachable is
+         * ECONNREFUSED, {@code Errno.fromIcmpv6}).
+         */
         @Override
-        public void onError(final UdpSocket socket, final int errno, final int remoteAddr, final int remotePort)
+        public void onIcmpv6Error(final UdpSocket socket, final int errno, final int icmpType, final int icmpCode,
+            final long remoteHi, final long remoteLo, final int remotePort)
         {
-            if (result != null || remoteAddr != addr || remotePort != port)
+            if (result != null || !ipv6 || remoteHi != hi || remoteLo != lo || remotePort != port)
             {
                 return;
             }
+            if (icmpType == 1 && (icmpCode == 1 || icmpCode == 5 || icmpCode == 6))
+            {
+                finish(PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, System.nanoTime() - sentNs,
+                    "ICMPv6 communication with destination administratively prohibited: a firewall rejected it");
+                return;
+            }
+            onErrno(errno);
+        }
+
+        @Override
+        public void onError6(final UdpSocket socket, final int errno, final long remoteHi, final long remoteLo,
+            final int remotePort)
+        {
+            if (result == null && ipv6 && remoteHi == hi && remoteLo == lo && remotePort == port)
+            {
+                onErrno(errno);
+            }
+        }
+
+        @Override
+        public void onError(final UdpSocket socket, final int errno, final int remoteAddr, final int remotePort)
+        {
+            if (result != null || ipv6 || remoteAddr != addr || remotePort != port)
+            {
+                return;
+            }
+            onErrno(errno);
+        }
+
+        private void onErrno(final int errno)
+        {
             final long rtt = System.nanoTime() - sentNs;
             switch (errno)
             {
@@ -563,6 +611,13 @@ public final class StackPortProber implements PortProber
                     break;
                 case Errno.EHOSTUNREACH:
                     finish(PortState.FILTERED, ProbeReason.HOST_UNREACH, rtt, "no route to host");
+                    break;
+                case Errno.EACCES:
+                    finish(PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, rtt,
+                        "communication administratively prohibited: a firewall rejected it");
+                    break;
+                case Errno.EADDRNOTAVAIL:
+                    finish(PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1, StackTransport.NO_IPV6_ADDRESS);
                     break;
                 default:
                     break; // EMSGSIZE, EPROTO: not an answer about the port

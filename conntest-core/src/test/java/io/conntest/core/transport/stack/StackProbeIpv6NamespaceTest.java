@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -28,9 +30,9 @@ import io.conntest.tap.netns.NetworkNamespace;
 
 /**
  * The stack's prober over IPv6 against the kernel across a real TAP in a private namespace (kernel fd00:c0:7::1, the
- * stack fd00:c0:7::2, no route out): an open port (SYN,ACK), a closed one (RST), one nftables drops (no response)
- * and one it rejects with ICMPv6 "communication with destination administratively prohibited" (RFC 4443 §3.1 code
- * 1), each classified as nmap would.
+ * stack fd00:c0:7::2, no route out): TCP and UDP, an open port (SYN,ACK; a reply), a closed one (RST; ICMPv6 port
+ * unreachable), one nftables drops (no response) and one it rejects with ICMPv6 "communication with destination
+ * administratively prohibited" (RFC 4443 §3.1 code 1), each classified as nmap would.
  */
 class StackProbeIpv6NamespaceTest
 {
@@ -57,6 +59,8 @@ class StackProbeIpv6NamespaceTest
                     "    type filter hook input priority 0; policy accept;",
                     "    tcp dport 7003 drop",
                     "    tcp dport 7009 reject with icmpv6 type admin-prohibited",
+                    "    udp dport 7103 drop",
+                    "    udp dport 7109 reject with icmpv6 type admin-prohibited",
                     "  }",
                     "}", ""));
                 final CommandResult loaded = ns.exec("nft", "-f", rules.toString());
@@ -67,6 +71,22 @@ class StackProbeIpv6NamespaceTest
                 Files.deleteIfExists(rules);
             }
             final ServerSocket open = ns.call(() -> new ServerSocket(7001, 4, InetAddress.getByName(KERNEL)));
+            final DatagramSocket udpOpen = ns.call(() -> new DatagramSocket(7101, InetAddress.getByName(KERNEL)));
+            final Thread echo = new Thread(() ->
+            {
+                final byte[] buf = new byte[2048];
+                try
+                {
+                    final DatagramPacket packet = new DatagramPacket(buf, buf.length);
+                    udpOpen.receive(packet);
+                    udpOpen.send(new DatagramPacket(buf, packet.getLength(), packet.getSocketAddress()));
+                }
+                catch (final java.io.IOException ignored)
+                {
+                    // closed at the end of the test
+                }
+            });
+            echo.start();
             try (StackHost host = StackHost.builder(tap, InterfaceConfig.builder("10.0.0.2/24")
                 .mac(0x02_00_00_00_00_02L).build()).build())
             {
@@ -92,11 +112,25 @@ class StackProbeIpv6NamespaceTest
                 final ProbeResult prohibited = probe(prober, 7009, 2);
                 assertEquals(PortState.FILTERED, prohibited.state());
                 assertEquals(ProbeReason.ADMIN_PROHIBITED, prohibited.reason(), String.valueOf(prohibited));
+                // UDP: an answer, a port unreachable, silence, and an administrative prohibition
+                final ProbeResult udpAnswered = probe(prober, ProbeProtocol.UDP, 7101, 2);
+                assertEquals(PortState.OPEN, udpAnswered.state(), String.valueOf(udpAnswered));
+                final ProbeResult udpClosed = probe(prober, ProbeProtocol.UDP, 7102, 2);
+                assertEquals(PortState.CLOSED, udpClosed.state());
+                assertEquals(ProbeReason.PORT_UNREACH, udpClosed.reason());
+                final ProbeResult udpDropped = probe(prober, ProbeProtocol.UDP, 7103, 2);
+                assertEquals(PortState.OPEN_FILTERED, udpDropped.state());
+                assertEquals(ProbeReason.NO_RESPONSE, udpDropped.reason());
+                final ProbeResult udpProhibited = probe(prober, ProbeProtocol.UDP, 7109, 2);
+                assertEquals(PortState.FILTERED, udpProhibited.state());
+                assertEquals(ProbeReason.ADMIN_PROHIBITED, udpProhibited.reason(), String.valueOf(udpProhibited));
                 prober.close();
             }
             finally
             {
                 open.close();
+                udpOpen.close();
+                echo.join(5_000);
             }
             assertFalse(ns.exec("nft", "list", "ruleset").output().isEmpty());
         }
@@ -105,8 +139,14 @@ class StackProbeIpv6NamespaceTest
     private static ProbeResult probe(final StackPortProber prober, final int port, final int attempts)
         throws Exception
     {
+        return probe(prober, ProbeProtocol.TCP, port, attempts);
+    }
+
+    private static ProbeResult probe(final StackPortProber prober, final ProbeProtocol protocol, final int port,
+        final int attempts) throws Exception
+    {
         final List<ProbeResult> results = new ArrayList<>();
-        prober.start(ProbeProtocol.TCP, InetAddress.getByName(KERNEL), port, SEC, attempts, System.nanoTime(),
+        prober.start(protocol, InetAddress.getByName(KERNEL), port, SEC, attempts, System.nanoTime(),
             results::add);
         final long deadline = System.nanoTime() + 10 * SEC;
         while (results.isEmpty() && System.nanoTime() < deadline)
