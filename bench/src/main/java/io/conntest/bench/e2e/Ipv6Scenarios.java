@@ -44,6 +44,14 @@ final class Ipv6Scenarios
                 (lab, mode) -> TcpScenarios.stackRx(lab, mode, OffloadMode.NONE, true)),
             new Scenarios.Scenario("tcp6-rr-stack", "TCP over IPv6: request/response 32 B kernel → stack echo",
                 (lab, mode) -> TcpScenarios.rrStack(lab, mode, true)),
+            new Scenarios.Scenario("udp6-stack-tx", "UDP over IPv6, 1452 B stack → kernel over TAP",
+                (lab, mode) -> udpStackTx(lab, mode, true)),
+            new Scenarios.Scenario("udp-stack-tx-1452", "UDP over IPv4, 1452 B stack → kernel over TAP (beside udp6)",
+                (lab, mode) -> udpStackTx(lab, mode, false)),
+            new Scenarios.Scenario("udp6-stack-rx", "UDP over IPv6, 1452 B kernel → stack over TAP, one per send",
+                (lab, mode) -> udpStackRx(lab, mode, true)),
+            new Scenarios.Scenario("udp-stack-rx-1452", "UDP over IPv4, 1452 B kernel → stack over TAP, one per send",
+                (lab, mode) -> udpStackRx(lab, mode, false)),
             new Scenarios.Scenario("ping-stack", "ping (ICMP echo, 56 B) kernel → stack over TAP",
                 (lab, mode) -> ping(lab, false)),
             new Scenarios.Scenario("ping6-stack", "ping -6 (ICMPv6 echo, 56 B) kernel → stack over TAP",
@@ -108,6 +116,66 @@ final class Ipv6Scenarios
                 }
                 Scenarios.sleep(10);
             }
+        }
+    }
+
+    /**
+     * Payload of the UDP scenarios of both families: what one 1,500-byte IPv6 frame carries (1500 - 40 - 8), so
+     * neither family fragments and both move the same bytes per datagram.
+     */
+    static final int UDP_PAYLOAD = 1452;
+    private static final int UDP_PORT = 9;
+    private static final long UDP_MAX_DATAGRAMS = 200_000_000L;
+
+    /** The stack's UDP blast to a kernel socket, over IPv6 or IPv4. */
+    static Map<Metric, Double> udpStackTx(final Lab lab, final BenchMode mode, final boolean ipv6)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        final String kernel = ipv6 ? KERNEL6 : Ipv4Address.toString(Lab.KERNEL_ADDRESS);
+        final KernelUdp.Sink sink = new KernelUdp.Sink(kernel, UDP_PORT, stackAddress(ipv6));
+        final long[] k = ipv6 ? Ipv6Address.parse(KERNEL6) : null;
+        final StackLoadThread.Workload workload = family(ipv6
+            ? new Workloads.UdpBlast(k[0], k[1], UDP_PORT, UDP_PAYLOAD)
+            : new Workloads.UdpBlast(Lab.KERNEL_ADDRESS, UDP_PORT, UDP_PAYLOAD), ipv6);
+        final StackLoadThread stack = new StackLoadThread(tap, workload);
+        try
+        {
+            sink.start(lab.lab(), mode.maxLoadNs());
+            stack.start(null, mode.maxLoadNs());
+            awaitAddress(workload);
+            final LoadThread.Sample[] d = Scenarios.window(mode, stack, sink);
+            return Scenarios.throughput(d[1], d[0], d[1]);
+        }
+        finally
+        {
+            stack.stop();
+            sink.stop();
+            tap.close();
+        }
+    }
+
+    /** A kernel socket (one datagram per send, no GSO) to the stack's discard service, over IPv6 or IPv4. */
+    static Map<Metric, Double> udpStackRx(final Lab lab, final BenchMode mode, final boolean ipv6)
+    {
+        final TapDevice tap = lab.openTap(Lab.STACK_TAP);
+        final StackLoadThread.Workload workload = family(new Workloads.Discard(UDP_PORT), ipv6);
+        final StackLoadThread stack = new StackLoadThread(tap, workload);
+        final String kernel = ipv6 ? KERNEL6 : Ipv4Address.toString(Lab.KERNEL_ADDRESS);
+        final KernelUdp.Source source = new KernelUdp.Source(kernel, stackAddress(ipv6), UDP_PORT, UDP_PAYLOAD,
+            UDP_MAX_DATAGRAMS);
+        try
+        {
+            stack.start(null, mode.maxLoadNs());
+            awaitAddress(workload);
+            source.start(lab.lab(), mode.maxLoadNs());
+            final LoadThread.Sample[] d = Scenarios.window(mode, stack, source);
+            return Scenarios.throughput(d[0], d[0], d[1]);
+        }
+        finally
+        {
+            source.stop();
+            stack.stop();
+            tap.close();
         }
     }
 

@@ -27,11 +27,30 @@ final class Workloads
         private final int dstPort;
         private final int payload;
         private final UnsafeBuffer data;
+        /** IPv6 destination when {@link #ipv6} ({@link Ipv6Scenarios}). */
+        private final boolean ipv6;
+        private final long dstHi;
+        private final long dstLo;
         private UdpSocket socket;
 
         UdpBlast(final int dstAddr, final int dstPort, final int payload)
         {
+            this(false, dstAddr, 0, 0, dstPort, payload);
+        }
+
+        /** To an IPv6 destination. */
+        UdpBlast(final long dstHi, final long dstLo, final int dstPort, final int payload)
+        {
+            this(true, 0, dstHi, dstLo, dstPort, payload);
+        }
+
+        private UdpBlast(final boolean ipv6, final int dstAddr, final long dstHi, final long dstLo, final int dstPort,
+            final int payload)
+        {
+            this.ipv6 = ipv6;
             this.dstAddr = dstAddr;
+            this.dstHi = dstHi;
+            this.dstLo = dstLo;
             this.dstPort = dstPort;
             this.payload = payload;
             this.data = new UnsafeBuffer(ByteBuffer.allocateDirect(payload));
@@ -49,7 +68,8 @@ final class Workloads
         {
             // Fill the send queue; the poll that follows drains it to the device.
             int queued = 0;
-            while (queued < 256 && socket.sendTo(dstAddr, dstPort, data, 0, payload))
+            while (queued < 256 && (ipv6 ? socket.sendTo6(dstHi, dstLo, dstPort, data, 0, payload)
+                : socket.sendTo(dstAddr, dstPort, data, 0, payload)))
             {
                 queued++;
             }
