@@ -430,6 +430,6 @@ public final class InstanceRunner
         final TapStack tap = TapStack.from(network, null);
         checkPortsOnce(instance.listens());
         return new InstanceSettings(instance.name(), tap.tap(), tap.ipv4(), tap.gateway(), tap.mac(), tap.mtu(),
-            tap.pcap(), instance.listens(), instance.verbose(), instance.trace());
+            tap.pcap(), instance.listens(), instance.verbose(), instance.trace(), tap.ipv6());
     }
 }
