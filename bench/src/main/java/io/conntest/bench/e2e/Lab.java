@@ -67,6 +67,8 @@ public final class Lab implements AutoCloseable
         peer = NetworkNamespace.create("ct-bench");
         lab.addBridge(BRIDGE);
         lab.addAddress(BRIDGE, Ipv4Address.toString(KERNEL_ADDRESS) + "/" + PREFIX);
+        // the IPv6 scenarios' kernel end (Ipv6Scenarios), without DAD: the namespace is ours alone
+        lab.ip("-6", "addr", "add", Ipv6Scenarios.KERNEL6 + "/" + Ipv6Scenarios.PREFIX6, "dev", BRIDGE, "nodad");
         for (final String tap : new String[] {STACK_TAP, PUMP_TAP})
         {
             lab.addTap(tap);

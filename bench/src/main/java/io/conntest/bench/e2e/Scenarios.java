@@ -49,7 +49,7 @@ public final class Scenarios
      */
     public static List<Scenario> all()
     {
-        return List.of(
+        final List<Scenario> all = new java.util.ArrayList<>(List.of(
             new Scenario("pump-tx", "raw TAP pump → kernel UDP socket (ceiling)", Scenarios::pumpTx),
             new Scenario("pump-rx", "kernel UDP socket → raw TAP pump (ceiling)", Scenarios::pumpRx),
             new Scenario("vnet-pump-tx", "vnet-header pump, 64 KB TSO frames → kernel TCP socket (ceiling)",
@@ -104,7 +104,9 @@ public final class Scenarios
             new Scenario("udp-echo-kernel", "UDP echo 32 B kernel ↔ kernel over veth", Scenarios::udpEchoKernel),
             new Scenario("udp-echo-stack", "UDP echo 32 B kernel → stack over TAP", Scenarios::udpEchoStack),
             new Scenario("pump-tx-ip", "raw TAP pump → kernel IP/UDP, no socket (ceiling)", Scenarios::pumpTxIp),
-            new Scenario("idle-stack", "stack with echo service, no traffic", Scenarios::idleStack));
+            new Scenario("idle-stack", "stack with echo service, no traffic", Scenarios::idleStack)));
+        all.addAll(Ipv6Scenarios.all());
+        return List.copyOf(all);
     }
 
     static Map<Metric, Double> pumpTx(final Lab lab, final BenchMode mode)
@@ -482,7 +484,7 @@ public final class Scenarios
         return m;
     }
 
-    private static void sleep(final long millis)
+    static void sleep(final long millis)
     {
         try
         {

@@ -2,7 +2,6 @@ package io.conntest.bench.e2e;
 
 import io.conntest.bench.report.Metric;
 import io.conntest.stack.tcp.TcpStats;
-import io.conntest.stack.wire.Ipv4Address;
 import io.conntest.tap.OffloadMode;
 import io.conntest.tap.TapDevice;
 
@@ -50,18 +49,26 @@ final class TcpScenarios
     /** The stack's TCP source to a kernel socket, on a TAP opened in {@code offload} mode. */
     static Map<Metric, Double> stackTx(final Lab lab, final BenchMode mode, final OffloadMode offload)
     {
+        return stackTx(lab, mode, offload, false);
+    }
+
+    /** As above, the kernel reaching the stack over IPv6 when {@code ipv6} ({@link Ipv6Scenarios}). */
+    static Map<Metric, Double> stackTx(final Lab lab, final BenchMode mode, final OffloadMode offload,
+        final boolean ipv6)
+    {
         final TapDevice tap = lab.openTap(Lab.STACK_TAP, offload);
         if (offload == OffloadMode.AUTO)
         {
             Scenarios.requireTso(tap);
         }
         final Workloads.Tcp source = new Workloads.Tcp("source", SOURCE_PORT);
-        final StackLoadThread stack = new StackLoadThread(tap, source);
-        final KernelTcp.Reader reader = new KernelTcp.Reader(null, Ipv4Address.toString(Lab.STACK_ADDRESS),
-            SOURCE_PORT);
+        final StackLoadThread.Workload workload = Ipv6Scenarios.family(source, ipv6);
+        final StackLoadThread stack = new StackLoadThread(tap, workload);
+        final KernelTcp.Reader reader = new KernelTcp.Reader(null, Ipv6Scenarios.stackAddress(ipv6), SOURCE_PORT);
         try
         {
             stack.start(null, mode.maxLoadNs());
+            Ipv6Scenarios.awaitAddress(workload);
             reader.start(lab.lab(), mode.maxLoadNs());
             final LoadThread.Sample[] d = Scenarios.window(mode, stack, reader);
             final Map<Metric, Double> m = withoutFrameRate(Scenarios.throughput(d[1], d[0], d[1]));
@@ -94,17 +101,26 @@ final class TcpScenarios
     /** A kernel socket to the stack's TCP discard service, on a TAP opened in {@code offload} mode. */
     static Map<Metric, Double> stackRx(final Lab lab, final BenchMode mode, final OffloadMode offload)
     {
+        return stackRx(lab, mode, offload, false);
+    }
+
+    /** As above, the kernel reaching the stack over IPv6 when {@code ipv6}. */
+    static Map<Metric, Double> stackRx(final Lab lab, final BenchMode mode, final OffloadMode offload,
+        final boolean ipv6)
+    {
         final TapDevice tap = lab.openTap(Lab.STACK_TAP, offload);
         if (offload == OffloadMode.AUTO)
         {
             Scenarios.requireTso(tap);
         }
-        final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Tcp("discard", DISCARD_PORT));
-        final KernelTcp.Writer writer = new KernelTcp.Writer(null, Ipv4Address.toString(Lab.STACK_ADDRESS),
-            DISCARD_PORT);
+        final StackLoadThread.Workload workload = Ipv6Scenarios.family(new Workloads.Tcp("discard", DISCARD_PORT),
+            ipv6);
+        final StackLoadThread stack = new StackLoadThread(tap, workload);
+        final KernelTcp.Writer writer = new KernelTcp.Writer(null, Ipv6Scenarios.stackAddress(ipv6), DISCARD_PORT);
         try
         {
             stack.start(null, mode.maxLoadNs());
+            Ipv6Scenarios.awaitAddress(workload);
             writer.start(lab.lab(), mode.maxLoadNs());
             final LoadThread.Sample[] d = Scenarios.window(mode, stack, writer);
             return withoutFrameRate(Scenarios.throughput(d[0], d[0], d[1]));
@@ -133,12 +149,20 @@ final class TcpScenarios
 
     static Map<Metric, Double> rrStack(final Lab lab, final BenchMode mode)
     {
+        return rrStack(lab, mode, false);
+    }
+
+    /** As above, over IPv6 when {@code ipv6}. */
+    static Map<Metric, Double> rrStack(final Lab lab, final BenchMode mode, final boolean ipv6)
+    {
         final TapDevice tap = lab.openTap(Lab.STACK_TAP);
-        final StackLoadThread stack = new StackLoadThread(tap, new Workloads.Tcp("echo", ECHO_PORT));
+        final StackLoadThread.Workload workload = Ipv6Scenarios.family(new Workloads.Tcp("echo", ECHO_PORT), ipv6);
+        final StackLoadThread stack = new StackLoadThread(tap, workload);
         try
         {
             stack.start(null, mode.maxLoadNs());
-            return ping(lab, mode, Ipv4Address.toString(Lab.STACK_ADDRESS), stack);
+            Ipv6Scenarios.awaitAddress(workload);
+            return ping(lab, mode, Ipv6Scenarios.stackAddress(ipv6), stack);
         }
         finally
         {

@@ -14,8 +14,8 @@ public interface Ipv6Sender
 {
     /**
      * Chooses the source address for a destination (RFC 6724, in the small: link-local for link-local, else a
-     * preferred address of the destination's /64, else any preferred one): true when there is one, then read by
-     * {@link #sourceHi()} and {@link #sourceLo()}.
+     * preferred address of the destination's /64, else any preferred global one, never a link-local one): true when
+     * there is one, then read by {@link #sourceHi()} and {@link #sourceLo()}.
      */
     boolean selectSource(long dstHi, long dstLo);
 

@@ -5,6 +5,7 @@ import org.agrona.MutableDirectBuffer;
 
 import io.conntest.stack.ipv6.Ipv6Host;
 import io.conntest.stack.ipv6.Ipv6Transport;
+import io.conntest.stack.wire.Ipv6Address;
 
 /**
  * The interface's transport protocols on its IPv6 host: TCP and UDP packets the host takes in go to the handler of
@@ -63,10 +64,16 @@ final class Ipv6Transports implements Ipv6Transport, Ipv6Sender
         }
     }
 
+    /**
+     * A connection or datagram to a global (or unique-local) destination waits for an address of that scope: RFC
+     * 6724 §5 rule 2 prefers the destination's scope, and a link-local source would pin a connection to this link
+     * (and to a name the peer cannot route back off it), so the caller sees "no address yet" and retries.
+     */
     @Override
     public boolean selectSource(final long dstHi, final long dstLo)
     {
-        return host.selectSource(dstHi);
+        return host.selectSource(dstHi)
+            && (Ipv6Address.isLinkLocal(dstHi) || !Ipv6Address.isLinkLocal(host.sourceHi()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.conntest.stack.tcp;
 
+import io.conntest.stack.wire.Checksum;
+
 import io.conntest.stack.tcp.rtt.RttEstimator;
 import io.conntest.stack.tcp.seq.SeqNum;
 import io.conntest.stack.time.Deadline;
@@ -26,11 +28,27 @@ final class TcpConnection
     final TcpSender snd;
     final TcpReceiver rcv;
 
+    /**
+     * IPv4: the addresses. IPv6 ({@link #ipv6}): 32-bit keyed digests of the addresses in {@link #localHi} ..
+     * {@link #remoteLo}, so the keyed hashes (ephemeral port, ISN, timestamp offset) and the table key are computed
+     * the same way for both families; the table lookup then checks the full addresses.
+     */
     int localAddr;
     int localPort;
     int remoteAddr;
     int remotePort;
     long key;
+    /** Whether the connection runs over IPv6 (RFC 8200), its addresses in the four longs below. */
+    boolean ipv6;
+    long localHi;
+    long localLo;
+    long remoteHi;
+    long remoteLo;
+    /** IPv6: the pseudo-header's address sum (RFC 8200 §8.1), computed once at {@link #setTuple6}. */
+    long addressSum;
+    /** IPv6: who sent the last ICMPv6 error taken for this connection (both 0: none). */
+    long icmpv6ErrorFromHi;
+    long icmpv6ErrorFromLo;
     /** Listed in the protocol's connection table. */
     boolean registered;
 
@@ -113,6 +131,25 @@ final class TcpConnection
         this.key = TcpProtocol.key(remoteAddr, remotePort, localPort);
     }
 
+    /** As {@link #setTuple} for IPv6: {@code localDigest} and {@code remoteDigest} from the protocol's keyed hash. */
+    void setTuple6(final long localHi, final long localLo, final int localDigest, final int localPort,
+        final long remoteHi, final long remoteLo, final int remoteDigest, final int remotePort)
+    {
+        setTuple(localDigest, localPort, remoteDigest, remotePort);
+        this.ipv6 = true;
+        this.localHi = localHi;
+        this.localLo = localLo;
+        this.remoteHi = remoteHi;
+        this.remoteLo = remoteLo;
+        this.addressSum = Checksum.ipv6AddressSum(localHi, localLo, remoteHi, remoteLo);
+    }
+
+    /** IP and TCP headers without options: 40 bytes over IPv4, 60 over IPv6 (RFC 6691 §2, RFC 8200 §3). */
+    int ipAndTcpHeaders()
+    {
+        return ipv6 ? TcpOptionsNegotiation.IPV6_TCP_HEADERS : TcpOptionsNegotiation.IPV4_TCP_HEADERS;
+    }
+
     /** Our TSval: a millisecond clock plus a per-connection offset (RFC 7323 §5.4). */
     int tsNow(final long nowNs)
     {
@@ -188,7 +225,7 @@ final class TcpConnection
     {
         if (state == TcpState.SYN_RECEIVED || state.isSynchronized() && state != TcpState.TIME_WAIT)
         {
-            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt(), 0, TcpPacketFlags.RST);
+            protocol.queueReset(this, snd.nxt(), 0, TcpPacketFlags.RST);
         }
         terminate(TcpError.NONE);
     }
@@ -320,7 +357,7 @@ final class TcpConnection
     {
         if (state.isSynchronized() && state != TcpState.TIME_WAIT || state == TcpState.SYN_RECEIVED)
         {
-            protocol.queueReset(remoteAddr, localPort, remotePort, snd.nxt(), 0, TcpPacketFlags.RST);
+            protocol.queueReset(this, snd.nxt(), 0, TcpPacketFlags.RST);
         }
         terminate(reason);
     }

@@ -46,7 +46,7 @@ final class TcpInput
         {
             if (!seg.hasFlag(TcpPacketFlags.RST))
             {
-                c.protocol.queueReset(c.remoteAddr, c.localPort, c.remotePort, seg.ack, 0, TcpPacketFlags.RST);
+                c.protocol.queueReset(c, seg.ack, 0, TcpPacketFlags.RST);
             }
             return;
         }
@@ -190,7 +190,7 @@ final class TcpInput
             }
             else
             {
-                c.protocol.queueReset(c.remoteAddr, c.localPort, c.remotePort, seg.ack, 0, TcpPacketFlags.RST);
+                c.protocol.queueReset(c, seg.ack, 0, TcpPacketFlags.RST);
                 return;
             }
         }

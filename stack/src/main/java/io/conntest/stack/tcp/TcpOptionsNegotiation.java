@@ -11,6 +11,8 @@ final class TcpOptionsNegotiation
     /** RFC 9293 §3.7.1 (MUST-15): without an MSS option the peer can take 536 bytes. */
     static final int DEFAULT_MSS = 536;
     static final int IPV4_TCP_HEADERS = 40;
+    /** RFC 8200 §3: the IPv6 header is 40 bytes, so an IPv6 MSS is the MTU less 60 (RFC 6691 §2). */
+    static final int IPV6_TCP_HEADERS = 60;
     static final int TIMESTAMP_OPTION_BYTES = 12;
 
     private TcpOptionsNegotiation()
@@ -21,8 +23,9 @@ final class TcpOptionsNegotiation
     static void fillSynOptions(final TcpConnection c, final TcpRepr repr, final int mtu, final long nowNs)
     {
         final boolean synAck = c.state == TcpState.SYN_RECEIVED;
-        // RFC 6691 §2 / RFC 9293 §3.7.1: MSS = MTU - 20 (IPv4 header) - 20 (TCP header), options excluded.
-        repr.mss = Math.min(0xFFFF, mtu - IPV4_TCP_HEADERS);
+        // RFC 6691 §2 / RFC 9293 §3.7.1: MSS = MTU - 20 (IPv4 header) - 20 (TCP header), options excluded; 40 for
+        // the IPv6 header.
+        repr.mss = Math.min(0xFFFF, mtu - c.ipAndTcpHeaders());
         if (c.wantWindowScale && (!synAck || c.snd.scale() >= 0 && c.peerOfferedWindowScale))
         {
             final int scale = c.rcv.chooseScale();
@@ -68,7 +71,7 @@ final class TcpOptionsNegotiation
         }
         c.sackEnabled = c.wantSack && seg.sackPermitted;
         final int peerMss = seg.mss != 0 ? seg.mss : DEFAULT_MSS;
-        final int ours = c.protocol.mtu() - IPV4_TCP_HEADERS;
+        final int ours = c.protocol.mtu(c) - c.ipAndTcpHeaders();
         // RFC 6691 §3 / RFC 7323 §2.3: the data per segment is the MSS less the options every segment carries.
         c.snd.setMss(Math.max(64, Math.min(peerMss, ours) - (c.tsEnabled ? TIMESTAMP_OPTION_BYTES : 0)));
     }

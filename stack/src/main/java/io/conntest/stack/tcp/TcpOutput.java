@@ -1,6 +1,8 @@
 package io.conntest.stack.tcp;
 
 import io.conntest.stack.iface.Ipv4Sender;
+import io.conntest.stack.iface.Ipv6Sender;
+import io.conntest.stack.wire.Checksum;
 import io.conntest.stack.tcp.seq.SeqNum;
 import io.conntest.stack.wire.TcpPacket;
 import io.conntest.stack.wire.TcpRepr;
@@ -150,7 +152,7 @@ final class TcpOutput
         // TSO: whole MSS pieces up to 64 KB per segment; never with urgent data, whose pointer the device would copy
         // into every piece unchanged.
         final int mss = snd.mss();
-        final int maxPayload = sender.offloadsTcpSegmentation() && !snd.urgentMode() ?
+        final int maxPayload = sender.offloadsTcpSegmentation() && !snd.urgentMode() && !c.ipv6 ?
             Math.max(mss, MAX_SUPER_SEGMENT_PAYLOAD - MAX_SUPER_SEGMENT_PAYLOAD % mss) : mss;
         while (budget-- > 0)
         {
@@ -284,7 +286,7 @@ final class TcpOutput
         }
         if (syn)
         {
-            TcpOptionsNegotiation.fillSynOptions(c, r, sender.mtu(), nowNs);
+            TcpOptionsNegotiation.fillSynOptions(c, r, protocol.mtu(c), nowNs);
         }
         else
         {
@@ -313,12 +315,16 @@ final class TcpOutput
         final int pieceLength = superSegment ? mss : len;
         // The MSS already leaves room for timestamps; SACK blocks on a full data segment would exceed the MTU,
         // so they give way (pure ACKs carry them in full).
-        final int maxSegment = sender.mtu() - 20;
+        final int maxSegment = protocol.mtu(c) - c.ipAndTcpHeaders() + TcpPacket.HEADER_LENGTH;
         while (r.sackBlockCount > 0 && r.headerLength() + pieceLength > maxSegment)
         {
             r.sackBlockCount--;
         }
         int headerLength = r.headerLength();
+        if (c.ipv6)
+        {
+            return emit6(c, r, seq, len, headerLength, flags);
+        }
         int sendLength = len;
         MutableDirectBuffer buffer = null;
         boolean partialChecksum = false;
@@ -375,6 +381,63 @@ final class TcpOutput
         {
             c.rcv.onAckSent();
         }
+        return true;
+    }
+
+    /**
+     * The IPv6 end of {@link #emit}: the segment as one plain packet (no offloads over IPv6 yet: TSO6 is not
+     * negotiated), its checksum over the IPv6 pseudo-header (RFC 8200 §8.1).
+     */
+    private boolean emit6(final TcpConnection c, final TcpRepr r, final int seq, final int len,
+        final int headerLength, final int flags)
+    {
+        final Ipv6Sender sender = protocol.ipv6Sender();
+        final int total = headerLength + len;
+        final MutableDirectBuffer buffer = sender == null ? null
+            : sender.claim(c.localHi, c.localLo, c.remoteHi, c.remoteLo, TcpProtocol.PROTOCOL, total);
+        if (buffer == null)
+        {
+            protocol.onRefusal(c, sender == null ? Ipv4Sender.Refusal.NO_ROUTE : sender.lastRefusal());
+            return false;
+        }
+        final int offset = sender.payloadOffset();
+        if (len > 0)
+        {
+            c.snd.copyOut(seq, buffer, offset + headerLength, len);
+        }
+        r.emit(view, buffer, offset, total, c.addressSum, false);
+        sender.commit();
+        emittedLength = len;
+        emittedFlags = r.flags;
+        c.counters.segmentsOut++;
+        if ((flags & TcpPacketFlags.ACK) != 0)
+        {
+            c.rcv.onAckSent();
+        }
+        return true;
+    }
+
+    /** As {@link #emitBare} over IPv6, from {@code localHi, localLo}. */
+    boolean emitBare6(
+        final Ipv6Sender sender, final long localHi, final long localLo, final long remoteHi, final long remoteLo,
+        final int localPort, final int remotePort, final int seq, final int ack, final int flags)
+    {
+        final TcpRepr r = repr.clear();
+        r.srcPort = localPort;
+        r.dstPort = remotePort;
+        r.seq = seq;
+        r.ack = ack;
+        r.flags = flags;
+        final int total = r.headerLength();
+        final MutableDirectBuffer buffer = sender == null ? null
+            : sender.claim(localHi, localLo, remoteHi, remoteLo, TcpProtocol.PROTOCOL, total);
+        if (buffer == null)
+        {
+            return false;
+        }
+        r.emit(view, buffer, sender.payloadOffset(), total,
+            Checksum.ipv6AddressSum(localHi, localLo, remoteHi, remoteLo), false);
+        sender.commit();
         return true;
     }
 

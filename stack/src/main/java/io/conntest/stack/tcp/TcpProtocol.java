@@ -4,9 +4,12 @@ import io.conntest.stack.iface.InterfaceConfig;
 import io.conntest.stack.iface.IpProtocolHandler;
 import io.conntest.stack.iface.Ipv4Assignment;
 import io.conntest.stack.iface.Ipv4Sender;
+import io.conntest.stack.iface.Ipv6Sender;
 import io.conntest.stack.iface.UnclaimedArrivals;
 import io.conntest.stack.tcp.seq.SeqNum;
 import io.conntest.stack.time.Deadline;
+import io.conntest.stack.wire.Checksum;
+import io.conntest.stack.wire.Ipv6Address;
 import io.conntest.stack.wire.Ipv4Packet;
 import io.conntest.stack.wire.TcpPacket;
 import io.conntest.stack.wire.TcpRepr;
@@ -18,8 +21,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 
 /**
- * TCP (IPv4 protocol 6) for one interface address: demultiplexes segments by 4-tuple to connections and by port
- * to listeners, answers segments for no connection with RST (RFC 9293 §3.10.7.1), picks initial sequence numbers
+ * TCP (IPv4 protocol 6, IPv6 next header 6) for one interface: demultiplexes segments by 4-tuple to connections and
+ * by port to listeners (a listener takes both families, as a Linux socket on {@code ::} without IPV6_V6ONLY), answers segments for no connection with RST (RFC 9293 §3.10.7.1), picks initial sequence numbers
  * (RFC 6528) and ephemeral ports (RFC 6056 Algorithm 3), and on each dispatch drains every connection with work.
  *
  * <p>Create one per interface address, register it with the interface as its protocol-6 handler, then open
@@ -36,6 +39,19 @@ public final class TcpProtocol implements IpProtocolHandler
     private final TcpKeyedHash hash;
     private final TcpOutput output;
     private final Long2ObjectHashMap<TcpConnection> table = new Long2ObjectHashMap<>();
+    /**
+     * IPv6 connections, keyed as IPv4's with a keyed 32-bit digest of the peer's address in place of the address
+     * ({@link #digest}); a lookup checks the full addresses, and a key already taken is never shared (connect picks
+     * another port, a SYN is dropped and counted), so a digest collision can only refuse, never mix connections.
+     */
+    private final Long2ObjectHashMap<TcpConnection> table6 = new Long2ObjectHashMap<>();
+    private Ipv6Sender ipv6;
+    /** The IPv6 segment being processed for no connection: whom a reply or a new connection is for. */
+    private boolean rx6;
+    private long rxSrcHi;
+    private long rxSrcLo;
+    private long rxDstHi;
+    private long rxDstLo;
     private final ArrayList<TcpConnection> connections = new ArrayList<>();
     private final Int2ObjectHashMap<TcpListener> listeners = new Int2ObjectHashMap<>();
     private final ArrayList<TcpConnection> eventQueue = new ArrayList<>();
@@ -107,6 +123,29 @@ public final class TcpProtocol implements IpProtocolHandler
     int mtu()
     {
         return mtu;
+    }
+
+    /** The MTU of {@code c}'s family: the interface's IPv4 MTU, or the IPv6 link MTU. */
+    int mtu(final TcpConnection c)
+    {
+        return c.ipv6 && ipv6 != null ? ipv6.mtu() : mtu;
+    }
+
+    Ipv6Sender ipv6Sender()
+    {
+        return ipv6;
+    }
+
+    @Override
+    public void attachIpv6(final Ipv6Sender sender)
+    {
+        this.ipv6 = sender;
+    }
+
+    /** A keyed 32-bit digest of an IPv6 address: what the IPv4 code's hashes and keys take in its place. */
+    int digest(final long hi, final long lo)
+    {
+        return (int)hash.hash(hi ^ 0x3644_6967_6573_7400L, lo);
     }
 
     /** Sets the MTU used for the MSS before the first dispatch tells it (the sender reports it afterwards). */
@@ -225,7 +264,7 @@ public final class TcpProtocol implements IpProtocolHandler
         {
             return false;
         }
-        final int port = pickEphemeralPort(remoteAddr, remotePort);
+        final int port = pickEphemeralPort(table, localAddr, remoteAddr, remotePort);
         if (port < 0)
         {
             return false;
@@ -239,17 +278,45 @@ public final class TcpProtocol implements IpProtocolHandler
 
     boolean connect6(final TcpConnection c, final long remoteHi, final long remoteLo, final int remotePort)
     {
-        c.error = TcpError.NO_ADDRESS; // TODO(issue 13): TCP over IPv6, in progress
-        return false;
+        if (Ipv6Address.isMulticast(remoteHi) || Ipv6Address.isUnspecified(remoteHi, remoteLo)
+            || remotePort <= 0 || remotePort > 0xFFFF)
+        {
+            // RFC 9293 §3.9.1.1 (MUST-46): no OPEN to a multicast or invalid address.
+            throw new IllegalArgumentException("not a unicast destination");
+        }
+        if (ipv6 == null || !ipv6.selectSource(remoteHi, remoteLo))
+        {
+            c.error = TcpError.NO_ADDRESS;
+            return false;
+        }
+        if (connections.size() >= config.maxConnections)
+        {
+            return false;
+        }
+        final long localHi = ipv6.sourceHi();
+        final long localLo = ipv6.sourceLo();
+        final int localDigest = digest(localHi, localLo);
+        final int remoteDigest = digest(remoteHi, remoteLo);
+        final int port = pickEphemeralPort(table6, localDigest, remoteDigest, remotePort);
+        if (port < 0)
+        {
+            return false;
+        }
+        c.setTuple6(localHi, localLo, localDigest, port, remoteHi, remoteLo, remoteDigest, remotePort);
+        register(c);
+        c.openActive(lastNowNs);
+        markOutput(c);
+        return true;
     }
 
     /** RFC 6056 §3.3.3 Algorithm 3: offset by a keyed hash of the destination, then a shared counter. */
-    private int pickEphemeralPort(final int remoteAddr, final int remotePort)
+    private int pickEphemeralPort(final Long2ObjectHashMap<TcpConnection> table, final int localAddr,
+        final int remoteAddr, final int remotePort)
     {
         final int min = config.ephemeralPortMin;
         final int num = config.ephemeralPortMax - min + 1;
         final long offset =
-            hash.hash(((long)local.address() << 32) | (remoteAddr & 0xFFFF_FFFFL), remotePort) & 0x7FFF_FFFF;
+            hash.hash(((long)localAddr << 32) | (remoteAddr & 0xFFFF_FFFFL), remotePort) & 0x7FFF_FFFF;
         for (int i = 0; i < num; i++)
         {
             final int port = min + (int)((offset + nextEphemeral + i) % num);
@@ -273,18 +340,18 @@ public final class TcpProtocol implements IpProtocolHandler
     /** RFC 7323 §5.4: a per-connection random offset for TSval. */
     int timestampOffset(final TcpConnection c)
     {
-        return timestampOffset(c.remoteAddr, c.localPort, c.remotePort);
+        return timestampOffset(c.remoteAddr, c.ipv6 ? c.localAddr : local.address(), c.localPort, c.remotePort);
     }
 
-    private int timestampOffset(final int remoteAddr, final int localPort, final int remotePort)
+    private int timestampOffset(final int remoteAddr, final int localAddr, final int localPort, final int remotePort)
     {
-        return (int)(hash.hash(((long)remoteAddr << 32) | (local.address() & 0xFFFF_FFFFL),
+        return (int)(hash.hash(((long)remoteAddr << 32) | (localAddr & 0xFFFF_FFFFL),
             0x5453L << 32 | ((long)localPort << 16) | remotePort) >>> 32);
     }
 
     private void register(final TcpConnection c)
     {
-        table.put(c.key, c);
+        (c.ipv6 ? table6 : table).put(c.key, c);
         connections.add(c);
         c.registered = true;
     }
@@ -356,19 +423,90 @@ public final class TcpProtocol implements IpProtocolHandler
         final TcpConnection c = table.get(key(srcAddr, seg.srcPort, seg.dstPort));
         if (c != null && c.state != TcpState.CLOSED)
         {
-            if (seg.payloadLength > mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS)
-            {
-                c.counters.superSegmentsIn++; // larger than our MSS: coalesced by the kernel or sent whole (TSO)
-            }
-            c.lastTtl = rxTtl;
-            c.lastTos = rxTos;
-            TcpInput.process(c, seg, buffer, nowNs);
-            c.needsDispatch = true;
-            dirty = true;
+            processForConnection(c, seg, buffer, nowNs);
         }
         else
         {
             processNoConnection(srcAddr, seg, buffer, nowNs);
+        }
+        return true;
+    }
+
+    private void processForConnection(final TcpConnection c, final TcpRepr seg, final DirectBuffer buffer,
+        final long nowNs)
+    {
+        if (seg.payloadLength > mtu(c) - c.ipAndTcpHeaders())
+        {
+            c.counters.superSegmentsIn++; // larger than our MSS: coalesced by the kernel or sent whole (TSO)
+        }
+        c.lastTtl = rxTtl;
+        c.lastTos = rxTos;
+        TcpInput.process(c, seg, buffer, nowNs);
+        c.needsDispatch = true;
+        dirty = true;
+    }
+
+    /**
+     * A segment over IPv6 (RFC 8200 §8.1: the checksum covers the IPv6 pseudo-header). The IPv6 host delivers only
+     * packets to one of our unicast addresses from a source that is not multicast; the unspecified source is dropped
+     * here as a non-unicast one. Then as IPv4: a connection, else a listener (the same listeners), else RST.
+     */
+    @Override
+    public boolean processIpv6Datagram(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
+        final DirectBuffer buffer, final int offset, final int length, final long nowNs)
+    {
+        lastNowNs = nowNs;
+        if (!rxView.wrap(buffer, offset, length))
+        {
+            counters.malformed++;
+            return true;
+        }
+        final TcpRepr.ParseResult result = rxRepr.parse(rxView, Checksum.ipv6AddressSum(srcHi, srcLo, dstHi, dstLo),
+            config.verifyChecksum);
+        if (result != TcpRepr.ParseResult.OK)
+        {
+            if (result == TcpRepr.ParseResult.BAD_CHECKSUM)
+            {
+                counters.badChecksum++;
+            }
+            else
+            {
+                counters.malformed++;
+            }
+            return true;
+        }
+        final TcpRepr seg = rxRepr;
+        counters.segmentsIn++;
+        if (Ipv6Address.isUnspecified(srcHi, srcLo) || Ipv6Address.isMulticast(srcHi))
+        {
+            counters.notUnicast++;
+            return true;
+        }
+        if (seg.srcPort == 0 || seg.dstPort == 0)
+        {
+            counters.malformed++;
+            return true;
+        }
+        final int remoteDigest = digest(srcHi, srcLo);
+        final TcpConnection c = table6.get(key(remoteDigest, seg.srcPort, seg.dstPort));
+        if (c != null && c.state != TcpState.CLOSED && c.remoteHi == srcHi && c.remoteLo == srcLo
+            && c.localHi == dstHi && c.localLo == dstLo)
+        {
+            processForConnection(c, seg, buffer, nowNs);
+            return true;
+        }
+        rx6 = true;
+        rxSrcHi = srcHi;
+        rxSrcLo = srcLo;
+        rxDstHi = dstHi;
+        rxDstLo = dstLo;
+        try
+        {
+            processNoConnection(remoteDigest, seg, buffer, nowNs);
+        }
+        finally
+        {
+            rx6 = false;
         }
         return true;
     }
@@ -384,7 +522,7 @@ public final class TcpProtocol implements IpProtocolHandler
         if (listener == null || listener.isClosed())
         {
             counters.resetsForClosedPort++;
-            if (unclaimed != null)
+            if (unclaimed != null && !rx6)
             {
                 unclaimed.record(srcAddr, Ipv4Packet.PROTOCOL_TCP, seg.dstPort, nowNs);
             }
@@ -394,7 +532,7 @@ public final class TcpProtocol implements IpProtocolHandler
         if (seg.hasFlag(TcpPacketFlags.ACK))
         {
             // RFC 4987 §3.6: the ACK of a handshake answered with a SYN cookie finds no connection; it makes one.
-            if (!seg.hasFlag(TcpPacketFlags.SYN) && listener.cookiesRecentlySent(nowNs) &&
+            if (!seg.hasFlag(TcpPacketFlags.SYN) && !rx6 && listener.cookiesRecentlySent(nowNs) &&
                 acceptCookie(srcAddr, seg, listener, buffer, nowNs))
             {
                 return;
@@ -420,14 +558,20 @@ public final class TcpProtocol implements IpProtocolHandler
         }
         if (listener.synQueueFull() || connections.size() >= config.maxConnections)
         {
-            if (config.synCookies)
+            if (config.synCookies && !rx6)
             {
+                // SYN cookies are IPv4's only: an IPv6 SYN beyond the queue is dropped, the peer retransmits
                 sendCookie(srcAddr, seg, listener, nowNs);
             }
             else
             {
                 counters.synDroppedSynQueueFull++;
             }
+            return;
+        }
+        if (rx6 && table6.containsKey(key(srcAddr, seg.srcPort, seg.dstPort)))
+        {
+            counters.synDroppedSynQueueFull++; // the key is another peer's (a digest collision): never shared
             return;
         }
         final TcpConnection c = newChild(listener, seg, local.address(), srcAddr);
@@ -458,7 +602,8 @@ public final class TcpProtocol implements IpProtocolHandler
         final int peerScale = ts && config.windowScaling ? seg.windowScale : -1;
         final boolean sack = ts && config.sack && seg.sackPermitted;
         final int tsVal = ts ? TcpSynCookies.encodeTimestamp(
-            (int)(nowNs / 1_000_000L) + timestampOffset(srcAddr, seg.dstPort, seg.srcPort), peerScale, sack) : 0;
+            (int)(nowNs / 1_000_000L) + timestampOffset(srcAddr, local.address(), seg.dstPort, seg.srcPort),
+            peerScale, sack) : 0;
         // Our MSS option says what we can receive (RFC 6691); the cookie keeps what the peer can (for sending).
         final int mss = Math.min(0xFFFF, mtu - TcpOptionsNegotiation.IPV4_TCP_HEADERS);
         if (cookieSynAcks.offer(srcAddr, seg.dstPort, seg.srcPort, iss, seg.seq + 1,
@@ -544,10 +689,27 @@ public final class TcpProtocol implements IpProtocolHandler
         }
     }
 
+    /** An RST for a segment that matched no connection: to its source (the IPv6 one while {@link #rx6}). */
     void queueReset(final int remoteAddr, final int localPort, final int remotePort, final int seq, final int ack,
         final int flags)
     {
-        if (!resets.offer(remoteAddr, localPort, remotePort, seq, ack, flags))
+        final boolean queued = rx6
+            ? resets.offer6(rxDstHi, rxDstLo, rxSrcHi, rxSrcLo, localPort, remotePort, seq, ack, flags)
+            : resets.offer(remoteAddr, localPort, remotePort, seq, ack, flags);
+        if (!queued)
+        {
+            counters.resetsDropped++;
+        }
+        dirty = true;
+    }
+
+    /** An RST to {@code c}'s peer, from its address, either family (an abort, or a reply RFC 9293 asks for). */
+    void queueReset(final TcpConnection c, final int seq, final int ack, final int flags)
+    {
+        final boolean queued = c.ipv6
+            ? resets.offer6(c.localHi, c.localLo, c.remoteHi, c.remoteLo, c.localPort, c.remotePort, seq, ack, flags)
+            : resets.offer(c.remoteAddr, c.localPort, c.remotePort, seq, ack, flags);
+        if (!queued)
         {
             counters.resetsDropped++;
         }
@@ -641,6 +803,67 @@ public final class TcpProtocol implements IpProtocolHandler
         }
     }
 
+    /**
+     * RFC 4443 §3 errors about a segment we sent over IPv6, handled as ICMPv4's are ({@link #onIcmpError}): the quoted
+     * sequence number must be in flight (RFC 5927 §4.1); Packet Too Big lowers the connection's MSS (RFC 8201 §4:
+     * never below the IPv6 minimum link MTU, 1280); in SYN-SENT a port unreachable (code 4) refuses the connect and an
+     * administrative prohibition (1), a source address policy failure (5) or a reject route (6) fails it as
+     * prohibited, as Linux's icmpv6_err_convert does; the others are soft errors, the connect timing out with them.
+     */
+    @Override
+    public void onIcmpv6Error(final int icmpType, final int icmpCode, final long reporterHi, final long reporterLo,
+        final long dstHi, final long dstLo, final DirectBuffer quoted, final int offset, final int length,
+        final int mtu, final long nowNs)
+    {
+        lastNowNs = nowNs;
+        if (length < 8)
+        {
+            return;
+        }
+        final int localPort = quoted.getShort(offset, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int remotePort = quoted.getShort(offset + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int seq = quoted.getInt(offset + 4, java.nio.ByteOrder.BIG_ENDIAN);
+        final TcpConnection c = table6.get(key(digest(dstHi, dstLo), remotePort, localPort));
+        if (c == null || c.state == TcpState.CLOSED || c.remoteHi != dstHi || c.remoteLo != dstLo)
+        {
+            return;
+        }
+        if (!SeqNum.inRangeInclusive(seq, c.snd.una(), c.snd.max()))
+        {
+            counters.icmpIgnored++;
+            return;
+        }
+        counters.icmpErrors++;
+        if (icmpType == 2)
+        {
+            if (mtu >= 1280)
+            {
+                c.snd.onPathMtu(Math.min(mtu, mtu(c)) - TcpOptionsNegotiation.IPV6_TCP_HEADERS
+                    - (c.tsEnabled ? TcpOptionsNegotiation.TIMESTAMP_OPTION_BYTES : 0));
+            }
+            return;
+        }
+        if (icmpType != 1)
+        {
+            return; // time exceeded, parameter problem: soft errors, not reported
+        }
+        c.icmpv6ErrorFromHi = reporterHi;
+        c.icmpv6ErrorFromLo = reporterLo;
+        final boolean prohibited = icmpCode == 1 || icmpCode == 5 || icmpCode == 6;
+        if (c.state == TcpState.SYN_SENT && prohibited)
+        {
+            c.terminate(TcpError.PROHIBITED);
+        }
+        else if (c.state == TcpState.SYN_SENT && icmpCode == 4)
+        {
+            c.terminate(TcpError.REFUSED);
+        }
+        else
+        {
+            c.softError = TcpError.UNREACHABLE;
+        }
+    }
+
     void onRefusal(final TcpConnection c, final Ipv4Sender.Refusal refusal)
     {
         counters.sendRefused++;
@@ -693,7 +916,7 @@ public final class TcpProtocol implements IpProtocolHandler
             }
             else
             {
-                final Ipv4Sender.Refusal refusal = sender.lastRefusal();
+                final Ipv4Sender.Refusal refusal = c.ipv6 && ipv6 != null ? ipv6.lastRefusal() : sender.lastRefusal();
                 deviceBusy = refusal == Ipv4Sender.Refusal.DEVICE_BUSY;
                 dirty = true;
             }
@@ -714,12 +937,13 @@ public final class TcpProtocol implements IpProtocolHandler
         }
         while (!deviceBusy && !resets.isEmpty())
         {
-            if (resets.sendHead(sender, output))
+            if (resets.sendHead(sender, ipv6, output))
             {
                 counters.resetsSent++;
                 continue;
             }
-            deviceBusy = sender.lastRefusal() == Ipv4Sender.Refusal.DEVICE_BUSY;
+            deviceBusy = (resets.headIsIpv6() && ipv6 != null ? ipv6.lastRefusal() : sender.lastRefusal())
+                == Ipv4Sender.Refusal.DEVICE_BUSY;
             if (!deviceBusy)
             {
                 resets.dropHead();
@@ -742,7 +966,15 @@ public final class TcpProtocol implements IpProtocolHandler
         c.socket.receiveBufferBytes = listener.receiveBufferBytes;
         c.socket.sendBufferBytes = listener.sendBufferBytes;
         c.snd.setNoDelay(listener.noDelay);
-        c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
+        if (rx6)
+        {
+            c.setTuple6(rxDstHi, rxDstLo, digest(rxDstHi, rxDstLo), seg.dstPort, rxSrcHi, rxSrcLo, srcAddr,
+                seg.srcPort);
+        }
+        else
+        {
+            c.setTuple(localAddr, seg.dstPort, srcAddr, seg.srcPort);
+        }
         c.listener = listener;
         c.setState(TcpState.SYN_RECEIVED);
         return c;
@@ -840,9 +1072,10 @@ public final class TcpProtocol implements IpProtocolHandler
                 final int last = connections.size() - 1;
                 connections.set(i, connections.get(last));
                 connections.remove(last);
-                if (table.get(c.key) == c)
+                final Long2ObjectHashMap<TcpConnection> keyed = c.ipv6 ? table6 : table;
+                if (keyed.get(c.key) == c)
                 {
-                    table.remove(c.key);
+                    keyed.remove(c.key);
                 }
                 c.registered = false;
             }

@@ -1,5 +1,8 @@
 package io.conntest.stack.tcp;
 
+import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.stack.wire.Ipv6Address;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -246,6 +249,35 @@ public final class TcpSocket
     public TcpError error()
     {
         return c.error;
+    }
+
+    /** Whether the connection runs over IPv6 (its addresses by {@link #remoteAddressText()}). */
+    public boolean isIpv6()
+    {
+        return c.ipv6;
+    }
+
+    /** The peer's address as text: dotted IPv4, or IPv6 in RFC 5952 form (no brackets). Allocates: not per packet. */
+    public String remoteAddressText()
+    {
+        return c.ipv6 ? Ipv6Address.format(c.remoteHi, c.remoteLo) : Ipv4Address.toString(c.remoteAddr);
+    }
+
+    /** Our address on this connection as text, either family. Allocates. */
+    public String localAddressText()
+    {
+        return c.ipv6 ? Ipv6Address.format(c.localHi, c.localLo) : Ipv4Address.toString(c.localAddr);
+    }
+
+    /** Who sent the last ICMP or ICMPv6 error taken for this connection, as text; null when none. Allocates. */
+    public String icmpErrorSource()
+    {
+        if (c.ipv6)
+        {
+            return c.icmpv6ErrorFromHi == 0 && c.icmpv6ErrorFromLo == 0 ? null
+                : Ipv6Address.format(c.icmpv6ErrorFromHi, c.icmpv6ErrorFromLo);
+        }
+        return c.icmpErrorFrom == 0 ? null : Ipv4Address.toString(c.icmpErrorFrom);
     }
 
     /**

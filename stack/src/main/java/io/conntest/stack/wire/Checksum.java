@@ -113,6 +113,25 @@ public final class Checksum
             + (length >>> 16) + (length & 0xFFFF) + (nextHeader & 0xFF);
     }
 
+    /**
+     * The address part of the IPv4 pseudo-header (RFC 9293 §3.1): what {@link #addPseudoHeader} adds for the
+     * addresses, so a transport can keep one sum per family and add protocol and length itself.
+     */
+    public static long ipv4AddressSum(final int srcAddr, final int dstAddr)
+    {
+        return (srcAddr >>> 16) + (srcAddr & 0xFFFF) + (dstAddr >>> 16) + (dstAddr & 0xFFFF);
+    }
+
+    /**
+     * The address part of the IPv6 pseudo-header (RFC 8200 §8.1). With it, the rest of the pseudo-header (the
+     * upper-layer length, below 65,536 without jumbograms, and the next header) sums exactly as IPv4's protocol and
+     * length do, so one code path checksums both families.
+     */
+    public static long ipv6AddressSum(final long srcHi, final long srcLo, final long dstHi, final long dstLo)
+    {
+        return words(srcHi) + words(srcLo) + words(dstHi) + words(dstLo);
+    }
+
     /** The four 16-bit words of a long, summed (each below 2^16, so four fit an int-sized total). */
     private static long words(final long v)
     {

@@ -159,7 +159,16 @@ public final class TcpPacket
     /** Whether the checksum over the pseudo-header and the whole segment verifies (RFC 9293 §3.1). */
     public boolean checksumValid(final int srcAddr, final int dstAddr)
     {
-        long sum = Checksum.addPseudoHeader(0, srcAddr, dstAddr, 6, length);
+        return checksumValid(Checksum.ipv4AddressSum(srcAddr, dstAddr));
+    }
+
+    /**
+     * As {@link #checksumValid(int, int)} with the pseudo-header's addresses already summed
+     * ({@link Checksum#ipv4AddressSum}, {@link Checksum#ipv6AddressSum}): either family.
+     */
+    public boolean checksumValid(final long addressSum)
+    {
+        long sum = addressSum + 6 + (length & 0xFFFF);
         sum = Checksum.add(sum, buffer, offset, length);
         return Checksum.verifies(sum);
     }
@@ -222,14 +231,26 @@ public final class TcpPacket
      */
     public void fillPseudoHeaderChecksum(final int srcAddr, final int dstAddr)
     {
-        final long sum = Checksum.addPseudoHeader(0, srcAddr, dstAddr, 6, length);
+        fillPseudoHeaderChecksum(Checksum.ipv4AddressSum(srcAddr, dstAddr));
+    }
+
+    /** As {@link #fillPseudoHeaderChecksum(int, int)} with the addresses already summed (either family). */
+    public void fillPseudoHeaderChecksum(final long addressSum)
+    {
+        final long sum = addressSum + 6 + (length & 0xFFFF);
         checksum(~Checksum.finish(sum) & 0xFFFF);
     }
 
     public void fillChecksum(final int srcAddr, final int dstAddr)
     {
+        fillChecksum(Checksum.ipv4AddressSum(srcAddr, dstAddr));
+    }
+
+    /** As {@link #fillChecksum(int, int)} with the addresses already summed (either family). */
+    public void fillChecksum(final long addressSum)
+    {
         checksum(0);
-        long sum = Checksum.addPseudoHeader(0, srcAddr, dstAddr, 6, length);
+        long sum = addressSum + 6 + (length & 0xFFFF);
         sum = Checksum.add(sum, buffer, offset, length);
         checksum(Checksum.finish(sum));
     }

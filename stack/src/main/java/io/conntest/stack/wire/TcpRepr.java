@@ -97,12 +97,21 @@ public final class TcpRepr
      */
     public ParseResult parse(final TcpPacket view, final int srcAddr, final int dstAddr, final boolean verifyChecksum)
     {
+        return parse(view, Checksum.ipv4AddressSum(srcAddr, dstAddr), verifyChecksum);
+    }
+
+    /**
+     * As {@link #parse(TcpPacket, int, int, boolean)} with the pseudo-header's addresses already summed
+     * ({@link Checksum#ipv4AddressSum}, {@link Checksum#ipv6AddressSum}): either family.
+     */
+    public ParseResult parse(final TcpPacket view, final long addressSum, final boolean verifyChecksum)
+    {
         clear();
         if (view.length() < TcpPacket.HEADER_LENGTH)
         {
             return ParseResult.TOO_SHORT;
         }
-        if (verifyChecksum && !view.checksumValid(srcAddr, dstAddr))
+        if (verifyChecksum && !view.checksumValid(addressSum))
         {
             return ParseResult.BAD_CHECKSUM;
         }
@@ -265,6 +274,17 @@ public final class TcpRepr
         final TcpPacket view, final MutableDirectBuffer buffer, final int offset, final int segmentLength,
         final int srcAddr, final int dstAddr, final boolean partialChecksum)
     {
+        return emit(view, buffer, offset, segmentLength, Checksum.ipv4AddressSum(srcAddr, dstAddr), partialChecksum);
+    }
+
+    /**
+     * As {@link #emit(TcpPacket, MutableDirectBuffer, int, int, int, int, boolean)} with the pseudo-header's
+     * addresses already summed ({@link Checksum#ipv4AddressSum}, {@link Checksum#ipv6AddressSum}): either family.
+     */
+    public int emit(
+        final TcpPacket view, final MutableDirectBuffer buffer, final int offset, final int segmentLength,
+        final long addressSum, final boolean partialChecksum)
+    {
         final int headerLength = headerLength();
         if (headerLength > TcpPacket.MAX_HEADER_LENGTH || segmentLength < headerLength)
         {
@@ -337,11 +357,11 @@ public final class TcpRepr
         }
         if (partialChecksum)
         {
-            view.fillPseudoHeaderChecksum(srcAddr, dstAddr);
+            view.fillPseudoHeaderChecksum(addressSum);
         }
         else
         {
-            view.fillChecksum(srcAddr, dstAddr);
+            view.fillChecksum(addressSum);
         }
         return headerLength;
     }

@@ -13,6 +13,7 @@ import io.conntest.stack.tcp.TcpState;
 import io.conntest.stack.tcp.service.EchoService;
 import io.conntest.stack.testing.ManualClock;
 import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.stack.wire.Ipv6Address;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -26,6 +27,9 @@ final class OffloadLink
     static final int A = Ipv4Address.parse("10.0.0.1");
     static final int B = Ipv4Address.parse("10.0.0.2");
     static final long STEP_NS = 10_000;
+    /** IPv6 mode: A and B also have these addresses (configured, through DAD), and the client connects to B's. */
+    static final long[] A6 = Ipv6Address.parse("fd00:c0:6::1");
+    static final long[] B6 = Ipv6Address.parse("fd00:c0:6::2");
 
     final ManualClock clock = new ManualClock(1_000_000_000L);
     final InMemoryDevicePair pair;
@@ -35,6 +39,7 @@ final class OffloadLink
     final TcpProtocol tcpA;
     final TcpProtocol tcpB;
     final EchoService echo;
+    final boolean ipv6;
     TcpSocket client;
     long written;
     long received;
@@ -42,6 +47,14 @@ final class OffloadLink
 
     OffloadLink(final InMemoryDevicePair.LinkOffload offload, final FaultConfig faultConfig, final long seed)
     {
+        this(offload, faultConfig, seed, false);
+    }
+
+    /** With {@code ipv6}: TCP between A's and B's IPv6 addresses, once both passed DAD (simulated time). */
+    OffloadLink(final InMemoryDevicePair.LinkOffload offload, final FaultConfig faultConfig, final long seed,
+        final boolean ipv6)
+    {
+        this.ipv6 = ipv6;
         pair = new InMemoryDevicePair(1500, offload == InMemoryDevicePair.LinkOffload.SUPER_FRAMES ? 256 : 4096,
             offload);
         FrameDevice devA = pair.a();
@@ -62,6 +75,35 @@ final class OffloadLink
         a.addProtocol(tcpA);
         b.addProtocol(tcpB);
         echo = new EchoService(tcpB, 7, 4);
+        if (ipv6)
+        {
+            a.ipv6().addStaticAddress(A6[0], A6[1], 64);
+            b.ipv6().addStaticAddress(B6[0], B6[1], 64);
+            for (int i = 0; i < 100_000 && (a.ipv6().globalAddress() == null || b.ipv6().globalAddress() == null); i++)
+            {
+                step();
+            }
+            if (a.ipv6().globalAddress() == null || b.ipv6().globalAddress() == null)
+            {
+                throw new IllegalStateException("DAD did not finish: " + a.ipv6().addresses() + " "
+                    + b.ipv6().addresses());
+            }
+        }
+    }
+
+    /** Opens the client and connects it to B's echo service, over IPv6 in IPv6 mode. */
+    TcpSocket connectClient()
+    {
+        client = tcpA.openSocket();
+        if (ipv6)
+        {
+            client.connect6(B6[0], B6[1], 7);
+        }
+        else
+        {
+            client.connect(B, 7);
+        }
+        return client;
     }
 
     static byte pattern(final long position)
@@ -98,8 +140,7 @@ final class OffloadLink
     {
         final UnsafeBuffer out = new UnsafeBuffer(new byte[65536]);
         final UnsafeBuffer in = new UnsafeBuffer(new byte[65536]);
-        client = tcpA.openSocket();
-        client.connect(B, 7);
+        connectClient();
         final long end = clock.nowNs() + maxSimNs;
         while (received < bytes && clock.nowNs() < end && client.state() != TcpState.CLOSED)
         {

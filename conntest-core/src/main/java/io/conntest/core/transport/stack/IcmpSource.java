@@ -18,4 +18,10 @@ final class IcmpSource
     {
         return address == 0 ? "" : " (ICMP from " + Ipv4Address.toString(address) + ")";
     }
+
+    /** As {@link #describe(int)} for an address already in text, either family (ICMPv6 too); null: "". */
+    static String describe(final String address)
+    {
+        return address == null ? "" : (address.indexOf(':') >= 0 ? " (ICMPv6 from " : " (ICMP from ") + address + ")";
+    }
 }

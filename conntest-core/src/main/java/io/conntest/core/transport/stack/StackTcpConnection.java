@@ -12,6 +12,7 @@ import io.conntest.stack.tcp.TcpReadHandler;
 import io.conntest.stack.tcp.TcpSocket;
 import io.conntest.stack.tcp.TcpSocketListener;
 import io.conntest.stack.tcp.TcpStats;
+import io.conntest.core.transport.HostText;
 import io.conntest.stack.wire.Ipv4Address;
 
 /**
@@ -155,7 +156,7 @@ final class StackTcpConnection implements Connection, TcpSocketListener, TcpRead
     @Override
     public void onError(final TcpSocket s, final TcpError error)
     {
-        final String where = "tcp " + remoteHost + ":" + remotePort + ": ";
+        final String where = "tcp " + HostText.withPort(remoteHost, remotePort) + ": ";
         switch (error)
         {
             case REFUSED:
@@ -169,12 +170,12 @@ final class StackTcpConnection implements Connection, TcpSocketListener, TcpRead
                     transport.host().nowNs());
                 break;
             case UNREACHABLE:
-                end(FailureReason.UNREACHABLE, where + "host unreachable" + IcmpSource.describe(s.icmpErrorFrom()),
+                end(FailureReason.UNREACHABLE, where + "host unreachable" + IcmpSource.describe(s.icmpErrorSource()),
                     transport.host().nowNs());
                 break;
             case PROHIBITED:
                 end(FailureReason.UNREACHABLE, where + "administratively prohibited (a firewall rejected it)"
-                    + IcmpSource.describe(s.icmpErrorFrom()), transport.host().nowNs());
+                    + IcmpSource.describe(s.icmpErrorSource()), transport.host().nowNs());
                 break;
             default:
                 end(FailureReason.LOCAL, where + "no free port or connection slot", transport.host().nowNs());
@@ -250,7 +251,7 @@ final class StackTcpConnection implements Connection, TcpSocketListener, TcpRead
     @Override
     public String localHost()
     {
-        return localHost;
+        return socket.isIpv6() ? socket.localAddressText() : localHost;
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.conntest.core.transport.Listener;
 import io.conntest.core.transport.TransportProtocol;
 import io.conntest.stack.tcp.TcpListener;
 import io.conntest.stack.tcp.TcpSocket;
-import io.conntest.stack.wire.Ipv4Address;
 
 /** A TCP listener on the stack: every accepted socket becomes a {@link StackTcpConnection}. */
 final class StackTcpListener implements Listener, TcpListener.AcceptListener
@@ -35,7 +34,7 @@ final class StackTcpListener implements Listener, TcpListener.AcceptListener
         while ((socket = listener.accept()) != null)
         {
             final StackTcpConnection connection = new StackTcpConnection(transport, socket,
-                Ipv4Address.toString(socket.remoteAddress()), socket.remotePort(), null);
+                socket.remoteAddressText(), socket.remotePort(), null);
             transport.add(connection);
             // onConnected follows from the socket's own event, which accept() raised.
             connection.handler(acceptHandler.onAccepted(connection, transport.host().nowNs()));
