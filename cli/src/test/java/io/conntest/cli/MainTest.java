@@ -173,6 +173,7 @@ class MainTest
             {"--bogus", "--bogus"},
             {"fortnight", "lab", "--duration", "fortnight"},
             {"--instances", "lab", "--instances", "1"},
+            {"--ipv6 needs the TAP stack", "lab", "--ipv6", "--stack", "kernel"},
             {"5xb", "--name", "s", "--connect", "tcp://127.0.0.1:1234?packet-size=5xb"},
             {"colour", "--name", "s", "--connect", "tcp://127.0.0.1:1234?colour=red"},
             {"127.0.0.1", "--name", "s", "--connect", "tcp://127.0.0.1"},
