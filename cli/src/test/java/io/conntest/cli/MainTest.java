@@ -45,7 +45,8 @@ class MainTest
         assertEquals(0, run("--help"));
         final String help = out.toString(StandardCharsets.UTF_8);
         for (final String option : new String[] {"--name", "--listen", "--connect", "--timeout", "--duration", "--tap",
-            "--ipv4", "--ipv4-gateway", "--ipv6 auto|off|ADDR/PREFIX", "--ipv6-gateway", "--mac", "--mtu", "--pcap", "--ui", "--busy-poll", "--ui-emphasis", "--interval",
+            "--ipv4", "--ipv4-gateway", "--ipv6=auto|off|ADDR/PREFIX", "--ipv6-gateway=ADDR", "--mac", "--mtu",
+            "--pcap", "--ui", "--busy-poll", "--ui-emphasis", "--interval",
             "--logfile",
             "probe", "lab", "Instance:", "Network (kernel sockets unless --tap):", "Output:", "Examples:",
             "conntest --name sender --connect 'tcp://127.0.0.1:1234?monitor-bandwidth&packet-size=5mb'"})
