@@ -32,7 +32,8 @@ import io.conntest.tap.netns.NetworkNamespace;
  * holds no packet from it and no advertisement of it), while a second configured address passes DAD and answers. A
  * configured address that passes DAD answers the kernel's {@code ping -6} 10 of 10, and a host in a second namespace
  * behind the kernel as a router reaches it too: the stack's replies to that off-link host leave towards the gateway's
- * MAC (RFC 4861 §5.2: next hop the default router).
+ * MAC (RFC 4861 §5.2: next hop the default router); and the stack's own TCP connection to a conntest on that host's
+ * kernel sockets goes through the gateway, at the first attempt (the engine starts once DAD passed).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class Ipv6StaticCliTest
@@ -119,9 +120,19 @@ class Ipv6StaticCliTest
             far.ip("-6", "route", "add", "default", "via", "fd00:c1::1").check();
             final String routerMac = router.ip("-br", "link", "show", "ct0").output().trim().split("\\s+")[2];
             final Path pcap = dir.resolve("gw.pcap");
+            // a conntest on the far host's kernel sockets, for the stack to dial off-link
+            final CliRun kernel = new CliRun("--name", "far", "--listen", "tcp:[" + FAR + "]:7001", "--duration",
+                "16s", "--ui", "json");
+            final Thread farRun = far.newThread("far", kernel::run);
+            farRun.start();
+            kernel.awaitLine(l -> l.contains("\"event\":\"listening\""), 10_000);
+            // --offload none: with offloads the router's forwarded TCP segments reach the TAP with a partial checksum
+            // (virtio NEEDS_CSUM) and the IPv6 receive path, which gets no FrameMetadata.checksumTrusted() as the
+            // IPv4 one does, drops the SYN-ACK as a bad checksum (seen 16:15 in this test's capture; a stack issue)
             final CliRun stack = new CliRun("--name", "s", "--tap", "ct0", "--ipv4", "10.0.0.2/24", "--mac",
-                STACK_MAC, "--ipv6", STACK + "/64", "--ipv6-gateway", KERNEL, "--listen", "tcp:7000", "--pcap",
-                pcap.toString(), "--duration", "12s", "--ui", "json");
+                STACK_MAC, "--ipv6", STACK + "/64", "--ipv6-gateway", KERNEL, "--listen", "tcp:7000", "--connect",
+                "tcp://[" + FAR + "]:7001", "--offload", "none", "--pcap", pcap.toString(), "--duration", "12s",
+                "--ui", "json");
             final Thread run = router.newThread("stack", stack::run);
             run.start();
             stack.awaitLine(l -> l.contains("\"event\":\"ipv6\"") && l.contains(STACK + " preferred"), 20_000);
@@ -134,6 +145,15 @@ class Ipv6StaticCliTest
             final String start = stack.lines().stream().filter(l -> l.contains("\"event\":\"start\"")).findFirst()
                 .orElse("");
             assertTrue(start.contains("ipv6 via " + KERNEL), start);
+            // TCP to the off-link host: up at the first attempt, its peer named
+            assertTrue(stack.lines().stream().noneMatch(l -> l.contains("\"event\":\"connect_failed\"")),
+                String.join("\n", stack.lines()));
+            assertTrue(stack.lines().stream().anyMatch(l -> l.contains("\"event\":\"hello\"")
+                && l.contains("\"peer_name\":\"far\"")), String.join("\n", stack.lines()));
+            assertTrue(count(pcap, "eth.src == " + STACK_MAC + " && eth.dst == " + routerMac
+                + " && tcp.flags.syn == 1 && ipv6.dst == " + FAR) >= 1);
+            farRun.join(30_000);
+            assertEquals(0, kernel.exitCode(), kernel.err());
             // the replies to the off-link host went to the gateway's MAC (the only MAC on the link but ours; the
             // count proves each left the stack addressed to it)
             assertEquals(10, count(pcap, "eth.src == " + STACK_MAC + " && eth.dst == " + routerMac
