@@ -474,7 +474,7 @@ public final class Interface implements Ipv4Sender
                 break;
             case EthernetFrame.ETHERTYPE_IPV6:
                 ipv6.process(eth.buffer(), EthernetFrame.HEADER_LENGTH, eth.payloadLength(), eth.source(),
-                    MacAddress.isGroup(dst), nowNs);
+                    MacAddress.isGroup(dst), checksumTrusted, nowNs);
                 break;
             default:
                 counters.increment(InterfaceCounter.ETHERNET_UNKNOWN_TYPE);

@@ -77,6 +77,17 @@ public interface IpProtocolHandler
     }
 
     /**
+     * As {@link #processIpv6Datagram(long, long, long, long, DirectBuffer, int, int, long)}, with
+     * {@code checksumTrusted} when the device verified the checksum or left it partial for the local host (offloads,
+     * as for IPv4): the handler then skips its verification. The default ignores the flag and verifies.
+     */
+    default boolean processIpv6Datagram(long srcHi, long srcLo, long dstHi, long dstLo, DirectBuffer buffer,
+        int offset, int length, boolean checksumTrusted, long nowNs)
+    {
+        return processIpv6Datagram(srcHi, srcLo, dstHi, dstLo, buffer, offset, length, nowNs);
+    }
+
+    /**
      * An ICMPv6 error (RFC 4443 §3) about a packet this protocol sent to {@code dstHi, dstLo}.
      *
      * @param icmpType 1 destination unreachable, 2 packet too big, 3 time exceeded, 4 parameter problem.

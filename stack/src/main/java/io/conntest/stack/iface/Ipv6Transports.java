@@ -40,7 +40,7 @@ final class Ipv6Transports implements Ipv6Transport, Ipv6Sender
     @Override
     public boolean onPacket(final int nextHeader, final long srcHi, final long srcLo, final long dstHi,
         final long dstLo, final int hopLimit, final int trafficClass, final DirectBuffer buffer, final int offset,
-        final int length, final long nowNs)
+        final int length, final boolean checksumTrusted, final long nowNs)
     {
         final IpProtocolHandler handler = byProtocol[nextHeader];
         if (handler == null)
@@ -48,7 +48,8 @@ final class Ipv6Transports implements Ipv6Transport, Ipv6Sender
             return false;
         }
         handler.onIpHeader(hopLimit, trafficClass);
-        return handler.processIpv6Datagram(srcHi, srcLo, dstHi, dstLo, buffer, offset, length, nowNs);
+        return handler.processIpv6Datagram(srcHi, srcLo, dstHi, dstLo, buffer, offset, length, checksumTrusted,
+            nowNs);
     }
 
     @Override

@@ -77,6 +77,8 @@ public final class Ipv6Host
     private final NdpMessage ndp = new NdpMessage();
     private boolean started;
     private boolean autoconfigure;
+    /** The frame being processed came with its checksum vouched for or left partial (not for a reassembled one). */
+    private boolean rxChecksumTrusted;
     private int selectedSource = -1;
     private Ipv6Transport transport;
     /** Configured addresses, added (tentative, DAD) at the first poll: {hi, lo, prefix length} each. */
@@ -292,6 +294,19 @@ public final class Ipv6Host
     public void process(final DirectBuffer buffer, final int offset, final int length, final long srcMac,
         final boolean linkGroup, final long nowNs)
     {
+        process(buffer, offset, length, srcMac, linkGroup, false, nowNs);
+    }
+
+    /**
+     * As {@link #process(DirectBuffer, int, int, long, boolean, long)}; {@code checksumTrusted} when the device
+     * vouches for the upper-layer checksum or left it to be completed (a TAP with offloads: the kernel's own TCP and
+     * UDP arrive with only the pseudo-header sum, NEEDS_CSUM): TCP and UDP then skip their verification. ICMPv6 is
+     * verified anyway (the kernel completes its checksums).
+     */
+    public void process(final DirectBuffer buffer, final int offset, final int length, final long srcMac,
+        final boolean linkGroup, final boolean checksumTrusted, final long nowNs)
+    {
+        rxChecksumTrusted = checksumTrusted;
         if (!ip.wrapChecked(buffer, offset, length))
         {
             counters.increment(Ipv6Counter.IPV6_MALFORMED);
@@ -377,7 +392,8 @@ public final class Ipv6Host
                 return;
             }
             if (transport != null && transport.onPacket(upperProtocol, srcHi, srcLo, dstHi, dstLo, ip.hopLimit(),
-                ip.trafficClass(), buffer, upperAt, offset + ipLength - upperAt, nowNs))
+                ip.trafficClass(), buffer, upperAt, offset + ipLength - upperAt, rxChecksumTrusted && !reassembled,
+                nowNs))
             {
                 return;
             }

@@ -16,11 +16,13 @@ public interface Ipv6Transport
      * @param nextHeader    the upper-layer protocol (6 TCP, 17 UDP).
      * @param hopLimit      the packet's hop limit as it arrived.
      * @param trafficClass  its Traffic Class byte (DSCP and ECN, RFC 8200 §7).
+     * @param checksumTrusted the device vouched for the upper-layer checksum or left it partial (offloads): do not
+     *                      verify it.
      * @return false when nothing took it: the host then answers a Destination Unreachable, port unreachable
      *         (RFC 4443 §3.1 code 4).
      */
     boolean onPacket(int nextHeader, long srcHi, long srcLo, long dstHi, long dstLo, int hopLimit, int trafficClass,
-        DirectBuffer buffer, int offset, int length, long nowNs);
+        DirectBuffer buffer, int offset, int length, boolean checksumTrusted, long nowNs);
 
     /**
      * An ICMPv6 error about a packet we sent (RFC 4443 §3) whose quoted header names {@code nextHeader}.

@@ -73,7 +73,14 @@ public final class SoftwareOffload
         final int type = metadata.gsoType() & ~FrameMetadata.GSO_ECN;
         if (type == FrameMetadata.GSO_UDP_L4)
         {
-            return segmentUdpV4(frame, offset, length, metadata.gsoSize(), sink);
+            // USO carries no family in its GSO type: the Ethernet type says which
+            return (frame.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) == 0x86DD
+                ? segmentUdpV6(frame, offset, length, metadata.gsoSize(), sink)
+                : segmentUdpV4(frame, offset, length, metadata.gsoSize(), sink);
+        }
+        if (type == FrameMetadata.GSO_TCPV6)
+        {
+            return segmentTcpV6(frame, offset, length, metadata.gsoSize(), sink);
         }
         if (type != FrameMetadata.GSO_TCPV4)
         {
@@ -103,15 +110,47 @@ public final class SoftwareOffload
         {
             return -1;
         }
-        final int headers = ETH + ihl + 8;
-        final int payload = total - ihl - 8;
-        if (headers + Math.min(gsoSize, payload) > scratch.capacity())
+        final long addressSum = Checksum.ipv4AddressSum(frame.getInt(ip + 12, ByteOrder.BIG_ENDIAN),
+            frame.getInt(ip + 16, ByteOrder.BIG_ENDIAN));
+        return segmentUdp(frame, offset, ihl, total, gsoSize, addressSum, false, sink);
+    }
+
+    /**
+     * Cuts a UDP/IPv6 super-datagram (GSO_UDP_L4 over IPv6: USO6, what a kernel socket with {@code UDP_SEGMENT}
+     * hands a TAP with {@code TUN_F_USO6}) as {@link #segmentUdpV4} does, the IPv6 payload length set per datagram
+     * and the checksum over the IPv6 pseudo-header (RFC 8200 §8.1). A UDP header right after the IPv6 one only.
+     */
+    private int segmentUdpV6(final DirectBuffer frame, final int offset, final int length, final int gsoSize,
+        final Sink sink)
+    {
+        if (length < ETH + 40 + 8 || (frame.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x86DD)
         {
             return -1;
         }
-        final int srcAddr = frame.getInt(ip + 12, ByteOrder.BIG_ENDIAN);
-        final int dstAddr = frame.getInt(ip + 16, ByteOrder.BIG_ENDIAN);
-        final int id = frame.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int ip = offset + ETH;
+        final int total = 40 + (frame.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        if ((frame.getByte(ip) & 0xF0) != 0x60 || frame.getByte(ip + 6) != 17 || total < 40 + 8
+            || ETH + total > length)
+        {
+            return -1;
+        }
+        final long addressSum = Checksum.ipv6AddressSum(frame.getLong(ip + 8, ByteOrder.BIG_ENDIAN),
+            frame.getLong(ip + 16, ByteOrder.BIG_ENDIAN), frame.getLong(ip + 24, ByteOrder.BIG_ENDIAN),
+            frame.getLong(ip + 32, ByteOrder.BIG_ENDIAN));
+        return segmentUdp(frame, offset, 40, total, gsoSize, addressSum, true, sink);
+    }
+
+    /** The UDP cut both families share; {@code ipLength} is the IP header's length, {@code total} the packet's. */
+    private int segmentUdp(final DirectBuffer frame, final int offset, final int ipLength, final int total,
+        final int gsoSize, final long addressSum, final boolean ipv6, final Sink sink)
+    {
+        final int headers = ETH + ipLength + 8;
+        final int payload = total - ipLength - 8;
+        if (gsoSize <= 0 || headers + Math.min(gsoSize, payload) > scratch.capacity())
+        {
+            return -1;
+        }
+        final int id = frame.getShort(offset + ETH + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         int sent = 0;
         int done = 0;
         do
@@ -119,14 +158,21 @@ public final class SoftwareOffload
             final int piece = Math.min(gsoSize, payload - done);
             scratch.putBytes(0, frame, offset, headers);
             scratch.putBytes(headers, frame, offset + headers + done, piece);
-            scratch.putShort(ETH + 2, (short)(ihl + 8 + piece), ByteOrder.BIG_ENDIAN);
-            scratch.putShort(ETH + 4, (short)(id + sent), ByteOrder.BIG_ENDIAN);
-            scratch.putShort(ETH + 10, (short)0);
-            scratch.putShort(ETH + 10, (short)Checksum.compute(scratch, ETH, ihl), ByteOrder.BIG_ENDIAN);
-            final int u = ETH + ihl;
+            if (ipv6)
+            {
+                scratch.putShort(ETH + 4, (short)(8 + piece), ByteOrder.BIG_ENDIAN);
+            }
+            else
+            {
+                scratch.putShort(ETH + 2, (short)(ipLength + 8 + piece), ByteOrder.BIG_ENDIAN);
+                scratch.putShort(ETH + 4, (short)(id + sent), ByteOrder.BIG_ENDIAN);
+                scratch.putShort(ETH + 10, (short)0);
+                scratch.putShort(ETH + 10, (short)Checksum.compute(scratch, ETH, ipLength), ByteOrder.BIG_ENDIAN);
+            }
+            final int u = ETH + ipLength;
             scratch.putShort(u + 4, (short)(8 + piece), ByteOrder.BIG_ENDIAN);
             scratch.putShort(u + 6, (short)0);
-            long sum = Checksum.addPseudoHeader(0, srcAddr, dstAddr, 17, 8 + piece);
+            long sum = addressSum + 17 + 8 + piece;
             sum = Checksum.add(sum, scratch, u, 8 + piece);
             final int checksum = Checksum.finish(sum);
             scratch.putShort(u + 6, (short)(checksum == 0 ? 0xFFFF : checksum), ByteOrder.BIG_ENDIAN);
@@ -138,6 +184,11 @@ public final class SoftwareOffload
         return sent;
     }
 
+    /**
+     * Cuts a TCP/IPv4 super-segment ({@code GSO_TCPV4}) into segments of {@code gsoSize} payload bytes, as Linux's
+     * {@code tcp_gso_segment} does: the IPv4 total length, identification (+1 each) and header checksum redone, the
+     * sequence number advanced, FIN and PSH on the last only, CWR on the first only, a full TCP checksum.
+     */
     private int segmentTcpV4(final DirectBuffer frame, final int offset, final int length, final int gsoSize,
         final Sink sink)
     {
@@ -153,17 +204,50 @@ public final class SoftwareOffload
         {
             return -1;
         }
-        final int tcp = ip + ihl;
-        final int thl = ((frame.getByte(tcp + 12) & 0xF0) >>> 4) * 4;
-        if (thl < 20 || ihl + thl > total)
+        final long addressSum = Checksum.ipv4AddressSum(frame.getInt(ip + 12, ByteOrder.BIG_ENDIAN),
+            frame.getInt(ip + 16, ByteOrder.BIG_ENDIAN));
+        return segmentTcp(frame, offset, ihl, total, gsoSize, addressSum, false, sink);
+    }
+
+    /**
+     * Cuts a TCP/IPv6 super-segment ({@code GSO_TCPV6}, what a TAP with {@code TUN_F_TSO6} is handed by the kernel's
+     * TCP over IPv6) as {@link #segmentTcpV4} does, the IPv6 payload length set per segment (RFC 8200 §3; IPv6 has
+     * no header checksum or identification to redo). Only a TCP header right after the IPv6 header is taken: the
+     * kernel's TCP adds no extension header.
+     */
+    private int segmentTcpV6(final DirectBuffer frame, final int offset, final int length, final int gsoSize,
+        final Sink sink)
+    {
+        if (length < ETH + 40 + 20 || (frame.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) != 0x86DD)
         {
             return -1;
         }
-        final int headers = ETH + ihl + thl;
-        final int payload = total - ihl - thl;
-        final int srcAddr = frame.getInt(ip + 12, ByteOrder.BIG_ENDIAN);
-        final int dstAddr = frame.getInt(ip + 16, ByteOrder.BIG_ENDIAN);
-        final int id = frame.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int ip = offset + ETH;
+        final int total = 40 + (frame.getShort(ip + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        if ((frame.getByte(ip) & 0xF0) != 0x60 || frame.getByte(ip + 6) != 6 || total < 40 + 20
+            || ETH + total > length)
+        {
+            return -1;
+        }
+        final long addressSum = Checksum.ipv6AddressSum(frame.getLong(ip + 8, ByteOrder.BIG_ENDIAN),
+            frame.getLong(ip + 16, ByteOrder.BIG_ENDIAN), frame.getLong(ip + 24, ByteOrder.BIG_ENDIAN),
+            frame.getLong(ip + 32, ByteOrder.BIG_ENDIAN));
+        return segmentTcp(frame, offset, 40, total, gsoSize, addressSum, true, sink);
+    }
+
+    /** The cut both families share; {@code ipLength} is the IP header's length, {@code total} the packet's. */
+    private int segmentTcp(final DirectBuffer frame, final int offset, final int ipLength, final int total,
+        final int gsoSize, final long addressSum, final boolean ipv6, final Sink sink)
+    {
+        final int tcp = offset + ETH + ipLength;
+        final int thl = ((frame.getByte(tcp + 12) & 0xF0) >>> 4) * 4;
+        if (thl < 20 || ipLength + thl > total || gsoSize <= 0)
+        {
+            return -1;
+        }
+        final int headers = ETH + ipLength + thl;
+        final int payload = total - ipLength - thl;
+        final int id = frame.getShort(offset + ETH + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         final int seq = frame.getInt(tcp + 4, ByteOrder.BIG_ENDIAN);
         final int flags = frame.getByte(tcp + 13) & 0xFF;
         int sent = 0;
@@ -174,13 +258,20 @@ public final class SoftwareOffload
             final boolean last = done + piece >= payload;
             scratch.putBytes(0, frame, offset, headers);
             scratch.putBytes(headers, frame, offset + headers + done, piece);
-            // IPv4: total length, identification, header checksum.
-            scratch.putShort(ETH + 2, (short)(ihl + thl + piece), ByteOrder.BIG_ENDIAN);
-            scratch.putShort(ETH + 4, (short)(id + sent), ByteOrder.BIG_ENDIAN);
-            scratch.putShort(ETH + 10, (short)0);
-            scratch.putShort(ETH + 10, (short)Checksum.compute(scratch, ETH, ihl), ByteOrder.BIG_ENDIAN);
+            if (ipv6)
+            {
+                scratch.putShort(ETH + 4, (short)(thl + piece), ByteOrder.BIG_ENDIAN);
+            }
+            else
+            {
+                // IPv4: total length, identification, header checksum.
+                scratch.putShort(ETH + 2, (short)(ipLength + thl + piece), ByteOrder.BIG_ENDIAN);
+                scratch.putShort(ETH + 4, (short)(id + sent), ByteOrder.BIG_ENDIAN);
+                scratch.putShort(ETH + 10, (short)0);
+                scratch.putShort(ETH + 10, (short)Checksum.compute(scratch, ETH, ipLength), ByteOrder.BIG_ENDIAN);
+            }
             // TCP: sequence number, flags, checksum.
-            final int t = ETH + ihl;
+            final int t = ETH + ipLength;
             scratch.putInt(t + 4, seq + done, ByteOrder.BIG_ENDIAN);
             int f = flags;
             if (!last)
@@ -193,7 +284,7 @@ public final class SoftwareOffload
             }
             scratch.putByte(t + 13, (byte)f);
             scratch.putShort(t + 16, (short)0);
-            long sum = Checksum.addPseudoHeader(0, srcAddr, dstAddr, 6, thl + piece);
+            long sum = addressSum + 6 + thl + piece;
             sum = Checksum.add(sum, scratch, t, thl + piece);
             scratch.putShort(t + 16, (short)Checksum.finish(sum), ByteOrder.BIG_ENDIAN);
             sink.onSegment(scratch, 0, headers + piece);

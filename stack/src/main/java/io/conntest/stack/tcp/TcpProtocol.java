@@ -455,6 +455,15 @@ public final class TcpProtocol implements IpProtocolHandler
     public boolean processIpv6Datagram(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
         final DirectBuffer buffer, final int offset, final int length, final long nowNs)
     {
+        return processIpv6Datagram(srcHi, srcLo, dstHi, dstLo, buffer, offset, length, false, nowNs);
+    }
+
+    /** As IPv4's: with {@code checksumTrusted} (offloads) the checksum is not verified again. */
+    @Override
+    public boolean processIpv6Datagram(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
+        final DirectBuffer buffer, final int offset, final int length, final boolean checksumTrusted,
+        final long nowNs)
+    {
         lastNowNs = nowNs;
         if (!rxView.wrap(buffer, offset, length))
         {
@@ -462,7 +471,7 @@ public final class TcpProtocol implements IpProtocolHandler
             return true;
         }
         final TcpRepr.ParseResult result = rxRepr.parse(rxView, Checksum.ipv6AddressSum(srcHi, srcLo, dstHi, dstLo),
-            config.verifyChecksum);
+            config.verifyChecksum && !checksumTrusted);
         if (result != TcpRepr.ParseResult.OK)
         {
             if (result == TcpRepr.ParseResult.BAD_CHECKSUM)

@@ -306,6 +306,15 @@ public final class TcpSocket
         return c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT;
     }
 
+    /**
+     * SND.UNA (RFC 9293 §3.3.1): the sequence number of the oldest byte sent and not yet acknowledged, what an ICMP
+     * error must quote to be believed (RFC 5927 §4.1); for diagnostics and tests.
+     */
+    public int sendUnacknowledged()
+    {
+        return c.snd.una();
+    }
+
     /** The FIN was received: after the readable bytes, the stream ends. */
     public boolean isInputShutdown()
     {
@@ -380,7 +389,8 @@ public final class TcpSocket
     @Override
     public String toString()
     {
-        return "TcpSocket{" + c.localPort + "->" + (c.remoteAddr >>> 24) + "." + ((c.remoteAddr >>> 16) & 0xFF) + "." +
-            ((c.remoteAddr >>> 8) & 0xFF) + "." + (c.remoteAddr & 0xFF) + ":" + c.remotePort + " " + c.state + "}";
+        final String remote = remoteAddressText();
+        return "TcpSocket{" + c.localPort + "->" + (c.ipv6 ? "[" + remote + "]" : remote) + ":" + c.remotePort + " "
+            + c.state + "}";
     }
 }

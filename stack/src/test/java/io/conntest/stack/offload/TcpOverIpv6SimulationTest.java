@@ -78,6 +78,48 @@ class TcpOverIpv6SimulationTest
         assertEquals(1, link.tcpB.counters().resetsForClosedPort);
     }
 
+    /**
+     * RFC 8201 §4 (via RFC 4443 §3.2): a Packet Too Big about a segment in flight lowers the connection's MSS to the
+     * reported MTU less 60 and the timestamps; one below 1280 is not believed, one quoting a sequence number not in
+     * flight is ignored (RFC 5927 §4.1). The error is handed to the protocol directly, as the interface would.
+     */
+    @Test
+    void rfc8201_aPacketTooBigLowersTheMssAndTheEchoGoesOn()
+    {
+        final OffloadLink link = new OffloadLink(LinkOffload.NONE, FaultConfig.none(), 5, true);
+        final TcpSocket client = link.connectClient();
+        for (int i = 0; i < 10_000 && !client.isEstablished(); i++)
+        {
+            link.step();
+        }
+        final UnsafeBuffer data = new UnsafeBuffer(new byte[60_000]);
+        client.write(data, 0, data.capacity());
+        final TcpStats before = client.stats(new TcpStats());
+        final UnsafeBuffer quoted = new UnsafeBuffer(new byte[8]);
+        quoted.putShort(0, (short)client.localPort(), java.nio.ByteOrder.BIG_ENDIAN);
+        quoted.putShort(2, (short)7, java.nio.ByteOrder.BIG_ENDIAN);
+        // not in flight yet (nothing sent): ignored
+        quoted.putInt(4, 0x1234_5678, java.nio.ByteOrder.BIG_ENDIAN);
+        link.tcpA.onIcmpv6Error(2, 0, OffloadLink.B6[0], OffloadLink.B6[1], OffloadLink.B6[0], OffloadLink.B6[1],
+            quoted, 0, 8, 1280, link.clock.nowNs());
+        assertEquals(1428, client.stats(new TcpStats()).mss);
+        link.step(); // the data leaves
+        final int inFlight = client.stats(new TcpStats()).bytesOut > 0 ? sndUna(client) : 0;
+        quoted.putInt(4, inFlight, java.nio.ByteOrder.BIG_ENDIAN);
+        link.tcpA.onIcmpv6Error(2, 0, OffloadLink.B6[0], OffloadLink.B6[1], OffloadLink.B6[0], OffloadLink.B6[1],
+            quoted, 0, 8, 1000, link.clock.nowNs());
+        assertEquals(1428, client.stats(new TcpStats()).mss, "below IPv6's minimum MTU: not believed");
+        link.tcpA.onIcmpv6Error(2, 0, OffloadLink.B6[0], OffloadLink.B6[1], OffloadLink.B6[0], OffloadLink.B6[1],
+            quoted, 0, 8, 1280, link.clock.nowNs());
+        assertEquals(1280 - 60 - 12, client.stats(new TcpStats()).mss);
+        assertEquals(1428, before.mss);
+    }
+
+    private static int sndUna(final TcpSocket client)
+    {
+        return client.sendUnacknowledged();
+    }
+
     @Test
     void theIpv6PathAllocatesNothingPerSegment()
     {

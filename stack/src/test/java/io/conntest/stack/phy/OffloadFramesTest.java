@@ -116,6 +116,107 @@ class OffloadFramesTest
         }
     }
 
+    /**
+     * GSO_TCPV6 (a TAP with TUN_F_TSO6 is handed the kernel's TCP over IPv6 whole): each segment gets its own IPv6
+     * payload length, sequence number, flags and a full checksum over the IPv6 pseudo-header (RFC 8200 §8.1).
+     */
+    @Test
+    void anIpv6SuperFrameIsCutAsTheKernelCutsIt()
+    {
+        final long srcHi = 0xFD00_00C0_0006_0000L;
+        final long srcLo = 1;
+        final long dstLo = 2;
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[70_000]);
+        final int payload = 4000;
+        b.putLong(0, 0x0200_0000_0002_0200L);
+        b.putInt(8, 0x0000_0001);
+        b.putShort(12, (short)0x86DD, ByteOrder.BIG_ENDIAN);
+        b.putInt(14, 0x6000_0000, ByteOrder.BIG_ENDIAN);
+        b.putShort(18, (short)(20 + payload), ByteOrder.BIG_ENDIAN);
+        b.putByte(20, (byte)6);
+        b.putByte(21, (byte)64);
+        b.putLong(22, srcHi, ByteOrder.BIG_ENDIAN);
+        b.putLong(30, srcLo, ByteOrder.BIG_ENDIAN);
+        b.putLong(38, srcHi, ByteOrder.BIG_ENDIAN);
+        b.putLong(46, dstLo, ByteOrder.BIG_ENDIAN);
+        final int t = 54;
+        b.putShort(t, (short)5001, ByteOrder.BIG_ENDIAN);
+        b.putShort(t + 2, (short)80, ByteOrder.BIG_ENDIAN);
+        b.putInt(t + 4, SEQ, ByteOrder.BIG_ENDIAN);
+        b.putByte(t + 12, (byte)(5 << 4));
+        b.putByte(t + 13, (byte)(0x10 | 0x08));
+        for (int i = 0; i < payload; i++)
+        {
+            b.putByte(t + 20 + i, (byte)(i * 3));
+        }
+        final long addressSum = Checksum.ipv6AddressSum(srcHi, srcLo, srcHi, dstLo);
+        final TcpPacket tcp = new TcpPacket();
+        tcp.wrapForWrite(b, t, 20 + payload);
+        tcp.fillPseudoHeaderChecksum(addressSum);
+        final Collect out = new Collect();
+        final FrameMetadata tso6 = new FrameMetadata().set(FrameMetadata.NEEDS_CSUM, FrameMetadata.GSO_TCPV6, 74,
+            1440, 54, 16);
+        assertEquals(3, new SoftwareOffload(1514).resolve(b, 0, t + 20 + payload, tso6, out));
+        int done = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            final UnsafeBuffer s = new UnsafeBuffer(out.frames.get(i));
+            final int piece = Math.min(1440, payload - done);
+            assertEquals(54 + 20 + piece, s.capacity());
+            assertEquals(20 + piece, s.getShort(18, ByteOrder.BIG_ENDIAN) & 0xFFFF, "IPv6 payload length");
+            assertTrue(tcp.wrap(s, 54, 20 + piece));
+            assertTrue(tcp.checksumValid(addressSum), "full TCP checksum over the IPv6 pseudo-header, segment " + i);
+            assertEquals(SEQ + done, tcp.seq());
+            assertEquals(i == 2, (tcp.flags() & 0x08) != 0, "PSH on the last segment only");
+            assertEquals((byte)(done * 3), s.getByte(74));
+            done += piece;
+        }
+    }
+
+    /** USO over IPv6: each datagram its own IPv6 payload length, UDP length and checksum (RFC 8200 §8.1). */
+    @Test
+    void anIpv6UdpSuperDatagramIsCutIntoDatagrams()
+    {
+        final long hi = 0xFD00_00C0_0006_0000L;
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[70_000]);
+        final int payload = 3000;
+        b.putShort(12, (short)0x86DD, ByteOrder.BIG_ENDIAN);
+        b.putInt(14, 0x6000_0000, ByteOrder.BIG_ENDIAN);
+        b.putShort(18, (short)(8 + payload), ByteOrder.BIG_ENDIAN);
+        b.putByte(20, (byte)17);
+        b.putByte(21, (byte)64);
+        b.putLong(22, hi, ByteOrder.BIG_ENDIAN);
+        b.putLong(30, 1, ByteOrder.BIG_ENDIAN);
+        b.putLong(38, hi, ByteOrder.BIG_ENDIAN);
+        b.putLong(46, 2, ByteOrder.BIG_ENDIAN);
+        b.putShort(54, (short)4000, ByteOrder.BIG_ENDIAN);
+        b.putShort(56, (short)5000, ByteOrder.BIG_ENDIAN);
+        b.putShort(58, (short)(8 + payload), ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < payload; i++)
+        {
+            b.putByte(62 + i, (byte)(i * 5));
+        }
+        final long addressSum = Checksum.ipv6AddressSum(hi, 1, hi, 2);
+        b.putShort(60, (short)~Checksum.finish(addressSum + 17 + 8 + payload), ByteOrder.BIG_ENDIAN);
+        final Collect out = new Collect();
+        final FrameMetadata uso = new FrameMetadata().set(FrameMetadata.NEEDS_CSUM, FrameMetadata.GSO_UDP_L4, 62,
+            1200, 54, 6);
+        assertEquals(3, new SoftwareOffload(1514).resolve(b, 0, 62 + payload, uso, out));
+        int done = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            final UnsafeBuffer s = new UnsafeBuffer(out.frames.get(i));
+            final int piece = Math.min(1200, payload - done);
+            assertEquals(62 + piece, s.capacity());
+            assertEquals(8 + piece, s.getShort(18, ByteOrder.BIG_ENDIAN) & 0xFFFF, "IPv6 payload length");
+            assertEquals(8 + piece, s.getShort(58, ByteOrder.BIG_ENDIAN) & 0xFFFF, "UDP length");
+            final long sum = Checksum.add(addressSum + 17 + 8 + piece, s, 54, 8 + piece);
+            assertTrue(Checksum.verifies(sum), "UDP checksum over the IPv6 pseudo-header, datagram " + i);
+            assertEquals((byte)(done * 5), s.getByte(62));
+            done += piece;
+        }
+    }
+
     @Test
     void aPartialChecksumIsCompletedAndBadMetadataRefused()
     {

@@ -224,12 +224,22 @@ public final class StackPortProber implements PortProber
         }
         this.nowNs = nowNs;
         final Probe probe = new Probe(protocol, address, port, timeoutNs, attempts, callback);
+        final byte[] b = address.getAddress();
         if (!(address instanceof Inet4Address))
         {
-            probe.finish(PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1, "the stack speaks IPv4 only");
+            if (protocol != ProbeProtocol.TCP)
+            {
+                probe.finish(PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1,
+                    "udp probes over the stack's IPv6 are not there yet");
+                return;
+            }
+            probe.ipv6 = true;
+            probe.hi = java.nio.ByteBuffer.wrap(b, 0, 8).getLong();
+            probe.lo = java.nio.ByteBuffer.wrap(b, 8, 8).getLong();
+            active.add(probe);
+            probe.dispatch(nowNs);
             return;
         }
-        final byte[] b = address.getAddress();
         probe.addr = (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
         active.add(probe);
         probe.dispatch(nowNs);
@@ -356,6 +366,10 @@ public final class StackPortProber implements PortProber
         final int attempts;
         final ProbeCallback callback;
         int addr;
+        /** A TCP probe to an IPv6 address: {@link #hi}, {@link #lo}. */
+        boolean ipv6;
+        long hi;
+        long lo;
         int attempt;
         long sentNs;
         /** Queued by {@link #dispatch} and not yet handed to the stack's poll, which sends it. */
@@ -389,9 +403,11 @@ public final class StackPortProber implements PortProber
                 tcp = host.tcp().openSocket();
                 // our own timer decides; the socket's only keeps it from lingering if we were not polled
                 tcp.setConnectTimeoutNs(timeoutNs * 2).setListener(this);
-                if (!tcp.connect(addr, port))
+                if (!(ipv6 ? tcp.connect6(hi, lo, port) : tcp.connect(addr, port)))
                 {
-                    finish(PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1, "no free local port or connection slot");
+                    finish(PortState.UNKNOWN, ProbeReason.LOCAL_ERROR, -1, tcp.error() == TcpError.NO_ADDRESS
+                        ? (ipv6 ? StackTransport.NO_IPV6_ADDRESS : StackTransport.NO_ADDRESS)
+                        : "no free local port or connection slot");
                 }
                 return;
             }
@@ -477,8 +493,9 @@ public final class StackPortProber implements PortProber
                     finish(PortState.FILTERED, ProbeReason.HOST_UNREACH, rtt, "host unreachable");
                     break;
                 case PROHIBITED:
-                    finish(PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, rtt,
-                        "ICMP communication administratively prohibited: a firewall rejected it");
+                    finish(PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, rtt, ipv6
+                        ? "ICMPv6 communication with destination administratively prohibited: a firewall rejected it"
+                        : "ICMP communication administratively prohibited: a firewall rejected it");
                     break;
                 case TIMEOUT:
                     deadlineNs = host.nowNs(); // our timer decides: retry or no-response
