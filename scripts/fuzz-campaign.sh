@@ -21,7 +21,7 @@ root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 # A class with two fuzz tests is named once per method (Class#method): fuzzing mode runs one target per run.
 all=(EthernetFuzzTest ArpFuzzTest Ipv4FuzzTest Icmpv4FuzzTest UdpFuzzTest TcpSegmentFuzzTest TcpFuzzTest
      InterfaceFuzzTest OffloadFrameFuzzTest NetworkStackFuzzTest Ipv6FuzzTest Ipv6HostFuzzTest
-     'DhcpFuzzTest#parseIsTotalAndAgreesWithAPlainWalk' 'DhcpFuzzTest#clientTakesAnyReplyForItsTransactionWithoutThrowing')
+     Udp6FuzzTest 'DhcpFuzzTest#parseIsTotalAndAgreesWithAPlainWalk' 'DhcpFuzzTest#clientTakesAnyReplyForItsTransactionWithoutThrowing')
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 max_len() { case "$1" in NetworkStackFuzzTest|OffloadFrameFuzzTest) echo 16384 ;; *) echo 4096 ;; esac; }
 

@@ -215,6 +215,12 @@ public final class ProbeCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "cannot resolve host '" + host
                 + "': the name does not resolve (no such host, or no DNS answer)");
         }
+        if (confirmWith != null && address instanceof java.net.Inet6Address)
+        {
+            // the arrivals question is a NAT probe, which conntest's listeners answer over IPv4 only (issue 13)
+            throw new CommandLine.ParameterException(spec.commandLine(), "--confirm-with asks over IPv4 only: "
+                + io.conntest.core.transport.HostText.of(address) + " is an IPv6 address");
+        }
         // The TAP is opened before any output, so a failure is a plain one-line error (exit 1).
         final StackHost host = tapStack == null ? null : tapStack.openHost(java.util.List.of());
         final StackPortProber stackProber = host == null ? null : new StackPortProber(host, true, options);

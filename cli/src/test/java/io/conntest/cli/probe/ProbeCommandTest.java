@@ -62,6 +62,15 @@ class ProbeCommandTest
         assertFalse(NetworkNamespace.list().contains(ns.name()));
     }
 
+    /** The arrivals question is IPv4's: asked of an IPv6 peer, the command refuses at once, saying so. */
+    @Test
+    void confirmWithAnIpv6PeerIsRefusedSayingItIsIpv4Only()
+    {
+        final CliRun run = new CliRun("probe", "::1", "T:7001", "--confirm-with", "7000");
+        assertTrue(run.run() != 0);
+        assertTrue(run.err().contains("--confirm-with asks over IPv4 only: ::1 is an IPv6 address"), run.err());
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void openClosedAndFilteredPortsInEveryOutput() throws Exception

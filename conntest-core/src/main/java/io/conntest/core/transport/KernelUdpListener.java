@@ -91,6 +91,16 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
         return fd;
     }
 
+    /** The bit that marks an IPv6 source's key. */
+    static final long IPV6_KEY = 1L << 62;
+    private long ipv6NatProbes;
+
+    /** NAT probes (and arrivals questions) that came from IPv6 sources and were dropped: the NAT test is IPv4's. */
+    long ipv6NatProbes()
+    {
+        return ipv6NatProbes;
+    }
+
     /**
      * A source as one number: an IPv4 address (Inet4Address's hash code is the address) and port, exactly; an IPv6
      * one as bit 62, a 46-bit mix of its 16 bytes and the port (far from every IPv4 key; two IPv6 peers of one
@@ -108,7 +118,7 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
                 h = (h ^ (b & 0xFF)) * 0x100000001B3L;
             }
             h ^= h >>> 29;
-            return (1L << 62) | ((h & ((1L << 46) - 1)) << 16) | (address.getPort() & 0xFFFF);
+            return IPV6_KEY | ((h & ((1L << 46) - 1)) << 16) | (address.getPort() & 0xFFFF);
         }
         return ((long)ip.hashCode() << 16) | (address.getPort() & 0xFFFF);
     }
@@ -147,9 +157,17 @@ final class KernelUdpListener implements Listener, AutoCloseable, ReliableUdpDem
             source = (InetSocketAddress)from;
             if (NatProbe.isProbe(transport.readView, 0, buffer.position()))
             {
-                // the key holds the address in its bits 16 to 47 and the port below
-                nat.onProbe((int)(lastKey >>> 16), (int)(lastKey & 0xFFFF), transport.readView, 0, buffer.position(),
-                    false, nowNs);
+                // the key holds an IPv4 address in its bits 16 to 47 and the port below; an IPv6 source's key is a
+                // hash (bit 62), no address to answer: the NAT test and the arrivals question are IPv4's, dropped
+                if ((lastKey & IPV6_KEY) == 0)
+                {
+                    nat.onProbe((int)(lastKey >>> 16), (int)(lastKey & 0xFFFF), transport.readView, 0,
+                        buffer.position(), false, nowNs);
+                }
+                else
+                {
+                    ipv6NatProbes++;
+                }
                 continue;
             }
             demux.onDatagram(lastKey, transport.readView, 0, buffer.position(), nowNs, receivedAtNs);

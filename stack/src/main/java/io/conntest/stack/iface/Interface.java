@@ -1,5 +1,7 @@
 package io.conntest.stack.iface;
 
+import java.nio.ByteOrder;
+
 import java.util.function.LongSupplier;
 
 import io.conntest.stack.ipv6.Ipv6Host;
@@ -75,6 +77,13 @@ public final class Interface implements Ipv4Sender
                 return;
             }
             ingressDatagrams++;
+            // IPv4 and IPv6 alike: a frame with its checksum left partial (NEEDS_CSUM) or vouched for goes up as
+            // trusted, its transport checksum not verified in Java (a reassembled IPv6 packet never is)
+            if (metadata.needsChecksum() && length >= EthernetFrame.HEADER_LENGTH
+                && (buffer.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) == EthernetFrame.ETHERTYPE_IPV6)
+            {
+                counters.increment(InterfaceCounter.RX_IPV6_CHECKSUM_TRUSTED);
+            }
             Interface.this.onFrame(buffer, offset, length, metadata.checksumTrusted());
         }
     };

@@ -18,6 +18,11 @@ public enum InterfaceCounter
     RX_UDP_SUPER_FRAMES(false),
     /** A UDP super-datagram whose headers do not match its offload metadata. */
     RX_UDP_SUPER_FRAME_MALFORMED(true),
+    /**
+     * IPv6 frames that came with a partial transport checksum (NEEDS_CSUM: the local kernel's TCP or UDP over IPv6
+     * on a TAP with checksum offload), taken as trusted like IPv4's: the checksum is not verified in Java.
+     */
+    RX_IPV6_CHECKSUM_TRUSTED(false),
 
     /** Shorter than an Ethernet header. */
     ETHERNET_MALFORMED(true),

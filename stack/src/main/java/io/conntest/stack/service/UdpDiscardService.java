@@ -6,7 +6,10 @@ import io.conntest.stack.socket.UdpSocketListener;
 import io.conntest.stack.socket.UdpSockets;
 import org.agrona.DirectBuffer;
 
-/** The UDP discard service (RFC 863): every datagram received on the port is counted and thrown away. */
+/**
+ * The UDP discard service (RFC 863): every datagram received on the port, over IPv4 or IPv6, is counted and thrown
+ * away.
+ */
 public final class UdpDiscardService implements UdpSocketListener, UdpDatagramHandler, AutoCloseable
 {
     /** The well-known port of RFC 863. */
@@ -31,6 +34,15 @@ public final class UdpDiscardService implements UdpSocketListener, UdpDatagramHa
     @Override
     public void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
         final int length)
+    {
+        datagrams++;
+        bytes += length;
+    }
+
+    /** Over IPv6 the same: counted and thrown away. */
+    @Override
+    public void onDatagram6(final long srcHi, final long srcLo, final int srcPort, final DirectBuffer buffer,
+        final int offset, final int length)
     {
         datagrams++;
         bytes += length;

@@ -7,7 +7,8 @@ import io.conntest.stack.socket.UdpSockets;
 import org.agrona.DirectBuffer;
 
 /**
- * The UDP echo service (RFC 862): every datagram received on the port is sent back to its source, unchanged.
+ * The UDP echo service (RFC 862): every datagram received on the port is sent back to its source, unchanged, over
+ * the family it came by (IPv4 or IPv6).
  * A datagram that finds the send queue full is dropped and counted (UDP promises nothing; the client retries).
  */
 public final class UdpEchoService implements UdpSocketListener, UdpDatagramHandler, AutoCloseable
@@ -44,6 +45,26 @@ public final class UdpEchoService implements UdpSocketListener, UdpDatagramHandl
             return;
         }
         if (socket.sendTo(srcAddr, srcPort, buffer, offset, length))
+        {
+            echoed++;
+            echoedBytes += length;
+        }
+        else
+        {
+            dropped++;
+        }
+    }
+
+    @Override
+    public void onDatagram6(final long srcHi, final long srcLo, final int srcPort, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        if (srcPort == 0)
+        {
+            dropped++; // RFC 768, as over IPv4: no reply port
+            return;
+        }
+        if (socket.sendTo6(srcHi, srcLo, srcPort, buffer, offset, length))
         {
             echoed++;
             echoedBytes += length;

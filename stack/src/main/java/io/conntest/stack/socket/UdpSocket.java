@@ -4,7 +4,10 @@ import io.conntest.stack.wire.UdpPacket;
 import org.agrona.DirectBuffer;
 
 /**
- * A UDP socket (RFC 768) of a {@link UdpSockets}, non-blocking: {@link #sendTo} writes a datagram straight into a
+ * A UDP socket (RFC 768) of a {@link UdpSockets}, for both families: bound to a port, it takes datagrams to that port
+ * on the interface's IPv4 address and on its IPv6 ones (as a Linux socket on {@code ::} without IPV6_V6ONLY), sends
+ * to IPv4 peers with {@link #sendTo} and to IPv6 ones with {@link #sendTo6}, and hands each received datagram to the
+ * handler's method of its family. Non-blocking: {@link #sendTo} writes a datagram straight into a
  * frame of the device when nothing waits before it and the next hop is known (one copy out), else queues a copy
  * (false when the bounded send queue is full: try again after {@link UdpSocketListener#onWritable}) that the
  * interface sends on its next poll; received datagrams wait in a bounded queue (overflow is dropped and
@@ -25,6 +28,15 @@ public final class UdpSocket
     private boolean wantsWritable;
     private int pendingError;
     private int icmpErrorFrom;
+    /** The last ICMP error came as ICMPv6, from {@link #icmpErrorFromHi}, {@link #icmpErrorFromLo}. */
+    private boolean icmpErrorFromIpv6;
+    private long icmpErrorFromHi;
+    private long icmpErrorFromLo;
+    /** ICMPv6 Packet Too Big messages about this socket's datagrams (RFC 4443 §3.2). */
+    private long packetTooBig;
+    /** The head IPv6 datagram of the send queue waits for its next hop, since {@link #ipv6WaitSinceNs}. */
+    private boolean ipv6Waiting;
+    private long ipv6WaitSinceNs;
     /** Path MTU probing (RFC 8899): DF on every datagram this socket sends, none fragmented here. */
     private boolean dontFragment;
     /** The smallest next-hop MTU of the ICMP "fragmentation needed" heard (RFC 1191 §4), 0 when none said one. */
@@ -123,6 +135,55 @@ public final class UdpSocket
     }
 
     /**
+     * Queues a datagram of {@code length} bytes (0 to 65,507) to the IPv6 address {@code dstHi, dstLo} (high and
+     * low 64 bits) and {@code dstPort}, as {@link #sendTo} does for IPv4: straight into a frame when nothing waits
+     * before it, else a copy in the send queue. The interface chooses the source address (RFC 6724), computes the
+     * checksum over the IPv6 pseudo-header (RFC 8200 §8.1) and sends a datagram above the link MTU in fragments
+     * (RFC 8200 §4.5) unless {@link #dontFragment(boolean)} is on (then {@code EMSGSIZE}, as Linux's
+     * {@code IPV6_DONTFRAG}). No source address of the destination's scope yet (DAD still running, none configured):
+     * the datagram fails with {@link Errno#EADDRNOTAVAIL} on the next poll.
+     *
+     * @return false when the send queue has no room now (would block): retry after {@code onWritable}.
+     * @throws IllegalArgumentException for a datagram above 65,507 bytes or larger than the send queue.
+     */
+    public boolean sendTo6(final long dstHi, final long dstLo, final int dstPort, final DirectBuffer src,
+        final int offset, final int length)
+    {
+        if (!open)
+        {
+            throw new IllegalStateException("socket closed");
+        }
+        if (length < 0 || length > UdpPacket.MAX_PAYLOAD_LENGTH || !sendQueue.fitsEverIpv6(length))
+        {
+            throw new IllegalArgumentException("UDP datagram of " + length + " bytes is too big (max "
+                + UdpPacket.MAX_PAYLOAD_LENGTH + ", send queue " + sendQueue.capacity() + " bytes)");
+        }
+        if (dstPort <= 0 || dstPort > 0xFFFF)
+        {
+            throw new IllegalArgumentException("bad destination port " + dstPort);
+        }
+        if (localPort == 0)
+        {
+            bind(0);
+        }
+        if (sendQueue.isEmpty() && owner.sendNow6(this, dstHi, dstLo, dstPort, src, offset, length))
+        {
+            return true;
+        }
+        if (!sendQueue.offerIpv6(dstHi, dstLo, dstPort, 0, 0, src, offset, length))
+        {
+            wantsWritable = true;
+            return false;
+        }
+        if (!inSendList)
+        {
+            inSendList = true;
+            owner.onSendQueued(this);
+        }
+        return true;
+    }
+
+    /**
      * Sends {@code length} bytes as datagrams of {@code segmentSize} bytes each (the last may be shorter) to
      * {@code dstAddr:dstPort} in one frame that the device cuts (UDP segmentation offload, USO4), when it can go now:
      * the device cuts UDP, nothing is queued before it, the next hop is resolved, the device has room. Otherwise
@@ -177,7 +238,13 @@ public final class UdpSocket
         return smallestNextHopMtu;
     }
 
-    /** The router that sent the message with {@link #smallestNextHopMtu()}, 0 when none. */
+    /** ICMPv6 Packet Too Big messages heard about this socket's datagrams (RFC 4443 §3.2, RFC 8201). */
+    public long packetTooBig()
+    {
+        return packetTooBig;
+    }
+
+    /** The router that sent the message with {@link #smallestNextHopMtu()}, 0 when none (or an IPv6 one). */
     public int nextHopMtuFrom()
     {
         return nextHopMtuFrom;
@@ -202,7 +269,15 @@ public final class UdpSocket
         {
             lastTtl = q.peekTtl();
             lastTos = q.peekTos();
-            handler.onDatagram(q.peekAddress(), q.peekPort(), q.buffer(), q.peekOffset(), q.peekLength());
+            if (q.peekIpv6())
+            {
+                handler.onDatagram6(q.peekHi(), q.peekLo(), q.peekPort(), q.buffer(), q.peekOffset(),
+                    q.peekLength());
+            }
+            else
+            {
+                handler.onDatagram(q.peekAddress(), q.peekPort(), q.buffer(), q.peekOffset(), q.peekLength());
+            }
             n++;
             if (!open)
             {
@@ -223,13 +298,36 @@ public final class UdpSocket
         return icmpErrorFrom;
     }
 
-    /** The TTL of the datagram {@link #receive} is handing over now (read it in the handler), -1 when unknown. */
+    /** Whether the last ICMP error this socket took was an ICMPv6 one: its sender is {@link #icmpErrorFromHi()}. */
+    public boolean icmpErrorFromIpv6()
+    {
+        return icmpErrorFromIpv6;
+    }
+
+    /** The IPv6 sender of the last ICMPv6 error, high 64 bits (see {@link #icmpErrorFromIpv6()}). */
+    public long icmpErrorFromHi()
+    {
+        return icmpErrorFromHi;
+    }
+
+    public long icmpErrorFromLo()
+    {
+        return icmpErrorFromLo;
+    }
+
+    /**
+     * The TTL (IPv4) or hop limit (IPv6) of the datagram {@link #receive} is handing over now (read it in the
+     * handler), -1 when unknown.
+     */
     public int lastReceivedTtl()
     {
         return lastTtl;
     }
 
-    /** The TOS byte (DSCP and ECN) of the datagram {@link #receive} is handing over now, -1 when unknown. */
+    /**
+     * The TOS byte (IPv4) or Traffic Class (IPv6), DSCP and ECN alike, of the datagram {@link #receive} is handing
+     * over now, -1 when unknown.
+     */
     public int lastReceivedTos()
     {
         return lastTos;
@@ -332,6 +430,27 @@ public final class UdpSocket
         }
     }
 
+    boolean waitingForIpv6Neighbour()
+    {
+        return ipv6Waiting;
+    }
+
+    long ipv6NeighbourWaitSinceNs()
+    {
+        return ipv6WaitSinceNs;
+    }
+
+    void waitForIpv6Neighbour(final long nowNs)
+    {
+        ipv6Waiting = true;
+        ipv6WaitSinceNs = nowNs;
+    }
+
+    void stopWaitingForIpv6Neighbour()
+    {
+        ipv6Waiting = false;
+    }
+
     boolean inSendList()
     {
         return inSendList;
@@ -353,6 +472,24 @@ public final class UdpSocket
         final int offset, final int length)
     {
         if (!receiveQueue.offer(srcAddr, srcPort, ttl, tos, buffer, offset, length))
+        {
+            receiveDrops++;
+            return;
+        }
+        datagramsReceived++;
+        bytesReceived += length;
+        if (!inReadyList)
+        {
+            inReadyList = true;
+            owner.onReadable(this);
+        }
+    }
+
+    /** An IPv6 datagram arrived with this hop limit and traffic class: queued with them, for {@link #receive}. */
+    void onDatagram6(final long srcHi, final long srcLo, final int srcPort, final int hopLimit,
+        final int trafficClass, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!receiveQueue.offerIpv6(srcHi, srcLo, srcPort, hopLimit, trafficClass, buffer, offset, length))
         {
             receiveDrops++;
             return;
@@ -405,12 +542,51 @@ public final class UdpSocket
         }
     }
 
+    /** RFC 8201 §4: a Packet Too Big's MTU is the path's; kept as the smallest heard, as IPv4's next-hop MTU. */
+    void onPacketTooBig(final int mtu, final long reporterHi, final long reporterLo)
+    {
+        packetTooBig++;
+        if (mtu > 0 && (smallestNextHopMtu == 0 || mtu < smallestNextHopMtu))
+        {
+            smallestNextHopMtu = mtu;
+            nextHopMtuFrom = 0;
+        }
+    }
+
+    void onIcmpv6Error(final int errno, final int icmpType, final int icmpCode, final long reporterHi,
+        final long reporterLo, final long remoteHi, final long remoteLo, final int remotePort)
+    {
+        sendErrors++;
+        pendingError = errno;
+        icmpErrorFrom = 0;
+        icmpErrorFromIpv6 = true;
+        icmpErrorFromHi = reporterHi;
+        icmpErrorFromLo = reporterLo;
+        if (listener != null)
+        {
+            listener.onIcmpv6Error(this, errno, icmpType, icmpCode, remoteHi, remoteLo, remotePort);
+        }
+    }
+
+    void onError6(final int errno, final long remoteHi, final long remoteLo, final int remotePort)
+    {
+        sendErrors++;
+        pendingError = errno;
+        icmpErrorFrom = 0;
+        icmpErrorFromIpv6 = false;
+        if (listener != null)
+        {
+            listener.onError6(this, errno, remoteHi, remoteLo, remotePort);
+        }
+    }
+
     void onIcmpError(final int errno, final int icmpType, final int icmpCode, final int reporter,
         final int remoteAddr, final int remotePort)
     {
         sendErrors++;
         pendingError = errno;
         icmpErrorFrom = reporter;
+        icmpErrorFromIpv6 = false;
         if (listener != null)
         {
             listener.onIcmpError(this, errno, icmpType, icmpCode, remoteAddr, remotePort);
@@ -422,6 +598,7 @@ public final class UdpSocket
         sendErrors++;
         pendingError = errno;
         icmpErrorFrom = 0; // no ICMP message behind this one (no ARP answer, no route)
+        icmpErrorFromIpv6 = false;
         if (listener != null)
         {
             listener.onError(this, errno, remoteAddr, remotePort);

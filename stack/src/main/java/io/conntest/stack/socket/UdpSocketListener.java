@@ -46,4 +46,26 @@ public interface UdpSocketListener
     {
         onError(socket, errno, remoteAddr, remotePort);
     }
+
+    /**
+     * A datagram this socket sent to the IPv6 peer {@code remoteHi, remoteLo} and {@code remotePort} failed without an
+     * ICMPv6 message ({@link Errno#EHOSTUNREACH} when Neighbor Discovery got no answer, {@link Errno#ENETUNREACH}
+     * for no route, {@link Errno#EADDRNOTAVAIL} for no source address yet, {@link Errno#EMSGSIZE}). The default
+     * ignores it (the socket's {@link UdpSocket#takeError()} still has it).
+     */
+    default void onError6(final UdpSocket socket, final int errno, final long remoteHi, final long remoteLo,
+        final int remotePort)
+    {
+    }
+
+    /**
+     * An ICMPv6 error (RFC 4443 §3) came back about a datagram to {@code remoteHi, remoteLo} and {@code remotePort},
+     * with the errno Linux gives it ({@link Errno#fromIcmpv6}: port unreachable is {@link Errno#ECONNREFUSED}).
+     * By default it is {@link #onError6}.
+     */
+    default void onIcmpv6Error(final UdpSocket socket, final int errno, final int icmpType, final int icmpCode,
+        final long remoteHi, final long remoteLo, final int remotePort)
+    {
+        onError6(socket, errno, remoteHi, remoteLo, remotePort);
+    }
 }

@@ -2,8 +2,10 @@ package io.conntest.stack.socket;
 
 import io.conntest.stack.iface.IpProtocolHandler;
 import io.conntest.stack.iface.Ipv4Sender;
+import io.conntest.stack.iface.Ipv6Sender;
 import io.conntest.stack.iface.UnclaimedArrivals;
 import io.conntest.stack.wire.Ipv4Packet;
+import io.conntest.stack.wire.Ipv6Packet;
 import io.conntest.stack.wire.UdpPacket;
 import io.conntest.stack.wire.UdpRepr;
 import org.agrona.DirectBuffer;
@@ -13,9 +15,11 @@ import org.agrona.collections.Int2ObjectHashMap;
 import java.util.Random;
 
 /**
- * UDP (RFC 768) for an interface: the table of {@link UdpSocket}s demultiplexed by local port (bounded), checksum
- * verification, delivery, ICMP errors turned into socket errors, and the sending of every queued datagram on each
- * poll. Register it with the interface's {@code addProtocol}. Single-threaded.
+ * UDP (RFC 768) for an interface, over IPv4 and IPv6 (RFC 8200 §8) on the same sockets: the table of
+ * {@link UdpSocket}s demultiplexed by local port (bounded, one table for both families), checksum verification (over
+ * IPv6 the pseudo-header of RFC 8200 §8.1, and a zero checksum is dropped), delivery, ICMP and ICMPv6 errors turned
+ * into socket errors, and the sending of every queued datagram on each poll. Register it with the interface's
+ * {@code addProtocol}. Single-threaded; no allocation per datagram on either family.
  */
 public final class UdpSockets implements IpProtocolHandler
 {
@@ -48,6 +52,24 @@ public final class UdpSockets implements IpProtocolHandler
     private static final int ICMP_FRAGMENTATION_NEEDED = 4;
     /** Super-datagrams handed to the device to cut (USO). */
     private long segmentedSends;
+    /** The IPv6 side of the interface, attached once when the interface adds this handler; null when none. */
+    private Ipv6Sender ipv6;
+    /** An IPv6 header and a UDP header: what a datagram adds to its payload on the link. */
+    private static final int IPV6_UDP_HEADERS = Ipv6Packet.HEADER_LENGTH + UdpPacket.HEADER_LENGTH;
+    /** RFC 4443 §3.2: Packet Too Big. */
+    private static final int ICMPV6_PACKET_TOO_BIG = 2;
+    /** Outcomes of sending the head of a send queue over IPv6. */
+    private static final int OUT_SENT = 0;
+    private static final int OUT_BUSY = 1;
+    private static final int OUT_PENDING = 2;
+    private static final int OUT_FAILED = 3;
+    /**
+     * How long the head IPv6 datagram of a queue may wait for its next hop before it fails with EHOSTUNREACH: address
+     * resolution gives up after MAX_MULTICAST_SOLICIT (3) solicitations RetransTimer (1 s) apart (RFC 4861 §7.2.2,
+     * §7.3.3), with a margin. The host holds no datagram that needs fragments for an unresolved neighbour and starts
+     * resolving it again at every try, so without this bound the queue would wait for ever.
+     */
+    static final long IPV6_NEIGHBOUR_GIVE_UP_NS = 3_500_000_000L;
     private final UdpRepr directRepr = new UdpRepr();
     /** The interface, known from the first dispatch: where {@link #sendNow} claims frames. */
     private Ipv4Sender sender;
@@ -60,6 +82,8 @@ public final class UdpSockets implements IpProtocolHandler
     private long badChecksum;
     private long noSocket;
     private long icmpErrors;
+    private long zeroChecksumIpv6;
+    private long ipv6NeighbourGiveUps;
     private UnclaimedArrivals unclaimed;
 
     /** Where datagrams for no socket are noted (for a prober's question, which of its probes arrived); null: nowhere. */
@@ -127,7 +151,26 @@ public final class UdpSockets implements IpProtocolHandler
         return noSocket;
     }
 
-    /** ICMP errors received about datagrams we sent. */
+    /**
+     * IPv6 datagrams dropped because their checksum field was zero: over IPv6 the checksum is mandatory (RFC 8200
+     * §8.1; the RFC 6935/6936 exception is for tunnels, which this stack does not speak). Counted apart from
+     * {@link #badChecksum()}, which counts the ones of both families that do not verify.
+     */
+    public long zeroChecksumIpv6()
+    {
+        return zeroChecksumIpv6;
+    }
+
+    /**
+     * IPv6 datagrams that failed with EHOSTUNREACH after waiting {@link #IPV6_NEIGHBOUR_GIVE_UP_NS} for their next
+     * hop to be resolved.
+     */
+    public long ipv6NeighbourGiveUps()
+    {
+        return ipv6NeighbourGiveUps;
+    }
+
+    /** ICMP and ICMPv6 errors received about datagrams we sent. */
     public long icmpErrors()
     {
         return icmpErrors;
@@ -197,6 +240,86 @@ public final class UdpSockets implements IpProtocolHandler
     }
 
     @Override
+    public void attachIpv6(final Ipv6Sender sender)
+    {
+        this.ipv6 = sender;
+    }
+
+    /** An IPv6 datagram for one of our unicast addresses (the host checked that); verified, then queued. */
+    @Override
+    public boolean processIpv6Datagram(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
+        final DirectBuffer buffer, final int offset, final int length, final long nowNs)
+    {
+        return processIpv6Datagram(srcHi, srcLo, dstHi, dstLo, buffer, offset, length, false, nowNs);
+    }
+
+    /**
+     * With {@code checksumTrusted} (offloads: the local kernel's datagram with its checksum left partial, or one the
+     * device verified) neither the checksum nor its zero test applies: the field may hold a partial sum.
+     */
+    @Override
+    public boolean processIpv6Datagram(final long srcHi, final long srcLo, final long dstHi, final long dstLo,
+        final DirectBuffer buffer, final int offset, final int length, final boolean checksumTrusted,
+        final long nowNs)
+    {
+        // As over IPv4, malformed or corrupted datagrams are dropped silently (true: no port unreachable for them).
+        if (!udp.wrapChecked(buffer, offset, length))
+        {
+            malformed++;
+            return true;
+        }
+        if (!checksumTrusted && udp.checksum() == 0)
+        {
+            zeroChecksumIpv6++;
+            return true;
+        }
+        if (!udpRepr.parseIpv6(udp, srcHi, srcLo, dstHi, dstLo, !checksumTrusted))
+        {
+            badChecksum++;
+            return true;
+        }
+        final UdpSocket socket = byPort.get(udpRepr.destinationPort());
+        if (socket == null)
+        {
+            noSocket++;
+            return false;
+        }
+        socket.onDatagram6(srcHi, srcLo, udpRepr.sourcePort(), rxTtl, rxTos, udp.buffer(), udp.payloadOffset(),
+            udp.payloadLength());
+        return true;
+    }
+
+    /**
+     * An ICMPv6 error about a datagram we sent (RFC 4443 §3): the socket of the quoted source port gets it as the
+     * errno Linux gives it ({@link Errno#fromIcmpv6}); a Packet Too Big also lowers the socket's smallest next-hop
+     * MTU (RFC 8201), as IPv4's "fragmentation needed" does.
+     */
+    @Override
+    public void onIcmpv6Error(final int icmpType, final int icmpCode, final long reporterHi, final long reporterLo,
+        final long dstHi, final long dstLo, final DirectBuffer quoted, final int offset, final int length,
+        final int mtu, final long nowNs)
+    {
+        if (length < UdpPacket.HEADER_LENGTH)
+        {
+            return;
+        }
+        final int errno = Errno.fromIcmpv6(icmpType, icmpCode);
+        final int localPort = quoted.getShort(offset, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int remotePort = quoted.getShort(offset + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final UdpSocket socket = byPort.get(localPort);
+        if (errno == 0 || socket == null)
+        {
+            return;
+        }
+        icmpErrors++;
+        if (icmpType == ICMPV6_PACKET_TOO_BIG)
+        {
+            socket.onPacketTooBig(mtu, reporterHi, reporterLo);
+        }
+        socket.onIcmpv6Error(errno, icmpType, icmpCode, reporterHi, reporterLo, dstHi, dstLo, remotePort);
+    }
+
+    @Override
     public void onIcmpError(final int icmpType, final int icmpCode, final int reporter, final int srcAddr,
         final int dstAddr, final DirectBuffer quoted, final int offset, final int length, final int nextHopMtu,
         final long nowNs)
@@ -236,7 +359,7 @@ public final class UdpSockets implements IpProtocolHandler
             sendList[i] = null;
             if (socket.isOpen() && !deviceBusy)
             {
-                deviceBusy = !drain(socket, sender);
+                deviceBusy = !drain(socket, sender, nowNs);
                 if (socket.wantsWritable())
                 {
                     writable[toNotify++] = socket;
@@ -376,6 +499,36 @@ public final class UdpSockets implements IpProtocolHandler
         return true;
     }
 
+    /**
+     * {@link #sendNow} over IPv6: the source chosen by the interface (RFC 6724), the checksum over the IPv6
+     * pseudo-header. False when it cannot go now (before the first poll, no source address, DF and too big, no
+     * route, the device busy): the caller queues it and dispatch sends it or reports the error.
+     */
+    boolean sendNow6(final UdpSocket socket, final long dstHi, final long dstLo, final int dstPort,
+        final DirectBuffer src, final int offset, final int length)
+    {
+        final Ipv6Sender s = ipv6;
+        if (s == null || sender == null || socket.dontFragment() && IPV6_UDP_HEADERS + length > s.mtu()
+            || !s.selectSource(dstHi, dstLo))
+        {
+            return false;
+        }
+        final long srcHi = s.sourceHi();
+        final long srcLo = s.sourceLo();
+        final MutableDirectBuffer buffer =
+            s.claim(srcHi, srcLo, dstHi, dstLo, Ipv6Packet.NEXT_HEADER_UDP, UdpPacket.HEADER_LENGTH + length);
+        if (buffer == null)
+        {
+            return false;
+        }
+        directUdp.wrap(buffer, s.payloadOffset(), UdpPacket.HEADER_LENGTH + length);
+        directRepr.set(socket.localPort(), dstPort, length).emitIpv6(directUdp, srcHi, srcLo, dstHi, dstLo, src,
+            offset);
+        s.commit();
+        socket.onSent(length);
+        return true;
+    }
+
     /** Whether the interface's device cuts UDP super-datagrams (USO4). */
     boolean offloadsUdpSegmentation()
     {
@@ -448,11 +601,44 @@ public final class UdpSockets implements IpProtocolHandler
     }
 
     /** Sends the socket's queued datagrams; false when the device refused (stop sending this poll). */
-    private boolean drain(final UdpSocket socket, final Ipv4Sender sender)
+    private boolean drain(final UdpSocket socket, final Ipv4Sender sender, final long nowNs)
     {
         final DatagramQueue queue = socket.sendQueue();
         while (!queue.isEmpty())
         {
+            if (queue.peekIpv6())
+            {
+                final int outcome = sendHeadIpv6(socket, queue);
+                if (outcome == OUT_BUSY)
+                {
+                    return false;
+                }
+                if (outcome == OUT_PENDING)
+                {
+                    if (!socket.waitingForIpv6Neighbour())
+                    {
+                        socket.waitForIpv6Neighbour(nowNs);
+                    }
+                    if (nowNs - socket.ipv6NeighbourWaitSinceNs() < IPV6_NEIGHBOUR_GIVE_UP_NS)
+                    {
+                        waitingForNeighbour++;
+                        return true;
+                    }
+                    socket.stopWaitingForIpv6Neighbour();
+                    ipv6NeighbourGiveUps++;
+                    socket.onError6(Errno.EHOSTUNREACH, queue.peekHi(), queue.peekLo(), queue.peekPort());
+                }
+                else
+                {
+                    socket.stopWaitingForIpv6Neighbour();
+                }
+                if (!socket.isOpen())
+                {
+                    return true; // an error listener closed it, which emptied the queue
+                }
+                queue.pop();
+                continue;
+            }
             final int dstAddr = queue.peekAddress();
             final int dstPort = queue.peekPort();
             final int length = queue.peekLength();
@@ -493,5 +679,62 @@ public final class UdpSockets implements IpProtocolHandler
             queue.pop();
         }
         return true;
+    }
+
+    /** Sends the head datagram of {@code queue}, an IPv6 one, or reports why it cannot go: one of the outcomes. */
+    private int sendHeadIpv6(final UdpSocket socket, final DatagramQueue queue)
+    {
+        final long dstHi = queue.peekHi();
+        final long dstLo = queue.peekLo();
+        final int dstPort = queue.peekPort();
+        final int length = queue.peekLength();
+        final Ipv6Sender s = ipv6;
+        final int errno;
+        if (s == null)
+        {
+            errno = Errno.ENETUNREACH;
+        }
+        else if (socket.dontFragment() && IPV6_UDP_HEADERS + length > s.mtu())
+        {
+            errno = Errno.EMSGSIZE; // IPV6_DONTFRAG: no fragments from this host
+        }
+        else if (!s.selectSource(dstHi, dstLo))
+        {
+            errno = Errno.EADDRNOTAVAIL;
+        }
+        else
+        {
+            final long srcHi = s.sourceHi();
+            final long srcLo = s.sourceLo();
+            final MutableDirectBuffer buffer =
+                s.claim(srcHi, srcLo, dstHi, dstLo, Ipv6Packet.NEXT_HEADER_UDP, UdpPacket.HEADER_LENGTH + length);
+            if (buffer != null)
+            {
+                udp.wrap(buffer, s.payloadOffset(), UdpPacket.HEADER_LENGTH + length);
+                udpRepr.set(socket.localPort(), dstPort, length)
+                    .emitIpv6(udp, srcHi, srcLo, dstHi, dstLo, queue.buffer(), queue.peekOffset());
+                s.commit();
+                socket.onSent(length);
+                return OUT_SENT;
+            }
+            switch (s.lastRefusal())
+            {
+                case DEVICE_BUSY:
+                    return OUT_BUSY;
+                case NEIGHBOUR_PENDING:
+                    return OUT_PENDING;
+                case NEIGHBOUR_UNREACHABLE:
+                    errno = Errno.EHOSTUNREACH;
+                    break;
+                case NO_ROUTE:
+                    errno = Errno.ENETUNREACH;
+                    break;
+                default:
+                    errno = Errno.EMSGSIZE;
+                    break;
+            }
+        }
+        socket.onError6(errno, dstHi, dstLo, dstPort);
+        return OUT_FAILED;
     }
 }

@@ -150,4 +150,34 @@ public final class UdpPacket
         checksum(value == 0 ? 0xFFFF : value);
         return this;
     }
+
+    /**
+     * Whether the checksum verifies over the IPv6 pseudo-header (RFC 8200 §8.1). A zero checksum does not: over IPv6
+     * the checksum is mandatory and a receiver discards a datagram whose field is zero (RFC 8200 §8.1; callers count
+     * that case apart, see {@link #checksum()}).
+     */
+    public boolean verifyChecksumIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo)
+    {
+        if (checksum() == 0)
+        {
+            return false;
+        }
+        long sum = Checksum.addIpv6PseudoHeader(0, srcHi, srcLo, dstHi, dstLo, length, Ipv6Packet.NEXT_HEADER_UDP);
+        sum = Checksum.add(sum, buffer, 0, length);
+        return Checksum.verifies(sum);
+    }
+
+    /**
+     * Computes and stores the checksum over the IPv6 pseudo-header (RFC 8200 §8.1), header and payload as they
+     * stand; a computed 0 is sent as 0xFFFF (RFC 8200 §8.1: zero is not allowed over IPv6).
+     */
+    public UdpPacket fillChecksumIpv6(final long srcHi, final long srcLo, final long dstHi, final long dstLo)
+    {
+        checksum(0);
+        long sum = Checksum.addIpv6PseudoHeader(0, srcHi, srcLo, dstHi, dstLo, length, Ipv6Packet.NEXT_HEADER_UDP);
+        sum = Checksum.add(sum, buffer, 0, length);
+        final int value = Checksum.finish(sum);
+        checksum(value == 0 ? 0xFFFF : value);
+        return this;
+    }
 }

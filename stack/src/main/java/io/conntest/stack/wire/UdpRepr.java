@@ -32,6 +32,43 @@ public final class UdpRepr
         return true;
     }
 
+    /**
+     * As {@link #parse(UdpPacket, int, int)} over IPv6: false when the checksum fails or is zero (RFC 8200 §8.1).
+     */
+    public boolean parseIpv6(final UdpPacket packet, final long srcHi, final long srcLo, final long dstHi,
+        final long dstLo)
+    {
+        return parseIpv6(packet, srcHi, srcLo, dstHi, dstLo, true);
+    }
+
+    /** As above; without {@code verifyChecksum} (a device vouched for it or left it partial) it is not checked. */
+    public boolean parseIpv6(final UdpPacket packet, final long srcHi, final long srcLo, final long dstHi,
+        final long dstLo, final boolean verifyChecksum)
+    {
+        if (packet.length() < UdpPacket.HEADER_LENGTH
+            || verifyChecksum && !packet.verifyChecksumIpv6(srcHi, srcLo, dstHi, dstLo))
+        {
+            return false;
+        }
+        sourcePort = packet.sourcePort();
+        destinationPort = packet.destinationPort();
+        payloadLength = packet.payloadLength();
+        return true;
+    }
+
+    /**
+     * Copies {@link #payloadLength()} bytes of {@code payload} after the header, writes the header and fills the
+     * checksum over the IPv6 pseudo-header (RFC 8200 §8.1).
+     */
+    public void emitIpv6(final UdpPacket packet, final long srcHi, final long srcLo, final long dstHi,
+        final long dstLo, final DirectBuffer payload, final int offset)
+    {
+        packet.buffer().putBytes(UdpPacket.HEADER_LENGTH, payload, offset, payloadLength);
+        packet.sourcePort(sourcePort).destinationPort(destinationPort)
+            .udpLength(UdpPacket.HEADER_LENGTH + payloadLength)
+            .fillChecksumIpv6(srcHi, srcLo, dstHi, dstLo);
+    }
+
     /** Writes the header of a view of {@link #bufferLength()} bytes and fills the checksum over its payload. */
     public void emit(final UdpPacket packet, final int srcAddr, final int dstAddr)
     {

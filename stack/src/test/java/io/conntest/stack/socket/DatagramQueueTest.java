@@ -73,4 +73,57 @@ class DatagramQueueTest
         assertTrue(queue.offer(1, 1, new UnsafeBuffer(new byte[8176]), 0, 8192 - 16),
             "an empty queue takes a datagram as big as it is");
     }
+
+    /** IPv4 and IPv6 records mixed (different header sizes) against the model, wrapping round the ring. */
+    @Test
+    void mixesFamiliesInOrder()
+    {
+        final Random random = new Random(8200);
+        final DatagramQueue queue = new DatagramQueue(4096);
+        final ArrayDeque<long[]> model = new ArrayDeque<>();
+        final UnsafeBuffer source = new UnsafeBuffer(new byte[1500]);
+        for (int op = 0; op < 100_000; op++)
+        {
+            if (random.nextInt(100) < 55)
+            {
+                final int length = random.nextInt(1500);
+                final boolean six = random.nextBoolean();
+                final byte first = (byte)random.nextInt(256);
+                source.setMemory(0, Math.max(length, 1), first);
+                final long hi = random.nextLong();
+                final long lo = random.nextLong();
+                final boolean offered = six ? queue.offerIpv6(hi, lo, op & 0xFFFF, 64, 0x20, source, 0, length)
+                    : queue.offer(op, op & 0xFFFF, source, 0, length);
+                if (offered)
+                {
+                    model.add(new long[] {six ? 1 : 0, six ? hi : op, lo, op & 0xFFFF, length, first});
+                }
+            }
+            else if (!model.isEmpty())
+            {
+                final long[] m = model.poll();
+                assertEquals(m[0] == 1, queue.peekIpv6());
+                if (m[0] == 1)
+                {
+                    assertEquals(m[1], queue.peekHi());
+                    assertEquals(m[2], queue.peekLo());
+                    assertEquals(64, queue.peekTtl());
+                    assertEquals(0x20, queue.peekTos());
+                }
+                else
+                {
+                    assertEquals((int)m[1], queue.peekAddress());
+                }
+                assertEquals((int)m[3], queue.peekPort());
+                assertEquals((int)m[4], queue.peekLength());
+                if (m[4] > 0)
+                {
+                    assertEquals((byte)m[5], queue.buffer().getByte(queue.peekOffset()));
+                    assertEquals((byte)m[5], queue.buffer().getByte(queue.peekOffset() + (int)m[4] - 1));
+                }
+                queue.pop();
+            }
+            assertEquals(model.size(), queue.count());
+        }
+    }
 }

@@ -1,9 +1,12 @@
 package io.conntest.core.transport.stack;
 
+import io.conntest.stack.socket.UdpSocket;
 import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.stack.wire.Ipv6Address;
 
 /**
- * Says who sent the ICMP error behind a failure, as the failure's text ends: {@code " (ICMP from 10.0.0.1)"}. A
+ * Says who sent the ICMP error behind a failure, as the failure's text ends: {@code " (ICMP from 10.0.0.1)"}, or
+ * {@code " (ICMPv6 from fd00::1)"}. A
  * host unreachable from the first router and one from the peer's own host are different faults; the mesh matrix and
  * the events show which.
  */
@@ -23,5 +26,13 @@ final class IcmpSource
     static String describe(final String address)
     {
         return address == null ? "" : (address.indexOf(':') >= 0 ? " (ICMPv6 from " : " (ICMP from ") + address + ")";
+    }
+
+    /** The suffix for the last error of {@code socket}: its ICMPv6 or ICMP sender, or "" when none was involved. */
+    static String describe(final UdpSocket socket)
+    {
+        return socket.icmpErrorFromIpv6()
+            ? " (ICMPv6 from " + Ipv6Address.format(socket.icmpErrorFromHi(), socket.icmpErrorFromLo()) + ")"
+            : describe(socket.icmpErrorFrom());
     }
 }

@@ -10,7 +10,9 @@ import io.conntest.stack.socket.UdpSocketListener;
 
 /**
  * A {@link DatagramPort} on a stack {@link UdpSocket}: datagrams are taken in place from the socket's queue in the
- * stack's delivery phase and handed on with that poll's time.
+ * stack's delivery phase and handed on with that poll's time. The port is IPv4's, as {@link DatagramPort} is (its
+ * users, iperf3's UDP streams, the NAT test and the path MTU probe, are): a datagram that comes over IPv6 is dropped
+ * and counted ({@link #ipv6Dropped()}), as the kernel transport's port drops it.
  */
 final class StackDatagramPort implements DatagramPort, UdpSocketListener, UdpDatagramHandler
 {
@@ -25,6 +27,7 @@ final class StackDatagramPort implements DatagramPort, UdpSocketListener, UdpDat
     private final DatagramHandler handler;
     private final int port;
     private long nowNs;
+    private long ipv6Dropped;
 
     /** Queues of a socket for a few small datagrams (NAT probes). */
     static final int SMALL_QUEUE_BYTES = 24 * 1024; // room for one 9,000-byte path MTU probe and its answers
@@ -69,6 +72,19 @@ final class StackDatagramPort implements DatagramPort, UdpSocketListener, UdpDat
         final int length)
     {
         handler.onDatagram(this, srcAddr, srcPort, buffer, offset, length, nowNs);
+    }
+
+    @Override
+    public void onDatagram6(final long srcHi, final long srcLo, final int srcPort, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        ipv6Dropped++;
+    }
+
+    /** Datagrams that came over IPv6 and were dropped (this port speaks IPv4). */
+    long ipv6Dropped()
+    {
+        return ipv6Dropped;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.conntest.core.transport.ConnectionHandler;
 import io.conntest.core.transport.DatagramHandler;
 import io.conntest.core.transport.DatagramPort;
 import io.conntest.core.transport.FailureReason;
+import io.conntest.core.transport.HostText;
 import io.conntest.core.transport.Listener;
 import io.conntest.core.transport.ReliableUdpConnection;
 import io.conntest.core.transport.UdpSendBatch;
@@ -261,18 +262,18 @@ public final class StackTransport implements Transport
             }
             return connection;
         }
-        final StackUdpPeer peer = StackUdpPeer.connect(this, addr.v4(), remoteHost, port, timeoutNs, handler,
-            nowNs);
+        final StackUdpPeer peer = StackUdpPeer.connect(this, addr, remoteHost, port, timeoutNs, handler, nowNs);
         udpPeers.add(peer);
         if (error != null)
         {
             peer.failLater(FailureReason.UNREACHABLE, error);
         }
-        else if (addr.ipv6())
+        else if (addr.ipv6() && !host.stack().iface().ipv6().selectSource(addr.hi()))
         {
-            peer.failLater(FailureReason.LOCAL, "udp over the stack's IPv6 is not there yet");
+            peer.failLater(FailureReason.LOCAL, "udp " + HostText.withPort(addr.toString(), port) + ": "
+                + NO_IPV6_ADDRESS);
         }
-        else if (host.address() == 0)
+        else if (!addr.ipv6() && host.address() == 0)
         {
             peer.failLater(FailureReason.LOCAL, NO_ADDRESS);
         }

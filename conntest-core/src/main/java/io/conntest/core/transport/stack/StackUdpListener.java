@@ -13,10 +13,12 @@ import io.conntest.stack.socket.UdpSocket;
 import io.conntest.stack.socket.UdpSocketListener;
 
 /**
- * A bound UDP socket on the stack serving many reliable-UDP peers: the stack's I/O for the one
- * {@link ReliableUdpDemux} (source address and port as the key; see there for what happens to each datagram).
- * NAT probes ({@link NatProbe}) are told apart before the demultiplexer and go to the listener's
- * {@link NatResponder}, which also answers on a second socket on an ephemeral port (the alternate port).
+ * A bound UDP socket on the stack serving many reliable-UDP peers of both families (the stack's sockets take IPv4
+ * and IPv6 on one port): the stack's I/O for the one {@link ReliableUdpDemux} (source address and port as the key;
+ * see there for what happens to each datagram). NAT probes ({@link NatProbe}) over IPv4 are told apart before the
+ * demultiplexer and go to the listener's {@link NatResponder}, which also answers on a second socket on an ephemeral
+ * port (the alternate port); the NAT test and the arrivals question are IPv4's, so a probe that comes over IPv6 is
+ * dropped and counted ({@link #ipv6NatProbes()}).
  */
 final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagramHandler,
     ReliableUdpDemux.Io<StackUdpPeer>, NatResponder.Io
@@ -32,7 +34,12 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
     private long nowNs;
     private long receivedAtNs;
     private int sourceAddr;
+    /** The datagram being handled came over IPv6, from {@link #sourceHi}, {@link #sourceLo}. */
+    private boolean sourceIpv6;
+    private long sourceHi;
+    private long sourceLo;
     private int sourcePort;
+    private long ipv6NatProbes;
     private boolean closed;
     private final NatResponder nat = new NatResponder(this);
     /** The alternate port's socket (small queues: it carries only probes), null when none could be had. */
@@ -159,6 +166,25 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
         return ((long)addr << 16) | (port & 0xFFFF);
     }
 
+    /**
+     * An IPv6 source as one number, as the kernel listener makes it: bit 62, a 46-bit mix of its 16 bytes and the
+     * port (far from every IPv4 key; two IPv6 peers of one listener share a key with odds of about n^2 / 2^47).
+     */
+    static long key6(final long hi, final long lo, final int port)
+    {
+        long h = 0x9E3779B97F4A7C15L;
+        for (int shift = 56; shift >= 0; shift -= 8)
+        {
+            h = (h ^ ((hi >>> shift) & 0xFF)) * 0x100000001B3L;
+        }
+        for (int shift = 56; shift >= 0; shift -= 8)
+        {
+            h = (h ^ ((lo >>> shift) & 0xFF)) * 0x100000001B3L;
+        }
+        h ^= h >>> 29;
+        return (1L << 62) | ((h & ((1L << 46) - 1)) << 16) | (port & 0xFFFF);
+    }
+
     /** The stack's delivery phase: takes in what the socket queued, at the time of the poll that received it. */
     @Override
     public void onReadable(final UdpSocket s, final long nowNs)
@@ -182,9 +208,30 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
             nat.onProbe(srcAddr, srcPort, buffer, offset, length, false, nowNs);
             return;
         }
+        sourceIpv6 = false;
         sourceAddr = srcAddr;
         sourcePort = srcPort;
-        final long key = key(srcAddr, srcPort);
+        toDemux(key(srcAddr, srcPort), buffer, offset, length);
+    }
+
+    @Override
+    public void onDatagram6(final long srcHi, final long srcLo, final int srcPort, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        if (NatProbe.isProbe(buffer, offset, length))
+        {
+            ipv6NatProbes++;
+            return;
+        }
+        sourceIpv6 = true;
+        sourceHi = srcHi;
+        sourceLo = srcLo;
+        sourcePort = srcPort;
+        toDemux(key6(srcHi, srcLo, srcPort), buffer, offset, length);
+    }
+
+    private void toDemux(final long key, final DirectBuffer buffer, final int offset, final int length)
+    {
         final StackUdpPeer known = demux.peer(key);
         if (known != null)
         {
@@ -193,10 +240,18 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
         demux.onDatagram(key, buffer, offset, length, nowNs, receivedAtNs);
     }
 
+    /** NAT probes that came over IPv6 and were dropped (the NAT test is IPv4's). */
+    long ipv6NatProbes()
+    {
+        return ipv6NatProbes;
+    }
+
     @Override
     public StackUdpPeer newPeer(final long key, final long nowNs)
     {
-        return StackUdpPeer.accept(transport, this, sourceAddr, sourcePort, nowNs);
+        final StackPeerAddress source = sourceIpv6 ? new StackPeerAddress(true, 0, sourceHi, sourceLo)
+            : new StackPeerAddress(false, sourceAddr, 0, 0);
+        return StackUdpPeer.accept(transport, this, source, key, sourcePort, nowNs);
     }
 
     @Override
@@ -208,12 +263,19 @@ final class StackUdpListener implements Listener, UdpSocketListener, UdpDatagram
     @Override
     public void sendToSource(final DirectBuffer buffer, final int offset, final int length)
     {
-        socket.sendTo(sourceAddr, sourcePort, buffer, offset, length);
+        if (sourceIpv6)
+        {
+            socket.sendTo6(sourceHi, sourceLo, sourcePort, buffer, offset, length);
+        }
+        else
+        {
+            socket.sendTo(sourceAddr, sourcePort, buffer, offset, length);
+        }
     }
 
     void remove(final StackUdpPeer peer)
     {
-        demux.remove(key(peer.remoteAddr(), peer.remotePort()), peer);
+        demux.remove(peer.key(), peer);
     }
 
     long junkDatagrams()

@@ -5,17 +5,21 @@ import org.agrona.DirectBuffer;
 import io.conntest.core.rudp.Role;
 import io.conntest.core.transport.ConnectionHandler;
 import io.conntest.core.transport.FailureReason;
+import io.conntest.core.transport.HostText;
 import io.conntest.core.transport.ReliableUdpConnection;
+import io.conntest.stack.ipv6.Ipv6Host;
 import io.conntest.stack.socket.Errno;
 import io.conntest.stack.socket.UdpDatagramHandler;
 import io.conntest.stack.socket.UdpSocket;
 import io.conntest.stack.socket.UdpSocketListener;
 import io.conntest.stack.wire.Ipv4Address;
+import io.conntest.stack.wire.Ipv6Address;
 
 /**
- * A reliable-UDP connection on the userspace stack. A client owns a {@link UdpSocket} on an ephemeral port and
- * accepts datagrams only from its peer; a server-side peer shares its {@link StackUdpListener}'s socket, which
- * demultiplexes by source address and port.
+ * A reliable-UDP connection on the userspace stack, to an IPv4 or an IPv6 peer (the stack's sockets take both). A
+ * client owns a {@link UdpSocket} on an ephemeral port and accepts datagrams only from its peer; a server-side peer
+ * shares its {@link StackUdpListener}'s socket, which demultiplexes by source address and port. Over IPv6 the
+ * datagrams go one by one (the USO batch is IPv4's: the stack cuts no IPv6 super-datagrams).
  */
 final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListener, UdpDatagramHandler
 {
@@ -25,6 +29,12 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     private final UdpSocket socket;
     private final StackUdpListener listener;
     private final int remoteAddr;
+    /** An IPv6 peer: {@link #remoteHi}, {@link #remoteLo} (then {@link #remoteAddr} is 0). */
+    private final boolean ipv6;
+    private final long remoteHi;
+    private final long remoteLo;
+    /** The listener's demultiplexing key of a server-side peer. */
+    private final long key;
     private final int remotePort;
     private final String remoteHost;
     private final String localHost;
@@ -33,23 +43,38 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     private long deliveryReceivedAtNs;
 
     private StackUdpPeer(final StackTransport transport, final UdpSocket socket, final StackUdpListener listener,
-        final int remoteAddr, final int remotePort, final String remoteHost, final Role role,
-        final ConnectionHandler handler, final long nowNs)
+        final StackPeerAddress remote, final long key, final int remotePort, final String remoteHost,
+        final Role role, final ConnectionHandler handler, final long nowNs)
     {
         super(transport.nextId(), transport.udpConfig(), role, handler, nowNs);
         this.transport = transport;
         this.socket = socket;
         this.listener = listener;
-        this.remoteAddr = remoteAddr;
+        this.ipv6 = remote.ipv6();
+        this.remoteAddr = remote.v4();
+        this.remoteHi = remote.hi();
+        this.remoteLo = remote.lo();
+        this.key = key;
         this.remotePort = remotePort;
         this.remoteHost = remoteHost;
-        this.localHost = Ipv4Address.toString(transport.host().address());
+        this.localHost = ipv6 ? localIpv6(transport.host().stack().iface().ipv6(), remoteHi)
+            : Ipv4Address.toString(transport.host().address());
         this.localPort = listener != null ? listener.port() : socket == null ? 0 : socket.localPort();
     }
 
-    /** A client: a socket on an ephemeral port; the handshake starts on the first poll. */
-    static StackUdpPeer connect(final StackTransport transport, final int remoteAddr, final String remoteHost,
-        final int remotePort, final long timeoutNs, final ConnectionHandler handler, final long nowNs)
+    /** The source address the stack chooses towards {@code remoteHi} (RFC 6724), {@code ::} while it has none. */
+    private static String localIpv6(final Ipv6Host host, final long remoteHi)
+    {
+        return host.selectSource(remoteHi) ? Ipv6Address.format(host.sourceHi(), host.sourceLo()) : "::";
+    }
+
+    /**
+     * A client: a socket on an ephemeral port; the handshake starts on the first poll. An IPv6 peer's host is
+     * printed in its RFC 5952 form.
+     */
+    static StackUdpPeer connect(final StackTransport transport, final StackPeerAddress remote,
+        final String remoteHost, final int remotePort, final long timeoutNs, final ConnectionHandler handler,
+        final long nowNs)
     {
         final StackUdpPeer[] self = new StackUdpPeer[1];
         final UdpSocket socket = transport.host().stack().udp().open(new UdpSocketListener()
@@ -65,21 +90,30 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
             {
                 self[0].onError(s, errno, addr, port);
             }
+
+            @Override
+            public void onError6(final UdpSocket s, final int errno, final long hi, final long lo, final int port)
+            {
+                self[0].onError6(s, errno, hi, lo, port);
+            }
         });
         socket.bind(0);
-        final StackUdpPeer peer = new StackUdpPeer(transport, socket, null, remoteAddr, remotePort, remoteHost,
-            Role.CLIENT, handler, nowNs);
+        final StackUdpPeer peer = new StackUdpPeer(transport, socket, null, remote, 0, remotePort,
+            remote.ipv6() ? remote.toString() : remoteHost, Role.CLIENT, handler, nowNs);
         self[0] = peer;
         peer.connectDeadlineNs(nowNs + timeoutNs);
         return peer;
     }
 
-    /** A server-side peer for a new source address; the caller feeds it the first datagram. */
-    static StackUdpPeer accept(final StackTransport transport, final StackUdpListener listener, final int remoteAddr,
-        final int remotePort, final long nowNs)
+    /**
+     * A server-side peer for a new source address, known to the listener by {@code key}; the caller feeds it the
+     * first datagram.
+     */
+    static StackUdpPeer accept(final StackTransport transport, final StackUdpListener listener,
+        final StackPeerAddress remote, final long key, final int remotePort, final long nowNs)
     {
-        return new StackUdpPeer(transport, listener.socket(), listener, remoteAddr, remotePort,
-            Ipv4Address.toString(remoteAddr), Role.SERVER, null, nowNs);
+        return new StackUdpPeer(transport, listener.socket(), listener, remote, key, remotePort, remote.toString(),
+            Role.SERVER, null, nowNs);
     }
 
     /**
@@ -103,7 +137,18 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     public void onDatagram(final int srcAddr, final int srcPort, final DirectBuffer buffer, final int offset,
         final int length)
     {
-        if (srcAddr == remoteAddr && srcPort == remotePort)
+        if (!ipv6 && srcAddr == remoteAddr && srcPort == remotePort)
+        {
+            noteArrival(socket.lastReceivedTtl(), socket.lastReceivedTos());
+            onDatagram(buffer, offset, length, deliveryNowNs, deliveryReceivedAtNs);
+        }
+    }
+
+    @Override
+    public void onDatagram6(final long srcHi, final long srcLo, final int srcPort, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        if (ipv6 && srcHi == remoteHi && srcLo == remoteLo && srcPort == remotePort)
         {
             noteArrival(socket.lastReceivedTtl(), socket.lastReceivedTos());
             onDatagram(buffer, offset, length, deliveryNowNs, deliveryReceivedAtNs);
@@ -113,19 +158,40 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
     @Override
     public void onError(final UdpSocket s, final int errno, final int addr, final int port)
     {
-        if (addr != remoteAddr || port != remotePort)
+        if (!ipv6 && addr == remoteAddr && port == remotePort)
         {
-            return;
+            fail(s, errno);
         }
-        final String where = "udp " + remoteHost + ":" + remotePort + ": ";
+    }
+
+    /** An ICMPv6 error (by default {@link #onIcmpv6Error} comes here) or an unsendable datagram to an IPv6 peer. */
+    @Override
+    public void onError6(final UdpSocket s, final int errno, final long hi, final long lo, final int port)
+    {
+        if (ipv6 && hi == remoteHi && lo == remoteLo && port == remotePort)
+        {
+            fail(s, errno);
+        }
+    }
+
+    private void fail(final UdpSocket s, final int errno)
+    {
+        final String where = "udp " + HostText.withPort(remoteHost, remotePort) + ": ";
         switch (errno)
         {
             case Errno.ECONNREFUSED:
-                failLater(FailureReason.REFUSED, where + "port unreachable" + IcmpSource.describe(s.icmpErrorFrom()));
+                failLater(FailureReason.REFUSED, where + "port unreachable" + IcmpSource.describe(s));
                 break;
             case Errno.EHOSTUNREACH:
             case Errno.ENETUNREACH:
-                failLater(FailureReason.UNREACHABLE, where + Errno.name(errno) + IcmpSource.describe(s.icmpErrorFrom()));
+                failLater(FailureReason.UNREACHABLE, where + Errno.name(errno) + IcmpSource.describe(s));
+                break;
+            case Errno.EACCES:
+                failLater(FailureReason.UNREACHABLE, where + "administratively prohibited (EACCES)"
+                    + IcmpSource.describe(s));
+                break;
+            case Errno.EADDRNOTAVAIL:
+                failLater(FailureReason.LOCAL, where + StackTransport.NO_IPV6_ADDRESS);
                 break;
             default:
                 break; // EMSGSIZE and the like: the reliability layer resends or times out
@@ -138,6 +204,10 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
         if (!socket.isOpen())
         {
             return true;
+        }
+        if (ipv6)
+        {
+            return socket.sendTo6(remoteHi, remoteLo, remotePort, buffer, offset, length);
         }
         if (socket.canSendSegmented())
         {
@@ -158,13 +228,16 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
         {
             return length;
         }
-        if (length > segmentSize && socket.sendSegmented(remoteAddr, remotePort, buffer, offset, length, segmentSize))
+        if (!ipv6 && length > segmentSize
+            && socket.sendSegmented(remoteAddr, remotePort, buffer, offset, length, segmentSize))
         {
             return length;
         }
         for (int at = 0; at < length; at += segmentSize)
         {
-            if (!socket.sendTo(remoteAddr, remotePort, buffer, offset + at, Math.min(segmentSize, length - at)))
+            final int one = Math.min(segmentSize, length - at);
+            if (ipv6 ? !socket.sendTo6(remoteHi, remoteLo, remotePort, buffer, offset + at, one)
+                : !socket.sendTo(remoteAddr, remotePort, buffer, offset + at, one))
             {
                 return at == 0 ? 0 : length;
             }
@@ -192,9 +265,10 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
         }
     }
 
-    int remoteAddr()
+    /** The listener's key of a server-side peer. */
+    long key()
     {
-        return remoteAddr;
+        return key;
     }
 
     @Override
@@ -203,11 +277,14 @@ final class StackUdpPeer extends ReliableUdpConnection implements UdpSocketListe
         return localHost;
     }
 
-    /** The stack sends every packet with TTL 64 and TOS 0 (conntest sets neither). */
+    /**
+     * The stack sends every packet with TTL 64 and TOS 0 (conntest sets neither); over IPv6 with the link's hop limit
+     * (64, or a Router Advertisement's) and traffic class 0.
+     */
     @Override
     public int sentTtl()
     {
-        return io.conntest.stack.wire.Ipv4Repr.DEFAULT_TTL;
+        return ipv6 ? transport.host().stack().iface().ipv6().hopLimit() : io.conntest.stack.wire.Ipv4Repr.DEFAULT_TTL;
     }
 
     @Override
