@@ -78,7 +78,6 @@ class LabDualStackTest
             }
         }
         assertEquals(NAMES, lastMatrix.keySet().stream().sorted().toList(), "every instance emits matrix events");
-        udpOverIpv6Missing = lab.lines().stream().anyMatch(l -> l.contains(UDP6_MISSING));
         for (final String instance : NAMES)
         {
             final List<Map<String, Object>> cells = (List<Map<String, Object>>)lastMatrix.get(instance).get("cells");
@@ -88,47 +87,18 @@ class LabDualStackTest
                 {
                     final String from = NAMES.get(j);
                     final String to = NAMES.get(i);
-                    final String at = ipv6Pair(i, j) ? "[fd00:10::" + (11 + i) + "]:7000" : to;
                     final Map<String, Object> cell = cells.stream().filter(c -> from.equals(c.get("from"))
-                        && (to.equals(c.get("to")) || at.equals(c.get("to")))).findFirst()
+                        && to.equals(c.get("to"))).findFirst()
                         .orElseThrow(() -> new AssertionError(from + "->" + to + " in " + cells));
-                    if (udpOverIpv6Missing(cell))
-                    {
-                        continue;
-                    }
                     assertEquals(true, cell.get("up"), instance + " sees " + from + "->" + to + ": " + cell);
                 }
             }
         }
         // pairs k = 0..5 in dialling order: IPv6 when k is 1 or 2 modulo 4; TCP when k is even
-        final java.util.Set<String> expected = new java.util.TreeSet<>(List.of("bravo->tcp:10.0.0.11",
-            "charlie->tcp:fd00:10::12", "delta->udp:10.0.0.11", "delta->tcp:10.0.0.12"));
-        if (!udpOverIpv6Missing)
-        {
-            expected.addAll(List.of("charlie->udp:fd00:10::11", "delta->udp:fd00:10::13"));
-        }
-        assertEquals(expected, connected);
+        assertEquals(new java.util.TreeSet<>(List.of("bravo->tcp:10.0.0.11", "charlie->udp:fd00:10::11",
+            "charlie->tcp:fd00:10::12", "delta->udp:10.0.0.11", "delta->tcp:10.0.0.12", "delta->udp:fd00:10::13")),
+            connected);
         assertFalse(NetworkNamespace.list().contains(ns), "namespace removed");
-    }
-
-    /** What the stack's transport says while UDP over its IPv6 is not merged (issue 13's UDP step). */
-    private static final String UDP6_MISSING = "udp over the stack's IPv6 is not there yet";
-    private boolean udpOverIpv6Missing;
-
-    /**
-     * Whether {@code cell} is a UDP pair over IPv6 failing only because the stack's transport has no UDP over IPv6
-     * yet: the one failure allowed until it is merged; any other failure of such a pair fails the test.
-     */
-    private static boolean udpOverIpv6Missing(final Map<String, Object> cell)
-    {
-        return "udp".equals(cell.get("protocol")) && UDP6_MISSING.equals(cell.get("detail"));
-    }
-
-    /** Whether instance {@code j} dials instance {@code i} over IPv6 in a 4-instance dual-stack lab. */
-    private static boolean ipv6Pair(final int i, final int j)
-    {
-        final int k = j * (j - 1) / 2 + i;
-        return k % 4 == 1 || k % 4 == 2;
     }
 
     private static String exec(final String ns, final String... command) throws Exception
