@@ -45,7 +45,8 @@ class MainTest
         assertEquals(0, run("--help"));
         final String help = out.toString(StandardCharsets.UTF_8);
         for (final String option : new String[] {"--name", "--listen", "--connect", "--timeout", "--duration", "--tap",
-            "--ipv4", "--ipv4-gateway", "--mac", "--mtu", "--pcap", "--ui", "--busy-poll", "--ui-emphasis", "--interval",
+            "--ipv4", "--ipv4-gateway", "--ipv6=auto|off|ADDR/PREFIX", "--ipv6-gateway=ADDR", "--mac", "--mtu",
+            "--pcap", "--ui", "--busy-poll", "--ui-emphasis", "--interval",
             "--logfile",
             "probe", "lab", "Instance:", "Network (kernel sockets unless --tap):", "Output:", "Examples:",
             "conntest --name sender --connect 'tcp://127.0.0.1:1234?monitor-bandwidth&packet-size=5mb'"})
@@ -146,6 +147,22 @@ class MainTest
             {"10.0.0.300/24", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.300/24"},
             {"10.0.1.1", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--ipv4-gateway", "10.0.1.1"},
             {"zz:00", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--mac", "zz:00"},
+            {"fe80::2/64", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--ipv6", "fe80::2/64"},
+            {"fd00::2", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--ipv6", "fd00::2"},
+            {"fd00::2/129", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--ipv6", "fd00::2/129"},
+            {"slaac", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--ipv6", "slaac"},
+            {"off does not go", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--ipv6", "off", "--ipv6",
+                "auto", "--listen", "tcp:1"},
+            {"given twice", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--ipv6", "fd00::2/64", "--ipv6",
+                "fd00::2/96", "--listen", "tcp:1"},
+            {"not on-link", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--ipv6", "fd00:c0::2/64",
+                "--ipv6-gateway", "fd00:c1::1", "--listen", "tcp:1"},
+            {"--ipv6-gateway fe80::1 needs --ipv6", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24",
+                "--ipv6-gateway", "fe80::1", "--listen", "tcp:1"},
+            {"ff02::1", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--ipv6", "auto", "--ipv6-gateway",
+                "ff02::1"},
+            {"--ipv6 needs --tap", "--name", "a", "--listen", "tcp:1", "--ipv6", "auto"},
+            {"--ipv6-gateway needs --tap", "--name", "a", "--listen", "tcp:1", "--ipv6-gateway", "fe80::1"},
             {"70000", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--mtu", "70000"},
             {"chargen", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--listen", "udp:7?service=chargen"},
             {"port 7", "--name", "a", "--tap", "t0", "--ipv4", "10.0.0.2/24", "--listen", "udp:7?service=echo",
@@ -157,6 +174,7 @@ class MainTest
             {"--bogus", "--bogus"},
             {"fortnight", "lab", "--duration", "fortnight"},
             {"--instances", "lab", "--instances", "1"},
+            {"--ipv6 needs the TAP stack", "lab", "--ipv6", "--stack", "kernel"},
             {"5xb", "--name", "s", "--connect", "tcp://127.0.0.1:1234?packet-size=5xb"},
             {"colour", "--name", "s", "--connect", "tcp://127.0.0.1:1234?colour=red"},
             {"127.0.0.1", "--name", "s", "--connect", "tcp://127.0.0.1"},
@@ -274,6 +292,41 @@ class MainTest
             assertEquals(0, run(args), String.join(" ", args));
             assertEquals("conntest 0.1.0", out.toString(StandardCharsets.UTF_8).strip(), String.join(" ", args));
         }
+    }
+
+    @Test
+    void ipv6OptionsBecomeTheStacksIpv6Settings()
+    {
+        final Main main = new Main();
+        new CommandLine(main).parseArgs("--name", "a", "--tap", "tap100", "--ipv4", "10.0.0.2/24", "--listen", "tcp:1",
+            "--ipv6", "fd00:c0::2/64", "--ipv6", "auto", "--ipv6", "fd00:c1:0:0::7/120", "--ipv6-gateway",
+            "fd00:c0::1");
+        final io.conntest.cli.run.TapStack tap = io.conntest.cli.run.TapStack.from(main.network, null);
+        assertTrue(tap.ipv6().auto());
+        assertEquals("[fd00:c0::2/64, fd00:c1::7/120]", tap.ipv6().addresses().toString());
+        assertEquals("fd00:c0::1", tap.ipv6().gateway().toString());
+        assertEquals(List.of("10.0.0.2/24", "ipv6 fd00:c0::2/64", "ipv6 fd00:c1::7/120", "ipv6 auto (slaac)",
+            "ipv6 via fd00:c0::1", "mac 02:00:00:00:00:07", "on tap100"), tap.describe(0x02_00_00_00_00_07L));
+        // a link-local gateway is on-link whatever the prefixes; with auto an advertised prefix may make it so
+        for (final String[] good : new String[][] {{"--ipv6", "fd00:c0::2/64", "--ipv6-gateway", "fe80::1"},
+            {"--ipv6", "auto", "--ipv6-gateway", "fd00:99::1"}, {"--ipv6", "off"}})
+        {
+            final Main m = new Main();
+            new CommandLine(m).parseArgs(concat(new String[] {"--name", "a", "--tap", "tap100", "--ipv4",
+                "10.0.0.2/24", "--listen", "tcp:1"}, good));
+            io.conntest.cli.run.TapStack.from(m.network, null);
+        }
+        final Main off = new Main();
+        new CommandLine(off).parseArgs("--name", "a", "--tap", "tap100", "--ipv4", "10.0.0.2/24", "--listen", "tcp:1");
+        assertEquals(io.conntest.cli.options.Ipv6Settings.NONE, io.conntest.cli.run.TapStack.from(off.network, null)
+            .ipv6());
+    }
+
+    private static String[] concat(final String[] a, final String[] b)
+    {
+        final String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

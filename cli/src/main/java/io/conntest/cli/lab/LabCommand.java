@@ -49,7 +49,7 @@ import java.util.concurrent.Callable;
         "--stack-demo instead shows the own TCP/IP stack on a TAP in a namespace, pinged and UDP-echoed by the kernel."
     },
     footer = {"", "Examples:", "  conntest lab", "  conntest lab --instances 4 --duration 1m --ui text",
-        "  conntest lab --instances 4 --block alpha:charlie"})
+        "  conntest lab --instances 4 --block alpha:charlie", "  conntest lab --instances 4 --ipv6"})
 public final class LabCommand implements Callable<Integer>
 {
     static final String TAP = "ctlab0";
@@ -99,6 +99,12 @@ public final class LabCommand implements Callable<Integer>
         + "router's outside link (576 to 9000; default 1500, the links' own), so the path from the inside is narrower "
         + "than the inside links: the inside instances' path MTU tests (?pmtu) find it.")
     private Integer routerMtu;
+
+    @Option(names = "--ipv6", description = "Dual-stack: every instance also gets an IPv6 address on the bridge "
+        + "(fd00:10::11/64, ::12, ...; duplicate address detection first; the kernel has fd00:10::1) and about half "
+        + "of the pairs, TCP and UDP, dial over IPv6 (tcp://[fd00:10::11]:7000). Needs the TAP stack and the bridge "
+        + "topology.")
+    private boolean ipv6;
 
     @Option(names = "--stack-demo", description = "Run the own-stack demo (root: TAP, ping, UDP echo) instead.")
     private boolean stackDemo;
@@ -153,6 +159,12 @@ public final class LabCommand implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), nat ? "--router-mtu " + routerMtu + " is not in 576..9000"
                 : "--router-mtu needs --topology nat (it is the NAT router's outside link)");
         }
+        if (ipv6 && (!tap || nat))
+        {
+            throw new ParameterException(spec.commandLine(), nat ? "--ipv6 goes with the bridge topology (the NAT "
+                + "router translates IPv4 only)" : "--ipv6 needs the TAP stack (instances on a bridge; root and "
+                + "/dev/net/tun)");
+        }
         try (RunControl control = main.control(); Output out = main.openOutput(output, control))
         {
             // a lab is a mesh: its live view opens on the matrix (m switches to the connection tables)
@@ -170,7 +182,8 @@ public final class LabCommand implements Callable<Integer>
                 out.note("lab: no TAP devices here (" + missingTap + "); running the mesh on kernel sockets");
             }
             final NetworkNamespace ns = NetworkNamespace.create("ct-lab");
-            try (LabMesh mesh = new LabMesh(instances, ns, tap, offloadMode, nat, routerMtu == null ? 0 : routerMtu))
+            try (LabMesh mesh = new LabMesh(instances, ns, tap, offloadMode, nat, routerMtu == null ? 0 : routerMtu,
+                ipv6))
             {
                 if (tap)
                 {
@@ -187,8 +200,14 @@ public final class LabCommand implements Callable<Integer>
                             + " is dropped on the bridge (nftables)");
                     }
                     out.note("lab: " + instances + " instances, each on its own stack on a TAP (ctlab0..) on bridge "
-                        + LabMesh.BRIDGE + " in namespace " + ns.name() + " (10.0.0.11..), offload "
+                        + LabMesh.BRIDGE + " in namespace " + ns.name() + " (10.0.0.11.."
+                        + (ipv6 ? ", " + LabMesh.IPV6_PREFIX + "11.." : "") + "), offload "
                         + offloadMode.name().toLowerCase(Locale.ROOT) + "; removed at the end");
+                    if (ipv6)
+                    {
+                        out.note("lab: dual-stack: the kernel has " + LabMesh.BRIDGE_ADDRESS6 + " on " + LabMesh.BRIDGE
+                            + "; pairs over IPv6: " + mesh.ipv6Pairs());
+                    }
                 }
                 else
                 {

@@ -32,6 +32,13 @@ import java.util.concurrent.locks.LockSupport;
  * 127.0.0.1 on ports the kernel picks. The TAPs are opened with the {@code --offload} mode when they are made
  * ({@link #createTaps}), so the start event names what each one negotiated; a device no instance took is closed
  * by {@link #close}.
+ *
+ * <p>Dual-stack ({@code --ipv6}, TAP stack on the bridge): every instance also has a configured address
+ * {@code fd00:10::11/64}, {@code ::12}, ... (through Duplicate Address Detection, RFC 4862 §5.4), the bridge has the
+ * kernel's {@code fd00:10::1/64}, the listeners take both families (bound to the unspecified address), and the pairs
+ * whose index is 1 or 2 modulo 4 dial their peer's IPv6 address: with 3 instances TCP over IPv4, UDP and TCP over
+ * IPv6; from 4 on every protocol over both families. One connection per pair still, so the mesh view's cell for a
+ * pair is that one connection (a cell is per pair and protocol).
  */
 final class LabMesh implements AutoCloseable
 {
@@ -42,6 +49,9 @@ final class LabMesh implements AutoCloseable
 
     static final String BRIDGE = "ctlabbr";
     static final String BRIDGE_ADDRESS = "10.0.0.1/24";
+    /** The lab's IPv6 prefix (unique local, RFC 4193) and the kernel's address on the bridge in it. */
+    static final String IPV6_PREFIX = "fd00:10::";
+    static final String BRIDGE_ADDRESS6 = IPV6_PREFIX + "1/64";
 
     private final int count;
     private final NetworkNamespace ns;
@@ -50,6 +60,9 @@ final class LabMesh implements AutoCloseable
     /** The TAPs opened by {@link #createTaps}, until an instance takes its own (then null). */
     private final TapDevice[] devices;
     private final String[] hosts;
+    /** Each instance's IPv6 address with {@code ipv6}, else null. */
+    private final String[] hosts6;
+    private final boolean ipv6;
     /** Bound ports per instance: [i][0] tcp, [i][1] udp. */
     private final int[][] ports;
     private final boolean nat;
@@ -96,6 +109,22 @@ final class LabMesh implements AutoCloseable
     LabMesh(final int count, final NetworkNamespace ns, final boolean tap, final OffloadMode offload,
         final boolean nat, final int routerMtu)
     {
+        this(count, ns, tap, offload, nat, routerMtu, false);
+    }
+
+    /**
+     * @param ipv6 dual-stack: an IPv6 address per instance and some pairs over IPv6 (see the class comment); needs
+     *             {@code tap} without {@code nat}
+     */
+    LabMesh(final int count, final NetworkNamespace ns, final boolean tap, final OffloadMode offload,
+        final boolean nat, final int routerMtu, final boolean ipv6)
+    {
+        if (ipv6 && (!tap || nat))
+        {
+            throw new IllegalArgumentException("a dual-stack lab runs on the TAP stack in the bridge topology");
+        }
+        this.ipv6 = ipv6;
+        this.hosts6 = new String[count];
         this.routerMtu = routerMtu;
         this.count = count;
         this.nat = nat;
@@ -109,6 +138,7 @@ final class LabMesh implements AutoCloseable
         {
             hosts[i] = tap ? (outside(i) ? NatRouter.OUTSIDE_PREFIX : NatRouter.INSIDE_PREFIX) + (11 + i)
                 : ns != null ? "127.0.0." + (11 + i) : "127.0.0.1";
+            hosts6[i] = ipv6 ? IPV6_PREFIX + (11 + i) : null;
             final int port = ns != null ? NAMESPACE_PORT : 0;
             ports[i][0] = port;
             ports[i][1] = port;
@@ -132,6 +162,35 @@ final class LabMesh implements AutoCloseable
         return j * (j - 1) / 2 + i;
     }
 
+    /** Whether the pair with index {@code k} dials over IPv6 (dual-stack labs only): 1 and 2 modulo 4. */
+    boolean ipv6Pair(final int k)
+    {
+        return ipv6 && (k % 4 == 1 || k % 4 == 2);
+    }
+
+    /** The pairs that dial over IPv6, for the lab's notes: {@code bravo->alpha udp, charlie->alpha tcp}. */
+    String ipv6Pairs()
+    {
+        final List<String> pairs = new ArrayList<>();
+        for (int j = 0; j < count; j++)
+        {
+            for (int i = 0; i < j; i++)
+            {
+                if (ipv6Pair(pairIndex(i, j)))
+                {
+                    pairs.add(NAMES[j] + "->" + NAMES[i] + " " + protocolOf(i, j).lowerName());
+                }
+            }
+        }
+        return String.join(", ", pairs);
+    }
+
+    /** The address instance {@code j} dials instance {@code i} at. */
+    String dialHost(final int i, final int j)
+    {
+        return ipv6Pair(pairIndex(i, j)) ? hosts6[i] : hosts[i];
+    }
+
     /** The instances to run, in start order. */
     List<EngineRun.Instance> instances()
     {
@@ -144,13 +203,28 @@ final class LabMesh implements AutoCloseable
             {
                 final int k = pairIndex(i, j);
                 connects.add(protocolOf(i, j).lowerName() + " to " + NAMES[i]
-                    + (bandwidthOnPair(k) ? " with bandwidth" : ""));
+                    + (ipv6Pair(k) ? " over ipv6" : "") + (bandwidthOnPair(k) ? " with bandwidth" : ""));
             }
-            final InstanceInfo info = new InstanceInfo(NAMES[j], tap ? "tap" : "kernel",
-                tap ? List.of(hosts[j] + "/24", "mac " + MacAddress.toString(mac(j)), "on " + tapName(j) + " in "
-                    + ns.name(), "offloads " + offloadsOf(j)) : List.of(hosts[j] + (ns != null ? " in " + ns.name() : "")),
-                List.of("tcp:" + hosts[j] + ":" + (ports[j][0] == 0 ? "auto" : ports[j][0]),
-                    "udp:" + hosts[j] + ":" + (ports[j][1] == 0 ? "auto" : ports[j][1])), connects);
+            final List<String> addresses = new ArrayList<>();
+            if (tap)
+            {
+                addresses.add(hosts[j] + "/24");
+                if (ipv6)
+                {
+                    addresses.add("ipv6 " + hosts6[j] + "/64");
+                }
+                addresses.add("mac " + MacAddress.toString(mac(j)));
+                addresses.add("on " + tapName(j) + " in " + ns.name());
+                addresses.add("offloads " + offloadsOf(j));
+            }
+            else
+            {
+                addresses.add(hosts[j] + (ns != null ? " in " + ns.name() : ""));
+            }
+            final String listenHost = ipv6 ? "[::]" : hosts[j];
+            final InstanceInfo info = new InstanceInfo(NAMES[j], tap ? "tap" : "kernel", addresses,
+                List.of("tcp:" + listenHost + ":" + (ports[j][0] == 0 ? "auto" : ports[j][0]),
+                    "udp:" + listenHost + ":" + (ports[j][1] == 0 ? "auto" : ports[j][1])), connects);
             list.add(new EngineRun.Instance(info, listener ->
             {
                 final EngineConfig config = config(self);
@@ -163,7 +237,13 @@ final class LabMesh implements AutoCloseable
                         iface.gateway(io.conntest.stack.wire.Ipv4Address.parse(outside(self)
                             ? NatRouter.OUTSIDE_GATEWAY : NatRouter.INSIDE_GATEWAY));
                     }
-                    final StackHost host = new StackHost(device, iface.build());
+                    final StackHost.Builder builder = StackHost.builder(device, iface.build());
+                    if (ipv6)
+                    {
+                        final long[] a = io.conntest.stack.wire.Ipv6Address.parse(hosts6[self]);
+                        builder.ipv6Address(a[0], a[1], 64);
+                    }
+                    final StackHost host = builder.build();
                     return Engine.start(config, new StackTransport(host, true, ReliableUdpConfig.defaults()),
                         listener);
                 }
@@ -222,6 +302,11 @@ final class LabMesh implements AutoCloseable
     {
         ns.addBridge(BRIDGE);
         ns.addAddress(BRIDGE, BRIDGE_ADDRESS);
+        if (ipv6)
+        {
+            // in use at once (no DAD of its own); the instances' addresses each go through the stack's DAD
+            ns.ip("-6", "addr", "add", BRIDGE_ADDRESS6, "dev", BRIDGE, "nodad").check();
+        }
         if (nat)
         {
             NatRouter.build(ns, hosts[0], routerMtu);
@@ -240,7 +325,8 @@ final class LabMesh implements AutoCloseable
     }
 
     /**
-     * Drops every IPv4 packet between instances {@code i} and {@code j} on the lab's bridge (an nftables rule of the
+     * Drops every IPv4 packet (and in a dual-stack lab every IPv6 one) between instances {@code i} and {@code j} on
+     * the lab's bridge (an nftables rule of the
      * bridge family in the lab's namespace, both directions; ARP still passes), so the pair cannot connect: the
      * mesh view shows that cell failing with the reason. After {@link #createTaps}.
      */
@@ -257,6 +343,14 @@ final class LabMesh implements AutoCloseable
             hosts[j], "drop").check();
         ns.exec("nft", "add", "rule", "bridge", BLOCK_TABLE, "forward", "ip", "saddr", hosts[j], "ip", "daddr",
             hosts[i], "drop").check();
+        if (ipv6)
+        {
+            // and IPv6 between their addresses (neighbour discovery to the solicited-node groups still passes)
+            ns.exec("nft", "add", "rule", "bridge", BLOCK_TABLE, "forward", "ip6", "saddr", hosts6[i], "ip6", "daddr",
+                hosts6[j], "drop").check();
+            ns.exec("nft", "add", "rule", "bridge", BLOCK_TABLE, "forward", "ip6", "saddr", hosts6[j], "ip6", "daddr",
+                hosts6[i], "drop").check();
+        }
     }
 
     /** What instance {@code i}'s TAP negotiated ({@code csum tso4 tso6}, {@code none}). */
@@ -289,15 +383,18 @@ final class LabMesh implements AutoCloseable
 
     private EngineConfig config(final int j)
     {
+        // dual-stack: the unspecified address, which the own stack serves for both families
+        final String listenHost = ipv6 ? ListenSpec.ANY_HOST : hosts[j];
         final EngineConfig.Builder b = EngineConfig.builder(NAMES[j])
-            .listen(new ListenSpec(TransportProtocol.TCP, hosts[j], ports[j][0]))
-            .listen(new ListenSpec(TransportProtocol.UDP, hosts[j], ports[j][1]))
+            .listen(new ListenSpec(TransportProtocol.TCP, listenHost, ports[j][0]))
+            .listen(new ListenSpec(TransportProtocol.UDP, listenHost, ports[j][1]))
             .publishIntervalNs(250_000_000L);
         for (int i = 0; i < j; i++)
         {
             final int k = pairIndex(i, j);
             final TransportProtocol protocol = protocolOf(i, j);
-            ConnectSpec spec = ConnectSpec.of(protocol, hosts[i], ports[i][protocol == TransportProtocol.TCP ? 0 : 1]);
+            ConnectSpec spec = ConnectSpec.of(protocol, dialHost(i, j),
+                ports[i][protocol == TransportProtocol.TCP ? 0 : 1]);
             if (crossesNat(i, j) && i != 0)
             {
                 // what kind of NAT it is and the path's MTU, told once beside the connection (short gaps: the lab

@@ -37,6 +37,26 @@ public final class Converters
         }
     }
 
+    /** {@code --ipv6} (repeatable): {@code auto}, {@code off} or {@code ADDR/PREFIX}. */
+    public static final class Ipv6ChoiceConverter implements CommandLine.ITypeConverter<Ipv6Choice>
+    {
+        @Override
+        public Ipv6Choice convert(final String value)
+        {
+            return wrap(() -> Ipv6Choice.parse(value));
+        }
+    }
+
+    /** {@code --ipv6-gateway}. */
+    public static final class Ipv6GatewayConverter implements CommandLine.ITypeConverter<Ipv6Gateway>
+    {
+        @Override
+        public Ipv6Gateway convert(final String value)
+        {
+            return wrap(() -> Ipv6Gateway.parse(value));
+        }
+    }
+
     /** {@code --mac}. */
     public static final class MacConverter implements CommandLine.ITypeConverter<Long>
     {

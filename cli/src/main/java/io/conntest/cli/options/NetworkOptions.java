@@ -3,6 +3,7 @@ package io.conntest.cli.options;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** The network options (stack selection): kernel sockets unless {@code --tap} is given. */
 public final class NetworkOptions
@@ -17,11 +18,19 @@ public final class NetworkOptions
             + "prefix and gateway from a DHCP server (RFC 2131) and wait for the lease before connecting.")
     Ipv4Cidr ipv4;
 
-    @Option(names = "--ipv6", paramLabel = "auto|off", description = "With --tap: auto: IPv6 autoconfiguration "
-        + "(RFC 4862): duplicate address detection, router solicitations, a stable SLAAC address from each advertised "
-        + "prefix (RFC 7217), the default router and MTU from the advertisements, MLDv2 reports; each change of the "
-        + "addresses is an ipv6 event. off (default): the link-local address answers NDP and ping, nothing else.")
-    String ipv6;
+    @Option(names = "--ipv6", paramLabel = "auto|off|ADDR/PREFIX", converter = Converters.Ipv6ChoiceConverter.class,
+        description = "With --tap (repeatable): auto: IPv6 autoconfiguration (RFC 4862): duplicate address "
+            + "detection, router solicitations, a stable SLAAC address from each advertised prefix (RFC 7217), the "
+            + "default router and MTU from the advertisements, MLDv2 reports. ADDR/PREFIX (e.g. fd00:c0::2/64): a "
+            + "configured address, its prefix on-link, used once duplicate address detection passes (a duplicate is "
+            + "reported and never used); up to 7, and with auto too. Each change of the addresses is an ipv6 event. "
+            + "off (default): the link-local address answers NDP and ping, nothing else.")
+    List<Ipv6Choice> ipv6;
+
+    @Option(names = "--ipv6-gateway", paramLabel = "ADDR", converter = Converters.Ipv6GatewayConverter.class,
+        description = "With --tap and --ipv6: the default IPv6 router (on-link: link-local, or in a --ipv6 prefix), "
+            + "used when no router advertisement names one.")
+    Ipv6Gateway ipv6Gateway;
 
     @Option(names = "--ipv4-gateway", paramLabel = "ADDR", converter = Converters.Ipv4AddressConverter.class,
         description = "With --tap: the default gateway (on-link).")
@@ -79,10 +88,16 @@ public final class NetworkOptions
         return tap;
     }
 
-    /** {@code --ipv6} as given ({@code auto}, {@code off}), or null. */
-    public String ipv6()
+    /** The {@code --ipv6} values in order (empty when none). */
+    public List<Ipv6Choice> ipv6()
     {
-        return ipv6;
+        return ipv6 == null ? List.of() : ipv6;
+    }
+
+    /** {@code --ipv6-gateway}, or null. */
+    public Ipv6Gateway ipv6Gateway()
+    {
+        return ipv6Gateway;
     }
 
     /** {@code --ipv4}, or null. */
@@ -128,7 +143,8 @@ public final class NetworkOptions
         {
             return null;
         }
-        return ipv4 != null ? "--ipv4" : ipv6 != null ? "--ipv6" : gateway != null ? "--ipv4-gateway" : mac != null ? "--mac"
+        return ipv4 != null ? "--ipv4" : ipv6 != null ? "--ipv6"
+            : ipv6Gateway != null ? "--ipv6-gateway" : gateway != null ? "--ipv4-gateway" : mac != null ? "--mac"
             : mtu != null ? "--mtu" : pcap != null ? "--pcap"
             : tcpMaxConnections != null ? "--tcp-max-connections" : tcpSynBacklog != null ? "--tcp-syn-backlog"
             : tcpBuffer != null ? "--tcp-buffer" : null;

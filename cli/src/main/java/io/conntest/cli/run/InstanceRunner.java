@@ -168,6 +168,19 @@ public final class InstanceRunner
                 throw ex;
             }
         }
+        if (host != null)
+        {
+            // --ipv6 ADDR/PREFIX: DAD first (at most about 2 s), so the first IPv6 attempt has its source address
+            try
+            {
+                Ipv6DadWait.await(host, tapStack.ipv6(), Ipv6DadWait.TIMEOUT_NS);
+            }
+            catch (final RuntimeException ex)
+            {
+                host.close();
+                throw ex;
+            }
+        }
         final MetricsFeed feed = new MetricsFeed(instance.name(), host == null ? "kernel" : "tap");
         final List<MultiCollector> collectors = metricsCollectors(instance, feed, host);
         final Transport transport = host == null ? KernelTransports.open(kernelOffload(network))
@@ -430,6 +443,6 @@ public final class InstanceRunner
         final TapStack tap = TapStack.from(network, null);
         checkPortsOnce(instance.listens());
         return new InstanceSettings(instance.name(), tap.tap(), tap.ipv4(), tap.gateway(), tap.mac(), tap.mtu(),
-            tap.pcap(), instance.listens(), instance.verbose(), instance.trace());
+            tap.pcap(), instance.listens(), instance.verbose(), instance.trace(), tap.ipv6());
     }
 }

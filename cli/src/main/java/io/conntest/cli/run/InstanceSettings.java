@@ -1,6 +1,7 @@
 package io.conntest.cli.run;
 
 import io.conntest.cli.options.Ipv4Cidr;
+import io.conntest.cli.options.Ipv6Settings;
 import io.conntest.core.engine.ListenSpec;
 
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.util.List;
  * @param pcap    where to record every frame, or null.
  * @param listens the listeners.
  * @param verbose whether to log counters every second instead of every ten.
+ * @param trace   whether to log every frame.
+ * @param ipv6    the IPv6 settings ({@code --ipv6}, {@code --ipv6-gateway}).
  */
 public record InstanceSettings(
     String name,
@@ -29,10 +32,19 @@ public record InstanceSettings(
     Path pcap,
     List<ListenSpec> listens,
     boolean verbose,
-    boolean trace)
+    boolean trace,
+    Ipv6Settings ipv6)
 {
     public InstanceSettings
     {
         listens = List.copyOf(listens);
+    }
+
+    /** Without IPv6 settings (the link-local address only). */
+    public InstanceSettings(final String name, final String tap, final Ipv4Cidr ipv4, final int gateway,
+        final long mac, final int mtu, final Path pcap, final List<ListenSpec> listens, final boolean verbose,
+        final boolean trace)
+    {
+        this(name, tap, ipv4, gateway, mac, mtu, pcap, listens, verbose, trace, Ipv6Settings.NONE);
     }
 }

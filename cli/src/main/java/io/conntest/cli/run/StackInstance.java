@@ -54,7 +54,7 @@ public final class StackInstance implements AutoCloseable
         this.settings = settings;
         this.log = log;
         this.linkWarning = linkWarning;
-        this.host = StackHost.builder(baseDevice, interfaceConfig(settings))
+        this.host = TapStack.ipv6(StackHost.builder(baseDevice, interfaceConfig(settings)), settings.ipv6())
             .pcap(settings.pcap())
             .trace(settings.trace() ? log::log : null)
             .tcpConfig(tcp)
@@ -135,6 +135,8 @@ public final class StackInstance implements AutoCloseable
         {
             log.log("up: " + MacAddress.toString(mac()) + " " + settings.ipv4()
                 + (settings.gateway() != 0 ? " via " + Ipv4Cidr.format(settings.gateway()) : "")
+                + TapStack.describeIpv6(settings.ipv6()).stream().map(line -> ", " + line)
+                    .collect(java.util.stream.Collectors.joining())
                 + " on " + settings.tap() + " (mtu " + host.stack().iface().mtu() + ")"
                 + (settings.listens().isEmpty() ? "" : ", listening on " + settings.listens())
                 + (settings.pcap() != null ? ", recording to " + settings.pcap() : ""));
@@ -194,9 +196,10 @@ public final class StackInstance implements AutoCloseable
 
     private void checkLink()
     {
-        if (host.stack().iface().ipv6().autoconfigures())
+        if (host.stack().iface().ipv6().addressesChange())
         {
-            // --ipv6 auto on the stack alone: the addresses SLAAC forms and DAD passes are log lines
+            // --ipv6 auto or ADDR/PREFIX on the stack alone: the addresses SLAAC forms and DAD passes (or finds
+            // duplicate) are log lines
             final String ipv6 = host.ipv6AddressesIfChanged();
             if (ipv6 != null)
             {

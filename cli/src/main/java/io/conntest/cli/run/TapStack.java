@@ -2,6 +2,8 @@ package io.conntest.cli.run;
 
 import io.conntest.cli.exit.UsageFailure;
 import io.conntest.cli.options.Ipv4Cidr;
+import io.conntest.cli.options.Ipv6Cidr;
+import io.conntest.cli.options.Ipv6Settings;
 import io.conntest.cli.options.NetworkOptions;
 import io.conntest.core.engine.ListenSpec;
 import io.conntest.core.transport.stack.StackHost;
@@ -35,16 +37,17 @@ import java.util.function.Supplier;
  * @param offload whether the TAP negotiates offloads ({@code --offload}, default auto)
  * @param tcp     the stack's TCP configuration ({@code --tcp-max-connections}, {@code --tcp-syn-backlog},
  *                {@code --tcp-buffer}; defaults otherwise)
- * @param ipv6Auto IPv6 autoconfiguration ({@code --ipv6 auto}: DAD, router solicitations, SLAAC, MLDv2)
+ * @param ipv6    IPv6: autoconfiguration ({@code --ipv6 auto}: DAD, router solicitations, SLAAC, MLDv2), configured
+ *                addresses ({@code --ipv6 ADDR/PREFIX}), the configured router ({@code --ipv6-gateway})
  */
 public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu, Path pcap, Consumer<String> trace,
-    OffloadMode offload, TcpConfig tcp, boolean ipv6Auto)
+    OffloadMode offload, TcpConfig tcp, Ipv6Settings ipv6)
 {
-    /** Without IPv6 autoconfiguration (the link-local address only). */
+    /** Without IPv6 configuration (the link-local address only). */
     public TapStack(final String tap, final Ipv4Cidr ipv4, final int gateway, final long mac, final int mtu,
         final Path pcap, final Consumer<String> trace, final OffloadMode offload, final TcpConfig tcp)
     {
-        this(tap, ipv4, gateway, mac, mtu, pcap, trace, offload, tcp, false);
+        this(tap, ipv4, gateway, mac, mtu, pcap, trace, offload, tcp, Ipv6Settings.NONE);
     }
 
     /** With the default TCP configuration. */
@@ -105,14 +108,22 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
         {
             throw new UsageFailure("--" + ex.getMessage());
         }
-        final String ipv6 = network.ipv6();
-        if (ipv6 != null && !ipv6.equals("auto") && !ipv6.equals("off"))
-        {
-            throw new UsageFailure("--ipv6 " + ipv6 + " is not auto or off (a static IPv6 address is not there yet)");
-        }
         return new TapStack(network.tap(), ipv4, gateway == null ? 0 : gateway,
             network.mac() == null ? -1 : network.mac(), mtu == null ? 0 : mtu, network.pcap(), trace, offload,
-            tcpConfig(network), "auto".equals(ipv6));
+            tcpConfig(network), ipv6Settings(network));
+    }
+
+    /** The --ipv6 and --ipv6-gateway options, checked together ({@link Ipv6Settings#of}). */
+    static Ipv6Settings ipv6Settings(final NetworkOptions network)
+    {
+        try
+        {
+            return Ipv6Settings.of(network.ipv6(), network.ipv6Gateway());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new UsageFailure(ex.getMessage());
+        }
     }
 
     /** The stack's TCP configuration from the --tcp-* options, checked by TcpConfig's own rules. */
@@ -198,8 +209,23 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
     /** A host builder on the TAP opened by {@code open}, with the pcap writer and tracer asked for. */
     public StackHost.Builder hostBuilder(final Supplier<TapDevice> open)
     {
-        return StackHost.builder(openTap(open), interfaceConfig()).pcap(pcap).trace(trace).tcpConfig(tcp)
-            .ipv6Autoconfigure(ipv6Auto);
+        return ipv6(StackHost.builder(openTap(open), interfaceConfig()).pcap(pcap).trace(trace).tcpConfig(tcp),
+            ipv6);
+    }
+
+    /** {@code builder} with the IPv6 settings: autoconfiguration, configured addresses, the configured router. */
+    public static StackHost.Builder ipv6(final StackHost.Builder builder, final Ipv6Settings ipv6)
+    {
+        builder.ipv6Autoconfigure(ipv6.auto());
+        for (final Ipv6Cidr address : ipv6.addresses())
+        {
+            builder.ipv6Address(address.hi(), address.lo(), address.prefixLength());
+        }
+        if (ipv6.gateway() != null)
+        {
+            builder.ipv6Gateway(ipv6.gateway().hi(), ipv6.gateway().lo());
+        }
+        return builder;
     }
 
     /** Opens the TAP in the calling thread's namespace, negotiating the offloads asked for. */
@@ -259,12 +285,31 @@ public record TapStack(String tap, Ipv4Cidr ipv4, int gateway, long mac, int mtu
         {
             lines.add("via " + Ipv4Cidr.format(via));
         }
-        if (ipv6Auto)
+        lines.addAll(describeIpv6(ipv6));
+        lines.add("mac " + MacAddress.toString(actualMac));
+        lines.add("on " + tap);
+        return lines;
+    }
+
+    /**
+     * The IPv6 lines of the start event: {@code ipv6 fd00:c0::2/64} per configured address, {@code ipv6 auto
+     * (slaac)}, {@code ipv6 via fd00:c0::1}; none without IPv6 settings.
+     */
+    static List<String> describeIpv6(final Ipv6Settings ipv6)
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final Ipv6Cidr address : ipv6.addresses())
+        {
+            lines.add("ipv6 " + address);
+        }
+        if (ipv6.auto())
         {
             lines.add("ipv6 auto (slaac)");
         }
-        lines.add("mac " + MacAddress.toString(actualMac));
-        lines.add("on " + tap);
+        if (ipv6.gateway() != null)
+        {
+            lines.add("ipv6 via " + ipv6.gateway());
+        }
         return lines;
     }
 }

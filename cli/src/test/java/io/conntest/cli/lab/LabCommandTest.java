@@ -38,6 +38,20 @@ class LabCommandTest
     }
 
     @Test
+    void aDualStackLabIsABridgeOne()
+    {
+        Privileges.assumeNetworkNamespaces();
+        Privileges.assumeCommand("nft");
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8), "lab", "--ipv6", "--topology", "nat");
+        assertEquals(2, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--ipv6 goes with the bridge topology"),
+            err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void withoutTheRightsItSaysWhatIsMissing()
     {
         final String missing = LabCommand.missingPrivileges();

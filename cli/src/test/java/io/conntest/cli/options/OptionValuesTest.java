@@ -32,6 +32,61 @@ class OptionValuesTest
     }
 
     @Test
+    void parsesIpv6WithPrefix()
+    {
+        final Ipv6Cidr cidr = Ipv6Cidr.parse("FD00:C0:0::2/64");
+        assertEquals(0xFD00_00C0_0000_0000L, cidr.hi());
+        assertEquals(2, cidr.lo());
+        assertEquals("fd00:c0::2/64", cidr.toString());
+        assertTrue(cidr.contains(0xFD00_00C0_0000_0000L, 0xFFFF));
+        assertFalse(cidr.contains(0xFD00_00C1_0000_0000L, 2));
+        assertTrue(Ipv6Cidr.parse("fd00::1:2/112").contains(0xFD00_0000_0000_0000L, 0x1_FFFFL));
+        assertFalse(Ipv6Cidr.parse("fd00::1:2/112").contains(0xFD00_0000_0000_0000L, 0x2_0002L));
+        assertTrue(Ipv6Cidr.parse("2001:db8::9/128").contains(0x2001_0DB8_0000_0000L, 9));
+        assertFalse(Ipv6Cidr.parse("2001:db8::9/128").contains(0x2001_0DB8_0000_0000L, 8));
+        assertTrue(Ipv6Cidr.parse("2001:db8::9/1").contains(0x0001_0000_0000_0000L, 0));
+        for (final String bad : new String[] {"fd00::2", "fd00::2/0", "fd00::2/129", "fd00::2/x", "fd00:::2/64",
+            "fe80::2/64", "ff02::1/64", "::/64", "::1/128", "::ffff:10.0.0.2/96", "fd00::2%ct0/64", "10.0.0.2/24"})
+        {
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Ipv6Cidr.parse(bad));
+            assertTrue(ex.getMessage().contains("'"), ex.getMessage());
+        }
+        assertEquals(Ipv6Choice.AUTO, Ipv6Choice.parse("auto"));
+        assertEquals(Ipv6Choice.OFF, Ipv6Choice.parse("OFF"));
+        assertEquals("fd00::2/64", Ipv6Choice.parse("fd00::2/64").toString());
+        assertThrows(IllegalArgumentException.class, () -> Ipv6Choice.parse("slaac"));
+        assertEquals("fe80::1", Ipv6Gateway.parse("fe80::1").toString());
+        for (final String bad : new String[] {"ff02::2", "::", "::1", "fe80::1%ct0", "10.0.0.1", "router"})
+        {
+            assertThrows(IllegalArgumentException.class, () -> Ipv6Gateway.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void ipv6ValuesCombineAsLinuxAllowsAndNoFurther()
+    {
+        final Ipv6Cidr a = Ipv6Cidr.parse("fd00:c0::2/64");
+        final Ipv6Settings both = Ipv6Settings.of(java.util.List.of(Ipv6Choice.AUTO, new Ipv6Choice(false, false, a)),
+            Ipv6Gateway.parse("fd00:c0::1"));
+        assertTrue(both.auto());
+        assertEquals(java.util.List.of(a), both.addresses());
+        assertTrue(both.addressesChange());
+        assertFalse(Ipv6Settings.of(java.util.List.of(Ipv6Choice.OFF), null).addressesChange());
+        assertEquals(Ipv6Settings.NONE, Ipv6Settings.of(null, null));
+        final java.util.List<Ipv6Choice> eight = new java.util.ArrayList<>();
+        for (int i = 1; i <= 8; i++)
+        {
+            eight.add(Ipv6Choice.parse("fd00::" + i + "/64"));
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Ipv6Settings.of(eight, null)).getMessage()
+            .contains("at most 7"));
+        assertEquals(7, Ipv6Settings.of(eight.subList(0, 7), null).addresses().size());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Ipv6Settings.of(
+            java.util.List.of(new Ipv6Choice(false, false, a)), Ipv6Gateway.parse("fd00:c0::2"))).getMessage()
+            .contains("own address"));
+    }
+
+    @Test
     void parsesMetricsAddresses()
     {
         assertEquals(new MetricsAddress("127.0.0.1", 9464), MetricsAddress.parse("127.0.0.1:9464"));

@@ -90,6 +90,35 @@ class StackInstanceTest
         assertTrue(records >= 15, "records " + records);
     }
 
+    /**
+     * Issue 13: the stack alone takes {@code --ipv6} too (auto, configured addresses, the gateway): the configured
+     * address goes through DAD and is used, the configured router is the default one.
+     */
+    @Test
+    void theStackAloneTakesItsIpv6Settings()
+    {
+        final InMemoryDevicePair pair = new InMemoryDevicePair();
+        final io.conntest.cli.options.Ipv6Settings ipv6 = io.conntest.cli.options.Ipv6Settings.of(List.of(
+            io.conntest.cli.options.Ipv6Choice.parse("fd00:c0::2/64"), io.conntest.cli.options.Ipv6Choice.AUTO),
+            io.conntest.cli.options.Ipv6Gateway.parse("fd00:c0::1"));
+        final InstanceSettings settings = new InstanceSettings("v6", "mem0", Ipv4Cidr.parse("10.0.0.2/24"), 0,
+            0x02_00_00_00_00_02L, 0, null, List.of(ListenSpec.parse("udp:7?service=echo")), false, false, ipv6);
+        final StackInstance instance = new StackInstance(settings, pair.a(), null,
+            new EventLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "v6"));
+        final io.conntest.stack.ipv6.Ipv6Host host = instance.stack().iface().ipv6();
+        assertTrue(host.autoconfigures());
+        assertTrue(host.addressesChange());
+        long nowNs = 1_000_000_000L;
+        for (int turn = 0; turn < 1000 && !host.addresses().contains("fd00:c0::2 preferred"); turn++)
+        {
+            instance.pollOnce(nowNs);
+            nowNs += 10_000_000L; // DAD: a random delay of up to 1 s, one probe, 1 s of silence
+        }
+        assertTrue(host.addresses().contains("fd00:c0::2 preferred"), host.addresses().toString());
+        assertEquals("fd00:c0::1", host.defaultRouter());
+        instance.close();
+    }
+
     /** Issue 3: {@code --listen 'tcp:7?service=echo'} (and discard, source) on the own stack, tried by a TCP peer. */
     @Test
     void tcpEchoDiscardAndSourceServices()

@@ -87,7 +87,10 @@ final class Ipv6Egress
         {
             long hopHi = dstHi;
             long hopLo = dstLo;
-            if (addresses.find(dstHi, dstLo) >= 0 || Ipv6Address.isUnspecified(dstHi, dstLo))
+            final int own = addresses.find(dstHi, dstLo);
+            // a DUPLICATE one is another node's (RFC 4862 §5.4.5: ours no longer): reachable like any neighbour
+            if ((own >= 0 && addresses.state(own) != Ipv6AddressTable.DUPLICATE)
+                || Ipv6Address.isUnspecified(dstHi, dstLo))
             {
                 counters.increment(Ipv6Counter.IPV6_NO_ROUTE);
                 refusal = Ipv6Host.REFUSED_NO_ROUTE;

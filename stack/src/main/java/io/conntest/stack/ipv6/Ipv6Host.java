@@ -144,6 +144,15 @@ public final class Ipv6Host
     }
 
     /**
+     * Whether the addresses change at run time: with {@link #autoconfigure} or a configured address (tentative, then
+     * preferred or duplicate). Without either, the link-local address is in use from the start and nothing changes.
+     */
+    public boolean addressesChange()
+    {
+        return autoconfigure || staticCount > 0;
+    }
+
+    /**
      * Configures an address ({@code --ipv6 ADDR/PREFIX}) and its prefix as on-link. It goes through Duplicate
      * Address Detection (RFC 4862 §5.4) from the first poll, with or without {@link #autoconfigure}, and is used once
      * DAD passes: at most the link's DupAddrDetectTransmits × RetransTimer (1 s) after a random delay of up to 1 s.

@@ -144,10 +144,11 @@ final class NeighbourDiscovery
         counters.increment(Ipv6Counter.NDP_NEIGHBOR_ADVERTISEMENTS_RECEIVED);
         final long targetHi = na.targetHi();
         final long targetLo = na.targetLo();
-        if (addresses.find(targetHi, targetLo) >= 0)
+        final int own = addresses.find(targetHi, targetLo);
+        if (own >= 0 && addresses.state(own) != Ipv6AddressTable.DUPLICATE)
         {
             // RFC 4862 §5.4.4: someone advertises our tentative address: a duplicate. (For an assigned one there
-            // is nothing to do but log it, §7.2.5.)
+            // is nothing to do but log it, §7.2.5.) A DUPLICATE one is the advertiser's: resolved as any neighbour.
             if (!autoconfig.onDadConflict(targetHi, targetLo, nowNs))
             {
                 counters.increment(Ipv6Counter.NDP_ADVERTISEMENT_UNSOLICITED_IGNORED);

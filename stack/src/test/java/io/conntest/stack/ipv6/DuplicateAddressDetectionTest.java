@@ -109,6 +109,69 @@ class DuplicateAddressDetectionTest
         assertEquals(2, link.count(Ipv6Counter.SLAAC_ADDRESSES_FORMED) + link.count(Ipv6Counter.DAD_DUPLICATES));
     }
 
+    /**
+     * A configured address ({@code --ipv6 ADDR/PREFIX}) another node already has: its advertisement answers the probe,
+     * the address is DUPLICATE and never used (no echo reply or advertisement for it, never a source), no new one is
+     * formed (a configured address has no identifier to regenerate), and the node that owns it is a neighbour like
+     * any other: its ping to our other configured address is answered, sent to it.
+     */
+    @Test
+    void rfc4862_5_4_aConfiguredAddressAnotherNodeHasIsADuplicateNeverUsedAndItsOwnerStaysReachable()
+    {
+        final ScriptedLink link = new ScriptedLink(3, false);
+        final long[] taken = Ipv6Address.parse("fd00:c0::2");
+        final long[] ours = Ipv6Address.parse("fd00:c0::3");
+        link.host.addStaticAddress(taken[0], taken[1], 64);
+        link.host.addStaticAddress(ours[0], ours[1], 64);
+        assertTrue(link.host.addressesChange());
+        link.iface.poll(link.now());
+        assertTrue(link.host.addresses().contains("fd00:c0::2 tentative"), link.host.addresses().toString());
+        // the owner defends it: an advertisement to all nodes (RFC 4861 §7.2.4 answer to a probe from ::)
+        link.inject(Ipv6Address.multicastMac(1), taken, new long[] {Ipv6Address.ALL_NODES_HI, 1}, 255,
+            ScriptedLink.ndp(Icmpv6Packet.TYPE_NEIGHBOR_ADVERTISEMENT, NdpMessage.FLAG_OVERRIDE, taken,
+                NdpMessage.OPTION_TARGET_LINK_LAYER, ScriptedLink.PEER_MAC));
+        link.runUntil(() -> link.host.addresses().contains("fd00:c0::3 preferred"), 3 * S);
+        assertEquals(List.of("fe80::ff:fe00:2 preferred", "fd00:c0::2 duplicate", "fd00:c0::3 preferred"),
+            link.host.addresses());
+        assertEquals(1, link.count(Ipv6Counter.DAD_DUPLICATES));
+        assertEquals(1, link.count(Ipv6Counter.DAD_SUCCEEDED));
+        assertFalse(link.host.isOwnAddress(taken[0], taken[1]));
+        link.runFor(10 * S);
+        assertEquals(2, link.host.addresses().size() + 1 - link.host.addresses().stream()
+            .filter(a -> a.startsWith("fd00:c0::")).count(), "no replacement formed: " + link.host.addresses());
+        // not ours: a solicitation for it and an echo request to it go unanswered
+        final long group = Ipv6Address.solicitedNodeLo(taken[1]);
+        link.inject(Ipv6Address.multicastMac(group), ScriptedLink.ROUTER, new long[] {Ipv6Address.SOLICITED_NODE_HI,
+            group}, 255, ScriptedLink.ndp(Icmpv6Packet.TYPE_NEIGHBOR_SOLICITATION, 0, taken,
+            NdpMessage.OPTION_SOURCE_LINK_LAYER, ScriptedLink.PEER_MAC));
+        link.inject(ScriptedLink.MAC, ScriptedLink.ROUTER, taken, 64, ScriptedLink.echoRequest(1));
+        assertEquals(0, link.sentOfType(Icmpv6Packet.TYPE_ECHO_REPLY).size());
+        assertTrue(link.sentOfType(Icmpv6Packet.TYPE_NEIGHBOR_ADVERTISEMENT).stream()
+            .noneMatch(na -> ScriptedLink.target(na)[1] == taken[1]), "never advertised");
+        // its owner pings our other address from it: answered, to the owner
+        link.inject(ScriptedLink.MAC, taken, ours, 64, ScriptedLink.echoRequest(2));
+        assertEquals(1, link.sentOfType(Icmpv6Packet.TYPE_NEIGHBOR_SOLICITATION).stream()
+            .filter(ns -> ScriptedLink.target(ns)[1] == taken[1] && ScriptedLink.src(ns)[1] == ours[1]).count(),
+            "the owner resolved from our other address");
+        link.inject(ScriptedLink.MAC, taken, ours, 255, ScriptedLink.ndp(Icmpv6Packet.TYPE_NEIGHBOR_ADVERTISEMENT,
+            NdpMessage.FLAG_SOLICITED | NdpMessage.FLAG_OVERRIDE, taken, NdpMessage.OPTION_TARGET_LINK_LAYER,
+            ScriptedLink.PEER_MAC));
+        link.runFor(S);
+        final List<byte[]> replies = link.sentOfType(Icmpv6Packet.TYPE_ECHO_REPLY);
+        assertEquals(1, replies.size(), link.host.counters().toString());
+        assertEquals(taken[1], ScriptedLink.dst(replies.get(0))[1]);
+        assertEquals(ours[1], ScriptedLink.src(replies.get(0))[1]);
+        // and our own echo requests to the prefix never come from the duplicate
+        link.host.sendEchoRequest(taken[0], 0x99, 1, 1, new org.agrona.concurrent.UnsafeBuffer(new byte[8]), 0, 8,
+            link.now());
+        link.runFor(S);
+        for (final byte[] frame : link.sent)
+        {
+            assertFalse(ScriptedLink.src(frame)[0] == taken[0] && ScriptedLink.src(frame)[1] == taken[1],
+                "a frame from the duplicate");
+        }
+    }
+
     @Test
     void rfc4861_7_2_4_aProbeForOurAssignedAddressIsAnsweredToAllNodes()
     {

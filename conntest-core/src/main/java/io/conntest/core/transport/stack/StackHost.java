@@ -254,6 +254,9 @@ public final class StackHost implements AutoCloseable
         private List<ListenSpec> services = List.of();
         private boolean conntestAsEcho;
         private boolean ipv6Autoconfigure;
+        /** Configured IPv6 addresses: {hi, lo, prefix length} each. */
+        private final List<long[]> ipv6Addresses = new java.util.ArrayList<>();
+        private long[] ipv6Gateway;
 
         private Builder(final FrameDevice base, final InterfaceConfig config)
         {
@@ -283,6 +286,23 @@ public final class StackHost implements AutoCloseable
         public Builder ipv6Autoconfigure(final boolean on)
         {
             this.ipv6Autoconfigure = on;
+            return this;
+        }
+
+        /**
+         * A configured IPv6 address ({@code --ipv6 ADDR/PREFIX}; repeatable): its prefix on-link, in use once
+         * Duplicate Address Detection passes ({@code Ipv6Host.addStaticAddress}), with or without autoconfiguration.
+         */
+        public Builder ipv6Address(final long hi, final long lo, final int prefixLength)
+        {
+            ipv6Addresses.add(new long[] {hi, lo, prefixLength});
+            return this;
+        }
+
+        /** A configured default IPv6 router ({@code --ipv6-gateway}; {@code Ipv6Host.staticGateway}). */
+        public Builder ipv6Gateway(final long hi, final long lo)
+        {
+            this.ipv6Gateway = new long[] {hi, lo};
             return this;
         }
 
@@ -338,12 +358,22 @@ public final class StackHost implements AutoCloseable
                     chain = new TracingDevice(chain, trace);
                 }
                 final StackHost host = new StackHost(chain, pcap, config, tcpConfig);
-                if (ipv6Autoconfigure)
-                {
-                    host.stack.iface().ipv6().autoconfigure(); // before the first poll
-                }
                 try
                 {
+                    // all before the first poll
+                    final io.conntest.stack.ipv6.Ipv6Host ipv6 = host.stack.iface().ipv6();
+                    if (ipv6Autoconfigure)
+                    {
+                        ipv6.autoconfigure();
+                    }
+                    for (final long[] a : ipv6Addresses)
+                    {
+                        ipv6.addStaticAddress(a[0], a[1], (int)a[2]);
+                    }
+                    if (ipv6Gateway != null)
+                    {
+                        ipv6.staticGateway(ipv6Gateway[0], ipv6Gateway[1]);
+                    }
                     host.services = new PlainServices(host, services, conntestAsEcho);
                 }
                 catch (final RuntimeException ex)

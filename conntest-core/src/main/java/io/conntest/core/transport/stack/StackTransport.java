@@ -289,8 +289,8 @@ public final class StackTransport implements Transport
     @Override
     public String ipv6AddressesIfChanged()
     {
-        // only with --ipv6 auto: a link-local that answers without DAD is no news worth an event
-        return host.stack().iface().ipv6().autoconfigures() ? host.ipv6AddressesIfChanged() : null;
+        // only with --ipv6 auto or ADDR/PREFIX: a link-local that answers without DAD is no news worth an event
+        return host.stack().iface().ipv6().addressesChange() ? host.ipv6AddressesIfChanged() : null;
     }
 
     @Override
