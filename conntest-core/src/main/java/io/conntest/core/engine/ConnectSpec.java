@@ -11,6 +11,7 @@ import io.conntest.core.transport.UdpLimits;
  * An outgoing peer, parsed from the seed's URI form {@code tcp://127.0.0.1:1234?monitor-bandwidth&packet-size=5mb}.
  *
  * <p>Query options: {@code monitor-bandwidth}; {@code packet-size=N[B|KB|MB]} (default 64 KB over TCP, 1,400 bytes
+ * (1,380 to an IPv6 literal)
  * over UDP; at most {@value ProtocolLimits#MAX_DATA_PAYLOAD} over TCP and {@link #maxUdpPacketSize()} over UDP);
  * {@code verify} (the receiver checks the payload pattern); {@code bandwidth-bytes=N[B|KB|MB]} and
  * {@code bandwidth-duration=T[ms|s]} (a test ends at whichever comes first; default 1 s);
@@ -60,6 +61,11 @@ public record ConnectSpec(
 
     public static final int DEFAULT_TCP_PACKET_SIZE = 64 * 1024;
     public static final int DEFAULT_UDP_PACKET_SIZE = 1_400;
+    /**
+     * The UDP default towards an IPv6 literal: 20 bytes less, the IPv6 header's 40 against IPv4's 20, so one datagram
+     * still fits a 1,500-byte link unfragmented (RFC 8200 §5 asks senders to avoid fragmentation).
+     */
+    public static final int DEFAULT_UDP_PACKET_SIZE_IPV6 = DEFAULT_UDP_PACKET_SIZE - 20;
     public static final long DEFAULT_BANDWIDTH_DURATION_NS = 1_000_000_000L;
     /** Lowest target rate: below it one 64 KB frame would take minutes and outlast the connection timeout. */
     public static final long MIN_RATE_BPS = 10_000L;
@@ -120,7 +126,7 @@ public record ConnectSpec(
     /** A spec with the defaults. */
     public static ConnectSpec of(final TransportProtocol protocol, final String host, final int port)
     {
-        return new ConnectSpec(protocol, host, port, false, defaultPacketSize(protocol), false, 0,
+        return new ConnectSpec(protocol, host, port, false, defaultPacketSize(protocol, host), false, 0,
             DEFAULT_BANDWIDTH_DURATION_NS, ENGINE_LATENCY_INTERVAL, BandwidthShape.TURN, 0, false,
             DEFAULT_NAT_TEST_MAX_NS, false);
     }
@@ -175,6 +181,16 @@ public record ConnectSpec(
         return protocol == TransportProtocol.UDP ? DEFAULT_UDP_PACKET_SIZE : DEFAULT_TCP_PACKET_SIZE;
     }
 
+    /**
+     * The default for {@code host}: over UDP to an IPv6 literal {@link #DEFAULT_UDP_PACKET_SIZE_IPV6} (a name is
+     * resolved at each attempt, its family unknown here: it gets IPv4's default).
+     */
+    public static int defaultPacketSize(final TransportProtocol protocol, final String host)
+    {
+        return protocol == TransportProtocol.UDP && host != null && host.indexOf(':') >= 0
+            ? DEFAULT_UDP_PACKET_SIZE_IPV6 : defaultPacketSize(protocol);
+    }
+
     /** Largest packet size over UDP: one conntest frame must fit one reliable-UDP message. */
     public static int maxUdpPacketSize()
     {
@@ -219,7 +235,7 @@ public record ConnectSpec(
         final int port = parsePort(portText, uri);
         boolean monitor = false;
         boolean verify = false;
-        int packetSize = defaultPacketSize(protocol);
+        int packetSize = defaultPacketSize(protocol, host);
         long bytes = 0;
         long durationNs = -1;
         long latencyIntervalNs = ENGINE_LATENCY_INTERVAL;

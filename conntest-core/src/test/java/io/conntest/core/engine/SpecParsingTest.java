@@ -37,6 +37,11 @@ class SpecParsingTest
         assertEquals(1000, udp.packetSize());
         assertEquals(ConnectSpec.DEFAULT_UDP_PACKET_SIZE, ConnectSpec.parse("udp://h:1").packetSize());
         assertEquals(ConnectSpec.DEFAULT_TCP_PACKET_SIZE, ConnectSpec.parse("tcp://h:1").packetSize());
+        // over IPv6 the header is 20 bytes longer: the default datagram still fits a 1,500-byte link
+        assertEquals(1380, ConnectSpec.parse("udp://[fd00::1]:1").packetSize());
+        assertEquals(1380, ConnectSpec.of(io.conntest.core.transport.TransportProtocol.UDP, "fd00::1", 1).packetSize());
+        assertEquals(1400, ConnectSpec.parse("udp://[fd00::1]:1?packet-size=1400").packetSize(), "asked for");
+        assertEquals(ConnectSpec.DEFAULT_TCP_PACKET_SIZE, ConnectSpec.parse("tcp://[fd00::1]:1").packetSize());
         assertEquals("::1", ConnectSpec.parse("tcp://[::1]:80").host());
         assertEquals(500_000_000L, ConnectSpec.parse("tcp://h:1?bandwidth-duration=500ms").bandwidthDurationNs());
     }
