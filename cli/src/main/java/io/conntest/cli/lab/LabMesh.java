@@ -405,7 +405,8 @@ final class LabMesh implements AutoCloseable
             {
                 spec = protocol == TransportProtocol.TCP
                     ? spec.withBandwidth(64 * 1024, 8L << 20, 1_000_000_000L)
-                    : spec.withBandwidth(1_400, 2L << 20, 1_000_000_000L);
+                    : spec.withBandwidth(ConnectSpec.defaultPacketSize(protocol, spec.host()), 2L << 20,
+                        1_000_000_000L);
             }
             b.connect(spec.withVerify(true));
         }
