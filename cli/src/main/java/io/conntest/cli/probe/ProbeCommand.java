@@ -223,6 +223,11 @@ public final class ProbeCommand implements Callable<Integer>
         }
         // The TAP is opened before any output, so a failure is a plain one-line error (exit 1).
         final StackHost host = tapStack == null ? null : tapStack.openHost(java.util.List.of());
+        if (host != null)
+        {
+            // an IPv6 target needs a configured address past DAD: probes sent before would have no source
+            io.conntest.cli.run.Ipv6DadWait.await(host, tapStack.ipv6(), io.conntest.cli.run.Ipv6DadWait.TIMEOUT_NS);
+        }
         final StackPortProber stackProber = host == null ? null : new StackPortProber(host, true, options);
         final PrintStream out;
         try

@@ -232,4 +232,56 @@ class ProbeCommandTest
         }
         assertFalse(NetworkNamespace.list().contains(ns.name()));
     }
+
+    /** The same from the stack's IPv6 (issue 13): a configured address, DAD, then the kernel's IPv6 ports. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void fromTheOwnStacksIpv6OnATap() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        Privileges.assumeCommand("nft");
+        final NetworkNamespace ns = NetworkNamespace.create("ct-cli6");
+        ServerSocket open = null;
+        try
+        {
+            ns.addTap("ct0");
+            ns.linkUp("ct0");
+            ns.exec("ip", "-6", "addr", "add", "fd00:c0:9::1/64", "dev", "ct0", "nodad").check();
+            ns.exec("nft", "add", "table", "ip6", "conntest_cli6").check();
+            ns.exec("nft", "add", "chain", "ip6", "conntest_cli6", "in", "{ type filter hook input priority 0 ; }")
+                .check();
+            ns.exec("nft", "add", "rule", "ip6", "conntest_cli6", "in", "tcp", "dport", "7003", "drop").check();
+            ns.exec("nft", "add", "rule", "ip6", "conntest_cli6", "in", "tcp", "dport", "7005", "reject", "with",
+                "icmpv6", "type", "admin-prohibited").check();
+            open = ns.call(() -> new ServerSocket(7001, 50, InetAddress.getByName("fd00:c0:9::1")));
+            final CliRun json = new CliRun("probe", "--tap", "ct0", "--ipv4", "10.0.0.2/24", "--ipv6",
+                "fd00:c0:9::2/64", "fd00:c0:9::1", "-p", "T:7001-7003,7005,U:7006", "--timeout", "500ms", "--ui",
+                "json");
+            assertEquals(0, ns.call(json::run), json.out() + json.err());
+            final Map<String, String> found = new HashMap<>();
+            for (final String line : json.lines())
+            {
+                final Map<String, Object> event = JsonParser.object(line);
+                if ("port".equals(event.get("event")))
+                {
+                    final Map<String, Object> d = (Map<String, Object>)event.get("data");
+                    found.put(d.get("port") + "/" + d.get("protocol"), d.get("state") + " " + d.get("reason"));
+                }
+            }
+            assertEquals(Map.of("7001/tcp", "open syn-ack", "7002/tcp", "closed conn-refused",
+                "7003/tcp", "filtered no-response", "7005/tcp", "filtered admin-prohibited",
+                "7006/udp", "closed port-unreach"), found, json.out());
+            assertFalse(json.out().contains("Exception"), json.out());
+            System.out.println(json.out());
+        }
+        finally
+        {
+            if (open != null)
+            {
+                open.close();
+            }
+            ns.close();
+        }
+        assertFalse(NetworkNamespace.list().contains(ns.name()));
+    }
 }
