@@ -513,6 +513,13 @@ public final class KernelPortProber implements PortProber
             finish(probe, PortState.FILTERED, ProbeReason.NET_UNREACH, rttNs, detail
                 + " (no route to it here: see ip route get " + io.conntest.core.transport.HostText.of(probe.address.getAddress()) + ")");
         }
+        else if (message.contains("permission denied"))
+        {
+            // EACCES: what Linux makes of an ICMPv6 "communication with destination administratively prohibited"
+            // (RFC 4443 §3.1 code 1, icmpv6_err_convert), on a TCP connect and on a connected UDP socket alike
+            finish(probe, PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, rttNs,
+                detail + " (ICMPv6 administratively prohibited: a firewall rejected it)");
+        }
         else if (message.contains("operation not permitted"))
         {
             finish(probe, PortState.FILTERED, ProbeReason.ADMIN_PROHIBITED, -1,

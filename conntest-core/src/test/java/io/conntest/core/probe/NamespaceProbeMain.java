@@ -26,7 +26,8 @@ public final class NamespaceProbeMain
 
     public static void main(final String[] args) throws IOException
     {
-        final InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        // -Dprobe.loopback=::1: the listeners (and so the probes) on IPv6's loopback
+        final InetAddress loopback = InetAddress.getByName(System.getProperty("probe.loopback", "127.0.0.1"));
         final int tcpPort = Integer.parseInt(args[0]);
         final int udpPort = Integer.parseInt(args[1]);
         final long timeoutMs = Long.parseLong(args[2]);
@@ -49,12 +50,12 @@ public final class NamespaceProbeMain
                 {
                     if (!quiet || result.state() != PortState.CLOSED)
                     {
-                        System.out.println("RESULT " + result.host().getHostAddress() + " " + result.port() + "/"
+                        System.out.println("RESULT " + io.conntest.core.transport.HostText.of(result.host()) + " " + result.port() + "/"
                             + result.protocol() + " " + result.state() + " " + result.reason() + " "
                             + result.attempts() + " " + result.detail());
                     }
                 });
-                System.out.println("DONE " + host.getHostAddress() + " " + report.exitCode() + " "
+                System.out.println("DONE " + io.conntest.core.transport.HostText.of(host) + " " + report.exitCode() + " "
                     + report.completion() + " " + report.probed() + " " + report.count(PortState.CLOSED) + " "
                     + TimeUnit.NANOSECONDS.toMillis(report.elapsedNs()));
             }

@@ -93,6 +93,46 @@ class ProbeNamespaceTest
         assertFalse(Files.exists(Path.of("/run/netns", name)), "namespace " + name + " removed");
     }
 
+    /**
+     * The kernel prober over IPv6 (issue 13), the same rules on {@code ::1}: ICMPv6 port unreachable closes a UDP
+     * port, and ICMPv6 administratively prohibited (EACCES on a connected UDP socket) is nmap's admin-prohibited.
+     */
+    @Test
+    void overIpv6TheSameStatesAndIcmpv6Reasons() throws Exception
+    {
+        Privileges.assumeNetworkNamespaces();
+        Privileges.assumeCommand("nft");
+        final List<String> lines;
+        try (NetworkNamespace ns = NetworkNamespace.create("ct-probe6"))
+        {
+            nft(ns, RULES);
+            lines = runProbeMain(ns, 40, List.of("-Dprobe.loopback=::1"), "7001", "7004", "300",
+                "::1", "T:7001-7003,7009,U:7004-7006,7010");
+        }
+        final String diagnostics = String.join("\n", lines);
+        final Map<String, String> results = new TreeMap<>();
+        for (final String line : lines)
+        {
+            if (line.startsWith("RESULT "))
+            {
+                final String[] fields = line.split(" ", 4);
+                results.put(fields[1] + " " + fields[2], fields[3]);
+            }
+        }
+        assertEquals("open syn-ack 1 null", results.get("::1 7001/tcp"), diagnostics);
+        assertEquals("closed conn-refused 1 null", results.get("::1 7002/tcp"), diagnostics);
+        assertEquals("filtered no-response 1 null", results.get("::1 7003/tcp"), diagnostics);
+        // Linux's connect over IPv6 does not surface this ICMPv6 error (the SYN is retried until the probe's timer):
+        // a kernel-socket prober sees silence where nmap's raw socket would read the message
+        assertEquals("filtered no-response 1 null", results.get("::1 7009/tcp"), diagnostics);
+        assertEquals("open udp-response 1 null", results.get("::1 7004/udp"), diagnostics);
+        assertEquals("open|filtered no-response 2 null", results.get("::1 7005/udp"), diagnostics);
+        assertEquals("closed port-unreach 1 null", results.get("::1 7006/udp"), diagnostics);
+        assertTrue(results.get("::1 7010/udp").startsWith("filtered admin-prohibited 1 permission denied"),
+            diagnostics);
+        assertEquals(8, results.size(), diagnostics);
+    }
+
     @Test
     void aProbeThatMeetsItselfIsNotReportedOpen() throws Exception
     {
