@@ -422,12 +422,7 @@ final class TcpOutput
         final Ipv6Sender sender, final long localHi, final long localLo, final long remoteHi, final long remoteLo,
         final int localPort, final int remotePort, final int seq, final int ack, final int flags)
     {
-        final TcpRepr r = repr.clear();
-        r.srcPort = localPort;
-        r.dstPort = remotePort;
-        r.seq = seq;
-        r.ack = ack;
-        r.flags = flags;
+        final TcpRepr r = bare(localPort, remotePort, seq, ack, flags);
         final int total = r.headerLength();
         final MutableDirectBuffer buffer = sender == null ? null
             : sender.claim(localHi, localLo, remoteHi, remoteLo, TcpProtocol.PROTOCOL, total);
@@ -446,12 +441,7 @@ final class TcpOutput
         final Ipv4Sender sender, final int remoteAddr, final int localPort, final int remotePort, final int seq,
         final int ack, final int flags)
     {
-        final TcpRepr r = repr.clear();
-        r.srcPort = localPort;
-        r.dstPort = remotePort;
-        r.seq = seq;
-        r.ack = ack;
-        r.flags = flags;
+        final TcpRepr r = bare(localPort, remotePort, seq, ack, flags);
         final int total = r.headerLength();
         final MutableDirectBuffer buffer = sender.claim(remoteAddr, TcpProtocol.PROTOCOL, total, true);
         if (buffer == null)
@@ -461,5 +451,17 @@ final class TcpOutput
         r.emit(view, buffer, sender.payloadOffset(), total, sender.sourceAddress(), remoteAddr);
         sender.commit();
         return true;
+    }
+
+    /** The header of a segment outside any connection: no options, window 0. */
+    private TcpRepr bare(final int localPort, final int remotePort, final int seq, final int ack, final int flags)
+    {
+        final TcpRepr r = repr.clear();
+        r.srcPort = localPort;
+        r.dstPort = remotePort;
+        r.seq = seq;
+        r.ack = ack;
+        r.flags = flags;
+        return r;
     }
 }

@@ -387,23 +387,8 @@ public final class TcpProtocol implements IpProtocolHandler
         final boolean checksumTrusted, final long nowNs)
     {
         lastNowNs = nowNs;
-        if (!rxView.wrap(buffer, offset, length))
+        if (!parse(buffer, offset, length, Checksum.ipv4AddressSum(srcAddr, dstAddr), checksumTrusted))
         {
-            counters.malformed++;
-            return true;
-        }
-        final TcpRepr.ParseResult result = rxRepr.parse(rxView, srcAddr, dstAddr,
-            config.verifyChecksum && !checksumTrusted);
-        if (result != TcpRepr.ParseResult.OK)
-        {
-            if (result == TcpRepr.ParseResult.BAD_CHECKSUM)
-            {
-                counters.badChecksum++;
-            }
-            else
-            {
-                counters.malformed++;
-            }
             return true;
         }
         final TcpRepr seg = rxRepr;
@@ -430,6 +415,34 @@ public final class TcpProtocol implements IpProtocolHandler
             processNoConnection(srcAddr, seg, buffer, nowNs);
         }
         return true;
+    }
+
+    /**
+     * Parses a segment of either family into {@link #rxRepr}, its checksum over the pseudo-header whose addresses sum
+     * to {@code addressSum} unless trusted; false (counted: malformed or bad checksum) when it is to be dropped.
+     */
+    private boolean parse(final DirectBuffer buffer, final int offset, final int length, final long addressSum,
+        final boolean checksumTrusted)
+    {
+        if (!rxView.wrap(buffer, offset, length))
+        {
+            counters.malformed++;
+            return false;
+        }
+        final TcpRepr.ParseResult result = rxRepr.parse(rxView, addressSum, config.verifyChecksum && !checksumTrusted);
+        if (result == TcpRepr.ParseResult.OK)
+        {
+            return true;
+        }
+        if (result == TcpRepr.ParseResult.BAD_CHECKSUM)
+        {
+            counters.badChecksum++;
+        }
+        else
+        {
+            counters.malformed++;
+        }
+        return false;
     }
 
     private void processForConnection(final TcpConnection c, final TcpRepr seg, final DirectBuffer buffer,
@@ -465,23 +478,8 @@ public final class TcpProtocol implements IpProtocolHandler
         final long nowNs)
     {
         lastNowNs = nowNs;
-        if (!rxView.wrap(buffer, offset, length))
+        if (!parse(buffer, offset, length, Checksum.ipv6AddressSum(srcHi, srcLo, dstHi, dstLo), checksumTrusted))
         {
-            counters.malformed++;
-            return true;
-        }
-        final TcpRepr.ParseResult result = rxRepr.parse(rxView, Checksum.ipv6AddressSum(srcHi, srcLo, dstHi, dstLo),
-            config.verifyChecksum && !checksumTrusted);
-        if (result != TcpRepr.ParseResult.OK)
-        {
-            if (result == TcpRepr.ParseResult.BAD_CHECKSUM)
-            {
-                counters.badChecksum++;
-            }
-            else
-            {
-                counters.malformed++;
-            }
             return true;
         }
         final TcpRepr seg = rxRepr;
