@@ -6,7 +6,9 @@
  * rate limit, and a counter for every reason a packet is dropped ({@link io.conntest.stack.ipv6.Ipv6Counter}).
  *
  * <p>Owns: everything IPv6 above the Ethernet frame and below the transports. {@link io.conntest.stack.ipv6.Ipv6Host}
- * is its front: the interface hands it IPv6 frames and polls its timers. May use only {@code wire}, {@code phy} and
+ * is its front: the interface hands it IPv6 frames and polls its timers; TCP and UDP packets and the ICMPv6 errors
+ * about them go up through {@link io.conntest.stack.ipv6.Ipv6Transport}, and come down through
+ * {@code Ipv6Host.claimTransport}. Configured addresses and a configured gateway sit beside the autoconfigured ones. May use only {@code wire}, {@code phy} and
  * {@code time}; the interface ({@code iface}) sits above it. Single-threaded, no allocation per packet.
  */
 package io.conntest.stack.ipv6;
