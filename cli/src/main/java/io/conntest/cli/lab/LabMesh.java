@@ -71,6 +71,12 @@ final class LabMesh implements AutoCloseable
     /** The nftables table of {@link #block}. */
     static final String BLOCK_TABLE = "conntest_lab";
     private boolean blockTableMade;
+    /**
+     * With {@code --ipv6}: every instance's stack, built when the first instance starts and run through Duplicate
+     * Address Detection together (about 2 s for all, not per instance), so no IPv6 pair's first attempt fails for
+     * want of a source address; each instance takes its own when it starts.
+     */
+    private StackHost[] prepared;
 
     /**
      * @param ns  the namespace the instances run in, or null for the host's loopback.
@@ -230,20 +236,7 @@ final class LabMesh implements AutoCloseable
                 final EngineConfig config = config(self);
                 if (tap)
                 {
-                    final TapDevice device = take(self);
-                    final InterfaceConfig.Builder iface = InterfaceConfig.builder(hosts[self] + "/24").mac(mac(self));
-                    if (nat)
-                    {
-                        iface.gateway(io.conntest.stack.wire.Ipv4Address.parse(outside(self)
-                            ? NatRouter.OUTSIDE_GATEWAY : NatRouter.INSIDE_GATEWAY));
-                    }
-                    final StackHost.Builder builder = StackHost.builder(device, iface.build());
-                    if (ipv6)
-                    {
-                        final long[] a = io.conntest.stack.wire.Ipv6Address.parse(hosts6[self]);
-                        builder.ipv6Address(a[0], a[1], 64);
-                    }
-                    final StackHost host = builder.build();
+                    final StackHost host = ipv6 ? takePrepared(self) : buildHost(self);
                     return Engine.start(config, new StackTransport(host, true, ReliableUdpConfig.defaults()),
                         listener);
                 }
@@ -367,10 +360,85 @@ final class LabMesh implements AutoCloseable
         return device != null ? device : ns.call(() -> TapDevice.open(tapName(i), TapDevice.Mode.ATTACH, offload));
     }
 
-    /** Closes the TAPs no instance took (a run that failed before starting them all). */
+    /** Instance {@code self}'s stack on its TAP, with its IPv6 address when dual-stack (tentative until DAD). */
+    private StackHost buildHost(final int self)
+    {
+        final TapDevice device = take(self);
+        final InterfaceConfig.Builder iface = InterfaceConfig.builder(hosts[self] + "/24").mac(mac(self));
+        if (nat)
+        {
+            iface.gateway(io.conntest.stack.wire.Ipv4Address.parse(outside(self)
+                ? NatRouter.OUTSIDE_GATEWAY : NatRouter.INSIDE_GATEWAY));
+        }
+        final StackHost.Builder builder = StackHost.builder(device, iface.build());
+        if (ipv6)
+        {
+            final long[] a = io.conntest.stack.wire.Ipv6Address.parse(hosts6[self]);
+            builder.ipv6Address(a[0], a[1], 64);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Dual-stack: at the first call builds every instance's stack and polls them all until each configured address
+     * passed DAD (or 5 s went by: an instance whose address is still tentative then retries its IPv6 pairs as any
+     * failed attempt); returns instance {@code self}'s. Called on the starting thread, before the engine takes it.
+     */
+    private StackHost takePrepared(final int self)
+    {
+        if (prepared == null)
+        {
+            prepared = new StackHost[count];
+            for (int j = 0; j < count; j++)
+            {
+                prepared[j] = buildHost(j);
+            }
+            final long end = System.nanoTime() + 5_000_000_000L;
+            while (!allAddressed() && System.nanoTime() - end < 0)
+            {
+                long at = end;
+                for (final StackHost host : prepared)
+                {
+                    final long now = System.nanoTime();
+                    host.poll(now);
+                    at = Math.min(at, host.pollAtNs(now));
+                }
+                final long now = System.nanoTime();
+                prepared[0].idle(now, Math.min(at, now + 1_000_000L)); // 1 ms at most: the others have timers too
+            }
+        }
+        final StackHost host = prepared[self];
+        prepared[self] = null;
+        return host;
+    }
+
+    private boolean allAddressed()
+    {
+        for (final StackHost host : prepared)
+        {
+            if (host.stack().iface().ipv6().globalAddress() == null)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Closes the TAPs and prepared stacks no instance took (a run that failed before starting them all). */
     @Override
     public void close()
     {
+        if (prepared != null)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (prepared[i] != null)
+                {
+                    prepared[i].close();
+                    prepared[i] = null;
+                }
+            }
+        }
         for (int i = 0; i < count; i++)
         {
             if (devices[i] != null)

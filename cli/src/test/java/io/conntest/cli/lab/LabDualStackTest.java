@@ -24,7 +24,8 @@ import io.conntest.tap.netns.NetworkNamespace;
 
 /**
  * {@code lab --ipv6}: four instances on their own stacks on one bridge, dual-stack. Each instance's configured
- * address passes DAD (its {@code ipv6} event says preferred) and the kernel on the bridge pings each one over IPv6,
+ * address passes DAD (its {@code ipv6} event says preferred; all together before the first engine starts, so no IPv6
+ * attempt fails) and the kernel on the bridge pings each one over IPv6,
  * 10 of 10; the pairs that dial over IPv6 (charlie→alpha UDP, charlie→bravo TCP, delta→charlie UDP with 4
  * instances) connect to the peer's IPv6 address, the others to its IPv4 one, and every pair of the mesh, either family, is up in every instance's matrix.
  */
@@ -62,6 +63,7 @@ class LabDualStackTest
         assertEquals(0, lab.exitCode(), lab.err());
         final Map<String, Map<String, Object>> lastMatrix = new HashMap<>();
         final java.util.Set<String> connected = new java.util.TreeSet<>();
+        final List<String> ipv6Failures = new java.util.ArrayList<>();
         boolean stopping = false;
         for (final String line : lab.lines())
         {
@@ -72,12 +74,18 @@ class LabDualStackTest
             {
                 lastMatrix.put((String)data.get("instance"), data);
             }
+            if ("connect_failed".equals(event.get("event")) && String.valueOf(data.get("host")).startsWith("fd00:"))
+            {
+                ipv6Failures.add(line);
+            }
             if ("connected".equals(event.get("event")) && "out".equals(data.get("direction")))
             {
                 connected.add(data.get("instance") + "->" + data.get("protocol") + ":" + data.get("host"));
             }
         }
         assertEquals(NAMES, lastMatrix.keySet().stream().sorted().toList(), "every instance emits matrix events");
+        // the stacks passed DAD together before the first engine started: no IPv6 attempt lacked its source
+        assertEquals(List.of(), ipv6Failures);
         for (final String instance : NAMES)
         {
             final List<Map<String, Object>> cells = (List<Map<String, Object>>)lastMatrix.get(instance).get("cells");
