@@ -321,6 +321,7 @@ public final class TcpSocket
         return c.rcv.finReceived();
     }
 
+    /** Our IPv4 address; over IPv6 ({@link #isIpv6()}) a keyed digest, not an address: {@link #localAddressText()}. */
     public int localAddress()
     {
         return c.localAddr;
@@ -331,6 +332,7 @@ public final class TcpSocket
         return c.localPort;
     }
 
+    /** The peer's IPv4 address; over IPv6 a keyed digest, not an address: see {@link #remoteAddressText()}. */
     public int remoteAddress()
     {
         return c.remoteAddr;
