@@ -86,6 +86,7 @@ public final class FramePump
                     claimed.putBytes(0, frame, 0, length);
                     filled = claimed;
                 }
+                PumpExtraWork.perFrame();
                 tap.commit(length);
                 sent++;
                 if ((sent & 63) == 0)

@@ -120,8 +120,9 @@ public final class Scenarios
         {
             sink.start(lab.lab(), mode.maxLoadNs());
             pump.start(null, mode.maxLoadNs());
-            final LoadThread.Sample[] d = window(mode, pump, sink);
-            return throughput(d[1], d[0], d[1]);
+            final TapDrops drops = TapDrops.of(lab, Lab.PUMP_TAP);
+            final LoadThread.Sample[] d = window(mode, drops, pump, sink);
+            return drops.addTo(throughput(d[1], d[0], d[1]));
         }
         finally
         {
@@ -193,8 +194,9 @@ public final class Scenarios
         {
             pump.start(null, mode.maxLoadNs());
             source.start(lab.lab(), mode.maxLoadNs());
-            final LoadThread.Sample[] d = window(mode, pump, source);
-            return throughput(d[0], d[0], d[1]);
+            final TapDrops drops = TapDrops.of(lab, Lab.PUMP_TAP);
+            final LoadThread.Sample[] d = window(mode, drops, pump, source);
+            return drops.addTo(throughput(d[0], d[0], d[1]));
         }
         finally
         {
@@ -225,10 +227,11 @@ public final class Scenarios
         {
             pump.start(null, mode.maxLoadNs());
             reader.start(lab.lab(), mode.maxLoadNs());
-            final LoadThread.Sample[] d = window(mode, pump, reader);
+            final TapDrops drops = TapDrops.of(lab, Lab.PUMP_TAP);
+            final LoadThread.Sample[] d = window(mode, drops, pump, reader);
             final Map<Metric, Double> m = throughput(d[1], d[0], d[1]);
             m.remove(Metric.FRAMES_PER_S); // the reader's reads, not frames
-            return m;
+            return drops.addTo(m);
         }
         finally
         {
@@ -259,9 +262,10 @@ public final class Scenarios
         {
             pump.start(null, mode.maxLoadNs());
             writer.start(lab.lab(), mode.maxLoadNs());
-            final LoadThread.Sample[] d = window(mode, pump, writer);
+            final TapDrops drops = TapDrops.of(lab, Lab.PUMP_TAP);
+            final LoadThread.Sample[] d = window(mode, drops, pump, writer);
             // kframe/s here counts super-frames (the kernel's coalesced segments), not wire frames.
-            return throughput(d[0], d[0], d[1]);
+            return drops.addTo(throughput(d[0], d[0], d[1]));
         }
         finally
         {
@@ -312,8 +316,9 @@ public final class Scenarios
         {
             sink.start(lab.lab(), mode.maxLoadNs());
             stack.start(null, mode.maxLoadNs());
-            final LoadThread.Sample[] d = window(mode, stack, sink);
-            return throughput(d[1], d[0], d[1]);
+            final TapDrops drops = TapDrops.of(lab, Lab.STACK_TAP);
+            final LoadThread.Sample[] d = window(mode, drops, stack, sink);
+            return drops.addTo(throughput(d[1], d[0], d[1]));
         }
         finally
         {
@@ -342,8 +347,9 @@ public final class Scenarios
         {
             stack.start(null, mode.maxLoadNs());
             source.start(lab.lab(), mode.maxLoadNs());
-            final LoadThread.Sample[] d = window(mode, stack, source);
-            return throughput(d[0], d[0], d[1]);
+            final TapDrops drops = TapDrops.of(lab, Lab.STACK_TAP);
+            final LoadThread.Sample[] d = window(mode, drops, stack, source);
+            return drops.addTo(throughput(d[0], d[0], d[1]));
         }
         finally
         {
@@ -445,7 +451,17 @@ public final class Scenarios
      */
     static LoadThread.Sample[] window(final BenchMode mode, final LoadThread... threads)
     {
+        return window(mode, null, threads);
+    }
+
+    /** As {@link #window(BenchMode, LoadThread...)}, counting what the kernel dropped towards a TAP meanwhile. */
+    static LoadThread.Sample[] window(final BenchMode mode, final TapDrops drops, final LoadThread... threads)
+    {
         sleep(mode.warmupMs());
+        if (drops != null)
+        {
+            drops.open();
+        }
         final LoadThread.Sample[] before = new LoadThread.Sample[threads.length];
         for (int i = 0; i < threads.length; i++)
         {
@@ -456,6 +472,10 @@ public final class Scenarios
         for (int i = 0; i < threads.length; i++)
         {
             delta[i] = threads[i].sample().minus(before[i]);
+        }
+        if (drops != null)
+        {
+            drops.close(delta[0].seconds());
         }
         for (final LoadThread t : threads)
         {

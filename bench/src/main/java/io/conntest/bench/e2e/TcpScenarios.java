@@ -70,8 +70,9 @@ final class TcpScenarios
             stack.start(null, mode.maxLoadNs());
             Ipv6Scenarios.awaitAddress(workload);
             reader.start(lab.lab(), mode.maxLoadNs());
-            final LoadThread.Sample[] d = Scenarios.window(mode, stack, reader);
-            final Map<Metric, Double> m = withoutFrameRate(Scenarios.throughput(d[1], d[0], d[1]));
+            final TapDrops drops = TapDrops.of(lab, Lab.STACK_TAP);
+            final LoadThread.Sample[] d = Scenarios.window(mode, drops, stack, reader);
+            final Map<Metric, Double> m = drops.addTo(withoutFrameRate(Scenarios.throughput(d[1], d[0], d[1])));
             stack.stop(); // the sender's figures are read on this thread, after its own has ended
             final TcpStats stats = source.lastConnectionStats();
             if (stats != null && stats.segmentsOut > 0)
@@ -122,8 +123,9 @@ final class TcpScenarios
             stack.start(null, mode.maxLoadNs());
             Ipv6Scenarios.awaitAddress(workload);
             writer.start(lab.lab(), mode.maxLoadNs());
-            final LoadThread.Sample[] d = Scenarios.window(mode, stack, writer);
-            return withoutFrameRate(Scenarios.throughput(d[0], d[0], d[1]));
+            final TapDrops drops = TapDrops.of(lab, Lab.STACK_TAP);
+            final LoadThread.Sample[] d = Scenarios.window(mode, drops, stack, writer);
+            return drops.addTo(withoutFrameRate(Scenarios.throughput(d[0], d[0], d[1])));
         }
         finally
         {

@@ -16,6 +16,8 @@ public enum Metric
     CPU_S_PER_GB_OURS("cpu_s_per_gb_ours", "CPU s/GB ours", 1, false),
     CPU_S_PER_GB_PEER("cpu_s_per_gb_peer", "CPU s/GB peer", 1, false),
     CPU_PERCENT_IDLE("idle_cpu_percent", "% CPU idle", 1, false),
+    /** Frames the kernel dropped on the way out to the TAP (its queue full: the reader behind it was late). */
+    TAP_DROPS_PER_S("tap_tx_dropped_per_s", "dropped/s at TAP", 1, false),
     RETRANSMISSIONS("retransmissions", "retransmits", 1, false),
     /**
      * The stack's TCP sender: payload bytes per send to the device over the run (a TSO super-segment counts once;
