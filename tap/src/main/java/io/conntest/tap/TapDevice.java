@@ -93,6 +93,10 @@ public final class TapDevice implements FrameDevice
     private final int offloads;
     /** The frame part of {@link #txBuffer} (after the virtio-net header, if any): what {@link #claim} returns. */
     private final UnsafeBuffer txFrame;
+    /** Three {@code struct iovec} for {@link #commitGather}: head, tail run 1, tail run 2. */
+    private final UnsafeBuffer iov;
+    private final long iovAddress;
+    private long txGathered;
     private final FrameMetadata rxMetadata = new FrameMetadata();
     private final VirtioNetHeader rxHeader = new VirtioNetHeader();
 
@@ -124,6 +128,8 @@ public final class TapDevice implements FrameDevice
         this.txAddress = txBuffer.addressOffset();
         this.txFrame = new UnsafeBuffer(txAddress + vnetHeaderLength, MAX_FRAME);
         this.scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(128));
+        this.iov = new UnsafeBuffer(ByteBuffer.allocateDirect(48));
+        this.iovAddress = iov.addressOffset();
         this.scratchAddress = scratch.addressOffset();
     }
 
@@ -431,6 +437,13 @@ public final class TapDevice implements FrameDevice
             commit(length);
             return;
         }
+        writeVnetHeader(metadata);
+        write(length);
+    }
+
+    /** The virtio-net header of {@code metadata} in front of the claimed frame, after checking it was negotiated. */
+    private void writeVnetHeader(final FrameMetadata metadata)
+    {
         final boolean csumMissing = metadata.needsChecksum() && !Offloads.checksum(offloads);
         final boolean gsoMissing = metadata.isSuperFrame() &&
             (metadata.gsoType() == FrameMetadata.GSO_TCPV4 ? !Offloads.tcpSegmentation(offloads)
@@ -443,10 +456,90 @@ public final class TapDevice implements FrameDevice
         }
         VirtioNetHeader.write(txBuffer, 0, metadata.flags(), metadata.gsoType(), metadata.headerLength(),
             metadata.gsoSize(), metadata.csumStart(), metadata.csumOffset());
-        write(length);
+    }
+
+    /** With a virtio-net header: the payload can stay in the sender's native memory ({@link #commitGather}). */
+    @Override
+    public boolean gathers()
+    {
+        return vnetHeaderLength != 0 && Offloads.checksum(offloads);
+    }
+
+    /**
+     * One {@code writev(2)} of the virtio-net header and the claimed head, then the tail's one or two runs straight
+     * from the sender's memory: no copy of the payload in Java. {@code tail} must be native memory (a direct
+     * buffer); a tun write takes the whole frame or nothing, so there is no partial write to finish.
+     */
+    @Override
+    public void commitGather(final int headLength, final FrameMetadata metadata, final DirectBuffer tail,
+        final int offset1, final int length1, final int offset2, final int length2)
+    {
+        if (!gathers() || tail.byteArray() != null)
+        {
+            abort();
+            throw new IllegalStateException("TAP " + name + " cannot gather from " +
+                (tail.byteArray() != null ? "a heap buffer" : "without checksum offload"));
+        }
+        final int length = headLength + length1 + length2;
+        if (headLength < 0 || length1 < 0 || length2 < 0 || length > MAX_FRAME)
+        {
+            abort();
+            throw new IllegalArgumentException("bad gathered frame " + headLength + "+" + length1 + "+" + length2);
+        }
+        tail.boundsCheck(offset1, length1);
+        tail.boundsCheck(offset2, length2);
+        if (metadata.isPlain())
+        {
+            txBuffer.setMemory(0, vnetHeaderLength, (byte)0);
+        }
+        else
+        {
+            writeVnetHeader(metadata);
+        }
+        iov.putLong(0, txAddress, ByteOrder.nativeOrder());
+        iov.putLong(8, vnetHeaderLength + headLength, ByteOrder.nativeOrder());
+        iov.putLong(16, tail.addressOffset() + offset1, ByteOrder.nativeOrder());
+        iov.putLong(24, length1, ByteOrder.nativeOrder());
+        iov.putLong(32, tail.addressOffset() + offset2, ByteOrder.nativeOrder());
+        iov.putLong(40, length2, ByteOrder.nativeOrder());
+        openClaimFor(length);
+        while (true)
+        {
+            final long n = libc.writev(fd, iovAddress, length2 > 0 ? 3 : 2);
+            if (n >= 0 || !retryAfterWriteError(Native.errno()))
+            {
+                if (n >= 0)
+                {
+                    txFrames++;
+                    txBytes += length;
+                    txGathered++;
+                }
+                return;
+            }
+        }
     }
 
     private void write(final int length)
+    {
+        openClaimFor(length);
+        while (true)
+        {
+            final long n = libc.write(fd, txAddress, vnetHeaderLength + length);
+            if (n >= 0)
+            {
+                txFrames++;
+                txBytes += length;
+                return;
+            }
+            if (!retryAfterWriteError(Native.errno()))
+            {
+                return;
+            }
+        }
+    }
+
+    /** Ends the open claim for a frame of {@code length} bytes (the write follows). */
+    private void openClaimFor(final int length)
     {
         if (!claimOpen)
         {
@@ -457,38 +550,32 @@ public final class TapDevice implements FrameDevice
         {
             throw new IllegalArgumentException("bad frame length " + length);
         }
-        while (true)
+    }
+
+    /** A failed write: true to try again (EINTR); false when the frame is dropped and counted; throws otherwise. */
+    private boolean retryAfterWriteError(final int errno)
+    {
+        switch (errno)
         {
-            final long n = libc.write(fd, txAddress, vnetHeaderLength + length);
-            if (n >= 0)
-            {
-                txFrames++;
-                txBytes += length;
-                return;
-            }
-            final int errno = Native.errno();
-            switch (errno)
-            {
-                case Errno.EINTR:
-                    continue;
-                case Errno.EAGAIN:
-                case Errno.ENOBUFS:
-                    txDropsBackpressure++;
-                    return;
-                case Errno.EIO:
-                    txDropsLinkDown++;
-                    return;
-                case Errno.EINVAL:
-                    if (vnetHeaderLength != 0)
-                    {
-                        // The kernel refused the virtio-net header (tun_get_user): drop the frame, keep the link.
-                        txDropsInvalid++;
-                        return;
-                    }
-                    throw TapException.of("write", errno, "cannot write to TAP " + name, name);
-                default:
-                    throw TapException.of("write", errno, "cannot write to TAP " + name, name);
-            }
+            case Errno.EINTR:
+                return true;
+            case Errno.EAGAIN:
+            case Errno.ENOBUFS:
+                txDropsBackpressure++;
+                return false;
+            case Errno.EIO:
+                txDropsLinkDown++;
+                return false;
+            case Errno.EINVAL:
+                if (vnetHeaderLength != 0)
+                {
+                    // The kernel refused the virtio-net header (tun_get_user): drop the frame, keep the link.
+                    txDropsInvalid++;
+                    return false;
+                }
+                throw TapException.of("write", errno, "cannot write to TAP " + name, name);
+            default:
+                throw TapException.of("write", errno, "cannot write to TAP " + name, name);
         }
     }
 
@@ -594,6 +681,12 @@ public final class TapDevice implements FrameDevice
     public long txDropsInvalid()
     {
         return txDropsInvalid;
+    }
+
+    /** Frames sent by {@link #commitGather} (one {@code writev(2)}, the payload from the sender's memory). */
+    public long txGathered()
+    {
+        return txGathered;
     }
 
     /** Frames read with a virtio-net header that made no sense (see {@link #readHeader}): dropped. */

@@ -3,6 +3,7 @@ package io.conntest.tap;
 import io.conntest.stack.iface.InterfaceCounter;
 import io.conntest.stack.phy.Offloads;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +33,17 @@ class TcpKernelInteropOffloadTest extends TcpKernelInteropTest
         assertEquals(0, tap.rxDropsBadHeader(), "virtio-net headers from the kernel refused");
         assertEquals(0, tap.txDropsInvalid(), "virtio-net headers refused by the kernel");
         System.out.println("offload interop: " + iface().counters().get(InterfaceCounter.TX_SUPER_FRAMES) +
-            " super-frames of " + iface().counters().get(InterfaceCounter.TX_OFFLOADED) + " offloaded frames sent");
+            " super-frames of " + iface().counters().get(InterfaceCounter.TX_OFFLOADED) + " offloaded frames sent, " +
+            tap.txGathered() + " of them gathered (writev from the send buffer)");
+        assertEquals(iface().counters().get(InterfaceCounter.TX_GATHERED), tap.txGathered());
+    }
+
+    /** As the plain test; on the TAP itself (no decorator) the echoed data leaves by gather writes. */
+    @Test
+    @Override
+    void kernelClientToStackEchoServiceThirtyTwoMegabytesHashed() throws Exception
+    {
+        super.kernelClientToStackEchoServiceThirtyTwoMegabytesHashed();
+        assertTrue(tap().txGathered() > 0, "no segment was written from the send buffer in place");
     }
 }

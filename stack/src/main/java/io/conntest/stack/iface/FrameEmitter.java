@@ -7,6 +7,7 @@ import io.conntest.stack.wire.ArpRepr;
 import io.conntest.stack.wire.EthernetFrame;
 import io.conntest.stack.wire.Ipv4Packet;
 import io.conntest.stack.wire.Ipv4Repr;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -83,6 +84,22 @@ final class FrameEmitter
         device.commit(length);
         counters.increment(InterfaceCounter.TX_FRAMES);
         counters.add(InterfaceCounter.TX_BYTES, length);
+    }
+
+    /** Commits the open claim's first {@code headLength} bytes and the tail's runs as one offloaded frame. */
+    void sendGather(final int headLength, final FrameMetadata metadata, final DirectBuffer tail, final int offset1,
+        final int length1, final int offset2, final int length2)
+    {
+        device.commitGather(headLength, metadata, tail, offset1, length1, offset2, length2);
+        final int length = headLength + length1 + length2;
+        counters.increment(InterfaceCounter.TX_FRAMES);
+        counters.add(InterfaceCounter.TX_BYTES, length);
+        counters.increment(InterfaceCounter.TX_OFFLOADED);
+        counters.increment(InterfaceCounter.TX_GATHERED);
+        if (metadata.isSuperFrame())
+        {
+            counters.increment(InterfaceCounter.TX_SUPER_FRAMES);
+        }
     }
 
     /** Commits the open claim of {@code length} bytes with offload work for the device. */

@@ -366,6 +366,19 @@ public final class Interface implements Ipv4Sender
     }
 
     @Override
+    public boolean gathers()
+    {
+        return egress.gathers();
+    }
+
+    @Override
+    public void commitGather(final int headLength, final DirectBuffer tail, final int offset1, final int length1,
+        final int offset2, final int length2)
+    {
+        egress.commitGather(headLength, tail, offset1, length1, offset2, length2);
+    }
+
+    @Override
     public boolean offloadsUdpSegmentation()
     {
         return egress.offloadsUdpSegmentation();

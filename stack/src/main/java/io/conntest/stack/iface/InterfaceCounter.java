@@ -14,6 +14,8 @@ public enum InterfaceCounter
     TX_OFFLOADED(false),
     /** Of those, super-frames (TSO): each leaves the device as several segments. */
     TX_SUPER_FRAMES(false),
+    /** Of the offloaded frames, those whose payload the device wrote from the sender's memory (a TAP's writev). */
+    TX_GATHERED(false),
     /** UDP super-datagrams received (USO/UDP GRO, {@code GSO_UDP_L4}), each split into its datagrams. */
     RX_UDP_SUPER_FRAMES(false),
     /** A UDP super-datagram whose headers do not match its offload metadata. */

@@ -222,6 +222,45 @@ final class Ipv4Egress implements Ipv4Sender
     }
 
     @Override
+    public boolean gathers()
+    {
+        return Offloads.checksum(offloads) && device.gathers();
+    }
+
+    /**
+     * The OFFLOADED claim's datagram with its payload gathered by the device: IPv4 header as {@link #commit}, then
+     * the claimed head ({@code headLength} transport bytes) and the tail's runs in one device write.
+     */
+    @Override
+    public void commitGather(final int headLength, final DirectBuffer tail, final int offset1, final int length1,
+        final int offset2, final int length2)
+    {
+        final int mode = claimMode;
+        claimMode = NONE;
+        try
+        {
+            if (mode != OFFLOADED || headLength + length1 + length2 != claimLength)
+            {
+                if (mode == OFFLOADED)
+                {
+                    device.abort();
+                }
+                throw new IllegalStateException(mode != OFFLOADED ? "no offloaded datagram claim" :
+                    "gathered " + (headLength + length1 + length2) + " bytes of a " + claimLength + "-byte claim");
+            }
+            emitter.writeIpv4Headers(claimBuffer, claimMac, claimDst, claimProtocol, claimLength, true,
+                identification.next(claimDst, claimProtocol), false, 0);
+            emitter.sendGather(FRAME_HEADERS + headLength, txMetadata, tail, offset1, length1, offset2, length2);
+            counters.increment(InterfaceCounter.IPV4_SENT);
+        }
+        finally
+        {
+            claimBuffer = null;
+            claimOptionsLength = 0;
+        }
+    }
+
+    @Override
     public boolean offloadsTcpSegmentation()
     {
         return Offloads.tcpSegmentation(offloads);

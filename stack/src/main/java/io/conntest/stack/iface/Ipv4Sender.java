@@ -1,5 +1,6 @@
 package io.conntest.stack.iface;
 
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -82,6 +83,28 @@ public interface Ipv4Sender
         int transportHeaderLength, int segmentSize, int checksumOffset)
     {
         throw new UnsupportedOperationException("no offloads");
+    }
+
+    /**
+     * Whether a datagram claimed with {@link #claimOffloaded} can be sent with {@link #commitGather}: its payload
+     * then stays in the caller's native memory and the device writes it from there (a TAP's {@code writev(2)}).
+     */
+    default boolean gathers()
+    {
+        return false;
+    }
+
+    /**
+     * Sends the datagram claimed with {@link #claimOffloaded} whose first {@code headLength} payload bytes (the
+     * transport header) were written at {@link #payloadOffset()}: the rest of the payload is {@code length1} bytes
+     * of {@code tail} from {@code offset1}, then {@code length2} from {@code offset2}, together the claimed length.
+     * {@code tail} is native memory, read during the call only.
+     *
+     * @throws UnsupportedOperationException when the sender does not {@link #gathers()}.
+     */
+    default void commitGather(int headLength, DirectBuffer tail, int offset1, int length1, int offset2, int length2)
+    {
+        throw new UnsupportedOperationException("no gather");
     }
 
     /** Reasons a claim can be refused. */

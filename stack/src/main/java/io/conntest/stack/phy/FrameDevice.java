@@ -59,6 +59,33 @@ public interface FrameDevice extends AutoCloseable
     }
 
     /**
+     * Whether {@link #commitGather} works: the device sends a frame whose payload stays where the sender keeps it
+     * (a TAP: one {@code writev(2)} of the claimed headers and the sender's memory), so a TCP sender's payload goes
+     * from its send buffer to the kernel with no copy in between. Only with checksum offload (the payload is never
+     * read in Java); decorators (pcap, faults, tracing) need the bytes in the frame and say false. Fixed once the
+     * device is open.
+     */
+    default boolean gathers()
+    {
+        return false;
+    }
+
+    /**
+     * Sends the first {@code headLength} bytes of the open claim followed by {@code length1} bytes of {@code tail}
+     * from {@code offset1} and then {@code length2} bytes from {@code offset2} (a ring's two runs; 0 for none), as
+     * one frame with {@code metadata} (see {@link #commit(int, FrameMetadata)}). {@code tail} is read during the
+     * call only.
+     *
+     * @throws UnsupportedOperationException when the device does not {@link #gathers()} (the claim is dropped).
+     */
+    default void commitGather(final int headLength, final FrameMetadata metadata, final DirectBuffer tail,
+        final int offset1, final int length1, final int offset2, final int length2)
+    {
+        abort();
+        throw new UnsupportedOperationException("device does not gather");
+    }
+
+    /**
      * The offloads this device does, {@link Offloads} bits ({@link Offloads#NONE} unless it says otherwise). Fixed
      * once the device is open.
      */

@@ -319,6 +319,33 @@ public final class InMemoryDevicePair
             }
         }
 
+        /** Offload modes gather as a TAP does, by copying the tail behind the claimed head (tests the senders' path). */
+        @Override
+        public boolean gathers()
+        {
+            return offload != LinkOffload.NONE;
+        }
+
+        @Override
+        public void commitGather(final int headLength, final FrameMetadata metadata, final DirectBuffer tail,
+            final int offset1, final int length1, final int offset2, final int length2)
+        {
+            if (offload == LinkOffload.NONE || !claimOpen)
+            {
+                FrameDevice.super.commitGather(headLength, metadata, tail, offset1, length1, offset2, length2);
+                return;
+            }
+            final int length = headLength + length1 + length2;
+            if (headLength < 0 || length1 < 0 || length2 < 0 || length > claimFrame.capacity())
+            {
+                claimOpen = false;
+                throw new IllegalArgumentException("bad gathered frame " + headLength + "+" + length1 + "+" + length2);
+            }
+            claimFrame.putBytes(headLength, tail, offset1, length1);
+            claimFrame.putBytes(headLength + length1, tail, offset2, length2);
+            commit(length, metadata);
+        }
+
         @Override
         public void abort()
         {

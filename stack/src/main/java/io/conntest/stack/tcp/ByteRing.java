@@ -1,8 +1,11 @@
 package io.conntest.stack.tcp;
 
+import io.conntest.stack.iface.Ipv4Sender;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
 
 /**
  * A bounded byte ring over one heap array: the send buffer (bytes from SND.UNA onwards) and the receive buffer
@@ -18,8 +21,40 @@ final class ByteRing
 
     ByteRing(final int capacity)
     {
+        this(capacity, false);
+    }
+
+    /**
+     * A ring in native memory when {@code direct} (the send buffer: a device that gathers writes segments from it in
+     * place, see {@link #gather}), else on the heap. Allocated once per connection, never per segment.
+     */
+    ByteRing(final int capacity, final boolean direct)
+    {
         this.capacity = capacity;
-        this.buffer = new UnsafeBuffer(new byte[capacity]);
+        this.buffer = direct ? new UnsafeBuffer(ByteBuffer.allocateDirect(capacity))
+            : new UnsafeBuffer(new byte[capacity]);
+    }
+
+    /** Whether the storage is native memory ({@link #gather} works). */
+    boolean isDirect()
+    {
+        return buffer.byteArray() == null;
+    }
+
+    /**
+     * Sends {@code length} bytes starting {@code from} bytes after the head as the tail of the datagram claimed from
+     * {@code sender}, behind its {@code headLength}-byte transport header: the device reads them from this ring (one
+     * or two runs, when they wrap), nothing is copied here.
+     */
+    void gather(final int from, final int length, final Ipv4Sender sender, final int headLength)
+    {
+        int pos = head + from;
+        if (pos >= capacity)
+        {
+            pos -= capacity;
+        }
+        final int first = Math.min(length, capacity - pos);
+        sender.commitGather(headLength, buffer, pos, first, 0, length - first);
     }
 
     int capacity()

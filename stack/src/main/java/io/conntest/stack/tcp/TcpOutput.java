@@ -360,12 +360,22 @@ final class TcpOutput
             }
         }
         final int offset = sender.payloadOffset();
-        if (sendLength > 0)
+        // With checksum offload Java never reads the payload: a device that gathers takes it from the send buffer
+        // (one writev on a TAP) instead of a copy into the frame first.
+        final boolean gather = partialChecksum && sendLength > 0 && sender.gathers() && c.snd.canGather();
+        if (sendLength > 0 && !gather)
         {
             c.snd.copyOut(seq, buffer, offset + headerLength, sendLength);
         }
         r.emit(view, buffer, offset, total, sender.sourceAddress(), c.remoteAddr, partialChecksum);
-        sender.commit();
+        if (gather)
+        {
+            c.snd.gatherOut(seq, sendLength, sender, headerLength);
+        }
+        else
+        {
+            sender.commit();
+        }
         emittedLength = sendLength;
         emittedFlags = r.flags;
         if (sendLength > mss)

@@ -1,5 +1,6 @@
 package io.conntest.stack.tcp;
 
+import io.conntest.stack.iface.Ipv4Sender;
 import io.conntest.stack.tcp.cc.CongestionControl;
 import io.conntest.stack.tcp.rtt.RttEstimator;
 import io.conntest.stack.tcp.seq.SeqNum;
@@ -288,11 +289,27 @@ final class TcpSender
         ring.copyOut(seq - headSeq, dst, offset, length);
     }
 
+    /** Whether {@link #gatherOut} works: the send buffer is native memory. */
+    boolean canGather()
+    {
+        return ring != null && ring.isDirect();
+    }
+
+    /**
+     * Sends payload {@code [seq, seq + length)} from the send buffer as the tail of the datagram claimed from
+     * {@code sender}, after its {@code headLength}-byte TCP header: no copy, the device reads the buffer.
+     */
+    void gatherOut(final int seq, final int length, final Ipv4Sender sender, final int headLength)
+    {
+        ring.gather(seq - headSeq, length, sender, headLength);
+    }
+
     void onEstablished(final long nowNs)
     {
         if (ring == null)
         {
-            ring = new ByteRing(c.socket.sendBufferBytes);
+            // native memory: a device that gathers sends segments straight from it (TcpOutput, writev on a TAP)
+            ring = new ByteRing(c.socket.sendBufferBytes, true);
         }
         cc = CongestionControl.create(c.config.congestionControl);
         cc.init(mss, nowNs);

@@ -41,6 +41,10 @@ class OffloadSimulationTest
             assertEquals(superFrames, link.pair.superFramesSent());
             // Every segment and ACK leaves with a partial checksum; none is refused by the peer.
             assertTrue(link.a.counters().get(InterfaceCounter.TX_OFFLOADED) > 0);
+            // The data went from the send buffers to the device without a copy into the frame (the link gathers).
+            final long gathered = link.a.counters().get(InterfaceCounter.TX_GATHERED) +
+                link.b.counters().get(InterfaceCounter.TX_GATHERED);
+            assertTrue(gathered >= stats.superSegmentsOut, gathered + " gathered, " + stats);
         }
         if (offload == LinkOffload.SUPER_FRAMES)
         {

@@ -19,6 +19,9 @@ public interface LibC
 
     @ssize_t long write(int fd, long bufferAddress, @size_t long count);
 
+    /** {@code writev(2)}: {@code iovAddress} is an array of {@code iovcnt} {@code struct iovec} (address, length). */
+    @ssize_t long writev(int fd, long iovAddress, int iovcnt);
+
     /**
      * {@code ioctl(fd, request, arg)}: {@code arg} is the address of an {@code ifreq} or, for requests such as
      * {@code TUNSETPERSIST}, the integer value itself (both travel in the same register).
