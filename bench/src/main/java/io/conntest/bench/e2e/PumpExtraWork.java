@@ -1,5 +1,10 @@
 package io.conntest.bench.e2e;
 
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
 /**
  * A sensitivity knob for the plain pumps: {@code -Dconntest.bench.pumpExtraNs=N} makes each pump frame cost N ns more
  * of the pump thread's time (a spin before the write), as if the pump did some of a stack's protocol work. It shows
@@ -11,6 +16,26 @@ package io.conntest.bench.e2e;
 final class PumpExtraWork
 {
     static final long EXTRA_NS = Long.getLong("conntest.bench.pumpExtraNs", 0);
+
+    /**
+     * {@code -Dconntest.bench.pumpCopyRing=BYTES}: the vnet pump copies each super-frame's payload from a ring of that
+     * many bytes, round and round, as a sender of real data does from its send buffer (the stack copies from its
+     * 1 MB send ring), instead of writing the same hot buffer every time. Off (0) by default.
+     */
+    static final int COPY_RING = Integer.getInteger("conntest.bench.pumpCopyRing", 0);
+    private static final UnsafeBuffer RING = COPY_RING <= 0 ? null
+        : new UnsafeBuffer(ByteBuffer.allocateDirect(COPY_RING + 65_536));
+    private static int ringAt;
+
+    /** Copies {@code length} bytes from the ring into {@code frame} at {@code offset}; nothing when off. */
+    static void copyPayload(final MutableDirectBuffer frame, final int offset, final int length)
+    {
+        if (RING != null)
+        {
+            frame.putBytes(offset, RING, ringAt, length);
+            ringAt = (ringAt + length) % COPY_RING;
+        }
+    }
 
     private PumpExtraWork()
     {

@@ -437,6 +437,7 @@ public final class TcpPump
             txTcp.ack(rcvNxt);
             tso.set(FrameMetadata.NEEDS_CSUM, payload > MSS ? FrameMetadata.GSO_TCPV4 : FrameMetadata.GSO_NONE,
                 HEADERS, payload > MSS ? MSS : 0, TCP_OFFSET, 16);
+            PumpExtraWork.copyPayload(frame, HEADERS, payload);
             tap.commit(HEADERS + payload, tso);
             sndNxt += payload;
             frames++;

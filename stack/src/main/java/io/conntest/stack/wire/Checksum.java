@@ -2,6 +2,8 @@ package io.conntest.stack.wire;
 
 import org.agrona.DirectBuffer;
 
+import static org.agrona.UnsafeAccess.UNSAFE;
+
 import java.nio.ByteOrder;
 
 /**
@@ -26,7 +28,7 @@ public final class Checksum
      * A run with an odd length may only be the last one added.
      *
      * <p>How: eight bytes per load in the machine's byte order (agrona's native-order accessors), with no byte swap,
-     * added as two 32-bit halves into 64-bit accumulators (two of them, so consecutive adds do not wait for
+     * added as two 32-bit halves into 64-bit accumulators (four of them, so consecutive adds do not wait for
      * each other; 2^32 halves fit before one could overflow, far beyond any IP datagram). On a little-endian machine
      * that sums byte-swapped 16-bit words, which RFC 1071 §2 (B) allows: one's complement addition commutes with
      * swapping bytes, so the run's sum is folded to 16 bits and swapped back once at the end.
@@ -39,45 +41,53 @@ public final class Checksum
         {
             return sum;
         }
+        // One bounds check for the whole run, then raw loads (agrona's accessors would check each one again).
         buffer.boundsCheck(offset, length);
-        int i = offset;
-        final int end = offset + length;
+        final byte[] array = buffer.byteArray();
+        long at = buffer.addressOffset() + offset;
+        final long end = at + length;
         long acc0 = 0;
         long acc1 = 0;
-        while (end - i >= 32)
+        long acc2 = 0;
+        long acc3 = 0;
+        while (end - at >= 32)
         {
-            final long w0 = buffer.getLong(i);
-            final long w1 = buffer.getLong(i + 8);
-            final long w2 = buffer.getLong(i + 16);
-            final long w3 = buffer.getLong(i + 24);
-            acc0 += (w0 >>> 32) + (w0 & 0xFFFF_FFFFL) + (w2 >>> 32) + (w2 & 0xFFFF_FFFFL);
-            acc1 += (w1 >>> 32) + (w1 & 0xFFFF_FFFFL) + (w3 >>> 32) + (w3 & 0xFFFF_FFFFL);
-            i += 32;
+            final long w0 = UNSAFE.getLong(array, at);
+            final long w1 = UNSAFE.getLong(array, at + 8);
+            final long w2 = UNSAFE.getLong(array, at + 16);
+            final long w3 = UNSAFE.getLong(array, at + 24);
+            acc0 += (w0 >>> 32) + (w0 & 0xFFFF_FFFFL);
+            acc1 += (w1 >>> 32) + (w1 & 0xFFFF_FFFFL);
+            acc2 += (w2 >>> 32) + (w2 & 0xFFFF_FFFFL);
+            acc3 += (w3 >>> 32) + (w3 & 0xFFFF_FFFFL);
+            at += 32;
         }
-        while (end - i >= 8)
+        while (end - at >= 8)
         {
-            final long w = buffer.getLong(i);
+            final long w = UNSAFE.getLong(array, at);
             acc0 += (w >>> 32) + (w & 0xFFFF_FFFFL);
-            i += 8;
+            at += 8;
         }
-        if (end - i >= 4)
+        if (end - at >= 4)
         {
-            acc1 += buffer.getInt(i) & 0xFFFF_FFFFL;
-            i += 4;
+            acc1 += UNSAFE.getInt(array, at) & 0xFFFF_FFFFL;
+            at += 4;
         }
-        if (end - i >= 2)
+        if (end - at >= 2)
         {
-            acc0 += buffer.getShort(i) & 0xFFFF;
-            i += 2;
+            acc2 += UNSAFE.getShort(array, at) & 0xFFFF;
+            at += 2;
         }
         final boolean little = NATIVE_LITTLE_ENDIAN;
-        if (i < end)
+        if (at < end)
         {
             // The odd last byte is the high half of a big-endian word padded with zero (RFC 1071 §4.1): the low
             // half of a byte-swapped one.
-            final int last = buffer.getByte(i) & 0xFF;
-            acc1 += little ? last : last << 8;
+            final int last = UNSAFE.getByte(array, at) & 0xFF;
+            acc3 += little ? last : last << 8;
         }
+        acc0 += acc2;
+        acc1 += acc3;
         final int folded = fold16(acc0 + acc1);
         return sum + (little ? ((folded & 0xFF) << 8) | (folded >>> 8) : folded);
     }
