@@ -330,10 +330,14 @@ public final class InMemoryDevicePair
         public void commitGather(final int headLength, final FrameMetadata metadata, final DirectBuffer tail,
             final int offset1, final int length1, final int offset2, final int length2)
         {
-            if (offload == LinkOffload.NONE || !claimOpen)
+            if (offload == LinkOffload.NONE)
             {
                 FrameDevice.super.commitGather(headLength, metadata, tail, offset1, length1, offset2, length2);
                 return;
+            }
+            if (!claimOpen)
+            {
+                throw new IllegalStateException("no open claim");
             }
             final int length = headLength + length1 + length2;
             if (headLength < 0 || length1 < 0 || length2 < 0 || length > claimFrame.capacity())
