@@ -486,8 +486,16 @@ public final class TapDevice implements FrameDevice
             abort();
             throw new IllegalArgumentException("bad gathered frame " + headLength + "+" + length1 + "+" + length2);
         }
-        tail.boundsCheck(offset1, length1);
-        tail.boundsCheck(offset2, length2);
+        try
+        {
+            tail.boundsCheck(offset1, length1);
+            tail.boundsCheck(offset2, length2);
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            abort(); // the claim ends with the refused frame, as for every other bad argument
+            throw ex;
+        }
         if (metadata.isPlain())
         {
             txBuffer.setMemory(0, vnetHeaderLength, (byte)0);
