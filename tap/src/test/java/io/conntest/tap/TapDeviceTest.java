@@ -105,6 +105,34 @@ class TapDeviceTest
         b.putInt(offset + 2, (int)mac, ByteOrder.BIG_ENDIAN);
     }
 
+    /**
+     * Has the kernel send {@code text} in a UDP datagram to 10.0.0.2 ("us"), which it resolves first: returns the
+     * kernel's MAC from the ARP request that comes out of the TAP (the datagram stays held until we answer).
+     */
+    private long kernelMacFromItsArpRequest(final TapDevice tap, final String text, final String what)
+    {
+        ns.call(() ->
+        {
+            try (DatagramSocket socket = new DatagramSocket())
+            {
+                final byte[] payload = text.getBytes(StandardCharsets.US_ASCII);
+                socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName("10.0.0.2"), 9));
+            }
+            return null;
+        });
+        final long[] found = new long[1];
+        assertTrue(awaitFrame(tap, frame ->
+        {
+            if (isArpRequestFor(frame, OUR_IP))
+            {
+                found[0] = mac(frame, 6);
+                return true;
+            }
+            return false;
+        }), what);
+        return found[0];
+    }
+
     /** An ARP reply "10.0.0.2 is at OUR_MAC" to {@code kernelMac}; returns its length. */
     private static int writeArpReply(final MutableDirectBuffer b, final long kernelMac)
     {
@@ -130,30 +158,12 @@ class TapDeviceTest
         {
             assertTrue(tap.created());
             // The kernel resolves 10.0.0.2 before it sends the datagram: its ARP request comes out of the TAP.
-            ns.call(() ->
-            {
-                try (DatagramSocket socket = new DatagramSocket())
-                {
-                    final byte[] payload = "hello tap".getBytes(StandardCharsets.US_ASCII);
-                    socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName("10.0.0.2"), 9));
-                }
-                return null;
-            });
-            final long[] kernelMac = new long[1];
-            assertTrue(awaitFrame(tap, frame ->
-            {
-                if (isArpRequestFor(frame, OUR_IP))
-                {
-                    kernelMac[0] = mac(frame, 6);
-                    return true;
-                }
-                return false;
-            }), "ARP request for 10.0.0.2 received");
+            final long kernelMac = kernelMacFromItsArpRequest(tap, "hello tap", "ARP request for 10.0.0.2 received");
             assertTrue(tap.rxFrames() >= 1);
 
             final MutableDirectBuffer out = tap.claim(64);
             assertNotNull(out);
-            tap.commit(writeArpReply(out, kernelMac[0]));
+            tap.commit(writeArpReply(out, kernelMac));
             assertEquals(1, tap.txFrames());
 
             // The kernel learnt our MAC and sends the datagram it held: UDP to port 9 with our payload.
@@ -179,27 +189,10 @@ class TapDeviceTest
             assertEquals(io.conntest.stack.phy.Offloads.CSUM | io.conntest.stack.phy.Offloads.TSO4,
                 tap.offloads() & (io.conntest.stack.phy.Offloads.CSUM | io.conntest.stack.phy.Offloads.TSO4),
                 "this kernel takes CSUM and TSO4: " + tap);
-            ns.call(() ->
-            {
-                try (DatagramSocket socket = new DatagramSocket())
-                {
-                    final byte[] payload = "hello vnet".getBytes(StandardCharsets.US_ASCII);
-                    socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName("10.0.0.2"), 9));
-                }
-                return null;
-            });
-            final long[] kernelMac = new long[1];
-            assertTrue(awaitFrame(tap, frame ->
-            {
-                if (isArpRequestFor(frame, OUR_IP))
-                {
-                    kernelMac[0] = mac(frame, 6);
-                    return true;
-                }
-                return false;
-            }), "ARP request for 10.0.0.2 received behind a virtio-net header");
+            final long kernelMac = kernelMacFromItsArpRequest(tap, "hello vnet",
+                "ARP request for 10.0.0.2 received behind a virtio-net header");
             final MutableDirectBuffer out = tap.claim(64);
-            tap.commit(writeArpReply(out, kernelMac[0]));
+            tap.commit(writeArpReply(out, kernelMac));
             assertEquals(1, tap.txFrames());
             // The kernel's UDP leaves its checksum for the device to fill (CHECKSUM_PARTIAL): NEEDS_CSUM here.
             final io.conntest.stack.phy.FrameMetadata[] seen = {null};
@@ -472,30 +465,12 @@ class TapDeviceTest
             ns.linkUp("ct3");
             ns.addAddress("ct3", "10.0.0.1/24");
             assertTrue(tap.gathers(), "a TAP with a virtio-net header and CSUM gathers: " + tap);
-            ns.call(() ->
-            {
-                try (DatagramSocket socket = new DatagramSocket())
-                {
-                    final byte[] payload = "hello gather".getBytes(StandardCharsets.US_ASCII);
-                    socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName("10.0.0.2"), 9));
-                }
-                return null;
-            });
-            final long[] kernelMac = new long[1];
-            assertTrue(awaitFrame(tap, frame ->
-            {
-                if (isArpRequestFor(frame, OUR_IP))
-                {
-                    kernelMac[0] = mac(frame, 6);
-                    return true;
-                }
-                return false;
-            }), "ARP request for 10.0.0.2 received");
+            final long kernelMac = kernelMacFromItsArpRequest(tap, "hello gather", "ARP request for 10.0.0.2 received");
             // The reply built whole, then cut: 20 bytes in the claim, 12 at the end of a 64-byte "ring", the rest at
             // its start.
             final org.agrona.concurrent.UnsafeBuffer whole =
                 new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(64));
-            final int length = writeArpReply(whole, kernelMac[0]);
+            final int length = writeArpReply(whole, kernelMac);
             final org.agrona.concurrent.UnsafeBuffer ring =
                 new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(64));
             ring.putBytes(52, whole, 20, 12);

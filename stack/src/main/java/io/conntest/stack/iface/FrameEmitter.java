@@ -91,21 +91,19 @@ final class FrameEmitter
         final int length1, final int offset2, final int length2)
     {
         device.commitGather(headLength, metadata, tail, offset1, length1, offset2, length2);
-        final int length = headLength + length1 + length2;
-        counters.increment(InterfaceCounter.TX_FRAMES);
-        counters.add(InterfaceCounter.TX_BYTES, length);
-        counters.increment(InterfaceCounter.TX_OFFLOADED);
+        countOffloaded(headLength + length1 + length2, metadata);
         counters.increment(InterfaceCounter.TX_GATHERED);
-        if (metadata.isSuperFrame())
-        {
-            counters.increment(InterfaceCounter.TX_SUPER_FRAMES);
-        }
     }
 
     /** Commits the open claim of {@code length} bytes with offload work for the device. */
     void send(final int length, final FrameMetadata metadata)
     {
         device.commit(length, metadata);
+        countOffloaded(length, metadata);
+    }
+
+    private void countOffloaded(final int length, final FrameMetadata metadata)
+    {
         counters.increment(InterfaceCounter.TX_FRAMES);
         counters.add(InterfaceCounter.TX_BYTES, length);
         counters.increment(InterfaceCounter.TX_OFFLOADED);
